@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "wptsync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wptsync", targets: ["HookRunner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, found by pkg-config.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure core: message parsing, classification, configuration model, state machines. No I/O.
+        .target(name: "SyncCore"),
+        // Repository operations: libgit2 wrapper, Mercurial command server client.
+        .target(name: "RepoOps", dependencies: ["CGit2", "CSpawn", "SyncCore"]),
+        .target(name: "CSpawn"),
+        // HTTP over libcurl and the remote service clients.
+        .target(name: "Remote", dependencies: ["CCurl", "SyncCore"]),
+        // The durable event journal and sync records (SQLite by default).
+        .target(name: "Store", dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The application: configuration loading, hook intake, worker, installation.
+        .target(name: "WPTSyncKit", dependencies: [
+            "SyncCore", "RepoOps", "Remote", "Store",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // The `wptsync` executable: one file per subcommand, nothing else.
+        .executableTarget(name: "HookRunner", dependencies: [
+            "WPTSyncKit", "SyncCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["RepoOps"], path: "Tests/TestSupport"),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "TestSupport", "Store", "SyncCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

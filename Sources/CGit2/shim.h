@@ -1,0 +1,4 @@
+#ifndef WPTSYNC_CGIT2_SHIM_H
+#define WPTSYNC_CGIT2_SHIM_H
+#include <git2.h>
+#endif

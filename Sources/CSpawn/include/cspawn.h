@@ -1,0 +1,6 @@
+#ifndef WPTSYNC_CSPAWN_H
+#define WPTSYNC_CSPAWN_H
+#include <spawn.h>
+/// posix_spawn_file_actions_addchdir_np is only declared under _GNU_SOURCE.
+int wpts_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+#endif
