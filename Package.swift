@@ -35,8 +35,9 @@ let package = Package(
         ]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
-            "WPTSyncKit", "SyncCore",
+            "WPTSyncKit", "SyncCore", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .target(name: "TestSupport", dependencies: ["RepoOps"], path: "Tests/TestSupport"),

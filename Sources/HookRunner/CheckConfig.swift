@@ -1,0 +1,20 @@
+import ArgumentParser
+import WPTSyncKit
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration file and print what it configures.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, file) = try options.load()
+        print("\(file): ok")
+        print("store: \(config.store.path) (spool \(config.store.spool))")
+        for repo in config.gecko {
+            print("gecko \(repo.name): \(repo.path) role=\(repo.role.rawValue) sources=\(repo.sources.joined(separator: ","))\(repo.enabled ? "" : " (disabled)")")
+        }
+        if let wpt = config.wpt { print("wpt mirror: \(wpt.path) refs=\(wpt.refs.joined(separator: ","))") }
+        if let github = config.github { print("github: \(github.apiBaseURL) \(github.repository) token from \(github.token)") }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Store
+import WPTSyncKit
+
+struct ListEvents: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "List recorded events, newest first.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Only events in this state (pending, running, done, failed).") var state: EventState?
+    @Option(help: "At most this many events.") var limit = 50
+    @Flag(help: "One JSON object per line.") var json = false
+
+    func run() throws {
+        let (config, _) = try options.load()
+        let journal = try SQLiteJournal(path: config.store.path)
+        for event in try journal.events(state: state, limit: limit) {
+            print(json ? EventFormat.json(event) : EventFormat.line(event))
+        }
+        if !json {
+            let counts = try journal.counts()
+            print(EventState.allCases.map { "\($0.rawValue): \(counts[$0] ?? 0)" }.joined(separator: ", "))
+        }
+    }
+}
+
+extension EventState: ExpressibleByArgument {}

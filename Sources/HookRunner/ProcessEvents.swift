@@ -1,0 +1,17 @@
+import ArgumentParser
+import WPTSyncKit
+
+struct ProcessEvents: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Process every pending event once, then exit.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, _) = try options.load()
+        let report = try Application(config: config).worker().drain()
+        print("processed \(report.processed.count) event(s), \(report.failed.count) failed"
+              + (report.importedFromSpool > 0 ? ", \(report.importedFromSpool) imported from the spool" : ""))
+        if !report.failed.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import SyncCore
+
+/// The state of an event in the journal.
+public enum EventState: String, Sendable, Codable, CaseIterable {
+    /// Waiting to be processed.
+    case pending
+    /// Claimed by a worker, whose lease has not expired.
+    case running
+    /// Processed.
+    case done
+    /// The last attempt failed: retried at `nextAttemptAt`, or, once attempts are used up, only by hand.
+    case failed
+}
+
+/// One recorded event, as stored.
+public struct JournalEvent: Sendable, Equatable {
+    public var id: Int64
+    public var payload: EventPayload
+    public var state: EventState
+    public var attempts: Int
+    public var receivedAt: Date
+    /// When the event may next be tried; nil for a failed event that waits for a manual retry.
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+    public var leaseOwner: String?
+    public var leaseUntil: Date?
+    public var finishedAt: Date?
+
+    public var kind: EventKind { payload.kind }
+    public var repository: String { payload.repository }
+}
+
+/// Whether `record` stored a new event or found the same push already recorded.
+public enum RecordOutcome: Sendable, Equatable {
+    case recorded(id: Int64)
+    case duplicate(id: Int64)
+}
+
+/// The durable event journal: hooks append, workers claim, process and settle events.
+///
+/// Claiming hands an event to one worker at a time under a lease; a worker that dies leaves its
+/// event to be claimed again once the lease expires or its process is known to be gone.
+/// Events of one repository are processed one at a time, in order of arrival.
+public protocol EventJournal: Sendable {
+    /// Appends `payload` unless the same push (same dedupe key) is already recorded.
+    func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome
+    /// Claims the oldest event that is due, whose repository has no other event running, and counts
+    /// the attempt. An event whose worker died during its last allowed attempt is marked failed instead.
+    func claimNext(worker: String, now: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent?
+    /// Marks a claimed event done. Does nothing if the worker no longer holds the lease.
+    func complete(id: Int64, worker: String, now: Date) throws(StoreError)
+    /// Records a failed attempt; the event is retried at `retryAt`, or never automatically when nil.
+    func fail(id: Int64, worker: String, error: String, retryAt: Date?, now: Date) throws(StoreError)
+    /// Makes events running under the given owners claimable again (their processes are gone).
+    func releaseLeases(ownedBy owners: [String]) throws(StoreError) -> Int
+    /// The owners of currently running events.
+    func runningOwners() throws(StoreError) -> [String]
+    /// Events, newest first, optionally only those in `state`.
+    func events(state: EventState?, limit: Int) throws(StoreError) -> [JournalEvent]
+    /// One event by id.
+    func event(id: Int64) throws(StoreError) -> JournalEvent?
+    /// Makes failed events (all, or those with the given ids) due now with a fresh attempt count.
+    func retry(ids: [Int64]?, now: Date) throws(StoreError) -> [Int64]
+    /// How many events are in each state.
+    func counts() throws(StoreError) -> [EventState: Int]
+}
+
+/// Errors of the store. Each names the database and what failed.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case open(path: String, reason: String)
+    case busy(path: String)
+    case query(path: String, reason: String)
+    case corruptRecord(id: Int64, reason: String)
+    case spool(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .open(path, reason): "cannot open the event journal \(path): \(reason)"
+        case let .busy(path): "the event journal \(path) is locked by another process"
+        case let .query(path, reason): "event journal \(path): \(reason)"
+        case let .corruptRecord(id, reason): "event \(id) cannot be read: \(reason)"
+        case let .spool(path, reason): "spool file \(path): \(reason)"
+        }
+    }
+}

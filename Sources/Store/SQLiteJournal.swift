@@ -1,0 +1,228 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The embedded event journal: one SQLite database in WAL mode, safe to share between hook
+/// processes and workers on one machine.
+public final class SQLiteJournal: EventJournal {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database at `path`. A locked database is waited for at most
+    /// `busyTimeoutMilliseconds`, then the call fails with `StoreError.busy`.
+    public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
+        config.label = "wptsync-journal"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw Self.storeError(error, path: path, opening: true)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("events-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    repository TEXT NOT NULL,
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    payload TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    received_at REAL NOT NULL,
+                    next_attempt_at REAL,
+                    last_error TEXT,
+                    lease_owner TEXT,
+                    lease_until REAL,
+                    finished_at REAL
+                );
+                CREATE INDEX events_due ON events(state, next_attempt_at);
+                CREATE INDEX events_repository ON events(repository, state);
+                """)
+        }
+        return migrator
+    }
+
+    public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
+        try write { db in
+            let key = payload.dedupeKey
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE dedupe_key = ?", arguments: [key]) {
+                return .duplicate(id: id)
+            }
+            try db.execute(sql: """
+                INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
+                                 now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return .recorded(id: db.lastInsertedRowID)
+        }
+    }
+
+    public func claimNext(worker: String, now: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent? {
+        let t = now.timeIntervalSince1970
+        return try write { db -> JournalEvent? in
+            while true {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT * FROM events e
+                    WHERE ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :now)
+                           OR (e.state = 'running' AND e.lease_until < :now))
+                      AND NOT EXISTS (SELECT 1 FROM events r
+                                      WHERE r.repository = e.repository AND r.id <> e.id
+                                        AND r.state = 'running' AND r.lease_until >= :now)
+                    ORDER BY e.id LIMIT 1
+                    """, arguments: ["now": t]) else { return nil }
+                let event = try Self.event(from: row)
+                if event.state == .running && event.attempts >= maxAttempts {
+                    try db.execute(sql: """
+                        UPDATE events SET state = 'failed', next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL,
+                               last_error = ? WHERE id = ?
+                        """, arguments: ["the worker stopped during attempt \(event.attempts)", event.id])
+                    continue
+                }
+                try db.execute(sql: """
+                    UPDATE events SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
+                    WHERE id = ?
+                    """, arguments: [worker, t + leaseSeconds, event.id])
+                var claimed = event
+                claimed.state = .running
+                claimed.attempts += 1
+                claimed.leaseOwner = worker
+                claimed.leaseUntil = Date(timeIntervalSince1970: t + leaseSeconds)
+                return claimed
+            }
+        }
+    }
+
+    public func complete(id: Int64, worker: String, now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE events SET state = 'done', finished_at = ?, next_attempt_at = NULL, lease_owner = NULL,
+                       lease_until = NULL, last_error = NULL
+                WHERE id = ? AND state = 'running' AND lease_owner = ?
+                """, arguments: [now.timeIntervalSince1970, id, worker])
+        }
+    }
+
+    public func fail(id: Int64, worker: String, error: String, retryAt: Date?, now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE events SET state = 'failed', last_error = ?, next_attempt_at = ?, finished_at = ?,
+                       lease_owner = NULL, lease_until = NULL
+                WHERE id = ? AND state = 'running' AND lease_owner = ?
+                """, arguments: [error, retryAt?.timeIntervalSince1970, now.timeIntervalSince1970, id, worker])
+        }
+    }
+
+    public func releaseLeases(ownedBy owners: [String]) throws(StoreError) -> Int {
+        guard !owners.isEmpty else { return 0 }
+        return try write { db in
+            let marks = Array(repeating: "?", count: owners.count).joined(separator: ",")
+            try db.execute(sql: "UPDATE events SET lease_until = 0 WHERE state = 'running' AND lease_owner IN (\(marks))",
+                           arguments: StatementArguments(owners))
+            return db.changesCount
+        }
+    }
+
+    public func runningOwners() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM events WHERE state = 'running' AND lease_owner IS NOT NULL") }
+    }
+
+    public func events(state: EventState?, limit: Int) throws(StoreError) -> [JournalEvent] {
+        try read { db in
+            let rows = if let state {
+                try Row.fetchAll(db, sql: "SELECT * FROM events WHERE state = ? ORDER BY id DESC LIMIT ?", arguments: [state.rawValue, limit])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.map(Self.event(from:))
+        }
+    }
+
+    public func event(id: Int64) throws(StoreError) -> JournalEvent? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]).map(Self.event(from:)) }
+    }
+
+    public func retry(ids: [Int64]?, now: Date) throws(StoreError) -> [Int64] {
+        try write { db in
+            var sql = "SELECT id FROM events WHERE state = 'failed'"
+            var arguments = StatementArguments()
+            if let ids {
+                sql += " AND id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+                arguments = StatementArguments(ids)
+            }
+            let chosen = try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments)
+            for id in chosen {
+                try db.execute(sql: "UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?",
+                               arguments: [now.timeIntervalSince1970, id])
+            }
+            return chosen
+        }
+    }
+
+    public func counts() throws(StoreError) -> [EventState: Int] {
+        try read { db in
+            var result: [EventState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM events GROUP BY state") {
+                if let state = EventState(rawValue: row["state"]) { result[state] = row["n"] }
+            }
+            return result
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.storeError(error, path: path, opening: false)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw Self.storeError(error, path: path, opening: false) }
+    }
+
+    private static func event(from row: Row) throws -> JournalEvent {
+        let id: Int64 = row["id"]
+        let payload: EventPayload
+        do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"]) } catch {
+            throw StoreError.corruptRecord(id: id, reason: "\(error)")
+        }
+        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        return JournalEvent(
+            id: id, payload: payload, state: EventState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
+            receivedAt: date("received_at") ?? Date(timeIntervalSince1970: 0), nextAttemptAt: date("next_attempt_at"),
+            lastError: row["last_error"], leaseOwner: row["lease_owner"], leaseUntil: date("lease_until"),
+            finishedAt: date("finished_at"))
+    }
+
+    private static func storeError(_ error: any Error, path: String, opening: Bool) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED { return .busy(path: path) }
+            let reason = error.message ?? "\(error.resultCode)"
+            return opening ? .open(path: path, reason: reason) : .query(path: path, reason: reason)
+        }
+        return opening ? .open(path: path, reason: "\(error)") : .query(path: path, reason: "\(error)")
+    }
+}

@@ -1,0 +1,153 @@
+/// The whole configuration of one wptsync installation, as loaded and validated from its TOML file.
+/// Relative paths have already been resolved against the file's folder.
+public struct Config: Sendable, Equatable {
+    public var store: StoreSettings
+    public var paths: PathPrefixes
+    public var gecko: [GeckoRepository]
+    public var wpt: WPTMirror?
+    public var github: GitHubSettings?
+    public var worker: WorkerSettings
+    public var log: LogSettings
+
+    public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
+                wpt: WPTMirror? = nil, github: GitHubSettings? = nil,
+                worker: WorkerSettings = .init(), log: LogSettings = .init()) {
+        self.store = store; self.paths = paths; self.gecko = gecko; self.wpt = wpt
+        self.github = github; self.worker = worker; self.log = log
+    }
+
+    /// The Gecko repository configured at `path` (already canonical), if any.
+    public func geckoRepository(atPath path: String) -> GeckoRepository? {
+        gecko.first { $0.path == path }
+    }
+
+    /// The Gecko repository with the given name, if any.
+    public func geckoRepository(named name: String) -> GeckoRepository? {
+        gecko.first { $0.name == name }
+    }
+}
+
+/// Where the event journal lives.
+public struct StoreSettings: Sendable, Equatable {
+    /// The SQLite database file.
+    public var path: String
+    /// The append-only file a hook writes to when the database cannot be written.
+    public var spool: String
+    /// How long a hook waits for a locked database before spilling to the spool.
+    public var busyTimeoutMilliseconds: Int
+
+    public init(path: String, spool: String? = nil, busyTimeoutMilliseconds: Int = 250) {
+        self.path = path
+        self.spool = spool ?? path + ".spool"
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+    }
+}
+
+/// Where wpt lives inside Gecko.
+public struct PathPrefixes: Sendable, Equatable {
+    /// The upstream wpt checkout, e.g. `testing/web-platform/tests`.
+    public var wpt: String
+    /// Gecko's own expectation metadata, never upstreamed, e.g. `testing/web-platform/meta`.
+    public var meta: String
+
+    public init(wpt: String = "testing/web-platform/tests", meta: String = "testing/web-platform/meta") {
+        self.wpt = wpt; self.meta = meta
+    }
+}
+
+/// The part a Gecko repository plays in the sync.
+public enum GeckoRole: String, Sendable, Equatable, CaseIterable {
+    /// autoland or mozilla-inbound: changes land here first.
+    case integration
+    /// mozilla-central: changes are merged here from the integration repositories.
+    case central
+}
+
+/// One Gecko Mercurial repository whose pushes the hook records.
+public struct GeckoRepository: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var role: GeckoRole
+    /// The public URL, used in messages and to read the pushlog.
+    public var url: String?
+    /// Whether the hook records anything for this repository.
+    public var enabled: Bool
+    /// The `HG_SOURCE` values that are recorded; other sources (e.g. `strip`) are skipped.
+    public var sources: [String]
+
+    public static let defaultSources = ["push", "serve", "unbundle", "pull"]
+
+    public init(name: String, path: String, role: GeckoRole, url: String? = nil,
+                enabled: Bool = true, sources: [String] = GeckoRepository.defaultSources) {
+        self.name = name; self.path = path; self.role = role; self.url = url
+        self.enabled = enabled; self.sources = sources
+    }
+}
+
+/// The local git mirror of upstream wpt and where the tool pushes its branches.
+public struct WPTMirror: Sendable, Equatable {
+    public var path: String
+    /// Ref patterns recorded by the post-receive hook; `*` matches one path component.
+    public var refs: [String]
+    /// The URL (path, file://, https or ssh) that upstream branches are pushed to.
+    public var upstreamPushURL: String?
+    public var enabled: Bool
+
+    public static let defaultRefs = ["refs/heads/master"]
+
+    public init(path: String, refs: [String] = WPTMirror.defaultRefs, upstreamPushURL: String? = nil, enabled: Bool = true) {
+        self.path = path; self.refs = refs; self.upstreamPushURL = upstreamPushURL; self.enabled = enabled
+    }
+}
+
+/// Where a secret comes from. The secret itself never appears in the configuration.
+public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
+    case environment(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .environment(let name): "environment variable \(name)"
+        case .file(let path): "file \(path)"
+        }
+    }
+}
+
+/// The GitHub API the tool talks to.
+public struct GitHubSettings: Sendable, Equatable {
+    public var apiBaseURL: String
+    /// `owner/name`, e.g. `web-platform-tests/wpt`.
+    public var repository: String
+    public var token: SecretSource
+    /// A second account's token used to approve the tool's PRs, if configured.
+    public var approverToken: SecretSource?
+
+    public init(apiBaseURL: String = "https://api.github.com", repository: String = "web-platform-tests/wpt",
+                token: SecretSource = .environment("WPTSYNC_GITHUB_TOKEN"), approverToken: SecretSource? = nil) {
+        self.apiBaseURL = apiBaseURL; self.repository = repository; self.token = token; self.approverToken = approverToken
+    }
+}
+
+/// How the worker drains the journal.
+public struct WorkerSettings: Sendable, Equatable {
+    /// After this many failed attempts an event stays failed until retried by hand.
+    public var maxAttempts: Int
+    /// How long a claimed event is reserved for its worker before another may take it.
+    public var leaseSeconds: Double
+    /// How often an idle `wptsync worker` looks for new events.
+    public var pollSeconds: Double
+    public var backoff: Backoff
+
+    public init(maxAttempts: Int = 8, leaseSeconds: Double = 600, pollSeconds: Double = 1, backoff: Backoff = .init()) {
+        self.maxAttempts = maxAttempts; self.leaseSeconds = leaseSeconds; self.pollSeconds = pollSeconds; self.backoff = backoff
+    }
+}
+
+/// Where logs go.
+public struct LogSettings: Sendable, Equatable {
+    /// A JSON-lines file the worker and hooks append to; nil logs to standard error only.
+    public var file: String?
+    public var level: String
+
+    public init(file: String? = nil, level: String = "info") { self.file = file; self.level = level }
+}

@@ -1,0 +1,80 @@
+/// What a hook saw: one push, recorded as one event in the journal.
+public enum EventPayload: Sendable, Equatable {
+    case hgPush(HgPush)
+    case gitPush(GitPush)
+
+    /// The journal's name for this kind of event.
+    public var kind: EventKind {
+        switch self {
+        case .hgPush: .hgPush
+        case .gitPush: .gitPush
+        }
+    }
+
+    /// The configured name of the repository the push went to.
+    public var repository: String {
+        switch self {
+        case .hgPush(let push): push.repository
+        case .gitPush(let push): push.repository
+        }
+    }
+
+    /// Identifies the push: the same push delivered twice has the same key, so it is recorded once.
+    public var dedupeKey: String {
+        switch self {
+        case .hgPush(let push):
+            "hg-push:\(push.repository):\(push.firstNode):\(push.lastNode)"
+        case .gitPush(let push):
+            "git-push:\(push.repository):" + push.updates.map { "\($0.old) \($0.new) \($0.ref)" }.joined(separator: ";")
+        }
+    }
+}
+
+/// The kinds of events in the journal.
+public enum EventKind: String, Sendable, Codable, CaseIterable {
+    case hgPush = "hg-push"
+    case gitPush = "git-push"
+}
+
+/// A changegroup added to a Gecko repository: revisions `firstNode` to `lastNode`, in revision order.
+public struct HgPush: Sendable, Equatable, Codable {
+    public var repository: String
+    public var firstNode: String
+    public var lastNode: String
+    /// `HG_SOURCE`: push, serve, pull, unbundle…
+    public var source: String
+    public var url: String?
+    public var user: String?
+    public var transaction: String?
+
+    public init(repository: String, firstNode: String, lastNode: String, source: String,
+                url: String? = nil, user: String? = nil, transaction: String? = nil) {
+        self.repository = repository; self.firstNode = firstNode; self.lastNode = lastNode
+        self.source = source; self.url = url; self.user = user; self.transaction = transaction
+    }
+}
+
+/// Ref updates received by the wpt mirror in one push.
+public struct GitPush: Sendable, Equatable, Codable {
+    public var repository: String
+    public var updates: [RefUpdate]
+    public var user: String?
+
+    public init(repository: String, updates: [RefUpdate], user: String? = nil) {
+        self.repository = repository; self.updates = updates; self.user = user
+    }
+}
+
+/// One `<old> <new> <ref>` line of a post-receive hook.
+public struct RefUpdate: Sendable, Equatable, Codable {
+    public static let zero = String(repeating: "0", count: 40)
+
+    public var old: String
+    public var new: String
+    public var ref: String
+
+    public init(old: String, new: String, ref: String) { self.old = old; self.new = new; self.ref = ref }
+
+    public var isCreation: Bool { old == RefUpdate.zero }
+    public var isDeletion: Bool { new == RefUpdate.zero }
+}

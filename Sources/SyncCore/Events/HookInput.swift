@@ -1,0 +1,97 @@
+/// What a hook decided about its input: record an event, or skip with a reason the operator can read.
+public enum HookDecision: Sendable, Equatable {
+    case record(EventPayload)
+    case skip(String)
+}
+
+/// Why a hook's input was rejected. Each case names the offending variable or line.
+public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingVariable(String)
+    case invalidNode(variable: String, value: String)
+    case invalidValue(variable: String, value: String)
+    case malformedLine(number: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingVariable(let name):
+            "\(name) is not set"
+        case let .invalidNode(variable, value):
+            "\(variable) is not a 40-digit hex node: \(Self.quote(value))"
+        case let .invalidValue(variable, value):
+            "\(variable) has an unexpected value: \(Self.quote(value))"
+        case let .malformedLine(number, reason):
+            "stdin line \(number): \(reason)"
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        let shown = text.count > 80 ? String(text.prefix(80)) + "…" : text
+        return "\"" + shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined() + "\""
+    }
+}
+
+/// Pure interpretation of what Mercurial's `changegroup` hook and git's `post-receive` hook hand over.
+public enum HookInput {
+    /// Interprets a changegroup hook's environment for `repository`.
+    public static func hgChangegroup(environment env: [String: String], repository: GeckoRepository) throws(HookInputError) -> HookDecision {
+        if let type = env["HG_HOOKTYPE"], type != "changegroup" {
+            throw .invalidValue(variable: "HG_HOOKTYPE", value: type)
+        }
+        guard let first = env["HG_NODE"], !first.isEmpty else { throw .missingVariable("HG_NODE") }
+        guard Hex.isHex(first, length: 40) else { throw .invalidNode(variable: "HG_NODE", value: first) }
+        let last = env["HG_NODE_LAST"].flatMap { $0.isEmpty ? nil : $0 } ?? first
+        guard Hex.isHex(last, length: 40) else { throw .invalidNode(variable: "HG_NODE_LAST", value: last) }
+        guard let source = env["HG_SOURCE"], !source.isEmpty else { throw .missingVariable("HG_SOURCE") }
+        guard source.utf8.count <= 32, source.utf8.allSatisfy({ (0x61...0x7a).contains($0) || $0 == UInt8(ascii: "-") }) else {
+            throw .invalidValue(variable: "HG_SOURCE", value: source)
+        }
+        guard repository.enabled else { return .skip("recording is disabled for \(repository.name)") }
+        guard repository.sources.contains(source) else {
+            return .skip("source \(source) is not recorded for \(repository.name)")
+        }
+        let user = env["REMOTE_USER"] ?? env["USER"] ?? env["LOGNAME"]
+        return .record(.hgPush(HgPush(
+            repository: repository.name, firstNode: first.lowercased(), lastNode: last.lowercased(), source: source,
+            url: env["HG_URL"], user: user, transaction: env["HG_TXNID"])))
+    }
+
+    /// Interprets a post-receive hook's stdin for the wpt mirror.
+    /// Returns the decision for the well-formed lines whose refs are recorded, and the problems found
+    /// in the others (each names its line).
+    public static func gitPostReceive(stdin: [UInt8], mirror: WPTMirror, repositoryName: String,
+                                      user: String? = nil) -> (decision: HookDecision, problems: [HookInputError]) {
+        var updates: [RefUpdate] = []
+        var problems: [HookInputError] = []
+        var skippedRefs: [String] = []
+        let lines = stdin.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            var bytes = Array(raw)
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+            if bytes.isEmpty { continue }
+            guard let line = String(validating: bytes, as: UTF8.self) else {
+                problems.append(.malformedLine(number: number, reason: "not UTF-8")); continue
+            }
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 3 else {
+                problems.append(.malformedLine(number: number, reason: "expected \"<old> <new> <ref>\", got \(HookInputError.quote(line))")); continue
+            }
+            guard Hex.isHex(fields[0], length: 40), Hex.isHex(fields[1], length: 40) else {
+                problems.append(.malformedLine(number: number, reason: "old and new must be 40-digit hex object names")); continue
+            }
+            guard RefName.isValid(fields[2]) else {
+                problems.append(.malformedLine(number: number, reason: "invalid ref name \(HookInputError.quote(fields[2]))")); continue
+            }
+            guard mirror.refs.contains(where: { RefName.matches(fields[2], pattern: $0) }) else {
+                skippedRefs.append(fields[2]); continue
+            }
+            updates.append(RefUpdate(old: fields[0].lowercased(), new: fields[1].lowercased(), ref: fields[2]))
+        }
+        if !mirror.enabled { return (.skip("recording is disabled for \(repositoryName)"), problems) }
+        if updates.isEmpty {
+            let reason = skippedRefs.isEmpty ? "no ref updates to record" : "refs not recorded: \(skippedRefs.joined(separator: ", "))"
+            return (.skip(reason), problems)
+        }
+        return (.record(.gitPush(GitPush(repository: repositoryName, updates: updates, user: user))), problems)
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import SyncCore
+import TOMLKit
+
+/// Loads and validates the TOML configuration file.
+public enum ConfigLoader {
+    /// The file to use: `explicit` if given, else `$WPTSYNC_CONFIG`, else `./wptsync.toml`.
+    public static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["WPTSYNC_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        let local = FileManager.default.currentDirectoryPath + "/wptsync.toml"
+        guard FileManager.default.fileExists(atPath: local) else { throw .notFound(searched: ["--config", "WPTSYNC_CONFIG", local]) }
+        return local
+    }
+
+    /// Reads and validates the configuration at `file`.
+    public static func load(file: String) throws(ConfigError) -> Config {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw .unreadable(file: file, reason: (error as NSError).localizedDescription)
+        }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        return try parse(text, file: file, baseDirectory: base)
+    }
+
+    /// Validates configuration text; relative paths are resolved against `baseDirectory`.
+    public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Config {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw .syntax(file: file, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)
+        } catch {
+            throw .syntax(file: file, line: 0, column: 0, reason: "\(error)")
+        }
+        let root = TableReader(table, path: "", file: file)
+        let resolve = { (path: String) in path.hasPrefix("/") ? path : URL(fileURLWithPath: base(baseDirectory, path)).standardized.path }
+
+        let storeTable = try root.table("store")
+        let storePath = try storeTable?.string("path").map(resolve) ?? resolve("wptsync.sqlite")
+        let store = StoreSettings(path: storePath, spool: try storeTable?.string("spool").map(resolve),
+                                  busyTimeoutMilliseconds: try positive(storeTable, "busy_timeout_ms") ?? 250)
+        try storeTable?.rejectUnknownKeys()
+
+        let paths = try readPaths(root.table("paths"))
+        var gecko: [GeckoRepository] = []
+        for entry in try root.tables("gecko") {
+            let repo = try readGecko(entry, resolve: resolve)
+            if gecko.contains(where: { $0.name == repo.name }) {
+                throw .invalid(file: file, key: entry.name("name"), reason: "repeats the name \"\(repo.name)\"")
+            }
+            gecko.append(repo)
+        }
+        let wpt = try root.table("wpt").map { reader throws(ConfigError) in try readMirror(reader, resolve: resolve) }
+        let github = try root.table("github").map(readGitHub)
+        let worker = try readWorker(root.table("worker"))
+        let log = try readLog(root.table("log"), resolve: resolve)
+        try root.rejectUnknownKeys()
+        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, worker: worker, log: log)
+    }
+
+    private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
+
+    private static func positive(_ reader: TableReader?, _ key: String) throws(ConfigError) -> Int? {
+        guard let reader, let value = try reader.int(key) else { return nil }
+        guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
+        return value
+    }
+
+    private static func readPaths(_ reader: TableReader?) throws(ConfigError) -> PathPrefixes {
+        guard let reader else { return PathPrefixes() }
+        var paths = PathPrefixes()
+        for key in ["wpt", "meta"] {
+            guard let value = try reader.string(key) else { continue }
+            let parts = value.split(separator: "/")
+            guard !value.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else {
+                throw .invalid(file: reader.file, key: reader.name(key), reason: "must be a relative path inside the repository, got \"\(value)\"")
+            }
+            let clean = parts.joined(separator: "/")
+            if key == "wpt" { paths.wpt = clean } else { paths.meta = clean }
+        }
+        try reader.rejectUnknownKeys()
+        return paths
+    }
+
+    private static func readGecko(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> GeckoRepository {
+        let name = try reader.requiredString("name")
+        guard name.utf8.allSatisfy({ $0 < 0x80 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")) }) else {
+            throw .invalid(file: reader.file, key: reader.name("name"), reason: "may hold only letters, digits, - and _")
+        }
+        let path = resolve(try reader.requiredString("path"))
+        let roleText = try reader.requiredString("role")
+        guard let role = GeckoRole(rawValue: roleText) else {
+            throw .invalid(file: reader.file, key: reader.name("role"),
+                           reason: "must be one of \(GeckoRole.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(roleText)\"")
+        }
+        let url = try reader.string("url")
+        if let url { try requireHTTP(url, reader: reader, key: "url") }
+        let sources = try reader.strings("sources") ?? GeckoRepository.defaultSources
+        let known = ["push", "serve", "pull", "unbundle", "strip", "bundle", "push-response"]
+        if let odd = sources.first(where: { !known.contains($0) }) {
+            throw .invalid(file: reader.file, key: reader.name("sources"), reason: "has unknown source \"\(odd)\" (known: \(known.joined(separator: ", ")))")
+        }
+        let repo = GeckoRepository(name: name, path: path, role: role, url: url, enabled: try reader.bool("enabled") ?? true, sources: sources)
+        try reader.rejectUnknownKeys()
+        return repo
+    }
+
+    private static func readMirror(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> WPTMirror {
+        let path = resolve(try reader.requiredString("path"))
+        let refs = try reader.strings("refs") ?? WPTMirror.defaultRefs
+        for pattern in refs where !RefName.isValid(pattern.replacingOccurrences(of: "*", with: "x")) {
+            throw .invalid(file: reader.file, key: reader.name("refs"), reason: "has an invalid ref pattern \"\(pattern)\" (full names like refs/heads/master; * matches one component)")
+        }
+        let mirror = WPTMirror(path: path, refs: refs, upstreamPushURL: try reader.string("upstream_push_url"),
+                               enabled: try reader.bool("enabled") ?? true)
+        try reader.rejectUnknownKeys()
+        return mirror
+    }
+
+    private static func readGitHub(_ reader: TableReader) throws(ConfigError) -> GitHubSettings {
+        var settings = GitHubSettings()
+        if let api = try reader.string("api") {
+            try requireHTTP(api, reader: reader, key: "api")
+            settings.apiBaseURL = api.hasSuffix("/") ? String(api.dropLast()) : api
+        }
+        if let repo = try reader.string("repo") {
+            let parts = repo.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
+                throw .invalid(file: reader.file, key: reader.name("repo"), reason: "must be owner/name, got \"\(repo)\"")
+            }
+            settings.repository = repo
+        }
+        settings.token = try secret(reader, "token") ?? settings.token
+        settings.approverToken = try secret(reader, "approver_token")
+        try reader.rejectUnknownKeys()
+        return settings
+    }
+
+    private static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
+        let env = try reader.string("\(prefix)_env")
+        let file = try reader.string("\(prefix)_file")
+        switch (env, file) {
+        case (nil, nil): return nil
+        case (let env?, nil): return .environment(env)
+        case (nil, let file?): return .file(file)
+        case (_?, _?): throw .invalid(file: reader.file, key: reader.name("\(prefix)_env"), reason: "and `\(reader.name("\(prefix)_file"))` are both set; choose one")
+        }
+    }
+
+    private static func readWorker(_ reader: TableReader?) throws(ConfigError) -> WorkerSettings {
+        guard let reader else { return WorkerSettings() }
+        var worker = WorkerSettings()
+        worker.maxAttempts = try positive(reader, "max_attempts") ?? worker.maxAttempts
+        for (key, target) in [("lease_seconds", \WorkerSettings.leaseSeconds), ("poll_seconds", \.pollSeconds),
+                              ("backoff_base_seconds", \.backoff.baseSeconds), ("backoff_max_seconds", \.backoff.maxSeconds)] {
+            guard let value = try reader.number(key) else { continue }
+            guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
+            worker[keyPath: target] = value
+        }
+        try reader.rejectUnknownKeys()
+        return worker
+    }
+
+    private static func readLog(_ reader: TableReader?, resolve: (String) -> String) throws(ConfigError) -> LogSettings {
+        guard let reader else { return LogSettings() }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        let level = try reader.string("level") ?? "info"
+        guard levels.contains(level) else {
+            throw .invalid(file: reader.file, key: reader.name("level"), reason: "must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
+        }
+        let settings = LogSettings(file: try reader.string("file").map(resolve), level: level)
+        try reader.rejectUnknownKeys()
+        return settings
+    }
+
+    private static func requireHTTP(_ url: String, reader: TableReader, key: String) throws(ConfigError) {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an http or https URL, got \"\(url)\"")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import Store
+import SyncCore
+
+/// What one drain of the journal did.
+public struct DrainReport: Sendable, Equatable {
+    public var processed: [Int64] = []
+    public var failed: [Int64] = []
+    public var importedFromSpool = 0
+}
+
+/// Drains the journal: claims due events one at a time, runs the handler for their kind, and
+/// settles them. Several workers may drain one journal; leases keep them off each other's events.
+public final class Worker {
+    public let journal: any EventJournal
+    public let settings: WorkerSettings
+    public let spool: Spool?
+    public let identity: WorkerIdentity
+    private let handlers: [EventKind: any EventHandler]
+    private let logger: Logger
+    public var now: () -> Date = { Date() }
+    public var jitter: () -> Double = { Double.random(in: 0...1) }
+
+    public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
+                handlers: [EventKind: any EventHandler], logger: Logger, identity: WorkerIdentity = .current) {
+        self.journal = journal; self.settings = settings; self.spool = spool
+        self.handlers = handlers; self.logger = logger; self.identity = identity
+    }
+
+    /// Processes every event that is due now, then returns.
+    public func drain() throws(StoreError) -> DrainReport {
+        var report = DrainReport()
+        if let spool { report.importedFromSpool = try spool.drain(into: journal) }
+        try releaseDeadLeases()
+        while let event = try journal.claimNext(worker: identity.name, now: now(), leaseSeconds: settings.leaseSeconds,
+                                                maxAttempts: settings.maxAttempts) {
+            if try run(event) { report.processed.append(event.id) } else { report.failed.append(event.id) }
+        }
+        return report
+    }
+
+    /// Drains repeatedly until `shouldStop` answers true, sleeping `pollSeconds` when idle.
+    public func run(shouldStop: () -> Bool, sleep: (Double) -> Void) throws(StoreError) {
+        while !shouldStop() {
+            let report = try drain()
+            if report.processed.isEmpty && report.failed.isEmpty { sleep(settings.pollSeconds) }
+        }
+    }
+
+    private func run(_ event: JournalEvent) throws(StoreError) -> Bool {
+        var metadata: Logger.Metadata = ["event": "\(event.id)", "kind": "\(event.kind.rawValue)",
+                                         "repository": "\(event.repository)", "attempt": "\(event.attempts)"]
+        guard let handler = handlers[event.kind] else {
+            try journal.fail(id: event.id, worker: identity.name, error: "no handler for \(event.kind.rawValue) events", retryAt: nil, now: now())
+            logger.error("no handler for this kind of event", metadata: metadata)
+            return false
+        }
+        do {
+            let summary = try handler.handle(event)
+            try journal.complete(id: event.id, worker: identity.name, now: now())
+            logger.info("\(summary)", metadata: metadata)
+            return true
+        } catch {
+            let message = "\(error)"
+            let retryAt: Date? = event.attempts < settings.maxAttempts
+                ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
+                : nil
+            try journal.fail(id: event.id, worker: identity.name, error: message, retryAt: retryAt, now: now())
+            metadata["error"] = "\(message)"
+            metadata["retry"] = "\(retryAt.map { "\($0)" } ?? "by hand: wptsync retry \(event.id)")"
+            logger.warning("event failed", metadata: metadata)
+            return false
+        }
+    }
+
+    /// Frees events held by workers on this host whose process is gone (crashed or killed).
+    private func releaseDeadLeases() throws(StoreError) {
+        let dead = try journal.runningOwners().filter { owner in
+            guard let other = WorkerIdentity(name: owner), other.host == identity.host, other.pid != identity.pid else { return false }
+            return !other.isAlive
+        }
+        if try journal.releaseLeases(ownedBy: dead) > 0 {
+            logger.notice("took back events from stopped workers", metadata: ["workers": "\(dead.joined(separator: ", "))"])
+        }
+    }
+}
+
+/// Names a worker as `host:pid`, so a worker can tell that another on the same host has died.
+public struct WorkerIdentity: Sendable, Equatable {
+    public var host: String
+    public var pid: Int32
+
+    public var name: String { "\(host):\(pid)" }
+
+    public init(host: String, pid: Int32) { self.host = host; self.pid = pid }
+
+    public init?(name: String) {
+        guard let colon = name.lastIndex(of: ":"), let pid = Int32(name[name.index(after: colon)...]) else { return nil }
+        self.init(host: String(name[..<colon]), pid: pid)
+    }
+
+    public static var current: WorkerIdentity {
+        WorkerIdentity(host: ProcessInfo.processInfo.hostName, pid: getpid())
+    }
+
+    var isAlive: Bool { kill(pid, 0) == 0 || errno == EPERM }
+}
