@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wptsync", targets: ["HookRunner"]),
+        .executable(name: "wptsync-hook", targets: ["WPTSyncHook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,25 +28,33 @@ let package = Package(
         .target(name: "Remote", dependencies: ["CCurl", "SyncCore"]),
         // The durable event journal and sync records (SQLite by default).
         .target(name: "Store", dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The application: configuration loading, hook intake, worker, installation.
-        .target(name: "WPTSyncKit", dependencies: [
-            "SyncCore", "RepoOps", "Remote", "Store",
+        // Configuration loading, logging and hook intake: all a hook needs, without libgit2 or libcurl.
+        .target(name: "HookIntake", dependencies: [
+            "SyncCore", "Store",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The application: worker, event handlers, installation, demo.
+        .target(name: "WPTSyncKit", dependencies: [
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `wptsync-hook`: the executable the repository hooks run; loads as little as possible.
+        .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
-            "WPTSyncKit", "SyncCore", "Store",
+            "WPTSyncKit", "HookIntake", "SyncCore", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .target(name: "TestSupport", dependencies: ["RepoOps"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "TestSupport", "Store", "SyncCore"]),
+        .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

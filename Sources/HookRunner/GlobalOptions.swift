@@ -1,5 +1,6 @@
 import ArgumentParser
 import SyncCore
+import HookIntake
 import WPTSyncKit
 
 /// Options every subcommand that reads the configuration takes.

@@ -1,13 +1,11 @@
 import ArgumentParser
-import Foundation
-import Logging
-import SyncCore
-import WPTSyncKit
+import HookIntake
 
-/// `wptsync hook …`: the entry points the repository hooks call. They always exit 0.
+/// `wptsync hook …`: the same entry points as `wptsync-hook`, for running a hook by hand.
+/// They always exit 0: a hook never fails a push.
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record a push (called by the repository hooks; never fails the push).",
+        abstract: "Record a push as the repository hooks do (they run the leaner wptsync-hook).",
         subcommands: [HgChangegroup.self, GitPostReceive.self])
 
     struct HgChangegroup: ParsableCommand {
@@ -16,12 +14,7 @@ struct Hook: ParsableCommand {
             abstract: "Mercurial changegroup hook: reads HG_NODE, HG_NODE_LAST, HG_SOURCE, HG_URL and the pushing user.")
         @OptionGroup var options: GlobalOptions
 
-        func run() {
-            let environment = ProcessInfo.processInfo.environment
-            HookReporter.run(options) { intake in
-                intake.hgChangegroup(environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
-            }
-        }
+        func run() { HookMain.run(.hgChangegroup, configFile: options.config, verbose: options.verbose) }
     }
 
     struct GitPostReceive: ParsableCommand {
@@ -30,44 +23,6 @@ struct Hook: ParsableCommand {
             abstract: "git post-receive hook: reads <old> <new> <ref> lines on stdin.")
         @OptionGroup var options: GlobalOptions
 
-        func run() {
-            let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            let environment = ProcessInfo.processInfo.environment
-            HookReporter.run(options) { intake in
-                intake.gitPostReceive(stdin: input, gitDirectory: environment["GIT_DIR"] ?? ".",
-                                      user: environment["REMOTE_USER"] ?? environment["USER"])
-            }
-        }
-    }
-}
-
-/// Runs a hook body and reports its outcome; a hook never throws or exits non-zero.
-enum HookReporter {
-    static func run(_ options: GlobalOptions, _ body: (HookIntake) -> HookOutcome) {
-        let loaded: (config: Config, file: String)
-        do { loaded = try options.load() } catch {
-            warn("not recording this push: \(error)")
-            return
-        }
-        let outcome = body(HookIntake(config: loaded.config))
-        let logger = Logger(label: "wptsync.hook")
-        switch outcome {
-        case .recorded(let id):
-            logger.debug("recorded", metadata: ["event": "\(id)"])
-        case .duplicate(let id):
-            logger.debug("already recorded", metadata: ["event": "\(id)"])
-        case .skipped(let reason):
-            logger.debug("skipped", metadata: ["reason": "\(reason)"])
-        case .spooled(let reason):
-            logger.warning("journal unavailable, event kept in the spool for the next run", metadata: ["reason": "\(reason)"])
-        case .rejected(let reasons):
-            for reason in reasons { logger.error("input rejected", metadata: ["reason": "\(reason)"]) }
-        case .lost(let reason):
-            logger.critical("could not record this push; replay it with `wptsync replay`", metadata: ["reason": "\(reason)"])
-        }
-    }
-
-    static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("wptsync: \(message)\n".utf8))
+        func run() { HookMain.run(.gitPostReceive, configFile: options.config, verbose: options.verbose) }
     }
 }

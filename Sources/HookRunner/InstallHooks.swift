@@ -17,7 +17,8 @@ struct InstallHooks: ParsableCommand {
         guard let share = share ?? HookInstaller.findShare(from: executable) else {
             throw ValidationError("cannot find wptsync's hooks/ folder near \(executable); pass --share")
         }
-        let installer = try HookInstaller(share: share, binary: executable, config: configFile)
+        let hookBinary = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("wptsync-hook").path
+        let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: configFile)
         var failed = false
         for repository in repositories {
             do { print(try installer.install(repository: repository)) } catch {

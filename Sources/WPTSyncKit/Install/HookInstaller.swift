@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import RepoOps
 
 /// What `install-hooks` did to one repository.
@@ -20,6 +21,7 @@ public enum InstallResult: Sendable, Equatable, CustomStringConvertible {
 public enum InstallError: Error, Sendable, CustomStringConvertible {
     case notARepository(String)
     case missingShare(String)
+    case missingHookBinary(String)
     case foreignHook(file: String, line: String)
     case io(file: String, reason: String)
 
@@ -27,6 +29,7 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .notARepository(let path): "\(path) is neither a Mercurial nor a git repository"
         case .missingShare(let path): "cannot find wptsync's hooks/ and vcs-config/ in \(path); pass --share with the project folder"
+        case .missingHookBinary(let path): "the hook executable \(path) is missing; build it with `swift build` (product wptsync-hook)"
         case let .foreignHook(file, line): "\(file) exists and is not wptsync's; leaving it alone. To chain wptsync, add this line to it:\n    \(line)"
         case let .io(file, reason): "\(file): \(reason)"
         }
@@ -39,18 +42,20 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
 public struct HookInstaller {
     /// The project folder holding `hooks/` and `vcs-config/`.
     public let share: String
-    public let binary: String
+    /// The `wptsync-hook` executable the hooks run.
+    public let hookBinary: String
     public let config: String
 
     static let begin = "# >>> wptsync >>>"
     static let end = "# <<< wptsync <<<"
 
-    public init(share: String, binary: String, config: String) throws(InstallError) {
+    public init(share: String, hookBinary: String, config: String) throws(InstallError) {
         for needed in ["hooks/hg-changegroup", "hooks/git-post-receive", "vcs-config/hgrc", "vcs-config/git-post-receive"]
         where !FileManager.default.fileExists(atPath: "\(share)/\(needed)") {
             throw .missingShare(share)
         }
-        self.share = Paths.canonical(share); self.binary = Paths.canonical(binary); self.config = Paths.canonical(config)
+        guard FileManager.default.isExecutableFile(atPath: hookBinary) else { throw .missingHookBinary(hookBinary) }
+        self.share = Paths.canonical(share); self.hookBinary = Paths.canonical(hookBinary); self.config = Paths.canonical(config)
     }
 
     /// Finds the project folder by walking up from `executable` (e.g. `.build/debug/wptsync`).
@@ -69,6 +74,7 @@ public struct HookInstaller {
     /// Installs the hook into the repository at `path`.
     public func install(repository path: String) throws(InstallError) -> InstallResult {
         let fm = FileManager.default
+        let path = Paths.canonical(path)
         if fm.fileExists(atPath: "\(path)/.hg") {
             return try installBlock(file: "\(path)/.hg/hgrc", fragment: fragment("hgrc"), asExecutable: false)
         }
@@ -86,7 +92,7 @@ public struct HookInstaller {
         let file = "\(share)/vcs-config/\(name)"
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw .io(file: file, reason: "cannot read") }
         return text
-            .replacingOccurrences(of: "@BIN@", with: Self.shellQuote(binary))
+            .replacingOccurrences(of: "@HOOK_BIN@", with: Self.shellQuote(hookBinary))
             .replacingOccurrences(of: "@CONFIG@", with: Self.shellQuote(config))
             .replacingOccurrences(of: "@HOOKS@", with: Self.shellQuote(share + "/hooks"))
     }
@@ -101,7 +107,7 @@ public struct HookInstaller {
             result = updated == existing ? .unchanged(file: file) : .updated(file: file)
         } else if let existing, !existing.isEmpty {
             if asExecutable {
-                throw .foreignHook(file: file, line: block.split(separator: "\n").first { $0.hasPrefix("WPTSYNC_BIN=") }.map(String.init) ?? block)
+                throw .foreignHook(file: file, line: block.split(separator: "\n").first { $0.hasPrefix("WPTSYNC_HOOK=") }.map(String.init) ?? block)
             }
             updated = existing + (existing.hasSuffix("\n") ? "" : "\n") + block
             result = .installed(file: file)

@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import Logging
 import Store
 import SyncCore

@@ -1,9 +1,9 @@
 import Foundation
 
 /// File-system path helpers.
-enum Paths {
+public enum Paths {
     /// The canonical form of `path`: symlinks resolved when it exists, `.`/`..` removed otherwise.
-    static func canonical(_ path: String) -> String {
+    public static func canonical(_ path: String) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
             return String(cString: resolved)

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Everything that can go wrong talking to a remote service.
+///
+/// URLs stored in an error are already redacted (see `Redaction.url`), and no case ever holds
+/// an `Authorization` value.
+public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The transport failed (DNS, connection refused, TLS, reset…); `message` is curl's.
+    case network(method: HTTPMethod, url: String, message: String)
+    /// The request did not complete within `limit`.
+    case timeout(method: HTTPMethod, url: String, limit: Duration)
+    /// The server answered with an error status.
+    case httpStatus(method: HTTPMethod, url: String, status: Int, bodyExcerpt: String)
+    /// A response body did not decode as `type`; `field` is the coding path, such as `head.sha`.
+    case decoding(type: String, field: String, message: String)
+    /// The rate limit is exhausted and waiting for it is not allowed (or retries ran out).
+    case rateLimited(until: Date)
+    /// A non-idempotent request (POST, PATCH) failed in a way that does not tell whether the server
+    /// acted on it: the request was sent and then the connection failed, timed out, or the server
+    /// answered 5xx. It is never retried automatically: check the remote state first, then either
+    /// adopt what is there or send again. `underlying` is the failure as seen.
+    indirect case outcomeUnknown(underlying: RemoteError)
+    /// No usable token: `source` names the environment variable or file.
+    case tokenUnavailable(source: String, reason: String)
+
+    /// The HTTP status for `.httpStatus`, also through `.outcomeUnknown`.
+    public var httpStatus: Int? {
+        switch self {
+        case .httpStatus(_, _, let status, _): status
+        case .outcomeUnknown(let underlying): underlying.httpStatus
+        default: nil
+        }
+    }
+
+    /// This error with each of `secrets` removed from the texts that came from elsewhere.
+    func scrubbing(_ secrets: [String]) -> RemoteError {
+        switch self {
+        case let .network(method, url, message):
+            .network(method: method, url: url, message: Redaction.scrub(message, removing: secrets))
+        case let .httpStatus(method, url, status, excerpt):
+            .httpStatus(method: method, url: url, status: status, bodyExcerpt: Redaction.scrub(excerpt, removing: secrets))
+        case let .decoding(type, field, message):
+            .decoding(type: type, field: field, message: Redaction.scrub(message, removing: secrets))
+        case let .outcomeUnknown(underlying):
+            .outcomeUnknown(underlying: underlying.scrubbing(secrets))
+        case .timeout, .rateLimited, .tokenUnavailable:
+            self
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .network(method, url, message):
+            "network error on \(method) \(Redaction.url(url)): \(message)"
+        case let .timeout(method, url, limit):
+            "\(method) \(Redaction.url(url)) timed out (limit \(limit.formattedMilliseconds))"
+        case let .httpStatus(method, url, status, excerpt):
+            "\(method) \(Redaction.url(url)) answered HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
+        case let .decoding(type, field, message):
+            "cannot decode \(type)" + (field.isEmpty ? "" : " at '\(field)'") + ": \(message)"
+        case let .rateLimited(until):
+            "rate limited until \(until.ISO8601Format())"
+        case let .outcomeUnknown(underlying):
+            "outcome unknown, the server may have applied the request; check before retrying: \(underlying)"
+        case let .tokenUnavailable(source, reason):
+            "no token from \(source): \(reason)"
+        }
+    }
+}
+
+/// Removes secrets from text that may end up in errors or logs.
+public enum Redaction {
+    /// Query parameters whose values are secrets.
+    static let secretQueryNames: Set<String> = ["access_token", "token", "client_secret"]
+
+    /// `url` with any userinfo and secret query parameter values replaced by `<redacted>`.
+    public static func url(_ url: String) -> String {
+        var rest = Substring(url)
+        var result = ""
+        if let scheme = rest.range(of: "://") {
+            result += rest[..<scheme.upperBound]
+            rest = rest[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+                result += "<redacted>"
+                rest = rest[at...]
+            }
+        }
+        guard let queryStart = rest.firstIndex(of: "?") else { return result + rest }
+        result += rest[...queryStart]
+        let queryEnd = rest.firstIndex(of: "#") ?? rest.endIndex
+        let parameters = rest[rest.index(after: queryStart)..<queryEnd].split(separator: "&", omittingEmptySubsequences: false)
+        result += parameters.map { parameter in
+            let name = parameter.prefix { $0 != "=" }
+            return secretQueryNames.contains(name.lowercased()) ? "\(name)=<redacted>" : String(parameter)
+        }.joined(separator: "&")
+        return result + rest[queryEnd...]
+    }
+
+    /// `text` with each of `secrets` (ignoring very short ones) replaced by `<redacted>`.
+    static func scrub(_ text: String, removing secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    }
+
+    /// The start of a response body on one line, for error messages.
+    static func excerpt(_ body: [UInt8], limit: Int = 200) -> String {
+        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+        let oneLine = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return oneLine.count > limit ? oneLine.prefix(limit) + "…" : oneLine
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down, clamped at zero.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    var formattedMilliseconds: String { "\(milliseconds) ms" }
+}

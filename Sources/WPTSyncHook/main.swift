@@ -1,0 +1,4 @@
+import Foundation
+import HookIntake
+
+exit(HookMain.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,26 @@
+import Foundation
+import Remote
+
+/// A `Sleeper` that records the requested delays and returns at once.
+final class RecordingSleeper: Sleeper, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Duration] = []
+
+    var delays: [Duration] { lock.withLock { recorded } }
+
+    func sleep(for duration: Duration) {
+        lock.withLock { recorded.append(duration) }
+    }
+}
+
+/// A fixed instant for clock-dependent tests.
+let fixedNow = Date(timeIntervalSince1970: 1_700_000_000)
+
+/// A client for loopback tests: fake sleeper, fixed clock, jitter draw of 0 (so backoff is half
+/// the nominal delay), short timeouts.
+func testClient(
+    sleeper: RecordingSleeper = RecordingSleeper(), policy: RetryPolicy = RetryPolicy(),
+    cache: (any ETagCache)? = nil
+) -> HTTPClient {
+    HTTPClient(retryPolicy: policy, sleeper: sleeper, now: { fixedNow }, random: { 0 }, etagCache: cache)
+}
