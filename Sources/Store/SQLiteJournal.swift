@@ -13,17 +13,21 @@ public final class SQLiteJournal: EventJournal {
     public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws(StoreError) {
         self.path = path
         var config = Configuration()
-        config.journalMode = .wal
         config.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
         config.label = "wptsync-journal"
         config.prepareDatabase { db in
+            // Switching modes needs the write lock, so only a new database does it.
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             queue = try DatabaseQueue(path: path, configuration: config)
-            try Self.migrator.migrate(queue)
+            // Checking first is a read, which a writer holding the lock does not block in WAL mode.
+            if try !queue.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(queue) }
         } catch {
             throw Self.storeError(error, path: path, opening: true)
         }

@@ -151,3 +151,16 @@ public struct LogSettings: Sendable, Equatable {
 
     public init(file: String? = nil, level: String = "info") { self.file = file; self.level = level }
 }
+
+extension PathPrefixes {
+    /// Whether the repository path `bytes` lies under the wpt checkout.
+    public func isWPT(_ bytes: [UInt8]) -> Bool { Self.isUnder(bytes, wpt) }
+
+    /// Whether the repository path `bytes` lies under Gecko's wpt metadata.
+    public func isMeta(_ bytes: [UInt8]) -> Bool { Self.isUnder(bytes, meta) }
+
+    static func isUnder(_ bytes: [UInt8], _ prefix: String) -> Bool {
+        let prefixBytes = Array(prefix.utf8)
+        return bytes.count > prefixBytes.count && bytes.starts(with: prefixBytes) && bytes[prefixBytes.count] == UInt8(ascii: "/")
+    }
+}

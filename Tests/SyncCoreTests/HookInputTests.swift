@@ -1,0 +1,137 @@
+import Testing
+@testable import SyncCore
+
+private let nodeA = String(repeating: "a", count: 40)
+private let nodeB = String(repeating: "b", count: 40)
+private let autoland = GeckoRepository(name: "autoland", path: "/repos/autoland", role: .integration)
+
+@Suite("Mercurial changegroup input")
+struct HgChangegroupInputTests {
+    @Test func recordsAPushWithEveryField() throws {
+        let env = ["HG_NODE": nodeA, "HG_NODE_LAST": nodeB, "HG_SOURCE": "serve", "HG_URL": "remote:ssh:1.2.3.4",
+                   "HG_HOOKTYPE": "changegroup", "HG_TXNID": "TXN:abc", "USER": "alice@example.com"]
+        let decision = try HookInput.hgChangegroup(environment: env, repository: autoland)
+        #expect(decision == .record(.hgPush(HgPush(repository: "autoland", firstNode: nodeA, lastNode: nodeB, source: "serve",
+                                                    url: "remote:ssh:1.2.3.4", user: "alice@example.com", transaction: "TXN:abc"))))
+    }
+
+    @Test func lastNodeDefaultsToFirstAndNodesAreLowercased() throws {
+        let upper = String(repeating: "C", count: 40)
+        guard case .record(.hgPush(let push)) = try HookInput.hgChangegroup(environment: ["HG_NODE": upper, "HG_SOURCE": "push"], repository: autoland) else {
+            Issue.record("expected a recorded push"); return
+        }
+        #expect(push.firstNode == upper.lowercased())
+        #expect(push.lastNode == push.firstNode)
+    }
+
+    @Test func remoteUserWinsOverUser() throws {
+        guard case .record(.hgPush(let push)) = try HookInput.hgChangegroup(
+            environment: ["HG_NODE": nodeA, "HG_SOURCE": "serve", "REMOTE_USER": "bob", "USER": "hg"], repository: autoland) else {
+            Issue.record("expected a recorded push"); return
+        }
+        #expect(push.user == "bob")
+    }
+
+    @Test(arguments: [
+        (["HG_SOURCE": "push"], HookInputError.missingVariable("HG_NODE")),
+        (["HG_NODE": "xyz", "HG_SOURCE": "push"], .invalidNode(variable: "HG_NODE", value: "xyz")),
+        (["HG_NODE": nodeA, "HG_NODE_LAST": "123", "HG_SOURCE": "push"], .invalidNode(variable: "HG_NODE_LAST", value: "123")),
+        (["HG_NODE": nodeA], .missingVariable("HG_SOURCE")),
+        (["HG_NODE": nodeA, "HG_SOURCE": "push; rm -rf /"], .invalidValue(variable: "HG_SOURCE", value: "push; rm -rf /")),
+        (["HG_NODE": nodeA, "HG_SOURCE": "push", "HG_HOOKTYPE": "pretxnchangegroup"], .invalidValue(variable: "HG_HOOKTYPE", value: "pretxnchangegroup")),
+    ])
+    func rejectsMalformedEnvironments(env: [String: String], expected: HookInputError) {
+        #expect(throws: expected) { try HookInput.hgChangegroup(environment: env, repository: autoland) }
+    }
+
+    @Test func errorsNameTheVariable() {
+        #expect(HookInputError.invalidNode(variable: "HG_NODE", value: "zz\u{1}").description == "HG_NODE is not a 40-digit hex node: \"zz\\u{1}\"")
+    }
+
+    @Test func skipsSourcesNotConfiguredAndDisabledRepositories() throws {
+        #expect(try HookInput.hgChangegroup(environment: ["HG_NODE": nodeA, "HG_SOURCE": "strip"], repository: autoland)
+                == .skip("source strip is not recorded for autoland"))
+        var disabled = autoland
+        disabled.enabled = false
+        #expect(try HookInput.hgChangegroup(environment: ["HG_NODE": nodeA, "HG_SOURCE": "push"], repository: disabled)
+                == .skip("recording is disabled for autoland"))
+    }
+}
+
+@Suite("git post-receive input")
+struct GitPostReceiveInputTests {
+    let mirror = WPTMirror(path: "/repos/wpt.git", refs: ["refs/heads/master", "refs/pull/*/head"])
+
+    func parse(_ text: String) -> (HookDecision, [HookInputError]) {
+        let result = HookInput.gitPostReceive(stdin: Array(text.utf8), mirror: mirror, repositoryName: "wpt")
+        return (result.decision, result.problems)
+    }
+
+    @Test func recordsMatchingRefsAndSkipsOthers() {
+        let (decision, problems) = parse("\(nodeA) \(nodeB) refs/heads/master\n\(nodeA) \(nodeB) refs/heads/other\n\(RefUpdate.zero) \(nodeB) refs/pull/12/head\n")
+        #expect(problems.isEmpty)
+        #expect(decision == .record(.gitPush(GitPush(repository: "wpt", updates: [
+            RefUpdate(old: nodeA, new: nodeB, ref: "refs/heads/master"),
+            RefUpdate(old: RefUpdate.zero, new: nodeB, ref: "refs/pull/12/head"),
+        ]))))
+    }
+
+    @Test func onlyUnrecordedRefsIsASkip() {
+        let (decision, problems) = parse("\(nodeA) \(nodeB) refs/heads/feature\r\n")
+        #expect(problems.isEmpty)
+        #expect(decision == .skip("refs not recorded: refs/heads/feature"))
+    }
+
+    @Test func garbageIsReportedByLineAndNothingIsRecorded() {
+        let (decision, problems) = parse("hello world\n\(nodeA) \(nodeB) refs/heads/../master\nnot-hex \(nodeB) refs/heads/master\n")
+        #expect(decision == .skip("no ref updates to record"))
+        #expect(problems.count == 3)
+        #expect(problems.map(\.description).first == "stdin line 1: expected \"<old> <new> <ref>\", got \"hello world\"")
+        #expect(problems.map(\.description).contains("stdin line 2: invalid ref name \"refs/heads/../master\""))
+    }
+
+    @Test func nonUTF8LinesAreRejected() {
+        var bytes = Array("\(nodeA) \(nodeB) refs/heads/ma".utf8)
+        bytes += [0xFF, 0xFE, 0x0A]
+        let result = HookInput.gitPostReceive(stdin: bytes, mirror: mirror, repositoryName: "wpt")
+        #expect(result.problems == [.malformedLine(number: 1, reason: "not UTF-8")])
+    }
+
+    @Test func deletionsAndCreationsAreFlagged() {
+        let update = RefUpdate(old: nodeA, new: RefUpdate.zero, ref: "refs/heads/master")
+        #expect(update.isDeletion && !update.isCreation)
+    }
+
+    @Test func dedupeKeysIdentifyThePush() {
+        let a = EventPayload.hgPush(HgPush(repository: "autoland", firstNode: nodeA, lastNode: nodeB, source: "push"))
+        var b = a
+        if case .hgPush(var push) = b { push.user = "someone else"; b = .hgPush(push) }
+        let c = EventPayload.hgPush(HgPush(repository: "central", firstNode: nodeA, lastNode: nodeB, source: "push"))
+        #expect(a.dedupeKey == b.dedupeKey)
+        #expect(a.dedupeKey != c.dedupeKey)
+    }
+}
+
+@Suite("Ref names and backoff")
+struct RefNameAndBackoffTests {
+    @Test(arguments: ["refs/heads/master", "refs/heads/gecko/1234567", "refs/pull/12/head", "refs/tags/v1.0"])
+    func validRefs(_ name: String) { #expect(RefName.isValid(name)) }
+
+    @Test(arguments: ["master", "refs/heads/a..b", "refs/heads/x.lock", "refs/heads/x/", "refs/heads/.hidden", "refs/heads/a b",
+                      "refs/heads/a~1", "refs/heads/a^", "refs/heads/a:b", "refs/heads/a?", "refs/heads/a*", "refs/heads/a[",
+                      "refs/heads/a\\b", "refs/heads/a@{1}", "refs//heads", "refs/heads/a\u{7f}"])
+    func invalidRefs(_ name: String) { #expect(!RefName.isValid(name)) }
+
+    @Test func globsMatchOneComponent() {
+        #expect(RefName.matches("refs/pull/12/head", pattern: "refs/pull/*/head"))
+        #expect(!RefName.matches("refs/pull/12/merge", pattern: "refs/pull/*/head"))
+        #expect(!RefName.matches("refs/pull/1/2/head", pattern: "refs/pull/*/head"))
+    }
+
+    @Test func backoffDoublesUpToTheCap() {
+        let backoff = Backoff(baseSeconds: 30, maxSeconds: 3600)
+        #expect((1...9).map { backoff.delay(afterAttempt: $0) } == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
+        #expect(backoff.delay(afterAttempt: 2, jitter: 1) == 30)
+        #expect(backoff.delay(afterAttempt: 1000) == 3600)
+    }
+}
