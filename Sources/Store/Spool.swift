@@ -24,6 +24,8 @@ public struct Spool: Sendable {
         let line = Line(kind: payload.kind.rawValue, payload: PayloadCoding.encode(payload), receivedAt: now.timeIntervalSince1970)
         guard var bytes = try? JSONEncoder().encode(line) else { throw .spool(path: path, reason: "cannot encode event") }
         bytes.append(UInt8(ascii: "\n"))
+        try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                 withIntermediateDirectories: true)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }

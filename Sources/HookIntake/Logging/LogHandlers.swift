@@ -46,6 +46,8 @@ struct JSONLinesLogHandler: LogHandler {
 
     init(path: String, label: String, logLevel: Logger.Level) {
         self.path = path; self.label = label; self.logLevel = logLevel
+        try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                 withIntermediateDirectories: true)
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {

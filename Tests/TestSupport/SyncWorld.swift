@@ -1,0 +1,107 @@
+import Foundation
+import RepoOps
+
+/// The path of a product built next to the test bundle (e.g. `wptsync`, `wptsync-hook`).
+public func builtProduct(_ name: String) -> String {
+    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var dir = URL(fileURLWithPath: bundle).deletingLastPathComponent()
+    while dir.path != "/" {
+        let candidate = dir.appendingPathComponent(name).path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir.deleteLastPathComponent()
+    }
+    return name
+}
+
+/// The project folder (holding `hooks/` and `vcs-config/`).
+public let projectRoot: String = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A small world for end-to-end tests: a developer's Gecko clone, the autoland and central
+/// repositories it pushes to, a bare wpt mirror, and a configuration naming them, with
+/// wptsync's hooks installed by `wptsync install-hooks`.
+public final class SyncWorld: @unchecked Sendable {
+    public let dir: TempDir
+    public let config: String
+    public let gecko: HgFixture
+    public let autoland: String
+    public let central: String
+    public let mirror: String
+    public let store: String
+    public let log: String
+
+    /// Builds the world; `extraConfig` is appended to the configuration file.
+    public init(extraConfig: String = "", storePath: String? = nil, installHooks: Bool = true) throws {
+        dir = TempDir("world")
+        autoland = dir.sub("autoland"); central = dir.sub("central"); mirror = dir.sub("wpt.git")
+        store = dir.sub("state/wptsync.sqlite"); log = dir.sub("state/wptsync.jsonl")
+        config = dir.sub("wptsync.toml")
+        gecko = try HgFixture("gecko")
+        try gecko.write("testing/web-platform/tests/README.md", "wpt\n")
+        try gecko.write("dom/base/Document.cpp", "int x;\n")
+        try gecko.commit("Initial import")
+        for repo in [autoland, central] {
+            try sh("hg", ["init", repo])
+            try gecko.hg(["push", "-q", repo])
+        }
+        try sh("git", ["init", "-q", "--bare", "-b", "master", mirror])
+        try writeFile(config, """
+            [store]
+            path = "\(storePath ?? dir.sub("state/wptsync.sqlite"))"
+            spool = "\(dir.sub("state/wptsync.spool"))"
+
+            [[gecko]]
+            name = "autoland"
+            path = "\(autoland)"
+            role = "integration"
+
+            [[gecko]]
+            name = "mozilla-central"
+            path = "\(central)"
+            role = "central"
+
+            [wpt]
+            path = "\(mirror)"
+            refs = ["refs/heads/master"]
+
+            [log]
+            file = "\(log)"
+            level = "debug"
+
+            """ + extraConfig)
+        if installHooks { try wptsync(["install-hooks", autoland, central, mirror]) }
+    }
+
+    /// Runs `wptsync` with this world's configuration; fails on a non-zero exit.
+    @discardableResult
+    public func wptsync(_ arguments: [String], stdin: String = "") throws -> String {
+        try sh(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path, stdin: stdin)
+    }
+
+    /// Runs `wptsync` and returns its whole output, whatever the exit status.
+    public func wptsyncResult(_ arguments: [String]) throws -> ProcessOutput {
+        try ProcessRunner.run(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path, extraEnvironment: testEnvironment)
+    }
+
+    /// Commits in the developer clone and pushes to `repository` (autoland by default), through its hook.
+    @discardableResult
+    public func landInGecko(_ files: [String: String], message: String, to repository: String? = nil) throws -> String {
+        for (path, contents) in files { try gecko.write(path, contents) }
+        let node = try gecko.commit(message)
+        try gecko.hg(["push", "-q", "-r", node, repository ?? autoland])
+        return node
+    }
+
+    /// Makes a commit in a scratch clone of the mirror and pushes it to `ref`, through the mirror's hook.
+    @discardableResult
+    public func pushToMirror(file: String, contents: String, ref: String = "refs/heads/master") throws -> String {
+        let clone = dir.sub("wpt-clone")
+        if !FileManager.default.fileExists(atPath: clone) { try sh("git", ["init", "-q", "-b", "master", clone]) }
+        try writeFile("\(clone)/\(file)", contents)
+        try sh("git", ["add", "-A"], in: clone)
+        try sh("git", ["commit", "-q", "-m", "Change \(file)"], in: clone)
+        let sha = try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
+        try sh("git", ["push", "-q", mirror, "HEAD:\(ref)"], in: clone)
+        return sha
+    }
+}

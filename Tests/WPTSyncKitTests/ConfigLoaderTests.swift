@@ -1,0 +1,116 @@
+import HookIntake
+import SyncCore
+import Testing
+
+@Suite("Configuration file")
+struct ConfigLoaderTests {
+    func parse(_ text: String) throws(ConfigError) -> Config {
+        try ConfigLoader.parse(text, file: "/etc/wptsync.toml", baseDirectory: "/srv/wptsync")
+    }
+
+    @Test func readsEveryKeyAndResolvesRelativePaths() throws {
+        let config = try parse("""
+            [store]
+            path = "state/journal.sqlite"
+            busy_timeout_ms = 100
+
+            [paths]
+            wpt = "testing/web-platform/tests/"
+            meta = "testing/web-platform/meta"
+
+            [[gecko]]
+            name = "autoland"
+            path = "/repos/autoland"
+            role = "integration"
+            url = "https://hg.mozilla.org/integration/autoland"
+            sources = ["push", "serve"]
+
+            [[gecko]]
+            name = "mozilla-central"
+            path = "../central"
+            role = "central"
+            enabled = false
+
+            [wpt]
+            path = "wpt.git"
+            refs = ["refs/heads/master", "refs/pull/*/head"]
+            upstream_push_url = "https://github.com/web-platform-tests/wpt.git"
+
+            [github]
+            api = "http://127.0.0.1:8080/"
+            repo = "web-platform-tests/wpt"
+            token_file = "/run/secrets/github"
+            approver_token_env = "APPROVER"
+
+            [worker]
+            max_attempts = 3
+            lease_seconds = 120
+            poll_seconds = 0.5
+            backoff_base_seconds = 10
+            backoff_max_seconds = 600
+
+            [log]
+            file = "log/worker.jsonl"
+            level = "debug"
+            """)
+        #expect(config.store == StoreSettings(path: "/srv/wptsync/state/journal.sqlite", busyTimeoutMilliseconds: 100))
+        #expect(config.store.spool == "/srv/wptsync/state/journal.sqlite.spool")
+        #expect(config.paths == PathPrefixes(wpt: "testing/web-platform/tests", meta: "testing/web-platform/meta"))
+        #expect(config.gecko == [
+            GeckoRepository(name: "autoland", path: "/repos/autoland", role: .integration,
+                            url: "https://hg.mozilla.org/integration/autoland", sources: ["push", "serve"]),
+            GeckoRepository(name: "mozilla-central", path: "/srv/central", role: .central, enabled: false),
+        ])
+        #expect(config.wpt == WPTMirror(path: "/srv/wptsync/wpt.git", refs: ["refs/heads/master", "refs/pull/*/head"],
+                                        upstreamPushURL: "https://github.com/web-platform-tests/wpt.git"))
+        #expect(config.github == GitHubSettings(apiBaseURL: "http://127.0.0.1:8080", repository: "web-platform-tests/wpt",
+                                                token: .file("/run/secrets/github"), approverToken: .environment("APPROVER")))
+        #expect(config.worker == WorkerSettings(maxAttempts: 3, leaseSeconds: 120, pollSeconds: 0.5, backoff: Backoff(baseSeconds: 10, maxSeconds: 600)))
+        #expect(config.log == LogSettings(file: "/srv/wptsync/log/worker.jsonl", level: "debug"))
+    }
+
+    @Test func anEmptyFileGivesTheDefaults() throws {
+        let config = try parse("")
+        #expect(config.store.path == "/srv/wptsync/wptsync.sqlite")
+        #expect(config.paths == PathPrefixes())
+        #expect(config.gecko.isEmpty && config.wpt == nil && config.github == nil)
+        #expect(config.worker == WorkerSettings())
+    }
+
+    @Test(arguments: [
+        ("[[gecko]]\nname = \"a\"\nrole = \"central\"", "/etc/wptsync.toml: missing required key `gecko[0].path`"),
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"try\"", "/etc/wptsync.toml: `gecko[0].role` must be one of integration, central, got \"try\""),
+        ("[[gecko]]\nname = \"a\"\npath = 3\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].path` must be a string"),
+        ("[[gecko]]\nname = \"a b\"\npath = \"/x\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].name` may hold only letters, digits, - and _"),
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nsources = [\"psuh\"]", "/etc/wptsync.toml: `gecko[0].sources` has unknown source \"psuh\" (known: push, serve, pull, unbundle, strip, bundle, push-response)"),
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\n[[gecko]]\nname = \"a\"\npath = \"/y\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[1].name` repeats the name \"a\""),
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nurl = \"ftp://x\"", "/etc/wptsync.toml: `gecko[0].url` must be an http or https URL, got \"ftp://x\""),
+        ("[store]\npth = \"x\"", "/etc/wptsync.toml: unknown key `store.pth` (misspelt?)"),
+        ("[stroe]\npath = \"x\"", "/etc/wptsync.toml: unknown key `stroe` (misspelt?)"),
+        ("[store]\nbusy_timeout_ms = 0", "/etc/wptsync.toml: `store.busy_timeout_ms` must be greater than 0"),
+        ("[paths]\nwpt = \"../tests\"", "/etc/wptsync.toml: `paths.wpt` must be a relative path inside the repository, got \"../tests\""),
+        ("[wpt]\npath = \"w\"\nrefs = [\"master\"]", "/etc/wptsync.toml: `wpt.refs` has an invalid ref pattern \"master\" (full names like refs/heads/master; * matches one component)"),
+        ("[github]\nrepo = \"wpt\"", "/etc/wptsync.toml: `github.repo` must be owner/name, got \"wpt\""),
+        ("[github]\ntoken_env = \"A\"\ntoken_file = \"/b\"", "/etc/wptsync.toml: `github.token_env` and `github.token_file` are both set; choose one"),
+        ("[worker]\npoll_seconds = -1", "/etc/wptsync.toml: `worker.poll_seconds` must be greater than 0"),
+        ("[log]\nlevel = \"loud\"", "/etc/wptsync.toml: `log.level` must be one of trace, debug, info, notice, warning, error, critical, got \"loud\""),
+        ("gecko = 1", "/etc/wptsync.toml: `gecko` must be an array of tables ([[gecko]])"),
+    ])
+    func errorsNameTheKeyAndTheProblem(text: String, message: String) {
+        #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }
+    }
+
+    @Test func syntaxErrorsGiveLineAndColumn() {
+        #expect { try parse("[store]\npath = \"unterminated\n") } throws: { error in
+            guard case let .syntax(file, line, _, _) = error as? ConfigError else { return false }
+            return file == "/etc/wptsync.toml" && line == 2
+        }
+    }
+
+    @Test func aMissingFileIsNamed() {
+        #expect { try ConfigLoader.load(file: "/nonexistent/wptsync.toml") } throws: { error in
+            guard case .unreadable(let file, _) = error as? ConfigError else { return false }
+            return file == "/nonexistent/wptsync.toml"
+        }
+    }
+}
