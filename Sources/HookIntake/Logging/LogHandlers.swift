@@ -62,7 +62,7 @@ struct JSONLinesLogHandler: LogHandler {
             "label": label, "message": "\(event.message)",
         ]
         if !merged.isEmpty { object["metadata"] = merged.mapValues { "\($0)" } }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(0x0A)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return }

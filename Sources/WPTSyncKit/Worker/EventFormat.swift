@@ -24,7 +24,7 @@ public enum EventFormat {
         ]
         if let next = event.nextAttemptAt { object["next_attempt_at"] = iso(next) }
         if let error = event.lastError { object["last_error"] = error }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -1,0 +1,139 @@
+import Foundation
+import RepoOps
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+@Suite("install-hooks", .serialized)
+struct InstallHooksTests {
+    @Test func keepsOtherHooksAndIsIdempotent() throws {
+        let world = try SyncWorld(installHooks: false)
+        let marker = world.dir.sub("other-hook-ran")
+        let hgrc = world.autoland + "/.hg/hgrc"
+        let original = "[ui]\nusername = someone\n\n[hooks]\nchangegroup.other = touch \(marker)\n"
+        try writeFile(hgrc, original)
+        let first = try world.wptsync(["install-hooks", world.autoland])
+        let once = try String(contentsOfFile: hgrc, encoding: .utf8)
+        let second = try world.wptsync(["install-hooks", world.autoland])
+        #expect(first.contains("installed the wptsync hook in \(world.autoland)/.hg/hgrc"))
+        #expect(second.contains("already up to date"))
+        #expect(try String(contentsOfFile: hgrc, encoding: .utf8) == once)
+        #expect(once.hasPrefix(original))
+        #expect(once.components(separatedBy: "# >>> wptsync >>>").count == 2)
+
+        try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        #expect(FileManager.default.fileExists(atPath: marker))
+        #expect(try SQLiteJournal(path: world.store).events(state: nil, limit: 10).count == 1)
+    }
+
+    @Test func refusesToOverwriteAForeignPostReceiveHook() throws {
+        let world = try SyncWorld(installHooks: false)
+        let hook = world.mirror + "/hooks/post-receive"
+        try writeFile(hook, "#!/bin/sh\necho mine\n", executable: true)
+        let result = try world.wptsyncResult(["install-hooks", world.mirror])
+        #expect(result.status == 1)
+        #expect(result.stdoutString.contains("exists and is not wptsync's; leaving it alone"))
+        #expect(result.stdoutString.contains("WPTSYNC_HOOK="))
+        #expect(try String(contentsOfFile: hook, encoding: .utf8) == "#!/bin/sh\necho mine\n")
+    }
+
+    @Test func rejectsAFolderThatIsNoRepository() throws {
+        let world = try SyncWorld(installHooks: false)
+        let result = try world.wptsyncResult(["install-hooks", world.dir.sub("state")])
+        #expect(result.status == 1 && result.stdoutString.contains("is neither a Mercurial nor a git repository"))
+    }
+
+    @Test func aBrokenConfigurationIsNamed() throws {
+        let world = try SyncWorld(installHooks: false)
+        try writeFile(world.config, "[[gecko]]\nname = \"autoland\"\nrole = \"integration\"\n")
+        let result = try world.wptsyncResult(["check-config"])
+        #expect(result.status != 0)
+        #expect(result.stderrString.contains("\(world.config): missing required key `gecko[0].path`"))
+    }
+}
+
+@Suite("Processing the journal", .serialized)
+struct WorkerTests {
+    @Test func processReadsThePushAndMarksItDone() throws {
+        let world = try SyncWorld()
+        let node = try world.landInGecko(["testing/web-platform/tests/a.html": "a", "dom/x.cpp": "x"], message: "Bug 1 - a r=x")
+        try world.landInGecko(["dom/y.cpp": "y"], message: "Bug 2 - not wpt r=x")
+        let output = try world.wptsync(["process"])
+        #expect(output.contains("processed 2 event(s), 0 failed"))
+        let events = try SQLiteJournal(path: world.store).events(state: nil, limit: 10)
+        #expect(events.allSatisfy { $0.state == .done && $0.attempts == 1 })
+        let log = try String(contentsOfFile: world.log, encoding: .utf8)
+        #expect(log.contains("push to autoland: 1 changeset(s), 1 touching testing/web-platform/tests: \(node.prefix(12))"))
+        #expect(log.contains("push to autoland: 1 changeset(s), 0 touching testing/web-platform/tests"))
+        #expect(try world.wptsync(["process"]).contains("processed 0 event(s)"))
+    }
+
+    @Test func anUnknownRevisionFailsIsRetriedLaterAndCanBeRetriedByHand() throws {
+        let world = try SyncWorld()
+        let bogus = String(repeating: "1", count: 40)
+        let hook = try ProcessRunner.run(builtProduct("wptsync-hook"), ["hg-changegroup"], in: world.autoland,
+                                         extraEnvironment: testEnvironment.merging(["WPTSYNC_CONFIG": world.config, "HG_NODE": bogus, "HG_SOURCE": "push"]) { $1 })
+        #expect(hook.status == 0)
+        let run = try world.wptsyncResult(["process"])
+        #expect(run.status == 1 && run.stdoutString.contains("processed 0 event(s), 1 failed"))
+        let failed = try #require(try SQLiteJournal(path: world.store).event(id: 1))
+        #expect(failed.state == .failed && failed.nextAttemptAt != nil)
+        #expect(failed.lastError?.contains(bogus) == true)
+        let listing = try world.wptsync(["events", "--state", "failed"])
+        #expect(listing.contains("#1 failed hg-push autoland push 111111111111 attempts=1 retry-at="))
+        // Not due yet: a second run leaves it alone.
+        #expect(try world.wptsync(["process"]).contains("processed 0 event(s), 0 failed"))
+        #expect(try world.wptsync(["retry", "1"]).contains("will retry event(s) 1"))
+        #expect(try SQLiteJournal(path: world.store).event(id: 1)?.state == .pending)
+    }
+
+    @Test func anEventLeftRunningByADeadWorkerIsTakenBackAtOnce() throws {
+        let world = try SyncWorld()
+        try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        // A worker on this host that claimed the event and died (its pid no longer exists).
+        let dead = try ProcessRunner.run("true", [])
+        #expect(dead.status == 0)
+        let child = try Child.spawn("true", [])
+        let pid = child.pid
+        _ = child.wait()
+        let journal = try SQLiteJournal(path: world.store)
+        let host = ProcessInfo.processInfo.hostName
+        _ = try journal.claimNext(worker: "\(host):\(pid)", now: Date(), leaseSeconds: 3600, maxAttempts: 8)
+        #expect(try journal.event(id: 1)?.state == .running)
+        #expect(try world.wptsync(["process"]).contains("processed 1 event(s)"))
+        let event = try #require(try journal.event(id: 1))
+        #expect(event.state == .done && event.attempts == 2)
+    }
+
+    @Test func twoDrainersNeverRunTheSameEvent() throws {
+        let world = try SyncWorld()
+        for n in 0..<20 {
+            try world.pushToMirror(file: "f\(n).html", contents: "\(n)")
+        }
+        let a = try Child.spawn(builtProduct("wptsync"), ["process", "--config", world.config])
+        let b = try Child.spawn(builtProduct("wptsync"), ["process", "--config", world.config])
+        for child in [a, b] { close(child.stdin) }
+        let outputs = [a, b].map { child -> String in
+            var data = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while case let n = read(child.stdout, &buffer, buffer.count), n > 0 { data += buffer[0..<n] }
+            close(child.stdout); close(child.stderr)
+            _ = child.wait()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let counts = outputs.compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+        #expect(counts.reduce(0, +) == 20)
+        let events = try SQLiteJournal(path: world.store).events(state: nil, limit: 100)
+        #expect(events.count == 20 && events.allSatisfy { $0.state == .done && $0.attempts == 1 })
+    }
+}
+
+@Suite("parse-message")
+struct ParseMessageCommandTests {
+    @Test func printsOneJSONObject() throws {
+        let output = try sh(builtProduct("wptsync"), ["parse-message"],
+                            stdin: "Backed out changeset 6435d5aab611 (bug 858680) for bustage\n\ngecko-commit: abc\n")
+        #expect(output == "{\"bugs\": [858680], \"reviewers\": [], \"backout\": {\"nodes\": [\"6435d5aab611\"], \"bugs\": [858680]}, \"reverts\": null, \"is_merge\": false, \"metadata\": {\"gecko-commit\": \"abc\"}}\n")
+    }
+}
