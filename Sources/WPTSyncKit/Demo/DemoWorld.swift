@@ -1,0 +1,87 @@
+import Foundation
+import RepoOps
+
+/// The demo's repositories and configuration, made with the real `hg` and `git` commands.
+struct DemoWorld {
+    let folder: String
+    var gecko: String { folder + "/gecko" }
+    var autoland: String { folder + "/autoland" }
+    var central: String { folder + "/mozilla-central" }
+    var mirror: String { folder + "/wpt.git" }
+    var upstreamClone: String { folder + "/wpt-upstream" }
+    var configFile: String { folder + "/wptsync.toml" }
+
+    /// Deterministic, user-independent settings for the demo's hg and git commands.
+    static let environment = [
+        "HGPLAIN": "1", "HGRCPATH": "", "HGUSER": "Demo Developer <dev@example.com>", "HGENCODING": "utf-8",
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "Upstream Author", "GIT_AUTHOR_EMAIL": "author@example.com",
+        "GIT_COMMITTER_NAME": "Upstream Author", "GIT_COMMITTER_EMAIL": "author@example.com",
+    ]
+
+    func create() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try run("hg", ["init", gecko])
+        try write(gecko + "/testing/web-platform/tests/README.md", "The web-platform-tests, as vendored into Gecko.\n")
+        try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
+        try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
+        for repository in [autoland, central] {
+            try run("hg", ["init", repository])
+            try run("hg", ["push", "-q", repository], in: gecko)
+        }
+        try run("git", ["init", "-q", "--bare", "-b", "master", mirror])
+        try run("git", ["init", "-q", "-b", "master", upstreamClone])
+        try write(configFile, """
+            # wptsync demo configuration (see the README for every key).
+            [store]
+            path = "state/wptsync.sqlite"
+
+            [[gecko]]
+            name = "autoland"
+            path = "autoland"
+            role = "integration"
+
+            [[gecko]]
+            name = "mozilla-central"
+            path = "mozilla-central"
+            role = "central"
+
+            [wpt]
+            path = "wpt.git"
+
+            [log]
+            file = "state/wptsync.jsonl"
+
+            """)
+    }
+
+    /// Commits one file in the developer's clone and pushes it to autoland; returns the node.
+    func landInGecko(path: String, contents: String, message: String) throws -> String {
+        try write(gecko + "/" + path, contents)
+        try run("hg", ["commit", "-A", "-q", "-m", message], in: gecko)
+        let node = try run("hg", ["log", "-r", ".", "-T", "{node}"], in: gecko)
+        try run("hg", ["push", "-q", "-r", node, autoland], in: gecko)
+        return node
+    }
+
+    /// Commits one file upstream and pushes it to the mirror's master; returns the sha.
+    func pushUpstream(path: String, contents: String, message: String) throws -> String {
+        try write(upstreamClone + "/" + path, contents)
+        try run("git", ["add", "-A"], in: upstreamClone)
+        try run("git", ["commit", "-q", "-m", message], in: upstreamClone)
+        try run("git", ["push", "-q", mirror, "HEAD:refs/heads/master"], in: upstreamClone)
+        return try run("git", ["rev-parse", "HEAD"], in: upstreamClone)
+    }
+
+    @discardableResult
+    private func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> String {
+        try ProcessRunner.check(tool, arguments, in: directory, extraEnvironment: Self.environment)
+            .stdoutString.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func write(_ path: String, _ contents: String) throws {
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
