@@ -26,8 +26,11 @@ let package = Package(
         .target(name: "CSpawn"),
         // HTTP over libcurl and the remote service clients.
         .target(name: "Remote", dependencies: ["CCurl", "SyncCore"]),
+        // A local GitHub (REST subset over a real bare git repository) for tests and `wptsync demo`.
+        .target(name: "LocalGitHub", dependencies: ["RepoOps"]),
         // The durable event journal and sync records (SQLite by default).
-        .target(name: "Store", dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CSQLiteSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Configuration loading, logging and hook intake: all a hook needs, without libgit2 or libcurl.
         .target(name: "HookIntake", dependencies: [
             "SyncCore", "Store",
@@ -51,6 +54,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["RepoOps"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
+        .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalGitHub", "RepoOps", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),

@@ -1,3 +1,4 @@
+import CSQLiteSupport
 import Foundation
 import GRDB
 import SyncCore
@@ -21,6 +22,8 @@ public final class SQLiteJournal: EventJournal {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Hooks open and close a connection per push: checkpointing is left to auto-checkpoints.
+            _ = wpts_sqlite_no_checkpoint_on_close(db.sqliteConnection)
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -1,0 +1,83 @@
+import Foundation
+import LocalGitHub
+import Remote
+import RepoOps
+import Testing
+
+@Suite struct NamesTests {
+    @Test(arguments: ["gecko/1234", "gecko/1234-2", "gecko/node-0123abcd", "a.b/c_d"])
+    func validBranchNames(name: String) {
+        #expect(BranchName(name)?.rawValue == name)
+    }
+
+    @Test(arguments: ["", "-x", "gecko/", "/gecko", "gecko//1", "gecko/.x", "gecko/x.lock", "a..b", "a@{b", "@",
+                      "HEAD", "a b", "a~b", "a^b", "a:b", "a?b", "a*b", "a[b", "a\\b", "a\u{7f}", "a\nb", "x."])
+    func invalidBranchNames(name: String) {
+        #expect(BranchName(name) == nil)
+        #expect(BranchName.problem(with: name) != nil)
+    }
+
+    @Test func branchNamesFromRemoteJSONAreValidated() throws {
+        #expect(throws: RemoteError.self) { try JSONCoding.decode([BranchName].self, from: Array(#"["ok", "--upload-pack=x"]"#.utf8)) }
+        #expect(try JSONCoding.decode([BranchName].self, from: Array(#"["gecko/1"]"#.utf8)) == [BranchName("gecko/1")!])
+    }
+
+    @Test func repositoryNames() {
+        #expect(RepositoryName("web-platform-tests/wpt")?.owner == "web-platform-tests")
+        #expect(RepositoryName("a/b/c") == nil)
+        #expect(RepositoryName("../wpt") == nil)
+        #expect(RepositoryName("a/b?x") == nil)
+    }
+}
+
+@Suite struct LocalServerTests {
+    @Test func unknownTokenIs401AndUnknownRepo404() throws {
+        let f = try Fixture()
+        var other = f.client
+        other.token = Token("wrong")
+        #expect(throws: RemoteError.self) { try other.pullRequest(1) }
+        #expect(f.github.requests.last?.status == 401)
+        let elsewhere = GitHubClient(apiBaseURL: f.github.baseURL, repository: RepositoryName("someone/else")!, token: Fixture.botToken, http: f.client.http)
+        #expect(throws: RemoteError.self) { try elsewhere.pullRequest(1) }
+        #expect(f.github.requests.last?.status == 404)
+    }
+
+    @Test func stopEndsHangingRequestsPromptly() throws {
+        let f = try Fixture()
+        f.github.injectFault(.hang)
+        var neverRetrying = f.client
+        neverRetrying.http.retryPolicy = .never
+        let client = neverRetrying
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? client.pullRequest(1)
+            finished.signal()
+        }.start()
+        // Wait until the server holds the request.
+        let deadline = Date().addingTimeInterval(5)
+        while f.github.requests.isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let start = Date()
+        f.github.stop()
+        #expect(finished.wait(timeout: .now() + 5) == .success)
+        #expect(Date().timeIntervalSince(start) < 2)
+        f.github.stop()  // idempotent
+    }
+}
+
+extension LocalServerTests {
+    /// PyGithub, a real client, against the server (skipped when PyGithub is not installed).
+    @Test(.enabled(if: pyGithubInstalled)) func pyGithubAcceptsTheServer() throws {
+        let f = try Fixture()
+        try f.pushBranch("gecko/1", commits: [(["a.html": "a"], "Add a")])
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../scripts/pygithub_against_local_github.py").standardized.path
+        let out = try ProcessRunner.run("python3", [script], extraEnvironment: [
+            "LOCAL_GITHUB_URL": f.github.baseURL, "LOCAL_GITHUB_TOKEN": "bot-token",
+            "LOCAL_GITHUB_APPROVER_TOKEN": "approver-token", "LOCAL_GITHUB_BRANCH": "gecko/1",
+        ])
+        #expect(out.status == 0, "\(out.stdoutString)\(out.stderrString)")
+        #expect(try f.bare("log", "-1", "--format=%s", "master") == "Add a")
+    }
+}
+
+let pyGithubInstalled = (try? ProcessRunner.run("python3", ["-c", "import github"]).status) == 0

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import RepoOps
+import TestSupport
+
+/// A source repository with two branches, and an empty bare target.
+private func makePair(_ dir: TempDir) throws -> (source: GitRepository, first: Oid, second: Oid, target: String) {
+    let source = try GitRepository.initBare(at: dir.sub("source.git"))
+    let first = try source.commitFiles(["a": "1\n"])
+    let second = try source.commitFiles(["a": "2\n"], parents: [first])
+    try source.updateReference("refs/heads/main", to: second, expecting: .absent)
+    try source.updateReference("refs/heads/old", to: first, expecting: .absent)
+    let target = dir.sub("target.git")
+    try git(["init", "-q", "--bare", target], in: dir.path)
+    return (source, first, second, target)
+}
+
+@Test func pushToPathForcePushAndDelete() throws {
+    let dir = TempDir("git-push")
+    let (source, first, second, target) = try makePair(dir)
+
+    try source.push(to: target, refspecs: ["refs/heads/main:refs/heads/main", "refs/heads/old:refs/heads/old"])
+    #expect(try git(["rev-parse", "refs/heads/main"], in: target) == second.hex)
+    #expect(try git(["rev-parse", "refs/heads/old"], in: target) == first.hex)
+    try git(["fsck", "--strict"], in: target)
+
+    do {
+        try source.push(to: target, refspecs: ["refs/heads/old:refs/heads/main"])
+        Issue.record("non-fast-forward push succeeded")
+    } catch {
+        #expect(error.code == -11)  // GIT_ENONFASTFORWARD
+    }
+    #expect(try git(["rev-parse", "refs/heads/main"], in: target) == second.hex)
+    try source.push(to: target, refspecs: ["+refs/heads/old:refs/heads/main"])
+    #expect(try git(["rev-parse", "refs/heads/main"], in: target) == first.hex)
+
+    try source.push(to: target, refspecs: [":refs/heads/old"])
+    #expect(try git(["for-each-ref", "--format=%(refname)"], in: target) == "refs/heads/main")
+}
+
+@Test func pushToFileURL() throws {
+    let dir = TempDir("git-push-url")
+    let (source, _, second, target) = try makePair(dir)
+    try source.push(to: "file://" + target, refspecs: ["refs/heads/main:refs/heads/upstream"])
+    #expect(try git(["rev-parse", "refs/heads/upstream"], in: target) == second.hex)
+    #expect(try git(["log", "--format=%B", "-1", "refs/heads/upstream"], in: target) == "test\n")
+}
+
+@Test func pushRejectedByRemoteIsReported() throws {
+    let dir = TempDir("git-push-hook")
+    let (source, _, _, target) = try makePair(dir)
+    try writeFile(target + "/hooks/update", "#!/bin/sh\nexit 1\n", executable: true)
+    let daemon = try startGitDaemon(basePath: dir.path)
+    defer { daemon.server.stop() }
+    do {
+        try source.push(to: daemon.url + "/target.git", refspecs: ["refs/heads/main:refs/heads/main", "refs/heads/old:refs/heads/old"])
+        Issue.record("push should have been rejected")
+    } catch {
+        guard case .pushRejected(let url, let rejections) = error else {
+            Issue.record("unexpected error \(error)")
+            return
+        }
+        #expect(url == daemon.url + "/target.git")
+        #expect(rejections.keys.sorted() == ["refs/heads/main", "refs/heads/old"])
+    }
+}
+
+@Test func fetchFromPathIntoMirrorRefs() throws {
+    let dir = TempDir("git-fetch")
+    let (source, first, second, _) = try makePair(dir)
+    let mirror = try GitRepository.initBare(at: dir.sub("mirror.git"))
+    try mirror.fetch(from: source.path, refspecs: ["+refs/heads/*:refs/mirror/*"])
+    #expect(try mirror.references(matching: "refs/mirror/*").map(\.target) == [second, first])
+    #expect(try mirror.commit(second).parents == [first])
+
+    try source.deleteReference("refs/heads/old")
+    try mirror.fetch(from: "file://" + source.path, refspecs: ["+refs/heads/*:refs/mirror/*"], prune: true)
+    #expect(try mirror.references(matching: "refs/mirror/*").map(\.name) == ["refs/mirror/main"])
+}
+
+@Test func credentialsNeverAppearInErrors() throws {
+    let dir = TempDir("git-secret")
+    let (source, _, _, _) = try makePair(dir)
+    let token = "ghp_SECRETTOKEN123"
+    #expect(!RemoteCredentials.token(token).description.contains(token))
+    for url in ["https://127.0.0.1:9/wpt.git", "https://someone:\(token)@127.0.0.1:9/wpt.git"] {
+        do {
+            try source.push(to: url, refspecs: ["refs/heads/main:refs/heads/main"], credentials: .token(token))
+            Issue.record("push to a closed port succeeded")
+        } catch {
+            #expect(!error.description.contains(token))
+            #expect(!String(describing: error).contains(token))
+        }
+    }
+}
+
+@Test func tokenGoesThroughCredentialsCallbackOnlyOnce() throws {
+    let dir = TempDir("git-token")
+    let (source, _, _, _) = try makePair(dir)
+    let token = "ghp_SECRETTOKEN456"
+    let http = try LoopbackHTTPServer()
+    defer { http.stop() }
+    let challenge = LoopbackHTTPServer.Reply.respond(status: 401, headers: [("WWW-Authenticate", "Basic realm=\"t\"")])
+    http.enqueue(challenge, challenge, challenge, challenge)
+    let url = http.baseURL + "/wpt.git"
+    do {
+        try source.push(to: url, refspecs: ["refs/heads/main:refs/heads/main"], credentials: .token(token))
+        Issue.record("push to a server refusing everyone succeeded")
+    } catch {
+        #expect(error == .authenticationFailed(url: url))
+        #expect(!error.description.contains(token))
+    }
+    let basic = "Basic " + Data("x-access-token:\(token)".utf8).base64EncodedString()
+    #expect(http.requests.map { $0.header("Authorization") } == [nil, basic])
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Hook intake benchmark (see docs/PERFORMANCE.md).
+
+Measures, with the release build:
+  1. the wall time of `wptsync-hook hg-changegroup`, from process start to exit, for pushes of
+     1 changeset and of 1,000 changesets (each run records a new event, so every run writes and
+     fsyncs the journal);
+  2. the time `wptsync process` needs per event for events that do nothing (git pushes whose
+     handler only describes them).
+
+Usage: benchmarks/hook-intake.py [--runs N] [--events N]   (after `swift build -c release`)
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release")
+ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.com>")
+
+
+def run(args, **kw):
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(args, check=True, env=kw.pop("env", ENV), **kw)
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def time_hook(repo, config, pairs):
+    samples = []
+    for first, last in pairs:
+        env = dict(ENV, WPTSYNC_CONFIG=config, HG_NODE=first, HG_NODE_LAST=last, HG_SOURCE="push",
+                   HG_HOOKTYPE="changegroup")
+        start = time.perf_counter()
+        subprocess.run([os.path.join(BIN, "wptsync-hook"), "hg-changegroup"], cwd=repo, env=env, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--events", type=int, default=1000)
+    options = parser.parse_args()
+    for exe in ("wptsync", "wptsync-hook"):
+        if not os.path.exists(os.path.join(BIN, exe)):
+            sys.exit(f"build first: swift build -c release (missing {exe})")
+
+    with tempfile.TemporaryDirectory(prefix="wptsync-bench-") as tmp:
+        repo = os.path.join(tmp, "autoland")
+        run(["hg", "init", repo])
+        total = options.runs + 1000
+        run(["hg", "debugbuilddag", f"+{total}"], cwd=repo)
+        nodes = run(["hg", "log", "-r", "0:tip", "-T", "{node}\n"], cwd=repo).stdout.decode().split()
+        config = os.path.join(tmp, "wptsync.toml")
+        with open(config, "w") as f:
+            f.write(f'[store]\npath = "state/wptsync.sqlite"\n\n[[gecko]]\nname = "autoland"\npath = "{repo}"\n'
+                    f'role = "integration"\n\n[wpt]\npath = "{tmp}/wpt.git"\n')
+        run(["git", "init", "-q", "--bare", os.path.join(tmp, "wpt.git")])
+
+        print(f"hook wall time, {options.runs} runs each (ms):")
+        for label, span in (("1 changeset", 1), ("1,000 changesets", 1000)):
+            pairs = [(nodes[i], nodes[i + span - 1]) for i in range(options.runs)]
+            samples = time_hook(repo, config, pairs)
+            print(f"  {label:18} median {statistics.median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
+                  f"   min {min(samples):5.1f}   max {max(samples):5.1f}")
+
+        events = options.events
+        sha = lambda n: f"{n:040x}"
+        wptsync = os.path.join(BIN, "wptsync")
+        env = dict(ENV, WPTSYNC_CONFIG=config, GIT_DIR=os.path.join(tmp, "wpt.git"))
+        run([wptsync, "process", "--config", config], stderr=subprocess.DEVNULL)  # the hg events of part 1
+        for n in range(events):
+            subprocess.run([os.path.join(BIN, "wptsync-hook"), "git-post-receive"], env=env, check=True,
+                           input=f"{sha(n)} {sha(n + 1)} refs/heads/master\n".encode())
+        start = time.perf_counter()
+        run([wptsync, "process", "--config", config], stderr=subprocess.DEVNULL)
+        busy = time.perf_counter() - start
+        start = time.perf_counter()
+        run([wptsync, "process", "--config", config])
+        idle = time.perf_counter() - start
+        print(f"wptsync process: {events} no-op events in {busy * 1000:.0f} ms, an empty run {idle * 1000:.0f} ms"
+              f" -> {(busy - idle) / events * 1000:.2f} ms per event")
+
+
+if __name__ == "__main__":
+    main()
