@@ -3,14 +3,15 @@
 
 Measures, with the release build:
   1. the wall time of `wptsync-hook hg-changegroup`, from process start to exit, for pushes of
-     1 changeset and of 1,000 changesets (each run records a new event, so every run writes and
-     fsyncs the journal);
+     1 changeset and of 1,000 changesets, with no worker running and with a worker holding the
+     journal open (as in production). Every run records a new event, so every run writes and
+     fsyncs the journal;
   2. the time `wptsync process` needs per event for events that do nothing (git pushes whose
      handler only describes them).
 
 Usage: benchmarks/hook-intake.py [--runs N] [--events N]   (after `swift build -c release`)
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, sqlite3, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release")
@@ -28,15 +29,11 @@ def percentile(samples, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def time_hook(repo, config, pairs):
-    samples = []
-    for first, last in pairs:
-        env = dict(ENV, WPTSYNC_CONFIG=config, HG_NODE=first, HG_NODE_LAST=last, HG_SOURCE="push",
-                   HG_HOOKTYPE="changegroup")
-        start = time.perf_counter()
-        subprocess.run([os.path.join(BIN, "wptsync-hook"), "hg-changegroup"], cwd=repo, env=env, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+def time_hook(repo, config, first, last):
+    env = dict(ENV, WPTSYNC_CONFIG=config, HG_NODE=first, HG_NODE_LAST=last, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
+    start = time.perf_counter()
+    subprocess.run([os.path.join(BIN, "wptsync-hook"), "hg-changegroup"], cwd=repo, env=env, check=True)
+    return (time.perf_counter() - start) * 1000
 
 
 def main():
@@ -51,8 +48,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wptsync-bench-") as tmp:
         repo = os.path.join(tmp, "autoland")
         run(["hg", "init", repo])
-        total = options.runs + 1000
-        run(["hg", "debugbuilddag", f"+{total}"], cwd=repo)
+        run(["hg", "debugbuilddag", f"+{4 * options.runs + 1000}"], cwd=repo)
         nodes = run(["hg", "log", "-r", "0:tip", "-T", "{node}\n"], cwd=repo).stdout.decode().split()
         config = os.path.join(tmp, "wptsync.toml")
         with open(config, "w") as f:
@@ -61,28 +57,33 @@ def main():
         run(["git", "init", "-q", "--bare", os.path.join(tmp, "wpt.git")])
 
         print(f"hook wall time, {options.runs} runs each (ms):")
-        for label, span in (("1 changeset", 1), ("1,000 changesets", 1000)):
-            pairs = [(nodes[i], nodes[i + span - 1]) for i in range(options.runs)]
-            samples = time_hook(repo, config, pairs)
-            print(f"  {label:18} median {statistics.median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
-                  f"   min {min(samples):5.1f}   max {max(samples):5.1f}")
+        worker = None
+        start = 0
+        for situation in ("no worker running", "a worker holds the journal open"):
+            if situation.startswith("a worker"):
+                worker = sqlite3.connect(os.path.join(tmp, "state", "wptsync.sqlite"))
+                worker.execute("SELECT COUNT(*) FROM events").fetchone()
+            for label, span in (("1 changeset", 1), ("1,000 changesets", 1000)):
+                samples = [time_hook(repo, config, nodes[start + i], nodes[start + i + span - 1]) for i in range(options.runs)]
+                start += options.runs
+                print(f"  {situation:32} {label:17} median {statistics.median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
+                      f"   min {min(samples):5.1f}   max {max(samples):5.1f}")
+        worker.close()
 
-        events = options.events
-        sha = lambda n: f"{n:040x}"
         wptsync = os.path.join(BIN, "wptsync")
+        run([wptsync, "process", "--config", config])  # the hg events recorded above
         env = dict(ENV, WPTSYNC_CONFIG=config, GIT_DIR=os.path.join(tmp, "wpt.git"))
-        run([wptsync, "process", "--config", config], stderr=subprocess.DEVNULL)  # the hg events of part 1
-        for n in range(events):
+        for n in range(options.events):
             subprocess.run([os.path.join(BIN, "wptsync-hook"), "git-post-receive"], env=env, check=True,
-                           input=f"{sha(n)} {sha(n + 1)} refs/heads/master\n".encode())
-        start = time.perf_counter()
-        run([wptsync, "process", "--config", config], stderr=subprocess.DEVNULL)
-        busy = time.perf_counter() - start
-        start = time.perf_counter()
+                           input=f"{n:040x} {n + 1:040x} refs/heads/master\n".encode())
+        began = time.perf_counter()
         run([wptsync, "process", "--config", config])
-        idle = time.perf_counter() - start
-        print(f"wptsync process: {events} no-op events in {busy * 1000:.0f} ms, an empty run {idle * 1000:.0f} ms"
-              f" -> {(busy - idle) / events * 1000:.2f} ms per event")
+        busy = time.perf_counter() - began
+        began = time.perf_counter()
+        run([wptsync, "process", "--config", config])
+        idle = time.perf_counter() - began
+        print(f"wptsync process: {options.events} no-op events in {busy * 1000:.0f} ms, an empty run {idle * 1000:.0f} ms"
+              f" -> {(busy - idle) / options.events * 1000:.2f} ms per event")
 
 
 if __name__ == "__main__":
