@@ -1,0 +1,112 @@
+/// The effect of one push on the upstream syncs.
+public struct PushOutcome: Sendable, Equatable {
+    /// Syncs created or changed by the push (new ones have id 0).
+    public var changed: [UpstreamSync]
+    /// One line per decision, for the log.
+    public var notes: [String]
+}
+
+/// Pure rules that turn pushes into upstream syncs.
+public enum UpstreamPlanner {
+    /// Applies a push's changesets, in order, to `syncs`: every sync that is not merged, plus those
+    /// of the push's bugs (for sequence numbers) and those holding nodes the push backs out.
+    /// Replaying a push changes nothing.
+    public static func apply(push changesets: [GeckoChangeset], role: GeckoRole, prefixes: PathPrefixes,
+                             syncs: [UpstreamSync]) -> PushOutcome {
+        var all = syncs
+        var changed = Set<Int>()
+        var notes: [String] = []
+        let short = { (node: String) in String(node.prefix(12)) }
+
+        for changeset in changesets {
+            switch changeset.kind(prefixes: prefixes) {
+            case .skip(let reason):
+                notes.append("\(short(changeset.node)): skipped (\(reason))")
+            case .wpt(let bug):
+                if let index = all.firstIndex(where: { $0.changesets.contains { $0.node == changeset.node } }) {
+                    if role == .central, let c = all[index].changesets.firstIndex(where: { $0.node == changeset.node }),
+                       !all[index].changesets[c].inCentral {
+                        all[index].changesets[c].inCentral = true
+                        changed.insert(index)
+                        notes.append("\(short(changeset.node)): reached mozilla-central")
+                    }
+                    continue
+                }
+                let entry = SyncChangeset(node: changeset.node, inCentral: role == .central)
+                if let bug, let index = all.firstIndex(where: { $0.bug == bug && $0.status != .merged }) {
+                    all[index].changesets.append(entry)
+                    changed.insert(index)
+                } else {
+                    let sequence = bug.map { b in all.filter { $0.bug == b }.map(\.sequence).max().map { $0 + 1 } ?? 0 } ?? 0
+                    all.append(UpstreamSync(bug: bug, sequence: sequence, changesets: [entry]))
+                    changed.insert(all.count - 1)
+                }
+                notes.append("\(short(changeset.node)): " + (bug.map { "bug \($0)" } ?? "no bug number: synced on its own"))
+            case .backout(let nodes):
+                var hit = false
+                for prefix in nodes {
+                    for index in all.indices {
+                        for c in all[index].changesets.indices where all[index].changesets[c].node.hasPrefix(prefix) {
+                            hit = true
+                            guard !all[index].changesets[c].backedOut else { continue }
+                            all[index].changesets[c].backedOut = true
+                            changed.insert(index)
+                        }
+                    }
+                }
+                notes.append("\(short(changeset.node)): backs out \(nodes.map(short).joined(separator: ", "))"
+                             + (hit ? "" : " (nothing synced: no change)"))
+            }
+        }
+        return PushOutcome(changed: changed.sorted().map { all[$0] }, notes: notes)
+    }
+
+    /// What reconciling a sync must achieve upstream.
+    public enum Goal: Sendable, Equatable {
+        /// Nothing to upstream (all backed out, or no wpt content): any open PR is closed.
+        case closed
+        /// The branch holds `nodes` and a PR is open.
+        case open(nodes: [String])
+        /// As `open`, and every node has reached mozilla-central: mark landed and merge when checks pass.
+        case landed(nodes: [String])
+        /// Terminal or waiting for a person: do nothing.
+        case none
+    }
+
+    /// The goal for `sync` as it stands.
+    public static func goal(for sync: UpstreamSync) -> Goal {
+        switch sync.status {
+        case .merged, .needsFixup: return .none
+        case .open, .incomplete:
+            let nodes = sync.activeNodes
+            if nodes.isEmpty { return .closed }
+            return sync.isLanded ? .landed(nodes: nodes) : .open(nodes: nodes)
+        }
+    }
+
+    /// The PR title and body for a sync: `[Gecko Bug N] <summary>` from its first changeset, and a body
+    /// with that changeset's message body and the sync's metadata lines.
+    public static func pullRequestText(for sync: UpstreamSync, firstDescription: [UInt8], bugzillaURL: String) -> (title: String, body: String) {
+        let message = String(decoding: firstDescription, as: UTF8.self)
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let summary = CommitMessage.exportSummary(String(lines.first ?? ""))
+        let title = sync.bug.map { "[Gecko Bug \($0)] \(summary)" } ?? "[Gecko] \(summary)"
+        var body = lines.dropFirst().joined(separator: "\n").trimmingWhitespace()
+        let parsed = CommitMessage.parse(bytes: firstDescription)
+        var metadata: [String] = []
+        if let bug = sync.bug { metadata.append("bugzilla-url: \(bugzillaURL)\(bug)") }
+        metadata.append("gecko-commits: \(sync.activeNodes.joined(separator: ", "))")
+        if !parsed.reviewers.isEmpty { metadata.append("gecko-reviewers: \(parsed.reviewers.joined(separator: ", "))") }
+        body += (body.isEmpty ? "" : "\n\n") + metadata.joined(separator: "\n")
+        return (title, body)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+}

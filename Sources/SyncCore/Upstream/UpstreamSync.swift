@@ -1,0 +1,77 @@
+/// Where an upstream sync stands.
+public enum SyncStatus: String, Sendable, Codable, CaseIterable {
+    /// Changes to upstream: a branch and PR exist or are being made.
+    case open
+    /// Every changeset was backed out (or none has wpt content): the PR, if any, is closed.
+    case incomplete
+    /// The changes did not apply to upstream; a person must fix the branch (`wptsync resume`).
+    case needsFixup = "needs-fixup"
+    /// The PR was merged upstream. A later change for the same bug starts a new sync.
+    case merged
+}
+
+/// One Gecko changeset of a sync.
+public struct SyncChangeset: Sendable, Equatable, Codable {
+    public var node: String
+    public var backedOut: Bool
+    public var inCentral: Bool
+
+    public init(node: String, backedOut: Bool = false, inCentral: Bool = false) {
+        self.node = node; self.backedOut = backedOut; self.inCentral = inCentral
+    }
+}
+
+/// Changes that did not apply to upstream.
+public struct SyncConflict: Sendable, Equatable, Codable {
+    public var node: String
+    public var files: [String]
+
+    public init(node: String, files: [String]) { self.node = node; self.files = files }
+}
+
+/// The changes of one bug (or one bug-less changeset) on their way upstream as one PR.
+public struct UpstreamSync: Sendable, Equatable, Codable {
+    /// Assigned by the store; 0 until stored.
+    public var id: Int64
+    public var bug: Int?
+    /// 0 for a bug's first sync, then 1, 2… for syncs after earlier ones merged.
+    public var sequence: Int
+    public var changesets: [SyncChangeset]
+    public var status: SyncStatus
+    public var pullRequest: Int?
+    /// The upstream commit the branch was built on, and the nodes it was built from.
+    public var base: String?
+    public var exportedNodes: [String]
+    /// The branch head last pushed.
+    public var head: String?
+    public var conflict: SyncConflict?
+    public var failingChecks: [String]
+    /// What the sync waits for, for people: e.g. "landing on mozilla-central".
+    public var waitingFor: String?
+    public var lastError: String?
+
+    public init(id: Int64 = 0, bug: Int?, sequence: Int = 0, changesets: [SyncChangeset] = [], status: SyncStatus = .open) {
+        self.id = id; self.bug = bug; self.sequence = sequence; self.changesets = changesets; self.status = status
+        exportedNodes = []; failingChecks = []
+    }
+
+    /// The upstream branch: `gecko/<bug>`, `gecko/<bug>-<sequence>`, or `gecko/changeset-<node>` without a bug.
+    public var branch: String {
+        guard let bug else { return "gecko/changeset-\(changesets.first?.node.prefix(12) ?? "")" }
+        return sequence == 0 ? "gecko/\(bug)" : "gecko/\(bug)-\(sequence)"
+    }
+
+    /// The nodes still to upstream: not backed out, in landing order.
+    public var activeNodes: [String] { changesets.filter { !$0.backedOut }.map(\.node) }
+
+    /// Whether every changeset still to upstream has reached mozilla-central.
+    public var isLanded: Bool {
+        let active = changesets.filter { !$0.backedOut }
+        return !active.isEmpty && active.allSatisfy(\.inCentral)
+    }
+
+    /// Whether the sync holds a changeset whose node starts with `prefix`.
+    public func contains(nodePrefix prefix: String) -> Bool {
+        changesets.contains { $0.node.hasPrefix(prefix) }
+    }
+}
