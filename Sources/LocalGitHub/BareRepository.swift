@@ -86,7 +86,8 @@ struct BareRepository: Sendable {
         var environment = Self.committer
         environment["GIT_AUTHOR_NAME"] = author?[0] ?? "GitHub"
         environment["GIT_AUTHOR_EMAIL"] = author?[1] ?? "noreply@github.com"
-        if let date = author?[2] { environment["GIT_AUTHOR_DATE"] = date }
+        // The raw form "<epoch> <tz>" needs an "@" for git to read small epochs as seconds.
+        if let date = author?[2] { environment["GIT_AUTHOR_DATE"] = date.hasPrefix("@") ? date : "@" + date }
         let arguments = ["commit-tree", tree] + parents.flatMap { ["-p", $0] }
         let out = try run(arguments, environment: environment, stdin: message)
         guard out.status == 0 else { throw .git("commit-tree failed: \(out.stderrString)") }

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// A JSON value with object keys kept in the order written, so responses read like GitHub's.
 enum JSON: Sendable, Equatable {
@@ -30,21 +31,7 @@ enum JSON: Sendable, Equatable {
         }
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static func quote(_ text: String) -> String { MessageJSON.quoted(text) }
 }
 
 /// A request body parsed leniently, as GitHub does: an object whose fields are read by name.

@@ -45,9 +45,10 @@ public enum RecordOutcome: Sendable, Equatable {
 public protocol EventJournal: Sendable {
     /// Appends `payload` unless the same push (same dedupe key) is already recorded.
     func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome
-    /// Claims the oldest event that is due, whose repository has no other event running, and counts
-    /// the attempt. An event whose worker died during its last allowed attempt is marked failed instead.
-    func claimNext(worker: String, now: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent?
+    /// Claims the oldest event due by `dueBy`, whose repository has no other event running, and counts
+    /// the attempt; its lease runs from `now`. An event whose worker died during its last allowed
+    /// attempt is marked failed instead.
+    func claimNext(worker: String, now: Date, dueBy: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent?
     /// Marks a claimed event done. Does nothing if the worker no longer holds the lease.
     func complete(id: Int64, worker: String, now: Date) throws(StoreError)
     /// Records a failed attempt; the event is retried at `retryAt`, or never automatically when nil.

@@ -59,6 +59,7 @@ public final class SQLiteJournal: EventJournal {
                 CREATE INDEX events_repository ON events(repository, state);
                 """)
         }
+        registerSyncMigrations(&migrator)
         return migrator
     }
 
@@ -77,19 +78,19 @@ public final class SQLiteJournal: EventJournal {
         }
     }
 
-    public func claimNext(worker: String, now: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent? {
+    public func claimNext(worker: String, now: Date, dueBy: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent? {
         let t = now.timeIntervalSince1970
         return try write { db -> JournalEvent? in
             while true {
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT * FROM events e
-                    WHERE ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :now)
+                    WHERE ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due)
                            OR (e.state = 'running' AND e.lease_until < :now))
                       AND NOT EXISTS (SELECT 1 FROM events r
                                       WHERE r.repository = e.repository AND r.id <> e.id
                                         AND r.state = 'running' AND r.lease_until >= :now)
                     ORDER BY e.id LIMIT 1
-                    """, arguments: ["now": t]) else { return nil }
+                    """, arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
                 let event = try Self.event(from: row)
                 if event.state == .running && event.attempts >= maxAttempts {
                     try db.execute(sql: """
@@ -190,7 +191,7 @@ public final class SQLiteJournal: EventJournal {
 
     // MARK: - Plumbing
 
-    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try queue.writeWithoutTransaction { db in
                 var result: T?
@@ -205,7 +206,7 @@ public final class SQLiteJournal: EventJournal {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try queue.read(body) } catch { throw Self.storeError(error, path: path, opening: false) }
     }
 

@@ -99,7 +99,7 @@ struct WorkerTests {
         _ = child.wait()
         let journal = try SQLiteJournal(path: world.store)
         let host = ProcessInfo.processInfo.hostName
-        _ = try journal.claimNext(worker: "\(host):\(pid)", now: Date(), leaseSeconds: 3600, maxAttempts: 8)
+        _ = try journal.claimNext(worker: "\(host):\(pid)", now: Date(), dueBy: Date(), leaseSeconds: 3600, maxAttempts: 8)
         #expect(try journal.event(id: 1)?.state == .running)
         #expect(try world.wptsync(["process"]).contains("processed 1 event(s)"))
         let event = try #require(try journal.event(id: 1))

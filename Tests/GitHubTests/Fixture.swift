@@ -3,17 +3,6 @@ import LocalGitHub
 import Remote
 import TestSupport
 
-/// A `Sleeper` that records the requested delays and returns at once.
-final class RecordingSleeper: Sleeper, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [Duration] = []
-
-    var delays: [Duration] { lock.withLock { recorded } }
-
-    func sleep(for duration: Duration) {
-        lock.withLock { recorded.append(duration) }
-    }
-}
 
 /// A local GitHub over a fresh bare repository whose `master` has one commit, a work clone to
 /// make commits in, and a client for it that records sleeps instead of sleeping.

@@ -1,17 +1,7 @@
 import Foundation
 import Remote
+import TestSupport
 
-/// A `Sleeper` that records the requested delays and returns at once.
-final class RecordingSleeper: Sleeper, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [Duration] = []
-
-    var delays: [Duration] { lock.withLock { recorded } }
-
-    func sleep(for duration: Duration) {
-        lock.withLock { recorded.append(duration) }
-    }
-}
 
 /// A fixed instant for clock-dependent tests.
 let fixedNow = Date(timeIntervalSince1970: 1_700_000_000)

@@ -36,22 +36,22 @@ struct JournalTests {
     @Test func claimsInOrderAndOneAtATimePerRepository() throws {
         let journal = try journal
         for (repo, n) in [("autoland", 1), ("autoland", 2), ("central", 3)] { _ = try journal.record(push(repo, n), at: t0) }
-        let first = try #require(try journal.claimNext(worker: "h:1", now: t0, leaseSeconds: 60, maxAttempts: 3))
+        let first = try #require(try journal.claimNext(worker: "h:1", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3))
         #expect(first.id == 1 && first.state == .running && first.attempts == 1)
         // autoland's second event waits while the first runs; central's can go.
-        let second = try #require(try journal.claimNext(worker: "h:2", now: t0, leaseSeconds: 60, maxAttempts: 3))
+        let second = try #require(try journal.claimNext(worker: "h:2", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3))
         #expect(second.id == 3)
-        #expect(try journal.claimNext(worker: "h:2", now: t0, leaseSeconds: 60, maxAttempts: 3) == nil)
+        #expect(try journal.claimNext(worker: "h:2", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3) == nil)
         try journal.complete(id: 1, worker: "h:1", now: t0)
-        #expect(try journal.claimNext(worker: "h:2", now: t0, leaseSeconds: 60, maxAttempts: 3)?.id == 2)
+        #expect(try journal.claimNext(worker: "h:2", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)?.id == 2)
     }
 
     @Test func anExpiredLeaseIsClaimedAgainAndAStaleWorkerCannotSettleIt() throws {
         let journal = try journal
         _ = try journal.record(push("autoland", 1), at: t0)
-        _ = try journal.claimNext(worker: "h:1", now: t0, leaseSeconds: 60, maxAttempts: 3)
-        #expect(try journal.claimNext(worker: "h:2", now: t0.addingTimeInterval(30), leaseSeconds: 60, maxAttempts: 3) == nil)
-        let again = try #require(try journal.claimNext(worker: "h:2", now: t0.addingTimeInterval(61), leaseSeconds: 60, maxAttempts: 3))
+        _ = try journal.claimNext(worker: "h:1", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)
+        #expect(try journal.claimNext(worker: "h:2", now: t0.addingTimeInterval(30), dueBy: t0.addingTimeInterval(30), leaseSeconds: 60, maxAttempts: 3) == nil)
+        let again = try #require(try journal.claimNext(worker: "h:2", now: t0.addingTimeInterval(61), dueBy: t0.addingTimeInterval(61), leaseSeconds: 60, maxAttempts: 3))
         #expect(again.attempts == 2 && again.leaseOwner == "h:2")
         try journal.complete(id: 1, worker: "h:1", now: t0)
         #expect(try journal.event(id: 1)?.state == .running)
@@ -62,25 +62,25 @@ struct JournalTests {
     @Test func failedEventsWaitForTheirRetryTimeThenGiveUp() throws {
         let journal = try journal
         _ = try journal.record(push("autoland", 1), at: t0)
-        _ = try journal.claimNext(worker: "w", now: t0, leaseSeconds: 60, maxAttempts: 2)
+        _ = try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 2)
         try journal.fail(id: 1, worker: "w", error: "hg: unknown revision", retryAt: t0.addingTimeInterval(30), now: t0)
         let failed = try #require(try journal.event(id: 1))
         #expect(failed.state == .failed && failed.lastError == "hg: unknown revision")
-        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(29), leaseSeconds: 60, maxAttempts: 2) == nil)
-        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(30), leaseSeconds: 60, maxAttempts: 2)?.attempts == 2)
+        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(29), dueBy: t0.addingTimeInterval(29), leaseSeconds: 60, maxAttempts: 2) == nil)
+        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(30), dueBy: t0.addingTimeInterval(30), leaseSeconds: 60, maxAttempts: 2)?.attempts == 2)
         try journal.fail(id: 1, worker: "w", error: "still broken", retryAt: nil, now: t0)
-        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(99999), leaseSeconds: 60, maxAttempts: 2) == nil)
+        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(99999), dueBy: t0.addingTimeInterval(99999), leaseSeconds: 60, maxAttempts: 2) == nil)
         #expect(try journal.events(state: .failed, limit: 10).map(\.id) == [1])
         #expect(try journal.retry(ids: nil, now: t0) == [1])
-        let retried = try #require(try journal.claimNext(worker: "w", now: t0, leaseSeconds: 60, maxAttempts: 2))
+        let retried = try #require(try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 2))
         #expect(retried.attempts == 1)
     }
 
     @Test func aWorkerThatDiedDuringItsLastAttemptLeavesTheEventFailed() throws {
         let journal = try journal
         _ = try journal.record(push("autoland", 1), at: t0)
-        _ = try journal.claimNext(worker: "w", now: t0, leaseSeconds: 60, maxAttempts: 1)
-        #expect(try journal.claimNext(worker: "w2", now: t0.addingTimeInterval(120), leaseSeconds: 60, maxAttempts: 1) == nil)
+        _ = try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 1)
+        #expect(try journal.claimNext(worker: "w2", now: t0.addingTimeInterval(120), dueBy: t0.addingTimeInterval(120), leaseSeconds: 60, maxAttempts: 1) == nil)
         let event = try #require(try journal.event(id: 1))
         #expect(event.state == .failed && event.lastError == "the worker stopped during attempt 1" && event.nextAttemptAt == nil)
     }
@@ -88,10 +88,10 @@ struct JournalTests {
     @Test func releasingLeasesOfDeadOwnersMakesTheirEventsClaimable() throws {
         let journal = try journal
         _ = try journal.record(push("autoland", 1), at: t0)
-        _ = try journal.claimNext(worker: "host:999", now: t0, leaseSeconds: 600, maxAttempts: 3)
+        _ = try journal.claimNext(worker: "host:999", now: t0, dueBy: t0, leaseSeconds: 600, maxAttempts: 3)
         #expect(try journal.runningOwners() == ["host:999"])
         #expect(try journal.releaseLeases(ownedBy: ["host:999"]) == 1)
-        #expect(try journal.claimNext(worker: "host:1", now: t0, leaseSeconds: 600, maxAttempts: 3)?.id == 1)
+        #expect(try journal.claimNext(worker: "host:1", now: t0, dueBy: t0, leaseSeconds: 600, maxAttempts: 3)?.id == 1)
     }
 
     @Test func retryOnlyTouchesFailedEvents() throws {

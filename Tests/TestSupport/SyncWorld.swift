@@ -31,8 +31,12 @@ public final class SyncWorld: @unchecked Sendable {
     public let log: String
 
     /// Builds the world; `extraConfig` is appended to the configuration file.
-    public init(extraConfig: String = "", storePath: String? = nil, installHooks: Bool = true) throws {
-        dir = TempDir("world")
+    /// Extra environment for the `wptsync` commands this world runs.
+    public var environment: [String: String] = [:]
+
+    public init(extraConfig: String = "", storePath: String? = nil, upstreamURL: String? = nil, installHooks: Bool = true,
+                dir: TempDir = TempDir("world")) throws {
+        self.dir = dir
         autoland = dir.sub("autoland"); central = dir.sub("central"); mirror = dir.sub("wpt.git")
         store = dir.sub("state/wptsync.sqlite"); log = dir.sub("state/wptsync.jsonl")
         config = dir.sub("wptsync.toml")
@@ -63,6 +67,7 @@ public final class SyncWorld: @unchecked Sendable {
             [wpt]
             path = "\(mirror)"
             refs = ["refs/heads/master"]
+            \(upstreamURL.map { "upstream_push_url = \"\($0)\"" } ?? "")
 
             [log]
             file = "\(log)"
@@ -75,12 +80,13 @@ public final class SyncWorld: @unchecked Sendable {
     /// Runs `wptsync` with this world's configuration; fails on a non-zero exit.
     @discardableResult
     public func wptsync(_ arguments: [String], stdin: String = "") throws -> String {
-        try sh(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path, stdin: stdin)
+        try sh(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path, env: environment, stdin: stdin)
     }
 
     /// Runs `wptsync` and returns its whole output, whatever the exit status.
     public func wptsyncResult(_ arguments: [String]) throws -> ProcessOutput {
-        try ProcessRunner.run(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path, extraEnvironment: testEnvironment)
+        try ProcessRunner.run(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path,
+                              extraEnvironment: testEnvironment.merging(environment) { $1 })
     }
 
     /// Commits in the developer clone and pushes to `repository` (autoland by default), through its hook.

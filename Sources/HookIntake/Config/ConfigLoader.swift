@@ -51,10 +51,11 @@ public enum ConfigLoader {
         }
         let wpt = try root.table("wpt").map { reader throws(ConfigError) in try readMirror(reader, resolve: resolve) }
         let github = try root.table("github").map(readGitHub)
+        let upstream = try readUpstream(root.table("upstream"))
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         try root.rejectUnknownKeys()
-        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, worker: worker, log: log)
+        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream, worker: worker, log: log)
     }
 
     private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
@@ -144,6 +145,27 @@ public enum ConfigLoader {
         case (nil, let file?): return .file(file)
         case (_?, _?): throw .invalid(file: reader.file, key: reader.name("\(prefix)_env"), reason: "and `\(reader.name("\(prefix)_file"))` are both set; choose one")
         }
+    }
+
+    private static func readUpstream(_ reader: TableReader?) throws(ConfigError) -> UpstreamSettings {
+        guard let reader else { return UpstreamSettings() }
+        var settings = UpstreamSettings()
+        settings.label = try reader.string("label") ?? settings.label
+        settings.bugzillaURL = try reader.string("bugzilla_url") ?? settings.bugzillaURL
+        settings.statusContext = try reader.string("status_context") ?? settings.statusContext
+        if let method = try reader.string("merge_method") {
+            guard UpstreamSettings.mergeMethods.contains(method) else {
+                throw .invalid(file: reader.file, key: reader.name("merge_method"),
+                               reason: "must be one of \(UpstreamSettings.mergeMethods.joined(separator: ", ")), got \"\(method)\"")
+            }
+            settings.mergeMethod = method
+        }
+        if let seconds = try reader.number("recheck_seconds") {
+            guard seconds > 0 else { throw .invalid(file: reader.file, key: reader.name("recheck_seconds"), reason: "must be greater than 0") }
+            settings.recheckSeconds = seconds
+        }
+        try reader.rejectUnknownKeys()
+        return settings
     }
 
     private static func readWorker(_ reader: TableReader?) throws(ConfigError) -> WorkerSettings {

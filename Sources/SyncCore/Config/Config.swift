@@ -6,14 +6,15 @@ public struct Config: Sendable, Equatable {
     public var gecko: [GeckoRepository]
     public var wpt: WPTMirror?
     public var github: GitHubSettings?
+    public var upstream: UpstreamSettings
     public var worker: WorkerSettings
     public var log: LogSettings
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
-                wpt: WPTMirror? = nil, github: GitHubSettings? = nil,
+                wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),
                 worker: WorkerSettings = .init(), log: LogSettings = .init()) {
         self.store = store; self.paths = paths; self.gecko = gecko; self.wpt = wpt
-        self.github = github; self.worker = worker; self.log = log
+        self.github = github; self.upstream = upstream; self.worker = worker; self.log = log
     }
 
     /// The Gecko repository configured at `path` (already canonical), if any.
@@ -162,5 +163,28 @@ extension PathPrefixes {
     static func isUnder(_ bytes: [UInt8], _ prefix: String) -> Bool {
         let prefixBytes = Array(prefix.utf8)
         return bytes.count > prefixBytes.count && bytes.starts(with: prefixBytes) && bytes[prefixBytes.count] == UInt8(ascii: "/")
+    }
+}
+
+/// How syncs are shaped upstream.
+public struct UpstreamSettings: Sendable, Equatable {
+    /// Label put on the tool's PRs.
+    public var label: String
+    /// How landed PRs are merged: rebase (default), merge or squash.
+    public var mergeMethod: String
+    /// Bug links in commit messages and PR bodies: this followed by the bug number.
+    public var bugzillaURL: String
+    /// The commit status context set on a PR's head once its changes reached mozilla-central.
+    public var statusContext: String
+    /// How often a landed PR waiting for checks is looked at again.
+    public var recheckSeconds: Double
+
+    public static let mergeMethods = ["rebase", "merge", "squash"]
+
+    public init(label: String = "mozilla:gecko-sync", mergeMethod: String = "rebase",
+                bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=",
+                statusContext: String = "upstream/gecko", recheckSeconds: Double = 300) {
+        self.label = label; self.mergeMethod = mergeMethod; self.bugzillaURL = bugzillaURL
+        self.statusContext = statusContext; self.recheckSeconds = recheckSeconds
     }
 }

@@ -39,6 +39,7 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     public var changesets: [SyncChangeset]
     public var status: SyncStatus
     public var pullRequest: Int?
+    public var pullRequestURL: String?
     /// The upstream commit the branch was built on, and the nodes it was built from.
     public var base: String?
     public var exportedNodes: [String]

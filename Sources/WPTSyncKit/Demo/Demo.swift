@@ -1,13 +1,14 @@
 import Foundation
 import HookIntake
+import LocalGitHub
 import Logging
 import RepoOps
 import Store
 import SyncCore
 
-/// `wptsync demo`: builds a small world in a folder — Gecko's autoland and mozilla-central
-/// repositories with a wpt tree, and a wpt mirror — installs the real hooks, makes real pushes,
-/// lets the real worker act, and checks each step happened.
+/// `wptsync demo`: builds a small world in a folder — Gecko's autoland and mozilla-central with a
+/// wpt tree, a wpt mirror, and a local GitHub serving upstream wpt on loopback — installs the real
+/// hooks, makes real pushes, lets the real worker act, and checks that each step happened.
 public struct Demo {
     public let folder: String
     /// The `wptsync-hook` executable the installed hooks run.
@@ -29,60 +30,82 @@ public struct Demo {
     public func run() throws {
         let world = DemoWorld(folder: folder)
         try world.create()
-        say("1. Created Gecko repositories autoland and mozilla-central (wpt under \(PathPrefixes().wpt)) and the wpt mirror, in \(folder)")
+        let github = try LocalGitHub(repositoryPath: world.upstream, users: ["demo-token": "wpt-sync-bot"])
+        defer { github.stop() }
+        try world.writeConfig(apiURL: github.baseURL)
+        say("1. Built autoland, mozilla-central, the wpt mirror, and a local GitHub at \(github.baseURL) in \(folder)")
 
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile)
-        for repository in [world.autoland, world.central, world.mirror] {
-            say("2. " + (try installer.install(repository: repository)).description)
-        }
+        for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
+        say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")
 
         let config = try ConfigLoader.load(file: world.configFile)
         let journal = try SQLiteJournal(path: config.store.path)
-        let wptNode = try world.landInGecko(path: "testing/web-platform/tests/dom/frobnicate.html", contents: "<!doctype html>\n<title>frobnicate</title>\n",
-                                            message: "Bug 1000001 - Test frobnication. r=reviewer")
-        try expectEvents(journal, count: 1, after: "pushing a wpt change to autoland")
-        say("3. Pushed \(wptNode.prefix(12)) \"Bug 1000001 - Test frobnication\" to autoland: the changegroup hook recorded event #1")
+        var environment = ProcessInfo.processInfo.environment
+        environment[DemoWorld.tokenVariable] = "demo-token"
+        let handlers = try Handlers.make(config: config, store: journal, environment: environment)
+        let log = LineCollector()
+        let worker = Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
+                            handlers: handlers.byKind, periodic: handlers.periodic,
+                            logger: Logger(label: "wptsync.demo") { _ in log })
+        let drain = { (step: String) throws in
+            let report = try worker.drain()
+            guard report.failed.isEmpty else { throw StepFailed(description: "\(step): the worker failed: \(log.take().joined(separator: "; "))") }
+            for line in log.take().flatMap({ $0.split(separator: "\n") }) {
+                self.say("     " + line.trimmingCharacters(in: .whitespaces))
+            }
+        }
 
-        let otherNode = try world.landInGecko(path: "dom/base/Frobnicator.cpp", contents: "// frobnicate\n",
-                                              message: "Bug 1000002 - Frobnicate faster. r=reviewer")
-        try expectEvents(journal, count: 2, after: "pushing a Gecko-only change to autoland")
-        say("4. Pushed \(otherNode.prefix(12)) \"Bug 1000002 - Frobnicate faster\" (no wpt files) to autoland: event #2")
+        let test = "testing/web-platform/tests/dom/frobnicate.html"
+        let node = try world.landInGecko(path: test, contents: "<!doctype html>\n<title>frobnicate</title>\n",
+                                         message: "Bug 1000001 - Test frobnication. r=reviewer")
+        say("3. Pushed \(node.prefix(12)) \"Bug 1000001 - Test frobnication\" to autoland; the worker:")
+        try drain("the wpt change")
+        guard let pr = github.pullRequests.first, pr.isOpen, pr.headRef == "gecko/1000001",
+              world.upstreamFile("dom/frobnicate.html", on: "gecko/1000001") != nil else {
+            throw StepFailed(description: "no open PR with the test on branch gecko/1000001")
+        }
+        say("   → PR #\(pr.number) \"\(pr.title)\" is open: \(github.baseURL)/repos/web-platform-tests/wpt/pulls/\(pr.number)")
+
+        let backout = try world.backOut(node, bug: 1000001)
+        say("4. Backed out \(node.prefix(12)) with \(backout.prefix(12)); the worker:")
+        try drain("the backout")
+        guard github.pullRequests.first?.isOpen == false else { throw StepFailed(description: "the backout did not close PR #\(pr.number)") }
+        say("   → PR #\(pr.number) is closed")
+
+        let reland = try world.landInGecko(path: test, contents: "<!doctype html>\n<title>frobnicate, fixed</title>\n",
+                                           message: "Bug 1000001 - Test frobnication, relanded. r=reviewer")
+        say("5. Relanded as \(reland.prefix(12)); the worker:")
+        try drain("the reland")
+        guard let reopened = github.pullRequests.first, reopened.isOpen, github.pullRequests.count == 1 else {
+            throw StepFailed(description: "the reland did not reopen PR #\(pr.number)")
+        }
+        say("   → PR #\(pr.number) is open again, its branch holds the relanded change")
+
+        try world.mergeToCentral()
+        say("6. Merged autoland to mozilla-central; the worker:")
+        try drain("the landing")
+        guard github.pullRequests.first?.isMerged == true,
+              world.upstreamFile("dom/frobnicate.html", on: "master")?.contains("fixed") == true else {
+            throw StepFailed(description: "PR #\(pr.number) was not merged into upstream master")
+        }
+        say("   → PR #\(pr.number) is merged: upstream master has dom/frobnicate.html, branch gecko/1000001 is deleted")
 
         let sha = try world.pushUpstream(path: "css/frob.html", contents: "<!doctype html>\n", message: "Add a frob test")
-        try expectEvents(journal, count: 3, after: "pushing to the wpt mirror's master")
-        say("5. Pushed upstream commit \(sha.prefix(12)) to the wpt mirror's master: the post-receive hook recorded event #3")
-
-        var lines: [String] = []
-        let logger = Logger(label: "wptsync.demo") { _ in CollectingLogHandler { lines.append($0) } }
-        let worker = Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
-                            handlers: Handlers.all(config: config, logger: logger), logger: logger)
-        let report = try worker.drain()
-        guard report.processed.count == 3, report.failed.isEmpty else {
-            throw StepFailed(description: "the worker processed \(report.processed.count) of 3 events (\(report.failed.count) failed)")
-        }
-        say("6. The worker processed the 3 events:")
-        for line in lines { say("     " + line) }
-        guard lines.contains(where: { $0.contains("1 touching") && $0.contains(wptNode.prefix(12)) }) else {
-            throw StepFailed(description: "the worker did not find the wpt change \(wptNode.prefix(12))")
-        }
-        say("7. The journal is \(config.store.path); its configuration \(world.configFile)")
-    }
-
-    private func expectEvents(_ journal: SQLiteJournal, count: Int, after step: String) throws {
-        let recorded = try journal.events(state: nil, limit: count + 1).count
-        guard recorded == count else {
-            throw StepFailed(description: "after \(step), the journal holds \(recorded) event(s), not \(count)")
-        }
+        say("7. Upstream pushed \(sha.prefix(12)) to the wpt mirror's master; the worker:")
+        try drain("the upstream push")
+        let counts = try journal.counts()
+        guard counts[.done] == 5, (counts[.failed] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
+        say("8. The journal holds 5 processed events: \(config.store.path); try `wptsync list` and `wptsync events`")
     }
 }
 
-/// Hands each log message to a closure, for the demo's timeline.
-private struct CollectingLogHandler: LogHandler {
-    let collect: (String) -> Void
+/// Collects log messages for the demo's timeline.
+private final class LineCollector: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
-
-    init(_ collect: @escaping (String) -> Void) { self.collect = collect }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -90,7 +113,10 @@ private struct CollectingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let id = event.metadata?["event"].map { "#\($0) " } ?? ""
-        collect("\(id)\(event.message)")
+        lock.withLock { lines.append("\(event.message)") }
+    }
+
+    func take() -> [String] {
+        lock.withLock { defer { lines.removeAll() }; return lines }
     }
 }

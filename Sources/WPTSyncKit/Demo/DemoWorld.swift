@@ -8,8 +8,10 @@ struct DemoWorld {
     var autoland: String { folder + "/autoland" }
     var central: String { folder + "/mozilla-central" }
     var mirror: String { folder + "/wpt.git" }
+    var upstream: String { folder + "/github/wpt.git" }
     var upstreamClone: String { folder + "/wpt-upstream" }
     var configFile: String { folder + "/wptsync.toml" }
+    static let tokenVariable = "WPTSYNC_DEMO_GITHUB_TOKEN"
 
     /// Deterministic, user-independent settings for the demo's hg and git commands.
     static let environment = [
@@ -19,10 +21,12 @@ struct DemoWorld {
         "GIT_COMMITTER_NAME": "Upstream Author", "GIT_COMMITTER_EMAIL": "author@example.com",
     ]
 
+    /// Creates the repositories; the upstream on the local GitHub starts with Gecko's wpt tree.
     func create() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let readme = "The web-platform-tests, as vendored into Gecko.\n"
         try run("hg", ["init", gecko])
-        try write(gecko + "/testing/web-platform/tests/README.md", "The web-platform-tests, as vendored into Gecko.\n")
+        try write(gecko + "/testing/web-platform/tests/README.md", readme)
         try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
         try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
         for repository in [autoland, central] {
@@ -30,7 +34,16 @@ struct DemoWorld {
             try run("hg", ["push", "-q", repository], in: gecko)
         }
         try run("git", ["init", "-q", "--bare", "-b", "master", mirror])
+        try run("git", ["init", "-q", "--bare", "-b", "master", upstream])
         try run("git", ["init", "-q", "-b", "master", upstreamClone])
+        try write(upstreamClone + "/README.md", readme)
+        try run("git", ["add", "-A"], in: upstreamClone)
+        try run("git", ["commit", "-q", "-m", "Initial upstream"], in: upstreamClone)
+        try run("git", ["push", "-q", upstream, "master"], in: upstreamClone)
+    }
+
+    /// Writes the configuration, pointing at the local GitHub at `apiURL`.
+    func writeConfig(apiURL: String) throws {
         try write(configFile, """
             # wptsync demo configuration (see the README for every key).
             [store]
@@ -48,6 +61,12 @@ struct DemoWorld {
 
             [wpt]
             path = "wpt.git"
+            upstream_push_url = "\(upstream)"
+
+            [github]
+            api = "\(apiURL)"
+            repo = "web-platform-tests/wpt"
+            token_env = "\(Self.tokenVariable)"
 
             [log]
             file = "state/wptsync.jsonl"
@@ -55,13 +74,26 @@ struct DemoWorld {
             """)
     }
 
-    /// Commits one file in the developer's clone and pushes it to autoland; returns the node.
+    /// Commits one file in the developer's clone (nil contents removes it) and pushes to autoland; returns the node.
     func landInGecko(path: String, contents: String, message: String) throws -> String {
         try write(gecko + "/" + path, contents)
         try run("hg", ["commit", "-A", "-q", "-m", message], in: gecko)
         let node = try run("hg", ["log", "-r", ".", "-T", "{node}"], in: gecko)
         try run("hg", ["push", "-q", "-r", node, autoland], in: gecko)
         return node
+    }
+
+    /// Backs out `node` in the developer's clone and pushes to autoland; returns the backout's node.
+    func backOut(_ node: String, bug: Int) throws -> String {
+        try run("hg", ["backout", "-q", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug \(bug)) for causing failures"], in: gecko)
+        let backout = try run("hg", ["log", "-r", ".", "-T", "{node}"], in: gecko)
+        try run("hg", ["push", "-q", autoland], in: gecko)
+        return backout
+    }
+
+    /// Pushes everything autoland has to mozilla-central, as the daily merge does.
+    func mergeToCentral() throws {
+        try run("hg", ["push", "-q", central], in: autoland)
     }
 
     /// Commits one file upstream and pushes it to the mirror's master; returns the sha.
@@ -71,6 +103,12 @@ struct DemoWorld {
         try run("git", ["commit", "-q", "-m", message], in: upstreamClone)
         try run("git", ["push", "-q", mirror, "HEAD:refs/heads/master"], in: upstreamClone)
         return try run("git", ["rev-parse", "HEAD"], in: upstreamClone)
+    }
+
+    /// A file's content on a branch of the upstream repository, or nil.
+    func upstreamFile(_ path: String, on branch: String) -> String? {
+        guard let out = try? ProcessRunner.run("git", ["--git-dir", upstream, "show", "\(branch):\(path)"]), out.status == 0 else { return nil }
+        return out.stdoutString
     }
 
     @discardableResult

@@ -1,5 +1,6 @@
 import Foundation
 import HookIntake
+import RepoOps
 import Logging
 import Store
 import SyncCore
@@ -16,8 +17,40 @@ public struct Application {
     }
 
     /// A worker with the handlers for every kind of event.
-    public func worker(logger: Logger = Logger(label: "wptsync.worker")) -> Worker {
-        Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
-               handlers: Handlers.all(config: config, logger: logger), logger: logger)
+    public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
+        let handlers = try Handlers.make(config: config, store: journal)
+        return Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
+                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger)
+    }
+}
+
+extension Application {
+    /// Resumes a sync after a person fixed its branch upstream by hand; returns the new record.
+    public func resume(syncID: Int64) throws -> UpstreamSync {
+        guard let sync = try journal.sync(id: syncID) else { throw ApplicationError.noSuchSync(syncID) }
+        guard let syncer = try UpstreamSyncer.make(config: config, store: journal) else {
+            throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
+        }
+        return try syncer.reconciler.resume(sync, hg: try hgRepository(containing: sync.changesets.first?.node ?? ""))
+    }
+
+    /// A command server on the first configured Gecko repository that has `node`.
+    func hgRepository(containing node: String) throws -> HgRepository {
+        for repository in config.gecko {
+            let hg = try HgRepository(path: repository.path)
+            if (try? hg.node(of: node)) != nil { return hg }
+        }
+        throw UpstreamError.changesetNotFound(node: node)
+    }
+}
+
+/// Errors of the application's own commands.
+public enum ApplicationError: Error, CustomStringConvertible {
+    case noSuchSync(Int64)
+
+    public var description: String {
+        switch self {
+        case .noSuchSync(let id): "there is no sync \(id) (see `wptsync list`)"
+        }
     }
 }

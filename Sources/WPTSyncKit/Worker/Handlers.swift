@@ -1,13 +1,27 @@
+import Foundation
 import Logging
 import RepoOps
 import Store
 import SyncCore
 
-/// The handler for each kind of event.
-enum Handlers {
-    static func all(config: Config, logger: Logger) -> [EventKind: any EventHandler] {
-        [.hgPush: HgPushHandler(config: config), .gitPush: GitPushHandler()]
+/// The handlers for each kind of event, and the periodic tasks, built from the configuration.
+struct Handlers {
+    var byKind: [EventKind: any EventHandler]
+    var periodic: [any PeriodicTask]
+
+    static func make(config: Config, store: any SyncStore,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
+        let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
+        let hg = HgPushHandler(config: config, upstream: upstream)
+        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler()], periodic: upstream == nil ? [] : [hg])
     }
+}
+
+/// Work the worker does every `interval` seconds besides events.
+public protocol PeriodicTask {
+    var interval: Double { get }
+    /// Does the work; returns lines for the log.
+    func run() throws -> [String]
 }
 
 /// Why a handler could not process an event.
@@ -24,27 +38,41 @@ public enum HandlerError: Error, CustomStringConvertible {
 }
 
 /// Reads the changesets of a Gecko push through the repository's command server (one long-lived
-/// server per repository per worker) and reports those touching wpt.
-final class HgPushHandler: EventHandler {
+/// server per repository per worker), reports those touching wpt, and upstreams them when
+/// upstreaming is configured.
+final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
+    let upstream: UpstreamSyncer?
     private var servers: [String: HgRepository] = [:]
 
-    init(config: Config) { self.config = config }
+    init(config: Config, upstream: UpstreamSyncer?) { self.config = config; self.upstream = upstream }
 
     func handle(_ event: JournalEvent) throws -> String {
         guard case .hgPush(let push) = event.payload else { throw HandlerError.wrongPayload(expected: .hgPush, got: event.kind) }
-        let hg = try server(for: push.repository)
+        guard let repository = config.geckoRepository(named: push.repository) else { throw HandlerError.unknownRepository(push.repository) }
+        let hg = try server(for: repository)
         let changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
         let touching = changesets.filter { !$0.isMerge && $0.files.contains { config.paths.isWPT($0.bytes) } }
-        return "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
+        var summary = "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
             + (touching.isEmpty ? "" : ": " + touching.map { String($0.node.prefix(12)) }.joined(separator: ", "))
+        if let upstream {
+            let notes = try upstream.handle(changesets, role: repository.role, hg: hg)
+            if !notes.isEmpty { summary += "\n  " + notes.joined(separator: "\n  ") }
+        }
+        return summary
     }
 
-    private func server(for name: String) throws -> HgRepository {
-        if let open = servers[name] { return open }
-        guard let repository = config.geckoRepository(named: name) else { throw HandlerError.unknownRepository(name) }
+    var interval: Double { config.upstream.recheckSeconds }
+
+    func run() throws -> [String] {
+        guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
+        return try upstream.recheckLanded(hg: try server(for: central))
+    }
+
+    private func server(for repository: GeckoRepository) throws -> HgRepository {
+        if let open = servers[repository.name] { return open }
         let server = try HgRepository(path: repository.path)
-        servers[name] = server
+        servers[repository.name] = server
         return server
     }
 }

@@ -19,14 +19,17 @@ public final class Worker {
     public let spool: Spool?
     public let identity: WorkerIdentity
     private let handlers: [EventKind: any EventHandler]
+    private let periodic: [any PeriodicTask]
+    private var lastPeriodicRun: [Int: Date] = [:]
     private let logger: Logger
     public var now: () -> Date = { Date() }
     public var jitter: () -> Double = { Double.random(in: 0...1) }
 
     public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
-                handlers: [EventKind: any EventHandler], logger: Logger, identity: WorkerIdentity = .current) {
+                handlers: [EventKind: any EventHandler], periodic: [any PeriodicTask] = [], logger: Logger,
+                identity: WorkerIdentity = .current) {
         self.journal = journal; self.settings = settings; self.spool = spool
-        self.handlers = handlers; self.logger = logger; self.identity = identity
+        self.handlers = handlers; self.periodic = periodic; self.logger = logger; self.identity = identity
     }
 
     /// Processes every event that is due now, then returns.
@@ -34,11 +37,27 @@ public final class Worker {
         var report = DrainReport()
         if let spool { report.importedFromSpool = try spool.drain(into: journal) }
         try releaseDeadLeases()
-        while let event = try journal.claimNext(worker: identity.name, now: now(), leaseSeconds: settings.leaseSeconds,
-                                                maxAttempts: settings.maxAttempts) {
+        // Events that fail during this drain are due again only after it: one try per event per drain.
+        let started = now()
+        while let event = try journal.claimNext(worker: identity.name, now: now(), dueBy: started,
+                                                leaseSeconds: settings.leaseSeconds, maxAttempts: settings.maxAttempts) {
             if try run(event) { report.processed.append(event.id) } else { report.failed.append(event.id) }
         }
+        runPeriodicTasks()
         return report
+    }
+
+    /// Runs the periodic tasks that are due; a failing task is logged and tried at its next turn.
+    private func runPeriodicTasks() {
+        for (index, task) in periodic.enumerated() {
+            if let last = lastPeriodicRun[index], now().timeIntervalSince(last) < task.interval { continue }
+            lastPeriodicRun[index] = now()
+            do {
+                for line in try task.run() { logger.info("\(line)") }
+            } catch {
+                logger.warning("periodic task failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Drains repeatedly until `shouldStop` answers true, sleeping `pollSeconds` when idle.

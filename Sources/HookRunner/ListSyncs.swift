@@ -1,0 +1,22 @@
+import ArgumentParser
+import Store
+import SyncCore
+import WPTSyncKit
+
+struct ListSyncs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List upstream syncs, newest first: state, PR, what each waits for, last error.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Only syncs in this state (open, incomplete, needs-fixup, merged).") var status: SyncStatus?
+    @Flag(help: "One JSON object per line.") var json = false
+
+    func run() throws {
+        let (config, _) = try options.load()
+        for sync in try SQLiteJournal(path: config.store.path).syncs(bug: nil, status: status) {
+            print(json ? SyncFormat.json(sync) : SyncFormat.line(sync))
+        }
+    }
+}
+
+extension SyncStatus: ExpressibleByArgument {}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Store
+import WPTSyncKit
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the syncs of a bug in detail.",
+        subcommands: [Upstream.self])
+
+    struct Upstream: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The upstream syncs of a bug: changesets, PR, branch, conflicts, checks.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The bug number.") var bug: Int
+        @Flag(help: "JSON, one object per sync.") var json = false
+
+        func run() throws {
+            let (config, _) = try options.load()
+            let syncs = try SQLiteJournal(path: config.store.path).syncs(bug: bug, status: nil)
+            if syncs.isEmpty { throw ValidationError("no upstream sync for bug \(bug)") }
+            for sync in syncs { print(json ? SyncFormat.json(sync) : SyncFormat.details(sync)) }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import SyncCore
+
+/// One exported wpt commit.
+public struct ExportedCommit: Sendable, Equatable {
+    /// The Gecko changeset's full node.
+    public var node: String
+    /// The wpt commit (its parent is the `onto` commit of the export).
+    public var commit: Oid
+    /// The commit's tree.
+    public var tree: Oid
+
+    public init(node: String, commit: Oid, tree: Oid) { self.node = node; self.commit = commit; self.tree = tree }
+}
+
+/// What exporting one changeset produced.
+public enum ExportOutcome: Sendable, Equatable {
+    case exported(ExportedCommit)
+    /// The changeset's wpt part is empty, or changes nothing in `onto`: no commit.
+    case empty
+    /// Three-way application onto `onto` failed for these paths (relative to the wpt root, sorted).
+    case conflict(files: [String])
+}
+
+/// Exports Gecko changesets as upstream wpt commits, in memory: the changeset's part below the wpt
+/// prefix is applied three-way, file by file, onto a commit of the (bare) wpt mirror, and
+/// committed with the changeset's author, date and an upstream message. No work tree is used.
+///
+/// Not thread-safe, like the repositories it uses.
+public final class UpstreamExporter {
+    /// How changesets are read from Mercurial.
+    public enum HgReadPath: Sendable {
+        /// The `wptsync-export` extension when this hg can load it, else stock commands.
+        case automatic
+        /// Only stock commands (`status --change`, `files`, `cat`), which rebuild full manifests.
+        case stockCommands
+    }
+
+    let hg: HgRepository
+    let git: GitRepository
+    let bugzillaURL: String
+    private let reader: ChangesetReader
+    /// Whether reads go through the `wptsync-export` extension (false after a fallback to stock commands).
+    public private(set) var usesExtension: Bool
+
+    /// - Parameters:
+    ///   - hg: the Gecko repository (its command server serves every read).
+    ///   - git: the wpt mirror, normally bare; new objects are written into it.
+    ///   - prefixes: only changes below `prefixes.wpt` are exported, with the prefix stripped.
+    ///   - readPath: `.automatic` unless measuring the stock path.
+    public init(hg: HgRepository, git: GitRepository, prefixes: PathPrefixes,
+                bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=",
+                readPath: HgReadPath = .automatic) {
+        self.hg = hg
+        self.git = git
+        self.bugzillaURL = bugzillaURL
+        var prefix = prefixes.wpt
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        reader = ChangesetReader(hg: hg, prefix: prefix)
+        usesExtension = readPath == .automatic
+    }
+
+    /// Builds the wpt commit of `node` on top of commit `onto` (a commit in `git`, e.g. the mirror's
+    /// master or the previous exported commit of the same sync). Deterministic: the same inputs
+    /// give the same commit id. A path escaping the tree throws before anything is written.
+    public func export(node: String, onto: Oid) throws(ExportError) -> ExportOutcome {
+        let changes = try read(node)
+        let fullNode = changes.changeset.node
+        if changes.changeset.isMerge { throw .mergeChangeset(node: fullNode) }
+
+        var files: [(path: GitPath, file: ChangedFile, source: GitPath?)] = []
+        for file in changes.files {
+            guard let path = relative(file.path) else { continue }
+            try validate(path, original: file.path, node: fullNode)
+            var source: GitPath?
+            if let copySource = file.copySource, let relativeSource = relative(copySource) {
+                try validate(relativeSource, original: copySource, node: fullNode)
+                source = relativeSource
+            }
+            files.append((path, file, source))
+        }
+        if files.isEmpty { return .empty }
+
+        do throws(GitError) {
+            let base = try git.commit(onto)
+            let plan = try ThreeWayPlan.make(files: files, baseTree: base.tree, git: git)
+            if !plan.conflicts.isEmpty { return .conflict(files: plan.conflicts) }
+            var editor = TreeEditor()
+            for path in plan.deletions { editor.delete(path) }
+            for (path, version) in plan.upserts {
+                if let data = version.data { _ = try git.writeBlob(data) }
+                editor.upsert(path, oid: version.oid, mode: version.mode)
+            }
+            let tree = try editor.write(onto: base.tree, in: git)
+            if tree == base.tree { return .empty }
+            let signature = Self.signature(author: changes.changeset.author, date: changes.changeset.date)
+            let message = Self.message(for: changes.changeset.description, node: fullNode, bugzillaURL: bugzillaURL)
+            let commit = try git.createCommit(tree: tree, parents: [onto], author: signature,
+                                              committer: signature, message: message)
+            return .exported(ExportedCommit(node: fullNode, commit: commit, tree: tree))
+        } catch {
+            throw .git(error, node: fullNode)
+        }
+    }
+
+    private func read(_ node: String) throws(ExportError) -> ChangesetChanges {
+        if usesExtension {
+            if let changes = try reader.viaExtension(node) { return changes }
+            usesExtension = false
+        }
+        return try reader.viaStockCommands(node)
+    }
+
+    /// The path below the wpt prefix, or nil when the path is elsewhere.
+    private func relative(_ path: HgPath) -> GitPath? {
+        if reader.prefix.isEmpty { return GitPath(bytes: path.bytes) }
+        let prefix = Array(reader.prefix.utf8) + [UInt8(ascii: "/")]
+        guard path.bytes.count > prefix.count, path.bytes.starts(with: prefix) else { return nil }
+        return GitPath(bytes: Array(path.bytes[prefix.count...]))
+    }
+
+    private func validate(_ path: GitPath, original: HgPath, node: String) throws(ExportError) {
+        for component in path.components {
+            let lower = component.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            if component.isEmpty || component == [0x2E] || component == [0x2E, 0x2E]
+                || lower == Array(".git".utf8) || component.contains(0) {
+                throw .pathEscapesTree(path: original, node: node)
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Remote
+import RepoOps
+import Store
+import SyncCore
+
+/// Brings one sync's upstream state (branch, PR, landed status, merge) in line with its goal.
+/// Every step looks before it acts, so running it again, or after a crash at any point, changes
+/// nothing more than one clean run.
+final class UpstreamReconciler {
+    let store: any SyncStore
+    let github: GitHubClient
+    let approver: Token?
+    let mirror: GitRepository
+    let upstreamURL: String
+    let credentials: RemoteCredentials
+    let settings: UpstreamSettings
+    let prefixes: PathPrefixes
+
+    static let upstreamMaster = "refs/wptsync/upstream/master"
+
+    init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
+         credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes) {
+        self.store = store; self.github = github; self.approver = approver; self.mirror = mirror
+        self.upstreamURL = upstreamURL; self.credentials = credentials; self.settings = settings; self.prefixes = prefixes
+    }
+
+    /// Reconciles `sync`, reading its changesets from `hg`; saves and returns the new record.
+    func reconcile(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
+        var sync = sync
+        do {
+            try advance(&sync, hg: hg)
+            sync.lastError = nil
+        } catch {
+            sync.lastError = "\(error)"
+            _ = try store.save(sync)
+            throw error
+        }
+        return try store.save(sync)
+    }
+
+    private func advance(_ sync: inout UpstreamSync, hg: HgRepository) throws {
+        switch UpstreamPlanner.goal(for: sync) {
+        case .none:
+            return
+        case .closed:
+            try close(&sync)
+        case .open(let nodes):
+            guard try publish(&sync, nodes: nodes, hg: hg) else { return }
+            sync.waitingFor = "landing on mozilla-central"
+        case .landed(let nodes):
+            guard try publish(&sync, nodes: nodes, hg: hg) else { return }
+            try land(&sync)
+        }
+    }
+
+    private func close(_ sync: inout UpstreamSync) throws {
+        if let number = sync.pullRequest, try github.pullRequest(number).state == .open {
+            _ = try github.close(number)
+        }
+        sync.status = .incomplete
+        sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
+    }
+
+    /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
+    /// (the sync was closed or needs fixing).
+    private func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
+        if sync.exportedNodes != nodes || sync.head == nil {
+            try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
+            let base = try mirror.resolve(Self.upstreamMaster)
+            let exporter = UpstreamExporter(hg: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
+            var tip = base
+            for node in nodes {
+                switch try exporter.export(node: node, onto: tip) {
+                case .exported(let commit): tip = commit.commit
+                case .empty: continue
+                case .conflict(let files):
+                    sync.status = .needsFixup
+                    sync.conflict = SyncConflict(node: node, files: files)
+                    sync.waitingFor = "a person to fix branch \(sync.branch), then `wptsync resume \(sync.id)`"
+                    return false
+                }
+            }
+            if tip == base {
+                try close(&sync)
+                sync.waitingFor = "nothing to upstream: the changesets have no wpt content left"
+                return false
+            }
+            sync.base = base.hex
+            sync.exportedNodes = nodes
+            sync.head = tip.hex
+            sync.conflict = nil
+        }
+        guard let head = sync.head, let branch = BranchName(sync.branch) else {
+            throw UpstreamError.invalidBranch(sync.branch)
+        }
+        var pullRequest = try existingPullRequest(sync, branch: branch)
+        if let pr = pullRequest, pr.state == .closed, !pr.isMerged {
+            // GitHub refuses to reopen a PR whose head moved: reopen first, then push.
+            do {
+                pullRequest = try github.reopen(pr.number)
+            } catch {
+                guard error.httpStatus == 422 else { throw error }
+                pullRequest = nil
+            }
+        }
+        try pushBranch(branch: sync.branch, head: head)
+        let text = UpstreamPlanner.pullRequestText(for: sync, firstDescription: try hg.changeset(sync.activeNodes[0]).description,
+                                                   bugzillaURL: settings.bugzillaURL)
+        if let pr = pullRequest {
+            if pr.title != text.title || (pr.body ?? "") != text.body {
+                pullRequest = try github.updatePullRequest(pr.number, title: text.title, body: text.body)
+            }
+        } else {
+            let created = try github.createPullRequest(title: text.title, head: branch, base: "master", body: text.body)
+            pullRequest = created.pullRequest
+        }
+        guard let pr = pullRequest else { return false }
+        if !pr.labelNames.contains(settings.label) { _ = try github.addLabels([settings.label], to: pr.number) }
+        if let approver { _ = try github.approve(pr.number, commitID: head, approverToken: approver) }
+        sync.pullRequest = pr.number
+        sync.pullRequestURL = pr.htmlURL
+        sync.status = .open
+        return true
+    }
+
+    private func existingPullRequest(_ sync: UpstreamSync, branch: BranchName) throws -> PullRequest? {
+        if let number = sync.pullRequest { return try github.pullRequest(number) }
+        let found = try github.findPullRequests(head: branch)
+        return found.first { $0.state == .open } ?? found.first { !$0.isMerged }
+    }
+
+    /// Takes the branch a person fixed by hand as the sync's head, then reconciles.
+    func resume(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
+        var sync = sync
+        let fixed = "refs/wptsync/fixed/\(sync.branch)"
+        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(sync.branch):\(fixed)"], credentials: credentials)
+        sync.head = try mirror.resolve(fixed).hex
+        sync.exportedNodes = sync.activeNodes
+        sync.conflict = nil
+        sync.status = .open
+        return try reconcile(sync, hg: hg)
+    }
+
+    /// Force-pushes `head` to the sync's own branch (only `gecko/…` branches are ever pushed).
+    private func pushBranch(branch: String, head: String) throws {
+        guard branch.hasPrefix("gecko/") else { throw UpstreamError.invalidBranch(branch) }
+        let local = "refs/wptsync/branches/\(branch)"
+        let oid = try Oid(hex: head)
+        if try mirror.referenceTarget(local) != oid {
+            try mirror.updateReference(local, to: oid, expecting: .any)
+        }
+        try mirror.push(to: upstreamURL, refspecs: ["+\(local):refs/heads/\(branch)"], credentials: credentials)
+    }
+
+    /// Marks the PR landed and merges it once its checks pass and it is mergeable.
+    private func land(_ sync: inout UpstreamSync) throws {
+        guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return }
+        _ = try github.setStatus(sha: head, state: .success, context: settings.statusContext, description: "Landed on mozilla-central")
+        switch try github.checksVerdict(ref: head) {
+        case .pending(let names):
+            sync.failingChecks = []
+            sync.waitingFor = "checks to finish: \(names.joined(separator: ", "))"
+        case .failure(let names):
+            sync.failingChecks = names
+            sync.waitingFor = "failing checks to be fixed upstream: \(names.joined(separator: ", "))"
+        case .success:
+            sync.failingChecks = []
+            switch try github.merge(number, method: MergeMethod(rawValue: settings.mergeMethod) ?? .rebase, expectedHeadSHA: head) {
+            case .merged:
+                _ = try github.deleteBranch(branch)
+                sync.status = .merged
+                sync.waitingFor = nil
+            case .notMergeable(let message):
+                sync.waitingFor = "the PR to become mergeable: \(message)"
+            case .headMoved(let message):
+                sync.waitingFor = "a person: the PR head moved (\(message))"
+            }
+        }
+    }
+}
+
+/// Problems of the upstream sync that are not the services' own errors.
+public enum UpstreamError: Error, CustomStringConvertible {
+    case invalidBranch(String)
+    case notConfigured(String)
+    case changesetNotFound(node: String)
+
+    public var description: String {
+        switch self {
+        case .invalidBranch(let name): "\(name) is not a branch wptsync may push"
+        case .notConfigured(let what): "upstreaming needs \(what) in the configuration"
+        case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
+        }
+    }
+}

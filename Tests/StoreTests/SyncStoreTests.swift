@@ -1,0 +1,29 @@
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+@Suite("Upstream sync records")
+struct SyncStoreTests {
+    let dir = TempDir("syncs")
+
+    @Test func savesFindsByBugNodePrefixAndStatus() throws {
+        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+        let a = try store.save(UpstreamSync(bug: 5, changesets: [SyncChangeset(node: String(repeating: "a", count: 40))]))
+        var b = try store.save(UpstreamSync(bug: 6, changesets: [SyncChangeset(node: String(repeating: "b", count: 40))]))
+        #expect(a.id == 1 && b.id == 2)
+        b.status = .merged
+        b.pullRequest = 12
+        b = try store.save(b)
+        #expect(try store.sync(id: 2) == b)
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: []).map(\.id) == [1])
+        #expect(try store.syncs(relevantToBugs: [6], nodePrefixes: []).map(\.id) == [1, 2])
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["bbbbbbbbbbbb"]).map(\.id) == [1, 2])
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["cccccccccccc", "'; DROP TABLE x; --"]).map(\.id) == [1])
+        #expect(try store.syncs(bug: nil, status: .merged).map(\.id) == [2])
+        #expect(try store.syncs(bug: 5, status: nil).map(\.id) == [1])
+        try store.deleteSync(id: 1)
+        #expect(try store.sync(id: 1) == nil)
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["aaaaaaaaaaaa"]).isEmpty)
+    }
+}

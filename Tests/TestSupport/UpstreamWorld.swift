@@ -1,0 +1,48 @@
+import Foundation
+import LocalGitHub
+
+/// A `SyncWorld` whose upstream is a local GitHub: a bare repository `upstream.git` whose master
+/// holds the same wpt tree as Gecko, served over loopback.
+public final class UpstreamWorld: @unchecked Sendable {
+    public let world: SyncWorld
+    public let github: LocalGitHub
+    public var upstream: String { github.repositoryPath }
+
+    public init(extraConfig: String = "") throws {
+        let dir = TempDir("upstream-world")
+        let upstream = dir.sub("upstream.git")
+        try sh("git", ["init", "-q", "--bare", "-b", "master", upstream])
+        let seed = dir.sub("seed")
+        try sh("git", ["init", "-q", "-b", "master", seed])
+        try writeFile(seed + "/README.md", "wpt\n")
+        try sh("git", ["add", "-A"], in: seed)
+        try sh("git", ["commit", "-q", "-m", "Initial upstream"], in: seed)
+        try sh("git", ["push", "-q", upstream, "master"], in: seed)
+        github = try LocalGitHub(repositoryPath: upstream)
+        world = try SyncWorld(extraConfig: """
+            [github]
+            api = "\(github.baseURL)"
+            repo = "web-platform-tests/wpt"
+            token_env = "WPTSYNC_TEST_GITHUB_TOKEN"
+
+            [upstream]
+            recheck_seconds = 0.001
+
+            """ + extraConfig, upstreamURL: upstream, dir: dir)
+        world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": "test-token"]
+    }
+
+    deinit { github.stop() }
+
+    /// Runs `wptsync process` and returns its output (whatever its status).
+    @discardableResult
+    public func process() throws -> String {
+        let result = try world.wptsyncResult(["process"])
+        return result.stdoutString + result.stderrString
+    }
+
+    /// `git` in the upstream repository.
+    public func git(_ arguments: [String]) throws -> String {
+        try sh("git", ["--git-dir", upstream] + arguments)
+    }
+}
