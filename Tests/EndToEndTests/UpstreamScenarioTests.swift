@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import LocalGitHub
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+/// More of issue 3's scenarios, each through the real hooks, worker and local GitHub.
+@Suite("Upstreaming scenarios", .serialized)
+struct UpstreamScenarioTests {
+    let wpt = "testing/web-platform/tests/"
+
+    @Test func twoBugsInOnePushGiveTwoPullRequests() throws {
+        let u = try UpstreamWorld()
+        try u.world.gecko.write(wpt + "a.html", "a\n")
+        try u.world.gecko.commit("Bug 21 - a. r=x")
+        try u.world.gecko.write(wpt + "b.html", "b\n")
+        try u.world.gecko.commit("Bug 22 - b. r=x")
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+        #expect(u.github.pullRequests.map(\.headRef).sorted() == ["gecko/21", "gecko/22"])
+        #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/21"]) == "README.md\na.html\n")
+        #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/22"]) == "README.md\nb.html\n")
+    }
+
+    @Test func metadataOnlyAndImportedChangesetsExportNothing() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko(["testing/web-platform/meta/a.html.ini": "[a.html]\n  expected: FAIL\n"], message: "Bug 23 - Update expectations. r=x")
+        try u.world.landInGecko([wpt + "imported.html": "upstream\n"],
+                                message: "Bug 24 [wpt PR 555] - Upstream change, a=testonly\n\nAutomatic update from web-platform-tests\n\nwpt-pr: 555\nwpt-commits: \(String(repeating: "a", count: 40))")
+        let output = try u.process()
+        #expect(output.contains("processed 2 event(s), 0 failed"), "\(output)")
+        #expect(u.github.pullRequests.isEmpty)
+        #expect(try u.world.wptsync(["list"]).isEmpty)
+    }
+
+    @Test func aPartialBackoutForcePushesTheBranchWithoutTheBackedOutCommit() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 25 - a. r=x")
+        let second = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 25 - b. r=x")
+        try u.process()
+        #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/25"]) == "README.md\na.html\nb.html\n")
+        try u.world.gecko.hg(["backout", "-r", second, "-m", "Backed out changeset \(second.prefix(12)) (bug 25)", "-d", "0 0"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+        #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/25"]) == "README.md\na.html\n")
+        #expect(u.github.pullRequests.count == 1 && u.github.pullRequests.first?.isOpen == true)
+        #expect(try u.git(["log", "--format=%s", "master..gecko/25"]) == "a.\n")
+    }
+
+    @Test func aBackoutSpanningTwoBugsClosesBothPullRequests() throws {
+        let u = try UpstreamWorld()
+        let a = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 26 - a. r=x")
+        let b = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 27 - b. r=x")
+        try u.process()
+        #expect(u.github.pullRequests.filter(\.isOpen).count == 2)
+        try u.world.gecko.hg(["rm", "-q", wpt + "a.html", wpt + "b.html"])
+        try u.world.gecko.hg(["commit", "-q", "-d", "0 0", "-m",
+                              "Backed out 2 changesets (bug 26, bug 27) for bustage\n\nBacked out changeset \(b.prefix(12)) (bug 27)\nBacked out changeset \(a.prefix(12)) (bug 26)"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+        #expect(u.github.pullRequests.map(\.isOpen) == [false, false])
+        #expect(try u.world.wptsync(["list", "--status", "incomplete"]).split(separator: "\n").count == 2)
+    }
+
+    @Test func aChangeLandingDirectlyOnCentralIsMergedAtOnce() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "c.html": "c\n"], message: "Bug 28 - straight to central. r=x", to: u.world.central)
+        try u.process()
+        let pr = try #require(u.github.pullRequests.first)
+        #expect(pr.isMerged && pr.headRef == "gecko/28")
+        #expect(try u.git(["show", "master:c.html"]) == "c\n")
+        #expect(try u.world.wptsync(["show", "upstream", "28"]).contains("merged PR #1"))
+    }
+
+    @Test func processingTheSameEventsAgainChangesNothingUpstream() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "d.html": "d\n"], message: "Bug 29 - d. r=x")
+        try u.process()
+        let before = u.github.pullRequests
+        let pool = try DatabaseQueue(path: u.world.store)
+        try pool.write { try $0.execute(sql: "UPDATE events SET state = 'pending', next_attempt_at = 0") }
+        u.github.clearRequests()
+        let output = try u.process()
+        #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
+        #expect(u.github.pullRequests == before)
+        #expect(u.github.requests.filter { $0.method != "GET" }.isEmpty)
+    }
+
+    @Test func aConflictWaitsForAPersonThenResumes() throws {
+        let u = try UpstreamWorld()
+        let clone = u.world.dir.sub("upstream-clone")
+        try sh("git", ["clone", "-q", u.upstream, clone])
+        try writeFile(clone + "/README.md", "wpt, changed upstream\n")
+        try sh("git", ["commit", "-q", "-am", "Upstream edit"], in: clone)
+        try sh("git", ["push", "-q", "origin", "master"], in: clone)
+
+        let node = try u.world.landInGecko([wpt + "README.md": "wpt, changed in Gecko\n"], message: "Bug 30 - Edit the README. r=x")
+        try u.process()
+        #expect(u.github.pullRequests.isEmpty)
+        let shown = try u.world.wptsync(["show", "upstream", "30"])
+        #expect(shown.contains("needs-fixup"))
+        #expect(shown.contains("conflict in \(node.prefix(12)): README.md"))
+
+        // Another push retries it; still conflicting.
+        try u.world.landInGecko(["dom/other.cpp": "x\n"], message: "Bug 31 - Gecko only. r=x")
+        try u.process()
+        #expect(try u.world.wptsync(["list"]).contains("needs-fixup"))
+
+        // A person resolves the conflict on the branch upstream, then resumes the sync.
+        try sh("git", ["checkout", "-q", "-b", "gecko/30"], in: clone)
+        try writeFile(clone + "/README.md", "wpt, changed upstream and in Gecko\n")
+        try sh("git", ["commit", "-q", "-am", "Edit the README."], in: clone)
+        try sh("git", ["push", "-q", "origin", "gecko/30"], in: clone)
+        let resumed = try u.world.wptsync(["resume", "1"])
+        #expect(resumed.contains("sync 1 gecko/30 open PR #1"), "\(resumed)")
+        #expect(try u.git(["show", "gecko/30:README.md"]) == "wpt, changed upstream and in Gecko\n")
+        #expect(u.github.pullRequests.first?.title == "[Gecko Bug 30] Edit the README.")
+    }
+}
