@@ -119,3 +119,31 @@ struct UpstreamScenarioTests {
         #expect(u.github.pullRequests.first?.title == "[Gecko Bug 30] Edit the README.")
     }
 }
+
+@Suite("Upstreaming with GitHub's limits", .serialized)
+struct UpstreamGitHubTests {
+    @Test func theApproverTokenApprovesThePullRequest() throws {
+        let u = try UpstreamWorld(extraConfig: "")
+        try writeFile(u.world.config, try String(contentsOfFile: u.world.config, encoding: .utf8)
+            .replacingOccurrences(of: "token_env = \"WPTSYNC_TEST_GITHUB_TOKEN\"",
+                                  with: "token_env = \"WPTSYNC_TEST_GITHUB_TOKEN\"\napprover_token_env = \"WPTSYNC_TEST_APPROVER_TOKEN\""))
+        try u.world.landInGecko(["testing/web-platform/tests/e.html": "e\n"], message: "Bug 32 - e. r=x")
+        try u.process()
+        #expect(u.github.pullRequests.first?.approvedBy == ["wpt-sync-approver"])
+        // Approving again on a later run adds no second review.
+        let pool = try DatabaseQueue(path: u.world.store)
+        try pool.write { try $0.execute(sql: "UPDATE events SET state = 'pending', next_attempt_at = 0") }
+        try u.process()
+        #expect(u.github.pullRequests.first?.approvedBy == ["wpt-sync-approver"])
+    }
+
+    @Test func aSecondaryRateLimitDuringCreationIsWaitedOut() throws {
+        let u = try UpstreamWorld()
+        u.github.injectFault(.secondaryRateLimit(retryAfter: 1), count: 1, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/pulls")
+        try u.world.landInGecko(["testing/web-platform/tests/g.html": "g\n"], message: "Bug 33 - g. r=x")
+        let output = try u.process()
+        #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
+        #expect(u.github.pullRequests.count == 1)
+        #expect(u.github.requests.contains { $0.method == "POST" && $0.status == 429 })
+    }
+}

@@ -18,7 +18,7 @@ public final class UpstreamWorld: @unchecked Sendable {
         try sh("git", ["add", "-A"], in: seed)
         try sh("git", ["commit", "-q", "-m", "Initial upstream"], in: seed)
         try sh("git", ["push", "-q", upstream, "master"], in: seed)
-        github = try LocalGitHub(repositoryPath: upstream)
+        github = try LocalGitHub(repositoryPath: upstream, users: ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver"])
         world = try SyncWorld(extraConfig: """
             [github]
             api = "\(github.baseURL)"
@@ -29,7 +29,7 @@ public final class UpstreamWorld: @unchecked Sendable {
             recheck_seconds = 0.001
 
             """ + extraConfig, upstreamURL: upstream, dir: dir)
-        world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": "test-token"]
+        world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": "test-token", "WPTSYNC_TEST_APPROVER_TOKEN": "approver-token"]
     }
 
     deinit { github.stop() }

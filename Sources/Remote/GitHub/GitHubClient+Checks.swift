@@ -5,18 +5,19 @@ extension GitHubClient {
     /// Approves pull request `number` as the owner of `approverToken` (GitHub refuses approvals
     /// by the pull request's author). `commitID` pins the approval to a head commit.
     ///
-    /// When the outcome is unknown, an existing approval of the same commit is adopted before
-    /// sending again.
+    /// An existing approval (of the same commit, when given) is adopted instead of adding another,
+    /// both before sending and after an unknown outcome.
     public func approve(_ number: Int, commitID: String? = nil, body: String? = nil, approverToken: Token) throws(RemoteError) -> Review {
         struct Body: Encodable { var event = "APPROVE"; var commitId: String?; var body: String? }
+        let existing = { () throws(RemoteError) -> Review? in
+            try self.reviews(number, token: approverToken).first { $0.state == "APPROVED" && (commitID == nil || $0.commitId == commitID) }
+        }
+        if let approval = try existing() { return approval }
         let post = try jsonRequest(.post, "/pulls/\(number)/reviews", Body(commitId: commitID, body: body), token: approverToken)
         do {
             return try http.sendJSON(post)
         } catch where error.isOutcomeUnknown {
-            let existing = try reviews(number, token: approverToken).first {
-                $0.state == "APPROVED" && (commitID == nil || $0.commitId == commitID)
-            }
-            if let existing { return existing }
+            if let approval = try existing() { return approval }
             http.sleeper.sleep(for: http.retryPolicy.baseDelay)
             return try http.sendJSON(post)
         }
