@@ -147,3 +147,31 @@ struct UpstreamGitHubTests {
         #expect(u.github.requests.contains { $0.method == "POST" && $0.status == 429 })
     }
 }
+
+@Suite("Upstreaming awkward files", .serialized)
+struct UpstreamFileKindTests {
+    @Test func renamesExecBitSymlinksBinaryAndNonUTF8ContentArriveByteForByte() throws {
+        let u = try UpstreamWorld()
+        let wpt = "testing/web-platform/tests/"
+        try u.world.landInGecko([wpt + "old/name.html": "moved\n"], message: "Bug 34 - add. r=x")
+        try u.world.gecko.hg(["mv", "-q", wpt + "old/name.html", wpt + "new/name.html"])
+        try u.world.gecko.write(wpt + "tools/run.py", "#!/usr/bin/env python3\n", executable: true)
+        try u.world.gecko.write(wpt + "img/pixel.png", bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF, 0x00, 0x01])
+        try u.world.gecko.write(wpt + "latin1.txt", bytes: [0x63, 0x61, 0x66, 0xE9, 0x0A])
+        try u.world.gecko.symlink(wpt + "link.html", to: "new/name.html")
+        try u.world.gecko.commit("Bug 34 - rename and more. r=x")
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        let output = try u.process()
+        #expect(output.contains("0 failed"), "\(output)")
+
+        let tree = try u.git(["ls-tree", "-r", "gecko/34"])
+        #expect(tree.contains("100755 blob") && tree.contains("tools/run.py"))
+        #expect(tree.contains("120000 blob") && tree.contains("link.html"))
+        #expect(!tree.contains("old/name.html") && tree.contains("new/name.html"))
+        #expect(try u.git(["cat-file", "-p", "gecko/34:link.html"]) == "new/name.html")
+        let png = try gitBytes(["cat-file", "blob", "gecko/34:img/pixel.png"], in: u.upstream)
+        #expect(png == [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF, 0x00, 0x01])
+        let latin1 = try gitBytes(["cat-file", "blob", "gecko/34:latin1.txt"], in: u.upstream)
+        #expect(latin1 == [0x63, 0x61, 0x66, 0xE9, 0x0A])
+    }
+}
