@@ -41,11 +41,13 @@ public enum RecordOutcome: Sendable, Equatable {
 ///
 /// Claiming hands an event to one worker at a time under a lease; a worker that dies leaves its
 /// event to be claimed again once the lease expires or its process is known to be gone.
-/// Events of one repository are processed one at a time, in order of arrival.
+/// Events of one repository are processed one at a time, in order of arrival: a later event waits
+/// while an earlier one is pending, running or waiting to be retried; only one that gave up
+/// (failed with no retry left) stops holding the others back.
 public protocol EventJournal: Sendable {
     /// Appends `payload` unless the same push (same dedupe key) is already recorded.
     func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome
-    /// Claims the oldest event due by `dueBy`, whose repository has no other event running, and counts
+    /// Claims the oldest event due by `dueBy` whose repository has no earlier unfinished event, and counts
     /// the attempt; its lease runs from `now`. An event whose worker died during its last allowed
     /// attempt is marked failed instead.
     func claimNext(worker: String, now: Date, dueBy: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent?

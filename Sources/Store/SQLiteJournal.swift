@@ -89,6 +89,10 @@ public final class SQLiteJournal: EventJournal {
                       AND NOT EXISTS (SELECT 1 FROM events r
                                       WHERE r.repository = e.repository AND r.id <> e.id
                                         AND r.state = 'running' AND r.lease_until >= :now)
+                      AND NOT EXISTS (SELECT 1 FROM events r
+                                      WHERE r.repository = e.repository AND r.id < e.id
+                                        AND (r.state IN ('pending', 'running')
+                                             OR (r.state = 'failed' AND r.next_attempt_at IS NOT NULL)))
                     ORDER BY e.id LIMIT 1
                     """, arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
                 let event = try Self.event(from: row)

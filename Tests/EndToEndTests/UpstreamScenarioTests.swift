@@ -64,14 +64,32 @@ struct UpstreamScenarioTests {
         #expect(try u.world.wptsync(["list", "--status", "incomplete"]).split(separator: "\n").count == 2)
     }
 
-    @Test func aChangeLandingDirectlyOnCentralIsMergedAtOnce() throws {
+    @Test func aChangeLandingDirectlyOnCentralIsMergedOnceAChecksHasPassed() throws {
         let u = try UpstreamWorld()
         try u.world.landInGecko([wpt + "c.html": "c\n"], message: "Bug 28 - straight to central. r=x", to: u.world.central)
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
-        #expect(pr.isMerged && pr.headRef == "gecko/28")
+        #expect(pr.isOpen && !pr.isMerged && pr.headRef == "gecko/28")
+        #expect(try u.world.wptsync(["list"]).contains("waiting for checks to finish: (no check has reported yet)"))
+        u.github.setCheckRun(sha: try #require(pr.headSHA), name: "wpt-firefox", .success)
+        try u.process()
+        #expect(u.github.pullRequests.first?.isMerged == true)
         #expect(try u.git(["show", "master:c.html"]) == "c\n")
         #expect(try u.world.wptsync(["show", "upstream", "28"]).contains("merged PR #1"))
+    }
+
+    @Test func aBackoutClosesThePullRequestEvenWhenLabellingItFailed() throws {
+        let u = try UpstreamWorld(extraConfig: "[worker]\nbackoff_base_seconds = 3600\n")
+        u.github.injectFault(.serverError(status: 503), count: 2, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/issues")
+        let node = try u.world.landInGecko([wpt + "h.html": "h\n"], message: "Bug 35 - h. r=x")
+        #expect(try u.process().contains("1 failed"))
+        #expect(u.github.pullRequests.first?.isOpen == true)
+        try u.world.gecko.hg(["backout", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug 35)", "-d", "0 0"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        // The backout waits behind the failed event; retried by hand, both run in order.
+        try u.world.wptsync(["retry", "--all"])
+        #expect(try u.process().contains("processed 2 event(s), 0 failed"))
+        #expect(u.github.pullRequests.map(\.isOpen) == [false])
     }
 
     @Test func processingTheSameEventsAgainChangesNothingUpstream() throws {

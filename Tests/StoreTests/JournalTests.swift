@@ -76,6 +76,21 @@ struct JournalTests {
         #expect(retried.attempts == 1)
     }
 
+    @Test func aLaterEventOfTheSameRepositoryWaitsForAnEarlierRetryButNotForOneThatGaveUp() throws {
+        let journal = try journal
+        _ = try journal.record(push("autoland", 1), at: t0)
+        _ = try journal.record(push("autoland", 2), at: t0)
+        _ = try journal.record(push("central", 3), at: t0)
+        _ = try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)
+        try journal.fail(id: 1, worker: "w", error: "GitHub is down", retryAt: t0.addingTimeInterval(60), now: t0)
+        #expect(try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)?.id == 3)
+        #expect(try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3) == nil)
+        let retried = try #require(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(60), dueBy: t0.addingTimeInterval(60), leaseSeconds: 60, maxAttempts: 3))
+        #expect(retried.id == 1)
+        try journal.fail(id: 1, worker: "w", error: "gave up", retryAt: nil, now: t0)
+        #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(60), dueBy: t0.addingTimeInterval(60), leaseSeconds: 60, maxAttempts: 3)?.id == 2)
+    }
+
     @Test func aWorkerThatDiedDuringItsLastAttemptLeavesTheEventFailed() throws {
         let journal = try journal
         _ = try journal.record(push("autoland", 1), at: t0)

@@ -153,6 +153,8 @@ public enum ConfigLoader {
         settings.label = try reader.string("label") ?? settings.label
         settings.bugzillaURL = try reader.string("bugzilla_url") ?? settings.bugzillaURL
         settings.statusContext = try reader.string("status_context") ?? settings.statusContext
+        settings.requiredChecks = try reader.strings("required_checks") ?? settings.requiredChecks
+        settings.mergeWithoutChecks = try reader.bool("merge_without_checks") ?? settings.mergeWithoutChecks
         if let method = try reader.string("merge_method") {
             guard UpstreamSettings.mergeMethods.contains(method) else {
                 throw .invalid(file: reader.file, key: reader.name("merge_method"),

@@ -57,14 +57,17 @@ extension GitHubClient {
     /// Whether the checks of `ref` allow merging: failure if any check run or status failed,
     /// otherwise pending if any is unfinished or a `required` name has not reported yet,
     /// otherwise success. Statuses with a context in `ignoring` (such as our own
-    /// `upstream/gecko`) are left out.
-    public func checksVerdict(ref: String, required: Set<String> = [], ignoring: Set<String> = []) throws(RemoteError) -> ChecksVerdict {
+    /// `upstream/gecko`) are left out. With `requireAny`, a commit on which nothing has reported
+    /// yet is pending rather than a success.
+    public func checksVerdict(ref: String, required: Set<String> = [], ignoring: Set<String> = [],
+                              requireAny: Bool = false) throws(RemoteError) -> ChecksVerdict {
         let runs = try checkRuns(ref: ref)
         let statuses = try combinedStatus(ref: ref).statuses.filter { !ignoring.contains($0.context) }
         let failed = runs.filter { $0.isCompleted && !$0.passed }.map(\.name)
             + statuses.filter { $0.state == .failure || $0.state == .error }.map(\.context)
         if !failed.isEmpty { return .failure(failed.sorted()) }
         let reported = Set(runs.map(\.name) + statuses.map(\.context))
+        if requireAny && reported.isEmpty { return .pending(["(no check has reported yet)"]) }
         let pending = runs.filter { !$0.isCompleted }.map(\.name)
             + statuses.filter { $0.state == .pending }.map(\.context)
             + required.subtracting(reported)

@@ -178,13 +178,19 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var statusContext: String
     /// How often a landed PR waiting for checks is looked at again.
     public var recheckSeconds: Double
+    /// Checks (run names or status contexts) that must have passed before a merge.
+    public var requiredChecks: [String]
+    /// Whether a PR on which no check reported at all may be merged (never, by default).
+    public var mergeWithoutChecks: Bool
 
     public static let mergeMethods = ["rebase", "merge", "squash"]
 
     public init(label: String = "mozilla:gecko-sync", mergeMethod: String = "rebase",
                 bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=",
-                statusContext: String = "upstream/gecko", recheckSeconds: Double = 300) {
+                statusContext: String = "upstream/gecko", recheckSeconds: Double = 300,
+                requiredChecks: [String] = [], mergeWithoutChecks: Bool = false) {
         self.label = label; self.mergeMethod = mergeMethod; self.bugzillaURL = bugzillaURL
         self.statusContext = statusContext; self.recheckSeconds = recheckSeconds
+        self.requiredChecks = requiredChecks; self.mergeWithoutChecks = mergeWithoutChecks
     }
 }

@@ -73,11 +73,13 @@ public enum UpstreamPlanner {
         case none
     }
 
-    /// The goal for `sync` as it stands.
-    public static func goal(for sync: UpstreamSync) -> Goal {
+    /// The goal for `sync` as it stands; `retryingConflict` gives a sync that needs fixing
+    /// another try, as every later push does.
+    public static func goal(for sync: UpstreamSync, retryingConflict: Bool = false) -> Goal {
         switch sync.status {
-        case .merged, .needsFixup: return .none
-        case .open, .incomplete:
+        case .merged: return .none
+        case .needsFixup where !retryingConflict: return .none
+        case .open, .incomplete, .needsFixup:
             let nodes = sync.activeNodes
             if nodes.isEmpty { return .closed }
             return sync.isLanded ? .landed(nodes: nodes) : .open(nodes: nodes)

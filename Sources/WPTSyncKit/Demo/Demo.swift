@@ -81,6 +81,8 @@ public struct Demo {
             throw StepFailed(description: "the reland did not reopen PR #\(pr.number)")
         }
         say("   → PR #\(pr.number) is open again, its branch holds the relanded change")
+        if let head = reopened.headSHA { github.setCheckRun(sha: head, name: "wpt-firefox-stable", .success) }
+        say("   → upstream CI reports wpt-firefox-stable: success on its head")
 
         try world.mergeToCentral()
         say("6. Merged autoland to mozilla-central; the worker:")

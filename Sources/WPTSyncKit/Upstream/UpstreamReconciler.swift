@@ -26,10 +26,11 @@ final class UpstreamReconciler {
     }
 
     /// Reconciles `sync`, reading its changesets from `hg`; saves and returns the new record.
-    func reconcile(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
+    /// `retryingConflict` tries a sync that needs fixing again (upstream may have moved on).
+    func reconcile(_ sync: UpstreamSync, hg: HgRepository, retryingConflict: Bool = false) throws -> UpstreamSync {
         var sync = sync
         do {
-            try advance(&sync, hg: hg)
+            try advance(&sync, hg: hg, retryingConflict: retryingConflict)
             sync.lastError = nil
         } catch {
             sync.lastError = "\(error)"
@@ -39,8 +40,8 @@ final class UpstreamReconciler {
         return try store.save(sync)
     }
 
-    private func advance(_ sync: inout UpstreamSync, hg: HgRepository) throws {
-        switch UpstreamPlanner.goal(for: sync) {
+    private func advance(_ sync: inout UpstreamSync, hg: HgRepository, retryingConflict: Bool) throws {
+        switch UpstreamPlanner.goal(for: sync, retryingConflict: retryingConflict) {
         case .none:
             return
         case .closed:
@@ -55,9 +56,10 @@ final class UpstreamReconciler {
     }
 
     private func close(_ sync: inout UpstreamSync) throws {
-        if let number = sync.pullRequest, try github.pullRequest(number).state == .open {
-            _ = try github.close(number)
-        }
+        // Without a recorded number (a crash right after creating it), find the PR by its branch.
+        let open = try sync.pullRequest.map { [try github.pullRequest($0)] }
+            ?? BranchName(sync.branch).map { try github.findPullRequests(head: $0) } ?? []
+        for pr in open where pr.state == .open { _ = try github.close(pr.number) }
         sync.status = .incomplete
         sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
     }
@@ -95,7 +97,14 @@ final class UpstreamReconciler {
             throw UpstreamError.invalidBranch(sync.branch)
         }
         var pullRequest = try existingPullRequest(sync, branch: branch)
-        if let pr = pullRequest, pr.state == .closed, !pr.isMerged {
+        if let pr = pullRequest, pr.isMerged {
+            // Merged upstream by a person: nothing more to push.
+            sync.pullRequest = pr.number
+            sync.status = .merged
+            sync.waitingFor = nil
+            return false
+        }
+        if let pr = pullRequest, pr.state == .closed {
             // GitHub refuses to reopen a PR whose head moved: reopen first, then push.
             do {
                 pullRequest = try github.reopen(pr.number)
@@ -116,11 +125,12 @@ final class UpstreamReconciler {
             pullRequest = created.pullRequest
         }
         guard let pr = pullRequest else { return false }
-        if !pr.labelNames.contains(settings.label) { _ = try github.addLabels([settings.label], to: pr.number) }
-        if let approver { _ = try github.approve(pr.number, commitID: head, approverToken: approver) }
+        // Recorded before anything else can fail, so a later backout finds the PR to close.
         sync.pullRequest = pr.number
         sync.pullRequestURL = pr.htmlURL
         sync.status = .open
+        if !pr.labelNames.contains(settings.label) { _ = try github.addLabels([settings.label], to: pr.number) }
+        if let approver { _ = try github.approve(pr.number, commitID: head, approverToken: approver) }
         return true
     }
 
@@ -132,6 +142,7 @@ final class UpstreamReconciler {
 
     /// Takes the branch a person fixed by hand as the sync's head, then reconciles.
     func resume(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
+        guard sync.status == .needsFixup else { throw UpstreamError.notNeedingFixup(id: sync.id, status: sync.status) }
         var sync = sync
         let fixed = "refs/wptsync/fixed/\(sync.branch)"
         try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(sync.branch):\(fixed)"], credentials: credentials)
@@ -156,8 +167,12 @@ final class UpstreamReconciler {
     /// Marks the PR landed and merges it once its checks pass and it is mergeable.
     private func land(_ sync: inout UpstreamSync) throws {
         guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return }
-        _ = try github.setStatus(sha: head, state: .success, context: settings.statusContext, description: "Landed on mozilla-central")
-        switch try github.checksVerdict(ref: head) {
+        let statuses = try github.combinedStatus(ref: head).statuses
+        if !statuses.contains(where: { $0.context == settings.statusContext && $0.state == .success }) {
+            _ = try github.setStatus(sha: head, state: .success, context: settings.statusContext, description: "Landed on mozilla-central")
+        }
+        switch try github.checksVerdict(ref: head, required: Set(settings.requiredChecks), ignoring: [settings.statusContext],
+                                        requireAny: !settings.mergeWithoutChecks) {
         case .pending(let names):
             sync.failingChecks = []
             sync.waitingFor = "checks to finish: \(names.joined(separator: ", "))"
@@ -185,12 +200,14 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case invalidBranch(String)
     case notConfigured(String)
     case changesetNotFound(node: String)
+    case notNeedingFixup(id: Int64, status: SyncStatus)
 
     public var description: String {
         switch self {
         case .invalidBranch(let name): "\(name) is not a branch wptsync may push"
         case .notConfigured(let what): "upstreaming needs \(what) in the configuration"
         case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
+        case let .notNeedingFixup(id, status): "sync \(id) is \(status.rawValue), not needs-fixup: there is nothing to resume"
         }
     }
 }

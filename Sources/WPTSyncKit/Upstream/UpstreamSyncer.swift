@@ -37,8 +37,11 @@ final class UpstreamSyncer {
         }
     }
 
-    /// Applies the push's changesets to the syncs and reconciles every sync holding one of them.
-    func handle(_ changesets: [HgChangeset], role: GeckoRole, hg: HgRepository) throws -> [String] {
+    /// Applies the push's changesets to the syncs, then reconciles every sync holding one of them,
+    /// and retries the syncs that need fixing (upstream may have moved on). `hgFor` opens the
+    /// repository holding a node. One sync's failure does not stop the others; the first is
+    /// rethrown at the end so the event is retried.
+    func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> HgRepository) throws -> [String] {
         let gecko = changesets.map {
             GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes))
         }
@@ -54,27 +57,30 @@ final class UpstreamSyncer {
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes))
         for sync in outcome.changed { _ = try store.save(sync) }
-        var touched = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
-            .filter { sync in nodes.contains { sync.contains(nodePrefix: $0) } || sync.status == .needsFixup }
-        // Upstream may have moved on since a conflict: every push retries syncs that need fixing.
-        for index in touched.indices where touched[index].status == .needsFixup { touched[index].status = .open }
-        var notes = outcome.notes
-        for sync in touched {
-            let after = try reconciler.reconcile(sync, hg: hg)
-            notes.append(Self.describe(after))
-        }
-        return notes
+        let touched = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
+            .filter { sync in sync.status == .needsFixup || nodes.contains { sync.contains(nodePrefix: $0) } }
+        return outcome.notes + (try reconcileEach(touched, hgFor: hgFor) { $0.status == .needsFixup })
     }
 
     /// Looks again at landed syncs waiting for checks or mergeability.
-    func recheckLanded(hg: HgRepository) throws -> [String] {
-        try store.syncs(bug: nil, status: .open).filter(\.isLanded).map { Self.describe(try reconciler.reconcile($0, hg: hg)) }
+    func recheckLanded(hgFor: (String) throws -> HgRepository) throws -> [String] {
+        try reconcileEach(try store.syncs(bug: nil, status: .open).filter(\.isLanded), hgFor: hgFor) { _ in false }
     }
 
-    static func describe(_ sync: UpstreamSync) -> String {
-        var text = "sync \(sync.id) \(sync.branch): \(sync.status.rawValue)"
-        if let pr = sync.pullRequest { text += ", PR #\(pr)" }
-        if let waiting = sync.waitingFor { text += ", waiting for \(waiting)" }
-        return text
+    private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> HgRepository,
+                               retryingConflict: (UpstreamSync) -> Bool) throws -> [String] {
+        var notes: [String] = []
+        var firstError: (any Error)?
+        for sync in syncs {
+            do {
+                let hg = try hgFor(sync.activeNodes.first ?? sync.changesets.first?.node ?? "")
+                notes.append(SyncFormat.line(try reconciler.reconcile(sync, hg: hg, retryingConflict: retryingConflict(sync))))
+            } catch {
+                notes.append("sync \(sync.id) \(sync.branch): \(error)")
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+        return notes
     }
 }

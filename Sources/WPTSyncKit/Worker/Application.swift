@@ -35,7 +35,7 @@ extension Application {
     }
 
     /// A command server on the first configured Gecko repository that has `node`.
-    func hgRepository(containing node: String) throws -> HgRepository {
+    private func hgRepository(containing node: String) throws -> HgRepository {
         for repository in config.gecko {
             let hg = try HgRepository(path: repository.path)
             if (try? hg.node(of: node)) != nil { return hg }

@@ -56,7 +56,7 @@ final class HgPushHandler: EventHandler, PeriodicTask {
         var summary = "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
             + (touching.isEmpty ? "" : ": " + touching.map { String($0.node.prefix(12)) }.joined(separator: ", "))
         if let upstream {
-            let notes = try upstream.handle(changesets, role: repository.role, hg: hg)
+            let notes = try upstream.handle(changesets, role: repository.role) { try self.server(containing: $0, preferring: repository) }
             if !notes.isEmpty { summary += "\n  " + notes.joined(separator: "\n  ") }
         }
         return summary
@@ -66,7 +66,16 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded(hg: try server(for: central))
+        return try upstream.recheckLanded { try self.server(containing: $0, preferring: central) }
+    }
+
+    /// The command server of the first repository holding `node`, trying `preferred` first.
+    private func server(containing node: String, preferring preferred: GeckoRepository) throws -> HgRepository {
+        for repository in [preferred] + config.gecko.filter({ $0.name != preferred.name }) {
+            let hg = try server(for: repository)
+            if (try? hg.node(of: node)) != nil { return hg }
+        }
+        throw UpstreamError.changesetNotFound(node: node)
     }
 
     private func server(for repository: GeckoRepository) throws -> HgRepository {
