@@ -76,6 +76,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case query(path: String, reason: String)
     case corruptRecord(id: Int64, reason: String)
     case spool(path: String, reason: String)
+    case staleRecord(id: Int64)
 
     public var description: String {
         switch self {
@@ -84,6 +85,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .query(path, reason): "event journal \(path): \(reason)"
         case let .corruptRecord(id, reason): "event \(id) cannot be read: \(reason)"
         case let .spool(path, reason): "spool file \(path): \(reason)"
+        case .staleRecord(let id): "sync \(id) was changed by another process meanwhile; the event will be retried"
         }
     }
 }

@@ -7,7 +7,8 @@ public protocol SyncStore: Sendable {
     /// The syncs a push may touch: every sync not merged, those of `bugs`, and those holding a node
     /// that starts with one of `nodePrefixes`.
     func syncs(relevantToBugs bugs: [Int], nodePrefixes: [String]) throws(StoreError) -> [UpstreamSync]
-    /// Inserts (id 0) or updates a sync and returns it with its id.
+    /// Inserts (id 0) or updates a sync and returns it with its id and new version. An update based
+    /// on a version another process has replaced meanwhile fails with `StoreError.staleRecord`.
     func save(_ sync: UpstreamSync) throws(StoreError) -> UpstreamSync
     func sync(id: Int64) throws(StoreError) -> UpstreamSync?
     /// Syncs, newest first, optionally only those of a bug or in a state.
@@ -35,6 +36,10 @@ extension SQLiteJournal: SyncStore {
                 );
                 """)
         }
+        migrator.registerMigration("upstream-syncs-v2-unique-branch") { db in
+            // Two workers racing to start a bug's sync cannot both succeed: one gets a constraint error and retries.
+            try db.execute(sql: "CREATE UNIQUE INDEX upstream_syncs_branch ON upstream_syncs(bug, sequence) WHERE bug IS NOT NULL")
+        }
     }
 
     public func syncs(relevantToBugs bugs: [Int], nodePrefixes: [String]) throws(StoreError) -> [UpstreamSync] {
@@ -58,7 +63,11 @@ extension SQLiteJournal: SyncStore {
                 try db.execute(sql: "INSERT INTO upstream_syncs (bug, sequence, status, record) VALUES (?, ?, ?, '{}')",
                                arguments: [sync.bug, sync.sequence, sync.status.rawValue])
                 stored.id = db.lastInsertedRowID
+            } else {
+                let current = try Self.fetchSync(db, id: stored.id)?.version
+                guard current == sync.version else { throw StoreError.staleRecord(id: stored.id) }
             }
+            stored.version = sync.version + 1
             try db.execute(sql: "UPDATE upstream_syncs SET bug = ?, sequence = ?, status = ?, record = ? WHERE id = ?",
                            arguments: [stored.bug, stored.sequence, stored.status.rawValue, try Self.encode(stored), stored.id])
             try db.execute(sql: "DELETE FROM upstream_sync_nodes WHERE sync_id = ?", arguments: [stored.id])

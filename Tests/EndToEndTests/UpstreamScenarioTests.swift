@@ -78,6 +78,20 @@ struct UpstreamScenarioTests {
         #expect(try u.world.wptsync(["show", "upstream", "28"]).contains("merged PR #1"))
     }
 
+    @Test func aLandingWhoseCentralEventWasLostIsFoundByAskingCentral() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "k.html": "k\n"], message: "Bug 36 - k. r=x")
+        try u.process()
+        let pr = try #require(u.github.pullRequests.first)
+        u.github.setCheckRun(sha: try #require(pr.headSHA), name: "wpt-firefox", .success)
+        try u.world.gecko.hg(["push", "-q", u.world.central])
+        let pool = try DatabaseQueue(path: u.world.store)
+        try pool.write { try $0.execute(sql: "DELETE FROM events WHERE repository = 'mozilla-central'") }
+        try u.process()
+        #expect(u.github.pullRequests.first?.isMerged == true)
+        #expect(try u.world.wptsync(["show", "upstream", "36"]).contains("(in mozilla-central)"))
+    }
+
     @Test func aBackoutClosesThePullRequestEvenWhenLabellingItFailed() throws {
         let u = try UpstreamWorld(extraConfig: "[worker]\nbackoff_base_seconds = 3600\n")
         u.github.injectFault(.serverError(status: 503), count: 2, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/issues")

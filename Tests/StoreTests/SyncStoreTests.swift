@@ -22,6 +22,14 @@ struct SyncStoreTests {
         #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["cccccccccccc", "'; DROP TABLE x; --"]).map(\.id) == [1])
         #expect(try store.syncs(bug: nil, status: .merged).map(\.id) == [2])
         #expect(try store.syncs(bug: 5, status: nil).map(\.id) == [1])
+        // A save based on an old version is refused; so is a second sync for the same bug and sequence.
+        var stale = a
+        stale.status = .incomplete
+        _ = try store.save(a)
+        #expect { try store.save(stale) } throws: { error in
+            if case StoreError.staleRecord(id: 1) = error { true } else { false }
+        }
+        #expect(throws: StoreError.self) { try store.save(UpstreamSync(bug: 5, changesets: [])) }
         try store.deleteSync(id: 1)
         #expect(try store.sync(id: 1) == nil)
         #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["aaaaaaaaaaaa"]).isEmpty)

@@ -33,6 +33,8 @@ public struct SyncConflict: Sendable, Equatable, Codable {
 public struct UpstreamSync: Sendable, Equatable, Codable {
     /// Assigned by the store; 0 until stored.
     public var id: Int64
+    /// Bumped by the store on every save; a save based on an older version is refused.
+    public var version: Int = 0
     public var bug: Int?
     /// 0 for a bug's first sync, then 1, 2… for syncs after earlier ones merged.
     public var sequence: Int

@@ -21,7 +21,9 @@ final class UpstreamSyncer {
         guard let repository = RepositoryName(github.repository) else { throw UpstreamError.notConfigured("github.repo as owner/name") }
         let token = try Self.token(github.token, environment: environment)
         let approver = try github.approverToken.map { try Self.token($0, environment: environment) }
-        let client = GitHubClient(apiBaseURL: github.apiBaseURL, repository: repository, token: token)
+        // Re-checks of pending checks are conditional requests: a 304 does not count against the rate limit.
+        let client = GitHubClient(apiBaseURL: github.apiBaseURL, repository: repository, token: token,
+                                  http: HTTPClient(etagCache: InMemoryETagCache()))
         let credentials: RemoteCredentials = upstreamURL.hasPrefix("https://") ? .token(token.revealedValue)
             : (upstreamURL.hasPrefix("ssh://") || upstreamURL.contains("@") && !upstreamURL.contains("://")) ? .sshAgent() : .none
         let reconciler = UpstreamReconciler(
@@ -62,9 +64,21 @@ final class UpstreamSyncer {
         return outcome.notes + (try reconcileEach(touched, hgFor: hgFor) { $0.status == .needsFixup })
     }
 
-    /// Looks again at landed syncs waiting for checks or mergeability.
-    func recheckLanded(hgFor: (String) throws -> HgRepository) throws -> [String] {
-        try reconcileEach(try store.syncs(bug: nil, status: .open).filter(\.isLanded), hgFor: hgFor) { _ in false }
+    /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
+    /// event was lost, then looks again at landed syncs waiting for checks or mergeability.
+    func recheckLanded(central: HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
+        var open = try store.syncs(bug: nil, status: .open)
+        for index in open.indices where !open[index].isLanded {
+            var changed = false
+            for c in open[index].changesets.indices where !open[index].changesets[c].inCentral {
+                if (try? central.node(of: open[index].changesets[c].node)) != nil {
+                    open[index].changesets[c].inCentral = true
+                    changed = true
+                }
+            }
+            if changed { open[index] = try store.save(open[index]) }
+        }
+        return try reconcileEach(open.filter(\.isLanded), hgFor: hgFor) { _ in false }
     }
 
     private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> HgRepository,

@@ -66,7 +66,7 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded { try self.server(containing: $0, preferring: central) }
+        return try upstream.recheckLanded(central: try server(for: central)) { try self.server(containing: $0, preferring: central) }
     }
 
     /// The command server of the first repository holding `node`, trying `preferred` first.
