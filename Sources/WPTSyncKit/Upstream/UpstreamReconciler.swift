@@ -98,7 +98,8 @@ final class UpstreamReconciler {
         }
         var pullRequest = try existingPullRequest(sync, branch: branch)
         if let pr = pullRequest, pr.isMerged {
-            // Merged upstream by a person: nothing more to push.
+            // Merged already (by a person, or by us before a crash): only the branch may be left to delete.
+            _ = try github.deleteBranch(branch)
             sync.pullRequest = pr.number
             sync.status = .merged
             sync.waitingFor = nil
