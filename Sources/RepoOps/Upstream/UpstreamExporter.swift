@@ -112,7 +112,7 @@ public final class UpstreamExporter {
 
     /// The path below the wpt prefix, or nil when the path is elsewhere.
     private func relative(_ path: HgPath) -> GitPath? {
-        if reader.prefix.isEmpty { return GitPath(bytes: path.bytes) }
+        if reader.prefix.isEmpty { return path }
         let prefix = Array(reader.prefix.utf8) + [UInt8(ascii: "/")]
         guard path.bytes.count > prefix.count, path.bytes.starts(with: prefix) else { return nil }
         return GitPath(bytes: Array(path.bytes[prefix.count...]))
