@@ -4,8 +4,8 @@ import SyncCore
 
 /// Where upstream sync records live. Implemented by the journal's database.
 public protocol SyncStore: Sendable {
-    /// The syncs a push may touch: every sync not merged, those of `bugs`, and those holding a node
-    /// that starts with one of `nodePrefixes`.
+    /// The syncs a push may touch: those of `bugs`, and those holding a node that starts with one of
+    /// `nodePrefixes` (both through indexes).
     func syncs(relevantToBugs bugs: [Int], nodePrefixes: [String]) throws(StoreError) -> [UpstreamSync]
     /// Inserts (id 0) or updates a sync and returns it with its id and new version. An update based
     /// on a version another process has replaced meanwhile fails with `StoreError.staleRecord`.
@@ -44,7 +44,7 @@ extension SQLiteJournal: SyncStore {
 
     public func syncs(relevantToBugs bugs: [Int], nodePrefixes: [String]) throws(StoreError) -> [UpstreamSync] {
         try read { db in
-            var ids = Set(try Int64.fetchAll(db, sql: "SELECT id FROM upstream_syncs WHERE status <> 'merged'"))
+            var ids = Set<Int64>()
             for bug in bugs {
                 ids.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM upstream_syncs WHERE bug = ?", arguments: [bug]))
             }

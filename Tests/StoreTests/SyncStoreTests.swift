@@ -16,10 +16,10 @@ struct SyncStoreTests {
         b.pullRequest = 12
         b = try store.save(b)
         #expect(try store.sync(id: 2) == b)
-        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: []).map(\.id) == [1])
-        #expect(try store.syncs(relevantToBugs: [6], nodePrefixes: []).map(\.id) == [1, 2])
-        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["bbbbbbbbbbbb"]).map(\.id) == [1, 2])
-        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["cccccccccccc", "'; DROP TABLE x; --"]).map(\.id) == [1])
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: []).isEmpty)
+        #expect(try store.syncs(relevantToBugs: [6], nodePrefixes: []).map(\.id) == [2])
+        #expect(try store.syncs(relevantToBugs: [5], nodePrefixes: ["bbbbbbbbbbbb"]).map(\.id) == [1, 2])
+        #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["cccccccccccc", "'; DROP TABLE x; --"]).isEmpty)
         #expect(try store.syncs(bug: nil, status: .merged).map(\.id) == [2])
         #expect(try store.syncs(bug: 5, status: nil).map(\.id) == [1])
         // A save based on an old version is refused; so is a second sync for the same bug and sequence.

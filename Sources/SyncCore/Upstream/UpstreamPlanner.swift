@@ -8,8 +8,8 @@ public struct PushOutcome: Sendable, Equatable {
 
 /// Pure rules that turn pushes into upstream syncs.
 public enum UpstreamPlanner {
-    /// Applies a push's changesets, in order, to `syncs`: every sync that is not merged, plus those
-    /// of the push's bugs (for sequence numbers) and those holding nodes the push backs out.
+    /// Applies a push's changesets, in order, to `syncs`: those of the push's bugs (all of them, for
+    /// sequence numbers) and those holding the push's nodes or the nodes it backs out.
     /// Replaying a push changes nothing.
     public static func apply(push changesets: [GeckoChangeset], role: GeckoRole, prefixes: PathPrefixes,
                              syncs: [UpstreamSync]) -> PushOutcome {

@@ -59,9 +59,9 @@ final class UpstreamSyncer {
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes))
         for sync in outcome.changed { _ = try store.save(sync) }
-        let touched = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
-            .filter { sync in sync.status == .needsFixup || nodes.contains { sync.contains(nodePrefix: $0) } }
-        return outcome.notes + (try reconcileEach(touched, hgFor: hgFor) { $0.status == .needsFixup })
+        let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
+        let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }
+        return outcome.notes + (try reconcileEach(holding + stuck, hgFor: hgFor) { $0.status == .needsFixup })
     }
 
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
