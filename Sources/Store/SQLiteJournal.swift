@@ -82,17 +82,16 @@ public final class SQLiteJournal: EventJournal {
         let t = now.timeIntervalSince1970
         return try write { db -> JournalEvent? in
             while true {
+                // Only each repository's oldest unfinished event may run: found through the state
+                // index, however many events are done.
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT * FROM events e
-                    WHERE ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due)
+                    WHERE e.id IN (SELECT MIN(id) FROM events
+                                   WHERE state IN ('pending', 'running')
+                                      OR (state = 'failed' AND next_attempt_at IS NOT NULL)
+                                   GROUP BY repository)
+                      AND ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due)
                            OR (e.state = 'running' AND e.lease_until < :now))
-                      AND NOT EXISTS (SELECT 1 FROM events r
-                                      WHERE r.repository = e.repository AND r.id <> e.id
-                                        AND r.state = 'running' AND r.lease_until >= :now)
-                      AND NOT EXISTS (SELECT 1 FROM events r
-                                      WHERE r.repository = e.repository AND r.id < e.id
-                                        AND (r.state IN ('pending', 'running')
-                                             OR (r.state = 'failed' AND r.next_attempt_at IS NOT NULL)))
                     ORDER BY e.id LIMIT 1
                     """, arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
                 let event = try Self.event(from: row)
