@@ -108,6 +108,13 @@ struct UpstreamPlannerTests {
         #expect(outcome.notes.first == "111111111111: no bug number: synced on its own")
     }
 
+    @Test func lookupKeysNameTheBugsAndEveryNodeHeldOrBackedOut() {
+        let push = [change(1, "Bug 5 - a"), change(2, "Backed out changeset abcdefabcdef (bug 6)"), change(3, "Gecko only", files: ["dom/x.cpp"])]
+        let keys = UpstreamPlanner.lookupKeys(push: push, prefixes: prefixes)
+        #expect(keys.bugs == [5])
+        #expect(keys.nodes == [node(1), node(2), node(3), "abcdefabcdef"])
+    }
+
     @Test func pullRequestTextCarriesSummaryBodyAndMetadata() {
         let sync = UpstreamSync(bug: 5, changesets: [SyncChangeset(node: node(1))])
         let text = UpstreamPlanner.pullRequestText(for: sync, firstDescription: Array("Bug 5 - Fix the frobnicator. r=alice,bob\n\nIt was broken.\n".utf8),

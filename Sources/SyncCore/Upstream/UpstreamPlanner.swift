@@ -61,6 +61,21 @@ public enum UpstreamPlanner {
         return PushOutcome(changed: changed.sorted().map { all[$0] }, notes: notes)
     }
 
+    /// What to look up before applying a push: the bugs of its wpt changes, and the nodes it holds
+    /// or backs out (prefixes of 12 to 40 hex digits).
+    public static func lookupKeys(push changesets: [GeckoChangeset], prefixes: PathPrefixes) -> (bugs: [Int], nodes: [String]) {
+        var bugs: [Int] = []
+        var nodes = changesets.map(\.node)
+        for changeset in changesets {
+            switch changeset.kind(prefixes: prefixes) {
+            case .wpt(let bug?): bugs.append(bug)
+            case .backout(let backedOut): nodes += backedOut
+            default: continue
+            }
+        }
+        return (bugs, nodes)
+    }
+
     /// What reconciling a sync must achieve upstream.
     public enum Goal: Sendable, Equatable {
         /// Nothing to upstream (all backed out, or no wpt content): any open PR is closed.

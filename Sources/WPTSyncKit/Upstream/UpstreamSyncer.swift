@@ -47,15 +47,7 @@ final class UpstreamSyncer {
         let gecko = changesets.map {
             GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes))
         }
-        var bugs: [Int] = []
-        var nodes = gecko.map(\.node)
-        for changeset in gecko {
-            switch changeset.kind(prefixes: prefixes) {
-            case .wpt(let bug?): bugs.append(bug)
-            case .backout(let backedOut): nodes += backedOut
-            default: continue
-            }
-        }
+        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes))
         for sync in outcome.changed { _ = try store.save(sync) }

@@ -31,16 +31,8 @@ extension Application {
         guard let syncer = try UpstreamSyncer.make(config: config, store: journal) else {
             throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
         }
-        return try syncer.reconciler.resume(sync, hg: try hgRepository(containing: sync.changesets.first?.node ?? ""))
-    }
-
-    /// A command server on the first configured Gecko repository that has `node`.
-    private func hgRepository(containing node: String) throws -> HgRepository {
-        for repository in config.gecko {
-            let hg = try HgRepository(path: repository.path)
-            if (try? hg.node(of: node)) != nil { return hg }
-        }
-        throw UpstreamError.changesetNotFound(node: node)
+        let hg = try HgServers(config: config).server(containing: sync.changesets.first?.node ?? "")
+        return try syncer.reconciler.resume(sync, hg: hg)
     }
 }
 

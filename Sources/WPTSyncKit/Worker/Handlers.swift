@@ -43,20 +43,22 @@ public enum HandlerError: Error, CustomStringConvertible {
 final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
     let upstream: UpstreamSyncer?
-    private var servers: [String: HgRepository] = [:]
+    private let servers: HgServers
 
-    init(config: Config, upstream: UpstreamSyncer?) { self.config = config; self.upstream = upstream }
+    init(config: Config, upstream: UpstreamSyncer?) {
+        self.config = config; self.upstream = upstream; servers = HgServers(config: config)
+    }
 
     func handle(_ event: JournalEvent) throws -> String {
         guard case .hgPush(let push) = event.payload else { throw HandlerError.wrongPayload(expected: .hgPush, got: event.kind) }
         guard let repository = config.geckoRepository(named: push.repository) else { throw HandlerError.unknownRepository(push.repository) }
-        let hg = try server(for: repository)
+        let hg = try servers.server(for: repository)
         let changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
         let touching = changesets.filter { !$0.isMerge && $0.files.contains { config.paths.isWPT($0.bytes) } }
         var summary = "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
             + (touching.isEmpty ? "" : ": " + touching.map { String($0.node.prefix(12)) }.joined(separator: ", "))
         if let upstream {
-            let notes = try upstream.handle(changesets, role: repository.role) { try self.server(containing: $0, preferring: repository) }
+            let notes = try upstream.handle(changesets, role: repository.role) { try self.servers.server(containing: $0, preferring: repository) }
             if !notes.isEmpty { summary += "\n  " + notes.joined(separator: "\n  ") }
         }
         return summary
@@ -66,23 +68,9 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded(central: try server(for: central)) { try self.server(containing: $0, preferring: central) }
-    }
-
-    /// The command server of the first repository holding `node`, trying `preferred` first.
-    private func server(containing node: String, preferring preferred: GeckoRepository) throws -> HgRepository {
-        for repository in [preferred] + config.gecko.filter({ $0.name != preferred.name }) {
-            let hg = try server(for: repository)
-            if (try? hg.node(of: node)) != nil { return hg }
+        return try upstream.recheckLanded(central: try servers.server(for: central)) {
+            try self.servers.server(containing: $0, preferring: central)
         }
-        throw UpstreamError.changesetNotFound(node: node)
-    }
-
-    private func server(for repository: GeckoRepository) throws -> HgRepository {
-        if let open = servers[repository.name] { return open }
-        let server = try HgRepository(path: repository.path)
-        servers[repository.name] = server
-        return server
     }
 }
 
