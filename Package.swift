@@ -26,8 +26,8 @@ let package = Package(
         .target(name: "CSpawn"),
         // HTTP over libcurl and the remote service clients.
         .target(name: "Remote", dependencies: ["CCurl", "SyncCore"]),
-        // A local GitHub (REST subset over a real bare git repository) for tests and `wptsync demo`.
-        .target(name: "LocalGitHub", dependencies: ["RepoOps", "SyncCore"]),
+        // Local stand-ins for remote services (GitHub over a real bare git repository; more to come) for tests and `wptsync demo`.
+        .target(name: "LocalServices", dependencies: ["RepoOps", "SyncCore"]),
         // The durable event journal and sync records (SQLite by default).
         .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CSQLiteSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
@@ -39,7 +39,7 @@ let package = Package(
         ]),
         // The application: worker, event handlers, installation, demo.
         .target(name: "WPTSyncKit", dependencies: [
-            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalGitHub",
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `wptsync-hook`: the executable the repository hooks run; loads as little as possible.
@@ -54,14 +54,14 @@ let package = Package(
         // `benchmarks/export.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
 
-        .target(name: "TestSupport", dependencies: ["RepoOps", "LocalGitHub", "Remote"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
-        .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalGitHub", "RepoOps", "TestSupport"]),
+        .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalServices", "RepoOps", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalGitHub"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalServices"]),
     ],
     swiftLanguageModes: [.v6]
 )

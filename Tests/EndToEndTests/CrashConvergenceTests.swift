@@ -1,5 +1,5 @@
 import Foundation
-import LocalGitHub
+import LocalServices
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import LocalGitHub
+import LocalServices
 import Store
 import SyncCore
 import Testing
@@ -145,7 +145,7 @@ struct UpstreamScenarioTests {
         try writeFile(clone + "/README.md", "wpt, changed upstream and in Gecko\n")
         try sh("git", ["commit", "-q", "-am", "Edit the README."], in: clone)
         try sh("git", ["push", "-q", "origin", "gecko/30"], in: clone)
-        let resumed = try u.world.wptsync(["resume", "1"])
+        let resumed = try u.world.wptsync(["continue", "upstream", "1"])
         #expect(resumed.contains("sync 1 gecko/30 open PR #1"), "\(resumed)")
         #expect(try u.git(["show", "gecko/30:README.md"]) == "wpt, changed upstream and in Gecko\n")
         #expect(u.github.pullRequests.first?.title == "[Gecko Bug 30] Edit the README.")

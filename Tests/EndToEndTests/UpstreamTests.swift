@@ -1,5 +1,5 @@
 import Foundation
-import LocalGitHub
+import LocalServices
 import Store
 import SyncCore
 import Testing

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import LocalGitHub
+import LocalServices
 import RepoOps
 
 /// A small, seeded random number generator (SplitMix64), so a run that kills the worker at

@@ -1,5 +1,5 @@
 import Foundation
-import LocalGitHub
+import LocalServices
 
 /// A `SyncWorld` whose upstream is a local GitHub: a bare repository `upstream.git` whose master
 /// holds the same wpt tree as Gecko, served over loopback.

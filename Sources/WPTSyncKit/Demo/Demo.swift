@@ -1,6 +1,6 @@
 import Foundation
 import HookIntake
-import LocalGitHub
+import LocalServices
 import Logging
 import RepoOps
 import Store

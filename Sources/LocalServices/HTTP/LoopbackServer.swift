@@ -41,7 +41,7 @@ final class LoopbackServer: @unchecked Sendable {
     private var acceptLoopRunning = true
 
     /// Binds 127.0.0.1 on `port` (0: a port the system chooses) and starts accepting.
-    init(port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalGitHubError) {
+    init(port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalServiceError) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw .socket("socket", errno) }
         var yes: Int32 = 1
@@ -193,7 +193,7 @@ final class LoopbackServer: @unchecked Sendable {
 }
 
 /// Why the local GitHub could not start or act.
-public enum LocalGitHubError: Error, Sendable, CustomStringConvertible {
+public enum LocalServiceError: Error, Sendable, CustomStringConvertible {
     case socket(String, Int32)
     case git(String)
 

@@ -33,7 +33,7 @@ public final class LocalGitHub: Sendable {
         owner: String = "web-platform-tests", name: String = "wpt", repositoryPath: String,
         defaultBranch: String = "master", users: [String: String] = ["test-token": "wpt-sync-bot"],
         port: UInt16 = 0, now: @escaping @Sendable () -> Date = { Date() }
-    ) throws(LocalGitHubError) {
+    ) throws(LocalServiceError) {
         let repository = FileManager.default.fileExists(atPath: repositoryPath)
             ? BareRepository(path: repositoryPath)
             : try BareRepository.create(at: repositoryPath, defaultBranch: defaultBranch)

@@ -11,7 +11,7 @@ extension Service {
 
     /// `POST /pulls/{n}/reviews` with `event` APPROVE, REQUEST_CHANGES or COMMENT (none: pending).
     /// As on GitHub, nobody can approve their own pull request.
-    func createReview(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    func createReview(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let pull = pull(number, state) else { return .notFound }
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }
         let event = body.string("event")
@@ -103,7 +103,7 @@ extension Service {
 
     /// `DELETE /git/refs/heads/{branch}`: 204, or 422 "Reference does not exist". Open pull
     /// requests from the branch are closed, as GitHub does.
-    func deleteBranch(_ branch: String, _ state: inout State) throws(LocalGitHubError) -> Response {
+    func deleteBranch(_ branch: String, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let sha = try repository.branches()[branch] else { return .error(422, "Reference does not exist") }
         try repository.deleteBranch(branch)
         for index in state.pulls.indices where state.pulls[index].isOpen && state.pulls[index].headRef == branch {

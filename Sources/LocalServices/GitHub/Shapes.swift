@@ -33,7 +33,7 @@ extension Service {
     }
 
     /// A pull request; `full` adds the fields only `GET /pulls/{n}` (and create, update) return.
-    func pullJSON(_ pull: PullRecord, full: Bool, _ state: inout State) throws(LocalGitHubError) -> JSON {
+    func pullJSON(_ pull: PullRecord, full: Bool, _ state: inout State) throws(LocalServiceError) -> JSON {
         let branches = try repository.branches()
         let headSHA = pull.frozenHeadSHA ?? branches[pull.headRef] ?? ""
         let baseSHA = branches[pull.baseRef] ?? ""
@@ -83,7 +83,7 @@ extension Service {
     }
 
     /// Whether the head merges cleanly into the base, unless a test forced the answer.
-    func isMergeable(_ pull: PullRecord, headSHA: String, baseSHA: String) throws(LocalGitHubError) -> Bool {
+    func isMergeable(_ pull: PullRecord, headSHA: String, baseSHA: String) throws(LocalServiceError) -> Bool {
         if let forced = pull.mergeableOverride { return forced }
         guard !headSHA.isEmpty, !baseSHA.isEmpty else { return false }
         return try repository.mergedTree(baseSHA, headSHA) != nil

@@ -10,14 +10,14 @@ struct BareRepository: Sendable {
     static let committer = ["GIT_COMMITTER_NAME": "GitHub", "GIT_COMMITTER_EMAIL": "noreply@github.com"]
 
     /// Creates a bare repository at `path` whose `HEAD` is `refs/heads/<defaultBranch>`.
-    static func create(at path: String, defaultBranch: String) throws(LocalGitHubError) -> BareRepository {
+    static func create(at path: String, defaultBranch: String) throws(LocalServiceError) -> BareRepository {
         let repository = BareRepository(path: path)
         try repository.git(["init", "--quiet", "--bare", "--initial-branch=\(defaultBranch)", path], inRepository: false)
         return repository
     }
 
     /// Every branch and its commit.
-    func branches() throws(LocalGitHubError) -> [String: String] {
+    func branches() throws(LocalServiceError) -> [String: String] {
         let out = try git(["for-each-ref", "--format=%(objectname) %(refname:lstrip=2)", "refs/heads/"])
         var result: [String: String] = [:]
         for line in out.split(separator: "\n") {
@@ -36,7 +36,7 @@ struct BareRepository: Sendable {
     }
 
     /// Commits reachable from `head` but not from `base`, oldest first.
-    func commits(from base: String, to head: String) throws(LocalGitHubError) -> [String] {
+    func commits(from base: String, to head: String) throws(LocalServiceError) -> [String] {
         try git(["rev-list", "--reverse", "--topo-order", "\(head)", "^\(base)"]).split(separator: "\n").map(String.init)
     }
 
@@ -44,17 +44,17 @@ struct BareRepository: Sendable {
         (try? git(["merge-base", a, b]))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func deleteBranch(_ branch: String) throws(LocalGitHubError) {
+    func deleteBranch(_ branch: String) throws(LocalServiceError) {
         try git(["update-ref", "-d", "refs/heads/\(branch)"])
     }
 
     /// Moves `branch` from `old` to `new`, failing if it moved meanwhile.
-    func moveBranch(_ branch: String, to new: String, from old: String) throws(LocalGitHubError) {
+    func moveBranch(_ branch: String, to new: String, from old: String) throws(LocalServiceError) {
         try git(["update-ref", "refs/heads/\(branch)", new, old])
     }
 
     /// The tree of merging `theirs` into `ours` (their merge base as base), or nil on a conflict.
-    func mergedTree(_ ours: String, _ theirs: String) throws(LocalGitHubError) -> String? {
+    func mergedTree(_ ours: String, _ theirs: String) throws(LocalServiceError) -> String? {
         let out = try run(["merge-tree", "--write-tree", "--no-messages", ours, theirs])
         guard out.status == 0 else { return nil }
         return out.stdoutString.split(separator: "\n").first.map(String.init)
@@ -62,7 +62,7 @@ struct BareRepository: Sendable {
 
     /// Applies `commit`'s change onto `onto` like `git cherry-pick`, keeping its author and
     /// message; returns the new commit, or nil on a conflict.
-    func cherryPick(_ commit: String, onto: String) throws(LocalGitHubError) -> String? {
+    func cherryPick(_ commit: String, onto: String) throws(LocalServiceError) -> String? {
         let parent = try git(["rev-parse", "\(commit)^"]).trimmingCharacters(in: .whitespacesAndNewlines)
         // merge-tree in git 2.39 has no --merge-base option: a throwaway commit with `onto`'s tree
         // and `commit`'s parent makes that parent the merge base, as a cherry-pick needs.
@@ -75,14 +75,14 @@ struct BareRepository: Sendable {
     }
 
     /// The raw message of `commit`, exactly as stored.
-    func message(of commit: String) throws(LocalGitHubError) -> [UInt8] {
+    func message(of commit: String) throws(LocalServiceError) -> [UInt8] {
         let raw = try run(["cat-file", "commit", commit]).stdout
         guard let start = raw.firstRange(of: Array("\n\n".utf8))?.upperBound else { return [] }
         return Array(raw[start...])
     }
 
     /// Writes a commit; the author is `[name, email, raw date]` or the committer.
-    func commitTree(tree: String, parents: [String], message: [UInt8], author: [String]? = nil) throws(LocalGitHubError) -> String {
+    func commitTree(tree: String, parents: [String], message: [UInt8], author: [String]? = nil) throws(LocalServiceError) -> String {
         var environment = Self.committer
         environment["GIT_AUTHOR_NAME"] = author?[0] ?? "GitHub"
         environment["GIT_AUTHOR_EMAIL"] = author?[1] ?? "noreply@github.com"
@@ -95,7 +95,7 @@ struct BareRepository: Sendable {
     }
 
     @discardableResult
-    func git(_ arguments: [String], inRepository: Bool = true) throws(LocalGitHubError) -> String {
+    func git(_ arguments: [String], inRepository: Bool = true) throws(LocalServiceError) -> String {
         let out = try run(arguments, inRepository: inRepository)
         guard out.status == 0 else {
             throw .git("git \(arguments.joined(separator: " ")) exited with \(out.status): \(out.stderrString)")
@@ -105,7 +105,7 @@ struct BareRepository: Sendable {
 
     private func run(
         _ arguments: [String], inRepository: Bool = true, environment: [String: String] = [:], stdin: [UInt8] = []
-    ) throws(LocalGitHubError) -> ProcessOutput {
+    ) throws(LocalServiceError) -> ProcessOutput {
         let prefix = inRepository ? ["--git-dir", path] : []
         // Independent of the user's and the system's configuration.
         var extra = ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "LC_ALL": "C"]

@@ -2,7 +2,7 @@ import Foundation
 
 /// Routing, and the pull request endpoints: list, create, get, update, merge.
 extension Service {
-    func route(_ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    func route(_ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         let method = call.request.method
         let route = call.route
         let number = route.count >= 2 ? Int(route[1]) : nil
@@ -43,7 +43,7 @@ extension Service {
     }
 
     /// `GET /pulls`: filters `state` (open by default), `head` (`owner:branch`), `base`; newest first.
-    private func listPulls(_ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    private func listPulls(_ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         let query = call.request.query
         let wanted = query["state"] ?? "open"
         guard ["open", "closed", "all"].contains(wanted) else {
@@ -64,7 +64,7 @@ extension Service {
         return .json(200, .array(page), headers: headers)
     }
 
-    private func createPull(_ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    private func createPull(_ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }
         for field in ["title", "head", "base"] where body.string(field) == nil {
             return .validationFailed(field: field, code: "missing_field")
@@ -95,7 +95,7 @@ extension Service {
 
     /// `PATCH /pulls/{n}`: title, body, state. Reopening fails, as on GitHub, when the head
     /// branch is gone or moved since the PR was closed, or another open PR has the same head.
-    private func updatePull(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    private func updatePull(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let number, let index = state.pullIndex(number) else { return .notFound }
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }
         var pull = state.pulls[index]
@@ -132,7 +132,7 @@ extension Service {
     }
 
     /// `PUT /pulls/{n}/merge` with `merge_method` merge, squash or rebase and optional `sha`.
-    private func merge(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    private func merge(_ number: Int?, _ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let number, let index = state.pullIndex(number) else { return .notFound }
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }
         let method = body.string("merge_method") ?? "merge"
@@ -195,7 +195,7 @@ extension Service {
     }
 
     /// `GET /commits/{sha}/pulls`: pull requests that contain the commit or whose merge wrote it.
-    private func pullsForCommit(_ ref: String, _ call: Call, _ state: inout State) throws(LocalGitHubError) -> Response {
+    private func pullsForCommit(_ ref: String, _ call: Call, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let sha = repository.resolve(ref) else {
             return .validationFailed(resource: "Commit", field: "sha", code: "invalid", message: "No commit found for SHA: \(ref)")
         }
