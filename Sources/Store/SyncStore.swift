@@ -69,7 +69,7 @@ extension SQLiteJournal: SyncStore {
             }
             stored.version = sync.version + 1
             try db.execute(sql: "UPDATE upstream_syncs SET bug = ?, sequence = ?, status = ?, record = ? WHERE id = ?",
-                           arguments: [stored.bug, stored.sequence, stored.status.rawValue, try Self.encode(stored), stored.id])
+                           arguments: [stored.bug, stored.sequence, stored.status.rawValue, try Self.encodeRecord(stored), stored.id])
             try db.execute(sql: "DELETE FROM upstream_sync_nodes WHERE sync_id = ?", arguments: [stored.id])
             for changeset in stored.changesets {
                 try db.execute(sql: "INSERT OR REPLACE INTO upstream_sync_nodes (node, sync_id) VALUES (?, ?)",
@@ -103,19 +103,6 @@ extension SQLiteJournal: SyncStore {
     }
 
     private static func fetchSync(_ db: Database, id: Int64) throws -> UpstreamSync? {
-        guard let json = try String.fetchOne(db, sql: "SELECT record FROM upstream_syncs WHERE id = ?", arguments: [id]) else { return nil }
-        do {
-            var sync = try JSONDecoder().decode(UpstreamSync.self, from: Data(json.utf8))
-            sync.id = id
-            return sync
-        } catch {
-            throw StoreError.corruptRecord(id: id, reason: "upstream sync: \(error)")
-        }
-    }
-
-    private static func encode(_ sync: UpstreamSync) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(sync), as: UTF8.self)
+        try fetchRecord(db, table: "upstream_syncs", id: id)
     }
 }

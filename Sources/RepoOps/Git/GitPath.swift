@@ -58,6 +58,18 @@ public struct GitPath: Hashable, Sendable, Comparable, CustomStringConvertible, 
     init(cString: UnsafePointer<CChar>) { bytes = cStringBytes(cString) }
 }
 
+extension GitPath {
+    /// Whether the path, taken relative to a tree's root, could leave it or reach into git's own
+    /// files: an empty component (as in an absolute path), `.`, `..`, `.git` (any case) or a NUL byte.
+    public var escapesTree: Bool {
+        components.contains { component in
+            let lower = component.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return component.isEmpty || component == [0x2E] || component == [0x2E, 0x2E]
+                || lower == Array(".git".utf8) || component.contains(0)
+        }
+    }
+}
+
 /// The bytes of a NUL-terminated C string, without the NUL.
 func cStringBytes(_ p: UnsafePointer<CChar>) -> [UInt8] {
     var n = 0

@@ -21,25 +21,8 @@ public enum HgExportExtension {
     static let installed: Result<String, ExportError> = install()
 
     private static func install() -> Result<String, ExportError> {
-        let env = ProcessInfo.processInfo.environment
-        let folder = env["WPTSYNC_CACHE_DIR"] ?? env["XDG_CACHE_HOME"].map { $0 + "/wptsync" }
-            ?? env["HOME"].map { $0 + "/.cache/wptsync" }
-            ?? NSTemporaryDirectory() + "wptsync-\(getuid())"
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        let path = "\(folder)/hgext-wptsync-\(String(hash, radix: 16)).py"
-        let data = Data(source.utf8)
-        if FileManager.default.contents(atPath: path) == data { return .success(path) }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            let temporary = "\(path).\(getpid()).tmp"
-            try data.write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            return .success(path)
-        } catch {
-            return .failure(.extensionUnavailable(path: path, reason: "\(error)"))
-        }
+        EmbeddedExtension.install(name: "wptsync", source: source)
+            .mapError { ExportError.extensionUnavailable(path: $0.path, reason: $0.reason) }
     }
 
     /// The Python source (Mercurial 6.x).

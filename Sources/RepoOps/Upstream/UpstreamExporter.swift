@@ -119,12 +119,6 @@ public final class UpstreamExporter {
     }
 
     private func validate(_ path: GitPath, original: HgPath, node: String) throws(ExportError) {
-        for component in path.components {
-            let lower = component.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-            if component.isEmpty || component == [0x2E] || component == [0x2E, 0x2E]
-                || lower == Array(".git".utf8) || component.contains(0) {
-                throw .pathEscapesTree(path: original, node: node)
-            }
-        }
+        if path.escapesTree { throw .pathEscapesTree(path: original, node: node) }
     }
 }

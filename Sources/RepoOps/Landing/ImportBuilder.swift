@@ -1,0 +1,115 @@
+/// The upstream change of one import unit: master went from `base` to `head`.
+public struct UpstreamChange: Sendable, Equatable {
+    public var base: String
+    public var head: String
+
+    public init(base: String, head: String) { self.base = base; self.head = head }
+}
+
+/// What applying one upstream change onto Gecko gives.
+public enum AppliedChange: Sendable, Equatable {
+    /// The Gecko files to write or remove (empty: Gecko already had the change).
+    case files([HgPath: PlannedCommit.FileChange])
+    /// These paths (relative to the wpt root, sorted) changed on both sides in ways that do not merge.
+    case conflict([String])
+}
+
+/// Applies upstream changes onto Gecko's files below the wpt prefix, file by file, three-way:
+/// ancestor = the file at the change's base upstream, theirs = at its head, ours = Gecko's current
+/// file, so Gecko changes not yet upstream survive. Changes are applied in order, each on the result
+/// of the ones before; nothing is written anywhere.
+public struct ImportBuilder {
+    let git: GitRepository
+    let hg: HgRepository
+    /// The wpt prefix without a trailing slash.
+    let prefix: String
+    /// Paths relative to the wpt root that are never imported (Gecko keeps its own).
+    let excluded: Set<GitPath>
+
+    public init(git: GitRepository, hg: HgRepository, prefix: String, excluded: [String]) {
+        self.git = git; self.hg = hg
+        var prefix = prefix
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        self.prefix = prefix
+        self.excluded = Set(excluded.map { GitPath(stringLiteral: $0) })
+    }
+
+    /// Applies `changes` in order on Gecko revision `geckoBase`. Stops after the first conflict.
+    public func apply(_ changes: [UpstreamChange], geckoBase: String) throws(ImportError) -> [AppliedChange] {
+        var diffs: [[DiffEntry]] = []
+        for change in changes {
+            let entries = try gitStep { () throws(GitError) in
+                let base = try git.commit(try git.resolve(change.base)), head = try git.commit(try git.resolve(change.head))
+                return try git.diffTrees(old: base.tree, new: head.tree, options: DiffOptions(renames: false))
+            }.filter { !excluded.contains($0.newPath) }
+            if let bad = entries.first(where: { $0.newPath.escapesTree }) {
+                throw .pathEscapesTree(path: bad.newPath, commit: change.head)
+            }
+            diffs.append(entries)
+        }
+        var gecko: [HgPath: HgFile]
+        do { gecko = try hg.files(at: geckoBase, paths: diffs.flatMap { $0.map { geckoPath($0.newPath) } }) } catch { throw .hg(error) }
+        var results: [AppliedChange] = []
+        for entries in diffs {
+            let result = try gitStep { () throws(GitError) in try apply(entries, to: &gecko) }
+            results.append(result)
+            if case .conflict = result { break }
+        }
+        return results
+    }
+
+    private func gitStep<T>(_ body: () throws(GitError) -> T) throws(ImportError) -> T {
+        do { return try body() } catch { throw .git(error) }
+    }
+
+    private func apply(_ entries: [DiffEntry], to gecko: inout [HgPath: HgFile]) throws(GitError) -> AppliedChange {
+        var files: [HgPath: PlannedCommit.FileChange] = [:]
+        var conflicts: [String] = []
+        for entry in entries {
+            let path = geckoPath(entry.newPath)
+            let current = gecko[path]
+            var ours: FileVersion?
+            if let current {
+                ours = FileVersion(oid: try git.blobId(of: current.data), mode: FileMode(rawValue: current.flags.gitMode), data: current.data)
+            }
+            let ancestor = try version(entry.oldOid, entry.oldMode)
+            let theirs = try version(entry.newOid, entry.newMode)
+            switch try ThreeWayFile.resolve(ancestor, ours, theirs, git: git) {
+            case .conflict:
+                conflicts.append(entry.newPath.description)
+            case .version(let result) where result == ours:
+                break
+            case .version(nil):
+                files[path] = .remove
+                gecko[path] = nil
+            case .version(let result?):
+                guard let flags = HgFileFlags(mode: result.mode) else { conflicts.append(entry.newPath.description); continue }
+                let data = if let data = result.data { data } else if result.oid == ours?.oid, let current { current.data } else { try git.blob(result.oid) }
+                let file = HgFile(data: data, flags: flags)
+                files[path] = .write(file)
+                gecko[path] = file
+            }
+        }
+        return conflicts.isEmpty ? .files(files) : .conflict(conflicts.sorted())
+    }
+
+    private func version(_ oid: Oid, _ mode: FileMode) throws(GitError) -> FileVersion? {
+        oid.isZero ? nil : FileVersion(oid: oid, mode: mode, data: mode == .gitlink ? nil : try git.blob(oid))
+    }
+
+    private func geckoPath(_ path: GitPath) -> HgPath {
+        prefix.isEmpty ? path : HgPath(bytes: Array(prefix.utf8) + [UInt8(ascii: "/")] + path.bytes)
+    }
+}
+
+extension HgFileFlags {
+    /// The flags of a git file mode; nil for directories and submodules.
+    init?(mode: FileMode) {
+        switch mode {
+        case .blob: self = .regular
+        case .executable: self = .executable
+        case .symlink: self = .symlink
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What pushing a landing to the integration repository did.
+public enum PushOutcome: Sendable, Equatable {
+    case pushed
+    /// The remote already had every changeset.
+    case nothingToPush
+    /// Someone pushed first: the remote has a head the landing is not based on.
+    case lostRace(String)
+    /// Any other refusal or error, with hg's message (e.g. a closed tree's hook).
+    case failed(String)
+}
+
+/// wptsync's own clone of a Gecko integration repository, without a work tree, where landing
+/// commits are built (with Mercurial, in memory) before they are pushed. Every operation goes
+/// through the clone's command server.
+public final class LandingClone {
+    public let hg: HgRepository
+
+    /// Opens the clone at `path`, first cloning `source` there (no work tree) if it does not exist.
+    public init(path: String, source: String) throws(ImportError) {
+        if !FileManager.default.fileExists(atPath: path + "/.hg") {
+            try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                     withIntermediateDirectories: true)
+            let result: ProcessOutput
+            do {
+                result = try ProcessRunner.run("hg", ["clone", "-U", "-q", "--", source, path],
+                                               extraEnvironment: ["HGPLAIN": "1"])
+            } catch { throw .hg(.hgNotFound(executable: "hg", reason: "\(error)")) }
+            guard result.status == 0 else {
+                throw .hg(.commandFailed(arguments: ["clone", "-U", source, path], status: result.status,
+                                         stderr: result.stderrString.trimmingCharacters(in: .whitespacesAndNewlines),
+                                         repository: path))
+            }
+        }
+        do { hg = try HgRepository(path: path) } catch { throw .hg(error) }
+    }
+
+    /// Drops commits built earlier and never pushed (draft changesets), then pulls `source`;
+    /// returns the node of the newest head of the default branch.
+    public func refresh(from source: String) throws(ImportError) -> String {
+        do {
+            if try hg.run(["log", "-r", "draft()", "-T", "x"]).output.isEmpty == false {
+                try check(["debugstrip", "--no-backup", "-r", "draft()"])
+            }
+            try check(["pull", "-q", "--", source])
+            return try hg.node(of: "last(heads(branch(default)))")
+        } catch { throw .hg(error) }
+    }
+
+    /// Commits `commits` in order on top of `parent`; returns their nodes.
+    public func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String] {
+        if commits.isEmpty { return [] }
+        let extensionPath = try HgLandingExtension.installed.get()
+        let planPath = hg.path + "/.hg/wptsync-plan"
+        guard FileManager.default.createFile(atPath: planPath, contents: Data(PlannedCommit.planFile(parent: parent, commits: commits))) else {
+            throw .extensionUnavailable(path: planPath, reason: "cannot write the commit plan")
+        }
+        defer { try? FileManager.default.removeItem(atPath: planPath) }
+        let result: HgCommandResult
+        do {
+            result = try hg.run(["--config", "extensions.wptsynclanding=\(extensionPath)", "wptsync-commit", planPath])
+        } catch { throw .hg(error) }
+        let nodes = result.output.split(separator: 0x0a).map { String(decoding: $0, as: UTF8.self) }
+        guard result.status == 0, nodes.count == commits.count else {
+            throw .hg(.commandFailed(arguments: ["wptsync-commit"], status: result.status,
+                                     stderr: result.errorString.trimmingCharacters(in: .whitespacesAndNewlines), repository: hg.path))
+        }
+        return nodes
+    }
+
+    /// Pushes `node` and its ancestors to `destination`.
+    public func push(_ node: String, to destination: String) throws(ImportError) -> PushOutcome {
+        let result: HgCommandResult
+        do { result = try hg.run(["push", "-r", node, "--", destination]) } catch { throw .hg(error) }
+        let message = (result.errorString + String(decoding: result.output, as: UTF8.self))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        switch result.status {
+        case 0: return .pushed
+        case 1: return .nothingToPush
+        default: return message.contains("new remote head") ? .lostRace(message) : .failed(message)
+        }
+    }
+
+    /// Whether `node` is in the clone.
+    public func contains(_ node: String) -> Bool { (try? hg.node(of: node)) != nil }
+
+    public func close() { hg.close() }
+
+    private func check(_ arguments: [String]) throws(HgError) {
+        let result = try hg.run(arguments)
+        guard result.status == 0 else {
+            throw .commandFailed(arguments: arguments, status: result.status,
+                                 stderr: result.errorString.trimmingCharacters(in: .whitespacesAndNewlines), repository: hg.path)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// Where a landing (one import of upstream changes into Gecko) stands.
+public enum LandingStatus: String, Sendable, Codable, CaseIterable {
+    /// Being built or pushed; retried on the next event or periodic pass.
+    case open
+    /// The tree is closed (or the push failed for another reason): retried later, as it is.
+    case deferred
+    /// An upstream change did not apply; a person fixes it, then `wptsync continue landing`.
+    case needsFixup = "needs-fixup"
+    /// Pushed to the integration repository; waiting to reach mozilla-central.
+    case pushed
+    /// Its final commit reached mozilla-central.
+    case landed
+    /// Its commits were backed out of Gecko; the next landing imports them again.
+    case backedOut = "backed-out"
+
+    /// Whether the landing still has work to do before it is pushed (only one may be).
+    public var isUnpushed: Bool { self == .open || self == .deferred || self == .needsFixup }
+}
+
+/// An upstream change that did not apply to Gecko.
+public struct LandingConflict: Sendable, Equatable, Codable {
+    public var pullRequest: Int?
+    public var commit: String
+    /// Paths relative to the wpt root.
+    public var files: [String]
+
+    public init(pullRequest: Int?, commit: String, files: [String]) {
+        self.pullRequest = pullRequest; self.commit = commit; self.files = files
+    }
+}
+
+/// One import of upstream wpt into Gecko: the units from the sync point to `upstreamHead`, built
+/// as one Gecko commit per applied unit plus a final landing commit.
+public struct Landing: Sendable, Equatable, Codable {
+    /// Assigned by the store; 0 until stored.
+    public var id: Int64
+    /// Bumped by the store on every save; a save based on an older version is refused.
+    public var version: Int = 0
+    public var status: LandingStatus
+    /// The upstream commit Gecko matched before (the sync point) and the one it is brought to.
+    public var upstreamBase: String
+    public var upstreamHead: String
+    public var units: [ImportUnit]
+    /// The integration repository's revision the commits were last built on.
+    public var geckoBase: String?
+    /// The Gecko commits built, in order; the last is the landing commit.
+    public var nodes: [String]
+    public var conflict: LandingConflict?
+    /// Lost push races and deferrals so far, for people.
+    public var attempts: Int
+    /// What the landing waits for, for people: e.g. "the tree to reopen (closed: …)".
+    public var waitingFor: String?
+    public var lastError: String?
+
+    public init(id: Int64 = 0, status: LandingStatus = .open, upstreamBase: String, upstreamHead: String, units: [ImportUnit]) {
+        self.id = id; self.status = status; self.upstreamBase = upstreamBase; self.upstreamHead = upstreamHead
+        self.units = units; nodes = []; attempts = 0
+    }
+
+    /// The landing commit, once built.
+    public var landingNode: String? { nodes.last }
+}

@@ -1,0 +1,59 @@
+/// The messages and the sync-point file of the Gecko commits an import writes, in the production
+/// service's format (so its tools and people read them the same way).
+public enum LandingText {
+    /// The commit of one upstream PR: `Bug <bug> [wpt PR <n>] - <title>, a=testonly`, the upstream
+    /// messages, then `wpt-pr` and `wpt-commits` metadata.
+    public static func pullRequestCommit(bug: Int, pullRequest: Int, title: String, commits: [(sha: String, message: [UInt8])]) -> [UInt8] {
+        let summary = "Bug \(bug) [wpt PR \(pullRequest)] - \(oneLine(title)), a=testonly"
+        return body(summary: summary, commits: commits, metadata: ["wpt-pr: \(pullRequest)"])
+    }
+
+    /// The commit of one upstream commit that came from no PR.
+    public static func commitWithoutPullRequest(bug: Int, sha: String, message: [UInt8]) -> [UInt8] {
+        let subject = String(decoding: message.prefix { $0 != 0x0a }, as: UTF8.self)
+        let summary = "Bug \(bug) [wpt commit \(sha.prefix(12))] - \(oneLine(subject)), a=testonly"
+        return body(summary: summary, commits: [(sha, message)], metadata: [])
+    }
+
+    /// The final commit of a landing, which also writes the sync-point file.
+    public static func landingCommit(bug: Int, head: String) -> [UInt8] {
+        Array("Bug \(bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly\n\nwpt-head: \(head)\nwpt-type: landing\n".utf8)
+    }
+
+    /// `testing/web-platform/meta/mozilla-sync`: the Gecko revision the landing was built on and
+    /// the upstream commit Gecko's wpt now matches.
+    public static func syncPointFile(local: String, upstream: String) -> [UInt8] {
+        Array("local: \(local)\nupstream: \(upstream)\n".utf8)
+    }
+
+    /// The upstream commit named by a sync-point file, or nil when it names none.
+    public static func upstream(inSyncPointFile bytes: [UInt8]) -> String? {
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("upstream:") {
+            let sha = line.dropFirst("upstream:".count).trimmingCharacters()
+            if sha.count == 40, sha.allSatisfy(\.isHexDigit) { return sha.lowercased() }
+        }
+        return nil
+    }
+
+    private static func body(summary: String, commits: [(sha: String, message: [UInt8])], metadata: [String]) -> [UInt8] {
+        var text = Array((summary + "\n\nAutomatic update from web-platform-tests\n").utf8)
+        for commit in commits {
+            var message = commit.message
+            while message.last == 0x0a || message.last == 0x20 { message.removeLast() }
+            text += message + Array("\n\n--\n".utf8)
+        }
+        let lines = metadata + ["wpt-commits: " + commits.map(\.sha).joined(separator: ", ")]
+        return text + Array(("\n" + lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// One line of at most 200 characters without control characters (titles come from GitHub).
+    static func oneLine(_ text: String) -> String {
+        let cleaned = String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false) ? " " : $0 })
+            .trimmingWhitespace()
+        return cleaned.count > 200 ? String(cleaned.prefix(199)) + "…" : cleaned
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+}
