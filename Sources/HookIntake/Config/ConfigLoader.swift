@@ -52,15 +52,17 @@ public enum ConfigLoader {
         let wpt = try root.table("wpt").map { reader throws(ConfigError) in try readMirror(reader, resolve: resolve) }
         let github = try root.table("github").map(readGitHub)
         let upstream = try readUpstream(root.table("upstream"))
+        let landing = try readLanding(root.table("landing"), gecko: gecko, storePath: storePath, resolve: resolve)
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         try root.rejectUnknownKeys()
-        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream, worker: worker, log: log)
+        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
+                      landing: landing, worker: worker, log: log)
     }
 
     private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
 
-    private static func positive(_ reader: TableReader?, _ key: String) throws(ConfigError) -> Int? {
+    static func positive(_ reader: TableReader?, _ key: String) throws(ConfigError) -> Int? {
         guard let reader, let value = try reader.int(key) else { return nil }
         guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
         return value
@@ -112,7 +114,7 @@ public enum ConfigLoader {
             throw .invalid(file: reader.file, key: reader.name("refs"), reason: "has an invalid ref pattern \"\(pattern)\" (full names like refs/heads/master; * matches one component)")
         }
         let mirror = WPTMirror(path: path, refs: refs, upstreamPushURL: try reader.string("upstream_push_url"),
-                               enabled: try reader.bool("enabled") ?? true)
+                               fetchURL: try reader.string("fetch_url"), enabled: try reader.bool("enabled") ?? true)
         try reader.rejectUnknownKeys()
         return mirror
     }
@@ -196,7 +198,7 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func requireHTTP(_ url: String, reader: TableReader, key: String) throws(ConfigError) {
+    static func requireHTTP(_ url: String, reader: TableReader, key: String) throws(ConfigError) {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an http or https URL, got \"\(url)\"")
         }

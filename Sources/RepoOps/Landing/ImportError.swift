@@ -10,6 +10,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAnAncestor(syncPoint: String, head: String)
     /// The hg extension file could not be written; `path` is where it was to go.
     case extensionUnavailable(path: String, reason: String)
+    /// The configured landing command failed in the checkout.
+    case commandFailed(command: [String], status: Int32, output: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
             "the sync point \(syncPoint) is not in the first-parent history of upstream \(head)"
         case let .extensionUnavailable(path, reason):
             "cannot write the wptsync landing hg extension to \(path): \(reason)"
+        case let .commandFailed(command, status, output):
+            "the landing command \(command.joined(separator: " ")) exited with status \(status)" + (output.isEmpty ? "" : ": \(output)")
         }
     }
 }

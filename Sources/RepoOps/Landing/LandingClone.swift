@@ -82,6 +82,42 @@ public final class LandingClone {
         }
     }
 
+    /// Checks out `node` in the clone's own work tree, runs `command` there, and returns the files
+    /// it changed; the work tree is emptied again afterwards.
+    public func runInCheckout(_ node: String, command: [String]) throws(ImportError) -> [HgPath: PlannedCommit.FileChange] {
+        do {
+            try check(["update", "--clean", "-q", "-r", node])
+            try check(["--config", "extensions.purge=", "purge", "--all"])
+        } catch { throw .hg(error) }
+        defer { _ = try? hg.run(["update", "--clean", "-q", "-r", "null"]) }
+        let output: ProcessOutput
+        do { output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path) } catch {
+            throw .commandFailed(command: command, status: -1, output: "\(error)")
+        }
+        guard output.status == 0 else {
+            throw .commandFailed(command: command, status: output.status,
+                                 output: String((output.stderrString + output.stdoutString).suffix(2000)))
+        }
+        let changes: [HgFileChange]
+        do {
+            try check(["addremove", "-q"])
+            changes = HgOutput.changes(try hg.run(["status", "-mar", "-0"]).output)
+        } catch { throw .hg(error) }
+        var files: [HgPath: PlannedCommit.FileChange] = [:]
+        for change in changes {
+            let full = hg.path + "/" + change.path.description
+            if change.status == .removed {
+                files[change.path] = .remove
+            } else if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: full) {
+                files[change.path] = .write(HgFile(data: Array(target.utf8), flags: .symlink))
+            } else if let data = FileManager.default.contents(atPath: full) {
+                let executable = FileManager.default.isExecutableFile(atPath: full)
+                files[change.path] = .write(HgFile(data: Array(data), flags: executable ? .executable : .regular))
+            }
+        }
+        return files
+    }
+
     /// Whether `node` is in the clone.
     public func contains(_ node: String) -> Bool { (try? hg.node(of: node)) != nil }
 

@@ -7,14 +7,16 @@ public struct Config: Sendable, Equatable {
     public var wpt: WPTMirror?
     public var github: GitHubSettings?
     public var upstream: UpstreamSettings
+    /// Importing upstream changes into Gecko; nil when not configured.
+    public var landing: LandingSettings?
     public var worker: WorkerSettings
     public var log: LogSettings
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),
-                worker: WorkerSettings = .init(), log: LogSettings = .init()) {
+                landing: LandingSettings? = nil, worker: WorkerSettings = .init(), log: LogSettings = .init()) {
         self.store = store; self.paths = paths; self.gecko = gecko; self.wpt = wpt
-        self.github = github; self.upstream = upstream; self.worker = worker; self.log = log
+        self.github = github; self.upstream = upstream; self.landing = landing; self.worker = worker; self.log = log
     }
 
     /// The Gecko repository configured at `path` (already canonical), if any.
@@ -92,12 +94,16 @@ public struct WPTMirror: Sendable, Equatable {
     public var refs: [String]
     /// The URL (path, file://, https or ssh) that upstream branches are pushed to.
     public var upstreamPushURL: String?
+    /// The URL `wptsync fetch-upstream` fetches master from (default: `upstreamPushURL`).
+    public var fetchURL: String?
     public var enabled: Bool
 
     public static let defaultRefs = ["refs/heads/master"]
 
-    public init(path: String, refs: [String] = WPTMirror.defaultRefs, upstreamPushURL: String? = nil, enabled: Bool = true) {
-        self.path = path; self.refs = refs; self.upstreamPushURL = upstreamPushURL; self.enabled = enabled
+    public init(path: String, refs: [String] = WPTMirror.defaultRefs, upstreamPushURL: String? = nil,
+                fetchURL: String? = nil, enabled: Bool = true) {
+        self.path = path; self.refs = refs; self.upstreamPushURL = upstreamPushURL
+        self.fetchURL = fetchURL; self.enabled = enabled
     }
 }
 

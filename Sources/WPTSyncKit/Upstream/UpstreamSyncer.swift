@@ -17,26 +17,16 @@ final class UpstreamSyncer {
 
     /// Builds the syncer from the configuration, or nil when upstreaming is not configured.
     static func make(config: Config, store: any SyncStore, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
-        guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL else { return nil }
-        guard let repository = RepositoryName(github.repository) else { throw UpstreamError.notConfigured("github.repo as owner/name") }
-        let token = try Self.token(github.token, environment: environment)
-        let approver = try github.approverToken.map { try Self.token($0, environment: environment) }
-        // Re-checks of pending checks are conditional requests: a 304 does not count against the rate limit.
-        let client = GitHubClient(apiBaseURL: github.apiBaseURL, repository: repository, token: token,
-                                  http: HTTPClient(etagCache: InMemoryETagCache()))
+        guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
+              let client = try GitHubSetup.client(config, environment: environment) else { return nil }
+        let token = try GitHubSetup.token(github.token, environment: environment)
+        let approver = try github.approverToken.map { try GitHubSetup.token($0, environment: environment) }
         let credentials: RemoteCredentials = upstreamURL.hasPrefix("https://") ? .token(token.revealedValue)
             : (upstreamURL.hasPrefix("ssh://") || upstreamURL.contains("@") && !upstreamURL.contains("://")) ? .sshAgent() : .none
         let reconciler = UpstreamReconciler(
             store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path),
             upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths)
         return UpstreamSyncer(store: store, reconciler: reconciler, prefixes: config.paths)
-    }
-
-    static func token(_ source: SecretSource, environment: [String: String]) throws -> Token {
-        switch source {
-        case .environment(let name): try Token.fromEnvironment(name, environment: environment)
-        case .file(let path): try Token.fromFile(path)
-        }
     }
 
     /// Applies the push's changesets to the syncs, then reconciles every sync holding one of them,

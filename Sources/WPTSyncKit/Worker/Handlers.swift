@@ -9,11 +9,13 @@ struct Handlers {
     var byKind: [EventKind: any EventHandler]
     var periodic: [any PeriodicTask]
 
-    static func make(config: Config, store: any SyncStore,
+    static func make(config: Config, store: any SyncStore & LandingStore,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
-        let hg = HgPushHandler(config: config, upstream: upstream)
-        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler()], periodic: upstream == nil ? [] : [hg])
+        let landing = try LandingRunner.make(config: config, store: store, environment: environment)
+        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store) })
+        let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg)] } ?? [])
+        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
     }
 }
 
@@ -43,10 +45,11 @@ public enum HandlerError: Error, CustomStringConvertible {
 final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
     let upstream: UpstreamSyncer?
-    private let servers: HgServers
+    let tracker: LandingTracker?
+    let servers: HgServers
 
-    init(config: Config, upstream: UpstreamSyncer?) {
-        self.config = config; self.upstream = upstream; servers = HgServers(config: config)
+    init(config: Config, upstream: UpstreamSyncer?, tracker: LandingTracker?) {
+        self.config = config; self.upstream = upstream; self.tracker = tracker; servers = HgServers(config: config)
     }
 
     func handle(_ event: JournalEvent) throws -> String {
@@ -61,6 +64,9 @@ final class HgPushHandler: EventHandler, PeriodicTask {
             let notes = try upstream.handle(changesets, role: repository.role) { try self.servers.server(containing: $0, preferring: repository) }
             if !notes.isEmpty { summary += "\n  " + notes.joined(separator: "\n  ") }
         }
+        if let notes = try tracker?.observe(changesets, role: repository.role), !notes.isEmpty {
+            summary += "\n  " + notes.joined(separator: "\n  ")
+        }
         return summary
     }
 
@@ -74,10 +80,33 @@ final class HgPushHandler: EventHandler, PeriodicTask {
     }
 }
 
-/// Describes ref updates of the wpt mirror; importing them into Gecko comes with the landing.
+/// Ref updates of the wpt mirror: an update of master starts (or continues) a landing.
 struct GitPushHandler: EventHandler {
+    let landing: LandingRunner?
+
     func handle(_ event: JournalEvent) throws -> String {
         guard case .gitPush(let push) = event.payload else { throw HandlerError.wrongPayload(expected: .gitPush, got: event.kind) }
-        return "push to \(push.repository): " + push.updates.map { "\($0.ref) \($0.old.prefix(12))..\($0.new.prefix(12))" }.joined(separator: ", ")
+        var summary = "push to \(push.repository): " + push.updates.map { "\($0.ref) \($0.old.prefix(12))..\($0.new.prefix(12))" }.joined(separator: ", ")
+        if let landing, push.updates.contains(where: { $0.ref == "refs/heads/master" }) {
+            summary += "\n  " + (try landing.run()).joined(separator: "\n  ")
+        }
+        return summary
+    }
+}
+
+/// Every `retry_seconds`: tries a deferred landing again and asks mozilla-central about pushed ones.
+struct LandingRetry: PeriodicTask {
+    let runner: LandingRunner
+    let hg: HgPushHandler
+
+    var interval: Double { runner.settings.retrySeconds }
+
+    func run() throws -> [String] {
+        var notes: [String] = []
+        if let central = hg.config.gecko.first(where: { $0.role == .central }) {
+            notes += try LandingTracker(store: runner.store).recheck(central: try hg.servers.server(for: central))
+        }
+        if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
+        return notes
     }
 }

@@ -1,0 +1,39 @@
+import SyncCore
+
+/// How landings are shown to people, on one line.
+enum LandingFormat {
+    static func line(_ landing: Landing) -> String {
+        let prs = landing.units.compactMap(\.pullRequest).map { "#\($0)" }
+        let passed = landing.units.filter { $0.disposition != .apply }.count
+        var text = "landing \(landing.id) \(landing.status.rawValue): upstream \(landing.upstreamBase.prefix(12))..\(landing.upstreamHead.prefix(12))"
+            + ", \(landing.units.count) unit(s)" + (prs.isEmpty ? "" : " (PRs \(prs.joined(separator: ", ")))")
+            + (passed == 0 ? "" : ", \(passed) already in Gecko or skipped")
+        if let node = landing.landingNode { text += ", landing commit \(node.prefix(12))" }
+        if let waiting = landing.waitingFor, landing.status != .landed { text += ", waiting for \(waiting)" }
+        if landing.conflict != nil { text += ", " + conflict(landing) }
+        if let error = landing.lastError { text += ", last error: \(error)" }
+        return text
+    }
+
+    static func conflict(_ landing: Landing) -> String {
+        guard let conflict = landing.conflict else { return "no conflict recorded" }
+        let source = conflict.pullRequest.map { "PR #\($0)" } ?? "commit \(conflict.commit.prefix(12))"
+        return "\(source) does not apply to Gecko in \(conflict.files.joined(separator: ", "))"
+    }
+}
+
+/// Why the landing could not run.
+public enum LandingError: Error, CustomStringConvertible {
+    case noSyncPoint(path: String, revision: String)
+    case notConfigured(String)
+    case nothingToContinue
+
+    public var description: String {
+        switch self {
+        case let .noSyncPoint(path, revision):
+            "Gecko revision \(revision) has no sync point: write `upstream: <wpt sha>` into \(path) (the upstream commit Gecko's wpt matches)"
+        case .notConfigured(let what): "landing is not configured: \(what)"
+        case .nothingToContinue: "no landing is waiting for a fix (see `wptsync list`)"
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Remote
+import RepoOps
+import Store
+import SyncCore
+
+/// Imports upstream wpt into Gecko: from the sync point recorded in Gecko
+/// (`testing/web-platform/meta/mozilla-sync`) to upstream master, one Gecko commit per applied
+/// PR plus a landing commit, built in wptsync's own clone and pushed to the integration
+/// repository. Level-triggered: every run recomputes what to do from Gecko, the mirror and the
+/// store, so running twice, or after a crash anywhere, does no more than one clean run.
+final class LandingRunner {
+    let settings: LandingSettings
+    let prefixes: PathPrefixes
+    let store: any LandingStore & SyncStore
+    let mirror: GitRepository
+    let units: UpstreamUnits
+    let treestatus: TreestatusClient?
+    let pushURL: String
+    private let openClone: () throws -> LandingClone
+    private var cachedClone: LandingClone?
+    var now: () -> Date = { Date() }
+
+    /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
+    static func make(config: Config, store: any LandingStore & SyncStore, environment: [String: String]) throws -> LandingRunner? {
+        guard let settings = config.landing, settings.enabled else { return nil }
+        guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
+        guard let repository = config.geckoRepository(named: settings.repository) else {
+            throw LandingError.notConfigured("no [[gecko]] repository \(settings.repository)")
+        }
+        let git = try GitRepository.open(at: mirror.path)
+        let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment),
+                                  skipReason: { _ in nil })
+        return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
+                             treestatus: settings.treestatusURL.map { TreestatusClient(url: $0) },
+                             pushURL: settings.pushURL ?? repository.path)
+    }
+
+    init(settings: LandingSettings, prefixes: PathPrefixes, store: any LandingStore & SyncStore, mirror: GitRepository,
+         units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String) {
+        self.settings = settings; self.prefixes = prefixes; self.store = store; self.mirror = mirror
+        self.units = units; self.treestatus = treestatus; self.pushURL = pushURL
+        openClone = { try LandingClone(path: settings.clone, source: pushURL) }
+    }
+
+    func clone() throws -> LandingClone {
+        if let cachedClone { return cachedClone }
+        let opened = try openClone()
+        cachedClone = opened
+        return opened
+    }
+
+    var syncPointPath: HgPath { HgPath(stringLiteral: prefixes.meta + "/mozilla-sync") }
+
+    /// Does what can be done now; `resuming` also retries a landing waiting for a fix. Returns lines for the log.
+    func run(resuming: Bool = false) throws -> [String] {
+        var current = try store.landings(statuses: [.open, .deferred, .needsFixup]).first
+        if let waiting = current, waiting.status == .needsFixup, !resuming {
+            return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.conflict(waiting))"]
+        }
+        for attempt in 1...settings.maxPushAttempts {
+            let clone = try clone()
+            let base = try clone.refresh(from: pushURL)
+            let syncPoint = try readSyncPoint(clone, at: base)
+            if var done = current, let node = done.landingNode, (try? clone.hg.isAncestor(node, of: base)) == true {
+                done.status = .pushed; done.waitingFor = "mozilla-central"
+                current = nil
+                _ = try store.save(done)
+            }
+            let head = try mirror.resolve("refs/heads/master").hex
+            let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
+            let (ready, waiting) = ImportPlanner.importablePrefix(all) { units.rule($0, geckoHas: clone.contains) }
+            guard let last = ready.last else {
+                if var stale = current { stale.status = .pushed; stale.lastError = "nothing left to import"; _ = try store.save(stale) }
+                return [waiting.map { "import waits at \($0.unit.head.prefix(12)): \($0.reason)" } ?? "Gecko is up to date with upstream \(head.prefix(12))"]
+            }
+            var landing = current ?? Landing(upstreamBase: syncPoint, upstreamHead: last.head, units: ready)
+            landing.upstreamBase = syncPoint; landing.upstreamHead = last.head; landing.units = ready
+            landing.geckoBase = base; landing.conflict = nil; landing.lastError = nil
+
+            if let treestatus {
+                let tree = try treestatus.status()
+                guard tree.isOpen else {
+                    landing.status = .deferred
+                    landing.waitingFor = "the tree to reopen (\(tree.status)\(tree.reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""))"
+                    landing = try store.save(landing)
+                    return ["landing \(landing.id) deferred: \(landing.waitingFor ?? "")"]
+                }
+            }
+            switch try build(&landing, clone: clone, base: base) {
+            case .conflict:
+                landing = try store.save(landing)
+                return ["landing \(landing.id) needs-fixup: \(LandingFormat.conflict(landing))"]
+            case .built:
+                landing.status = .open
+                landing.waitingFor = "push to \(settings.repository)"
+                landing = try store.save(landing)
+            }
+            switch try clone.push(landing.landingNode ?? base, to: pushURL) {
+            case .pushed, .nothingToPush:
+                landing.status = .pushed
+                landing.waitingFor = "mozilla-central"
+                landing = try store.save(landing)
+                return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"]
+            case .lostRace(let message):
+                landing.attempts += 1
+                landing.lastError = message
+                landing = try store.save(landing)
+                current = landing
+                if attempt == settings.maxPushAttempts {
+                    landing.status = .deferred
+                    landing.waitingFor = "another try after \(attempt) lost push races"
+                    landing = try store.save(landing)
+                    return ["landing \(landing.id) deferred: \(attempt) lost push races"]
+                }
+            case .failed(let message):
+                landing.status = .deferred
+                landing.attempts += 1
+                landing.lastError = message
+                landing.waitingFor = "another try (the push failed)"
+                landing = try store.save(landing)
+                return ["landing \(landing.id) deferred: push failed: \(message)"]
+            }
+        }
+        return []
+    }
+
+    private enum BuildResult { case built, conflict }
+
+    /// Builds the landing's commits on `base` in the clone (drafts until pushed).
+    private func build(_ landing: inout Landing, clone: LandingClone, base: String) throws -> BuildResult {
+        let applying = landing.units.filter { $0.disposition == .apply }
+        let builder = ImportBuilder(git: mirror, hg: clone.hg, prefix: prefixes.wpt, excluded: settings.exclude)
+        let applied = try builder.apply(applying.map { UpstreamChange(base: $0.base, head: $0.head) }, geckoBase: base)
+        var planned: [PlannedCommit] = []
+        for (unit, result) in zip(applying, applied) {
+            switch result {
+            case .conflict(let files):
+                landing.status = .needsFixup
+                landing.conflict = LandingConflict(pullRequest: unit.pullRequest, commit: unit.head, files: files)
+                landing.waitingFor = "a person to fix the import, then `wptsync continue landing`"
+                return .conflict
+            case .files(let files) where files.isEmpty:
+                continue
+            case .files(let files):
+                planned.append(try commit(for: unit, files: files))
+            }
+        }
+        var nodes = try clone.commit(planned, onto: base)
+        var final: [HgPath: PlannedCommit.FileChange] = [
+            syncPointPath: .write(HgFile(data: LandingText.syncPointFile(local: base, upstream: landing.upstreamHead), flags: .regular)),
+        ]
+        if let command = settings.command {
+            final.merge(try clone.runInCheckout(nodes.last ?? base, command: command)) { _, syncPoint in syncPoint }
+        }
+        let landingCommit = PlannedCommit(user: settings.user, date: (Int64(now().timeIntervalSince1970), 0),
+                                          message: LandingText.landingCommit(bug: settings.bug, head: landing.upstreamHead), files: final)
+        nodes += try clone.commit([landingCommit], onto: nodes.last ?? base)
+        landing.nodes = nodes
+        return .built
+    }
+
+    private func commit(for unit: ImportUnit, files: [HgPath: PlannedCommit.FileChange]) throws -> PlannedCommit {
+        let commits = try unit.commits.flatMap(units.prCommits)
+        let author = commits.first?.author ?? GitSignature(name: "wpt", email: "wpt@localhost", time: 0)
+        let messages = commits.map { (sha: $0.sha, message: $0.message) }
+        let message = if let pr = unit.pullRequest {
+            LandingText.pullRequestCommit(bug: settings.bug, pullRequest: pr, title: try units.title(of: unit), commits: messages)
+        } else {
+            LandingText.commitWithoutPullRequest(bug: settings.bug, sha: unit.head, message: commits.last?.message ?? [])
+        }
+        return PlannedCommit(user: "\(author.name) <\(author.email)>", date: (author.time, -author.offsetMinutes * 60),
+                             message: message, files: files)
+    }
+
+    private func readSyncPoint(_ clone: LandingClone, at base: String) throws -> String {
+        guard let file = try clone.hg.files(at: base, paths: [syncPointPath])[syncPointPath],
+              let upstream = LandingText.upstream(inSyncPointFile: file.data) else {
+            throw LandingError.noSyncPoint(path: syncPointPath.description, revision: base)
+        }
+        return upstream
+    }
+}

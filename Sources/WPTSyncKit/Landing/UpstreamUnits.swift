@@ -1,0 +1,85 @@
+import Foundation
+import Remote
+import RepoOps
+import Store
+import SyncCore
+
+/// Reads upstream master's new commits as import units: which PR each commit came from (message,
+/// the tool's own records, then GitHub; remembered in the store), what each unit may do (the
+/// importability rule), and the commits, messages and title each unit's Gecko commit carries.
+struct UpstreamUnits {
+    let mirror: GitRepository
+    let store: any LandingStore & SyncStore
+    let github: GitHubClient?
+    /// A reason when a person chose not to sync this PR.
+    let skipReason: (Int) -> String?
+
+    /// The units from `base` (excluded) to `head`, oldest first.
+    func units(from base: String, to head: String) throws -> [ImportUnit] {
+        let history = try mirror.firstParentHistory(from: base, to: head)
+        return ImportPlanner.units(try history.map { commit in
+            MasterCommit(sha: commit.sha, parent: commit.parents.first ?? base, pullRequest: try pullRequest(of: commit))
+        })
+    }
+
+    /// The importability rule: an upstream sync's own PR (its commits carry `gecko-commit:` of a
+    /// change Gecko has) is already in Gecko; a skipped PR is passed over; any other merged PR, or
+    /// commit without a PR, is applied. Downstreaming adds its conditions here.
+    /// `geckoHas` tells whether a Gecko node is in the integration repository.
+    func rule(_ unit: ImportUnit, geckoHas: (String) -> Bool) -> Importability {
+        if let pr = unit.pullRequest, let reason = skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
+        let commits = (try? unit.commits.flatMap(prCommits)) ?? []
+        let geckoNodes = commits.compactMap { PullRequestNumbers.geckoNode(in: $0.message) }
+        if !geckoNodes.isEmpty, geckoNodes.allSatisfy(geckoHas) {
+            return .ready(.passOver(reason: "exported from Gecko: already there"))
+        }
+        return .ready(.apply)
+    }
+
+    /// The commits whose messages a unit's Gecko commit lists: for a merge commit the PR's own
+    /// commits (second-parent side), else the master commit itself; oldest first.
+    func prCommits(_ sha: String) throws -> [UpstreamCommit] {
+        let commit = try mirror.commit(try mirror.resolve(sha))
+        let own = UpstreamCommit(sha: commit.oid.hex, parents: commit.parents.map(\.hex), message: commit.message, author: commit.author)
+        guard commit.parents.count == 2 else { return [own] }
+        return try mirror.commits(from: [commit.parents[1]], hiding: [commit.parents[0]]).reversed().map { oid in
+            let c = try mirror.commit(oid)
+            return UpstreamCommit(sha: c.oid.hex, parents: c.parents.map(\.hex), message: c.message, author: c.author)
+        }
+    }
+
+    /// The PR title for a unit's commit message: remembered, from GitHub, or from the message.
+    func title(of unit: ImportUnit) throws -> String {
+        guard let pr = unit.pullRequest, let last = unit.commits.last else { return "" }
+        if let title = try store.commitMapping(sha: last)?.title { return title }
+        let message = try mirror.commit(try mirror.resolve(last)).message
+        let title = (try? github?.pullRequest(pr).title) ?? Self.title(fromMessage: message, pullRequest: pr)
+        try store.setCommitMapping(CommitMapping(sha: last, pullRequest: pr, source: try store.commitMapping(sha: last)?.source ?? "message", title: title))
+        return title
+    }
+
+    private func pullRequest(of commit: UpstreamCommit) throws -> Int? {
+        if let known = try store.commitMapping(sha: commit.sha) { return known.pullRequest }
+        var mapping: CommitMapping?
+        if let pr = PullRequestNumbers.fromMessage(commit.message) {
+            mapping = CommitMapping(sha: commit.sha, pullRequest: pr, source: "message")
+        } else if let node = PullRequestNumbers.geckoNode(in: commit.message),
+                  let pr = try store.syncs(relevantToBugs: [], nodePrefixes: [node]).compactMap(\.pullRequest).first {
+            mapping = CommitMapping(sha: commit.sha, pullRequest: pr, source: "gecko-sync")
+        } else if let github {
+            let merged = try github.pullRequests(forCommit: commit.sha).first { $0.mergedAt != nil }
+            mapping = CommitMapping(sha: commit.sha, pullRequest: merged?.number, source: "github", title: merged?.title)
+        }
+        if let mapping { try store.setCommitMapping(mapping) }
+        return mapping?.pullRequest
+    }
+
+    /// A squash merge's first line without ` (#N)`, or a merge commit's third line (GitHub puts the title there).
+    static func title(fromMessage message: [UInt8], pullRequest: Int) -> String {
+        let lines = String(decoding: message, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = lines.first ?? ""
+        if first.hasPrefix("Merge pull request #"), lines.count > 2, !lines[2].isEmpty { return lines[2] }
+        let suffix = " (#\(pullRequest))"
+        return first.hasSuffix(suffix) ? String(first.dropLast(suffix.count)) : first
+    }
+}
