@@ -59,7 +59,7 @@ public struct HookIntake {
     }
 
     /// Writes `payload` to the journal, importing any spooled events first; falls back to the spool.
-    func record(_ payload: EventPayload) -> HookOutcome {
+    public func record(_ payload: EventPayload) -> HookOutcome {
         let time = now()
         let spool = Spool(path: config.store.spool)
         do {

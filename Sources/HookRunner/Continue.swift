@@ -7,17 +7,28 @@ struct Continue: ParsableCommand {
         discussion: """
             continue upstream SYNC: push the fixed commits to the sync's branch (gecko/<bug>) upstream first; \
             wptsync takes that branch as it is.
+            continue landing: make Gecko's files mergeable first (for example land the upstream version of the \
+            conflicting files, or skip the PR); the landing is rebuilt from the integration repository's tip. \
+            Also retries a deferred landing at once.
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case upstream }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case upstream, landing }
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "What to continue: upstream.") var kind: Kind
-    @Argument(help: "The sync id (see `wptsync list`).") var sync: Int64
+    @Argument(help: "What to continue: upstream or landing.") var kind: Kind
+    @Argument(help: "The sync id, for upstream (see `wptsync list`).") var sync: Int64?
+
+    func validate() throws {
+        if kind == .upstream && sync == nil { throw ValidationError("give the sync id: wptsync continue upstream SYNC") }
+        if kind == .landing && sync != nil { throw ValidationError("continue landing takes no id: only one landing is open at a time") }
+    }
 
     func run() throws {
         let (config, _) = try options.load()
-        let resumed = try Application(config: config).resume(syncID: sync)
-        print(SyncFormat.line(resumed))
+        let application = try Application(config: config)
+        switch kind {
+        case .upstream: print(SyncFormat.line(try application.resume(syncID: sync ?? 0)))
+        case .landing: for line in try application.continueLanding() { print(line) }
+        }
     }
 }

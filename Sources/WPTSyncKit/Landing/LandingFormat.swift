@@ -1,7 +1,7 @@
 import SyncCore
 
 /// How landings are shown to people, on one line.
-enum LandingFormat {
+public enum LandingFormat {
     static func line(_ landing: Landing) -> String {
         let prs = landing.units.compactMap(\.pullRequest).map { "#\($0)" }
         let passed = landing.units.filter { $0.disposition != .apply }.count

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Store
+import SyncCore
+import WPTSyncKit
+
+struct Landings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List landings (imports of upstream wpt into Gecko), newest first: state, PRs, what each waits for.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Only landings in this state (open, deferred, needs-fixup, pushed, landed, backed-out).") var status: LandingStatus?
+    @Flag(help: "One JSON object per line.") var json = false
+
+    func run() throws {
+        let (config, _) = try options.load()
+        for landing in try SQLiteJournal(path: config.store.path).landings(statuses: status.map { [$0] }) {
+            print(json ? LandingFormat.json(landing) : LandingFormat.describe(landing))
+        }
+    }
+}
+
+extension LandingStatus: ExpressibleByArgument {}

@@ -1,0 +1,55 @@
+import Foundation
+import HookIntake
+import RepoOps
+import Store
+import SyncCore
+
+extension Application {
+    /// Runs the landing again after a person fixed what did not apply (or to retry a deferred one now).
+    public func continueLanding() throws -> [String] {
+        guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
+            throw LandingError.notConfigured("no enabled [landing] section")
+        }
+        guard try !journal.landings(statuses: [.needsFixup, .deferred]).isEmpty else { throw LandingError.nothingToContinue }
+        return try runner.run(resuming: true)
+    }
+
+    /// Fetches upstream master into the mirror (for deployments no push reaches) and records the
+    /// update as the post-receive hook would, so the same processing follows. Returns what moved.
+    public func fetchUpstream() throws -> String {
+        guard let mirror = config.wpt else { throw LandingError.notConfigured("no [wpt] mirror") }
+        guard let url = mirror.fetchURL ?? mirror.upstreamPushURL else {
+            throw LandingError.notConfigured("[wpt] fetch_url (or upstream_push_url) is needed to fetch upstream")
+        }
+        let git = try GitRepository.open(at: mirror.path)
+        let ref = "refs/heads/master"
+        let old = try git.referenceTarget(ref)?.hex ?? RefUpdate.zero
+        try git.fetch(from: url, refspecs: ["\(ref):\(ref)"], credentials: .none)
+        let new = try git.referenceTarget(ref)?.hex ?? RefUpdate.zero
+        guard old != new else { return "upstream master unchanged at \(new.prefix(12))" }
+        let outcome = HookIntake(config: config).record(.gitPush(GitPush(repository: "wpt", updates: [RefUpdate(old: old, new: new, ref: ref)])))
+        return "upstream master \(old.prefix(12))..\(new.prefix(12)): \(outcome)"
+    }
+
+    /// Sets by hand which PR an upstream commit came from (nil: none).
+    public func mapCommit(_ sha: String, pullRequest: Int?) throws -> String {
+        guard let mirror = config.wpt else { throw LandingError.notConfigured("no [wpt] mirror") }
+        let full = try GitRepository.open(at: mirror.path).resolve(sha).hex
+        let before = try journal.commitMapping(sha: full)
+        try journal.setCommitMapping(CommitMapping(sha: full, pullRequest: pullRequest, source: "manual", title: before?.title))
+        let describe = { (pr: Int?) in pr.map { "PR #\($0)" } ?? "no PR" }
+        return "upstream commit \(full.prefix(12)): \(before.map { describe($0.pullRequest) + " (\($0.source))" } ?? "unmapped") -> \(describe(pullRequest)) (manual)"
+    }
+}
+
+extension LandingFormat {
+    /// One landing as a line, for `wptsync landings`.
+    public static func describe(_ landing: Landing) -> String { line(landing) }
+
+    /// One landing as a JSON object.
+    public static func json(_ landing: Landing) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(landing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
