@@ -81,6 +81,14 @@ public final class LandingWorld: @unchecked Sendable {
         return try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Lands a Gecko change on autoland from the developer clone, updated to autoland's tip first
+    /// (landings arrive there).
+    @discardableResult
+    public func landInGecko(_ files: [String: String], message: String) throws -> String {
+        try world.gecko.hg(["pull", "-q", "-u", world.autoland])
+        return try world.landInGecko(files, message: message)
+    }
+
     /// `hg` in autoland (or another repository).
     public func hg(_ arguments: [String], in repository: String? = nil) throws -> String {
         try sh("hg", ["-R", repository ?? world.autoland] + arguments)

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Landing scenarios", .serialized)
+struct LandingScenarioTests {
+    private func upstreamHead(_ l: LandingWorld) throws -> String {
+        try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func land(_ l: LandingWorld) throws {
+        try l.syncMirror()
+        try l.upstreamWorld.processUntilSettled()
+    }
+
+    @Test("three PRs in a row (merge, squash, rebase) give three commits and the landing commit")
+    func threePullRequests() throws {
+        let l = try LandingWorld()
+        let before = try l.autolandTip
+        let a = try l.mergeUpstreamPR(["a.html": "a\n"], title: "Test a", method: .merge)
+        let b = try l.mergeUpstreamPR(["b.html": "b\n"], title: "Test b", method: .squash)
+        let c = try l.mergeUpstreamPR(["c.html": "c\n"], title: "Test c", method: .rebase)
+        try land(l)
+        #expect(try l.autolandSummaries(after: before) == [
+            "Bug \(l.bug) [wpt PR \(a)] - Test a, a=testonly",
+            "Bug \(l.bug) [wpt PR \(b)] - Test b, a=testonly",
+            "Bug \(l.bug) [wpt PR \(c)] - Test c, a=testonly",
+            "Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly",
+        ])
+        for (name, contents) in ["a.html": "a\n", "b.html": "b\n", "c.html": "c\n"] {
+            #expect(try l.autolandFile("testing/web-platform/tests/" + name) == contents)
+        }
+    }
+
+    @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere")
+    func geckoChangeSurvives() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["t.html": "1\n2\n3\n4\n5\n"], title: "Add t")
+        try land(l)
+        try l.landInGecko(["testing/web-platform/tests/t.html": "one\n2\n3\n4\n5\n"], message: "Bug 77 - Change t in Gecko. r=me")
+        try l.mergeUpstreamPR(["t.html": "1\n2\n3\n4\nfive\n"], title: "Change t upstream")
+        try land(l)
+        #expect(try l.autolandFile("testing/web-platform/tests/t.html") == "one\n2\n3\n4\nfive\n")
+    }
+
+    @Test("an upstream sync's own PR, merged upstream, imports as no change to Gecko: only the sync point moves")
+    func ownPullRequestIsNoChange() throws {
+        let l = try LandingWorld()
+        try l.landInGecko(["testing/web-platform/tests/own.html": "from gecko\n"], message: "Bug 88 - Add own test. r=me")
+        try l.upstreamWorld.process()
+        let pr = try #require(l.github.pullRequests.first)
+        l.github.setCheckRun(sha: try #require(pr.headSHA), name: "wpt-chrome-stable", .success)
+        try l.world.gecko.hg(["push", "-q", l.world.central])
+        try l.upstreamWorld.processUntilSettled()
+        #expect(l.github.pullRequests.first?.isMerged == true)
+
+        let before = try l.autolandTip
+        try land(l)
+        let head = try upstreamHead(l)
+        #expect(try l.autolandSummaries(after: before) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly"])
+        #expect(try l.hg(["log", "-r", "tip", "-T", "{files}"]) == "testing/web-platform/meta/mozilla-sync")
+        #expect(try l.autolandFile("testing/web-platform/tests/own.html") == "from gecko\n")
+    }
+
+    @Test("a commit pushed upstream without a PR is imported on its own")
+    func commitWithoutPullRequest() throws {
+        let l = try LandingWorld()
+        let before = try l.autolandTip
+        let sha = try l.pushToUpstreamMaster(["lint.txt": "fixed\n"], message: "Fix lint directly on master")
+        try land(l)
+        #expect(try l.autolandSummaries(after: before).first == "Bug \(l.bug) [wpt commit \(sha.prefix(12))] - Fix lint directly on master, a=testonly")
+        #expect(try l.autolandFile("testing/web-platform/tests/lint.txt") == "fixed\n")
+    }
+
+    @Test("a conflict puts the landing in needs-fixup with the PR and files; after a fix, continue landing lands it")
+    func conflictThenContinue() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
+        try land(l)
+        try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 90 - Gecko's c. r=me")
+        let pr = try l.mergeUpstreamPR(["c.html": "upstream\n"], title: "Upstream's c")
+        let before = try l.autolandTip
+        try land(l)
+        let stuck = try #require(try l.landings().first)
+        #expect(stuck["status"] as? String == "needs-fixup")
+        let listed = try l.world.wptsync(["landings"])
+        #expect(listed.contains("PR #\(pr) does not apply to Gecko in c.html"), "\(listed)")
+        #expect(try l.autolandTip == before)
+
+        // Later upstream changes wait behind the stuck landing.
+        try l.landInGecko(["testing/web-platform/tests/c.html": "upstream\n"], message: "Bug 90 - Take upstream's c. r=me")
+        let fixedTip = try l.autolandTip
+        let output = try l.world.wptsync(["continue", "landing"])
+        #expect(output.contains("pushed"), "\(output)")
+        #expect(try l.autolandSummaries(after: fixedTip) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly"])
+        #expect(try l.landings().first?["status"] as? String == "pushed")
+    }
+
+    @Test("a lost push race is retried on the new tip")
+    func pushRace() throws {
+        let l = try LandingWorld()
+        // Someone pushes to autoland while the landing is being pushed (once).
+        try sh("hg", ["clone", "-q", "-U", l.world.autoland, l.clonePath])
+        let marker = l.world.dir.sub("raced")
+        try writeFile(l.clonePath + "/.hg/hgrc", """
+            [hooks]
+            pre-push.race = test -e \(marker) || (touch \(marker) && echo raced > \(l.world.gecko.root)/dom/race.txt && hg -R \(l.world.gecko.root) commit -q -A -m "Bug 5 - Race. r=me" && hg -R \(l.world.gecko.root) push -q \(l.world.autoland))
+
+            """)
+        let pr = try l.mergeUpstreamPR(["r.html": "r\n"], title: "Race test")
+        let before = try l.autolandTip
+        try land(l)
+        #expect(try l.autolandSummaries(after: before) == [
+            "Bug 5 - Race. r=me",
+            "Bug \(l.bug) [wpt PR \(pr)] - Race test, a=testonly",
+            "Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly",
+        ])
+        #expect(try l.hg(["heads", "-T", "x"]) == "x")
+        #expect(try l.landings().first?["attempts"] as? Int == 1)
+    }
+
+    @Test("a closed tree defers the landing; it lands once the tree reopens")
+    func closedTree() throws {
+        let l = try LandingWorld()
+        l.treestatus.set("autoland", status: "closed", reason: "bustage")
+        try l.mergeUpstreamPR(["d.html": "d\n"], title: "Deferred")
+        let before = try l.autolandTip
+        try land(l)
+        #expect(try l.autolandTip == before)
+        #expect(try l.world.wptsync(["landings"]).contains("deferred"))
+        #expect(try l.world.wptsync(["landings"]).contains("the tree to reopen (closed: bustage)"))
+
+        l.treestatus.set("autoland", status: "open")
+        try l.upstreamWorld.process()
+        #expect(try l.autolandFile("testing/web-platform/tests/d.html") == "d\n")
+        #expect(try l.landings().first?["status"] as? String == "pushed")
+    }
+
+    @Test("processing again changes nothing; the landing is landed once in central, backed-out after a backout")
+    func idempotentThenTracked() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["e.html": "e\n"], title: "Test e")
+        try land(l)
+        let tip = try l.autolandTip
+        let head = try upstreamHead(l)
+        _ = try l.world.wptsync(["hook", "git-post-receive"], stdin: "\(String(repeating: "0", count: 40)) \(head) refs/heads/master\n")
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.autolandTip == tip)
+        #expect(try l.landings().count == 1)
+        #expect(try l.world.wptsync(["list"]).isEmpty, "the landing's changesets exported nothing")
+
+        try l.hg(["push", "-q", l.world.central])
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.landings().first?["status"] as? String == "landed")
+
+        try l.world.gecko.hg(["pull", "-q", "-u", l.world.autoland])
+        try l.world.gecko.hg(["backout", "-r", tip, "-m", "Backed out changeset \(tip.prefix(12)) (bug \(l.bug)) for bustage", "-d", "0 0"])
+        try l.world.gecko.hg(["push", "-q", l.world.autoland])
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.landings().first?["status"] as? String == "backed-out")
+    }
+}
