@@ -60,6 +60,7 @@ public final class SQLiteJournal: EventJournal {
                 """)
         }
         registerSyncMigrations(&migrator)
+        registerOperationsMigrations(&migrator)
         return migrator
     }
 

@@ -9,7 +9,7 @@ struct Handlers {
     var byKind: [EventKind: any EventHandler]
     var periodic: [any PeriodicTask]
 
-    static func make(config: Config, store: any SyncStore,
+    static func make(config: Config, store: any ServiceStore,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
         let hg = HgPushHandler(config: config, upstream: upstream)
