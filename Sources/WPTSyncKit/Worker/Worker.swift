@@ -90,6 +90,7 @@ public final class Worker {
             logger.error("no handler for this kind of event", metadata: metadata)
             return false
         }
+        logger.debug("processing", metadata: metadata)
         do {
             let summary = try handler.handle(event)
             try journal.complete(id: event.id, worker: identity.name, now: now())
