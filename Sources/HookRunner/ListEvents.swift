@@ -14,7 +14,9 @@ struct ListEvents: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let journal = try SQLiteJournal(path: config.store.path)
+        let app = try Application(config: config)
+        let journal = app.journal
+        if let paused = try Operations(app: app).pauseLine() { json ? FileHandle.standardError.write(Data((paused + "\n").utf8)) : print(paused) }
         for event in try journal.events(state: state, limit: limit) {
             print(json ? EventFormat.json(event) : EventFormat.line(event))
         }

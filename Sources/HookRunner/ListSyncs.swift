@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Store
 import SyncCore
 import WPTSyncKit
@@ -13,7 +14,9 @@ struct ListSyncs: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        for sync in try SQLiteJournal(path: config.store.path).syncs(bug: nil, status: status) {
+        let app = try Application(config: config)
+        if let paused = try Operations(app: app).pauseLine() { json ? FileHandle.standardError.write(Data((paused + "\n").utf8)) : print(paused) }
+        for sync in try app.journal.syncs(bug: nil, status: status) {
             print(json ? SyncFormat.json(sync) : SyncFormat.line(sync))
         }
     }

@@ -10,6 +10,7 @@ struct ProcessEvents: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load()
         let report = try Application(config: config).worker().drain()
+        if let pause = report.paused { print("service paused \(pause.text): nothing processed (`wptsync resume` continues)") }
         print("processed \(report.processed.count) event(s), \(report.failed.count) failed"
               + (report.importedFromSpool > 0 ? ", \(report.importedFromSpool) imported from the spool" : ""))
         if !report.failed.isEmpty { throw ExitCode(1) }

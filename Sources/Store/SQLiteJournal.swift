@@ -61,6 +61,7 @@ public final class SQLiteJournal: EventJournal {
         }
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
+        registerOperationsMigrations(&migrator)
         return migrator
     }
 

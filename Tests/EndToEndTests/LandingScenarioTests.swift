@@ -160,3 +160,21 @@ struct LandingScenarioTests {
         #expect(try l.landings().first?["status"] as? String == "backed-out")
     }
 }
+
+@Suite("Landing: operator choices", .serialized)
+struct LandingOperatorTests {
+    @Test("a PR skipped by an operator is passed over: the sync point moves, its files do not arrive")
+    func skippedPullRequest() throws {
+        let l = try LandingWorld()
+        let pr = try l.mergeUpstreamPR(["broken.html": "broken\n"], title: "Broken upstream")
+        let skip = try l.world.wptsync(["skip", "pr", "\(pr)", "--reason", "breaks Gecko's harness"])
+        #expect(skip.contains("PR #\(pr)"), "\(skip)")
+        let before = try l.autolandTip
+        try l.syncMirror()
+        try l.upstreamWorld.processUntilSettled()
+        let head = try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try l.autolandSummaries(after: before) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly"])
+        #expect(try l.autolandFile("testing/web-platform/tests/broken.html") == nil)
+        #expect(try l.world.wptsync(["landings"]).contains("1 already in Gecko or skipped"))
+    }
+}

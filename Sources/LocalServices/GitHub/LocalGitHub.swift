@@ -64,6 +64,9 @@ public final class LocalGitHub: Sendable {
         }
     }
 
+    /// Drops every fault rule not used up yet: the outage is over.
+    public func clearFaults() { service.state.withLock { $0.faults.removeAll() } }
+
     /// Forces pull request `number` to be (un)mergeable; nil goes back to asking git.
     public func setMergeable(_ number: Int, _ mergeable: Bool?) {
         service.state.withLock { state in

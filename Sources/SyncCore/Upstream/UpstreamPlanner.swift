@@ -10,9 +10,10 @@ public struct PushOutcome: Sendable, Equatable {
 public enum UpstreamPlanner {
     /// Applies a push's changesets, in order, to `syncs`: those of the push's bugs (all of them, for
     /// sequence numbers) and those holding the push's nodes or the nodes it backs out.
+    /// Changesets in `skipped` (full nodes an operator skipped) are left out of new syncs.
     /// Replaying a push changes nothing.
     public static func apply(push changesets: [GeckoChangeset], role: GeckoRole, prefixes: PathPrefixes,
-                             syncs: [UpstreamSync]) -> PushOutcome {
+                             syncs: [UpstreamSync], skipped: Set<String> = []) -> PushOutcome {
         var all = syncs
         var changed = Set<Int>()
         var notes: [String] = []
@@ -30,6 +31,10 @@ public enum UpstreamPlanner {
                         changed.insert(index)
                         notes.append("\(short(changeset.node)): reached mozilla-central")
                     }
+                    continue
+                }
+                if skipped.contains(changeset.node) {
+                    notes.append("\(short(changeset.node)): skipped by an operator (`wptsync skip`): not upstreamed")
                     continue
                 }
                 let entry = SyncChangeset(node: changeset.node, inCentral: role == .central)
@@ -59,6 +64,20 @@ public enum UpstreamPlanner {
             }
         }
         return PushOutcome(changed: changed.sorted().map { all[$0] }, notes: notes)
+    }
+
+    /// Marks exactly the changesets in `skipped` (full nodes) as skipped in `syncs`, as a partial
+    /// backout would: the branch is rebuilt without them, and a sync left with none is closed.
+    /// Returns the syncs that changed; merged syncs are history and stay as they are.
+    public static func applySkips(_ skipped: Set<String>, to syncs: [UpstreamSync]) -> [UpstreamSync] {
+        syncs.compactMap { sync in
+            guard sync.status != .merged else { return nil }
+            var updated = sync
+            for index in updated.changesets.indices {
+                updated.changesets[index].skipped = skipped.contains(updated.changesets[index].node)
+            }
+            return updated == sync ? nil : updated
+        }
     }
 
     /// What to look up before applying a push: the bugs of its wpt changes, and the nodes it holds

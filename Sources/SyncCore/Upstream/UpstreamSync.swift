@@ -4,7 +4,7 @@ public enum SyncStatus: String, Sendable, Codable, CaseIterable {
     case open
     /// Every changeset was backed out (or none has wpt content): the PR, if any, is closed.
     case incomplete
-    /// The changes did not apply to upstream; a person must fix the branch (`wptsync resume`).
+    /// The changes did not apply to upstream; a person must fix the branch (`wptsync continue upstream`).
     case needsFixup = "needs-fixup"
     /// The PR was merged upstream. A later change for the same bug starts a new sync.
     case merged
@@ -15,9 +15,23 @@ public struct SyncChangeset: Sendable, Equatable, Codable {
     public var node: String
     public var backedOut: Bool
     public var inCentral: Bool
+    /// An operator said not to upstream it (`wptsync skip changeset`).
+    public var skipped: Bool
 
-    public init(node: String, backedOut: Bool = false, inCentral: Bool = false) {
-        self.node = node; self.backedOut = backedOut; self.inCentral = inCentral
+    public init(node: String, backedOut: Bool = false, inCentral: Bool = false, skipped: Bool = false) {
+        self.node = node; self.backedOut = backedOut; self.inCentral = inCentral; self.skipped = skipped
+    }
+
+    /// Still to upstream: neither backed out nor skipped.
+    public var isActive: Bool { !backedOut && !skipped }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        node = try values.decode(String.self, forKey: .node)
+        backedOut = try values.decode(Bool.self, forKey: .backedOut)
+        inCentral = try values.decode(Bool.self, forKey: .inCentral)
+        // Records written before skipping existed have no such key.
+        skipped = try values.decodeIfPresent(Bool.self, forKey: .skipped) ?? false
     }
 }
 
@@ -64,12 +78,12 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
         return sequence == 0 ? "gecko/\(bug)" : "gecko/\(bug)-\(sequence)"
     }
 
-    /// The nodes still to upstream: not backed out, in landing order.
-    public var activeNodes: [String] { changesets.filter { !$0.backedOut }.map(\.node) }
+    /// The nodes still to upstream: not backed out or skipped, in landing order.
+    public var activeNodes: [String] { changesets.filter(\.isActive).map(\.node) }
 
     /// Whether every changeset still to upstream has reached mozilla-central.
     public var isLanded: Bool {
-        let active = changesets.filter { !$0.backedOut }
+        let active = changesets.filter(\.isActive)
         return !active.isEmpty && active.allSatisfy(\.inCentral)
     }
 

@@ -22,7 +22,7 @@ final class LandingRunner {
     var now: () -> Date = { Date() }
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
-    static func make(config: Config, store: any LandingStore & SyncStore, environment: [String: String]) throws -> LandingRunner? {
+    static func make(config: Config, store: any LandingStore & ServiceStore, environment: [String: String]) throws -> LandingRunner? {
         guard let settings = config.landing, settings.enabled else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
         guard let repository = config.geckoRepository(named: settings.repository) else {
@@ -30,7 +30,9 @@ final class LandingRunner {
         }
         let git = try GitRepository.open(at: mirror.path)
         let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment),
-                                  skipReason: { _ in nil })
+                                  skipReason: { pr in
+                                      (try? store.skips())?.first { $0.target == .pullRequest(pr) }.map { $0.note.reason }
+                                  })
         return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                              treestatus: settings.treestatusURL.map { TreestatusClient(url: $0) },
                              pushURL: settings.pushURL ?? repository.path)

@@ -20,7 +20,8 @@ public enum SyncFormat {
         if let url = sync.pullRequestURL { lines.append("  pull request: \(url)") }
         if let head = sync.head { lines.append("  branch head: \(head)" + (sync.base.map { " (built on \($0))" } ?? "")) }
         for changeset in sync.changesets {
-            let flags = [changeset.backedOut ? "backed out" : nil, changeset.inCentral ? "in mozilla-central" : nil].compactMap { $0 }
+            let flags = [changeset.backedOut ? "backed out" : nil, changeset.skipped ? "skipped" : nil,
+                         changeset.inCentral ? "in mozilla-central" : nil].compactMap { $0 }
             lines.append("  \(changeset.node)" + (flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))"))
         }
         if let conflict = sync.conflict {

@@ -79,7 +79,7 @@ final class UpstreamReconciler {
                 case .conflict(let files):
                     sync.status = .needsFixup
                     sync.conflict = SyncConflict(node: node, files: files)
-                    sync.waitingFor = "a person to fix branch \(sync.branch), then `wptsync resume \(sync.id)`"
+                    sync.waitingFor = "a person to fix branch \(sync.branch), then `wptsync continue upstream \(sync.id)`"
                     return false
                 }
             }

@@ -7,16 +7,16 @@ import SyncCore
 /// The upstreaming side of a Gecko push: updates the syncs the push touches (pure rules in
 /// `UpstreamPlanner`), then reconciles each of them with GitHub.
 final class UpstreamSyncer {
-    let store: any SyncStore
+    let store: any ServiceStore
     let reconciler: UpstreamReconciler
     let prefixes: PathPrefixes
 
-    init(store: any SyncStore, reconciler: UpstreamReconciler, prefixes: PathPrefixes) {
+    init(store: any ServiceStore, reconciler: UpstreamReconciler, prefixes: PathPrefixes) {
         self.store = store; self.reconciler = reconciler; self.prefixes = prefixes
     }
 
     /// Builds the syncer from the configuration, or nil when upstreaming is not configured.
-    static func make(config: Config, store: any SyncStore, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
+    static func make(config: Config, store: any ServiceStore, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
         guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
               let client = try GitHubSetup.client(config, environment: environment) else { return nil }
         let token = try GitHubSetup.token(github.token, environment: environment)
@@ -34,12 +34,11 @@ final class UpstreamSyncer {
     /// repository holding a node. One sync's failure does not stop the others; the first is
     /// rethrown at the end so the event is retried.
     func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> HgRepository) throws -> [String] {
-        let gecko = changesets.map {
-            GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes))
-        }
+        let gecko = changesets.map(GeckoChangeset.init)
         let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
-                                            syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes))
+                                            syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes),
+                                            skipped: try store.skippedChangesets())
         for sync in outcome.changed { _ = try store.save(sync) }
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }

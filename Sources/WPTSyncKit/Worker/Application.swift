@@ -20,7 +20,7 @@ public struct Application {
     public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
         let handlers = try Handlers.make(config: config, store: journal)
         return Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
-                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger)
+                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, operations: journal)
     }
 }
 
@@ -39,10 +39,16 @@ extension Application {
 /// Errors of the application's own commands.
 public enum ApplicationError: Error, CustomStringConvertible {
     case noSuchSync(Int64)
+    case invalidNode(String)
+    case unknownNode(String)
+    case paused(OperatorNote)
 
     public var description: String {
         switch self {
         case .noSuchSync(let id): "there is no sync \(id) (see `wptsync list`)"
+        case .invalidNode(let node): "\(node) is not a changeset id: give 12 to 40 hex digits"
+        case .unknownNode(let node): "changeset \(node) is in no configured Gecko repository"
+        case .paused(let note): "the service is paused \(note.text); run `wptsync resume` first"
         }
     }
 }

@@ -9,7 +9,7 @@ struct Handlers {
     var byKind: [EventKind: any EventHandler]
     var periodic: [any PeriodicTask]
 
-    static func make(config: Config, store: any SyncStore & LandingStore,
+    static func make(config: Config, store: any ServiceStore & LandingStore,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
         let landing = try LandingRunner.make(config: config, store: store, environment: environment)

@@ -9,6 +9,8 @@ public struct DrainReport: Sendable, Equatable {
     public var processed: [Int64] = []
     public var failed: [Int64] = []
     public var importedFromSpool = 0
+    /// Set when the service is paused: nothing was claimed.
+    public var paused: OperatorNote?
 }
 
 /// Drains the journal: claims due events one at a time, runs the handler for their kind, and
@@ -18,6 +20,9 @@ public final class Worker {
     public let settings: WorkerSettings
     public let spool: Spool?
     public let identity: WorkerIdentity
+    /// Where the pause flag lives; nil never pauses.
+    public let operations: (any OperationsStore)?
+    private var reportedPause: OperatorNote?
     private let handlers: [EventKind: any EventHandler]
     private let periodic: [any PeriodicTask]
     private var lastPeriodicRun: [Int: Date] = [:]
@@ -27,16 +32,25 @@ public final class Worker {
 
     public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
                 handlers: [EventKind: any EventHandler], periodic: [any PeriodicTask] = [], logger: Logger,
-                identity: WorkerIdentity = .current) {
-        self.journal = journal; self.settings = settings; self.spool = spool
+                identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil) {
+        self.journal = journal; self.settings = settings; self.spool = spool; self.operations = operations
         self.handlers = handlers; self.periodic = periodic; self.logger = logger; self.identity = identity
     }
 
-    /// Processes every event that is due now, then returns.
+    /// Processes every event that is due now, then returns. While the service is paused it only
+    /// imports the spool: events stay pending, with their attempts unchanged.
     public func drain() throws(StoreError) -> DrainReport {
         var report = DrainReport()
         if let spool { report.importedFromSpool = try spool.drain(into: journal) }
         try releaseDeadLeases()
+        if let pause = try operations?.currentPause() {
+            if pause != reportedPause { logger.notice("paused \(pause.text); events wait for `wptsync resume`") }
+            reportedPause = pause
+            report.paused = pause
+            return report
+        }
+        if reportedPause != nil { logger.notice("resumed: processing the waiting events in order") }
+        reportedPause = nil
         // Events that fail during this drain are due again only after it: one try per event per drain.
         let started = now()
         while let event = try journal.claimNext(worker: identity.name, now: now(), dueBy: started,
@@ -76,6 +90,7 @@ public final class Worker {
             logger.error("no handler for this kind of event", metadata: metadata)
             return false
         }
+        logger.debug("processing", metadata: metadata)
         do {
             let summary = try handler.handle(event)
             try journal.complete(id: event.id, worker: identity.name, now: now())

@@ -1,0 +1,64 @@
+import Foundation
+import Remote
+import RepoOps
+import Store
+import SyncCore
+
+extension GeckoChangeset {
+    /// What the upstream rules need of a Mercurial changeset.
+    init(_ changeset: HgChangeset) {
+        self.init(node: changeset.node, isMerge: changeset.isMerge, description: changeset.description, files: changeset.files.map(\.bytes))
+    }
+}
+
+extension Operations {
+    /// Recreates the upstream sync records from wptsync's pull requests on GitHub, cross-checked
+    /// with the Gecko repositories (which changesets exist, which were backed out, which reached
+    /// mozilla-central). A PR whose branch already has a record is left alone, so running it twice
+    /// changes nothing.
+    public func rebuild() throws -> [String] {
+        guard let syncer = try UpstreamSyncer.make(config: app.config, store: store) else {
+            throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
+        }
+        let label = app.config.upstream.label
+        let pulls = try syncer.reconciler.github.listPullRequests().map { pr in
+            PullRequestFacts(number: pr.number, url: pr.htmlURL, branch: pr.head.ref,
+                             state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed,
+                             body: pr.body ?? "", labels: pr.labelNames, head: pr.head.sha)
+        }.filter { SyncRebuild.isSyncPullRequest($0, label: label) }.sorted { $0.number < $1.number }
+        let known = Set(try store.syncs(bug: nil, status: nil).map(\.branch))
+        let hgServers = HgServers(config: app.config)
+        let repositories = try app.config.gecko.map { try hgServers.server(for: $0) }
+        let central = try app.config.gecko.first { $0.role == .central }.map { try hgServers.server(for: $0) }
+        var lines: [String] = []
+        for pr in pulls {
+            guard !known.contains(pr.branch) else {
+                lines.append("PR #\(pr.number) \(pr.branch): kept the existing record")
+                continue
+            }
+            let listed = SyncRebuild.nodes(inBody: pr.body)
+            let bug = SyncRebuild.parse(branch: pr.branch)?.bug
+            // Gecko's history of the bug (or of the listed nodes): its changes and their backouts.
+            let revset = bug.map { "desc('bug \($0)')" } ?? listed.map { "desc('\($0.prefix(12))')" }.joined(separator: " or ")
+            var history: [GeckoChangeset] = []
+            var existing = Set<String>()
+            var inCentral = Set<String>()
+            for hg in repositories {
+                let found = revset.isEmpty ? [] : try hg.changesets(revset)
+                history += found.filter { changeset in !history.contains { $0.node == changeset.node } }.map(GeckoChangeset.init)
+                for node in listed { if let full = try? hg.node(of: node) { existing.insert(full) } }
+            }
+            for node in existing.union(history.map(\.node)) where (try? central?.node(of: node)) != nil { inCentral.insert(node) }
+            let others = pulls.filter { $0.number != pr.number }
+            let latest = others.filter { SyncRebuild.parse(branch: $0.branch)?.bug == bug }.allSatisfy { $0.number < pr.number }
+            let (changesets, notes) = SyncRebuild.changesets(
+                for: pr, history: history, existing: existing, inCentral: inCentral,
+                listedElsewhere: Set(others.flatMap { SyncRebuild.nodes(inBody: $0.body) }),
+                takesUnlisted: latest && pr.state != .merged, prefixes: app.config.paths)
+            lines += notes
+            guard let record = SyncRebuild.record(for: pr, changesets: changesets) else { continue }
+            lines.append("rebuilt " + SyncFormat.line(try store.save(record)))
+        }
+        return lines.isEmpty ? ["no wptsync pull request on GitHub: nothing to rebuild"] : lines
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+@Suite("Operators' switches in the store")
+struct OperationsStoreTests {
+    let dir = TempDir("operations")
+
+    @Test func skipsAreKeptOnceListedAndRemoved() throws {
+        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+        let node = String(repeating: "a", count: 40)
+        let note = OperatorNote(by: "alice", reason: "breaks upstream", since: Date(timeIntervalSince1970: 100))
+        #expect(try store.skip(.changeset(node), note: note).added)
+        let again = try store.skip(.changeset(node), note: OperatorNote(by: "bob", reason: "other", since: Date()))
+        #expect(!again.added && again.skip.note == note)
+        _ = try store.skip(.pullRequest(12), note: note)
+        #expect(try store.skippedChangesets() == [node])
+        #expect(try store.isSkipped(pr: 12) && !(try store.isSkipped(pr: 13)))
+        #expect(try store.skips().map(\.target) == [.changeset(node), .pullRequest(12)])
+        #expect(try store.unskip(.pullRequest(12))?.note == note)
+        #expect(try store.unskip(.pullRequest(12)) == nil)
+        #expect(!(try store.isSkipped(pr: 12)))
+    }
+
+    @Test func aPauseIsDurableAndKeptUntilResumed() throws {
+        let path = dir.sub("p.sqlite")
+        let note = OperatorNote(by: "alice", reason: "GitHub outage", since: Date(timeIntervalSince1970: 200))
+        #expect(try SQLiteJournal(path: path).pause(note).added)
+        let reopened = try SQLiteJournal(path: path)
+        #expect(try reopened.currentPause() == note)
+        #expect(try reopened.pause(OperatorNote(by: "bob", reason: "x", since: Date())) == (note, false))
+        #expect(try reopened.resume() == note)
+        #expect(try reopened.resume() == nil)
+        #expect(try reopened.currentPause() == nil)
+    }
+}
