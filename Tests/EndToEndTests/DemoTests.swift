@@ -14,7 +14,7 @@ struct DemoTests {
 
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 10).reversed()
-        #expect(events.map(\.kind) == [.hgPush, .hgPush, .hgPush, .hgPush, .gitPush])
+        #expect(events.map(\.kind) == [.hgPush, .hgPush, .hgPush, .hgPush, .gitPush, .hgPush])
         #expect(events.allSatisfy { $0.state == .done })
 
         let descriptions = try sh("hg", ["log", "-R", folder + "/autoland", "-T", "{desc|firstline}\n"])
@@ -30,7 +30,15 @@ struct DemoTests {
         let upstream = folder + "/github/wpt.git"
         #expect(try sh("git", ["--git-dir", upstream, "show", "master:dom/frobnicate.html"]).contains("frobnicate, fixed"))
         #expect(try sh("git", ["--git-dir", upstream, "branch", "--list", "gecko/*"]).isEmpty)
-        #expect(try sh("git", ["--git-dir", folder + "/wpt.git", "log", "-1", "--format=%s", "master"]) == "Add a frob test\n")
+        #expect(try sh("git", ["--git-dir", folder + "/wpt.git", "log", "-1", "--format=%s", "master"]) == "Add a frob test (#2)\n")
+
+        // The upstream PR landed back in autoland as an import: its commit, then the landing commit.
+        let imported = try sh("hg", ["log", "-R", folder + "/autoland", "-r", "tip~1:", "-T", "{desc|firstline}\n"])
+        #expect(imported.hasPrefix("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "))
+        #expect(try sh("hg", ["-R", folder + "/autoland", "cat", "-r", "tip", "path:testing/web-platform/tests/css/frob.html"]).contains("frob"))
+        let landing = try #require(try journal.landings(statuses: nil).first)
+        #expect(landing.status == .pushed && landing.units.map(\.pullRequest) == [1, 2])
+        #expect(output.contains("autoland has the import"))
         #expect(output.contains("PR #1 is closed") && output.contains("PR #1 is open again") && output.contains("PR #1 is merged"))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HookIntake
 import LocalServices
 import Logging
+import Remote
 import RepoOps
 import Store
 import SyncCore
@@ -32,8 +33,10 @@ public struct Demo {
         try world.create()
         let github = try LocalGitHub(repositoryPath: world.upstream, users: ["demo-token": "wpt-sync-bot"])
         defer { github.stop() }
-        try world.writeConfig(apiURL: github.baseURL)
-        say("1. Built autoland, mozilla-central, the wpt mirror, and a local GitHub at \(github.baseURL) in \(folder)")
+        let treestatus = try LocalTreestatus(trees: ["autoland"])
+        defer { treestatus.stop() }
+        try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"))
+        say("1. Built autoland, mozilla-central, the wpt mirror, a local GitHub at \(github.baseURL) and a local Treestatus in \(folder)")
 
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile)
         for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
@@ -93,12 +96,28 @@ public struct Demo {
         }
         say("   → PR #\(pr.number) is merged: upstream master has dom/frobnicate.html, branch gecko/1000001 is deleted")
 
-        let sha = try world.pushUpstream(path: "css/frob.html", contents: "<!doctype html>\n", message: "Add a frob test")
-        say("7. Upstream pushed \(sha.prefix(12)) to the wpt mirror's master; the worker:")
+        let before = try world.autolandLog(after: "null").count
+        try world.pushUpstreamBranch("add-frob", path: "css/frob.html", contents: "<!doctype html>\n<title>frob</title>\n",
+                                     message: "Add a frob test")
+        let client = GitHubClient(apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token("demo-token"))
+        let upstreamPR = try client.createPullRequest(title: "Add a frob test", head: BranchName("add-frob")!).pullRequest
+        _ = try client.merge(upstreamPR.number, method: .squash)
+        let head = try world.updateMirror()
+        say("7. Upstream merged PR #\(upstreamPR.number) \"Add a frob test\"; the mirror's master moved to \(head.prefix(12)); the worker:")
         try drain("the upstream push")
+        let imported = try world.autolandLog(after: "null").dropFirst(before)
+        guard imported.count == 2, imported.first?.contains("[wpt PR \(upstreamPR.number)] - Add a frob test") == true,
+              world.autolandFile("testing/web-platform/tests/css/frob.html") != nil,
+              world.autolandFile("testing/web-platform/meta/mozilla-sync")?.contains(head) == true else {
+            throw StepFailed(description: "PR #\(upstreamPR.number) did not land in autoland (autoland has: \(imported.joined(separator: "; ")))")
+        }
+        say("   → autoland has the import (PR #\(pr.number), exported from Gecko, was recognised and passed over):")
+        for line in imported { say("       \(line)") }
+        try drain("the landing's own push")
         let counts = try journal.counts()
-        guard counts[.done] == 5, (counts[.failed] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
-        say("8. The journal holds 5 processed events: \(config.store.path); try `wptsync list` and `wptsync events`")
+        guard (counts[.failed] ?? 0) == 0, (counts[.pending] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
+        say("8. The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
+        say("   Look around: `wptsync list`, `wptsync landings`, `wptsync events` with --config \(world.configFile)")
     }
 }
 

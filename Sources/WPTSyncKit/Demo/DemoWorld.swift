@@ -12,6 +12,7 @@ struct DemoWorld {
     var upstreamClone: String { folder + "/wpt-upstream" }
     var configFile: String { folder + "/wptsync.toml" }
     static let tokenVariable = "WPTSYNC_DEMO_GITHUB_TOKEN"
+    static let landingBug = 1000002
 
     /// Deterministic, user-independent settings for the demo's hg and git commands.
     static let environment = [
@@ -25,14 +26,6 @@ struct DemoWorld {
     func create() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let readme = "The web-platform-tests, as vendored into Gecko.\n"
-        try run("hg", ["init", gecko])
-        try write(gecko + "/testing/web-platform/tests/README.md", readme)
-        try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
-        try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
-        for repository in [autoland, central] {
-            try run("hg", ["init", repository])
-            try run("hg", ["push", "-q", repository], in: gecko)
-        }
         try run("git", ["init", "-q", "--bare", "-b", "master", mirror])
         try run("git", ["init", "-q", "--bare", "-b", "master", upstream])
         try run("git", ["init", "-q", "-b", "master", upstreamClone])
@@ -40,10 +33,22 @@ struct DemoWorld {
         try run("git", ["add", "-A"], in: upstreamClone)
         try run("git", ["commit", "-q", "-m", "Initial upstream"], in: upstreamClone)
         try run("git", ["push", "-q", upstream, "master"], in: upstreamClone)
+        try run("git", ["push", "-q", mirror, "master"], in: upstreamClone)
+        let initial = try run("git", ["rev-parse", "HEAD"], in: upstreamClone)
+
+        try run("hg", ["init", gecko])
+        try write(gecko + "/testing/web-platform/tests/README.md", readme)
+        try write(gecko + "/testing/web-platform/meta/mozilla-sync", "local: 0000000000000000000000000000000000000000\nupstream: \(initial)\n")
+        try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
+        try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
+        for repository in [autoland, central] {
+            try run("hg", ["init", repository])
+            try run("hg", ["push", "-q", repository], in: gecko)
+        }
     }
 
-    /// Writes the configuration, pointing at the local GitHub at `apiURL`.
-    func writeConfig(apiURL: String) throws {
+    /// Writes the configuration, pointing at the local GitHub at `apiURL` and the local Treestatus at `treestatusURL`.
+    func writeConfig(apiURL: String, treestatusURL: String) throws {
         try write(configFile, """
             # wptsync demo configuration (see the README for every key).
             [store]
@@ -67,6 +72,11 @@ struct DemoWorld {
             api = "\(apiURL)"
             repo = "web-platform-tests/wpt"
             token_env = "\(Self.tokenVariable)"
+
+            [landing]
+            repository = "autoland"
+            bug = \(Self.landingBug)
+            treestatus_url = "\(treestatusURL)"
 
             [log]
             file = "state/wptsync.jsonl"
@@ -96,13 +106,33 @@ struct DemoWorld {
         try run("hg", ["push", "-q", central], in: autoland)
     }
 
-    /// Commits one file upstream and pushes it to the mirror's master; returns the sha.
-    func pushUpstream(path: String, contents: String, message: String) throws -> String {
+    /// Commits one file upstream on a new branch of the local GitHub's repository, for a PR.
+    func pushUpstreamBranch(_ branch: String, path: String, contents: String, message: String) throws {
+        try run("git", ["fetch", "-q", upstream, "master"], in: upstreamClone)
+        try run("git", ["checkout", "-q", "-B", branch, "FETCH_HEAD"], in: upstreamClone)
         try write(upstreamClone + "/" + path, contents)
         try run("git", ["add", "-A"], in: upstreamClone)
         try run("git", ["commit", "-q", "-m", message], in: upstreamClone)
-        try run("git", ["push", "-q", mirror, "HEAD:refs/heads/master"], in: upstreamClone)
-        return try run("git", ["rev-parse", "HEAD"], in: upstreamClone)
+        try run("git", ["push", "-q", upstream, branch], in: upstreamClone)
+    }
+
+    /// Pushes upstream master to the mirror's master, as the mirror's updater does; returns the sha.
+    func updateMirror() throws -> String {
+        try run("git", ["--git-dir", upstream, "push", "-q", mirror, "master:master"])
+        return try run("git", ["--git-dir", upstream, "rev-parse", "master"])
+    }
+
+    /// One line per autoland changeset after `revision`: short node and first line.
+    func autolandLog(after revision: String) throws -> [String] {
+        try run("hg", ["log", "-R", autoland, "-r", "\(revision)::tip - \(revision)", "-T", "{node|short} {desc|firstline}\n"])
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// A file of autoland's tip, or nil.
+    func autolandFile(_ path: String) -> String? {
+        guard let out = try? ProcessRunner.run("hg", ["-R", autoland, "cat", "-r", "tip", "path:" + path], extraEnvironment: Self.environment),
+              out.status == 0 else { return nil }
+        return out.stdoutString
     }
 
     /// A file's content on a branch of the upstream repository, or nil.
