@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Issue 4: kill the worker at random points during a landing and rerun; autoland ends as one
+/// clean run leaves it. Seeded like `CrashConvergenceTests` (`WPTSYNC_CRASH_SEED`).
+@Suite("Landing crash convergence", .serialized)
+struct LandingCrashTests {
+    @Test("the worker killed at random points during a landing converges to one clean landing")
+    func killedWorkerConverges() throws {
+        let requested = ProcessInfo.processInfo.environment["WPTSYNC_CRASH_SEED"]
+        let seed = requested == "random" ? UInt64.random(in: 1...UInt64.max) : requested.flatMap { UInt64($0) } ?? 42
+        print("landing crash convergence: seed \(seed) (replay with WPTSYNC_CRASH_SEED=\(seed))")
+        var random = SeededGenerator(seed: seed)
+
+        let l = try LandingWorld(extraLandingConfig: "")
+        let text = try String(contentsOfFile: l.world.config, encoding: .utf8)
+        try writeFile(l.world.config, text + """
+            [worker]
+            backoff_base_seconds = 0.001
+            backoff_max_seconds = 0.01
+            poll_seconds = 0.01
+            max_attempts = 1000
+
+            """)
+        let before = try l.autolandTip
+        let prs = [
+            try l.mergeUpstreamPR(["k1.html": "1\n"], title: "Crash one", method: .merge),
+            try l.mergeUpstreamPR(["k2.html": "2\n", "README.md": "changed\n"], title: "Crash two", method: .squash),
+            try l.mergeUpstreamPR(["k3.html": "3\n"], title: "Crash three", method: .rebase),
+        ]
+        try l.syncMirror()
+
+        var log: [String] = []
+        for round in 1...12 {
+            let seconds = Double.random(in: 0.05...1.5, using: &random)
+            let run = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config], in: l.world.dir.path,
+                                     extraEnvironment: testEnvironment.merging(l.world.environment) { $1 }, limit: seconds)
+            log.append("round \(round): killed after \(Int(seconds * 1000)) ms, status \(run.status)")
+            if try l.upstreamWorld.unfinishedEvents() == 0, try l.landings().first?["status"] as? String == "pushed" { break }
+        }
+        try l.upstreamWorld.processUntilSettled()
+
+        let head = try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try l.autolandSummaries(after: before) == prs.map { "Bug \(l.bug) [wpt PR \($0)] - Crash \(["one", "two", "three"][prs.firstIndex(of: $0)!]), a=testonly" }
+                + ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly"], "\(log.joined(separator: "\n"))")
+        #expect(try l.hg(["heads", "-T", "x"]) == "x")
+        #expect(try l.autolandFile("testing/web-platform/tests/k2.html") == "2\n")
+        #expect(try l.autolandFile("testing/web-platform/tests/README.md") == "changed\n")
+        let landings = try l.landings()
+        #expect(landings.count == 1 && landings.first?["status"] as? String == "pushed", "\(landings)")
+        #expect(try l.upstreamWorld.unfinishedEvents() == 0)
+    }
+}
