@@ -35,3 +35,33 @@ struct SyncStoreTests {
         #expect(try store.syncs(relevantToBugs: [], nodePrefixes: ["aaaaaaaaaaaa"]).isEmpty)
     }
 }
+
+@Suite("Landing records and the commit map")
+struct LandingStoreTests {
+    let dir = TempDir("landings")
+    let sha = String(repeating: "a", count: 40)
+
+    @Test func oneUnpushedLandingStaleSavesRefusedManualMappingsWin() throws {
+        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+        var first = try store.save(Landing(upstreamBase: sha, upstreamHead: sha, units: [ImportUnit(pullRequest: 3, commits: [sha], base: sha)]))
+        #expect(try store.landing(id: first.id) == first)
+        #expect { try store.save(Landing(upstreamBase: sha, upstreamHead: sha, units: [])) } throws: { _ in true }
+        let stale = first
+        first.status = .pushed
+        first = try store.save(first)
+        #expect { try store.save(stale) } throws: { error in
+            if case StoreError.staleRecord = error { true } else { false }
+        }
+        let second = try store.save(Landing(status: .deferred, upstreamBase: sha, upstreamHead: sha, units: []))
+        #expect(try store.landings(statuses: nil).map(\.id) == [second.id, first.id])
+        #expect(try store.landings(statuses: [.pushed]).map(\.id) == [first.id])
+
+        try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: 5, source: "github", title: "T"))
+        try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: 6, source: "manual"))
+        try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: 7, source: "github"))
+        #expect(try store.commitMapping(sha: sha) == CommitMapping(sha: sha, pullRequest: 6, source: "manual"))
+        try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: nil, source: "manual"))
+        #expect(try store.commitMapping(sha: sha)?.pullRequest == nil)
+        #expect(try store.commitMapping(sha: String(repeating: "b", count: 40)) == nil)
+    }
+}

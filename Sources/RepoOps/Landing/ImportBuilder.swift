@@ -23,15 +23,15 @@ public struct ImportBuilder {
     let hg: HgRepository
     /// The wpt prefix without a trailing slash.
     let prefix: String
-    /// Paths relative to the wpt root that are never imported (Gecko keeps its own).
-    let excluded: Set<GitPath>
+    /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
+    let excluded: [GitPath]
 
     public init(git: GitRepository, hg: HgRepository, prefix: String, excluded: [String]) {
         self.git = git; self.hg = hg
         var prefix = prefix
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.prefix = prefix
-        self.excluded = Set(excluded.map { GitPath(stringLiteral: $0) })
+        self.excluded = excluded.map { GitPath(stringLiteral: $0) }
     }
 
     /// Applies `changes` in order on Gecko revision `geckoBase`. Stops after the first conflict.
@@ -41,7 +41,7 @@ public struct ImportBuilder {
             let entries = try gitStep { () throws(GitError) in
                 let base = try git.commit(try git.resolve(change.base)), head = try git.commit(try git.resolve(change.head))
                 return try git.diffTrees(old: base.tree, new: head.tree, options: DiffOptions(renames: false))
-            }.filter { !excluded.contains($0.newPath) }
+            }.filter { !isExcluded($0.newPath) }
             if let bad = entries.first(where: { $0.newPath.escapesTree }) {
                 throw .pathEscapesTree(path: bad.newPath, commit: change.head)
             }
@@ -56,6 +56,10 @@ public struct ImportBuilder {
             if case .conflict = result { break }
         }
         return results
+    }
+
+    private func isExcluded(_ path: GitPath) -> Bool {
+        excluded.contains { path == $0 || path.bytes.starts(with: $0.bytes + [UInt8(ascii: "/")]) }
     }
 
     private func gitStep<T>(_ body: () throws(GitError) -> T) throws(ImportError) -> T {

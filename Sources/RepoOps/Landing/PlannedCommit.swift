@@ -10,6 +10,7 @@ public struct PlannedCommit: Sendable, Equatable {
     public var user: String
     /// Seconds since the epoch and the offset west of UTC in seconds, as Mercurial stores them.
     public var date: (seconds: Int64, offset: Int32)
+    /// Bytes that are not UTF-8 are written as U+FFFD, since Mercurial stores descriptions as UTF-8.
     public var message: [UInt8]
     public var files: [HgPath: FileChange]
 
@@ -34,7 +35,8 @@ extension PlannedCommit {
         for commit in commits {
             field(commit.user)
             field("\(commit.date.seconds) \(commit.date.offset)")
-            field(commit.message)
+            // Mercurial stores descriptions as UTF-8 and aborts on anything else.
+            field(String(decoding: commit.message, as: UTF8.self))
             field("\(commit.files.count)")
             for (path, change) in commit.files.sorted(by: { $0.key < $1.key }) {
                 field(path.bytes)

@@ -1,0 +1,65 @@
+import HookIntake
+import SyncCore
+import Testing
+
+@Suite("Configuration: [landing]")
+struct LandingConfigTests {
+    static let repositories = """
+        [store]
+        path = "state/wptsync.sqlite"
+
+        [[gecko]]
+        name = "autoland"
+        path = "/repos/autoland"
+        role = "integration"
+
+        [[gecko]]
+        name = "central"
+        path = "/repos/central"
+        role = "central"
+
+
+        """
+
+    func parse(_ text: String) throws(ConfigError) -> Config {
+        try ConfigLoader.parse(Self.repositories + text, file: "/etc/wptsync.toml", baseDirectory: "/srv/wptsync")
+    }
+
+    @Test func defaultsAndEveryKey() throws {
+        let minimal = try #require(try parse("[landing]\nrepository = \"autoland\"\nbug = 7\n").landing)
+        #expect(minimal == LandingSettings(repository: "autoland", bug: 7, clone: "/srv/wptsync/state/landing-autoland"))
+        #expect(minimal.exclude == ["resources/testdriver_vendor.js"] && minimal.treestatusURL == nil && minimal.command == nil)
+
+        let full = try #require(try parse("""
+            [landing]
+            repository = "autoland"
+            bug = 7
+            clone = "clones/autoland"
+            push_url = "ssh://hg.mozilla.org/integration/autoland"
+            user = "bot <bot@example.com>"
+            exclude = ["resources/testdriver_vendor.js", "tools/"]
+            treestatus_url = "https://treestatus.mozilla-releng.net/trees/autoland"
+            command = ["./mach", "wpt-manifest-update"]
+            max_push_attempts = 5
+            retry_seconds = 60
+            enabled = false
+            """).landing)
+        #expect(full.clone == "/srv/wptsync/clones/autoland" && full.pushURL == "ssh://hg.mozilla.org/integration/autoland")
+        #expect(full.command == ["/srv/wptsync/mach", "wpt-manifest-update"] && full.maxPushAttempts == 5)
+        #expect(full.retrySeconds == 60 && !full.enabled && full.user == "bot <bot@example.com>")
+    }
+
+    @Test(arguments: [
+        ("[landing]\nbug = 7", "/etc/wptsync.toml: missing required key `landing.repository`"),
+        ("[landing]\nrepository = \"inbound\"\nbug = 7", "/etc/wptsync.toml: `landing.repository` names no [[gecko]] repository (\"inbound\")"),
+        ("[landing]\nrepository = \"central\"\nbug = 7", "/etc/wptsync.toml: `landing.repository` must name an integration repository, \"central\" is central"),
+        ("[landing]\nrepository = \"autoland\"", "/etc/wptsync.toml: `landing.bug` is required: the bug number landing commits name"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\nexclude = [\"../x\"]", "/etc/wptsync.toml: `landing.exclude` must hold paths relative to the wpt root, got \"../x\""),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\ntreestatus_url = \"ftp://x\"", "/etc/wptsync.toml: `landing.treestatus_url` must be an http or https URL, got \"ftp://x\""),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\ncommand = []", "/etc/wptsync.toml: `landing.command` must not be empty"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\ncolour = 1", "/etc/wptsync.toml: unknown key `landing.colour` (misspelt?)"),
+    ])
+    func errorsNameTheKey(text: String, message: String) {
+        #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }
+    }
+}
