@@ -178,3 +178,49 @@ struct LandingOperatorTests {
         #expect(try l.world.wptsync(["landings"]).contains("1 already in Gecko or skipped"))
     }
 }
+
+@Suite("Landing: fetching, mapping by hand, the landing command", .serialized)
+struct LandingToolsTests {
+    @Test("fetch-upstream fetches master into the mirror and fires the same processing as a push")
+    func fetchUpstream() throws {
+        let l = try LandingWorld()
+        let pr = try l.mergeUpstreamPR(["f.html": "f\n"], title: "Fetched")
+        let fetched = try l.world.wptsync(["fetch-upstream"])
+        #expect(fetched.contains("upstream master"), "\(fetched)")
+        #expect(try l.world.wptsync(["fetch-upstream"]).contains("unchanged"))
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.autolandSummaries(after: "0").contains("Bug \(l.bug) [wpt PR \(pr)] - Fetched, a=testonly"))
+    }
+
+    @Test("map-commit corrects which PR a commit came from, and the next landing uses it")
+    func mapCommitByHand() throws {
+        let l = try LandingWorld()
+        let sha = try l.pushToUpstreamMaster(["m.html": "m\n"], message: "Merged by hand from PR 77")
+        try l.syncMirror()
+        let mapped = try l.world.wptsync(["map-commit", String(sha.prefix(12)), "--pr", "77"])
+        #expect(mapped.contains("unmapped -> PR #77 (manual)"), "\(mapped)")
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.autolandSummaries(after: "0").contains("Bug \(l.bug) [wpt PR 77] - Merged by hand from PR 77, a=testonly"))
+        let bad = try l.world.wptsyncResult(["map-commit", "0123456789ab", "--pr", "1"])
+        #expect(bad.status != 0 && (bad.stderrString + bad.stdoutString).contains("'0123456789ab' is not a commit of the wpt mirror"))
+    }
+
+    @Test("the configured command runs in a checkout of the imported commits; what it writes joins the landing commit")
+    func landingCommand() throws {
+        let dir = TempDir("landing-command")
+        let script = dir.sub("update-manifest")
+        try writeFile(script, """
+            #!/bin/sh
+            set -e
+            ls testing/web-platform/tests > testing/web-platform/meta/MANIFEST.txt
+
+            """, executable: true)
+        let l = try LandingWorld(extraLandingConfig: "command = [\"\(script)\"]")
+        try l.mergeUpstreamPR(["g.html": "g\n"], title: "With manifest")
+        try l.syncMirror()
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.hg(["log", "-r", "tip", "-T", "{files}"]) == "testing/web-platform/meta/MANIFEST.txt testing/web-platform/meta/mozilla-sync")
+        #expect(try l.autolandFile("testing/web-platform/meta/MANIFEST.txt") == "README.md\ng.html\n")
+        #expect(!FileManager.default.fileExists(atPath: l.clonePath + "/testing"), "the clone's checkout is emptied again")
+    }
+}

@@ -89,7 +89,10 @@ public final class LandingClone {
             try check(["update", "--clean", "-q", "-r", node])
             try check(["--config", "extensions.purge=", "purge", "--all"])
         } catch { throw .hg(error) }
-        defer { _ = try? hg.run(["update", "--clean", "-q", "-r", "null"]) }
+        defer {
+            _ = try? hg.run(["update", "--clean", "-q", "-r", "null"])
+            _ = try? hg.run(["--config", "extensions.purge=", "purge", "--all"])
+        }
         let output: ProcessOutput
         do { output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path) } catch {
             throw .commandFailed(command: command, status: -1, output: "\(error)")

@@ -34,7 +34,10 @@ extension Application {
     /// Sets by hand which PR an upstream commit came from (nil: none).
     public func mapCommit(_ sha: String, pullRequest: Int?) throws -> String {
         guard let mirror = config.wpt else { throw LandingError.notConfigured("no [wpt] mirror") }
-        let full = try GitRepository.open(at: mirror.path).resolve(sha).hex
+        let git = try GitRepository.open(at: mirror.path)
+        guard sha.count >= 7, sha.allSatisfy(\.isHexDigit), let full = try? git.resolve(sha).hex else {
+            throw LandingError.unknownCommit(sha, mirror: mirror.path)
+        }
         let before = try journal.commitMapping(sha: full)
         try journal.setCommitMapping(CommitMapping(sha: full, pullRequest: pullRequest, source: "manual", title: before?.title))
         let describe = { (pr: Int?) in pr.map { "PR #\($0)" } ?? "no PR" }

@@ -27,13 +27,15 @@ public enum LandingError: Error, CustomStringConvertible {
     case noSyncPoint(path: String, revision: String)
     case notConfigured(String)
     case nothingToContinue
+    case unknownCommit(String, mirror: String)
 
     public var description: String {
         switch self {
         case let .noSyncPoint(path, revision):
             "Gecko revision \(revision) has no sync point: write `upstream: <wpt sha>` into \(path) (the upstream commit Gecko's wpt matches)"
         case .notConfigured(let what): "landing is not configured: \(what)"
-        case .nothingToContinue: "no landing is waiting for a fix (see `wptsync list`)"
+        case .nothingToContinue: "no landing is waiting for a fix or deferred (see `wptsync landings`)"
+        case let .unknownCommit(sha, mirror): "'\(sha)' is not a commit of the wpt mirror \(mirror) (give at least 7 hex digits of a commit it has)"
         }
     }
 }
