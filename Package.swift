@@ -56,7 +56,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "LocalServices", "TestSupport"]),
         .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalServices", "RepoOps", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),

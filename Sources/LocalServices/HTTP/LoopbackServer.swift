@@ -18,6 +18,16 @@ public struct ServerRequest: Sendable {
     }
 }
 
+extension RecordedRequest {
+    /// `request` as answered with `status` (0 when left hanging).
+    init(_ request: ServerRequest, status: Int) {
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers { headers[name.lowercased()] = value }
+        self.init(method: request.method, path: request.path, query: request.query, status: status,
+                  headers: headers, body: String(decoding: request.body, as: UTF8.self))
+    }
+}
+
 /// What the handler wants sent back.
 public enum ServerReply: Sendable {
     case respond(status: Int, headers: [(String, String)], body: [UInt8])
@@ -192,15 +202,19 @@ final class LoopbackServer: @unchecked Sendable {
     }
 }
 
-/// Why the local GitHub could not start or act.
+/// Why a local service could not start or act.
 public enum LocalServiceError: Error, Sendable, CustomStringConvertible {
     case socket(String, Int32)
     case git(String)
+    case hg(String)
+    case io(String)
 
     public var description: String {
         switch self {
         case let .socket(call, code): "\(call) failed: \(String(cString: strerror(code)))"
         case let .git(message): "git: \(message)"
+        case let .hg(message): "hg: \(message)"
+        case let .io(message): message
         }
     }
 }
