@@ -44,9 +44,7 @@ final class UpstreamSyncer {
     /// repository holding a node. One sync's failure does not stop the others; the first is
     /// rethrown at the end so the event is retried.
     func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> HgRepository) throws -> [String] {
-        let gecko = changesets.map {
-            GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes))
-        }
+        let gecko = Self.gecko(changesets)
         let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes))
@@ -54,6 +52,11 @@ final class UpstreamSyncer {
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }
         return outcome.notes + (try reconcileEach(holding + stuck, hgFor: hgFor) { $0.status == .needsFixup })
+    }
+
+    /// What the planner needs to know of each changeset.
+    static func gecko(_ changesets: [HgChangeset]) -> [GeckoChangeset] {
+        changesets.map { GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes)) }
     }
 
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
