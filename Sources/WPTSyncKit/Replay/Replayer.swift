@@ -78,7 +78,7 @@ public final class Replayer {
                 continue
             }
             let changesets = UpstreamSyncer.gecko(try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)"))
-            output("\(item.label): \(changesets.count) changeset(s)")
+            output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming else { continue }
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths)
             let stored = try application.journal.syncs(relevantToBugs: bugs, nodePrefixes: nodes)
