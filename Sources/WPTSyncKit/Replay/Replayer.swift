@@ -128,19 +128,32 @@ public final class Replayer {
         if let missing = ids.first(where: { id in !pushes.contains { $0.id == id } }) {
             throw ApplicationError.pushNotInPushlog(id: missing, url: client.url(.latest), lastPushID: lastPushID)
         }
-        let hg = try servers.server(for: repository)
+        try checkLocal(pushes, in: repository)
         var items: [Item] = []
         for push in pushes {
             guard let first = push.nodes.first, let last = push.nodes.last else { report.empty += 1; continue }
-            for node in Set([first, last]) where (try? hg.node(of: node)) == nil {
-                throw ApplicationError.pushNotLocal(id: push.id, node: node, path: repository.path)
-            }
             items.append(Item(
                 payload: .hgPush(HgPush(repository: repository.name, firstNode: first, lastNode: last, source: "replay",
                                         url: url, user: push.user)),
                 label: "push \(push.id) (\(push.nodes.count) changeset(s) by \(push.user))"))
         }
         return items
+    }
+
+    /// Fails, naming the first push whose first or last changeset the local repository lacks.
+    /// One query per 200 pushes; the push at fault is looked for only when one fails.
+    private func checkLocal(_ pushes: [Push], in repository: GeckoRepository) throws {
+        let hg = try servers.server(for: repository)
+        for start in stride(from: 0, to: pushes.count, by: 200) {
+            let batch = pushes[start..<min(start + 200, pushes.count)]
+            let ends = batch.flatMap { [$0.nodes.first, $0.nodes.last].compactMap { $0 } }
+            if ends.isEmpty || (try? hg.nodes(ends.joined(separator: " + "))) != nil { continue }
+            for push in batch {
+                for node in [push.nodes.first, push.nodes.last].compactMap({ $0 }) where (try? hg.node(of: node)) == nil {
+                    throw ApplicationError.pushNotLocal(id: push.id, node: node, path: repository.path)
+                }
+            }
+        }
     }
 
     private func wptItem(old: String, new: String) throws -> Item {
