@@ -19,7 +19,7 @@ struct Replay: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let replayer = Replayer(application: try Application(config: config)) { print($0) }
+        let replayer = Replayer(config: config) { print($0) }
         if dryRun {
             _ = try replayer.dryRun(source)
             return

@@ -85,6 +85,14 @@ struct ReplayTests {
         #expect(try WorldState(r) == done)
     }
 
+    @Test func aDryRunWithoutAJournalCreatesNone() throws {
+        let r = try Self.worldWithoutHooks(world: UpstreamWorld(), journal: false)
+        try Self.scenario(r.world) {}
+        let plan = try r.world.wptsync(["replay", "--repository", "autoland", "--revs", "1:2", "--dry-run"])
+        #expect(plan.contains("new sync gecko/1234: open a PR"), "\(plan)")
+        #expect(!FileManager.default.fileExists(atPath: r.world.store))
+    }
+
     @Test func badRangesAreRefusedAndRecordNothing() throws {
         let dev = try HgFixture("pushlog-ahead")
         let ahead = try LocalPushlog(repositoryPath: dev.root, installHook: false)
@@ -126,12 +134,12 @@ struct ReplayTests {
 extension ReplayTests {
     /// `u` with autoland's hook recording nothing (`enabled = false`), `configLines` added to
     /// autoland's table, and a journal.
-    static func worldWithoutHooks(world u: UpstreamWorld, configLines: String = "") throws -> UpstreamWorld {
+    static func worldWithoutHooks(world u: UpstreamWorld, configLines: String = "", journal: Bool = true) throws -> UpstreamWorld {
         let config = try String(contentsOfFile: u.world.config, encoding: .utf8)
         let table = "name = \"autoland\"\npath = \"\(u.world.autoland)\"\nrole = \"integration\"\n"
         #expect(config.contains(table))
         try writeFile(u.world.config, config.replacingOccurrences(of: table, with: table + "enabled = false\n" + configLines))
-        try u.world.wptsync(["process"])  // a worker ran before: the journal exists
+        if journal { try u.world.wptsync(["process"]) }  // a worker ran before
         return u
     }
 }

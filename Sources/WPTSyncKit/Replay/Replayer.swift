@@ -9,15 +9,15 @@ import SyncCore
 /// Events already recorded are duplicates and are not processed again. A dry run records
 /// nothing and prints what would be done.
 public final class Replayer {
-    let application: Application
+    let config: Config
     /// Where dry-run lines go.
     let output: (String) -> Void
-    /// Reads pushlogs; tests give a client with short timeouts.
+    /// Reads pushlogs.
     var http = HTTPClient()
-    private lazy var servers = HgServers(config: application.config)
+    private lazy var servers = HgServers(config: config)
 
-    public init(application: Application, output: @escaping (String) -> Void) {
-        self.application = application; self.output = output
+    public init(config: Config, output: @escaping (String) -> Void) {
+        self.config = config; self.output = output
     }
 
     /// One event to record, and how to name it in dry-run lines.
@@ -31,6 +31,7 @@ public final class Replayer {
     public func run(_ source: ReplaySource, progress: (Int) -> ReplayProgress) throws -> ReplayReport {
         var report = ReplayReport()
         let items = try items(for: source, report: &report)
+        let application = try Application(config: config)
         let worker = try application.worker()
         let bar = progress(items.count)
         for item in items {
@@ -58,12 +59,13 @@ public final class Replayer {
     public func dryRun(_ source: ReplaySource) throws -> ReplayReport {
         var report = ReplayReport()
         let items = try items(for: source, report: &report)
-        let config = application.config
+        // Without a journal nothing was recorded and there are no syncs; do not create one.
+        let journal = FileManager.default.fileExists(atPath: config.store.path) ? try SQLiteJournal(path: config.store.path) : nil
         let upstreaming = config.github != nil && config.wpt?.upstreamPushURL != nil
         if case .wpt(let old, let new) = source {
             let mirror = try GitRepository.open(at: try mirrorPath())
             let commits = try mirror.commits(from: [try mirror.resolve(new)], hiding: [try mirror.resolve(old)]).map(mirror.commit)
-            let existing = try application.journal.event(recording: items[0].payload)
+            let existing = try journal?.event(recording: items[0].payload)
             output("\(items[0].label): " + (existing.map { "already recorded as event #\($0.id) (\($0.state.rawValue))" } ?? "would be recorded"))
             ImportPreview.describeImport(commits).forEach { output("  " + $0) }
             return report
@@ -72,7 +74,7 @@ public final class Replayer {
         var dry = DryRun(prefixes: config.paths)
         for item in items {
             guard case .hgPush(let push) = item.payload, let repository = config.geckoRepository(named: push.repository) else { continue }
-            if let existing = try application.journal.event(recording: item.payload) {
+            if let existing = try journal?.event(recording: item.payload) {
                 report.duplicates += 1
                 output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): not processed again")
                 continue
@@ -81,7 +83,7 @@ public final class Replayer {
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming else { continue }
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths)
-            let stored = try application.journal.syncs(relevantToBugs: bugs, nodePrefixes: nodes)
+            let stored = try journal?.syncs(relevantToBugs: bugs, nodePrefixes: nodes) ?? []
             dry.apply(push: changesets, role: repository.role, stored: stored).forEach { output("  " + $0) }
         }
         return report
@@ -101,8 +103,8 @@ public final class Replayer {
     }
 
     private func repository(_ name: String) throws -> GeckoRepository {
-        guard let repository = application.config.geckoRepository(named: name) else {
-            throw ApplicationError.unknownRepository(name: name, configured: application.config.gecko.map(\.name))
+        guard let repository = config.geckoRepository(named: name) else {
+            throw ApplicationError.unknownRepository(name: name, configured: config.gecko.map(\.name))
         }
         return repository
     }
@@ -126,7 +128,7 @@ public final class Replayer {
         var lastPushID = 0
         let pushes = try client.pushes(ids) { lastPushID = max(lastPushID, $0.lastPushID) }
         if let missing = ids.first(where: { id in !pushes.contains { $0.id == id } }) {
-            throw ApplicationError.pushNotInPushlog(id: missing, url: client.url(.latest), lastPushID: lastPushID)
+            throw ApplicationError.pushNotInPushlog(id: missing, url: Redaction.url(client.url(.latest)), lastPushID: lastPushID)
         }
         try checkLocal(pushes, in: repository)
         var items: [Item] = []
@@ -134,7 +136,7 @@ public final class Replayer {
             guard let first = push.nodes.first, let last = push.nodes.last else { report.empty += 1; continue }
             items.append(Item(
                 payload: .hgPush(HgPush(repository: repository.name, firstNode: first, lastNode: last, source: "replay",
-                                        url: url, user: push.user)),
+                                        url: Redaction.url(url), user: push.user)),
                 label: "push \(push.id) (\(push.nodes.count) changeset(s) by \(push.user))"))
         }
         return items
@@ -171,7 +173,7 @@ public final class Replayer {
     }
 
     private func mirrorPath() throws -> String {
-        guard let mirror = application.config.wpt else { throw ApplicationError.noMirror }
+        guard let mirror = config.wpt else { throw ApplicationError.noMirror }
         return mirror.path
     }
 }
