@@ -76,7 +76,8 @@ public final class Replayer {
             guard case .hgPush(let push) = item.payload, let repository = config.geckoRepository(named: push.repository) else { continue }
             if let existing = try journal?.event(recording: item.payload) {
                 report.duplicates += 1
-                output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): not processed again")
+                output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): "
+                       + (existing.state == .done ? "not processed again" : "the worker processes it as recorded"))
                 continue
             }
             let changesets = UpstreamSyncer.gecko(try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)"))
