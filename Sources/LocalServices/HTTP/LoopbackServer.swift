@@ -52,7 +52,8 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Binds 127.0.0.1 on `port` (0: a port the system chooses) and starts accepting.
     init(port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalServiceError) {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a process the tests spawn meanwhile must not inherit (and keep open) a socket.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw .socket("socket", errno) }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -92,6 +93,7 @@ final class LoopbackServer: @unchecked Sendable {
             guard poll(&pending, 1, 50) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // (accept4 is not imported)
             lock.withLock { activeConnections += 1 }
             Thread { [self] in
                 serve(connection)
