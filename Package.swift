@@ -53,10 +53,12 @@ let package = Package(
 
         // `benchmarks/export.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
+        // `benchmarks/replay.py` serves its pushlog with this.
+        .executableTarget(name: "PushlogServer", dependencies: ["LocalServices"], path: "benchmarks/pushlog-server"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "TestSupport"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "LocalServices", "TestSupport"]),
         .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalServices", "RepoOps", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),

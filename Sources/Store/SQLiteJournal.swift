@@ -167,6 +167,13 @@ public final class SQLiteJournal: EventJournal {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]).map(Self.event(from:)) }
     }
 
+    /// The event recorded for this push (same dedupe key), if any; records nothing.
+    public func event(recording payload: EventPayload) throws(StoreError) -> JournalEvent? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE dedupe_key = ?", arguments: [payload.dedupeKey]).map(Self.event(from:))
+        }
+    }
+
     public func retry(ids: [Int64]?, now: Date) throws(StoreError) -> [Int64] {
         try write { db in
             var sql = "SELECT id FROM events WHERE state = 'failed'"

@@ -25,6 +25,17 @@ struct JournalTests {
         #expect(try journal.counts() == [.pending: 2])
     }
 
+    @Test func theEventOfAPushIsFoundByItsKeyWithoutRecording() throws {
+        let journal = try journal
+        #expect(try journal.event(recording: push("autoland", 1)) == nil)
+        _ = try journal.record(push("autoland", 1), at: t0)
+        var other = push("autoland", 1)
+        if case .hgPush(var hg) = other { hg.source = "replay"; other = .hgPush(hg) }  // the source is not part of the key
+        #expect(try journal.event(recording: other)?.id == 1)
+        #expect(try journal.event(recording: push("autoland", 2)) == nil)
+        #expect(try journal.counts() == [.pending: 1])
+    }
+
     @Test func eventsSurviveReopeningInWALMode() throws {
         _ = try journal.record(push("autoland", 1), at: t0)
         let reopened = try journal

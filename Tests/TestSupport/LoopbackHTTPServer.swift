@@ -41,7 +41,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Binds 127.0.0.1 on a port chosen by the system and starts serving on a background thread.
     public init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a process the tests spawn meanwhile must not inherit (and keep open) a socket.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw LoopbackServerError("socket", errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -108,6 +109,7 @@ private final class Core: @unchecked Sendable {
             guard poll(&pending, 1, 50) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // (accept4 is not imported)
             // A client that never sends its request must not block the server forever.
             var patience = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))

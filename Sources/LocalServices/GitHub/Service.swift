@@ -147,11 +147,7 @@ final class Service: Sendable {
     }
 
     private func record(_ request: ServerRequest, status: Int, in state: inout State) {
-        var headers: [String: String] = [:]
-        for (name, value) in request.headers { headers[name.lowercased()] = value }
-        state.requests.append(RecordedRequest(
-            method: request.method, path: request.path, query: request.query, status: status,
-            headers: headers, body: String(decoding: request.body, as: UTF8.self)))
+        state.requests.append(RecordedRequest(request, status: status))
     }
 
     /// 64-bit FNV-1a of `bytes` in hex: enough to tell two bodies apart for an ETag.

@@ -18,6 +18,16 @@ public struct ServerRequest: Sendable {
     }
 }
 
+extension RecordedRequest {
+    /// `request` as answered with `status` (0 when left hanging).
+    init(_ request: ServerRequest, status: Int) {
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers { headers[name.lowercased()] = value }
+        self.init(method: request.method, path: request.path, query: request.query, status: status,
+                  headers: headers, body: String(decoding: request.body, as: UTF8.self))
+    }
+}
+
 /// What the handler wants sent back.
 public enum ServerReply: Sendable {
     case respond(status: Int, headers: [(String, String)], body: [UInt8])
@@ -42,7 +52,8 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Binds 127.0.0.1 on `port` (0: a port the system chooses) and starts accepting.
     init(port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalServiceError) {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a process the tests spawn meanwhile must not inherit (and keep open) a socket.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw .socket("socket", errno) }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -82,6 +93,7 @@ final class LoopbackServer: @unchecked Sendable {
             guard poll(&pending, 1, 50) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // (accept4 is not imported)
             lock.withLock { activeConnections += 1 }
             Thread { [self] in
                 serve(connection)
@@ -192,15 +204,19 @@ final class LoopbackServer: @unchecked Sendable {
     }
 }
 
-/// Why the local GitHub could not start or act.
+/// Why a local service could not start or act.
 public enum LocalServiceError: Error, Sendable, CustomStringConvertible {
     case socket(String, Int32)
     case git(String)
+    case hg(String)
+    case io(String)
 
     public var description: String {
         switch self {
         case let .socket(call, code): "\(call) failed: \(String(cString: strerror(code)))"
         case let .git(message): "git: \(message)"
+        case let .hg(message): "hg: \(message)"
+        case let .io(message): message
         }
     }
 }

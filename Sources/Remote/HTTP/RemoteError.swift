@@ -22,6 +22,9 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     indirect case outcomeUnknown(underlying: RemoteError)
     /// No usable token: `source` names the environment variable or file.
     case tokenUnavailable(source: String, reason: String)
+    /// The server does not know a revision or push the request named (a pushlog's 404);
+    /// `serverError` is its own explanation.
+    case unknownRevision(url: String, serverError: String)
 
     /// The HTTP status for `.httpStatus`, also through `.outcomeUnknown`.
     public var httpStatus: Int? {
@@ -43,6 +46,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             .decoding(type: type, field: field, message: Redaction.scrub(message, removing: secrets))
         case let .outcomeUnknown(underlying):
             .outcomeUnknown(underlying: underlying.scrubbing(secrets))
+        case let .unknownRevision(url, serverError):
+            .unknownRevision(url: url, serverError: Redaction.scrub(serverError, removing: secrets))
         case .timeout, .rateLimited, .tokenUnavailable:
             self
         }
@@ -64,6 +69,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             "outcome unknown, the server may have applied the request; check before retrying: \(underlying)"
         case let .tokenUnavailable(source, reason):
             "no token from \(source): \(reason)"
+        case let .unknownRevision(url, serverError):
+            "GET \(Redaction.url(url)): unknown revision or push: \(serverError)"
         }
     }
 }

@@ -70,6 +70,11 @@ public final class HgRepository {
         return try !check(["log", "-r", revset, "-T", "{node}"], revision: revset).isEmpty
     }
 
+    /// The full nodes of `revset`, in revset order.
+    public func nodes(_ revset: String) throws(HgError) -> [String] {
+        try check(["log", "-r", revset, "-T", "{node}\n"], revision: revset).split(separator: 0x0a).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// The changesets of `revset`, in revset order, with raw author and description bytes.
     public func changesets(_ revset: String) throws(HgError) -> [HgChangeset] {
         let listing = try check(["log", "-r", revset, "-T", "{node} {p1node} {p2node}\n"], revision: revset)

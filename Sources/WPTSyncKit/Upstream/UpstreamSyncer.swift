@@ -45,6 +45,11 @@ final class UpstreamSyncer {
         return outcome.notes + (try reconcileEach(holding + stuck, hgFor: hgFor) { $0.status == .needsFixup })
     }
 
+    /// What the planner needs to know of each changeset.
+    static func gecko(_ changesets: [HgChangeset]) -> [GeckoChangeset] {
+        changesets.map { GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes)) }
+    }
+
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
     /// event was lost, then looks again at landed syncs waiting for checks or mergeability.
     func recheckLanded(central: HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {

@@ -42,6 +42,15 @@ public enum ApplicationError: Error, CustomStringConvertible {
     case invalidNode(String)
     case unknownNode(String)
     case paused(OperatorNote)
+    /// A command-line value that is not what the option takes.
+    case badArgument(option: String, value: String, expected: String)
+    case unknownRepository(name: String, configured: [String])
+    case noPushlogURL(repository: String)
+    case pushNotInPushlog(id: Int, url: String, lastPushID: Int)
+    case pushNotLocal(id: Int, node: String, path: String)
+    case noMirror
+    /// Reading what to replay failed; `context` names the option and value.
+    case replaySource(context: String, reason: String)
 
     public var description: String {
         switch self {
@@ -49,6 +58,14 @@ public enum ApplicationError: Error, CustomStringConvertible {
         case .invalidNode(let node): "\(node) is not a changeset id: give 12 to 40 hex digits"
         case .unknownNode(let node): "changeset \(node) is in no configured Gecko repository"
         case .paused(let note): "the service is paused \(note.text); run `wptsync resume` first"
+        case let .badArgument(option, value, expected): "\(option) \"\(value)\": expected \(expected)"
+        case let .unknownRepository(name, configured):
+            "no [[gecko]] repository is named \(name) (configured: \(configured.joined(separator: ", ")))"
+        case .noPushlogURL(let name): "gecko repository \(name) has no url: --pushes reads the pushlog at <url>/json-pushes"
+        case let .pushNotInPushlog(id, url, last): "push \(id) is not in the pushlog at \(url) (its last push is \(last))"
+        case let .pushNotLocal(id, node, path): "push \(id) holds changeset \(node.prefix(12)), which is not in \(path): pull it first"
+        case .noMirror: "no [wpt] mirror is configured"
+        case let .replaySource(context, reason): "\(context): \(reason)"
         }
     }
 }
