@@ -224,3 +224,26 @@ struct LandingToolsTests {
         #expect(!FileManager.default.fileExists(atPath: l.clonePath + "/testing"), "the clone's checkout is emptied again")
     }
 }
+
+@Suite("Landing: replaying a wpt range", .serialized)
+struct LandingReplayTests {
+    @Test("replay --wpt --dry-run names the PRs and the landing commit and changes nothing; the replay lands once")
+    func dryRunThenReplay() throws {
+        let l = try LandingWorld()
+        let old = try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pr = try l.mergeUpstreamPR(["w.html": "w\n"], title: "Replayed", method: .squash)
+        // The mirror moves without its hook (a fetch): the event is missed.
+        try sh("git", ["--git-dir", l.world.mirror, "fetch", "-q", l.upstreamWorld.upstream, "master:master"])
+        let new = try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tip = try l.autolandTip
+        let plan = try l.world.wptsync(["replay", "--wpt", "\(old)..\(new)", "--dry-run"])
+        #expect(plan.contains("PR #\(pr): Replayed (#\(pr))"), "\(plan)")
+        #expect(plan.contains("then a landing commit: Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(new.prefix(12)), pushed to autoland"), "\(plan)")
+        #expect(try l.autolandTip == tip && l.landings().isEmpty)
+
+        try l.world.wptsync(["replay", "--wpt", "\(old)..\(new)"])
+        try l.world.wptsync(["replay", "--wpt", "\(old)..\(new)"])
+        #expect(try l.autolandSummaries(after: tip).count == 2)
+        #expect(try l.landings().count == 1)
+    }
+}

@@ -1,16 +1,32 @@
 import RepoOps
+import Store
+import SyncCore
 
-/// What a dry run says about upstream wpt commits that would be imported into Gecko.
+/// What a dry run says about upstream wpt commits that would be imported into Gecko: the units
+/// (one per PR) and the Gecko commits a landing would make. Reads only: PR numbers come from the
+/// store's map and the messages, never from GitHub, and nothing is stored.
 public enum ImportPreview {
-    /// One line per commit of the range, parents first: short id and summary.
-    ///
-    /// The hook point for the import side (issue 4): once imports exist, describe here the Gecko
-    /// commits and landing they would make.
-    public static func describeImport(_ commits: [GitCommit]) -> [String] {
-        let summaries = commits.map { commit in
-            let summary = String(decoding: commit.message.prefix { $0 != 0x0a }, as: UTF8.self)
-            return "\(commit.oid.description.prefix(12)) \(summary)"
+    public static func describeImport(mirror: GitRepository, from old: String, to new: String,
+                                      landing: LandingSettings?, store: (any LandingStore)?) throws -> [String] {
+        let history = try mirror.firstParentHistory(from: old, to: new)
+        let commits = try history.map { commit in
+            let stored = try store?.commitMapping(sha: commit.sha)
+            return MasterCommit(sha: commit.sha, parent: commit.parents.first ?? old,
+                                pullRequest: stored.map(\.pullRequest) ?? PullRequestNumbers.fromMessage(commit.message))
         }
-        return ["\(commits.count) upstream commit(s) in the range"] + summaries
+        let messages = Dictionary(uniqueKeysWithValues: history.map { ($0.sha, $0.message) })
+        let units = ImportPlanner.units(commits)
+        var lines = ["\(history.count) upstream commit(s) on master's first-parent line, \(units.count) unit(s)"
+                     + (landing == nil ? "; [landing] is not configured: nothing would be imported" : "")]
+        for unit in units {
+            let summary = String(decoding: (messages[unit.head] ?? []).prefix { $0 != 0x0a }, as: UTF8.self)
+            let exported = unit.commits.contains { PullRequestNumbers.geckoNode(in: messages[$0] ?? []) != nil }
+            let what = unit.pullRequest.map { "PR #\($0)" } ?? "commit \(unit.head.prefix(12)) (no PR)"
+            lines.append("\(what): \(summary)" + (exported ? " — exported from Gecko: would only move the sync point" : ""))
+        }
+        if let landing, !units.isEmpty {
+            lines.append("then a landing commit: Bug \(landing.bug) - [wpt-sync] Update web-platform-tests to \(new.prefix(12)), pushed to \(landing.repository)")
+        }
+        return lines
     }
 }

@@ -64,10 +64,10 @@ public final class Replayer {
         let upstreaming = config.github != nil && config.wpt?.upstreamPushURL != nil
         if case .wpt(let old, let new) = source {
             let mirror = try GitRepository.open(at: try mirrorPath())
-            let commits = try mirror.commits(from: [try mirror.resolve(new)], hiding: [try mirror.resolve(old)]).map(mirror.commit)
             let existing = try journal?.event(recording: items[0].payload)
             output("\(items[0].label): " + (existing.map { "already recorded as event #\($0.id) (\($0.state.rawValue))" } ?? "would be recorded"))
-            ImportPreview.describeImport(commits).forEach { output("  " + $0) }
+            try ImportPreview.describeImport(mirror: mirror, from: try mirror.resolve(old).hex, to: try mirror.resolve(new).hex,
+                                             landing: config.landing, store: journal).forEach { output("  " + $0) }
             return report
         }
         if !upstreaming { output("upstreaming is not configured ([github] and [wpt] upstream_push_url): the worker would only read the changesets") }
