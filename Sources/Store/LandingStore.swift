@@ -51,20 +51,7 @@ extension SQLiteJournal: LandingStore {
     }
 
     public func save(_ landing: Landing) throws(StoreError) -> Landing {
-        try write { db in
-            var stored = landing
-            if stored.id == 0 {
-                try db.execute(sql: "INSERT INTO landings (status, record) VALUES (?, '{}')", arguments: [landing.status.rawValue])
-                stored.id = db.lastInsertedRowID
-            } else {
-                let current: Landing? = try Self.fetchRecord(db, table: "landings", id: stored.id)
-                guard current?.version == landing.version else { throw StoreError.staleRecord(id: stored.id) }
-            }
-            stored.version = landing.version + 1
-            try db.execute(sql: "UPDATE landings SET status = ?, record = ? WHERE id = ?",
-                           arguments: [stored.status.rawValue, try Self.encodeRecord(stored), stored.id])
-            return stored
-        }
+        try write { db in try Self.saveVersioned(db, landing, table: "landings", columns: ["status": landing.status.rawValue]) }
     }
 
     public func landing(id: Int64) throws(StoreError) -> Landing? {
@@ -105,8 +92,12 @@ extension SQLiteJournal: LandingStore {
     }
 }
 
-/// Records kept as JSON in a `record` column, with their id in the `id` column.
-protocol StoredRecord: Codable { var id: Int64 { get set } }
+/// Records kept as JSON in a `record` column, with their id in the `id` column and a version
+/// bumped on every save.
+protocol StoredRecord: Codable {
+    var id: Int64 { get set }
+    var version: Int { get set }
+}
 extension UpstreamSync: StoredRecord {}
 extension Landing: StoredRecord {}
 
@@ -121,6 +112,29 @@ extension SQLiteJournal {
             throw StoreError.corruptRecord(id: id, reason: "\(table): \(error)")
         }
     }
+
+    /// Inserts (id 0) or updates `record` with `columns` beside its JSON; an update based on a
+    /// version another writer has replaced (or a deleted record) throws `StoreError.staleRecord`.
+    static func saveVersioned<Record: StoredRecord>(_ db: Database, _ record: Record, table: String,
+                                                    columns: RecordColumns) throws -> Record {
+        var stored = record
+        let names = columns.keys.sorted()
+        let values = StatementArguments(names.map { columns[$0] ?? nil })
+        if stored.id == 0 {
+            try db.execute(sql: "INSERT INTO \(table) (\(names.joined(separator: ", ")), record) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")), '{}')",
+                           arguments: values)
+            stored.id = db.lastInsertedRowID
+        } else {
+            let current: Record? = try fetchRecord(db, table: table, id: stored.id)
+            guard current?.version == record.version else { throw StoreError.staleRecord(id: stored.id) }
+        }
+        stored.version = record.version + 1
+        try db.execute(sql: "UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), record = ? WHERE id = ?",
+                       arguments: values + [try encodeRecord(stored), stored.id])
+        return stored
+    }
+
+    typealias RecordColumns = [String: (any DatabaseValueConvertible)?]
 
     static func encodeRecord<Record: StoredRecord>(_ record: Record) throws -> String {
         let encoder = JSONEncoder()

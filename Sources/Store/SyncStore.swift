@@ -58,18 +58,8 @@ extension SQLiteJournal: SyncStore {
 
     public func save(_ sync: UpstreamSync) throws(StoreError) -> UpstreamSync {
         try write { db in
-            var stored = sync
-            if stored.id == 0 {
-                try db.execute(sql: "INSERT INTO upstream_syncs (bug, sequence, status, record) VALUES (?, ?, ?, '{}')",
-                               arguments: [sync.bug, sync.sequence, sync.status.rawValue])
-                stored.id = db.lastInsertedRowID
-            } else {
-                let current = try Self.fetchSync(db, id: stored.id)?.version
-                guard current == sync.version else { throw StoreError.staleRecord(id: stored.id) }
-            }
-            stored.version = sync.version + 1
-            try db.execute(sql: "UPDATE upstream_syncs SET bug = ?, sequence = ?, status = ?, record = ? WHERE id = ?",
-                           arguments: [stored.bug, stored.sequence, stored.status.rawValue, try Self.encodeRecord(stored), stored.id])
+            let stored = try Self.saveVersioned(db, sync, table: "upstream_syncs",
+                                                columns: ["bug": sync.bug, "sequence": sync.sequence, "status": sync.status.rawValue])
             try db.execute(sql: "DELETE FROM upstream_sync_nodes WHERE sync_id = ?", arguments: [stored.id])
             for changeset in stored.changesets {
                 try db.execute(sql: "INSERT OR REPLACE INTO upstream_sync_nodes (node, sync_id) VALUES (?, ?)",
