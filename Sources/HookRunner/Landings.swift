@@ -7,7 +7,7 @@ struct Landings: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List landings (imports of upstream wpt into Gecko), newest first: state, PRs, what each waits for.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only landings in this state (open, deferred, needs-fixup, pushed, landed, backed-out).") var status: LandingStatus?
+    @Option(help: "Only landings in this state (open, deferred, needs-fixup, pushed, landed, backed-out, superseded).") var status: LandingStatus?
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {

@@ -12,6 +12,8 @@ public enum LandingStatus: String, Sendable, Codable, CaseIterable {
     case landed
     /// Its commits were backed out of Gecko; the next landing imports them again.
     case backedOut = "backed-out"
+    /// Never pushed, and no longer needed: Gecko already matched upstream when it was tried again.
+    case superseded
 
     /// Whether the landing still has work to do before it is pushed (only one may be).
     public var isUnpushed: Bool { self == .open || self == .deferred || self == .needsFixup }

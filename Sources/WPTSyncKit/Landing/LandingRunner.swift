@@ -73,7 +73,11 @@ final class LandingRunner {
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
             let (ready, waiting) = ImportPlanner.importablePrefix(all) { units.rule($0, geckoHas: clone.contains) }
             guard let last = ready.last else {
-                if var stale = current { stale.status = .pushed; stale.lastError = "nothing left to import"; _ = try store.save(stale) }
+                if var stale = current {
+                    stale.status = .superseded
+                    stale.waitingFor = nil
+                    _ = try store.save(stale)
+                }
                 return [waiting.map { "import waits at \($0.unit.head.prefix(12)): \($0.reason)" } ?? "Gecko is up to date with upstream \(head.prefix(12))"]
             }
             var landing = current ?? Landing(upstreamBase: syncPoint, upstreamHead: last.head, units: ready)
