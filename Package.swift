@@ -53,6 +53,8 @@ let package = Package(
 
         // `benchmarks/export.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
+        // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.
+        .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
