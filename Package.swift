@@ -55,6 +55,8 @@ let package = Package(
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
         // `benchmarks/replay.py` serves its pushlog with this.
         .executableTarget(name: "PushlogServer", dependencies: ["LocalServices"], path: "benchmarks/pushlog-server"),
+        // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.
+        .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),

@@ -141,6 +141,12 @@ def hg_commit(repo, records, message, user="Bench Author <author@example.com>", 
 
 
 def build(tmp, files, others):
+    hgrepo, mirror, tree = build_trees(tmp, files, others)
+    return hgrepo, mirror, tree, changesets(hgrepo, tree)
+
+
+def build_trees(tmp, files, others):
+    """The Gecko hg repository (one changeset) and the bare wpt mirror (master holds the same wpt tree)."""
     t0 = time.perf_counter()
     tree, hg = generate(files, others)
     hgrepo, mirror = os.path.join(tmp, "gecko"), os.path.join(tmp, "wpt.git")
@@ -157,7 +163,7 @@ def build(tmp, files, others):
     run(["git", "-C", mirror, "gc", "-q"])
     t2 = time.perf_counter()
     print(f"generated {len(tree)} wpt files, {len(hg)} hg files: hg {t1 - t0:.1f} s, git {t2 - t1:.1f} s")
-    return hgrepo, mirror, tree, changesets(hgrepo, tree)
+    return hgrepo, mirror, tree
 
 
 def changesets(hgrepo, tree):

@@ -155,4 +155,17 @@ private func open(_ fixture: HgFixture) throws -> HgRepository {
         #expect(try !repo.isAncestor("tip", of: "0"))
         #expect(try repo.changesets("none()").isEmpty)
     }
+
+    @Test func timeInCommandsAddsUpEachCommandsWallTime() throws {
+        let (fixture, _) = try makeHistory()
+        let repo = try open(fixture)
+        #expect(repo.timeInCommands == .zero)
+        let start = ContinuousClock.now
+        _ = try repo.files(at: "tip", paths: ["a.txt", "copy.txt"])
+        let outside = ContinuousClock.now - start
+        let first = repo.timeInCommands
+        #expect(first > .zero && first <= outside)
+        _ = try repo.node(of: "tip")
+        #expect(repo.timeInCommands > first)
+    }
 }

@@ -37,6 +37,8 @@ final class CommandServer {
     private var stderrOpen = true
     /// What the server left on stderr when it died; later commands report it again.
     private var deathDetail: String?
+    /// Wall time spent in `runCommand` so far, server work and round trips included.
+    private(set) var busyTime: Duration = .zero
 
     /// Starts the server for `repository`, whose root is also its working directory.
     init(hg: String, repository: String, environment: [String: String]) throws(HgError) {
@@ -74,6 +76,8 @@ final class CommandServer {
     /// Input requests are answered with end-of-file, so a command that prompts fails instead of hanging.
     func runCommand(_ arguments: [[UInt8]]) throws(HgError) -> HgCommandResult {
         guard child != nil else { throw stoppedError }
+        let start = ContinuousClock.now
+        defer { busyTime += ContinuousClock.now - start }
         let payload = Array(arguments.joined(separator: [0]))
         try send(Array("runcommand\n".utf8) + bigEndian(UInt32(payload.count)) + payload)
         var result = HgCommandResult(status: 0, output: [], error: [])

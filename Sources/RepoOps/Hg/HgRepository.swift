@@ -38,6 +38,9 @@ public final class HgRepository {
     /// The process id of the command server, which serves every query of this instance.
     public var serverProcessID: Int32 { server.pid }
 
+    /// Wall time spent waiting for the command server's commands so far (for benchmarks).
+    public var timeInCommands: Duration { server.busyTime }
+
     // MARK: - Escape hatch
 
     /// Runs any hg command (without the leading `hg`) through the command server.
