@@ -22,11 +22,18 @@ public protocol LandingStore: Sendable {
     /// version fails with `StoreError.staleRecord`, and so does a second unpushed landing.
     func save(_ landing: Landing) throws(StoreError) -> Landing
     func landing(id: Int64) throws(StoreError) -> Landing?
-    /// Landings, newest first, optionally only those in one of `statuses`.
-    func landings(statuses: [LandingStatus]?) throws(StoreError) -> [Landing]
+    /// Landings, newest first, optionally only those in one of `statuses`, at most `limit`.
+    func landings(statuses: [LandingStatus]?, limit: Int?) throws(StoreError) -> [Landing]
     func commitMapping(sha: String) throws(StoreError) -> CommitMapping?
     /// Stores a mapping; a `manual` one is only replaced by another `manual` one.
     func setCommitMapping(_ mapping: CommitMapping) throws(StoreError)
+}
+
+extension LandingStore {
+    /// Every landing in one of `statuses` (all when nil), newest first.
+    public func landings(statuses: [LandingStatus]?) throws(StoreError) -> [Landing] {
+        try landings(statuses: statuses, limit: nil)
+    }
 }
 
 extension SQLiteJournal: LandingStore {
@@ -58,16 +65,11 @@ extension SQLiteJournal: LandingStore {
         try read { db in try Self.fetchRecord(db, table: "landings", id: id) }
     }
 
-    public func landings(statuses: [LandingStatus]?) throws(StoreError) -> [Landing] {
+    public func landings(statuses: [LandingStatus]?, limit: Int?) throws(StoreError) -> [Landing] {
         try read { db in
-            let ids: [Int64]
-            if let statuses {
-                let marks = statuses.map { _ in "?" }.joined(separator: ", ")
-                ids = try Int64.fetchAll(db, sql: "SELECT id FROM landings WHERE status IN (\(marks)) ORDER BY id DESC",
-                                         arguments: StatementArguments(statuses.map(\.rawValue)))
-            } else {
-                ids = try Int64.fetchAll(db, sql: "SELECT id FROM landings ORDER BY id DESC")
-            }
+            let filter = statuses.map { " WHERE status IN (\($0.map { _ in "?" }.joined(separator: ", ")))" } ?? ""
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM landings\(filter) ORDER BY id DESC LIMIT ?",
+                                         arguments: StatementArguments((statuses ?? []).map(\.rawValue)) + [limit ?? -1])
             return try ids.compactMap { try Self.fetchRecord(db, table: "landings", id: $0) }
         }
     }

@@ -30,6 +30,30 @@ struct LandingScenarioTests {
         for (name, contents) in ["a.html": "a\n", "b.html": "b\n", "c.html": "c\n"] {
             #expect(try l.autolandFile("testing/web-platform/tests/" + name) == contents)
         }
+        // The rebase-merged commit names no PR: GitHub was asked once, and the answer is remembered.
+        let asked = { l.github.requests.filter { $0.path.hasSuffix("/pulls") && $0.path.contains("/commits/") }.count }
+        #expect(asked() == 1)
+        _ = try l.world.wptsync(["hook", "git-post-receive"], stdin: "\(String(repeating: "0", count: 40)) \(try upstreamHead(l)) refs/heads/master\n")
+        try l.upstreamWorld.processUntilSettled()
+        #expect(asked() == 1)
+    }
+
+    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try")
+    func refusedPush() throws {
+        let l = try LandingWorld()
+        let hgrc = l.world.autoland + "/.hg/hgrc"
+        let original = try String(contentsOfFile: hgrc, encoding: .utf8)
+        try writeFile(hgrc, original + "\n[hooks]\npretxnchangegroup.refuse = echo 'tree rules: not now' && false\n")
+        try l.mergeUpstreamPR(["p.html": "p\n"], title: "Refused at first")
+        let before = try l.autolandTip
+        try land(l)
+        #expect(try l.autolandTip == before)
+        let listed = try l.world.wptsync(["landings"])
+        #expect(listed.contains("deferred") && listed.contains("tree rules: not now"), "\(listed)")
+
+        try writeFile(hgrc, original)
+        #expect(try l.world.wptsync(["continue", "landing"]).contains("pushed"))
+        #expect(try l.autolandFile("testing/web-platform/tests/p.html") == "p\n")
     }
 
     @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere")

@@ -8,14 +8,23 @@ import SyncCore
 struct LandingTracker {
     let store: any LandingStore
 
-    /// Looks at a push's changesets; returns lines for the log.
+    /// How many recent landings a backout is compared with.
+    static let backoutWindow = 50
+
+    /// Looks at a push's changesets; returns lines for the log. Only pushed landings are compared
+    /// with a central push, and only recent ones with a backout.
     func observe(_ changesets: [HgChangeset], role: GeckoRole) throws -> [String] {
-        var landings = try store.landings(statuses: [.pushed, .landed])
+        let backouts = changesets.map { changeset in
+            let message = CommitMessage.parse(bytes: changeset.description)
+            return ((message.backout?.nodes ?? []) + (message.reverts?.commits ?? [])).map { $0.lowercased() }
+        }
+        let anyBackout = backouts.contains { !$0.isEmpty }
+        guard role == .central || anyBackout else { return [] }
+        var landings = try store.landings(statuses: anyBackout ? [.pushed, .landed] : [.pushed],
+                                          limit: anyBackout ? Self.backoutWindow : nil)
         guard !landings.isEmpty else { return [] }
         var notes: [String] = []
-        for changeset in changesets {
-            let message = CommitMessage.parse(bytes: changeset.description)
-            let backedOut = ((message.backout?.nodes ?? []) + (message.reverts?.commits ?? [])).map { $0.lowercased() }
+        for (changeset, backedOut) in zip(changesets, backouts) {
             for index in landings.indices {
                 var landing = landings[index]
                 if !backedOut.isEmpty, landing.nodes.contains(where: { node in backedOut.contains { node.hasPrefix($0) } }) {
