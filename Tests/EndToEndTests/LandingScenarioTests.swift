@@ -185,6 +185,24 @@ struct LandingScenarioTests {
     }
 }
 
+@Suite("Landing: bad input", .serialized)
+struct LandingBadInputTests {
+    @Test("without a sync point in Gecko the landing fails with an error naming the file and the revision, and changes nothing")
+    func missingSyncPoint() throws {
+        let l = try LandingWorld()
+        try l.world.gecko.hg(["pull", "-q", "-u", l.world.autoland])
+        try l.world.gecko.hg(["rm", "-q", "testing/web-platform/meta/mozilla-sync"])
+        let node = try l.world.gecko.commit("Bug 2 - Drop the sync point. r=me")
+        try l.world.gecko.hg(["push", "-q", l.world.autoland])
+        try l.mergeUpstreamPR(["s.html": "s\n"], title: "No sync point")
+        try l.syncMirror()
+        try l.upstreamWorld.process()
+        let events = try l.world.wptsync(["events", "--state", "failed"])
+        #expect(events.contains("Gecko revision \(node) has no sync point: write `upstream: <wpt sha>` into testing/web-platform/meta/mozilla-sync"), "\(events)")
+        #expect(try l.autolandTip == node && l.landings().isEmpty)
+    }
+}
+
 @Suite("Landing: operator choices", .serialized)
 struct LandingOperatorTests {
     @Test("a PR skipped by an operator is passed over: the sync point moves, its files do not arrive")
