@@ -99,7 +99,7 @@ final class UpstreamReconciler {
         var pullRequest = try existingPullRequest(sync, branch: branch)
         if let pr = pullRequest, pr.isMerged {
             // Merged already (by a person, or by us before a crash): only the branch may be left to delete.
-            _ = try github.deleteBranch(branch)
+            try deleteOwnBranch(branch)
             sync.pullRequest = pr.number
             sync.status = .merged
             sync.waitingFor = nil
@@ -165,6 +165,12 @@ final class UpstreamReconciler {
         try mirror.push(to: upstreamURL, refspecs: ["+\(local):refs/heads/\(branch)"], credentials: credentials)
     }
 
+    /// Deletes a merged PR's branch upstream (only `gecko/…` branches are ever deleted).
+    private func deleteOwnBranch(_ branch: BranchName) throws {
+        guard branch.rawValue.hasPrefix("gecko/") else { throw UpstreamError.invalidBranch(branch.rawValue) }
+        _ = try github.deleteBranch(branch)
+    }
+
     /// Marks the PR landed and merges it once its checks pass and it is mergeable.
     private func land(_ sync: inout UpstreamSync) throws {
         guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return }
@@ -184,7 +190,7 @@ final class UpstreamReconciler {
             sync.failingChecks = []
             switch try github.merge(number, method: MergeMethod(rawValue: settings.mergeMethod) ?? .rebase, expectedHeadSHA: head) {
             case .merged:
-                _ = try github.deleteBranch(branch)
+                try deleteOwnBranch(branch)
                 sync.status = .merged
                 sync.waitingFor = nil
             case .notMergeable(let message):
