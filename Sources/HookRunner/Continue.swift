@@ -1,5 +1,8 @@
 import ArgumentParser
+import SyncCore
 import WPTSyncKit
+
+extension ConflictResolution: ExpressibleByArgument {}
 
 struct Continue: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,9 +10,9 @@ struct Continue: ParsableCommand {
         discussion: """
             continue upstream SYNC: push the fixed commits to the sync's branch (gecko/<bug>) upstream first; \
             wptsync takes that branch as it is.
-            continue landing: make Gecko's files mergeable first (for example land the upstream version of the \
-            conflicting files, or skip the PR); the landing is rebuilt from the integration repository's tip. \
-            Also retries a deferred landing at once.
+            continue landing: settle the conflict with --take upstream (drop Gecko's own change to those files) \
+            or --take gecko (do not import upstream's change to them), or fix Gecko first, or skip the PR; the \
+            landing is rebuilt from the integration repository's tip. Also retries a deferred landing at once.
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case upstream, landing }
@@ -17,10 +20,12 @@ struct Continue: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "What to continue: upstream or landing.") var kind: Kind
     @Argument(help: "The sync id, for upstream (see `wptsync list`).") var sync: Int64?
+    @Option(help: "For landing: settle the conflicting files with upstream's or Gecko's version.") var take: ConflictResolution?
 
     func validate() throws {
         if kind == .upstream && sync == nil { throw ValidationError("give the sync id: wptsync continue upstream SYNC") }
         if kind == .landing && sync != nil { throw ValidationError("continue landing takes no id: only one landing is open at a time") }
+        if kind == .upstream && take != nil { throw ValidationError("--take applies to continue landing") }
     }
 
     func run() throws {
@@ -28,7 +33,7 @@ struct Continue: ParsableCommand {
         let application = try Application(config: config)
         switch kind {
         case .upstream: print(SyncFormat.line(try application.resume(syncID: sync ?? 0)))
-        case .landing: for line in try application.continueLanding() { print(line) }
+        case .landing: for line in try application.continueLanding(take: take) { print(line) }
         }
     }
 }

@@ -13,7 +13,11 @@ struct LandingCrashTests {
         print("landing crash convergence: seed \(seed) (replay with WPTSYNC_CRASH_SEED=\(seed))")
         var random = SeededGenerator(seed: seed)
 
-        let l = try LandingWorld(extraLandingConfig: "")
+        // A landing command too, so kills also land inside the checkout it runs in.
+        let scripts = TempDir("crash-command")
+        let script = scripts.sub("manifest")
+        try writeFile(script, "#!/bin/sh\nset -e\nsleep 0.2\nls testing/web-platform/tests > testing/web-platform/meta/MANIFEST.txt\n", executable: true)
+        let l = try LandingWorld(extraLandingConfig: "command = [\"\(script)\"]")
         let text = try String(contentsOfFile: l.world.config, encoding: .utf8)
         try writeFile(l.world.config, text + """
             [worker]
@@ -33,7 +37,7 @@ struct LandingCrashTests {
 
         var log: [String] = []
         for round in 1...12 {
-            let seconds = Double.random(in: 0.05...1.5, using: &random)
+            let seconds = Double.random(in: 0.05...2.0, using: &random)
             let run = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config], in: l.world.dir.path,
                                      extraEnvironment: testEnvironment.merging(l.world.environment) { $1 }, limit: seconds)
             log.append("round \(round): killed after \(Int(seconds * 1000)) ms, status \(run.status)")
@@ -47,6 +51,7 @@ struct LandingCrashTests {
         #expect(try l.hg(["heads", "-T", "x"]) == "x")
         #expect(try l.autolandFile("testing/web-platform/tests/k2.html") == "2\n")
         #expect(try l.autolandFile("testing/web-platform/tests/README.md") == "changed\n")
+        #expect(try l.autolandFile("testing/web-platform/meta/MANIFEST.txt") == "README.md\nk1.html\nk2.html\nk3.html\n")
         let landings = try l.landings()
         #expect(landings.count == 1 && landings.first?["status"] as? String == "pushed", "\(landings)")
         #expect(try l.upstreamWorld.unfinishedEvents() == 0)

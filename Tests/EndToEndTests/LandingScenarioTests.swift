@@ -112,12 +112,39 @@ struct LandingScenarioTests {
         #expect(try l.autolandTip == before)
 
         // Later upstream changes wait behind the stuck landing.
-        try l.landInGecko(["testing/web-platform/tests/c.html": "upstream\n"], message: "Bug 90 - Take upstream's c. r=me")
+        let later = try l.mergeUpstreamPR(["later.html": "later\n"], title: "Later change")
+        try land(l)
+        #expect(try l.autolandTip == before)
+        #expect(try l.landings().map { $0["status"] as? String } == ["needs-fixup", "pushed"], "no second landing opens")
+
+        // A person takes upstream's version of the conflicting file: Gecko's own change to it is dropped.
+        let output = try l.world.wptsync(["continue", "landing", "--take", "upstream"])
+        #expect(output.contains("taking upstream's version of c.html") && output.contains("pushed"), "\(output)")
+        #expect(try l.autolandSummaries(after: before) == [
+            "Bug \(l.bug) [wpt PR \(pr)] - Upstream's c, a=testonly",
+            "Bug \(l.bug) [wpt PR \(later)] - Later change, a=testonly",
+            "Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly",
+        ])
+        #expect(try l.autolandFile("testing/web-platform/tests/c.html") == "upstream\n")
+        #expect(try l.landings().first?["status"] as? String == "pushed")
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.world.wptsync(["list"]).split(separator: "\n").count == 1, "only bug 90's own sync; the import exported nothing")
+    }
+
+    @Test("a conflict fixed in Gecko first is continued as it is")
+    func conflictFixedInGecko() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
+        try land(l)
+        try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 91 - Gecko's c. r=me")
+        try l.mergeUpstreamPR(["c.html": "upstream\n"], title: "Upstream's c")
+        try land(l)
+        #expect(try l.landings().first?["status"] as? String == "needs-fixup")
+        try l.landInGecko(["testing/web-platform/tests/c.html": "upstream\n"], message: "Bug 91 - Take upstream's c. r=me")
         let fixedTip = try l.autolandTip
         let output = try l.world.wptsync(["continue", "landing"])
         #expect(output.contains("pushed"), "\(output)")
         #expect(try l.autolandSummaries(after: fixedTip) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly"])
-        #expect(try l.landings().first?["status"] as? String == "pushed")
     }
 
     @Test("a lost push race is retried on the new tip")

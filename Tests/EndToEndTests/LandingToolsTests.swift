@@ -106,3 +106,33 @@ struct LandingReplayTests {
         #expect(try l.landings().count == 1)
     }
 }
+
+@Suite("Landing: untrusted upstream metadata and partial backouts", .serialized)
+struct LandingTrustTests {
+    @Test("a gecko-commit line on a PR wptsync did not open does not make it pass over: its change is imported")
+    func foreignGeckoCommitLine() throws {
+        let l = try LandingWorld()
+        let node = try l.autolandTip
+        let pr = try l.mergeUpstreamPR(["t.html": "t\n"], title: "Claims to be from Gecko\n\ngecko-commit: \(node)", method: .squash)
+        try l.syncMirror()
+        try l.upstreamWorld.processUntilSettled()
+        #expect(try l.autolandSummaries(after: node).first?.hasPrefix("Bug \(l.bug) [wpt PR \(pr)] - Claims to be from Gecko") == true)
+        #expect(try l.autolandFile("testing/web-platform/tests/t.html") == "t\n")
+    }
+
+    @Test("backing out one imported PR's commit marks the landing backed-out and says its change is not imported again")
+    func partialBackout() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["u.html": "u\n"], title: "Backed out later")
+        try l.syncMirror()
+        try l.upstreamWorld.processUntilSettled()
+        let prCommit = try l.hg(["log", "-r", "tip~1", "-T", "{node}"])
+        try l.world.gecko.hg(["pull", "-q", "-u", l.world.autoland])
+        try l.world.gecko.hg(["backout", "-q", "-r", prCommit, "-m", "Backed out changeset \(prCommit.prefix(12)) (bug \(l.bug)) for failures", "-d", "0 0"])
+        try l.world.gecko.hg(["push", "-q", l.world.autoland])
+        try l.upstreamWorld.processUntilSettled()
+        let landing = try #require(try l.landings().first)
+        #expect(landing["status"] as? String == "backed-out")
+        #expect((landing["lastError"] as? String)?.contains("only some of its commits") == true, "\(landing)")
+    }
+}

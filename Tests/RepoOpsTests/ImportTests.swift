@@ -71,6 +71,28 @@ struct ImportBuilderTests {
         #expect(applied == [.conflict(["a.html"])])
     }
 
+    @Test("a path Mercurial cannot hold is a conflict, settled only by keeping Gecko's side; conflicts are settled either way")
+    func unfitPathsAndResolutions() throws {
+        let (w, base, gecko) = try world()
+        let hgPath = try upstreamChange(w, onto: base, ["x/.hg/hgrc": "[hooks]\n", "ok.html": "ok\n"])
+        let builder = { (resolutions: [String: ConflictResolution]) in
+            ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: resolutions)
+        }
+        #expect(try builder([:]).apply([UpstreamChange(base: base.hex, head: hgPath.hex)], geckoBase: gecko)
+                == [.conflict(["x/.hg/hgrc (a path Gecko cannot hold)"])])
+        #expect(try builder(["x/.hg/hgrc": .upstream]).apply([UpstreamChange(base: base.hex, head: hgPath.hex)], geckoBase: gecko)
+                == [.conflict(["x/.hg/hgrc (a path Gecko cannot hold)"])])
+        #expect(try builder(["x/.hg/hgrc": .gecko]).apply([UpstreamChange(base: base.hex, head: hgPath.hex)], geckoBase: gecko)
+                == [.files([path("ok.html"): write("ok\n")])])
+
+        let upstreamLine2 = ten.replacingOccurrences(of: "line 2\n", with: "line two (upstream)\n")
+        let clash = try upstreamChange(w, onto: base, ["a.html": upstreamLine2])
+        #expect(try builder(["a.html": .upstream]).apply([UpstreamChange(base: base.hex, head: clash.hex)], geckoBase: gecko)
+                == [.files([path("a.html"): write(upstreamLine2)])])
+        #expect(try builder(["a.html": .gecko]).apply([UpstreamChange(base: base.hex, head: clash.hex)], geckoBase: gecko) == [.files([:])])
+        #expect(GitPath("a\nb").unfitForMercurial && GitPath("A/.HG/x").unfitForMercurial && !GitPath("a/.hgignore").unfitForMercurial)
+    }
+
     @Test("paths that would leave the tree are recognised", arguments: ["../x", "a/../../x", ".git/config", "a/.GIT/x", "/abs", "a//b", "./x"])
     func escapingPaths(text: String) {
         #expect(GitPath(stringLiteral: text).escapesTree)

@@ -45,7 +45,8 @@ struct LandingConfigTests {
             enabled = false
             """).landing)
         #expect(full.clone == "/srv/wptsync/clones/autoland" && full.pushURL == "ssh://hg.mozilla.org/integration/autoland")
-        #expect(full.command == ["/srv/wptsync/mach", "wpt-manifest-update"] && full.maxPushAttempts == 5)
+        #expect(full.command == ["./mach", "wpt-manifest-update"] && full.maxPushAttempts == 5)
+        #expect(full.exclude == ["resources/testdriver_vendor.js", "tools"])
         #expect(full.retrySeconds == 60 && !full.enabled && full.user == "bot <bot@example.com>")
     }
 

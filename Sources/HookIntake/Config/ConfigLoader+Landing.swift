@@ -24,7 +24,7 @@ extension ConfigLoader {
             if let bad = exclude.first(where: { $0.hasPrefix("/") || $0.split(separator: "/").contains { $0 == ".." || $0 == "." } || $0.isEmpty }) {
                 throw .invalid(file: reader.file, key: reader.name("exclude"), reason: "must hold paths relative to the wpt root, got \"\(bad)\"")
             }
-            settings.exclude = exclude
+            settings.exclude = exclude.map { path in String(path.reversed().drop { $0 == "/" }.reversed()) }
         }
         if let url = try reader.string("treestatus_url") {
             try requireHTTP(url, reader: reader, key: "treestatus_url")
@@ -32,7 +32,7 @@ extension ConfigLoader {
         }
         if let command = try reader.strings("command") {
             guard !command.isEmpty else { throw .invalid(file: reader.file, key: reader.name("command"), reason: "must not be empty") }
-            settings.command = command.map { $0.hasPrefix("./") || $0.hasPrefix("../") ? resolve($0) : $0 }
+            settings.command = command
         }
         settings.maxPushAttempts = try positive(reader, "max_push_attempts") ?? settings.maxPushAttempts
         if let seconds = try reader.number("retry_seconds") {

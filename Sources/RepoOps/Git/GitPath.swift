@@ -70,6 +70,15 @@ extension GitPath {
     }
 }
 
+extension GitPath {
+    /// Whether Mercurial cannot hold the path in a repository's tree: `escapesTree`, or a `.hg`
+    /// component (any case), or a line break (hg aborts the commit).
+    public var unfitForMercurial: Bool {
+        escapesTree || bytes.contains(0x0a) || bytes.contains(0x0d)
+            || components.contains { $0.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } == Array(".hg".utf8) }
+    }
+}
+
 /// The bytes of a NUL-terminated C string, without the NUL.
 func cStringBytes(_ p: UnsafePointer<CChar>) -> [UInt8] {
     var n = 0

@@ -1,3 +1,5 @@
+import SyncCore
+
 /// The upstream change of one import unit: master went from `base` to `head`.
 public struct UpstreamChange: Sendable, Equatable {
     public var base: String
@@ -10,7 +12,8 @@ public struct UpstreamChange: Sendable, Equatable {
 public enum AppliedChange: Sendable, Equatable {
     /// The Gecko files to write or remove (empty: Gecko already had the change).
     case files([HgPath: PlannedCommit.FileChange])
-    /// These paths (relative to the wpt root, sorted) changed on both sides in ways that do not merge.
+    /// These paths (relative to the wpt root, sorted) changed on both sides in ways that do not
+    /// merge, or cannot be held by Mercurial at all (`.hg`, `..`, line breaks: marked so).
     case conflict([String])
 }
 
@@ -26,8 +29,12 @@ public struct ImportBuilder {
     /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
     let excluded: [GitPath]
 
-    public init(git: GitRepository, hg: HgRepository, prefix: String, excluded: [String]) {
-        self.git = git; self.hg = hg
+    /// How a person settled files that did not merge, by path relative to the wpt root.
+    let resolutions: [String: ConflictResolution]
+
+    public init(git: GitRepository, hg: HgRepository, prefix: String, excluded: [String],
+                resolutions: [String: ConflictResolution] = [:]) {
+        self.git = git; self.hg = hg; self.resolutions = resolutions
         var prefix = prefix
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.prefix = prefix
@@ -42,13 +49,11 @@ public struct ImportBuilder {
                 let base = try git.commit(try git.resolve(change.base)), head = try git.commit(try git.resolve(change.head))
                 return try git.diffTrees(old: base.tree, new: head.tree, options: DiffOptions(renames: false))
             }.filter { !isExcluded($0.newPath) }
-            if let bad = entries.first(where: { $0.newPath.escapesTree }) {
-                throw .pathEscapesTree(path: bad.newPath, commit: change.head)
-            }
             diffs.append(entries)
         }
         var gecko: [HgPath: HgFile]
-        do { gecko = try hg.files(at: geckoBase, paths: diffs.flatMap { $0.map { geckoPath($0.newPath) } }) } catch { throw .hg(error) }
+        let paths = diffs.flatMap { $0.filter { !$0.newPath.unfitForMercurial }.map { geckoPath($0.newPath) } }
+        do { gecko = try hg.files(at: geckoBase, paths: paths) } catch { throw .hg(error) }
         var results: [AppliedChange] = []
         for entries in diffs {
             let result = try gitStep { () throws(GitError) in try apply(entries, to: &gecko) }
@@ -70,6 +75,11 @@ public struct ImportBuilder {
         var files: [HgPath: PlannedCommit.FileChange] = [:]
         var conflicts: [String] = []
         for entry in entries {
+            let choice = resolutions[entry.newPath.description]
+            if entry.newPath.unfitForMercurial {
+                if choice != .gecko { conflicts.append("\(entry.newPath) (a path Gecko cannot hold)") }
+                continue
+            }
             let path = geckoPath(entry.newPath)
             let current = gecko[path]
             var ours: FileVersion?
@@ -78,7 +88,9 @@ public struct ImportBuilder {
             }
             let ancestor = try version(entry.oldOid, entry.oldMode)
             let theirs = try version(entry.newOid, entry.newMode)
-            switch try ThreeWayFile.resolve(ancestor, ours, theirs, git: git) {
+            var merged = try ThreeWayFile.resolve(ancestor, ours, theirs, git: git)
+            if merged == .conflict, let choice { merged = .version(choice == .upstream ? theirs : ours) }
+            switch merged {
             case .conflict:
                 conflicts.append(entry.newPath.description)
             case .version(let result) where result == ours:

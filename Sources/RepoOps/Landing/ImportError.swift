@@ -4,8 +4,6 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case hg(HgError)
     /// Reading the wpt mirror failed.
     case git(GitError)
-    /// Upstream commit `commit` changes a path that would leave the wpt tree; nothing was written.
-    case pathEscapesTree(path: GitPath, commit: String)
     /// The sync point is not on `master`'s first-parent history.
     case notAnAncestor(syncPoint: String, head: String)
     /// The hg extension file could not be written; `path` is where it was to go.
@@ -17,8 +15,6 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .hg(let error): "\(error)"
         case .git(let error): "reading the wpt mirror: \(error)"
-        case let .pathEscapesTree(path, commit):
-            "upstream commit \(commit) changes '\(path)', a path that would escape the wpt tree; nothing was imported"
         case let .notAnAncestor(syncPoint, head):
             "the sync point \(syncPoint) is not in the first-parent history of upstream \(head)"
         case let .extensionUnavailable(path, reason):

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// What pushing a landing to the integration repository did.
 public enum PushOutcome: Sendable, Equatable {
@@ -36,10 +37,11 @@ public final class LandingClone {
         do { hg = try HgRepository(path: path) } catch { throw .hg(error) }
     }
 
-    /// Drops commits built earlier and never pushed (draft changesets), then pulls `source`;
-    /// returns the node of the newest head of the default branch.
+    /// Drops what an earlier run left (a checkout, commits built and never pushed: draft
+    /// changesets), then pulls `source`; returns the node of the newest head of the default branch.
     public func refresh(from source: String) throws(ImportError) -> String {
         do {
+            try emptyCheckout()
             if try hg.run(["log", "-r", "draft()", "-T", "x"]).output.isEmpty == false {
                 try check(["debugstrip", "--no-backup", "-r", "draft()"])
             }
@@ -48,11 +50,22 @@ public final class LandingClone {
         } catch { throw .hg(error) }
     }
 
+    /// Runs `body` holding the clone's lock, so two runs (two workers, a worker and a command)
+    /// never build or push in the same clone at once; a second caller waits.
+    public func whileLocked<T>(_ body: () throws -> T) throws -> T {
+        let fd = open(hg.path + "/.hg/wptsync-landing.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ImportError.hg(.commandFailed(arguments: ["lock"], status: errno, stderr: String(cString: strerror(errno)), repository: hg.path)) }
+        defer { Glibc.close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     /// Commits `commits` in order on top of `parent`; returns their nodes.
     public func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String] {
         if commits.isEmpty { return [] }
         let extensionPath = try HgLandingExtension.installed.get()
-        let planPath = hg.path + "/.hg/wptsync-plan"
+        let planPath = hg.path + "/.hg/wptsync-plan-\(getpid())"
         guard FileManager.default.createFile(atPath: planPath, contents: Data(PlannedCommit.planFile(parent: parent, commits: commits))) else {
             throw .extensionUnavailable(path: planPath, reason: "cannot write the commit plan")
         }
@@ -77,24 +90,29 @@ public final class LandingClone {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         switch result.status {
         case 0: return .pushed
-        case 1: return .nothingToPush
-        default: return message.contains("new remote head") ? .lostRace(message) : .failed(message)
+        case 1 where message.contains("no changes found"): return .nothingToPush
+        default:
+            let raced = message.contains("new remote head") || message.contains("changed while pushing")
+            return raced ? .lostRace(message) : .failed(message)
         }
     }
 
-    /// Checks out `node` in the clone's own work tree, runs `command` there, and returns the files
-    /// it changed; the work tree is emptied again afterwards.
+    /// Checks out `node` in the clone's own work tree, runs `command` there (a relative `./` path
+    /// is the checkout's, e.g. `./mach`; the environment keeps only PATH, HOME, locale, TMPDIR and
+    /// USER), and returns the files it changed; the work tree is emptied again afterwards.
     public func runInCheckout(_ node: String, command: [String]) throws(ImportError) -> [HgPath: PlannedCommit.FileChange] {
         do {
             try check(["update", "--clean", "-q", "-r", node])
             try check(["--config", "extensions.purge=", "purge", "--all"])
         } catch { throw .hg(error) }
-        defer {
-            _ = try? hg.run(["update", "--clean", "-q", "-r", "null"])
-            _ = try? hg.run(["--config", "extensions.purge=", "purge", "--all"])
-        }
+        defer { try? emptyCheckout() }
         let output: ProcessOutput
-        do { output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path) } catch {
+        // Only the basics of the environment: the worker's may hold tokens, and the command may run upstream code.
+        let inherited = ProcessInfo.processInfo.environment
+        let environment = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER"].reduce(into: [String: String]()) { env, name in
+            env[name] = inherited[name]
+        }
+        do { output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path, environment: environment) } catch {
             throw .commandFailed(command: command, status: -1, output: "\(error)")
         }
         guard output.status == 0 else {
@@ -121,10 +139,18 @@ public final class LandingClone {
         return files
     }
 
-    /// Whether `node` is in the clone.
-    public func contains(_ node: String) -> Bool { (try? hg.node(of: node)) != nil }
+    /// Whether the changeset with full node `node` (40 hex digits) is in the clone.
+    public func contains(_ node: String) -> Bool {
+        node.count == 40 && node.allSatisfy(\.isHexDigit) && (try? hg.node(of: "id(\(node))")) != nil
+    }
 
     public func close() { hg.close() }
+
+    /// Leaves the clone without a checkout (also after a run killed inside `runInCheckout`).
+    private func emptyCheckout() throws(HgError) {
+        try check(["update", "--clean", "-q", "-r", "null"])
+        try check(["--config", "extensions.purge=", "purge", "--all"])
+    }
 
     private func check(_ arguments: [String]) throws(HgError) {
         let result = try hg.run(arguments)

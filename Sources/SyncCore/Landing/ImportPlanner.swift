@@ -61,11 +61,11 @@ public enum ImportPlanner {
 
     /// The longest prefix of `units` whose every unit is ready, each with its disposition, and
     /// the first unit that waits (with why), if any.
-    public static func importablePrefix(_ units: [ImportUnit], rule: (ImportUnit) -> Importability)
+    public static func importablePrefix(_ units: [ImportUnit], rule: (ImportUnit) throws -> Importability) rethrows
         -> (ready: [ImportUnit], waiting: (unit: ImportUnit, reason: String)?) {
         var ready: [ImportUnit] = []
         for var unit in units {
-            switch rule(unit) {
+            switch try rule(unit) {
             case .ready(let disposition):
                 unit.disposition = disposition
                 ready.append(unit)

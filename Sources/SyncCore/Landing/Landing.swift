@@ -19,6 +19,14 @@ public enum LandingStatus: String, Sendable, Codable, CaseIterable {
     public var isUnpushed: Bool { self == .open || self == .deferred || self == .needsFixup }
 }
 
+/// How a person settled a file that did not merge (`wptsync continue landing --take …`).
+public enum ConflictResolution: String, Sendable, Codable, CaseIterable {
+    /// Take upstream's version: Gecko's own change to the file is dropped.
+    case upstream
+    /// Keep Gecko's version: upstream's change to the file is not imported.
+    case gecko
+}
+
 /// An upstream change that did not apply to Gecko.
 public struct LandingConflict: Sendable, Equatable, Codable {
     public var pullRequest: Int?
@@ -48,6 +56,8 @@ public struct Landing: Sendable, Equatable, Codable {
     /// The Gecko commits built, in order; the last is the landing commit.
     public var nodes: [String]
     public var conflict: LandingConflict?
+    /// How people settled conflicting files (paths relative to the wpt root); kept for retries.
+    public var resolutions: [String: ConflictResolution]?
     /// Lost push races and deferrals so far, for people.
     public var attempts: Int
     /// What the landing waits for, for people: e.g. "the tree to reopen (closed: …)".

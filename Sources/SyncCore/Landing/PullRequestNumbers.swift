@@ -15,9 +15,12 @@ public enum PullRequestNumbers {
         return number(Substring(String(digits.reversed())))
     }
 
-    /// The Gecko changeset an exported commit came from (its `gecko-commit:` metadata), if any.
+    /// The Gecko changeset an exported commit came from (its `gecko-commit:` metadata, a full
+    /// 40-hex node, lowercased), if any. Anything else is ignored: the value comes from upstream.
     public static func geckoNode(in message: [UInt8]) -> String? {
-        CommitMessage.parse(bytes: message).metadata["gecko-commit"]
+        guard let value = CommitMessage.parse(bytes: message).metadata["gecko-commit"]?.lowercased(),
+              value.count == 40, value.allSatisfy(\.isHexDigit) else { return nil }
+        return value
     }
 
     private static func number(_ digits: Substring) -> Int? {

@@ -5,13 +5,22 @@ import Store
 import SyncCore
 
 extension Application {
-    /// Runs the landing again after a person fixed what did not apply (or to retry a deferred one now).
-    public func continueLanding() throws -> [String] {
+    /// Runs the landing again after a person fixed what did not apply (or to retry a deferred one
+    /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's.
+    public func continueLanding(take: ConflictResolution? = nil) throws -> [String] {
         guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
             throw LandingError.notConfigured("no enabled [landing] section")
         }
-        guard try !journal.landings(statuses: [.needsFixup, .deferred]).isEmpty else { throw LandingError.nothingToContinue }
-        return try runner.run(resuming: true)
+        guard var landing = try journal.landings(statuses: [.needsFixup, .deferred, .open]).first else { throw LandingError.nothingToContinue }
+        var lines: [String] = []
+        if let take {
+            guard landing.status == .needsFixup, let conflict = landing.conflict else { throw LandingError.nothingToSettle(landing.id) }
+            let files = conflict.files.map { $0.hasSuffix(" (a path Gecko cannot hold)") ? String($0.dropLast(" (a path Gecko cannot hold)".count)) : $0 }
+            landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
+            landing = try journal.save(landing)
+            lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(files.joined(separator: ", "))")
+        }
+        return lines + (try runner.run(resuming: true))
     }
 
     /// Fetches upstream master into the mirror (for deployments no push reaches) and records the

@@ -54,8 +54,26 @@ final class LandingRunner {
 
     var syncPointPath: HgPath { HgPath(stringLiteral: prefixes.meta + "/mozilla-sync") }
 
-    /// Does what can be done now; `resuming` also retries a landing waiting for a fix. Returns lines for the log.
+    /// Does what can be done now; `resuming` also retries a landing waiting for a fix. Returns lines
+    /// for the log. Holds the clone's lock throughout. An error is also recorded on the unpushed
+    /// landing (deferred, so the periodic task tries again) before it is rethrown.
     func run(resuming: Bool = false) throws -> [String] {
+        try clone().whileLocked {
+            do {
+                return try runLocked(resuming: resuming)
+            } catch {
+                if var landing = try? store.landings(statuses: [.open, .deferred]).first {
+                    landing.status = .deferred
+                    landing.lastError = "\(error)"
+                    landing.waitingFor = "another try after an error"
+                    _ = try? store.save(landing)
+                }
+                throw error
+            }
+        }
+    }
+
+    private func runLocked(resuming: Bool) throws -> [String] {
         var current = try store.landings(statuses: [.open, .deferred, .needsFixup]).first
         if let waiting = current, waiting.status == .needsFixup, !resuming {
             return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.conflict(waiting))"]
@@ -71,7 +89,7 @@ final class LandingRunner {
             }
             let head = try mirror.resolve("refs/heads/master").hex
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
-            let (ready, waiting) = ImportPlanner.importablePrefix(all) { units.rule($0, geckoHas: clone.contains) }
+            let (ready, waiting) = try ImportPlanner.importablePrefix(all) { try units.rule($0, geckoHas: clone.contains) }
             guard let last = ready.last else {
                 if var stale = current {
                     stale.status = .superseded
@@ -136,7 +154,8 @@ final class LandingRunner {
     /// Builds the landing's commits on `base` in the clone (drafts until pushed).
     private func build(_ landing: inout Landing, clone: LandingClone, base: String) throws -> BuildResult {
         let applying = landing.units.filter { $0.disposition == .apply }
-        let builder = ImportBuilder(git: mirror, hg: clone.hg, prefix: prefixes.wpt, excluded: settings.exclude)
+        let builder = ImportBuilder(git: mirror, hg: clone.hg, prefix: prefixes.wpt, excluded: settings.exclude,
+                                    resolutions: landing.resolutions ?? [:])
         let applied = try builder.apply(applying.map { UpstreamChange(base: $0.base, head: $0.head) }, geckoBase: base)
         var planned: [PlannedCommit] = []
         for (unit, result) in zip(applying, applied) {
@@ -167,7 +186,8 @@ final class LandingRunner {
     }
 
     private func commit(for unit: ImportUnit, files: [HgPath: PlannedCommit.FileChange]) throws -> PlannedCommit {
-        let commits = try unit.commits.flatMap(units.prCommits)
+        // A PR's commit lists the PR's own commits; a commit without a PR stands for itself (even a merge).
+        let commits = unit.pullRequest == nil ? try unit.commits.map(units.masterCommit) : try unit.commits.flatMap(units.prCommits)
         let author = commits.first?.author ?? GitSignature(name: "wpt", email: "wpt@localhost", time: 0)
         let messages = commits.map { (sha: $0.sha, message: $0.message) }
         let message = if let pr = unit.pullRequest {

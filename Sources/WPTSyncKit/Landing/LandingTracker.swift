@@ -7,6 +7,7 @@ import SyncCore
 /// since the sync point in Gecko went back too).
 struct LandingTracker {
     let store: any LandingStore
+    let prefixes: PathPrefixes
 
     /// How many recent landings a backout is compared with.
     static let backoutWindow = 50
@@ -14,9 +15,9 @@ struct LandingTracker {
     /// Looks at a push's changesets; returns lines for the log. Only pushed landings are compared
     /// with a central push, and only recent ones with a backout.
     func observe(_ changesets: [HgChangeset], role: GeckoRole) throws -> [String] {
-        let backouts = changesets.map { changeset in
-            let message = CommitMessage.parse(bytes: changeset.description)
-            return ((message.backout?.nodes ?? []) + (message.reverts?.commits ?? [])).map { $0.lowercased() }
+        // Classified first, so a revert line in an imported upstream message is not a backout.
+        let backouts = changesets.map { changeset -> [String] in
+            if case .backout(let nodes) = GeckoChangeset(changeset).kind(prefixes: prefixes) { nodes } else { [] }
         }
         let anyBackout = backouts.contains { !$0.isEmpty }
         guard role == .central || anyBackout else { return [] }
@@ -29,7 +30,10 @@ struct LandingTracker {
                 var landing = landings[index]
                 if !backedOut.isEmpty, landing.nodes.contains(where: { node in backedOut.contains { node.hasPrefix($0) } }) {
                     landing.status = .backedOut
-                    landing.lastError = "backed out by \(changeset.node.prefix(12))"
+                    let whole = landing.landingNode.map { node in backedOut.contains { node.hasPrefix($0) } } ?? false
+                    landing.lastError = "backed out by \(changeset.node.prefix(12))" + (whole
+                        ? ": the sync point went back with it, so the next landing imports these changes again"
+                        : ": only some of its commits, and the sync point did not move back, so those upstream changes are not imported again; land them by hand")
                 } else if role == .central, landing.status == .pushed, landing.landingNode == changeset.node {
                     landing.status = .landed
                     landing.waitingFor = nil

@@ -22,30 +22,36 @@ struct UpstreamUnits {
         })
     }
 
-    /// The importability rule: an upstream sync's own PR (its commits carry `gecko-commit:` of a
-    /// change Gecko has) is already in Gecko; a skipped PR is passed over; any other merged PR, or
-    /// commit without a PR, is applied. Downstreaming adds its conditions here.
-    /// `geckoHas` tells whether a Gecko node is in the integration repository.
-    func rule(_ unit: ImportUnit, geckoHas: (String) -> Bool) -> Importability {
-        if let pr = unit.pullRequest, let reason = skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
-        let commits = (try? unit.commits.flatMap(prCommits)) ?? []
-        let geckoNodes = commits.compactMap { PullRequestNumbers.geckoNode(in: $0.message) }
-        if !geckoNodes.isEmpty, geckoNodes.allSatisfy(geckoHas) {
-            return .ready(.passOver(reason: "exported from Gecko: already there"))
-        }
-        return .ready(.apply)
+    /// The importability rule: a skipped PR is passed over; so is a PR wptsync opened from Gecko
+    /// (an upstream sync records it) whose every commit names a Gecko node the integration
+    /// repository has, since its change is already there. Any other merged PR, or commit without a
+    /// PR, is applied. Downstreaming adds its conditions here. `geckoHas` tells whether a full
+    /// Gecko node is in the integration repository.
+    func rule(_ unit: ImportUnit, geckoHas: (String) -> Bool) throws -> Importability {
+        guard let pr = unit.pullRequest else { return .ready(.apply) }
+        if let reason = skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
+        let nodes = try unit.commits.flatMap(prCommits).map { PullRequestNumbers.geckoNode(in: $0.message) }
+        guard !nodes.isEmpty, nodes.allSatisfy({ $0 != nil }) else { return .ready(.apply) }
+        let geckoNodes = nodes.compactMap { $0 }
+        let opened = try store.syncs(relevantToBugs: [], nodePrefixes: geckoNodes).contains { $0.pullRequest == pr }
+        guard opened, geckoNodes.allSatisfy(geckoHas) else { return .ready(.apply) }
+        return .ready(.passOver(reason: "exported from Gecko: already there"))
     }
 
     /// The commits whose messages a unit's Gecko commit lists: for a merge commit the PR's own
     /// commits (second-parent side), else the master commit itself; oldest first.
     func prCommits(_ sha: String) throws -> [UpstreamCommit] {
-        let commit = try mirror.commit(try mirror.resolve(sha))
-        let own = UpstreamCommit(sha: commit.oid.hex, parents: commit.parents.map(\.hex), message: commit.message, author: commit.author)
-        guard commit.parents.count == 2 else { return [own] }
-        return try mirror.commits(from: [commit.parents[1]], hiding: [commit.parents[0]]).reversed().map { oid in
-            let c = try mirror.commit(oid)
-            return UpstreamCommit(sha: c.oid.hex, parents: c.parents.map(\.hex), message: c.message, author: c.author)
+        let commit = try masterCommit(sha)
+        guard commit.parents.count == 2, let first = try? Oid(hex: commit.parents[0]), let second = try? Oid(hex: commit.parents[1]) else {
+            return [commit]
         }
+        return try mirror.commits(from: [second], hiding: [first]).reversed().map { try masterCommit($0.hex) }
+    }
+
+    /// One commit of the mirror.
+    func masterCommit(_ sha: String) throws -> UpstreamCommit {
+        let commit = try mirror.commit(try mirror.resolve(sha))
+        return UpstreamCommit(sha: commit.oid.hex, parents: commit.parents.map(\.hex), message: commit.message, author: commit.author)
     }
 
     /// The PR title for a unit's commit message: remembered, from GitHub, or from the message.
@@ -66,9 +72,10 @@ struct UpstreamUnits {
         } else if let node = PullRequestNumbers.geckoNode(in: commit.message),
                   let pr = try store.syncs(relevantToBugs: [], nodePrefixes: [node]).compactMap(\.pullRequest).first {
             mapping = CommitMapping(sha: commit.sha, pullRequest: pr, source: "gecko-sync")
-        } else if let github {
-            let merged = try github.pullRequests(forCommit: commit.sha).first { $0.mergedAt != nil }
-            mapping = CommitMapping(sha: commit.sha, pullRequest: merged?.number, source: "github", title: merged?.title)
+        } else if let github,
+                  let merged = try github.pullRequests(forCommit: commit.sha).first(where: { $0.mergedAt != nil && $0.base.ref == "master" }) {
+            // No answer is not remembered: GitHub links a commit to its PR a little after the merge.
+            mapping = CommitMapping(sha: commit.sha, pullRequest: merged.number, source: "github", title: merged.title)
         }
         if let mapping { try store.setCommitMapping(mapping) }
         return mapping?.pullRequest

@@ -13,7 +13,7 @@ struct Handlers {
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
         let landing = try LandingRunner.make(config: config, store: store, environment: environment)
-        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store) })
+        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
     }
@@ -104,7 +104,7 @@ struct LandingRetry: PeriodicTask {
     func run() throws -> [String] {
         var notes: [String] = []
         if let central = hg.config.gecko.first(where: { $0.role == .central }) {
-            notes += try LandingTracker(store: runner.store).recheck(central: try hg.servers.server(for: central))
+            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: try hg.servers.server(for: central))
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
         return notes
