@@ -20,7 +20,7 @@ struct Demo: ParsableCommand {
         let demo = WPTSyncKit.Demo(folder: target, hookBinary: hookBinary, share: share)
         defer {
             if keep || folder != nil {
-                print("Kept \(target); look around with: wptsync events --config \(target)/wptsync.toml")
+                print("Kept \(target); look around with `wptsync events`, `list` or `landings` --config \(target)/wptsync.toml")
             } else { try? FileManager.default.removeItem(atPath: target) }
         }
         do { try demo.run() } catch {

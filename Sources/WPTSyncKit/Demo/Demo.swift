@@ -117,7 +117,6 @@ public struct Demo {
         let counts = try journal.counts()
         guard (counts[.failed] ?? 0) == 0, (counts[.pending] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
         say("8. The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
-        say("   Look around: `wptsync list`, `wptsync landings`, `wptsync events` with --config \(world.configFile)")
     }
 }
 
