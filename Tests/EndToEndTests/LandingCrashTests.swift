@@ -35,14 +35,32 @@ struct LandingCrashTests {
         ]
         try l.syncMirror()
 
+        // Besides plain delays, rounds kill the worker the moment the landing reaches a step: the
+        // checkout for the command exists, or autoland's changelog grew (pushed, not yet saved).
+        let changelog = l.world.autoland + "/.hg/store/00changelog.i"
+        func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
         var log: [String] = []
-        for round in 1...12 {
-            let seconds = Double.random(in: 0.05...2.0, using: &random)
+        var killedAtAStep = 0
+        for round in 1...16 {
+            let pushedBefore = size(changelog)
+            let step = Int.random(in: 0..<3, using: &random)
+            let extra = Double.random(in: 0...0.05, using: &random)
+            let trigger: () -> Bool = switch step {
+            case 0: { FileManager.default.fileExists(atPath: l.clonePath + "/testing") }
+            case 1: { size(changelog) != pushedBefore }
+            default: { false }
+            }
+            let limit = step == 2 ? Double.random(in: 0.05...2.0, using: &random) : 5
+            var fired = false
             let run = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config], in: l.world.dir.path,
-                                     extraEnvironment: testEnvironment.merging(l.world.environment) { $1 }, limit: seconds)
-            log.append("round \(round): killed after \(Int(seconds * 1000)) ms, status \(run.status)")
+                                     extraEnvironment: testEnvironment.merging(l.world.environment) { $1 },
+                                     when: { fired = fired || trigger(); return fired }, limit: limit, extraDelay: extra)
+            if fired { killedAtAStep += 1 }
+            log.append("round \(round): step \(step), fired \(fired), +\(Int(extra * 1000)) ms, status \(run.status)")
             if try l.upstreamWorld.unfinishedEvents() == 0, try l.landings().first?["status"] as? String == "pushed" { break }
         }
+        print(log.joined(separator: "\n"))
+        #expect(killedAtAStep > 0, "no kill hit the landing at a step")
         try l.upstreamWorld.processUntilSettled()
 
         let head = try l.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
