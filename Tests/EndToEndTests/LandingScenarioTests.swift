@@ -187,7 +187,7 @@ struct LandingScenarioTests {
         #expect(try l.landings().first?["status"] as? String == "pushed")
     }
 
-    @Test("processing again changes nothing; the landing is landed once in central, backed-out after a backout")
+    @Test("processing again changes nothing; landed once in central; backed out, it waits for a person before importing again")
     func idempotentThenTracked() throws {
         let l = try LandingWorld()
         try l.mergeUpstreamPR(["e.html": "e\n"], title: "Test e")
@@ -209,5 +209,16 @@ struct LandingScenarioTests {
         try l.world.gecko.hg(["push", "-q", l.world.autoland])
         try l.upstreamWorld.processUntilSettled()
         #expect(try l.landings().first?["status"] as? String == "backed-out")
+        #expect(try l.autolandFile("testing/web-platform/meta/mozilla-sync")?.contains(head) == false, "the sync point went back")
+
+        // Nothing is imported again until a person says so.
+        try l.mergeUpstreamPR(["f.html": "f\n"], title: "Test f")
+        try land(l)
+        let backedOutTip = try l.autolandTip
+        #expect(try l.autolandFile("testing/web-platform/tests/f.html") == nil && l.landings().count == 1)
+        #expect(try l.world.wptsync(["continue", "landing"]).contains("pushed"))
+        // e's change is still in Gecko (only the landing commit was backed out): only f gets a commit.
+        #expect(try l.autolandSummaries(after: backedOutTip).count == 2)
+        #expect(try l.autolandFile("testing/web-platform/tests/f.html") == "f\n")
     }
 }

@@ -29,6 +29,9 @@ public struct ImportBuilder {
     /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
     let excluded: [GitPath]
 
+    /// Follows a conflicting path that Mercurial cannot hold at all.
+    public static let unfitMarker = " (a path Gecko cannot hold)"
+
     /// How a person settled files that did not merge, by path relative to the wpt root.
     let resolutions: [String: ConflictResolution]
 
@@ -77,7 +80,7 @@ public struct ImportBuilder {
         for entry in entries {
             let choice = resolutions[entry.newPath.description]
             if entry.newPath.unfitForMercurial {
-                if choice != .gecko { conflicts.append("\(entry.newPath) (a path Gecko cannot hold)") }
+                if choice != .gecko { conflicts.append("\(entry.newPath)" + Self.unfitMarker) }
                 continue
             }
             let path = geckoPath(entry.newPath)

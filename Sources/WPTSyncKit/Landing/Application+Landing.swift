@@ -11,11 +11,15 @@ extension Application {
         guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
             throw LandingError.notConfigured("no enabled [landing] section")
         }
-        guard var landing = try journal.landings(statuses: [.needsFixup, .deferred, .open]).first else { throw LandingError.nothingToContinue }
+        let waiting = try journal.landings(statuses: [.needsFixup, .deferred, .open]).first
+        let backedOut = try journal.landings(statuses: nil, limit: 1).first.flatMap { $0.status == .backedOut ? $0 : nil }
+        guard let landing = waiting ?? backedOut else { throw LandingError.nothingToContinue }
         var lines: [String] = []
         if let take {
-            guard landing.status == .needsFixup, let conflict = landing.conflict else { throw LandingError.nothingToSettle(landing.id) }
-            let files = conflict.files.map { $0.hasSuffix(" (a path Gecko cannot hold)") ? String($0.dropLast(" (a path Gecko cannot hold)".count)) : $0 }
+            guard var landing = waiting, landing.status == .needsFixup, let conflict = landing.conflict else {
+                throw LandingError.nothingToSettle(landing.id)
+            }
+            let files = conflict.files.map { $0.hasSuffix(ImportBuilder.unfitMarker) ? String($0.dropLast(ImportBuilder.unfitMarker.count)) : $0 }
             landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
             landing = try journal.save(landing)
             lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(files.joined(separator: ", "))")

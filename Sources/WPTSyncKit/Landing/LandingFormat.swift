@@ -35,7 +35,7 @@ public enum LandingError: Error, CustomStringConvertible {
         case let .noSyncPoint(path, revision):
             "Gecko revision \(revision) has no sync point: write `upstream: <wpt sha>` into \(path) (the upstream commit Gecko's wpt matches)"
         case .notConfigured(let what): "landing is not configured: \(what)"
-        case .nothingToContinue: "no landing is waiting for a fix, deferred or unfinished (see `wptsync landings`)"
+        case .nothingToContinue: "no landing is waiting for a fix, deferred, unfinished or just backed out (see `wptsync landings`)"
         case .nothingToSettle(let id): "landing \(id) has no conflict to settle (--take applies to a needs-fixup landing)"
         case let .unknownCommit(sha, mirror): "'\(sha)' is not a commit of the wpt mirror \(mirror) (give at least 7 hex digits of a commit it has)"
         }

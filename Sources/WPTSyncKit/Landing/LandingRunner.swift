@@ -74,6 +74,10 @@ final class LandingRunner {
     }
 
     private func runLocked(resuming: Bool) throws -> [String] {
+        if !resuming, let latest = try store.landings(statuses: nil, limit: 1).first, latest.status == .backedOut {
+            // Importing again at once could fight the sheriffs who backed it out: a person decides.
+            return ["landing \(latest.id) was backed out; `wptsync continue landing` imports again"]
+        }
         var current = try store.landings(statuses: [.open, .deferred, .needsFixup]).first
         if let waiting = current, waiting.status == .needsFixup, !resuming {
             return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.conflict(waiting))"]

@@ -32,8 +32,8 @@ struct LandingTracker {
                     landing.status = .backedOut
                     let whole = landing.landingNode.map { node in backedOut.contains { node.hasPrefix($0) } } ?? false
                     landing.lastError = "backed out by \(changeset.node.prefix(12))" + (whole
-                        ? ": the sync point went back with it, so the next landing imports these changes again"
-                        : ": only some of its commits, and the sync point did not move back, so those upstream changes are not imported again; land them by hand")
+                        ? ": the sync point went back with it; `wptsync continue landing` imports these changes again"
+                        : ": only some of its commits, and the sync point did not move back, so those upstream changes are not imported again; land them by hand, then `wptsync continue landing`")
                 } else if role == .central, landing.status == .pushed, landing.landingNode == changeset.node {
                     landing.status = .landed
                     landing.waitingFor = nil
