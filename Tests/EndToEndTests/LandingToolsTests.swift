@@ -87,6 +87,22 @@ struct LandingToolsTests {
     }
 }
 
+@Suite("Landing: a command that hangs", .serialized)
+struct LandingCommandTimeoutTests {
+    @Test("a landing command past command_timeout_seconds is killed; the landing is deferred with that error and nothing is pushed")
+    func commandTimesOut() throws {
+        let l = try LandingWorld(extraLandingConfig: "command = [\"sleep\", \"30\"]\ncommand_timeout_seconds = 0.5")
+        try l.mergeUpstreamPR(["h.html": "h\n"], title: "Hanging manifest")
+        let before = try l.autolandTip
+        try l.syncMirror()
+        try l.upstreamWorld.process()
+        #expect(try l.autolandTip == before)
+        let landing = try #require(try l.landings().first)
+        #expect(landing["status"] as? String == "deferred")
+        #expect((landing["lastError"] as? String)?.contains("the landing command sleep 30 exited with status 137: killed after 0.5 s") == true, "\(landing)")
+    }
+}
+
 @Suite("Landing: replaying a wpt range", .serialized)
 struct LandingReplayTests {
     @Test("replay --wpt --dry-run names the PRs and the landing commit and changes nothing; the replay lands once")

@@ -152,3 +152,14 @@ struct LandingCloneTests {
         #expect(try hg.isAncestor(nodes[1], of: rebased))
     }
 }
+
+@Suite("Running programs with a time limit")
+struct ProcessTimeoutTests {
+    @Test("a program past its limit is killed and says so; one within it is not")
+    func killsPastTheLimit() throws {
+        let slow = try ProcessRunner.run("sleep", ["30"], timeout: 0.3)
+        #expect(slow.timedOut && slow.status == 128 + SIGKILL)
+        let quick = try ProcessRunner.run("sh", ["-c", "echo done"], timeout: 30)
+        #expect(!quick.timedOut && quick.status == 0 && quick.stdoutString == "done\n")
+    }
+}

@@ -40,6 +40,7 @@ struct LandingConfigTests {
             exclude = ["resources/testdriver_vendor.js", "tools/"]
             treestatus_url = "https://treestatus.mozilla-releng.net/trees/autoland"
             command = ["./mach", "wpt-manifest-update"]
+            command_timeout_seconds = 600
             max_push_attempts = 5
             retry_seconds = 60
             enabled = false
@@ -47,6 +48,7 @@ struct LandingConfigTests {
         #expect(full.clone == "/srv/wptsync/clones/autoland" && full.pushURL == "ssh://hg.mozilla.org/integration/autoland")
         #expect(full.command == ["./mach", "wpt-manifest-update"] && full.maxPushAttempts == 5)
         #expect(full.exclude == ["resources/testdriver_vendor.js", "tools"])
+        #expect(full.commandTimeoutSeconds == 600 && minimal.commandTimeoutSeconds == 1800)
         #expect(full.retrySeconds == 60 && !full.enabled && full.user == "bot <bot@example.com>")
     }
 

@@ -35,9 +35,10 @@ extension ConfigLoader {
             settings.command = command
         }
         settings.maxPushAttempts = try positive(reader, "max_push_attempts") ?? settings.maxPushAttempts
-        if let seconds = try reader.number("retry_seconds") {
-            guard seconds > 0 else { throw .invalid(file: reader.file, key: reader.name("retry_seconds"), reason: "must be greater than 0") }
-            settings.retrySeconds = seconds
+        for (key, target) in [("retry_seconds", \LandingSettings.retrySeconds), ("command_timeout_seconds", \.commandTimeoutSeconds)] {
+            guard let seconds = try reader.number(key) else { continue }
+            guard seconds > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
+            settings[keyPath: target] = seconds
         }
         settings.enabled = try reader.bool("enabled") ?? true
         try reader.rejectUnknownKeys()

@@ -100,7 +100,7 @@ public final class LandingClone {
     /// Checks out `node` in the clone's own work tree, runs `command` there (a relative `./` path
     /// is the checkout's, e.g. `./mach`; the environment keeps only PATH, HOME, locale, TMPDIR and
     /// USER), and returns the files it changed; the work tree is emptied again afterwards.
-    public func runInCheckout(_ node: String, command: [String]) throws(ImportError) -> [HgPath: PlannedCommit.FileChange] {
+    public func runInCheckout(_ node: String, command: [String], timeout: Double) throws(ImportError) -> [HgPath: PlannedCommit.FileChange] {
         do {
             try check(["update", "--clean", "-q", "-r", node])
             try check(["--config", "extensions.purge=", "purge", "--all"])
@@ -112,8 +112,13 @@ public final class LandingClone {
         let environment = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER"].reduce(into: [String: String]()) { env, name in
             env[name] = inherited[name]
         }
-        do { output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path, environment: environment) } catch {
+        do {
+            output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path, environment: environment, timeout: timeout)
+        } catch {
             throw .commandFailed(command: command, status: -1, output: "\(error)")
+        }
+        if output.timedOut {
+            throw .commandFailed(command: command, status: output.status, output: "killed after \(timeout) s (command_timeout_seconds)")
         }
         guard output.status == 0 else {
             throw .commandFailed(command: command, status: output.status,

@@ -12,6 +12,8 @@ public struct ProcessOutput: Sendable {
     public var status: Int32
     public var stdout: [UInt8]
     public var stderr: [UInt8]
+    /// Whether the program was killed because it ran past its time limit.
+    public var timedOut = false
 
     public var stdoutString: String { String(decoding: stdout, as: UTF8.self) }
     public var stderrString: String { String(decoding: stderr, as: UTF8.self) }
@@ -23,18 +25,24 @@ public enum ProcessRunner {
     /// Runs `executable` (a path, or a name looked up on `PATH`) with `arguments`.
     /// - Parameters:
     ///   - environment: replaces the whole environment when given; `extraEnvironment` is added on top.
+    ///   - timeout: seconds after which the program is killed (SIGKILL) and `timedOut` is set.
     public static func run(
         _ executable: String,
         _ arguments: [String],
         in directory: String? = nil,
         environment: [String: String]? = nil,
         extraEnvironment: [String: String] = [:],
-        stdin: [UInt8] = []
+        stdin: [UInt8] = [],
+        timeout: Double? = nil
     ) throws(ProcessError) -> ProcessOutput {
         let child = try Child.spawn(executable, arguments, in: directory,
                                     environment: environment, extraEnvironment: extraEnvironment)
         var output = ProcessOutput(status: 0, stdout: [], stderr: [])
-        pump(child: child, stdin: stdin, into: &output)
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        if !pump(child: child, stdin: stdin, into: &output, until: deadline) {
+            kill(child.pid, SIGKILL)
+            output.timedOut = true
+        }
         output.status = child.wait()
         return output
     }
@@ -56,16 +64,27 @@ public enum ProcessRunner {
         return out
     }
 
-    private static func pump(child: Child, stdin input: [UInt8], into output: inout ProcessOutput) {
+    /// Feeds stdin and reads stdout and stderr until both close; false (pipes closed) when
+    /// `deadline` passes first.
+    private static func pump(child: Child, stdin input: [UInt8], into output: inout ProcessOutput, until deadline: Date?) -> Bool {
         var written = 0
         var stdinFD: Int32 = child.stdin
         if input.isEmpty { close(stdinFD); stdinFD = -1 }
         var open: [Int32] = [child.stdout, child.stderr]
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !open.isEmpty || stdinFD >= 0 {
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline.timeIntervalSinceNow
+                if left <= 0 {
+                    (open + (stdinFD >= 0 ? [stdinFD] : [])).forEach { close($0) }
+                    return false
+                }
+                wait = Int32(min(left * 1000 + 1, 60_000))
+            }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), -1)
+            let ready = poll(&fds, nfds_t(fds.count), wait)
             if ready < 0 { if errno == EINTR { continue }; break }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == stdinFD {
@@ -86,6 +105,7 @@ public enum ProcessRunner {
                 }
             }
         }
+        return true
     }
 }
 

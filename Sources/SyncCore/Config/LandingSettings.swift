@@ -17,6 +17,8 @@ public struct LandingSettings: Sendable, Equatable {
     /// A command (argument array) run in a checkout of the built commits before the landing
     /// commit, e.g. the manifest update; the files it changes go into the landing commit.
     public var command: [String]?
+    /// Seconds after which the command is killed and the landing deferred with that error.
+    public var commandTimeoutSeconds: Double
     /// Lost push races retried before the landing is deferred.
     public var maxPushAttempts: Int
     /// How often a deferred landing (closed tree, failed push) is tried again.
@@ -28,9 +30,10 @@ public struct LandingSettings: Sendable, Equatable {
 
     public init(repository: String, bug: Int, clone: String, pushURL: String? = nil, user: String = LandingSettings.defaultUser,
                 exclude: [String] = LandingSettings.defaultExclude, treestatusURL: String? = nil, command: [String]? = nil,
-                maxPushAttempts: Int = 3, retrySeconds: Double = 300, enabled: Bool = true) {
+                commandTimeoutSeconds: Double = 1800, maxPushAttempts: Int = 3, retrySeconds: Double = 300, enabled: Bool = true) {
         self.repository = repository; self.bug = bug; self.clone = clone; self.pushURL = pushURL; self.user = user
         self.exclude = exclude; self.treestatusURL = treestatusURL; self.command = command
+        self.commandTimeoutSeconds = commandTimeoutSeconds
         self.maxPushAttempts = maxPushAttempts; self.retrySeconds = retrySeconds; self.enabled = enabled
     }
 }

@@ -115,6 +115,10 @@ final class LandingRunner {
                     return ["landing \(landing.id) deferred: \(landing.waitingFor ?? "")"]
                 }
             }
+            // Recorded before building, so an error while building is recorded on it.
+            landing.status = .open
+            landing.waitingFor = "its commits to be built"
+            landing = try store.save(landing)
             switch try build(&landing, clone: clone, base: base) {
             case .conflict:
                 landing = try store.save(landing)
@@ -180,7 +184,7 @@ final class LandingRunner {
             syncPointPath: .write(HgFile(data: LandingText.syncPointFile(local: base, upstream: landing.upstreamHead), flags: .regular)),
         ]
         if let command = settings.command {
-            final.merge(try clone.runInCheckout(nodes.last ?? base, command: command)) { _, syncPoint in syncPoint }
+            final.merge(try clone.runInCheckout(nodes.last ?? base, command: command, timeout: settings.commandTimeoutSeconds)) { _, syncPoint in syncPoint }
         }
         let landingCommit = PlannedCommit(user: settings.user, date: (Int64(now().timeIntervalSince1970), 0),
                                           message: LandingText.landingCommit(bug: settings.bug, head: landing.upstreamHead), files: final)
