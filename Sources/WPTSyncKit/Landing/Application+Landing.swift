@@ -59,9 +59,6 @@ extension Application {
 }
 
 extension LandingFormat {
-    /// One landing as a line, for `wptsync landings`.
-    public static func describe(_ landing: Landing) -> String { line(landing) }
-
     /// One landing as a JSON object.
     public static func json(_ landing: Landing) -> String {
         let encoder = JSONEncoder()

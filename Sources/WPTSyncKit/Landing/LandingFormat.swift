@@ -2,7 +2,8 @@ import SyncCore
 
 /// How landings are shown to people, on one line.
 public enum LandingFormat {
-    static func line(_ landing: Landing) -> String {
+    /// One landing on one line, as `wptsync landings` prints it.
+    public static func line(_ landing: Landing) -> String {
         let prs = landing.units.compactMap(\.pullRequest).map { "#\($0)" }
         let passed = landing.units.filter { $0.disposition != .apply }.count
         var text = "landing \(landing.id) \(landing.status.rawValue): upstream \(landing.upstreamBase.prefix(12))..\(landing.upstreamHead.prefix(12))"
