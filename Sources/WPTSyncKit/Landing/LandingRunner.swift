@@ -17,8 +17,7 @@ final class LandingRunner {
     let units: UpstreamUnits
     let treestatus: TreestatusClient?
     let pushURL: String
-    private let openClone: () throws -> LandingClone
-    private var cachedClone: LandingClone?
+    private var openedClone: LandingClone?
     var now: () -> Date = { Date() }
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
@@ -42,13 +41,12 @@ final class LandingRunner {
          units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String) {
         self.settings = settings; self.prefixes = prefixes; self.store = store; self.mirror = mirror
         self.units = units; self.treestatus = treestatus; self.pushURL = pushURL
-        openClone = { try LandingClone(path: settings.clone, source: pushURL) }
     }
 
     func clone() throws -> LandingClone {
-        if let cachedClone { return cachedClone }
-        let opened = try openClone()
-        cachedClone = opened
+        if let openedClone { return openedClone }
+        let opened = try LandingClone(path: settings.clone, source: pushURL)
+        openedClone = opened
         return opened
     }
 

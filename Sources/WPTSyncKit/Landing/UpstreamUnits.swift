@@ -57,10 +57,11 @@ struct UpstreamUnits {
     /// The PR title for a unit's commit message: remembered, from GitHub, or from the message.
     func title(of unit: ImportUnit) throws -> String {
         guard let pr = unit.pullRequest, let last = unit.commits.last else { return "" }
-        if let title = try store.commitMapping(sha: last)?.title { return title }
+        let known = try store.commitMapping(sha: last)
+        if let title = known?.title { return title }
         let message = try mirror.commit(try mirror.resolve(last)).message
         let title = (try? github?.pullRequest(pr).title) ?? Self.title(fromMessage: message, pullRequest: pr)
-        try store.setCommitMapping(CommitMapping(sha: last, pullRequest: pr, source: try store.commitMapping(sha: last)?.source ?? "message", title: title))
+        try store.setCommitMapping(CommitMapping(sha: last, pullRequest: pr, source: known?.source ?? "message", title: title))
         return title
     }
 
