@@ -27,6 +27,13 @@ struct DryRunTests {
         #expect(dry.changed.map(\.id) == [-1])
     }
 
+    @Test func aSkippedChangesetOpensNothingAsTheWorkerWould() {
+        var dry = DryRun(prefixes: PathPrefixes(), skipped: [node(1)])
+        let lines = dry.apply(push: [change(1, "Bug 5 - Add a test")], role: .integration, stored: [])
+        #expect(!lines.contains("new sync gecko/5: open a PR"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("111111111111: skipped") }, "\(lines)")
+    }
+
     @Test func storedSyncsGiveCloseReopenUpdateAndMerge() {
         var dry = DryRun(prefixes: PathPrefixes())
         let open = sync(3, bug: 5, nodes: [1], pr: 12)

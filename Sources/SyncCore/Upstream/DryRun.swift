@@ -32,8 +32,10 @@ public struct DryRun: Sendable {
     /// Syncs changed by the pushes seen so far; new ones get ids -1, -2… so later pushes find them.
     public private(set) var changed: [UpstreamSync] = []
     public let prefixes: PathPrefixes
+    /// Full nodes an operator skipped: left out, as the worker leaves them out.
+    public let skipped: Set<String>
 
-    public init(prefixes: PathPrefixes) { self.prefixes = prefixes }
+    public init(prefixes: PathPrefixes, skipped: Set<String> = []) { self.prefixes = prefixes; self.skipped = skipped }
 
     /// Applies one push; `stored` are the syncs the store returns for the push's lookup keys
     /// (`UpstreamPlanner.lookupKeys`). Returns the planner's notes and one line per changed sync.
@@ -43,7 +45,7 @@ public struct DryRun: Sendable {
             sync.bug.map(bugs.contains) == true || nodes.contains { prefix in sync.contains(nodePrefix: prefix) }
         }
         let current = stored.filter { sync in !changed.contains { $0.id == sync.id } } + simulated
-        let outcome = UpstreamPlanner.apply(push: changesets, role: role, prefixes: prefixes, syncs: current)
+        let outcome = UpstreamPlanner.apply(push: changesets, role: role, prefixes: prefixes, syncs: current, skipped: skipped)
         var lines = outcome.notes
         for var after in outcome.changed {
             let before = after.id == 0 ? nil : current.first { $0.id == after.id }

@@ -4,13 +4,6 @@ import RepoOps
 import Store
 import SyncCore
 
-extension GeckoChangeset {
-    /// What the upstream rules need of a Mercurial changeset.
-    init(_ changeset: HgChangeset) {
-        self.init(node: changeset.node, isMerge: changeset.isMerge, description: changeset.description, files: changeset.files.map(\.bytes))
-    }
-}
-
 extension Operations {
     /// Recreates the upstream sync records from wptsync's pull requests on GitHub, cross-checked
     /// with the Gecko repositories (which changesets exist, which were backed out, which reached

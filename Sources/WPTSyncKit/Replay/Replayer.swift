@@ -71,7 +71,7 @@ public final class Replayer {
             return report
         }
         if !upstreaming { output("upstreaming is not configured ([github] and [wpt] upstream_push_url): the worker would only read the changesets") }
-        var dry = DryRun(prefixes: config.paths)
+        var dry = DryRun(prefixes: config.paths, skipped: try journal?.skippedChangesets() ?? [])
         for item in items {
             guard case .hgPush(let push) = item.payload, let repository = config.geckoRepository(named: push.repository) else { continue }
             if let existing = try journal?.event(recording: item.payload) {
@@ -80,7 +80,7 @@ public final class Replayer {
                        + (existing.state == .done ? "not processed again" : "the worker processes it as recorded"))
                 continue
             }
-            let changesets = UpstreamSyncer.gecko(try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)"))
+            let changesets = try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming else { continue }
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths)

@@ -4,6 +4,13 @@ import RepoOps
 import Store
 import SyncCore
 
+extension GeckoChangeset {
+    /// What the upstream rules need of a Mercurial changeset.
+    init(_ changeset: HgChangeset) {
+        self.init(node: changeset.node, isMerge: changeset.isMerge, description: changeset.description, files: changeset.files.map(\.bytes))
+    }
+}
+
 /// The upstreaming side of a Gecko push: updates the syncs the push touches (pure rules in
 /// `UpstreamPlanner`), then reconciles each of them with GitHub.
 final class UpstreamSyncer {
@@ -43,11 +50,6 @@ final class UpstreamSyncer {
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }
         return outcome.notes + (try reconcileEach(holding + stuck, hgFor: hgFor) { $0.status == .needsFixup })
-    }
-
-    /// What the planner needs to know of each changeset.
-    static func gecko(_ changesets: [HgChangeset]) -> [GeckoChangeset] {
-        changesets.map { GeckoChangeset(node: $0.node, isMerge: $0.isMerge, description: $0.description, files: $0.files.map(\.bytes)) }
     }
 
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
