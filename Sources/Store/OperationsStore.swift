@@ -53,8 +53,8 @@ public protocol OperationsStore: Sendable {
     func skips() throws(StoreError) -> [Skip]
     /// The skipped changesets (full nodes).
     func skippedChangesets() throws(StoreError) -> Set<String>
-    /// Whether the import side must leave upstream PR `number` alone.
-    func isSkipped(pr number: Int) throws(StoreError) -> Bool
+    /// The skip of `target`, if an operator recorded one (a primary-key lookup).
+    func skip(for target: SkipTarget) throws(StoreError) -> Skip?
     /// Pauses work that talks to GitHub; an existing pause is kept and returned with `added` false.
     func pause(_ note: OperatorNote) throws(StoreError) -> (pause: OperatorNote, added: Bool)
     /// Lifts the pause and returns it; nil when the service was not paused.
@@ -119,8 +119,11 @@ extension SQLiteJournal: OperationsStore {
         try read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM skips WHERE kind = 'changeset'")) }
     }
 
-    public func isSkipped(pr number: Int) throws(StoreError) -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM skips WHERE kind = 'pr' AND key = ?", arguments: [String(number)]) ?? false }
+    public func skip(for target: SkipTarget) throws(StoreError) -> Skip? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM skips WHERE kind = ? AND key = ?", arguments: [target.kind, target.key])
+                .map { Skip(target: target, note: Self.note($0)) }
+        }
     }
 
     public func pause(_ note: OperatorNote) throws(StoreError) -> (pause: OperatorNote, added: Bool) {

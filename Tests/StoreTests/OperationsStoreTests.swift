@@ -17,11 +17,11 @@ struct OperationsStoreTests {
         #expect(!again.added && again.skip.note == note)
         _ = try store.skip(.pullRequest(12), note: note)
         #expect(try store.skippedChangesets() == [node])
-        #expect(try store.isSkipped(pr: 12) && !(try store.isSkipped(pr: 13)))
+        #expect(try store.skip(for: .pullRequest(12))?.target == .pullRequest(12) && store.skip(for: .pullRequest(13)) == nil)
         #expect(try store.skips().map(\.target) == [.changeset(node), .pullRequest(12)])
         #expect(try store.unskip(.pullRequest(12))?.note == note)
         #expect(try store.unskip(.pullRequest(12)) == nil)
-        #expect(!(try store.isSkipped(pr: 12)))
+        #expect(try store.skip(for: .pullRequest(12)) == nil)
     }
 
     @Test func aPauseIsDurableAndKeptUntilResumed() throws {

@@ -29,9 +29,7 @@ final class LandingRunner {
         }
         let git = try GitRepository.open(at: mirror.path)
         let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment),
-                                  skipReason: { pr in
-                                      (try? store.skips())?.first { $0.target == .pullRequest(pr) }.map { $0.note.reason }
-                                  })
+                                  skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
         return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                              treestatus: settings.treestatusURL.map { TreestatusClient(url: $0) },
                              pushURL: settings.pushURL ?? repository.path)

@@ -12,7 +12,7 @@ struct UpstreamUnits {
     let store: any LandingStore & SyncStore
     let github: GitHubClient?
     /// A reason when a person chose not to sync this PR.
-    let skipReason: (Int) -> String?
+    let skipReason: (Int) throws -> String?
 
     /// The units from `base` (excluded) to `head`, oldest first.
     func units(from base: String, to head: String) throws -> [ImportUnit] {
@@ -29,7 +29,7 @@ struct UpstreamUnits {
     /// Gecko node is in the integration repository.
     func rule(_ unit: ImportUnit, geckoHas: (String) -> Bool) throws -> Importability {
         guard let pr = unit.pullRequest else { return .ready(.apply) }
-        if let reason = skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
+        if let reason = try skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
         let nodes = try unit.commits.flatMap(prCommits).map { PullRequestNumbers.geckoNode(in: $0.message) }
         guard !nodes.isEmpty, nodes.allSatisfy({ $0 != nil }) else { return .ready(.apply) }
         let geckoNodes = nodes.compactMap { $0 }
