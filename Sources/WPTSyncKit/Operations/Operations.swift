@@ -60,16 +60,17 @@ public struct Operations {
         if let pause = try store.currentPause() { throw ApplicationError.paused(pause) }
         let hgServers = HgServers(config: app.config)
         var touching: [Int64] = []
-        let nodes = Set(sync.changesets.map(\.node))
-        for event in try store.events(state: .failed, limit: Int.max) {
-            guard case .hgPush(let push) = event.payload, let repository = app.config.geckoRepository(named: push.repository),
-                  let pushed = try? hgServers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)") else { continue }
-            if pushed.contains(where: { nodes.contains($0.node) }) { touching.append(event.id) }
+        // One revset per failed push: is any of the sync's nodes in its range? (No changeset is read.)
+        let ofSync = sync.changesets.map { "id(\($0.node))" }.joined(separator: " + ")
+        for event in try store.events(state: .failed, limit: Int.max) where !ofSync.isEmpty {
+            guard case .hgPush(let push) = event.payload, let repository = app.config.geckoRepository(named: push.repository) else { continue }
+            let hg = try hgServers.server(for: repository)
+            if try !hg.nodes("(\(push.firstNode):\(push.lastNode)) and (\(ofSync))").isEmpty { touching.append(event.id) }
         }
         var lines: [String] = []
         let retried = touching.isEmpty ? [] : try store.retry(ids: touching, now: Date())
         if !retried.isEmpty { lines.append("will retry event(s) \(retried.map(String.init).joined(separator: ", "))") }
-        let updated = try reconcile(sync, hgServers: hgServers, retryingConflict: true)
+        let updated = try reconcile(sync, syncer: try syncer(), hgServers: hgServers, retryingConflict: true)
         lines.append("reconciled: " + SyncFormat.line(updated))
         return lines
     }
@@ -115,22 +116,29 @@ public struct Operations {
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: [node])
         var lines: [String] = []
         let pause = try store.currentPause()
-        for changed in UpstreamPlanner.applySkips(try store.skippedChangesets(), to: holding) {
+        let changes = UpstreamPlanner.applySkips(try store.skippedChangesets(), to: holding)
+        let syncer = changes.isEmpty || pause != nil ? nil : try syncer()
+        for changed in changes {
             let saved = try store.save(changed)
-            if pause != nil {
+            guard let syncer else {
                 lines.append("sync \(saved.id) \(saved.branch) updated; the service is paused: after `wptsync resume`, "
                              + "`wptsync retry --sync \(saved.id)` updates its PR")
-            } else {
-                lines.append("updated: " + SyncFormat.line(try reconcile(saved, hgServers: hgServers, retryingConflict: false)))
+                continue
             }
+            lines.append("updated: " + SyncFormat.line(try reconcile(saved, syncer: syncer, hgServers: hgServers, retryingConflict: false)))
         }
         return lines
     }
 
-    private func reconcile(_ sync: UpstreamSync, hgServers: HgServers, retryingConflict: Bool) throws -> UpstreamSync {
+    /// The upstream syncer the configuration describes, or an error naming what is missing.
+    func syncer() throws -> UpstreamSyncer {
         guard let syncer = try UpstreamSyncer.make(config: app.config, store: store) else {
             throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
         }
+        return syncer
+    }
+
+    private func reconcile(_ sync: UpstreamSync, syncer: UpstreamSyncer, hgServers: HgServers, retryingConflict: Bool) throws -> UpstreamSync {
         let hg = try hgServers.server(containing: sync.activeNodes.first ?? sync.changesets.first?.node ?? "")
         return try syncer.reconciler.reconcile(sync, hg: hg, retryingConflict: retryingConflict)
     }

@@ -10,9 +10,7 @@ extension Operations {
     /// mozilla-central). A PR whose branch already has a record is left alone, so running it twice
     /// changes nothing.
     public func rebuild() throws -> [String] {
-        guard let syncer = try UpstreamSyncer.make(config: app.config, store: store) else {
-            throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
-        }
+        let syncer = try syncer()
         let label = app.config.upstream.label
         let pulls = try syncer.reconciler.github.listPullRequests().map { pr in
             PullRequestFacts(number: pr.number, url: pr.htmlURL, branch: pr.head.ref,
