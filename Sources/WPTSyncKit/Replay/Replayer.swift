@@ -128,7 +128,8 @@ public final class Replayer {
         let client = PushlogClient(repositoryURL: url, http: http)
         var lastPushID = 0
         let pushes = try client.pushes(ids) { lastPushID = max(lastPushID, $0.lastPushID) }
-        if let missing = ids.first(where: { id in !pushes.contains { $0.id == id } }) {
+        let received = Set(pushes.map(\.id))
+        if let missing = ids.first(where: { !received.contains($0) }) {
             throw ApplicationError.pushNotInPushlog(id: missing, url: Redaction.url(client.url(.latest)), lastPushID: lastPushID)
         }
         try checkLocal(pushes, in: repository)
@@ -144,15 +145,16 @@ public final class Replayer {
     }
 
     /// Fails, naming the first push whose first or last changeset the local repository lacks.
-    /// One query per 200 pushes; the push at fault is looked for only when one fails.
+    /// One query per 200 pushes: `id()` answers only the nodes the repository has.
     private func checkLocal(_ pushes: [Push], in repository: GeckoRepository) throws {
         let hg = try servers.server(for: repository)
         for start in stride(from: 0, to: pushes.count, by: 200) {
             let batch = pushes[start..<min(start + 200, pushes.count)]
             let ends = batch.flatMap { [$0.nodes.first, $0.nodes.last].compactMap { $0 } }
-            if ends.isEmpty || (try? hg.nodes(ends.joined(separator: " + "))) != nil { continue }
+            if ends.isEmpty { continue }
+            let present = Set(try hg.nodes(ends.map { "id(\($0))" }.joined(separator: " + ")))
             for push in batch {
-                for node in [push.nodes.first, push.nodes.last].compactMap({ $0 }) where (try? hg.node(of: node)) == nil {
+                if let node = [push.nodes.first, push.nodes.last].compactMap({ $0 }).first(where: { !present.contains($0.lowercased()) }) {
                     throw ApplicationError.pushNotLocal(id: push.id, node: node, path: repository.path)
                 }
             }
