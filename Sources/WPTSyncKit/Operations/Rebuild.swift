@@ -21,30 +21,37 @@ extension Operations {
         let hgServers = HgServers(config: app.config)
         let repositories = try app.config.gecko.map { try hgServers.server(for: $0) }
         let central = try app.config.gecko.first { $0.role == .central }.map { try hgServers.server(for: $0) }
+        // Each body is read once; a node counts as listed elsewhere when another PR lists it too.
+        let listedBy = Dictionary(uniqueKeysWithValues: pulls.map { ($0.number, SyncRebuild.nodes(inBody: $0.body)) })
+        let listings = listedBy.values.flatMap { Set($0) }.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        let newestByBug = pulls.reduce(into: [Int: Int]()) { newest, pr in
+            if let bug = SyncRebuild.parse(branch: pr.branch)?.bug { newest[bug] = max(newest[bug] ?? 0, pr.number) }
+        }
         var lines: [String] = []
         for pr in pulls {
             guard !known.contains(pr.branch) else {
                 lines.append("PR #\(pr.number) \(pr.branch): kept the existing record")
                 continue
             }
-            let listed = SyncRebuild.nodes(inBody: pr.body)
+            let listed = listedBy[pr.number] ?? []
             let bug = SyncRebuild.parse(branch: pr.branch)?.bug
             // Gecko's history of the bug (or of the listed nodes): its changes and their backouts.
             let revset = bug.map { "desc('bug \($0)')" } ?? listed.map { "desc('\($0.prefix(12))')" }.joined(separator: " or ")
+            let ofListed = listed.map { "id(\($0))" }.joined(separator: " + ")
             var history: [GeckoChangeset] = []
             var existing = Set<String>()
-            var inCentral = Set<String>()
             for hg in repositories {
                 let found = revset.isEmpty ? [] : try hg.changesets(revset)
                 history += found.filter { changeset in !history.contains { $0.node == changeset.node } }.map(GeckoChangeset.init)
-                for node in listed { if let full = try? hg.node(of: node) { existing.insert(full) } }
+                if !ofListed.isEmpty { existing.formUnion(try hg.nodes(ofListed)) }
             }
-            for node in existing.union(history.map(\.node)) where (try? central?.node(of: node)) != nil { inCentral.insert(node) }
-            let others = pulls.filter { $0.number != pr.number }
-            let latest = others.filter { SyncRebuild.parse(branch: $0.branch)?.bug == bug }.allSatisfy { $0.number < pr.number }
+            let candidates = existing.union(history.map(\.node)).map { "id(\($0))" }.joined(separator: " + ")
+            let inCentral = Set(candidates.isEmpty ? [] : try central?.nodes(candidates) ?? [])
+            let listedElsewhere = Set(listings.filter { node, count in count > (Set(listed).contains(node) ? 1 : 0) }.keys)
+            let latest = bug.map { newestByBug[$0] == pr.number } ?? true
             let (changesets, notes) = SyncRebuild.changesets(
                 for: pr, history: history, existing: existing, inCentral: inCentral,
-                listedElsewhere: Set(others.flatMap { SyncRebuild.nodes(inBody: $0.body) }),
+                listedElsewhere: listedElsewhere,
                 takesUnlisted: latest && pr.state != .merged, prefixes: app.config.paths)
             lines += notes
             guard let record = SyncRebuild.record(for: pr, changesets: changesets) else { continue }
