@@ -4,11 +4,13 @@ import WPTSyncKit
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate the configuration file and print what it configures.")
+        abstract: "Validate the configuration file and the repositories it names, and print what it configures.")
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
         let (config, file) = try options.load()
+        let problems = ConfigCheck.problems(in: config, file: file)
+        if !problems.isEmpty { throw GlobalOptions.configurationFailure(problems.map(\.description)) }
         print("\(file): ok")
         print("store: \(config.store.path) (spool \(config.store.spool))")
         for repo in config.gecko {

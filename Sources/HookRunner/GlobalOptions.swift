@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyncCore
 import HookIntake
 import WPTSyncKit
@@ -11,6 +12,16 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log debug details.")
     var verbose = false
 
+    /// The exit status for a configuration that cannot be used (`EX_CONFIG` in sysexits.h).
+    static let configurationErrorStatus: Int32 = 78
+
+    /// Prints each configuration problem on its own line, without a usage block, and gives the
+    /// error to throw so the command exits with `configurationErrorStatus`.
+    static func configurationFailure(_ problems: [String]) -> ExitCode {
+        for problem in problems { FileHandle.standardError.write(Data("wptsync: \(problem)\n".utf8)) }
+        return ExitCode(configurationErrorStatus)
+    }
+
     /// Loads the configuration and sets up logging, or exits with the configuration error.
     func load(quietTerminal: Bool = false) throws -> (config: Config, file: String) {
         do {
@@ -19,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
             LogSetup.bootstrap(loaded.log, verbose: verbose, quietTerminal: quietTerminal)
             return (loaded, file)
         } catch {
-            throw ValidationError(error.description)
+            throw Self.configurationFailure([error.description])
         }
     }
 }

@@ -48,8 +48,46 @@ struct InstallHooksTests {
         let world = try SyncWorld(installHooks: false)
         try writeFile(world.config, "[[gecko]]\nname = \"autoland\"\nrole = \"integration\"\n")
         let result = try world.wptsyncResult(["check-config"])
-        #expect(result.status != 0)
-        #expect(result.stderrString.contains("\(world.config): missing required key `gecko[0].path`"))
+        #expect(result.status == 78)
+        #expect(result.stderrString == "wptsync: \(world.config): missing required key `gecko[0].path`\n")
+    }
+
+    @Test func checkConfigNamesRepositoriesThatAreNotThere() throws {
+        let world = try SyncWorld(installHooks: false)
+        let notGit = world.dir.sub("plain-folder")
+        try FileManager.default.createDirectory(atPath: notGit, withIntermediateDirectories: true)
+        try writeFile(world.config, """
+            [[gecko]]
+            name = "autoland"
+            path = "\(world.autoland)"
+            role = "integration"
+
+            [[gecko]]
+            name = "moved"
+            path = "\(world.dir.sub("moved-away"))"
+            role = "central"
+
+            [wpt]
+            path = "\(notGit)"
+            """)
+        let result = try world.wptsyncResult(["check-config"])
+        #expect(result.status == 78)
+        #expect(!result.stdoutString.contains("ok"))
+        let lines = result.stderrString.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("wptsync: \(world.config): `gecko[1].path` is not a Mercurial repository") == true)
+        #expect(lines.last?.hasPrefix("wptsync: \(world.config): `wpt.path` is not a git repository (\(notGit)") == true)
+    }
+
+    @Test func aNULByteIsRefusedAndNothingIsCreated() throws {
+        let world = try SyncWorld(installHooks: false)
+        let store = world.dir.sub("fresh.sqlite")
+        try writeFile(world.config, "\u{0}[store]\npath = \"\(store)\"\n")
+        let result = try world.wptsyncResult(["process"])
+        #expect(result.status == 78)
+        #expect(result.stderrString.contains("\(world.config):1:1: holds a NUL byte"))
+        let defaultStore = URL(fileURLWithPath: world.config).deletingLastPathComponent().appendingPathComponent("wptsync.sqlite").path
+        #expect(!FileManager.default.fileExists(atPath: store) && !FileManager.default.fileExists(atPath: defaultStore))
     }
 }
 

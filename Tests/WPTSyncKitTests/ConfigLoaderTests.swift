@@ -95,6 +95,15 @@ struct ConfigLoaderTests {
         ("[worker]\npoll_seconds = -1", "/etc/wptsync.toml: `worker.poll_seconds` must be greater than 0"),
         ("[log]\nlevel = \"loud\"", "/etc/wptsync.toml: `log.level` must be one of trace, debug, info, notice, warning, error, critical, got \"loud\""),
         ("gecko = 1", "/etc/wptsync.toml: `gecko` must be an array of tables ([[gecko]])"),
+        ("[store]\npath = \"\"", "/etc/wptsync.toml: `store.path` must not be empty"),
+        ("[store]\nspool = \"\"", "/etc/wptsync.toml: `store.spool` must not be empty"),
+        ("[github]\ntoken_env = \"\"", "/etc/wptsync.toml: `github.token_env` must not be empty"),
+        ("[github]\napprover_token_file = \"\"", "/etc/wptsync.toml: `github.approver_token_file` must not be empty"),
+        ("[log]\nfile = \"\"", "/etc/wptsync.toml: `log.file` must not be empty"),
+        ("[worker]\nbackoff_base_seconds = 60\nbackoff_max_seconds = 30", "/etc/wptsync.toml: `worker.backoff_max_seconds` (30) is below `worker.backoff_base_seconds` (60)"),
+        ("[worker]\nbackoff_max_seconds = 10", "/etc/wptsync.toml: `worker.backoff_max_seconds` (10) is below `worker.backoff_base_seconds` (30)"),
+        ("[store]\npath = \"a.sqlite\"\n\u{0}[stroe]", "/etc/wptsync.toml:3:1: holds a NUL byte; a configuration file is text"),
+        ("\u{0}", "/etc/wptsync.toml:1:1: holds a NUL byte; a configuration file is text"),
     ])
     func errorsNameTheKeyAndTheProblem(text: String, message: String) {
         #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }

@@ -17,8 +17,8 @@ extension ConfigLoader {
             throw .invalid(file: reader.file, key: reader.name("bug"), reason: "is required: the bug number landing commits name")
         }
         let defaultClone = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("landing-\(name)").path
-        var settings = LandingSettings(repository: name, bug: bug, clone: try reader.string("clone").map(resolve) ?? defaultClone)
-        settings.pushURL = try reader.string("push_url")
+        var settings = LandingSettings(repository: name, bug: bug, clone: try reader.nonEmptyString("clone").map(resolve) ?? defaultClone)
+        settings.pushURL = try reader.nonEmptyString("push_url")
         settings.user = try reader.string("user") ?? settings.user
         if let exclude = try reader.strings("exclude") {
             if let bad = exclude.first(where: { $0.hasPrefix("/") || $0.split(separator: "/").contains { $0 == ".." || $0 == "." } || $0.isEmpty }) {

@@ -25,6 +25,9 @@ public enum ConfigLoader {
 
     /// Validates configuration text; relative paths are resolved against `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Config {
+        if let (line, column) = firstNUL(in: text) {
+            throw .syntax(file: file, line: line, column: column, reason: "holds a NUL byte; a configuration file is text")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw .syntax(file: file, line: error.source.begin.line, column: error.source.begin.column, reason: error.description)
@@ -35,8 +38,8 @@ public enum ConfigLoader {
         let resolve = { (path: String) in path.hasPrefix("/") ? path : URL(fileURLWithPath: base(baseDirectory, path)).standardized.path }
 
         let storeTable = try root.table("store")
-        let storePath = try storeTable?.string("path").map(resolve) ?? resolve("wptsync.sqlite")
-        let store = StoreSettings(path: storePath, spool: try storeTable?.string("spool").map(resolve),
+        let storePath = try storeTable?.nonEmptyString("path").map(resolve) ?? resolve("wptsync.sqlite")
+        let store = StoreSettings(path: storePath, spool: try storeTable?.nonEmptyString("spool").map(resolve),
                                   busyTimeoutMilliseconds: try positive(storeTable, "busy_timeout_ms") ?? 250)
         try storeTable?.rejectUnknownKeys()
 
@@ -59,6 +62,18 @@ public enum ConfigLoader {
         return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                       landing: landing, worker: worker, log: log)
     }
+
+    /// Line and column (1-based) of the first NUL byte: TOML's parser would silently stop there.
+    private static func firstNUL(in text: String) -> (line: Int, column: Int)? {
+        var line = 1, column = 1
+        for byte in text.utf8 {
+            if byte == 0 { return (line, column) }
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
+    }
+
+    private static func seconds(_ value: Double) -> String { String(format: "%g", value) }
 
     private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
 
@@ -139,8 +154,8 @@ public enum ConfigLoader {
     }
 
     private static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
-        let env = try reader.string("\(prefix)_env")
-        let file = try reader.string("\(prefix)_file")
+        let env = try reader.nonEmptyString("\(prefix)_env")
+        let file = try reader.nonEmptyString("\(prefix)_file")
         switch (env, file) {
         case (nil, nil): return nil
         case (let env?, nil): return .environment(env)
@@ -182,6 +197,10 @@ public enum ConfigLoader {
             guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
             worker[keyPath: target] = value
         }
+        guard worker.backoff.maxSeconds >= worker.backoff.baseSeconds else {
+            throw .invalid(file: reader.file, key: reader.name("backoff_max_seconds"),
+                           reason: "(\(seconds(worker.backoff.maxSeconds))) is below `\(reader.name("backoff_base_seconds"))` (\(seconds(worker.backoff.baseSeconds)))")
+        }
         try reader.rejectUnknownKeys()
         return worker
     }
@@ -193,7 +212,7 @@ public enum ConfigLoader {
         guard levels.contains(level) else {
             throw .invalid(file: reader.file, key: reader.name("level"), reason: "must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
         }
-        let settings = LogSettings(file: try reader.string("file").map(resolve), level: level)
+        let settings = LogSettings(file: try reader.nonEmptyString("file").map(resolve), level: level)
         try reader.rejectUnknownKeys()
         return settings
     }

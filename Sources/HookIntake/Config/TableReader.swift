@@ -22,7 +22,13 @@ final class TableReader {
     }
 
     func requiredString(_ key: String) throws(ConfigError) -> String {
-        guard let text = try string(key) else { throw .missing(file: file, key: name(key)) }
+        guard let text = try nonEmptyString(key) else { throw .missing(file: file, key: name(key)) }
+        return text
+    }
+
+    /// An optional string that, when present, must not be empty (paths, names of variables).
+    func nonEmptyString(_ key: String) throws(ConfigError) -> String? {
+        guard let text = try string(key) else { return nil }
         guard !text.isEmpty else { throw .invalid(file: file, key: name(key), reason: "must not be empty") }
         return text
     }
