@@ -58,6 +58,22 @@ public struct Spool: Sendable {
         throw .spool(path: file, reason: String(cString: strerror(failure)) + undone)
     }
 
+    /// Whether the spool would sit on the same filesystem as `other` (e.g. the journal), judged by the
+    /// device of each one's nearest existing folder. Then a full disk stops both at once.
+    public func sharesFilesystem(with other: String) -> Bool {
+        func device(_ path: String) -> dev_t? {
+            var url = URL(fileURLWithPath: path).deletingLastPathComponent()
+            var info = stat()
+            while stat(url.path, &info) != 0 {
+                guard url.path != "/" else { return nil }
+                url.deleteLastPathComponent()
+            }
+            return info.st_dev
+        }
+        guard let mine = device(path), let theirs = device(other) else { return false }
+        return mine == theirs
+    }
+
     /// Whether the spool holds anything to import.
     public var isEmpty: Bool {
         var info = stat()

@@ -89,14 +89,24 @@ enum SpoolFormat {
 
     /// Where the next readable record or line starts after a damaged stretch beginning at `start`:
     /// a record header anywhere (a torn write is followed directly by the next append), or an
-    /// old-style line after a newline.
+    /// old-style line after a newline, unless that line is the body of a damaged record.
     private static func nextReadable(_ data: [UInt8], after start: Int) -> Int? {
         var index = start + 1
         while index < data.count {
-            if data[index] == magic[0] || data[index - 1] == newline, readable(data, at: index) != nil { return index }
+            if data[index...].starts(with: magic) {
+                if readable(data, at: index) != nil { return index }
+            } else if data[index - 1] == newline, !followsHeaderLine(data, at: index), readable(data, at: index) != nil {
+                return index
+            }
             index += 1
         }
         return nil
+    }
+
+    /// Whether the line before the one starting at `index` is a record header.
+    private static func followsHeaderLine(_ data: [UInt8], at index: Int) -> Bool {
+        let previous = data[..<(index - 1)].lastIndex(of: newline).map { $0 + 1 } ?? 0
+        return data[previous...].starts(with: magic)
     }
 
     private struct Header {

@@ -8,6 +8,8 @@ public struct UnreadableSummary: Sendable, Equatable {
     public var file: String
     public var records: Int
     public var bytes: Int
+
+    public init(file: String, records: Int, bytes: Int) { self.file = file; self.records = records; self.bytes = bytes }
 }
 
 /// The quarantine file beside the spool: bytes a drain could not turn into events, kept for a person.
