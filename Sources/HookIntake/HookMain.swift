@@ -74,7 +74,7 @@ public enum HookMain {
         case .unlisted(let reason):
             logger.warning("\(reason)")
         case let .lost(payload, reason):
-            logger.critical("could not record this push: \(lostPush(payload, configFile: configFile))", metadata: ["reason": "\(reason)"])
+            logger.critical("could not record this push (\(reason)): \(lostPush(payload, configFile: configFile))")
         }
     }
 

@@ -114,11 +114,11 @@ public struct Spool: Sendable {
                 }
             }
         }
-        try quarantine(unreadable.map { (Array(data[$0.0]), $0.0.lowerBound, $0.1) })
         var recorded = 0
         for (payload, time) in events {
             if case .recorded = try journal.record(payload, at: time) { recorded += 1 }
         }
+        try quarantine(unreadable.map { (Array(data[$0.0]), $0.0.lowerBound, $0.1) })
         guard ftruncate(fd, 0) == 0, fsync(fd) == 0 else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         return recorded
     }
