@@ -3,8 +3,14 @@ import Logging
 import SyncCore
 
 /// The whole run of a hook process, shared by `wptsync-hook` and `wptsync hook`: load the
-/// configuration, record the push, report problems. It never fails: the status is always 0.
+/// configuration, record the push, report problems. The status is 0 unless the push was neither
+/// recorded nor kept in the spool (`notKept`); the hook scripts then save its raw input themselves,
+/// and always exit 0.
 public enum HookMain {
+    /// The status when the push could not be kept: the configuration is unreadable, or neither the
+    /// journal nor the spool could be written (EX_TEMPFAIL).
+    public static let notKept: Int32 = 75
+
     /// The hooks this runs.
     public enum Kind: String, CaseIterable, Sendable {
         case hgChangegroup = "hg-changegroup"
@@ -21,8 +27,8 @@ public enum HookMain {
             file = try ConfigLoader.locate(explicit: configFile, environment: environment)
             config = try ConfigLoader.load(file: file)
         } catch {
-            warn("not recording this push: \(error)")
-            return 0
+            warn("cannot record this push: \(error)")
+            return notKept
         }
         LogSetup.bootstrap(config.log, verbose: verbose)
         let intake = HookIntake(config: config)
@@ -36,6 +42,7 @@ public enum HookMain {
                                             user: environment["REMOTE_USER"] ?? environment["USER"])
         }
         report(outcome, kind: kind, configFile: file)
+        if case .lost = outcome { return notKept }
         return 0
     }
 

@@ -88,6 +88,20 @@ struct HookFallbackTests {
         #expect(try events(world).count == 2)
     }
 
+    @Test func aPushWhileTheConfigurationIsBrokenIsKeptUntilItIsFixed() throws {
+        let world = try SyncWorld()
+        let good = try String(contentsOfFile: world.config, encoding: .utf8)
+        try writeFile(world.config, good + "\n[store\n")
+        let hg = try push(world, "testing/web-platform/tests/a.html")
+        #expect(hg.output.status == 0)
+        #expect(hg.output.stderrString.contains("cannot record this push: \(world.config)"))
+        #expect(hg.output.stderrString.contains("its input is kept in \(world.dir.sub("state/wptsync.spool"))"))
+
+        try writeFile(world.config, good)
+        #expect(try world.wptsync(["process"]).contains("processed 1 event(s), 0 failed, 1 imported from the spool"))
+        #expect(try events(world).compactMap { if case .hgPush(let p) = $0.payload { p.firstNode } else { nil } } == [hg.node])
+    }
+
     @Test func aTornSpoolRecordLosesNoLaterPushAndEventsReportsIt() throws {
         let world = try SyncWorld()
         let spool = world.dir.sub("state/wptsync.spool")
