@@ -17,20 +17,16 @@ public struct RawHookInput: Sendable, Equatable {
 
     static let hooks: Set<String> = ["hg-changegroup", "git-post-receive"]
 
-    /// Parses a `raw` record's body strictly; any unexpected byte is an error naming its line.
-    init(body: [UInt8]) throws(StoreError) {
+    /// Parses a `raw` record's body strictly: nil if any line is not what it must be.
+    init?(body: [UInt8]) {
         var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)[...]
         if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let first = lines.popFirst(), let hook = String(validating: first, as: UTF8.self), Self.hooks.contains(hook) else {
-            throw .spool(path: "", reason: "raw record: unknown hook name")
-        }
+        guard let first = lines.popFirst(), let hook = String(validating: first, as: UTF8.self), Self.hooks.contains(hook) else { return nil }
         var fields: [String: [UInt8]] = [:]
-        for (number, line) in lines.enumerated() {
+        for line in lines {
             let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
             guard parts.count == 2, let name = String(validating: parts[0], as: UTF8.self), Self.isName(name),
-                  fields[name] == nil, let value = Self.unhex(parts[1]) else {
-                throw .spool(path: "", reason: "raw record: line \(number + 2) is not `NAME HEX`")
-            }
+                  fields[name] == nil, let value = Self.unhex(parts[1]) else { return nil }
             fields[name] = value
         }
         self.init(hook: hook, fields: fields)

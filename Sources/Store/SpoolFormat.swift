@@ -76,7 +76,7 @@ enum SpoolFormat {
                 guard let event = decodeEvent(bytes) else { return nil }
                 return (event, header.body.upperBound + 1)
             case "raw":
-                guard let raw = try? RawHookInput(body: bytes) else { return nil }
+                guard let raw = RawHookInput(body: bytes) else { return nil }
                 return (.raw(raw, bytes: start..<header.body.upperBound + 1), header.body.upperBound + 1)
             default:
                 return nil
