@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HookIntake
 import RepoOps
 import Store
 import SyncCore
@@ -136,11 +137,18 @@ struct HookFallbackTests {
         let limited = try ProcessRunner.run(
             "/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" hg-changegroup", builtProduct("wptsync-hook")], in: world.autoland,
             extraEnvironment: testEnvironment.merging(["WPTSYNC_CONFIG": world.config, "HG_NODE": second, "HG_SOURCE": "push"]) { $1 })
-        #expect(limited.status == 0)
+        #expect(limited.status == HookMain.notKept)
         #expect(limited.stderrString.contains("File too large"))
         #expect(limited.stderrString.contains("autoland received \(second) to \(second)"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: spool)) == spooled)
         let third = try push(world, "testing/web-platform/tests/c.html").node
+        let (old, new) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40))
+        let mirror = try ProcessRunner.run(
+            "/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" git-post-receive", builtProduct("wptsync-hook")], in: world.mirror,
+            extraEnvironment: testEnvironment.merging(["WPTSYNC_CONFIG": world.config, "GIT_DIR": "."]) { $1 },
+            stdin: Array("\(old) \(new) refs/heads/master\n".utf8))
+        #expect(mirror.status == HookMain.notKept)
+        #expect(mirror.stderrString.contains("wpt received refs/heads/master \(old) to \(new) (run: wptsync replay --config \(world.config) --wpt \(old)..\(new))"))
 
         try writeFile(world.config, try String(contentsOfFile: world.config, encoding: .utf8)
             .replacingOccurrences(of: "/proc/wptsync-cannot-exist/db.sqlite", with: world.store))
