@@ -121,8 +121,11 @@ enum SpoolFormat {
         guard let end = data[start..<limit].firstIndex(of: newline),
               let text = String(validating: data[start..<end], as: UTF8.self) else { return nil }
         let fields = text.split(separator: " ", omittingEmptySubsequences: false)
-        guard fields.count == 4, let length = Int(fields[2]), length >= 0, fields[2].allSatisfy(\.isASCII),
-              fields[3].count == 8, let crc = UInt32(fields[3], radix: 16) else { return nil }
+        let digits = { (text: Substring, hex: Bool) in
+            !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (hex && (0x61...0x66).contains($0)) }
+        }
+        guard fields.count == 4, digits(fields[2], false), fields[2].count <= 12, let length = Int(fields[2]), length < data.count,
+              digits(fields[3], true), fields[3].count == 8, let crc = UInt32(fields[3], radix: 16) else { return nil }
         let body = (end + 1)..<(end + 1 + length)
         guard body.upperBound < data.count, data[body.upperBound] == newline else { return nil }
         return Header(kind: String(fields[1]), body: body, crc: crc)
