@@ -9,59 +9,121 @@ public enum HookOutcome: Sendable, Equatable {
     /// The journal could not be written; the event waits in the spool for the next run.
     case spooled(reason: String)
     case skipped(reason: String)
+    /// The hook runs in a repository the configuration does not list (moved, copied, renamed):
+    /// nothing was recorded.
+    case unlisted(reason: String)
     /// The input was not usable; nothing was recorded.
     case rejected(reasons: [String])
-    /// Neither the journal nor the spool could be written: the push must be replayed.
-    case lost(reason: String)
+    /// Neither the journal nor the spool could be written: `payload` must be replayed.
+    case lost(EventPayload, reason: String)
 }
 
 /// The hook side of the journal: turns what Mercurial or git hand a hook into one durable event.
 /// It never waits for the network or for processing, and never fails the push.
-public struct HookIntake {
+public struct HookIntake: Sendable {
     public let config: Config
     public var now: @Sendable () -> Date = { Date() }
 
     public init(config: Config) { self.config = config }
 
+    /// What a hook's input means, before anything is written.
+    enum Decision {
+        case record(EventPayload, problems: [String])
+        case skip(String)
+        case unlisted(String)
+        case rejected([String])
+    }
+
     /// Handles Mercurial's `changegroup` hook, run with the repository root as working directory.
     public func hgChangegroup(environment: [String: String], workingDirectory: String) -> HookOutcome {
-        let here = Paths.canonical(workingDirectory)
-        guard let repository = config.gecko.first(where: { Paths.canonical($0.path) == here }) else {
-            return .skipped(reason: "\(here) is not a Gecko repository in the configuration")
-        }
-        do {
-            switch try HookInput.hgChangegroup(environment: environment, repository: repository) {
-            case .record(let payload): return record(payload)
-            case .skip(let reason): return .skipped(reason: reason)
-            }
-        } catch {
-            return .rejected(reasons: ["\(repository.name): \(error)"])
-        }
+        outcome(hgDecision(environment: environment, workingDirectory: workingDirectory))
     }
 
     /// Handles git's `post-receive` hook for the wpt mirror, given `GIT_DIR` and the hook's stdin.
     public func gitPostReceive(stdin: [UInt8], gitDirectory: String, user: String?) -> HookOutcome {
-        guard let mirror = config.wpt else { return .skipped(reason: "no [wpt] mirror in the configuration") }
+        outcome(gitDecision(stdin: stdin, gitDirectory: gitDirectory, user: user))
+    }
+
+    func hgDecision(environment: [String: String], workingDirectory: String) -> Decision {
+        let here = Paths.canonical(workingDirectory)
+        guard let repository = config.gecko.first(where: { Paths.canonical($0.path) == here }) else {
+            let known = config.gecko.map { "\($0.name) at \($0.path)" }.joined(separator: ", ")
+            let nodes = [environment["HG_NODE"], environment["HG_NODE_LAST"]].compactMap { $0 }.filter { Hex.isHex($0, length: 40) }
+            return .unlisted("this hook runs in \(here), which is not a [[gecko]] repository in the configuration"
+                + " (\(known.isEmpty ? "none configured" : known)); the push"
+                + (nodes.isEmpty ? "" : " of \(nodes.joined(separator: " to "))")
+                + " was not recorded. Fix the repository's path in the configuration, then replay the push")
+        }
+        do {
+            switch try HookInput.hgChangegroup(environment: environment, repository: repository) {
+            case .record(let payload): return .record(payload, problems: [])
+            case .skip(let reason): return .skip(reason)
+            }
+        } catch {
+            return .rejected(["\(repository.name): \(error)"])
+        }
+    }
+
+    func gitDecision(stdin: [UInt8], gitDirectory: String, user: String?) -> Decision {
         let here = Paths.canonical(gitDirectory)
+        guard let mirror = config.wpt else {
+            return .unlisted("this hook runs in \(here), but the configuration has no [wpt] mirror; the push was not recorded")
+        }
         let mirrorPath = Paths.canonical(mirror.path)
         guard here == mirrorPath || here == Paths.canonical(mirrorPath + "/.git") else {
-            return .skipped(reason: "\(here) is not the configured wpt mirror \(mirrorPath)")
+            return .unlisted("this hook runs in \(here), which is not the configured wpt mirror \(mirrorPath); the push was not recorded."
+                + " Fix [wpt] path in the configuration, then replay the push")
         }
         let (decision, problems) = HookInput.gitPostReceive(stdin: stdin, mirror: mirror, repositoryName: "wpt", user: user)
         let rejected = problems.map(\.description)
         switch decision {
-        case .record(let payload):
-            let outcome = record(payload)
-            return rejected.isEmpty ? outcome : .rejected(reasons: rejected + ["other lines: \(outcome)"])
-        case .skip(let reason):
-            return rejected.isEmpty ? .skipped(reason: reason) : .rejected(reasons: rejected)
+        case .record(let payload): return .record(payload, problems: rejected)
+        case .skip(let reason): return rejected.isEmpty ? .skip(reason) : .rejected(rejected)
         }
+    }
+
+    func outcome(_ decision: Decision) -> HookOutcome {
+        switch decision {
+        case let .record(payload, problems):
+            let outcome = record(payload)
+            return problems.isEmpty ? outcome : .rejected(reasons: problems + ["other lines: \(outcome)"])
+        case .skip(let reason): return .skipped(reason: reason)
+        case .unlisted(let reason): return .unlisted(reason: reason)
+        case .rejected(let reasons): return .rejected(reasons: reasons)
+        }
+    }
+
+    /// The event a hook would have recorded from `raw`, the input a hook script saved in the spool
+    /// when `wptsync-hook` could not run: the same checks, so the dedupe key is the same.
+    public func importRaw(_ raw: RawHookInput) -> RawHookImport {
+        guard let directory = raw.text("pwd"), directory.hasPrefix("/") else { return .unreadable("raw hook input without its directory") }
+        let environment = raw.environment
+        let decision: Decision
+        switch raw.hook {
+        case "hg-changegroup":
+            decision = hgDecision(environment: environment, workingDirectory: directory)
+        default:
+            let gitDirectory = environment["GIT_DIR"].map { $0.hasPrefix("/") ? $0 : directory + "/" + $0 } ?? directory
+            decision = gitDecision(stdin: raw.fields["stdin"] ?? [], gitDirectory: gitDirectory,
+                                   user: environment["REMOTE_USER"] ?? environment["USER"])
+        }
+        switch decision {
+        case .record(let payload, let problems): return problems.isEmpty ? .record(payload) : .unreadable(problems.joined(separator: "; "))
+        case .skip(let reason): return .skip(reason)
+        case .unlisted(let reason): return .unreadable(reason)
+        case .rejected(let reasons): return .unreadable(reasons.joined(separator: "; "))
+        }
+    }
+
+    /// The spool, able to import the raw hook inputs the hook scripts save there.
+    public var spool: Spool {
+        Spool(path: config.store.spool, rawInput: { [self] raw in importRaw(raw) })
     }
 
     /// Writes `payload` to the journal, importing any spooled events first; falls back to the spool.
     public func record(_ payload: EventPayload) -> HookOutcome {
         let time = now()
-        let spool = Spool(path: config.store.spool)
+        let spool = spool
         do {
             let journal = try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
             try spool.drain(into: journal)
@@ -74,7 +136,7 @@ public struct HookIntake {
                 try spool.append(payload, at: time)
                 return .spooled(reason: storeError.description)
             } catch {
-                return .lost(reason: "\(storeError); and \(error)")
+                return .lost(payload, reason: "\(storeError); and \(error)")
             }
         }
     }

@@ -3,8 +3,14 @@ import Logging
 import SyncCore
 
 /// The whole run of a hook process, shared by `wptsync-hook` and `wptsync hook`: load the
-/// configuration, record the push, report problems. It never fails: the status is always 0.
+/// configuration, record the push, report problems. The status is 0 unless the push was neither
+/// recorded nor kept in the spool (`notKept`); the hook scripts then save its raw input themselves,
+/// and always exit 0.
 public enum HookMain {
+    /// The status when the push could not be kept: the configuration is unreadable, or neither the
+    /// journal nor the spool could be written (EX_TEMPFAIL).
+    public static let notKept: Int32 = 75
+
     /// The hooks this runs.
     public enum Kind: String, CaseIterable, Sendable {
         case hgChangegroup = "hg-changegroup"
@@ -16,11 +22,13 @@ public enum HookMain {
     public static func run(_ kind: Kind, configFile: String?, verbose: Bool = false,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         let config: Config
+        let file: String
         do {
-            config = try ConfigLoader.load(file: try ConfigLoader.locate(explicit: configFile, environment: environment))
+            file = try ConfigLoader.locate(explicit: configFile, environment: environment)
+            config = try ConfigLoader.load(file: file)
         } catch {
-            warn("not recording this push: \(error)")
-            return 0
+            warn("cannot record this push: \(error)")
+            return notKept
         }
         LogSetup.bootstrap(config.log, verbose: verbose)
         let intake = HookIntake(config: config)
@@ -33,7 +41,8 @@ public enum HookMain {
             outcome = intake.gitPostReceive(stdin: input, gitDirectory: environment["GIT_DIR"] ?? ".",
                                             user: environment["REMOTE_USER"] ?? environment["USER"])
         }
-        report(outcome, kind: kind)
+        report(outcome, kind: kind, configFile: file)
+        if case .lost = outcome { return notKept }
         return 0
     }
 
@@ -56,7 +65,7 @@ public enum HookMain {
         return run(kind, configFile: configFile, verbose: verbose)
     }
 
-    static func report(_ outcome: HookOutcome, kind: Kind) {
+    static func report(_ outcome: HookOutcome, kind: Kind, configFile: String) {
         let logger = Logger(label: "wptsync.hook.\(kind.rawValue)")
         switch outcome {
         case .recorded(let id):
@@ -69,8 +78,26 @@ public enum HookMain {
             logger.warning("journal unavailable; the push is kept in the spool for the next run", metadata: ["reason": "\(reason)"])
         case .rejected(let reasons):
             for reason in reasons { logger.error("input rejected", metadata: ["reason": "\(reason)"]) }
-        case .lost(let reason):
-            logger.critical("could not record this push; replay it with `wptsync replay`", metadata: ["reason": "\(reason)"])
+        case .unlisted(let reason):
+            logger.warning("\(reason)")
+        case let .lost(payload, reason):
+            logger.critical("could not record this push (\(reason)): \(lostPush(payload, configFile: configFile))")
+        }
+    }
+
+    /// What a lost push was and the commands that bring it back.
+    static func lostPush(_ payload: EventPayload, configFile: String) -> String {
+        let replay = "wptsync replay --config \(Paths.shellWord(configFile))"
+        switch payload {
+        case .hgPush(let push):
+            return "\(push.repository) received \(push.firstNode) to \(push.lastNode); once the journal or the spool can be written, run: "
+                + "\(replay) --repository \(Paths.shellWord(push.repository)) --revs \(push.firstNode):\(push.lastNode)"
+        case .gitPush(let push):
+            return "\(push.repository) received " + push.updates.map { update in
+                let command = update.ref == "refs/heads/master" && !update.isCreation && !update.isDeletion
+                    ? " (run: \(replay) --wpt \(update.old)..\(update.new))" : ""
+                return "\(update.ref) \(update.old) to \(update.new)" + command
+            }.joined(separator: "; ")
         }
     }
 

@@ -10,4 +10,12 @@ public enum Paths {
         }
         return URL(fileURLWithPath: path).standardized.path
     }
+
+    /// `text` as one shell word, quoted only when it needs to be.
+    public static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || "/._-:+=@,".utf8.contains(byte)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }

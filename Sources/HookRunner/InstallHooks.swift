@@ -9,16 +9,20 @@ struct InstallHooks: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "The wptsync project folder holding hooks/ and vcs-config/ (default: found from this executable).")
     var share: String?
+    @Option(help: "The folder the hooks run from: wptsync-hook and the hook scripts are copied there (default: bin beside the spool).")
+    var hookDir: String?
     @Argument(help: "Repository folders.") var repositories: [String]
 
     func run() throws {
-        let (_, configFile) = try options.load()
+        let (config, configFile) = try options.load()
         let executable = CommandLine.executablePath
         guard let share = share ?? HookInstaller.findShare(from: executable) else {
             throw ValidationError("cannot find wptsync's hooks/ folder near \(executable); pass --share")
         }
         let hookBinary = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("wptsync-hook").path
-        let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: configFile)
+        let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: configFile, spool: config.store.spool,
+                                          hookDirectory: hookDir ?? HookInstaller.defaultHookDirectory(spool: config.store.spool))
+        for copied in try installer.installFiles() { print(copied) }
         var failed = false
         for repository in repositories {
             do { print(try installer.install(repository: repository)) } catch {

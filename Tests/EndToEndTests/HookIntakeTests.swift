@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HookIntake
 import RepoOps
 import Store
 import SyncCore
@@ -72,7 +73,7 @@ struct HookIntakeTests {
         #expect(hg.stderrString.contains("HG_NODE is not a 40-digit hex node"))
         let noConfig = try ProcessRunner.run(builtProduct("wptsync-hook"), ["hg-changegroup"], in: world.autoland,
                                              extraEnvironment: ["WPTSYNC_CONFIG": world.dir.sub("missing.toml")])
-        #expect(noConfig.status == 0 && noConfig.stderrString.contains("not recording this push"))
+        #expect(noConfig.status == HookMain.notKept && noConfig.stderrString.contains("cannot record this push"))
         let recorded = FileManager.default.fileExists(atPath: world.store) ? try events(world) : []
         #expect(recorded.isEmpty)
         let log = try String(contentsOfFile: world.log, encoding: .utf8)

@@ -38,17 +38,19 @@ public struct Demo {
         try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"))
         say("1. Built autoland, mozilla-central, the wpt mirror, a local GitHub at \(github.baseURL) and a local Treestatus in \(folder)")
 
-        let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile)
+        let config = try ConfigLoader.load(file: world.configFile)
+        let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
+                                          hookDirectory: HookInstaller.defaultHookDirectory(spool: config.store.spool))
+        _ = try installer.installFiles()
         for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
         say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")
 
-        let config = try ConfigLoader.load(file: world.configFile)
         let journal = try SQLiteJournal(path: config.store.path)
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
         let handlers = try Handlers.make(config: config, store: journal, environment: environment)
         let log = LineCollector()
-        let worker = Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
+        let worker = Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
                             handlers: handlers.byKind, periodic: handlers.periodic,
                             logger: Logger(label: "wptsync.demo") { _ in log })
         let drain = { (step: String) throws in

@@ -7,12 +7,14 @@ public enum InstallResult: Sendable, Equatable, CustomStringConvertible {
     case installed(file: String)
     case updated(file: String)
     case unchanged(file: String)
+    case copied(file: String)
 
     public var description: String {
         switch self {
         case .installed(let file): "installed the wptsync hook in \(file)"
         case .updated(let file): "updated the wptsync hook in \(file)"
         case .unchanged(let file): "the wptsync hook in \(file) is already up to date"
+        case .copied(let file): "copied \(file)"
         }
     }
 }
@@ -39,23 +41,64 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
 /// Adds wptsync's hook to a Mercurial repository's `.hg/hgrc` or a git repository's hooks, from the
 /// fragments in `vcs-config/`. Only the block between wptsync's markers is ever written, so other
 /// hooks stay as they are, and installing twice changes nothing.
+///
+/// The repositories never point into a build folder: `installFiles()` first copies `wptsync-hook`
+/// and the hook scripts into `hookDirectory`, and the hooks run those copies, so a clean, a rebuild
+/// or a moved checkout does not break them.
 public struct HookInstaller {
     /// The project folder holding `hooks/` and `vcs-config/`.
     public let share: String
-    /// The `wptsync-hook` executable the hooks run.
+    /// The built `wptsync-hook` executable, copied into `hookDirectory`.
     public let hookBinary: String
     public let config: String
+    /// Where the hook scripts write a push's raw input when `wptsync-hook` cannot record it.
+    public let spool: String
+    /// The stable folder the hooks run from.
+    public let hookDirectory: String
 
     static let begin = "# >>> wptsync >>>"
     static let end = "# <<< wptsync <<<"
+    /// The hook scripts copied from `hooks/`.
+    static let scripts = ["hg-changegroup", "git-post-receive", "spool-hook-input"]
 
-    public init(share: String, hookBinary: String, config: String) throws(InstallError) {
-        for needed in ["hooks/hg-changegroup", "hooks/git-post-receive", "vcs-config/hgrc", "vcs-config/git-post-receive"]
+    public init(share: String, hookBinary: String, config: String, spool: String, hookDirectory: String) throws(InstallError) {
+        for needed in Self.scripts.map({ "hooks/\($0)" }) + ["vcs-config/hgrc", "vcs-config/git-post-receive"]
         where !FileManager.default.fileExists(atPath: "\(share)/\(needed)") {
             throw .missingShare(share)
         }
         guard FileManager.default.isExecutableFile(atPath: hookBinary) else { throw .missingHookBinary(hookBinary) }
         self.share = Paths.canonical(share); self.hookBinary = Paths.canonical(hookBinary); self.config = Paths.canonical(config)
+        self.spool = Paths.canonical(spool); self.hookDirectory = Paths.canonical(hookDirectory)
+    }
+
+    /// The folder the hooks run from when none is given: `bin` beside the spool, which the hooks
+    /// must be able to write anyway.
+    public static func defaultHookDirectory(spool: String) -> String {
+        URL(fileURLWithPath: spool).deletingLastPathComponent().appendingPathComponent("bin").path
+    }
+
+    /// Copies `wptsync-hook` and the hook scripts into `hookDirectory` (each replaced atomically, and
+    /// only when it changed). Returns what was copied.
+    public func installFiles() throws(InstallError) -> [InstallResult] {
+        let sources = [("wptsync-hook", hookBinary)] + Self.scripts.map { ($0, "\(share)/hooks/\($0)") }
+        var results: [InstallResult] = []
+        for (name, source) in sources {
+            let target = "\(hookDirectory)/\(name)"
+            guard let bytes = FileManager.default.contents(atPath: source) else { throw .io(file: source, reason: "cannot read") }
+            if FileManager.default.contents(atPath: target) == bytes, FileManager.default.isExecutableFile(atPath: target) { continue }
+            let temporary = "\(hookDirectory)/.\(name).\(getpid()).tmp"
+            do {
+                try FileManager.default.createDirectory(atPath: hookDirectory, withIntermediateDirectories: true)
+                try bytes.write(to: URL(fileURLWithPath: temporary))
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
+                guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw .io(file: target, reason: "\(error)")
+            }
+            results.append(.copied(file: target))
+        }
+        return results
     }
 
     /// Finds the project folder by walking up from `executable` (e.g. `.build/debug/wptsync`).
@@ -92,9 +135,10 @@ public struct HookInstaller {
         let file = "\(share)/vcs-config/\(name)"
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw .io(file: file, reason: "cannot read") }
         return text
-            .replacingOccurrences(of: "@HOOK_BIN@", with: Self.shellQuote(hookBinary))
-            .replacingOccurrences(of: "@CONFIG@", with: Self.shellQuote(config))
-            .replacingOccurrences(of: "@HOOKS@", with: Self.shellQuote(share + "/hooks"))
+            .replacingOccurrences(of: "@HOOK_BIN@", with: Paths.shellWord(hookDirectory + "/wptsync-hook"))
+            .replacingOccurrences(of: "@CONFIG@", with: Paths.shellWord(config))
+            .replacingOccurrences(of: "@SPOOL@", with: Paths.shellWord(spool))
+            .replacingOccurrences(of: "@HOOKS@", with: Paths.shellWord(hookDirectory))
     }
 
     private func installBlock(file: String, fragment: String, asExecutable: Bool) throws(InstallError) -> InstallResult {
@@ -136,10 +180,5 @@ public struct HookInstaller {
         guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex) else { return nil }
         let upper = text[stop.upperBound...].first == "\n" ? text.index(after: stop.upperBound) : stop.upperBound
         return start.lowerBound..<upper
-    }
-
-    /// `text` as one single-quoted shell word.
-    static func shellQuote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -19,7 +19,7 @@ public struct Application {
     /// A worker with the handlers for every kind of event.
     public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
         let handlers = try Handlers.make(config: config, store: journal)
-        return Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
+        return Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
                       handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, operations: journal)
     }
 }

@@ -1,0 +1,4 @@
+#ifndef WPTSYNC_CZLIB_SHIM_H
+#define WPTSYNC_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
