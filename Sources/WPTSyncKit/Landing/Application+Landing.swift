@@ -19,10 +19,10 @@ extension Application {
             guard var landing = waiting, landing.status == .needsFixup, let conflict = landing.conflict else {
                 throw LandingError.nothingToSettle(landing.id)
             }
-            let files = conflict.files.map { $0.hasSuffix(ImportBuilder.unfitMarker) ? String($0.dropLast(ImportBuilder.unfitMarker.count)) : $0 }
+            let files = conflict.files.map(ImportRefusal.path(ofConflictEntry:))
             landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
             landing = try journal.save(landing)
-            lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(files.joined(separator: ", "))")
+            lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(ControlCharacters.escaped(files.joined(separator: ", ")))")
         }
         return lines + (try runner.run(resuming: true))
     }
