@@ -52,7 +52,7 @@ public struct ImportBuilder {
             diffs.append(entries)
         }
         var gecko: [HgPath: HgFile]
-        let paths = diffs.flatMap { $0.filter { !$0.newPath.unfitForMercurial && !ControlCharacters.found(in: $0.newPath.bytes) }.map { geckoPath($0.newPath) } }
+        let paths = diffs.flatMap { $0.filter { nameRefusal($0.newPath) == nil }.map { geckoPath($0.newPath) } }
         do { gecko = try hg.files(at: geckoBase, paths: paths) } catch { throw .hg(error) }
         var results: [AppliedChange] = []
         for entries in diffs {
@@ -110,10 +110,15 @@ public struct ImportBuilder {
         return conflicts.isEmpty ? .files(files) : .conflict(conflicts.sorted())
     }
 
+    /// Why Gecko refuses the path itself, whatever the file holds.
+    private func nameRefusal(_ path: GitPath) -> ImportRefusal? {
+        path.unfitForMercurial ? .unfitPath : ImportRefusal.check(path: path.bytes, symlinkTarget: nil)
+    }
+
     private func refusal(_ entry: DiffEntry, _ theirs: FileVersion?) -> ImportRefusal? {
-        if entry.newPath.unfitForMercurial { return .unfitPath }
-        let target = theirs.flatMap { $0.mode == .symlink ? $0.data ?? [] : nil }
-        return ImportRefusal.check(path: entry.newPath.bytes, symlinkTarget: target)
+        if let refusal = nameRefusal(entry.newPath) { return refusal }
+        guard let theirs, theirs.mode == .symlink else { return nil }
+        return ImportRefusal.check(path: entry.newPath.bytes, symlinkTarget: theirs.data ?? [])
     }
 
     private func version(_ oid: Oid, _ mode: FileMode) throws(GitError) -> FileVersion? {

@@ -6,7 +6,8 @@ import SyncCore
 
 extension Application {
     /// Runs the landing again after a person fixed what did not apply (or to retry a deferred one
-    /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's.
+    /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's. The lines
+    /// returned show control characters escaped.
     public func continueLanding(take: ConflictResolution? = nil) throws -> [String] {
         guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
             throw LandingError.notConfigured("no enabled [landing] section")
@@ -22,9 +23,9 @@ extension Application {
             let files = conflict.files.map(ImportRefusal.path(ofConflictEntry:))
             landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
             landing = try journal.save(landing)
-            lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(ControlCharacters.escaped(files.joined(separator: ", ")))")
+            lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(files.joined(separator: ", "))")
         }
-        return lines + (try runner.run(resuming: true))
+        return (lines + (try runner.run(resuming: true))).map(ControlCharacters.escaped)
     }
 
     /// Fetches upstream master into the mirror (for deployments no push reaches) and records the

@@ -143,9 +143,7 @@ final class UpstreamReconciler {
         for _ in 0..<Self.maxBranchNames {
             guard let branch = BranchName(sync.branch) else { throw UpstreamError.invalidBranch(sync.branch) }
             let found = try github.findPullRequests(head: branch)
-            let facts = found.map { BranchClaim.PullRequest(number: $0.number, state: $0.isMerged ? .merged : $0.state == .open ? .open : .closed,
-                                                             body: $0.body ?? "") }
-            switch BranchClaim.of(facts, for: sync) {
+            switch BranchClaim.of(found.map(BranchClaim.PullRequest.init), for: sync) {
             case .free: return nil
             case .ours(let number): return found.first { $0.number == number }
             case .taken:
@@ -217,6 +215,12 @@ final class UpstreamReconciler {
                 sync.waitingFor = "a person: the PR head moved (\(message))"
             }
         }
+    }
+}
+
+extension BranchClaim.PullRequest {
+    init(_ pr: PullRequest) {
+        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "")
     }
 }
 
