@@ -17,7 +17,7 @@ struct HostileUpstreamTests {
         let before = try l.autolandTip
         let pr = try l.mergeUpstreamPR(["ok.html": "ok\n", "bad\u{1B}[31m.html": "red\n"],
                                        symlinks: ["deep/hgrc": "../../../../.hg/hgrc", "passwd": "/etc/passwd", "inside": "ok.html"],
-                                       title: "Evil \u{1B}]0;owned\u{7}title")
+                                       title: "Evil \u{1B}]0;owned\u{7}title", author: "Evil\u{1B}[5m Author <evil@example.com>")
         try l.syncMirror()
         try l.upstreamWorld.processUntilSettled()
         #expect(try l.autolandTip == before, "nothing imported")
@@ -37,6 +37,7 @@ struct HostileUpstreamTests {
         #expect(message.hasPrefix("Bug \(l.bug) [wpt PR \(pr)] - Evil ]0;ownedtitle, a=testonly\n"), "\(message.debugDescription)")
         #expect(message.contains("Evil ]0;ownedtitle\n\nUpstream details for Evil ]0;ownedtitle."), "\(message.debugDescription)")
         #expect(!message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(message.debugDescription)")
+        #expect(try l.hg(["log", "-r", "tip^", "-T", "{author}"]) == "Evil[5m Author <evil@example.com>")
     }
 
     @Test("a person's PR on gecko/<bug> keeps its title, body and head; wptsync opens its own on the next branch")

@@ -66,6 +66,7 @@ struct HostileInputTests {
         #expect(!text.unicodeScalars.contains { ControlCharacters.isControl($0) && $0 != "\n" && $0 != "\t" })
         #expect(text.contains("x\n[truncated]\n\n--\n") && bytes.count < LandingText.messageLimit + 1000)
         #expect(text.hasSuffix("wpt-pr: 2\nwpt-commits: \(sha("a")), \(sha("b"))\n"))
+        #expect(LandingText.user(name: "Evil\u{1B}[31m\nName", email: "e@x\u{7}.org") == "Evil[31m Name <e@x.org>")
         let direct = String(decoding: LandingText.commitWithoutPullRequest(bug: 1, sha: sha("c"), message: self.bytes("Fix\u{1B}[8m it\u{85}now\n")), as: UTF8.self)
         #expect(direct.hasPrefix("Bug 1 [wpt commit \(sha("c").prefix(12))] - Fix[8m it now, a=testonly\n"))
     }

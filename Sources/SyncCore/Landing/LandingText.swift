@@ -16,6 +16,12 @@ public enum LandingText {
         return body(summary: summary, commits: [(sha, message)], metadata: [])
     }
 
+    /// The Mercurial user of an imported commit, `Name <email>`, from the upstream author: each part
+    /// on one line without control characters.
+    public static func user(name: String, email: String) -> String {
+        "\(oneLine(name)) <\(oneLine(email))>"
+    }
+
     /// The final commit of a landing, which also writes the sync-point file.
     public static func landingCommit(bug: Int, head: String) -> [UInt8] {
         Array("Bug \(bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly\n\nwpt-head: \(head)\nwpt-type: landing\n".utf8)
