@@ -30,18 +30,21 @@ public enum ImportRefusal: String, Sendable, CaseIterable {
     }
 
     /// Whether a symlink at `link` (relative to the tree's root) pointing at `target` stays inside
-    /// the tree, resolved lexically from the link's folder: not absolute, not empty, no NUL, and no
-    /// `..` climbing above the root at any point.
+    /// the tree, resolved lexically from the link's folder: not absolute, not empty, no NUL, its
+    /// `..` components climb no higher than the root, and all come first. (`a/../..` could climb
+    /// out through a link `a` to `.`; the link's own folders are real folders, so leading `..`
+    /// are exact, and names after them only descend or follow links checked the same way.)
     public static func staysInTree(link: [UInt8], target: [UInt8]) -> Bool {
-        let slash = UInt8(ascii: "/")
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         guard let first = target.first, first != slash, !target.contains(0) else { return false }
-        var depth = link.split(separator: slash).count - 1
-        for component in target.split(separator: slash) where !component.elementsEqual([UInt8(ascii: ".")]) {
-            if component.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
-                depth -= 1
-                if depth < 0 { return false }
+        var climb = link.split(separator: slash).count - 1
+        var descended = false
+        for component in target.split(separator: slash) where !component.elementsEqual([dot]) {
+            if component.elementsEqual([dot, dot]) {
+                climb -= 1
+                if climb < 0 || descended { return false }
             } else {
-                depth += 1
+                descended = true
             }
         }
         return true
