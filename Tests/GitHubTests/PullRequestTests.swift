@@ -21,6 +21,22 @@ import Testing
         #expect(f.requests("POST", "/pulls").map(\.status) == [201, 422])
     }
 
+    @Test func anOpenPullRequestTheCallerDoesNotRecogniseIsNotAdopted() throws {
+        let f = try Fixture()
+        try f.pushBranch("gecko/1235", commits: [(["a.html": "a"], "Add a")])
+        let theirs = try f.client.createPullRequest(title: "Someone's work", head: branch("gecko/1235"), body: "By hand.").pullRequest
+        do {
+            _ = try f.client.createPullRequest(title: "[Gecko Bug 1235] Add a", head: branch("gecko/1235"), body: "gecko-commits: x") {
+                $0.body?.contains("gecko-commits: x") == true
+            }
+            Issue.record("expected the 422 to be thrown")
+        } catch {
+            #expect(error.httpStatus == 422)
+        }
+        #expect(f.github.pullRequests.map(\.number) == [theirs.number])
+        #expect(f.github.pullRequests.first?.title == "Someone's work" && f.github.pullRequests.first?.body == "By hand.")
+    }
+
     @Test func otherValidationErrorsAreThrown() throws {
         let f = try Fixture()
         #expect(throws: RemoteError.self) {

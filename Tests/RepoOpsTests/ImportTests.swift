@@ -93,6 +93,25 @@ struct ImportBuilderTests {
         #expect(GitPath("a\nb").unfitForMercurial && GitPath("A/.HG/x").unfitForMercurial && !GitPath("a/.hgignore").unfitForMercurial)
     }
 
+    @Test("symlinks leading out of the wpt tree and names with control characters are refused, each named with its reason")
+    func refusedLinksAndNames() throws {
+        let (w, base, gecko) = try world()
+        var editor = TreeEditor()
+        for (path, target) in ["deep/hgrc": "../../../../.hg/hgrc", "passwd": "/etc/passwd", "up": "..", "inside": "a.html", "deep/ok": "../keep.js"] {
+            editor.upsert(GitPath(path), oid: try w.git.writeBlob(Array(target.utf8)), mode: .symlink)
+        }
+        editor.upsert(GitPath("bell\u{7}.html"), oid: try w.git.writeBlob(Array("x\n".utf8)))
+        let tree = try editor.write(onto: try w.git.commit(base).tree, in: w.git)
+        let head = try w.git.createCommit(tree: tree, parents: [base], author: testSignature, committer: testSignature, message: Array("Links\n".utf8))
+        let change = [UpstreamChange(base: base.hex, head: head.hex)]
+        let leaving = " (a symlink leading out of the wpt tree)"
+        #expect(try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: []).apply(change, geckoBase: gecko)
+                == [.conflict(["bell\u{7}.html (a file name with control characters)", "deep/hgrc" + leaving, "passwd" + leaving, "up" + leaving])])
+        let keepGecko = Dictionary(uniqueKeysWithValues: ["bell\u{7}.html", "deep/hgrc", "passwd", "up"].map { ($0, ConflictResolution.gecko) })
+        #expect(try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: keepGecko).apply(change, geckoBase: gecko)
+                == [.files([path("inside"): write("a.html", flags: .symlink), path("deep/ok"): write("../keep.js", flags: .symlink)])])
+    }
+
     @Test("paths that would leave the tree are recognised", arguments: ["../x", "a/../../x", ".git/config", "a/.GIT/x", "/abs", "a//b", "./x"])
     func escapingPaths(text: String) {
         #expect(GitPath(stringLiteral: text).escapesTree)

@@ -53,14 +53,15 @@ struct SyncRebuildTests {
     }
 
     @Test(arguments: [
-        ("gecko/5", 5, 0), ("gecko/5-2", 5, 2), ("gecko/changeset-0123456789ab", nil, 0),
+        ("gecko/5", 5, 0), ("gecko/5-2", 5, 2), ("gecko/changeset-0123456789ab", nil, 0), ("gecko/changeset-0123456789ab-1", nil, 1),
     ] as [(String, Int?, Int)])
     func branchesGiveBugAndSequence(branch: String, bug: Int?, sequence: Int) {
         let parsed = SyncRebuild.parse(branch: branch)
         #expect(parsed?.bug == bug && parsed?.sequence == sequence)
     }
 
-    @Test(arguments: ["master", "gecko/", "gecko/x", "gecko/5-0", "gecko/5-2-3", "gecko/changeset-xyz", "other/5"])
+    @Test(arguments: ["master", "gecko/", "gecko/x", "gecko/5-0", "gecko/5-2-3", "gecko/changeset-xyz", "gecko/changeset-01ab-0",
+                      "gecko/changeset-01ab-1-2", "other/5"])
     func otherBranchesAreNotSyncBranches(branch: String) {
         #expect(SyncRebuild.parse(branch: branch) == nil)
     }

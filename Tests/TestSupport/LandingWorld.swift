@@ -45,10 +45,10 @@ public final class LandingWorld: @unchecked Sendable {
         try upstreamWorld.git(["push", "-q", world.mirror, "master:master"])
     }
 
-    /// Opens a PR upstream changing `files` (nil contents: delete) and merges it with `method`;
-    /// returns its number.
+    /// Opens a PR upstream changing `files` (nil contents: delete) and adding `symlinks` (path:
+    /// target), and merges it with `method`; returns its number.
     @discardableResult
-    public func mergeUpstreamPR(_ files: [String: String?], title: String, method: MergeMethod = .merge,
+    public func mergeUpstreamPR(_ files: [String: String?], symlinks: [String: String] = [:], title: String, method: MergeMethod = .merge,
                                 author: String = "Upstream Author <author@example.com>") throws -> Int {
         let clone = world.dir.sub("upstream-clone")
         if !FileManager.default.fileExists(atPath: clone) { try sh("git", ["clone", "-q", upstreamWorld.upstream, clone]) }
@@ -57,6 +57,11 @@ public final class LandingWorld: @unchecked Sendable {
         try sh("git", ["checkout", "-q", "-B", branch, "origin/master"], in: clone)
         for (path, contents) in files {
             if let contents { try writeFile("\(clone)/\(path)", contents) } else { try FileManager.default.removeItem(atPath: "\(clone)/\(path)") }
+        }
+        for (path, target) in symlinks {
+            let link = URL(fileURLWithPath: "\(clone)/\(path)")
+            try FileManager.default.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
         }
         try sh("git", ["add", "-A"], in: clone)
         try sh("git", ["commit", "-q", "--author", author, "-m", "\(title)\n\nUpstream details for \(title)."], in: clone)

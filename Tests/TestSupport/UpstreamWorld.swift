@@ -18,7 +18,8 @@ public final class UpstreamWorld: @unchecked Sendable {
         try sh("git", ["add", "-A"], in: seed)
         try sh("git", ["commit", "-q", "-m", "Initial upstream"], in: seed)
         try sh("git", ["push", "-q", upstream, "master"], in: seed)
-        github = try LocalGitHub(repositoryPath: upstream, users: ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver"])
+        github = try LocalGitHub(repositoryPath: upstream, users: ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver",
+                                                                                  UpstreamWorld.personToken: "a-person"])
         world = try SyncWorld(extraConfig: """
             [github]
             api = "\(github.baseURL)"
@@ -31,6 +32,9 @@ public final class UpstreamWorld: @unchecked Sendable {
             """ + extraConfig, upstreamURL: upstream, dir: dir)
         world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": "test-token", "WPTSYNC_TEST_APPROVER_TOKEN": "approver-token"]
     }
+
+    /// The token of a person (not wptsync) on the local GitHub.
+    public static let personToken = "person-token"
 
     deinit { github.stop() }
 

@@ -42,15 +42,16 @@ public struct GitHubClient: Sendable {
     }
 
     /// Opens a pull request from `head` into `base`, or adopts the open one that already exists
-    /// for that head: never makes a second one.
+    /// for that head when `adopting` accepts it: never makes a second one.
     ///
-    /// On 422 the open pull request for the head is looked up and adopted (if there is none, the
-    /// 422 had another cause and is thrown). When the outcome is unknown (5xx, timeout or network
-    /// error after sending) it is looked up too; if none exists the POST is sent once more.
-    /// A closed pull request for the same head is not adopted: use `findPullRequests` and
-    /// `reopen` for that.
+    /// On 422 the open pull request for the head is looked up and adopted (if there is none, or
+    /// `adopting` refuses it, such as someone else's pull request, the 422 is thrown). When the
+    /// outcome is unknown (5xx, timeout or network error after sending) it is looked up too; if
+    /// none exists the POST is sent once more. A closed pull request for the same head is not
+    /// adopted: use `findPullRequests` and `reopen` for that.
     public func createPullRequest(
-        title: String, head: BranchName, base: String = "master", body: String? = nil
+        title: String, head: BranchName, base: String = "master", body: String? = nil,
+        adopting: (PullRequest) -> Bool = { _ in true }
     ) throws(RemoteError) -> CreatedPullRequest {
         struct Body: Encodable { var title: String; var head: String; var base: String; var body: String? }
         let create = try jsonRequest(.post, "/pulls", Body(title: title, head: head.rawValue, base: base, body: body))
@@ -62,7 +63,7 @@ public struct GitHubClient: Sendable {
             } catch {
                 let unknown = error.isOutcomeUnknown
                 guard unknown || error.httpStatus == 422 else { throw error }
-                let open = try findPullRequests(head: head).first { $0.state == .open && $0.base.ref == base }
+                let open = try findPullRequests(head: head).first { $0.state == .open && $0.base.ref == base && adopting($0) }
                 if let open { return CreatedPullRequest(pullRequest: open, adopted: true) }
                 guard unknown, attemptsLeft > 0 else { throw error }
                 http.sleeper.sleep(for: http.retryPolicy.baseDelay)

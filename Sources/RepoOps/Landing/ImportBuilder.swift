@@ -13,7 +13,7 @@ public enum AppliedChange: Sendable, Equatable {
     /// The Gecko files to write or remove (empty: Gecko already had the change).
     case files([HgPath: PlannedCommit.FileChange])
     /// These paths (relative to the wpt root, sorted) changed on both sides in ways that do not
-    /// merge, or cannot be held by Mercurial at all (`.hg`, `..`, line breaks: marked so).
+    /// merge, or are refused (`ImportRefusal`: followed by its marker).
     case conflict([String])
 }
 
@@ -28,9 +28,6 @@ public struct ImportBuilder {
     let prefix: String
     /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
     let excluded: [GitPath]
-
-    /// Follows a conflicting path that Mercurial cannot hold at all.
-    public static let unfitMarker = " (a path Gecko cannot hold)"
 
     /// How a person settled files that did not merge, by path relative to the wpt root.
     let resolutions: [String: ConflictResolution]
@@ -55,7 +52,7 @@ public struct ImportBuilder {
             diffs.append(entries)
         }
         var gecko: [HgPath: HgFile]
-        let paths = diffs.flatMap { $0.filter { !$0.newPath.unfitForMercurial }.map { geckoPath($0.newPath) } }
+        let paths = diffs.flatMap { $0.filter { nameRefusal($0.newPath) == nil }.map { geckoPath($0.newPath) } }
         do { gecko = try hg.files(at: geckoBase, paths: paths) } catch { throw .hg(error) }
         var results: [AppliedChange] = []
         for entries in diffs {
@@ -79,8 +76,10 @@ public struct ImportBuilder {
         var conflicts: [String] = []
         for entry in entries {
             let choice = resolutions[entry.newPath.description]
-            if entry.newPath.unfitForMercurial {
-                if choice != .gecko { conflicts.append("\(entry.newPath)" + Self.unfitMarker) }
+            let theirs = try version(entry.newOid, entry.newMode)
+            if let refusal = refusal(entry, theirs) {
+                // Refused whatever Gecko has: only keeping Gecko's side settles it.
+                if choice != .gecko { conflicts.append(entry.newPath.description + refusal.marker) }
                 continue
             }
             let path = geckoPath(entry.newPath)
@@ -90,7 +89,6 @@ public struct ImportBuilder {
                 ours = FileVersion(oid: try git.blobId(of: current.data), mode: FileMode(rawValue: current.flags.gitMode), data: current.data)
             }
             let ancestor = try version(entry.oldOid, entry.oldMode)
-            let theirs = try version(entry.newOid, entry.newMode)
             var merged = try ThreeWayFile.resolve(ancestor, ours, theirs, git: git)
             if merged == .conflict, let choice { merged = .version(choice == .upstream ? theirs : ours) }
             switch merged {
@@ -110,6 +108,17 @@ public struct ImportBuilder {
             }
         }
         return conflicts.isEmpty ? .files(files) : .conflict(conflicts.sorted())
+    }
+
+    /// Why Gecko refuses the path itself, whatever the file holds.
+    private func nameRefusal(_ path: GitPath) -> ImportRefusal? {
+        path.unfitForMercurial ? .unfitPath : ImportRefusal.check(path: path.bytes, symlinkTarget: nil)
+    }
+
+    private func refusal(_ entry: DiffEntry, _ theirs: FileVersion?) -> ImportRefusal? {
+        if let refusal = nameRefusal(entry.newPath) { return refusal }
+        guard let theirs, theirs.mode == .symlink else { return nil }
+        return ImportRefusal.check(path: entry.newPath.bytes, symlinkTarget: theirs.data ?? [])
     }
 
     private func version(_ oid: Oid, _ mode: FileMode) throws(GitError) -> FileVersion? {

@@ -2,7 +2,8 @@
 /// service's format (so its tools and people read them the same way).
 public enum LandingText {
     /// The commit of one upstream PR: `Bug <bug> [wpt PR <n>] - <title>, a=testonly`, the upstream
-    /// messages, then `wpt-pr` and `wpt-commits` metadata.
+    /// messages (without control characters but line feeds and tabs, each cut at `messageLimit`
+    /// bytes), then `wpt-pr` and `wpt-commits` metadata.
     public static func pullRequestCommit(bug: Int, pullRequest: Int, title: String, commits: [(sha: String, message: [UInt8])]) -> [UInt8] {
         let summary = "Bug \(bug) [wpt PR \(pullRequest)] - \(oneLine(title)), a=testonly"
         return body(summary: summary, commits: commits, metadata: ["wpt-pr: \(pullRequest)"])
@@ -13,6 +14,12 @@ public enum LandingText {
         let subject = String(decoding: message.prefix { $0 != 0x0a }, as: UTF8.self)
         let summary = "Bug \(bug) [wpt commit \(sha.prefix(12))] - \(oneLine(subject)), a=testonly"
         return body(summary: summary, commits: [(sha, message)], metadata: [])
+    }
+
+    /// The Mercurial user of an imported commit, `Name <email>`, from the upstream author: each part
+    /// on one line without control characters.
+    public static func user(name: String, email: String) -> String {
+        "\(oneLine(name)) <\(oneLine(email))>"
     }
 
     /// The final commit of a landing, which also writes the sync-point file.
@@ -38,7 +45,7 @@ public enum LandingText {
     private static func body(summary: String, commits: [(sha: String, message: [UInt8])], metadata: [String]) -> [UInt8] {
         var text = Array((summary + "\n\nAutomatic update from web-platform-tests\n").utf8)
         for commit in commits {
-            var message = commit.message
+            var message = ControlCharacters.cleanedMessage(commit.message, limit: messageLimit)
             while message.last == 0x0a || message.last == 0x20 { message.removeLast() }
             text += message + Array("\n\n--\n".utf8)
         }
@@ -46,10 +53,22 @@ public enum LandingText {
         return text + Array(("\n" + lines.joined(separator: "\n") + "\n").utf8)
     }
 
-    /// One line of at most 200 characters without control characters (titles come from GitHub).
+    /// The most bytes of one upstream message a commit copies (after control characters are
+    /// stripped); a longer one is cut and ends with `ControlCharacters.truncationMarker`.
+    public static let messageLimit = 64 * 1024
+
+    /// One line of at most 200 characters without control characters (titles come from GitHub):
+    /// line breaks and tabs become spaces, other control characters are dropped.
     static func oneLine(_ text: String) -> String {
-        let cleaned = String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false) ? " " : $0 })
-            .trimmingWhitespace()
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if "\n\r\t\u{85}\u{2028}\u{2029}".unicodeScalars.contains(scalar) {
+                scalars.append(" ")
+            } else if !ControlCharacters.isControl(scalar) {
+                scalars.append(scalar)
+            }
+        }
+        let cleaned = String(scalars).trimmingWhitespace()
         return cleaned.count > 200 ? String(cleaned.prefix(199)) + "…" : cleaned
     }
 }

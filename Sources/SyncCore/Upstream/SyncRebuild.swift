@@ -19,14 +19,22 @@ public struct PullRequestFacts: Sendable, Equatable {
 /// Pure rules that recreate sync records from the metadata wptsync leaves in its pull requests
 /// (`gecko/…` branch, label, `gecko-commits:` and `bugzilla-url:` lines) and in Gecko's history.
 public enum SyncRebuild {
-    /// Bug and sequence of a sync branch: `gecko/<bug>`, `gecko/<bug>-<n>`, or `gecko/changeset-<node>`
-    /// (no bug); nil for any other branch.
+    /// Bug and sequence of a sync branch: `gecko/<bug>`, `gecko/changeset-<node>` (no bug), each
+    /// optionally followed by `-<n>`; nil for any other branch.
     public static func parse(branch: String) -> (bug: Int?, sequence: Int)? {
         guard branch.hasPrefix("gecko/") else { return nil }
-        let name = branch.dropFirst("gecko/".count)
-        if name.hasPrefix("changeset-") { return name.dropFirst("changeset-".count).allSatisfy(\.isHexDigit) ? (nil, 0) : nil }
+        var name = branch.dropFirst("gecko/".count)
+        let bugless = name.hasPrefix("changeset-")
+        if bugless { name = name.dropFirst("changeset-".count) }
         let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-        guard let bug = Int(parts[0]), bug > 0, parts.count <= 2 else { return nil }
+        guard parts.count <= 2 else { return nil }
+        var bug: Int?
+        if bugless {
+            guard parts[0].allSatisfy(\.isHexDigit) else { return nil }
+        } else {
+            guard let number = Int(parts[0]), number > 0 else { return nil }
+            bug = number
+        }
         guard parts.count == 2 else { return (bug, 0) }
         guard let sequence = Int(parts[1]), sequence > 0 else { return nil }
         return (bug, sequence)

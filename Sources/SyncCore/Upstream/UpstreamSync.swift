@@ -50,7 +50,8 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     /// Bumped by the store on every save; a save based on an older version is refused.
     public var version: Int = 0
     public var bug: Int?
-    /// 0 for a bug's first sync, then 1, 2… for syncs after earlier ones merged.
+    /// 0 for a bug's first sync, then 1, 2… for syncs after earlier ones merged, or when someone
+    /// else's PR holds the branch name (`BranchClaim`).
     public var sequence: Int
     public var changesets: [SyncChangeset]
     public var status: SyncStatus
@@ -72,10 +73,11 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
         exportedNodes = []; failingChecks = []
     }
 
-    /// The upstream branch: `gecko/<bug>`, `gecko/<bug>-<sequence>`, or `gecko/changeset-<node>` without a bug.
+    /// The upstream branch: `gecko/<bug>`, or `gecko/changeset-<node>` without a bug; `-<sequence>`
+    /// follows from sequence 1 on (a later sync of the bug, or a name someone else's PR holds).
     public var branch: String {
-        guard let bug else { return "gecko/changeset-\(changesets.first?.node.prefix(12) ?? "")" }
-        return sequence == 0 ? "gecko/\(bug)" : "gecko/\(bug)-\(sequence)"
+        let name = bug.map { "gecko/\($0)" } ?? "gecko/changeset-\(changesets.first?.node.prefix(12) ?? "")"
+        return sequence == 0 ? name : "\(name)-\(sequence)"
     }
 
     /// The nodes still to upstream: not backed out or skipped, in landing order.

@@ -6,7 +6,8 @@ import SyncCore
 
 extension Application {
     /// Runs the landing again after a person fixed what did not apply (or to retry a deferred one
-    /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's.
+    /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's. The lines
+    /// returned show control characters escaped.
     public func continueLanding(take: ConflictResolution? = nil) throws -> [String] {
         guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
             throw LandingError.notConfigured("no enabled [landing] section")
@@ -19,12 +20,12 @@ extension Application {
             guard var landing = waiting, landing.status == .needsFixup, let conflict = landing.conflict else {
                 throw LandingError.nothingToSettle(landing.id)
             }
-            let files = conflict.files.map { $0.hasSuffix(ImportBuilder.unfitMarker) ? String($0.dropLast(ImportBuilder.unfitMarker.count)) : $0 }
+            let files = conflict.files.map(ImportRefusal.path(ofConflictEntry:))
             landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
             landing = try journal.save(landing)
             lines.append("landing \(landing.id): taking \(take.rawValue)'s version of \(files.joined(separator: ", "))")
         }
-        return lines + (try runner.run(resuming: true))
+        return (lines + (try runner.run(resuming: true))).map(ControlCharacters.escaped)
     }
 
     /// Fetches upstream master into the mirror (for deployments no push reaches) and records the

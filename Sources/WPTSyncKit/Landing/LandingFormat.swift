@@ -2,7 +2,8 @@ import SyncCore
 
 /// How landings are shown to people, on one line.
 public enum LandingFormat {
-    /// One landing on one line, as `wptsync landings` prints it.
+    /// One landing on one line, as `wptsync landings` prints it; control characters (file names
+    /// and errors come from upstream) are shown escaped.
     public static func line(_ landing: Landing) -> String {
         let prs = landing.units.compactMap(\.pullRequest).map { "#\($0)" }
         let passed = landing.units.filter { $0.disposition != .apply }.count
@@ -13,13 +14,13 @@ public enum LandingFormat {
         if let waiting = landing.waitingFor, landing.status != .landed { text += ", waiting for \(waiting)" }
         if landing.conflict != nil { text += ", " + conflict(landing) }
         if let error = landing.lastError { text += ", last error: \(error)" }
-        return text
+        return ControlCharacters.escaped(text)
     }
 
     static func conflict(_ landing: Landing) -> String {
         guard let conflict = landing.conflict else { return "no conflict recorded" }
         let source = conflict.pullRequest.map { "PR #\($0)" } ?? "commit \(conflict.commit.prefix(12))"
-        return "\(source) does not apply to Gecko in \(conflict.files.joined(separator: ", "))"
+        return ControlCharacters.escaped("\(source) does not apply to Gecko in \(conflict.files.joined(separator: ", "))")
     }
 }
 

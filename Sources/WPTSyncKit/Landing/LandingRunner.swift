@@ -199,7 +199,7 @@ final class LandingRunner {
         } else {
             LandingText.commitWithoutPullRequest(bug: settings.bug, sha: unit.head, message: commits.last?.message ?? [])
         }
-        return PlannedCommit(user: "\(author.name) <\(author.email)>", date: (author.time, -author.offsetMinutes * 60),
+        return PlannedCommit(user: LandingText.user(name: author.name, email: author.email), date: (author.time, -author.offsetMinutes * 60),
                              message: message, files: files)
     }
 

@@ -3,7 +3,7 @@ import SyncCore
 
 /// How syncs are shown to people and scripts.
 public enum SyncFormat {
-    /// One line: id, branch, state, PR, what it waits for, last error.
+    /// One line: id, branch, state, PR, what it waits for, last error (control characters escaped).
     public static func line(_ sync: UpstreamSync) -> String {
         let active = sync.activeNodes.count
         var text = "sync \(sync.id) \(sync.branch) \(sync.status.rawValue)"
@@ -11,10 +11,10 @@ public enum SyncFormat {
         text += " — \(active) of \(sync.changesets.count) changeset(s) to upstream"
         if let waiting = sync.waitingFor { text += "; waiting for \(waiting)" }
         if let error = sync.lastError { text += "; last error: \(error)" }
-        return text
+        return ControlCharacters.escaped(text)
     }
 
-    /// Several lines: the sync and each changeset with its state.
+    /// Several lines: the sync and each changeset with its state (control characters escaped).
     public static func details(_ sync: UpstreamSync) -> String {
         var lines = [line(sync)]
         if let url = sync.pullRequestURL { lines.append("  pull request: \(url)") }
@@ -28,7 +28,7 @@ public enum SyncFormat {
             lines.append("  conflict in \(conflict.node.prefix(12)): \(conflict.files.joined(separator: ", "))")
         }
         if !sync.failingChecks.isEmpty { lines.append("  failing checks: \(sync.failingChecks.joined(separator: ", "))") }
-        return lines.joined(separator: "\n")
+        return lines.map(ControlCharacters.escaped).joined(separator: "\n")
     }
 
     /// The sync as one JSON object.

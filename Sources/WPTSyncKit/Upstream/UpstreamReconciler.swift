@@ -56,10 +56,7 @@ final class UpstreamReconciler {
     }
 
     private func close(_ sync: inout UpstreamSync) throws {
-        // Without a recorded number (a crash right after creating it), find the PR by its branch.
-        let open = try sync.pullRequest.map { [try github.pullRequest($0)] }
-            ?? BranchName(sync.branch).map { try github.findPullRequests(head: $0) } ?? []
-        for pr in open where pr.state == .open { _ = try github.close(pr.number) }
+        if let pr = try ownPullRequest(&sync), pr.state == .open { _ = try github.close(pr.number) }
         sync.status = .incomplete
         sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
     }
@@ -93,10 +90,10 @@ final class UpstreamReconciler {
             sync.head = tip.hex
             sync.conflict = nil
         }
+        var pullRequest = try ownPullRequest(&sync)
         guard let head = sync.head, let branch = BranchName(sync.branch) else {
             throw UpstreamError.invalidBranch(sync.branch)
         }
-        var pullRequest = try existingPullRequest(sync, branch: branch)
         if let pr = pullRequest, pr.isMerged {
             // Merged already (by a person, or by us before a crash): only the branch may be left to delete.
             try deleteOwnBranch(branch)
@@ -122,7 +119,9 @@ final class UpstreamReconciler {
                 pullRequest = try github.updatePullRequest(pr.number, title: text.title, body: text.body)
             }
         } else {
-            let created = try github.createPullRequest(title: text.title, head: branch, base: "master", body: text.body)
+            let created = try github.createPullRequest(title: text.title, head: branch, base: "master", body: text.body) { [sync] pr in
+                BranchClaim.isOwn(body: pr.body ?? "", by: sync)
+            }
             pullRequest = created.pullRequest
         }
         guard let pr = pullRequest else { return false }
@@ -135,11 +134,28 @@ final class UpstreamReconciler {
         return true
     }
 
-    private func existingPullRequest(_ sync: UpstreamSync, branch: BranchName) throws -> PullRequest? {
+    /// The sync's PR: the recorded one, or else (a crash right after creating it) the one its
+    /// metadata shows to be this sync's on its branch. A branch where someone else's PR is moves
+    /// the sync to its next branch name (`sequence`), leaving that PR and branch alone.
+    private func ownPullRequest(_ sync: inout UpstreamSync) throws -> PullRequest? {
         if let number = sync.pullRequest { return try github.pullRequest(number) }
-        let found = try github.findPullRequests(head: branch)
-        return found.first { $0.state == .open } ?? found.first { !$0.isMerged }
+        var used: Set<Int>?
+        for _ in 0..<Self.maxBranchNames {
+            guard let branch = BranchName(sync.branch) else { throw UpstreamError.invalidBranch(sync.branch) }
+            let found = try github.findPullRequests(head: branch)
+            switch BranchClaim.of(found.map(BranchClaim.PullRequest.init), for: sync) {
+            case .free: return nil
+            case .ours(let number): return found.first { $0.number == number }
+            case .taken:
+                if used == nil, let bug = sync.bug { used = Set(try store.syncs(bug: bug, status: nil).filter { $0.id != sync.id }.map(\.sequence)) }
+                sync.sequence = BranchClaim.nextSequence(after: sync, used: used ?? [])
+            }
+        }
+        throw UpstreamError.noFreeBranch(sync.branch)
     }
+
+    /// How many branch names a sync tries before giving up.
+    static let maxBranchNames = 20
 
     /// Takes the branch a person fixed by hand as the sync's head, then reconciles.
     func resume(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
@@ -202,12 +218,19 @@ final class UpstreamReconciler {
     }
 }
 
+extension BranchClaim.PullRequest {
+    init(_ pr: PullRequest) {
+        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "")
+    }
+}
+
 /// Problems of the upstream sync that are not the services' own errors.
 public enum UpstreamError: Error, CustomStringConvertible {
     case invalidBranch(String)
     case notConfigured(String)
     case changesetNotFound(node: String)
     case notNeedingFixup(id: Int64, status: SyncStatus)
+    case noFreeBranch(String)
 
     public var description: String {
         switch self {
@@ -215,6 +238,7 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case .notConfigured(let what): "upstreaming needs \(what) in the configuration"
         case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
         case let .notNeedingFixup(id, status): "sync \(id) is \(status.rawValue), not needs-fixup: there is nothing to resume"
+        case .noFreeBranch(let last): "other people's pull requests hold every branch name up to \(last): wptsync opens none"
         }
     }
 }

@@ -4,7 +4,8 @@ import SyncCore
 
 /// How events are shown to operators.
 public enum EventFormat {
-    /// One readable line: id, state, kind, repository, what was pushed, attempts and last error.
+    /// One readable line: id, state, kind, repository, what was pushed, attempts and last error
+    /// (control characters escaped).
     public static func line(_ event: JournalEvent) -> String {
         var text = "#\(event.id) \(event.state.rawValue) \(event.kind.rawValue) \(event.repository) \(detail(event.payload))"
         if event.attempts > 0 { text += " attempts=\(event.attempts)" }
@@ -12,7 +13,7 @@ public enum EventFormat {
             text += event.nextAttemptAt.map { " retry-at=\(iso($0))" } ?? " (retry by hand: wptsync retry \(event.id))"
         }
         if let error = event.lastError { text += " error=\"\(error)\"" }
-        return text
+        return ControlCharacters.escaped(text)
     }
 
     /// One JSON object.
