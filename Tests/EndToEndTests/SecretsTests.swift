@@ -18,11 +18,6 @@ struct SecretsTests {
                                   with: "token_env = \"WPTSYNC_TEST_GITHUB_TOKEN\"\napprover_token_env = \"WPTSYNC_TEST_APPROVER_TOKEN\"")
             .replacingOccurrences(of: "upstream_push_url = \"\(l.upstreamWorld.upstream)\"",
                                   with: "upstream_push_url = \"\(l.upstreamWorld.upstream)\"\nfetch_url = \"https://bot:\(Self.urlSecret)@127.0.0.1:9/wpt.git\""))
-        // Another team's hook on the repository the landing pushes to.
-        let dump = l.world.dir.sub("hook-environment")
-        let hgrc = try String(contentsOfFile: l.world.autoland + "/.hg/hgrc", encoding: .utf8)
-        try writeFile(l.world.autoland + "/.hg/hgrc", hgrc + "\n[hooks]\nchangegroup.zz-environment = env >> \(dump)\n")
-
         // GitHub answers with an error that echoes both tokens, as is and URL-encoded.
         let echo = [Self.tokens.github, Self.tokens.approver].flatMap { [$0, Self.percentEncoded($0)] }.joined(separator: " ")
         l.github.injectFault(.errorMessage(status: 401, message: "Bad credentials: \(echo)"), pathPrefix: "/repos/web-platform-tests/wpt/pulls")
@@ -40,6 +35,10 @@ struct SecretsTests {
         try l.mergeUpstreamPR(["secret-landing.html": "l\n"], title: "Upstream change")
         try l.syncMirror()
         try l.world.wptsync(["retry", "--all"])
+        // Another team's hook on the repository the landing pushes to (only wptsync pushes there from now on).
+        let dump = l.world.dir.sub("hook-environment")
+        let hgrc = try String(contentsOfFile: l.world.autoland + "/.hg/hgrc", encoding: .utf8)
+        try writeFile(l.world.autoland + "/.hg/hgrc", hgrc + "\n[hooks]\nchangegroup.zz-environment = env >> \(dump)\n")
         var childEnvironments: [Int32: [UInt8]] = [:]
         var lastLook = Date.distantPast
         let worker = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config, "--verbose"], in: l.world.dir.path,
