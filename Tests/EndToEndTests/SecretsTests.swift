@@ -20,16 +20,22 @@ struct SecretsTests {
                                   with: "upstream_push_url = \"\(l.upstreamWorld.upstream)\"\nfetch_url = \"https://bot:\(Self.urlSecret)@127.0.0.1:9/wpt.git\""))
         // GitHub answers with an error that echoes both tokens, as is and URL-encoded.
         let echo = [Self.tokens.github, Self.tokens.approver].flatMap { [$0, Self.percentEncoded($0)] }.joined(separator: " ")
-        l.github.injectFault(.errorMessage(status: 401, message: "Bad credentials: \(echo)"), pathPrefix: "/repos/web-platform-tests/wpt/pulls")
+        l.github.injectFault(.errorMessage(status: 401, message: "Bad credentials: \(echo)"), count: 2, pathPrefix: "/repos/web-platform-tests/wpt/pulls")
         try l.landInGecko(["testing/web-platform/tests/secret.html": "s\n"], message: "Bug 90 - s. r=x")
-        var outputs = [try l.world.wptsyncResult(["process", "--verbose"])]
-        #expect(outputs[0].stderrString.contains("401") && outputs[0].stderrString.contains("<redacted>"), "\(outputs[0].stderrString)")
-        for command in [["events", "--json"], ["list", "--json"], ["show", "upstream", "90"], ["fetch-upstream"]] {
-            outputs.append(try l.world.wptsyncResult(command + ["--verbose"]))
+        var outputs: [(command: [String], output: ProcessOutput)] = []
+        func run(_ command: [String]) throws -> ProcessOutput {
+            outputs.append((command, try l.world.wptsyncResult(command + ["--verbose"])))
+            return outputs.last!.output
         }
-        #expect(outputs[1].stdoutString.contains("<redacted>"), "the journal's last error: \(outputs[1].stdoutString)")
-        #expect(outputs[2].stdoutString.contains("<redacted>"), "the sync's last error: \(outputs[2].stdoutString)")
-        #expect(outputs[4].status != 0 && outputs[4].stderrString.contains("127.0.0.1:9"), "\(outputs[4].stderrString)")
+        let failed = try run(["process"])
+        #expect(failed.stderrString.contains("401") && failed.stderrString.contains("<redacted>"), "\(failed.stderrString)")
+        let retried = try run(["retry", "--sync", "1"])
+        #expect(retried.status != 0 && retried.stderrString.contains("<redacted>"), "a command's error: \(retried.stderrString)")
+        #expect(try run(["events", "--json"]).stdoutString.contains("<redacted>"), "the journal's last error")
+        #expect(try run(["list", "--json"]).stdoutString.contains("<redacted>"), "the sync's last error")
+        _ = try run(["show", "upstream", "90"])
+        let fetched = try run(["fetch-upstream"])
+        #expect(fetched.status != 0 && fetched.stderrString.contains("127.0.0.1:9"), "\(fetched.stderrString)")
 
         // The worker retries the upstream push and lands an upstream PR in autoland.
         try l.mergeUpstreamPR(["secret-landing.html": "l\n"], title: "Upstream change")
@@ -53,11 +59,9 @@ struct SecretsTests {
         let hookEnvironment = try String(contentsOfFile: dump, encoding: .utf8)
         #expect(hookEnvironment.contains("HG_NODE=") && hookEnvironment.contains("HGPLAIN=1"), "\(hookEnvironment)")
         #expect(childEnvironments.values.contains { String(decoding: $0, as: UTF8.self).contains("HGPLAIN=1") }, "no command server seen")
-        for command in [["landings", "--json"], ["events", "--json"], ["list", "--json"]] {
-            outputs.append(try l.world.wptsyncResult(command + ["--verbose"]))
-        }
+        for command in [["landings", "--json"], ["events", "--json"], ["list", "--json"]] { _ = try run(command) }
 
-        var places: [(String, Data)] = outputs.enumerated().map { ("output \($0.offset)", Data(($0.element.stdout + $0.element.stderr))) }
+        var places: [(String, Data)] = outputs.map { ("output of \($0.command)", Data($0.output.stdout + $0.output.stderr)) }
         places.append(("worker output", Data(worker.output.utf8)))
         places += childEnvironments.map { ("/proc/\($0.key)/environ", Data($0.value)) }
         for folder in [l.world.dir.path, URL(fileURLWithPath: l.clonePath).deletingLastPathComponent().path] {
