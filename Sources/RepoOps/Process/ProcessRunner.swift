@@ -22,10 +22,12 @@ public struct ProcessOutput: Sendable {
 /// Runs programs with an argument array (never through a shell), feeding stdin and
 /// collecting stdout and stderr without deadlocking on full pipes.
 public enum ProcessRunner {
-    /// Names a child keeps from this process's environment by default: what programs, Mercurial and
-    /// ssh need to run. Nothing else is passed on, since this process's environment holds tokens.
+    /// Names a child keeps from this process's environment by default: what programs and Mercurial
+    /// need to run (CA certificates included, for https). Nothing else is passed on, since this
+    /// process's environment holds tokens.
     public static let inheritedNames: Set<String> = [
-        "PATH", "HOME", "LANG", "TMPDIR", "USER", "LOGNAME", "TZ", "HGRCPATH", "HGPLAIN", "HGENCODING", "HGUSER",
+        "PATH", "HOME", "LANG", "TMPDIR", "USER", "LOGNAME", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HGRCPATH", "HGPLAIN", "HGENCODING", "HGUSER",
     ]
 
     /// The environment a child gets unless the caller gives its own: the `inheritedNames` and `LC_*`
