@@ -22,11 +22,13 @@ struct GlobalOptions: ParsableArguments {
         return ExitCode(configurationErrorStatus)
     }
 
-    /// Loads the configuration and sets up logging, or exits with the configuration error.
+    /// Loads the configuration, reads its secrets for redaction and sets up logging, or exits with
+    /// the configuration error.
     func load(quietTerminal: Bool = false) throws -> (config: Config, file: String) {
         do {
             let file = try ConfigLoader.locate(explicit: config)
             let loaded = try ConfigLoader.load(file: file)
+            SecretRedaction.install(Application.secretRedactor(for: loaded))
             LogSetup.bootstrap(loaded.log, verbose: verbose, quietTerminal: quietTerminal)
             return (loaded, file)
         } catch {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import HookIntake
 
 @main
 struct WPTSync: ParsableCommand {
@@ -11,4 +13,20 @@ struct WPTSync: ParsableCommand {
             Pause.self, Resume.self, Skip.self, Unskip.self, Delete.self, Rebuild.self,
             InstallHooks.self, CheckConfig.self, ParseMessage.self,
         ])
+
+    /// ArgumentParser's own `main`, except that a failing command's message is printed with the
+    /// configured secrets redacted.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = SecretRedaction.redact(fullMessage(for: error))
+            let code = exitCode(for: error)
+            if !message.isEmpty {
+                if code.isSuccess { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            }
+            exit(withError: code)
+        }
+    }
 }

@@ -15,7 +15,8 @@ public final class LandingWorld: @unchecked Sendable {
     /// wptsync's landing clone (configured explicitly so tests can add hooks to it).
     public let clonePath: String
 
-    public init(extraLandingConfig: String = "") throws {
+    public init(extraLandingConfig: String = "", extraConfig: String = "",
+                tokens: (github: String, approver: String) = ("test-token", "approver-token")) throws {
         let treestatus = try LocalTreestatus(trees: ["autoland"])
         let dir = TempDir("landing-world")
         clonePath = dir.sub("landing-clone")
@@ -28,7 +29,7 @@ public final class LandingWorld: @unchecked Sendable {
             retry_seconds = 0.001
             \(extraLandingConfig)
 
-            """)
+            """ + extraConfig, tokens: tokens)
         self.treestatus = treestatus
         let initial = try upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(initial)\n"],

@@ -8,7 +8,9 @@ public final class UpstreamWorld: @unchecked Sendable {
     public let github: LocalGitHub
     public var upstream: String { github.repositoryPath }
 
-    public init(extraConfig: String = "") throws {
+    /// `tokens` are the GitHub and approver tokens the `wptsync` commands get (the local GitHub also
+    /// keeps accepting `test-token` and `approver-token`).
+    public init(extraConfig: String = "", tokens: (github: String, approver: String) = ("test-token", "approver-token")) throws {
         let dir = TempDir("upstream-world")
         let upstream = dir.sub("upstream.git")
         try sh("git", ["init", "-q", "--bare", "-b", "master", upstream])
@@ -18,8 +20,9 @@ public final class UpstreamWorld: @unchecked Sendable {
         try sh("git", ["add", "-A"], in: seed)
         try sh("git", ["commit", "-q", "-m", "Initial upstream"], in: seed)
         try sh("git", ["push", "-q", upstream, "master"], in: seed)
-        github = try LocalGitHub(repositoryPath: upstream, users: ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver",
-                                                                                  UpstreamWorld.personToken: "a-person"])
+        let users = ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver", UpstreamWorld.personToken: "a-person"]
+            .merging([tokens.github: "wpt-sync-bot"]) { $1 }.merging([tokens.approver: "wpt-sync-approver"]) { $1 }
+        github = try LocalGitHub(repositoryPath: upstream, users: users)
         world = try SyncWorld(extraConfig: """
             [github]
             api = "\(github.baseURL)"
@@ -30,7 +33,7 @@ public final class UpstreamWorld: @unchecked Sendable {
             recheck_seconds = 0.001
 
             """ + extraConfig, upstreamURL: upstream, dir: dir)
-        world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": "test-token", "WPTSYNC_TEST_APPROVER_TOKEN": "approver-token"]
+        world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": tokens.github, "WPTSYNC_TEST_APPROVER_TOKEN": tokens.approver]
     }
 
     /// The token of a person (not wptsync) on the local GitHub.

@@ -18,7 +18,7 @@ public enum LogSetup {
     }
 }
 
-/// `wptsync: message key=value …` on standard error.
+/// `wptsync: message key=value …` on standard error, secrets redacted (`SecretRedaction`).
 struct TerminalLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
@@ -33,11 +33,13 @@ struct TerminalLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let prefix = event.level >= .warning ? "wptsync: \(event.level): " : "wptsync: "
-        FileHandle.standardError.write(Data((prefix + "\(event.message)" + (details.isEmpty ? "" : " " + details) + "\n").utf8))
+        let line = prefix + "\(event.message)" + (details.isEmpty ? "" : " " + details)
+        FileHandle.standardError.write(Data((SecretRedaction.redact(line) + "\n").utf8))
     }
 }
 
-/// Appends `{"time":…,"level":…,"label":…,"message":…,"metadata":{…}}` lines to a file.
+/// Appends `{"time":…,"level":…,"label":…,"message":…,"metadata":{…}}` lines to a file, secrets
+/// redacted (`SecretRedaction`) before they are JSON-encoded.
 struct JSONLinesLogHandler: LogHandler {
     let path: String
     let label: String
@@ -57,11 +59,12 @@ struct JSONLinesLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let redactor = SecretRedaction.current
         var object: [String: Any] = [
             "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
-            "label": label, "message": "\(event.message)",
+            "label": label, "message": redactor("\(event.message)"),
         ]
-        if !merged.isEmpty { object["metadata"] = merged.mapValues { "\($0)" } }
+        if !merged.isEmpty { object["metadata"] = merged.mapValues { redactor("\($0)") } }
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(0x0A)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)

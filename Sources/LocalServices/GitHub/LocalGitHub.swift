@@ -119,6 +119,9 @@ public enum Fault: Sendable, Equatable {
     case serverErrorAfterActing(status: Int = 502)
     /// Never answer: the client has to time out.
     case hang
+    /// Answer this status with `message` as the error's text (GitHub's `{"message": …}`), without
+    /// acting on the request: for a server that echoes what it got, such as a credential.
+    case errorMessage(status: Int, message: String)
     /// A primary rate limit: 403 with `x-ratelimit-remaining: 0` and a reset this many seconds ahead.
     case rateLimited(resetAfter: Int)
     /// A secondary rate limit: 429 with `retry-after` in seconds.

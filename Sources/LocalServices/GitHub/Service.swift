@@ -84,6 +84,8 @@ final class Service: Sendable {
                 return .hang
             case .serverError(let status):
                 response = .error(status, "Server Error")
+            case .errorMessage(let status, let message):
+                response = .error(status, message)
             case .serverErrorAfterActing(let status):
                 _ = authenticateAndRoute(request, &state)
                 response = .error(status, "Server Error")

@@ -26,6 +26,8 @@ final class PushlogService: Sendable {
             reply = .hang
         case .serverError(let status)?, .serverErrorAfterActing(let status)?:
             reply = Self.error(status, "Internal Server Error")
+        case .errorMessage(let status, let message)?:
+            reply = Self.error(status, message)
         case .rateLimited(let seconds)?, .secondaryRateLimit(let seconds)?:
             reply = .respond(status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", String(seconds))],
                              body: Array(#"{"error": "too many requests"}"#.utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// Everything that can go wrong talking to a remote service.
 ///
@@ -104,9 +105,10 @@ public enum Redaction {
         return result + rest[queryEnd...]
     }
 
-    /// `text` with each of `secrets` (ignoring very short ones) replaced by `<redacted>`.
+    /// `text` with each of `secrets` (ignoring very short ones) replaced by `<redacted>`, also
+    /// JSON-escaped or percent-encoded (`Redactor`).
     static func scrub(_ text: String, removing secrets: [String]) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        Redactor(secrets)(text)
     }
 
     /// The start of a response body on one line, for error messages.

@@ -17,15 +17,15 @@ public final class HgRepository {
     /// Starts the command server for the repository at `path`.
     /// - Parameters:
     ///   - hg: the `hg` executable, a path or a name looked up on `PATH`.
-    ///   - environment: added to this process's environment for the server (for example
-    ///     `HGRCPATH`); `HGPLAIN=1` and `HGENCODING=utf-8` are always set.
+    ///   - environment: added to the server's environment (`ProcessRunner.childEnvironment()`: none of
+    ///     this process's other variables, which may hold tokens), for example `HGRCPATH`;
+    ///     `HGPLAIN=1` and `HGENCODING=utf-8` are always set.
     public init(path: String, hg: String = "hg", environment: [String: String] = [:]) throws(HgError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path + "/.hg", isDirectory: &isDirectory),
               isDirectory.boolValue else { throw .notARepository(path: path) }
         self.path = path
-        var env = ProcessInfo.processInfo.environment
-        env["HGPLAINEXCEPT"] = nil
+        var env = ProcessRunner.childEnvironment()
         env.merge(environment) { $1 }
         env["HGPLAIN"] = "1"
         env["HGENCODING"] = "utf-8"

@@ -26,7 +26,7 @@ public final class LandingClone {
             let result: ProcessOutput
             do {
                 result = try ProcessRunner.run("hg", ["clone", "-U", "-q", "--", source, path],
-                                               extraEnvironment: ["HGPLAIN": "1"])
+                                               extraEnvironment: ProcessRunner.sshAgent().merging(["HGPLAIN": "1"]) { $1 })
             } catch { throw .hg(.hgNotFound(executable: "hg", reason: "\(error)")) }
             guard result.status == 0 else {
                 throw .hg(.commandFailed(arguments: ["clone", "-U", source, path], status: result.status,
@@ -34,7 +34,8 @@ public final class LandingClone {
                                          repository: path))
             }
         }
-        do { hg = try HgRepository(path: path) } catch { throw .hg(error) }
+        // Pulls and pushes may go over ssh; hooks the push runs on the destination get this environment too.
+        do { hg = try HgRepository(path: path, environment: ProcessRunner.sshAgent()) } catch { throw .hg(error) }
     }
 
     /// Drops what an earlier run left (a checkout, commits built and never pushed: draft
@@ -98,8 +99,8 @@ public final class LandingClone {
     }
 
     /// Checks out `node` in the clone's own work tree, runs `command` there (a relative `./` path
-    /// is the checkout's, e.g. `./mach`; the environment keeps only PATH, HOME, locale, TMPDIR and
-    /// USER), and returns the files it changed; the work tree is emptied again afterwards.
+    /// is the checkout's, e.g. `./mach`; its environment is `ProcessRunner.childEnvironment()`),
+    /// and returns the files it changed; the work tree is emptied again afterwards.
     public func runInCheckout(_ node: String, command: [String], timeout: Double) throws(ImportError) -> [HgPath: PlannedCommit.FileChange] {
         do {
             try check(["update", "--clean", "-q", "-r", node])
@@ -107,13 +108,9 @@ public final class LandingClone {
         } catch { throw .hg(error) }
         defer { try? emptyCheckout() }
         let output: ProcessOutput
-        // Only the basics of the environment: the worker's may hold tokens, and the command may run upstream code.
-        let inherited = ProcessInfo.processInfo.environment
-        let environment = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER"].reduce(into: [String: String]()) { env, name in
-            env[name] = inherited[name]
-        }
         do {
-            output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path, environment: environment, timeout: timeout)
+            // The default child environment (no tokens, no ssh agent): the command may run upstream code.
+            output = try ProcessRunner.run(command[0], Array(command.dropFirst()), in: hg.path, timeout: timeout)
         } catch {
             throw .commandFailed(command: command, status: -1, output: "\(error)")
         }

@@ -22,9 +22,29 @@ public struct ProcessOutput: Sendable {
 /// Runs programs with an argument array (never through a shell), feeding stdin and
 /// collecting stdout and stderr without deadlocking on full pipes.
 public enum ProcessRunner {
+    /// Names a child keeps from this process's environment by default: what programs and Mercurial
+    /// need to run (CA certificates included, for https). Nothing else is passed on, since this
+    /// process's environment holds tokens.
+    public static let inheritedNames: Set<String> = [
+        "PATH", "HOME", "LANG", "TMPDIR", "USER", "LOGNAME", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "HGRCPATH", "HGPLAIN", "HGENCODING", "HGUSER",
+    ]
+
+    /// The environment a child gets unless the caller gives its own: the `inheritedNames` and `LC_*`
+    /// variables of `environment` (this process's by default). A caller adds what its child needs.
+    public static func childEnvironment(from environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        environment.filter { inheritedNames.contains($0.key) || $0.key.hasPrefix("LC_") }
+    }
+
+    /// `SSH_AUTH_SOCK` when set, for a child that may connect over ssh (a pull or push): ssh then
+    /// uses the running agent's keys.
+    public static func sshAgent(from environment: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        environment.filter { $0.key == "SSH_AUTH_SOCK" }
+    }
+
     /// Runs `executable` (a path, or a name looked up on `PATH`) with `arguments`.
     /// - Parameters:
-    ///   - environment: replaces the whole environment when given; `extraEnvironment` is added on top.
+    ///   - environment: replaces the default `childEnvironment()` when given; `extraEnvironment` is added on top.
     ///   - timeout: seconds after which the program is killed (SIGKILL) and `timedOut` is set.
     public static func run(
         _ executable: String,
@@ -120,7 +140,8 @@ public final class Child {
         self.pid = pid; self.stdin = stdin; self.stdout = stdout; self.stderr = stderr
     }
 
-    /// Starts `executable` with `arguments`; the caller owns the three pipe ends.
+    /// Starts `executable` with `arguments`; the caller owns the three pipe ends. The environment is
+    /// `environment`, or else `ProcessRunner.childEnvironment()`, with `extraEnvironment` on top.
     public static func spawn(
         _ executable: String,
         _ arguments: [String],
@@ -143,7 +164,7 @@ public final class Child {
         for p in pipes { posix_spawn_file_actions_addclose(&actions, p[0]); posix_spawn_file_actions_addclose(&actions, p[1]) }
         if let directory { wpts_spawn_addchdir(&actions, directory) }
 
-        var env = environment ?? ProcessInfo.processInfo.environment
+        var env = environment ?? ProcessRunner.childEnvironment()
         for (k, v) in extraEnvironment { env[k] = v }
         let path = resolve(executable, searchPath: env["PATH"])
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]

@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import Remote
 import RepoOps
 import Store
@@ -60,7 +61,7 @@ final class LandingRunner {
             } catch {
                 if var landing = try? store.landings(statuses: [.open, .deferred]).first {
                     landing.status = .deferred
-                    landing.lastError = "\(error)"
+                    landing.lastError = SecretRedaction.redact("\(error)")
                     landing.waitingFor = "another try after an error"
                     _ = try? store.save(landing)
                 }
@@ -132,7 +133,7 @@ final class LandingRunner {
                 return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"]
             case .lostRace(let message):
                 landing.attempts += 1
-                landing.lastError = message
+                landing.lastError = SecretRedaction.redact(message)
                 landing = try store.save(landing)
                 current = landing
                 if attempt == settings.maxPushAttempts {
@@ -141,7 +142,9 @@ final class LandingRunner {
                     landing = try store.save(landing)
                     return ["landing \(landing.id) deferred: \(attempt) lost push races"]
                 }
-            case .failed(let message):
+            case .failed(let output):
+                // hg's output quotes the destination's hooks.
+                let message = SecretRedaction.redact(output)
                 landing.status = .deferred
                 landing.attempts += 1
                 landing.lastError = message

@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import Remote
 import RepoOps
 import Store
@@ -33,7 +34,7 @@ final class UpstreamReconciler {
             try advance(&sync, hg: hg, retryingConflict: retryingConflict)
             sync.lastError = nil
         } catch {
-            sync.lastError = "\(error)"
+            sync.lastError = SecretRedaction.redact("\(error)")
             _ = try store.save(sync)
             throw error
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HookIntake
 import RepoOps
+import Remote
 import Logging
 import Store
 import SyncCore
@@ -25,6 +26,19 @@ public struct Application {
 }
 
 extension Application {
+    /// The redactor for every secret `config` names, read once at startup: the GitHub and approver
+    /// tokens (those that can be read; a client that needs a missing one reports it) and the
+    /// passwords in configured URLs (`https://user:password@…`).
+    public static func secretRedactor(for config: Config,
+                                      environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
+        let tokens = [config.github?.token, config.github?.approverToken].compactMap { source in
+            source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
+        }
+        let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL] + config.gecko.map(\.url)
+        let passwords = urls.compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
+        return Redactor(tokens + passwords)
+    }
+
     /// Resumes a sync after a person fixed its branch upstream by hand; returns the new record.
     public func resume(syncID: Int64) throws -> UpstreamSync {
         guard let sync = try journal.sync(id: syncID) else { throw ApplicationError.noSuchSync(syncID) }

@@ -97,7 +97,7 @@ public final class Worker {
             logger.info("\(summary)", metadata: metadata)
             return true
         } catch {
-            let message = "\(error)"
+            let message = SecretRedaction.redact("\(error)")
             let retryAt: Date? = event.attempts < settings.maxAttempts
                 ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
                 : nil
