@@ -11,6 +11,7 @@ import Foundation
 public struct RawHookInput: Sendable, Equatable {
     /// The hook that saved it: `hg-changegroup` or `git-post-receive`.
     public var hook: String
+    /// Each saved value's bytes by name (`pwd`, `time`, `stdin`, environment variables), exactly as the hook had them.
     public var fields: [String: [UInt8]]
 
     public init(hook: String, fields: [String: [UInt8]]) { self.hook = hook; self.fields = fields }

@@ -12,80 +12,28 @@ public enum RawHookImport: Sendable, Equatable {
     case unreadable(String)
 }
 
-/// An append-only file of events that could not be written to the journal (database locked,
-/// unwritable, or broken). Hooks append to it; the next run that can write the journal imports it.
-/// Importing is idempotent: events carry their dedupe key, so a crash mid-import loses nothing and
-/// duplicates nothing. Records are self-delimiting and checksummed (`SpoolFormat`); bytes that
-/// cannot be read are moved to `unreadablePath`, never dropped.
+/// The spool's draining side: imports every spooled event into the journal. Raw hook inputs can only
+/// be turned into events with the configuration, so a `Spool` cannot be made without `rawInput`;
+/// reading and appending need only a `SpoolFile`.
 public struct Spool: Sendable {
-    public let path: String
-    /// Turns raw hook inputs (saved by the hook scripts) into events; without it they are unreadable.
-    public let rawInput: (@Sendable (RawHookInput) -> RawHookImport)?
+    /// The file drained.
+    public let file: SpoolFile
+    /// Turns raw hook inputs (saved by the hook scripts) into events.
+    public let rawInput: @Sendable (RawHookInput) -> RawHookImport
 
-    public init(path: String, rawInput: (@Sendable (RawHookInput) -> RawHookImport)? = nil) {
-        self.path = path; self.rawInput = rawInput
+    public init(path: String, rawInput: @escaping @Sendable (RawHookInput) -> RawHookImport) {
+        self.file = SpoolFile(path: path); self.rawInput = rawInput
     }
 
-    /// Where unreadable bytes are moved, each with where it came from and why.
-    public var unreadablePath: String { path + ".unreadable" }
-
-    /// Appends one event and flushes it to disk. A failed append leaves the file as it was.
-    public func append(_ payload: EventPayload, at now: Date) throws(StoreError) {
-        guard let record = SpoolFormat.record(payload, at: now) else { throw .spool(path: path, reason: "cannot encode event") }
-        try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
-                                                 withIntermediateDirectories: true)
-        try Self.appendAll(record, to: path)
-    }
-
-    /// Appends `bytes` to `file` under its `flock` and fsyncs; on any failure the file is cut back to
-    /// where it ended, and the error is the failing call's.
-    static func appendAll(_ bytes: [UInt8], to file: String) throws(StoreError) {
-        let fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .spool(path: file, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw .spool(path: file, reason: "cannot lock: " + String(cString: strerror(errno))) }
-        let start = lseek(fd, 0, SEEK_END)
-        guard start >= 0 else { throw .spool(path: file, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        var done = 0
-        while done < bytes.count, failure == 0 {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n > 0 { done += n } else if n < 0, errno == EINTR { continue } else { failure = n < 0 ? errno : EIO }
-        }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        guard failure != 0 else { return }
-        let undone = ftruncate(fd, start) == 0 ? "" : "; the partial record could not be removed: " + String(cString: strerror(errno))
-        throw .spool(path: file, reason: String(cString: strerror(failure)) + undone)
-    }
-
-    /// Whether the spool would sit on the same filesystem as `other` (e.g. the journal), judged by the
-    /// device of each one's nearest existing folder. Then a full disk stops both at once.
-    public func sharesFilesystem(with other: String) -> Bool {
-        func device(_ path: String) -> dev_t? {
-            var url = URL(fileURLWithPath: path).deletingLastPathComponent()
-            var info = stat()
-            while stat(url.path, &info) != 0 {
-                guard url.path != "/" else { return nil }
-                url.deleteLastPathComponent()
-            }
-            return info.st_dev
-        }
-        guard let mine = device(path), let theirs = device(other) else { return false }
-        return mine == theirs
-    }
-
-    /// Whether the spool holds anything to import.
-    public var isEmpty: Bool {
-        var info = stat()
-        return stat(path, &info) != 0 || info.st_size == 0
-    }
+    /// The spool file's path.
+    public var path: String { file.path }
 
     /// Records every spooled event in `journal`, moves unreadable bytes to `unreadablePath`, then
     /// empties the spool. Returns how many were new.
     /// Another process already importing makes this return 0 without waiting.
     @discardableResult
     public func drain(into journal: any EventJournal) throws(StoreError) -> Int {
-        guard !isEmpty else { return 0 }
+        guard !file.isEmpty else { return 0 }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
@@ -107,7 +55,7 @@ public struct Spool: Sendable {
             case let .event(payload, receivedAt): events.append((payload, receivedAt))
             case let .unreadable(range, reason): unreadable.append((range, reason))
             case let .raw(input, range):
-                switch rawInput?(input) ?? .unreadable("raw hook input cannot be read without the configuration") {
+                switch rawInput(input) {
                 case .record(let payload): events.append((payload, input.time ?? Date()))
                 case .skip: break
                 case .unreadable(let reason): unreadable.append((range, reason))
@@ -118,7 +66,7 @@ public struct Spool: Sendable {
         for (payload, time) in events {
             if case .recorded = try journal.record(payload, at: time) { recorded += 1 }
         }
-        try quarantine(unreadable.map { (Array(data[$0.0]), $0.0.lowerBound, $0.1) })
+        try file.quarantine(unreadable.map { (Array(data[$0.0]), $0.0.lowerBound, $0.1) })
         guard ftruncate(fd, 0) == 0, fsync(fd) == 0 else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         return recorded
     }

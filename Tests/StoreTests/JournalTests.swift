@@ -148,15 +148,15 @@ struct SpoolTests {
     let dir = TempDir("spool")
 
     @Test func spooledEventsAreImportedOnceAndTheSpoolEmptied() throws {
-        let spool = Spool(path: dir.sub("j.spool"))
-        #expect(spool.isEmpty)
-        try spool.append(push("autoland", 1), at: t0)
-        try spool.append(push("autoland", 2), at: t0.addingTimeInterval(1))
-        try spool.append(push("autoland", 1), at: t0.addingTimeInterval(2))
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
+        #expect(spool.file.isEmpty)
+        try spool.file.append(push("autoland", 1), at: t0)
+        try spool.file.append(push("autoland", 2), at: t0.addingTimeInterval(1))
+        try spool.file.append(push("autoland", 1), at: t0.addingTimeInterval(2))
         let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
         _ = try journal.record(push("autoland", 2), at: t0)
         #expect(try spool.drain(into: journal) == 1)
-        #expect(spool.isEmpty)
+        #expect(spool.file.isEmpty)
         #expect(try spool.drain(into: journal) == 0)
         let events = try journal.events(state: nil, limit: 10)
         #expect(events.map(\.payload).sorted { $0.dedupeKey < $1.dedupeKey } == [push("autoland", 1), push("autoland", 2)])
@@ -164,8 +164,8 @@ struct SpoolTests {
     }
 
     @Test func aTornLastLineIsSkipped() throws {
-        let spool = Spool(path: dir.sub("j.spool"))
-        try spool.append(push("autoland", 1), at: t0)
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
+        try spool.file.append(push("autoland", 1), at: t0)
         let handle = try #require(FileHandle(forWritingAtPath: spool.path))
         handle.seekToEndOfFile()
         handle.write(Data("{\"kind\":\"hg-pu".utf8))

@@ -10,6 +10,9 @@ private func push(_ n: Int, url: String? = nil) -> EventPayload {
     return .hgPush(HgPush(repository: "autoland", firstNode: node, lastNode: node, source: "push", url: url))
 }
 
+/// The raw-input reader for spools that should hold none.
+let noRawInput: @Sendable (RawHookInput) -> RawHookImport = { _ in .unreadable("this test saves no raw input") }
+
 private let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
 private func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -30,29 +33,29 @@ struct SpoolRecordTests {
     let dir = TempDir("spool-records")
 
     @Test func aTornRecordAndTheAppendAfterItLoseNothing() throws {
-        let spool = Spool(path: dir.sub("j.spool"))
-        try spool.append(push(1), at: t0)
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
+        try spool.file.append(push(1), at: t0)
         // What a crash in the middle of an append leaves: the first half of a record, no newline.
-        let scratch = Spool(path: dir.sub("scratch.spool"))
+        let scratch = SpoolFile(path: dir.sub("scratch.spool"))
         try scratch.append(push(2), at: t0)
         let fragment = Array(try bytes(scratch.path).prefix(120))
         try appendBytes(fragment, to: spool.path)
-        try spool.append(push(3), at: t0)
+        try spool.file.append(push(3), at: t0)
 
         let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
         #expect(try spool.drain(into: journal) == 2)
         #expect(try nodes(journal) == [String(format: "%040x", 1), String(format: "%040x", 3)])
-        #expect(spool.isEmpty)
-        #expect(spool.unreadableSummary() == UnreadableSummary(file: spool.path + ".unreadable", records: 1, bytes: fragment.count))
-        let quarantined = try bytes(spool.unreadablePath)
+        #expect(spool.file.isEmpty)
+        #expect(spool.file.unreadableSummary() == UnreadableSummary(file: spool.path + ".unreadable", records: 1, bytes: fragment.count))
+        let quarantined = try bytes(spool.file.unreadablePath)
         #expect(quarantined.suffix(fragment.count + 1) == ArraySlice(fragment + [0x0A]))
         #expect(String(decoding: quarantined, as: UTF8.self).contains("\"from\":\"\(spool.path)\""))
     }
 
     @Test func aDamagedRecordIsQuarantinedNotImported() throws {
-        let spool = Spool(path: dir.sub("j.spool"))
-        try spool.append(push(1), at: t0)
-        try spool.append(push(2), at: t0)
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
+        try spool.file.append(push(1), at: t0)
+        try spool.file.append(push(2), at: t0)
         var data = try bytes(spool.path)
         // One flipped bit in the second record's body: still valid JSON, another node.
         let last = try #require(data.lastIndex(of: UInt8(ascii: "2")))
@@ -62,20 +65,43 @@ struct SpoolRecordTests {
         let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
         #expect(try spool.drain(into: journal) == 1)
         #expect(try nodes(journal) == [String(format: "%040x", 1)])
-        #expect(spool.unreadableSummary()?.records == 1)
-        #expect(String(decoding: try bytes(spool.unreadablePath), as: UTF8.self).contains("checksum mismatch"))
+        #expect(spool.file.unreadableSummary()?.records == 1)
+        #expect(String(decoding: try bytes(spool.file.unreadablePath), as: UTF8.self).contains("checksum mismatch"))
+    }
+
+    @Test func aDrainCutShortBeforeEmptyingTheSpoolQuarantinesNothingTwice() throws {
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
+        try spool.file.append(push(1), at: t0)
+        let fragment = Array("WPTSYNC1 event 230 0badc0de\n{\"kind\":\"hg-pu".utf8)
+        try appendBytes(fragment, to: spool.path)
+        try spool.file.append(push(2), at: t0)
+        let before = try bytes(spool.path)
+        let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
+        #expect(try spool.drain(into: journal) == 2)
+        // What a crash after writing the quarantine but before emptying the spool leaves.
+        try writeFile(spool.path, before)
+        #expect(try spool.drain(into: journal) == 0)
+        #expect(spool.file.unreadableSummary() == UnreadableSummary(file: spool.file.unreadablePath, records: 1, bytes: fragment.count))
+        #expect(spool.file.isEmpty)
+
+        // The same bytes at another offset, later, are another entry.
+        try spool.file.append(push(3), at: t0)
+        try spool.file.append(push(4), at: t0)
+        try appendBytes(fragment, to: spool.path)
+        #expect(try spool.drain(into: journal) == 2)
+        #expect(spool.file.unreadableSummary()?.records == 2)
     }
 
     @Test func plainJSONLinesOfTheOldFormatAreStillImported() throws {
-        let spool = Spool(path: dir.sub("j.spool"))
+        let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
         let node = String(format: "%040x", 1)
         let old = #"{"kind":"hg-push","payload":"{\"firstNode\":\"\#(node)\",\"lastNode\":\"\#(node)\",\"repository\":\"autoland\",\"source\":\"push\"}","receivedAt":1700000000}"#
         try writeFile(spool.path, old + "\n")
-        try spool.append(push(2), at: t0)
+        try spool.file.append(push(2), at: t0)
         let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
         #expect(try spool.drain(into: journal) == 2)
         #expect(try nodes(journal) == [node, String(format: "%040x", 2)])
-        #expect(spool.unreadableSummary() == nil)
+        #expect(spool.file.unreadableSummary() == nil)
     }
 
     @Test func theHookScriptsRawRecordIsReadBackByteForByte() throws {
@@ -95,7 +121,7 @@ struct SpoolRecordTests {
         #expect(try spool.drain(into: journal) == 1)
         #expect(try journal.events(state: nil, limit: 1).first?.payload == push(7, url: url))
         #expect(!FileManager.default.fileExists(atPath: dir.sub("evaluated")))
-        #expect(spool.unreadableSummary() == nil)
+        #expect(spool.file.unreadableSummary() == nil)
     }
 
     @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs to fill it needs root"))
@@ -104,8 +130,8 @@ struct SpoolRecordTests {
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         try sh("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mount])
         defer { _ = try? sh("umount", [mount]) }
-        let spool = Spool(path: mount + "/j.spool")
-        try spool.append(push(1), at: t0)
+        let spool = Spool(path: mount + "/j.spool", rawInput: noRawInput)
+        try spool.file.append(push(1), at: t0)
         let before = try bytes(spool.path)
         let filler = open(mount + "/filler", O_WRONLY | O_CREAT, 0o644)
         let block = [UInt8](repeating: 0, count: 4096)
@@ -115,17 +141,17 @@ struct SpoolRecordTests {
 
         // Larger than what is left of the spool's last page: the write stops partway.
         #expect {
-            try spool.append(push(2, url: String(repeating: "u", count: 16_000)), at: t0)
+            try spool.file.append(push(2, url: String(repeating: "u", count: 16_000)), at: t0)
         } throws: { error in
             "\(error)".contains("No space left on device")
         }
         #expect(try bytes(spool.path) == before)
 
         try FileManager.default.removeItem(atPath: mount + "/filler")
-        try spool.append(push(3), at: t0)
+        try spool.file.append(push(3), at: t0)
         let journal = try SQLiteJournal(path: dir.sub("j.sqlite"))
         #expect(try spool.drain(into: journal) == 2)
         #expect(try nodes(journal) == [String(format: "%040x", 1), String(format: "%040x", 3)])
-        #expect(spool.unreadableSummary() == nil)
+        #expect(spool.file.unreadableSummary() == nil)
     }
 }
