@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 import SyncCore
 
@@ -10,7 +11,7 @@ public enum HookOutcome: Sendable, Equatable {
     case spooled(reason: String)
     case skipped(reason: String)
     /// The hook runs in a repository the configuration does not list (moved, copied, renamed):
-    /// nothing was recorded.
+    /// nothing was recorded. `reason` names only that repository's folder, never the configured ones.
     case unlisted(reason: String)
     /// The input was not usable; nothing was recorded.
     case rejected(reasons: [String])
@@ -30,7 +31,9 @@ public struct HookIntake: Sendable {
     enum Decision {
         case record(EventPayload, problems: [String])
         case skip(String)
-        case unlisted(String)
+        /// The hook runs in `repository`, which the configuration does not list: `reason` is for the
+        /// pusher and names no other repository; `configured` says what the configuration lists.
+        case unlisted(repository: String, reason: String, configured: String)
         case rejected([String])
     }
 
@@ -49,10 +52,11 @@ public struct HookIntake: Sendable {
         guard let repository = config.gecko.first(where: { Paths.canonical($0.path) == here }) else {
             let known = config.gecko.map { "\($0.name) at \($0.path)" }.joined(separator: ", ")
             let nodes = [environment["HG_NODE"], environment["HG_NODE_LAST"]].compactMap { $0 }.filter { Hex.isHex($0, length: 40) }
-            return .unlisted("this hook runs in \(here), which is not a [[gecko]] repository in the configuration"
-                + " (\(known.isEmpty ? "none configured" : known)); the push"
-                + (nodes.isEmpty ? "" : " of \(nodes.joined(separator: " to "))")
-                + " was not recorded. Fix the repository's path in the configuration, then replay the push")
+            return .unlisted(repository: here,
+                             reason: "this hook runs in \(here), which is not a [[gecko]] repository in the configuration; the push"
+                                + (nodes.isEmpty ? "" : " of \(nodes.joined(separator: " to "))")
+                                + " was not recorded. Fix the repository's path in the configuration, then replay the push",
+                             configured: known.isEmpty ? "no [[gecko]] repository configured" : "[[gecko]]: \(known)")
         }
         do {
             switch try HookInput.hgChangegroup(environment: environment, repository: repository) {
@@ -67,12 +71,14 @@ public struct HookIntake: Sendable {
     func gitDecision(stdin: [UInt8], gitDirectory: String, user: String?) -> Decision {
         let here = Paths.canonical(gitDirectory)
         guard let mirror = config.wpt else {
-            return .unlisted("this hook runs in \(here), but the configuration has no [wpt] mirror; the push was not recorded")
+            return .unlisted(repository: here, reason: "this hook runs in \(here), but the configuration has no [wpt] mirror; the push was not recorded",
+                             configured: "no [wpt] mirror configured")
         }
         let mirrorPath = Paths.canonical(mirror.path)
         guard here == mirrorPath || here == Paths.canonical(mirrorPath + "/.git") else {
-            return .unlisted("this hook runs in \(here), which is not the configured wpt mirror \(mirrorPath); the push was not recorded."
-                + " Fix [wpt] path in the configuration, then replay the push")
+            return .unlisted(repository: here, reason: "this hook runs in \(here), which is not the configured wpt mirror; the push was not recorded."
+                                + " Fix [wpt] path in the configuration, then replay the push",
+                             configured: "[wpt] path: \(mirrorPath)")
         }
         let (decision, problems) = HookInput.gitPostReceive(stdin: stdin, mirror: mirror, repositoryName: "wpt", user: user)
         let rejected = problems.map(\.description)
@@ -88,7 +94,7 @@ public struct HookIntake: Sendable {
             let outcome = record(payload)
             return problems.isEmpty ? outcome : .rejected(reasons: problems + ["other lines: \(outcome)"])
         case .skip(let reason): return .skipped(reason: reason)
-        case .unlisted(let reason): return .unlisted(reason: reason)
+        case .unlisted(_, let reason, _): return .unlisted(reason: reason)
         case .rejected(let reasons): return .rejected(reasons: reasons)
         }
     }
@@ -105,15 +111,21 @@ public struct HookIntake: Sendable {
         default:
             let gitDirectory = environment["GIT_DIR"].map { $0.hasPrefix("/") ? $0 : directory + "/" + $0 } ?? directory
             decision = gitDecision(stdin: raw.fields["stdin"] ?? [], gitDirectory: gitDirectory,
-                                   user: environment["REMOTE_USER"] ?? environment["USER"])
+                                   user: HookInput.user(environment: environment))
         }
         switch decision {
-        case .record(let payload, let problems): return problems.isEmpty ? .record(payload) : .unreadable(problems.joined(separator: "; "))
+        case .record(let payload, let problems):
+            // As the hook itself does: the valid lines are recorded, the others reported.
+            for problem in problems { Self.logger.error("input rejected", metadata: ["reason": "\(problem)", "from": "\(config.store.spool)"]) }
+            return .record(payload)
         case .skip(let reason): return .skip(reason)
-        case .unlisted(let reason): return .unreadable(reason)
+        case let .unlisted(repository, _, configured):
+            return .unreadable("repository \(repository) is not in the configuration (\(configured)); once it is, replay the push")
         case .rejected(let reasons): return .unreadable(reasons.joined(separator: "; "))
         }
     }
+
+    static let logger = Logger(label: "wptsync.spool")
 
     /// The spool, able to import the raw hook inputs the hook scripts save there.
     public var spool: Spool {
@@ -133,7 +145,7 @@ public struct HookIntake: Sendable {
             }
         } catch let storeError {
             do {
-                try spool.append(payload, at: time)
+                try spool.file.append(payload, at: time)
                 return .spooled(reason: storeError.description)
             } catch {
                 return .lost(payload, reason: "\(storeError); and \(error)")

@@ -7,8 +7,8 @@ import SyncCore
 /// recorded nor kept in the spool (`notKept`); the hook scripts then save its raw input themselves,
 /// and always exit 0.
 public enum HookMain {
-    /// The status when the push could not be kept: the configuration is unreadable, or neither the
-    /// journal nor the spool could be written (EX_TEMPFAIL).
+    /// The status when the push could not be kept: the configuration is unreadable, the repository
+    /// is not in it, or neither the journal nor the spool could be written (EX_TEMPFAIL).
     public static let notKept: Int32 = 75
 
     /// The hooks this runs.
@@ -39,11 +39,13 @@ public enum HookMain {
         case .gitPostReceive:
             let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             outcome = intake.gitPostReceive(stdin: input, gitDirectory: environment["GIT_DIR"] ?? ".",
-                                            user: environment["REMOTE_USER"] ?? environment["USER"])
+                                            user: HookInput.user(environment: environment))
         }
         report(outcome, kind: kind, configFile: file)
-        if case .lost = outcome { return notKept }
-        return 0
+        switch outcome {
+        case .lost, .unlisted: return notKept
+        default: return 0
+        }
     }
 
     /// The entry point of `wptsync-hook <kind> [--config FILE] [--verbose]`.

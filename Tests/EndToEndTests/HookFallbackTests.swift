@@ -37,7 +37,7 @@ struct HookFallbackTests {
         return (sha, output)
     }
 
-    var hookDirectory: (SyncWorld) -> String { { $0.dir.sub("state/bin") } }
+    var hookDirectory: (SyncWorld) -> String { { $0.dir.sub("wptsync-hooks") } }
 
     @Test func theHooksRunACopyOfWptsyncHookOutsideTheBuild() throws {
         let world = try SyncWorld()
@@ -79,7 +79,7 @@ struct HookFallbackTests {
         }
         #expect(hgPush.repository == "autoland" && hgPush.firstNode == hg.node && hgPush.lastNode == hg.node && hgPush.source == "push")
         #expect(gitPush.updates == [RefUpdate(old: RefUpdate.zero, new: git.sha, ref: "refs/heads/master")])
-        #expect(Spool(path: world.dir.sub("state/wptsync.spool")).unreadableSummary() == nil)
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).unreadableSummary() == nil)
 
         // The key is the hook's own: delivering the same push through the real executable is a duplicate.
         let again = try ProcessRunner.run(builtProduct("wptsync-hook"), ["hg-changegroup"], in: world.autoland,
@@ -161,23 +161,12 @@ struct HookFallbackTests {
         let nodes = try events(world).compactMap { if case .hgPush(let p) = $0.payload { p.firstNode } else { nil } }
         #expect(nodes == [first, third, second])
         #expect(try events(world).allSatisfy { $0.state == .done })
-        #expect(Spool(path: spool).unreadableSummary() == nil)
+        #expect(SpoolFile(path: spool).unreadableSummary() == nil)
     }
 
-    @Test func checkConfigWarnsWhenTheSpoolSharesTheJournalsFilesystem() throws {
-        let world = try SyncWorld(installHooks: false)
-        #expect(try world.wptsync(["check-config"]).contains("warning: the spool \(world.dir.sub("state/wptsync.spool")) is on the same filesystem as the journal"))
-        let elsewhere = TempDir("spool-elsewhere")
-        guard let shm = try? FileManager.default.attributesOfFileSystem(forPath: "/dev/shm"), shm[.systemNumber] as? Int
-                != (try FileManager.default.attributesOfFileSystem(forPath: world.dir.path))[.systemNumber] as? Int else { return }
-        let other = "/dev/shm/" + URL(fileURLWithPath: elsewhere.path).lastPathComponent + "/wptsync.spool"
-        try writeFile(world.config, try String(contentsOfFile: world.config, encoding: .utf8)
-            .replacingOccurrences(of: world.dir.sub("state/wptsync.spool"), with: other))
-        #expect(!(try world.wptsync(["check-config"]).contains("warning")))
-    }
-
-    @Test func aHookInARepositoryTheConfigurationDoesNotListSaysSo() throws {
+    @Test func aPushInARepositoryTheConfigurationDoesNotListIsKeptAndReported() throws {
         let world = try SyncWorld()
+        let spool = world.dir.sub("state/wptsync.spool")
         try writeFile(world.config, try String(contentsOfFile: world.config, encoding: .utf8)
             .replacingOccurrences(of: "level = \"debug\"", with: "level = \"info\""))
         let moved = world.dir.sub("autoland-moved")
@@ -186,15 +175,47 @@ struct HookFallbackTests {
         #expect(hg.output.status == 0)
         #expect(hg.output.stderrString.contains("warning: this hook runs in \(moved), which is not a [[gecko]] repository in the configuration"))
         #expect(hg.output.stderrString.contains(hg.node))
+        #expect(hg.output.stderrString.contains("its input is kept in \(spool)"))
+        // The pusher learns nothing about the other repositories on the server.
+        #expect(!hg.output.stderrString.contains(world.central) && !hg.output.stderrString.contains("\(world.autoland)/"))
 
         let movedMirror = world.dir.sub("wpt-moved.git")
         try sh("cp", ["-a", world.mirror, movedMirror])
         let git = try pushToMirror(world, "dom/a.html", mirror: movedMirror)
         #expect(git.output.status == 0)
-        #expect(git.output.stderrString.contains("this hook runs in \(movedMirror), which is not the configured wpt mirror \(world.mirror)"))
+        #expect(git.output.stderrString.contains("this hook runs in \(movedMirror), which is not the configured wpt mirror;"))
+        #expect(git.output.stderrString.contains("its input is kept in \(spool)"))
+        #expect(!git.output.stderrString.contains(world.mirror))
 
         #expect(try !FileManager.default.fileExists(atPath: world.store) || events(world).isEmpty)
         let log = try String(contentsOfFile: world.log, encoding: .utf8)
         #expect(log.contains("this hook runs in \(moved)") && log.contains("this hook runs in \(movedMirror)"))
+
+        // Draining quarantines both with the reason, and `wptsync events` says so.
+        try world.wptsync(["process"])
+        #expect(try events(world).isEmpty)
+        let quarantine = try String(contentsOfFile: spool + ".unreadable", encoding: .utf8)
+        #expect(quarantine.contains("repository \(moved) is not in the configuration ([[gecko]]: autoland at \(world.autoland)"))
+        #expect(quarantine.contains("repository \(movedMirror) is not in the configuration ([wpt] path: \(world.mirror))"))
+        #expect(try world.wptsync(["events"]).contains("warning: \(spool).unreadable holds 2 unreadable spool record(s)"))
+    }
+
+    @Test func aSavedGitInputWithABadLineKeepsItsValidUpdatesAndWhoPushed() throws {
+        let world = try SyncWorld()
+        try writeFile(hookDirectory(world) + "/wptsync-hook", "#!/bin/sh\nexit 3\n", executable: true)
+        let new = String(repeating: "b", count: 40)
+        let input = "\(RefUpdate.zero) \(new) refs/heads/master\nnot a ref update\n"
+        // The mirror's installed hook as git runs it, for a pusher known only by LOGNAME.
+        let hook = try ProcessRunner.run("/usr/bin/env", ["-u", "USER", "-u", "REMOTE_USER", "LOGNAME=pusher", world.mirror + "/hooks/post-receive"],
+                                         in: world.mirror, extraEnvironment: testEnvironment.merging(["GIT_DIR": "."]) { $1 },
+                                         stdin: Array(input.utf8))
+        #expect(hook.status == 0 && hook.stderrString.contains("its input is kept in"))
+
+        _ = try world.wptsyncResult(["process"])
+        let pushes = try events(world).compactMap { if case .gitPush(let p) = $0.payload { p } else { nil } }
+        #expect(pushes.map(\.updates) == [[RefUpdate(old: RefUpdate.zero, new: new, ref: "refs/heads/master")]])
+        #expect(pushes.first?.user == "pusher")
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).unreadableSummary() == nil)
+        #expect(try String(contentsOfFile: world.log, encoding: .utf8).contains("stdin line 2: expected"))
     }
 }

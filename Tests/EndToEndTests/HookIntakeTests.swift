@@ -98,7 +98,7 @@ struct HookIntakeTests {
         #expect(output.contains("processed 2 event(s), 0 failed, 1 imported from the spool"))
         let nodes = try events(world).compactMap { if case .hgPush(let p) = $0.payload { p.firstNode } else { nil } }
         #expect(nodes == [node0, node1])
-        #expect(Spool(path: world.dir.sub("state/wptsync.spool")).isEmpty)
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).isEmpty)
     }
 
     @Test func anUnopenableJournalSpillsToo() throws {

@@ -32,6 +32,11 @@ public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// Pure interpretation of what Mercurial's `changegroup` hook and git's `post-receive` hook hand over.
 public enum HookInput {
+    /// Who pushed, as the hook's environment says: `REMOTE_USER` (set by the web server), then `USER`, then `LOGNAME`.
+    public static func user(environment env: [String: String]) -> String? {
+        env["REMOTE_USER"] ?? env["USER"] ?? env["LOGNAME"]
+    }
+
     /// Interprets a changegroup hook's environment for `repository`.
     public static func hgChangegroup(environment env: [String: String], repository: GeckoRepository) throws(HookInputError) -> HookDecision {
         if let type = env["HG_HOOKTYPE"], type != "changegroup" {
@@ -49,10 +54,9 @@ public enum HookInput {
         guard repository.sources.contains(source) else {
             return .skip("source \(source) is not recorded for \(repository.name)")
         }
-        let user = env["REMOTE_USER"] ?? env["USER"] ?? env["LOGNAME"]
         return .record(.hgPush(HgPush(
             repository: repository.name, firstNode: first.lowercased(), lastNode: last.lowercased(), source: source,
-            url: env["HG_URL"], user: user, transaction: env["HG_TXNID"])))
+            url: env["HG_URL"], user: user(environment: env), transaction: env["HG_TXNID"])))
     }
 
     /// Interprets a post-receive hook's stdin for the wpt mirror.
