@@ -1,5 +1,4 @@
 import ArgumentParser
-import Store
 import WPTSyncKit
 
 struct CheckConfig: ParsableCommand {
@@ -14,10 +13,7 @@ struct CheckConfig: ParsableCommand {
         if !problems.isEmpty { throw GlobalOptions.configurationFailure(problems.map(\.description)) }
         print("\(file): ok")
         print("store: \(config.store.path) (spool \(config.store.spool))")
-        if Spool(path: config.store.spool).sharesFilesystem(with: config.store.path) {
-            print("warning: the spool \(config.store.spool) is on the same filesystem as the journal \(config.store.path):"
-                  + " when that disk is full, hooks can write neither and pushes must be replayed; put [store] spool on another filesystem")
-        }
+        for warning in ConfigCheck.warnings(in: config, file: file) { print(warning) }
         for repo in config.gecko {
             print("gecko \(repo.name): \(repo.path) role=\(repo.role.rawValue) sources=\(repo.sources.joined(separator: ","))\(repo.enabled ? "" : " (disabled)")")
         }

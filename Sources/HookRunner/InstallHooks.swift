@@ -9,7 +9,7 @@ struct InstallHooks: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "The wptsync project folder holding hooks/ and vcs-config/ (default: found from this executable).")
     var share: String?
-    @Option(help: "The folder the hooks run from: wptsync-hook and the hook scripts are copied there (default: bin beside the spool).")
+    @Option(help: "The folder the hooks run from: wptsync-hook and the hook scripts are copied there (default: wptsync-hooks beside the configuration file); it and its parents must not be writable by group or others.")
     var hookDir: String?
     @Argument(help: "Repository folders.") var repositories: [String]
 
@@ -21,7 +21,7 @@ struct InstallHooks: ParsableCommand {
         }
         let hookBinary = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("wptsync-hook").path
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: configFile, spool: config.store.spool,
-                                          hookDirectory: hookDir ?? HookInstaller.defaultHookDirectory(spool: config.store.spool))
+                                          hookDirectory: hookDir ?? HookInstaller.defaultHookDirectory(config: configFile))
         for copied in try installer.installFiles() { print(copied) }
         var failed = false
         for repository in repositories {

@@ -16,12 +16,10 @@ struct ListEvents: ParsableCommand {
         let (config, _) = try options.load()
         let app = try Application(config: config)
         let journal = app.journal
-        if let unreadable = Spool(path: config.store.spool).unreadableSummary() {
-            let warning = "warning: \(unreadable.file) holds \(unreadable.records) unreadable spool record(s), \(unreadable.bytes) byte(s),"
-                + " that could not be imported: read it, replay what it names, then remove it"
+        let operations = Operations(app: app)
+        for warning in [operations.quarantineLine(), try operations.pauseLine()].compactMap({ $0 }) {
             json ? FileHandle.standardError.write(Data((warning + "\n").utf8)) : print(warning)
         }
-        if let paused = try Operations(app: app).pauseLine() { json ? FileHandle.standardError.write(Data((paused + "\n").utf8)) : print(paused) }
         for event in try journal.events(state: state, limit: limit) {
             print(json ? EventFormat.json(event) : EventFormat.line(event))
         }

@@ -44,6 +44,40 @@ struct InstallHooksTests {
         #expect(result.status == 1 && result.stdoutString.contains("is neither a Mercurial nor a git repository"))
     }
 
+    @Test func theHookFolderIsBesideTheConfigurationAndOnlyItsOwnerMayWriteIt() throws {
+        let world = try SyncWorld(installHooks: false)
+        // A umask that would leave the folder group-writable: the folder is made 0755 all the same.
+        _ = try sh("/bin/sh", ["-c", "umask 002; exec \"$0\" \"$@\"", builtProduct("wptsync"), "install-hooks", world.autoland, "--config", world.config])
+        let folder = world.dir.sub("wptsync-hooks")
+        #expect(try String(contentsOfFile: world.autoland + "/.hg/hgrc", encoding: .utf8).contains("WPTSYNC_HOOK=\(folder)/wptsync-hook "))
+        #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o755)
+        #expect(!FileManager.default.fileExists(atPath: world.dir.sub("state/bin")))
+    }
+
+    @Test func refusesAHookFolderOrFileOthersMayWrite() throws {
+        let world = try SyncWorld(installHooks: false)
+        let shared = world.dir.sub("shared-bin")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o775])
+        let folder = try world.wptsyncResult(["install-hooks", "--hook-dir", shared, world.autoland])
+        #expect(folder.status == 1)
+        #expect(folder.stderrString.contains("refusing to install the hooks: \(shared) is writable by its group or by others (mode 775)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
+        #expect(!((try? String(contentsOfFile: world.autoland + "/.hg/hgrc", encoding: .utf8)) ?? "").contains("wptsync"))
+
+        // The spool's folder, writable by every pusher: a 0755 folder in it could be renamed and replaced.
+        let state = world.dir.sub("state")
+        try FileManager.default.createDirectory(atPath: state + "/bin", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: state)
+        let parent = try world.wptsyncResult(["install-hooks", "--hook-dir", state + "/bin", world.autoland])
+        #expect(parent.status == 1 && parent.stderrString.contains("\(state) is writable by its group or by others (mode 777)"))
+
+        let own = world.dir.sub("own-bin")
+        try world.wptsync(["install-hooks", "--hook-dir", own, world.autoland])
+        try FileManager.default.setAttributes([.posixPermissions: 0o775], ofItemAtPath: own + "/spool-hook-input")
+        let file = try world.wptsyncResult(["install-hooks", "--hook-dir", own, world.autoland])
+        #expect(file.status == 1 && file.stderrString.contains("\(own)/spool-hook-input is writable by its group or by others (mode 775)"))
+    }
+
     @Test func aBrokenConfigurationIsNamed() throws {
         let world = try SyncWorld(installHooks: false)
         try writeFile(world.config, "[[gecko]]\nname = \"autoland\"\nrole = \"integration\"\n")

@@ -1,10 +1,12 @@
 import Foundation
 import HookIntake
 import RepoOps
+import Store
 import SyncCore
 
 /// What `check-config` verifies beyond the file's own rules: that the repositories it names exist on
-/// this machine and are of the right kind. Each problem is a `ConfigError` naming the key.
+/// this machine and are of the right kind (each problem a `ConfigError` naming the key), and what
+/// works but risks losing pushes (warnings).
 public enum ConfigCheck {
     /// Every problem found, in the file's order; empty when the configuration can be used here.
     public static func problems(in config: Config, file: String) -> [ConfigError] {
@@ -19,6 +21,36 @@ public enum ConfigCheck {
             }
         }
         return problems
+    }
+
+    /// What may lose or strand pushes although the configuration is valid, one line each: the spool on
+    /// the journal's filesystem, and repositories whose installed hook is missing, runs a
+    /// `wptsync-hook` copy that is gone, or still names another configuration file or spool (set at
+    /// install time: raw inputs would go to a spool nothing drains).
+    public static func warnings(in config: Config, file: String) -> [String] {
+        var warnings: [String] = []
+        if SpoolFile(path: config.store.spool).sharesFilesystem(with: config.store.path) {
+            warnings.append("warning: the spool \(config.store.spool) is on the same filesystem as the journal \(config.store.path):"
+                + " when that disk is full, hooks can write neither and pushes must be replayed; put [store] spool on another filesystem")
+        }
+        let again = "; run `wptsync install-hooks` again"
+        for repository in config.gecko.map(\.path) + (config.wpt.map { [$0.path] } ?? []) {
+            guard let installed = InstalledHook.read(repository: repository) else { continue }
+            guard let variables = installed.variables else {
+                warnings.append("warning: the wptsync hook is not installed in \(installed.file)\(again)")
+                continue
+            }
+            for (name, wanted) in [("WPTSYNC_CONFIG", file), ("WPTSYNC_SPOOL", config.store.spool)] {
+                let set = variables[name] ?? "(unset)"
+                if Paths.canonical(set) != Paths.canonical(wanted) {
+                    warnings.append("warning: \(installed.file) sets \(name)=\(set), but the configuration's is \(wanted)\(again)")
+                }
+            }
+            if let hook = variables["WPTSYNC_HOOK"], !FileManager.default.isExecutableFile(atPath: hook) {
+                warnings.append("warning: \(installed.file) runs \(hook), which is missing\(again)")
+            }
+        }
+        return warnings
     }
 
     private static func isDirectory(_ path: String) -> Bool {

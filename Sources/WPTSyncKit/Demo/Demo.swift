@@ -40,7 +40,7 @@ public struct Demo {
 
         let config = try ConfigLoader.load(file: world.configFile)
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
-                                          hookDirectory: HookInstaller.defaultHookDirectory(spool: config.store.spool))
+                                          hookDirectory: HookInstaller.defaultHookDirectory(config: world.configFile))
         _ = try installer.installFiles()
         for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
         say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")

@@ -25,6 +25,7 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     case missingShare(String)
     case missingHookBinary(String)
     case foreignHook(file: String, line: String)
+    case writableByOthers(path: String, mode: UInt16)
     case io(file: String, reason: String)
 
     public var description: String {
@@ -33,6 +34,9 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
         case .missingShare(let path): "cannot find wptsync's hooks/ and vcs-config/ in \(path); pass --share with the project folder"
         case .missingHookBinary(let path): "the hook executable \(path) is missing; build it with `swift build` (product wptsync-hook)"
         case let .foreignHook(file, line): "\(file) exists and is not wptsync's; leaving it alone. To chain wptsync, add this line to it:\n    \(line)"
+        case let .writableByOthers(path, mode):
+            "refusing to install the hooks: \(path) is writable by its group or by others (mode \(String(mode & 0o7777, radix: 8))),"
+                + " so whoever can write it could change what every push runs; make it writable by its owner only (chmod go-w) or choose another --hook-dir"
         case let .io(file, reason): "\(file): \(reason)"
         }
     }
@@ -71,16 +75,20 @@ public struct HookInstaller {
         self.spool = Paths.canonical(spool); self.hookDirectory = Paths.canonical(hookDirectory)
     }
 
-    /// The folder the hooks run from when none is given: `bin` beside the spool, which the hooks
-    /// must be able to write anyway.
-    public static func defaultHookDirectory(spool: String) -> String {
-        URL(fileURLWithPath: spool).deletingLastPathComponent().appendingPathComponent("bin").path
+    /// The folder the hooks run from when none is given: `wptsync-hooks` beside the configuration
+    /// file, a place the operator controls (the spool's folder is writable by the pushers, and Mercurial
+    /// hooks run as the pushing user).
+    public static func defaultHookDirectory(config: String) -> String {
+        URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("wptsync-hooks").path
     }
 
     /// Copies `wptsync-hook` and the hook scripts into `hookDirectory` (each replaced atomically, and
-    /// only when it changed). Returns what was copied.
+    /// only when it changed), creating it with mode 0755. Refuses a folder, one of its parents (unless
+    /// sticky) or a file there that its group or others may write. Returns what was copied.
     public func installFiles() throws(InstallError) -> [InstallResult] {
+        try createHookDirectory()
         let sources = [("wptsync-hook", hookBinary)] + Self.scripts.map { ($0, "\(share)/hooks/\($0)") }
+        for (name, _) in sources { try Self.refuseWritableByOthers("\(hookDirectory)/\(name)") }
         var results: [InstallResult] = []
         for (name, source) in sources {
             let target = "\(hookDirectory)/\(name)"
@@ -88,9 +96,7 @@ public struct HookInstaller {
             if FileManager.default.contents(atPath: target) == bytes, FileManager.default.isExecutableFile(atPath: target) { continue }
             let temporary = "\(hookDirectory)/.\(name).\(getpid()).tmp"
             do {
-                try FileManager.default.createDirectory(atPath: hookDirectory, withIntermediateDirectories: true)
-                try bytes.write(to: URL(fileURLWithPath: temporary))
-                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
+                try Self.writeDurably(bytes, to: temporary)
                 guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
@@ -98,7 +104,59 @@ public struct HookInstaller {
             }
             results.append(.copied(file: target))
         }
+        if !results.isEmpty { Self.fsyncDirectory(hookDirectory) }
         return results
+    }
+
+    private func createHookDirectory() throws(InstallError) {
+        var info = stat()
+        if stat(hookDirectory, &info) != 0 {
+            let parent = URL(fileURLWithPath: hookDirectory).deletingLastPathComponent().path
+            do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+                throw .io(file: parent, reason: (error as NSError).localizedDescription)
+            }
+            // chmod as well: mkdir's mode is masked by the umask.
+            guard mkdir(hookDirectory, 0o755) == 0 || errno == EEXIST, chmod(hookDirectory, 0o755) == 0 else {
+                throw .io(file: hookDirectory, reason: String(cString: strerror(errno)))
+            }
+        }
+        var folder = URL(fileURLWithPath: hookDirectory)
+        try Self.refuseWritableByOthers(folder.path)
+        while folder.path != "/" {
+            folder.deleteLastPathComponent()
+            try Self.refuseWritableByOthers(folder.path, unlessSticky: true)
+        }
+    }
+
+    /// Throws when `path` exists and its group or others may write it (a sticky folder is safe when
+    /// `unlessSticky`: none of them can rename or remove what they do not own in it).
+    static func refuseWritableByOthers(_ path: String, unlessSticky: Bool = false) throws(InstallError) {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { return }
+        guard info.st_mode & 0o022 != 0, !(unlessSticky && info.st_mode & S_ISVTX != 0) else { return }
+        throw .writableByOthers(path: path, mode: UInt16(info.st_mode & 0o7777))
+    }
+
+    /// Writes `bytes` to a new executable file at `path` and flushes it to disk, so that a crash
+    /// after the rename that follows never leaves an empty or partial file in its place.
+    static func writeDurably(_ bytes: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o700)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n > 0 { done += n } else if n < 0, errno == EINTR { continue } else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        }
+        guard fchmod(fd, 0o755) == 0, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    /// Makes the renames in `folder` durable.
+    static func fsyncDirectory(_ folder: String) {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
     }
 
     /// Finds the project folder by walking up from `executable` (e.g. `.build/debug/wptsync`).
@@ -121,11 +179,11 @@ public struct HookInstaller {
         if fm.fileExists(atPath: "\(path)/.hg") {
             return try installBlock(file: "\(path)/.hg/hgrc", fragment: fragment("hgrc"), asExecutable: false)
         }
-        guard let hooks = gitHooksDirectory(path) else { throw .notARepository(path) }
+        guard let hooks = Self.gitHooksDirectory(path) else { throw .notARepository(path) }
         return try installBlock(file: "\(hooks)/post-receive", fragment: fragment("git-post-receive"), asExecutable: true)
     }
 
-    private func gitHooksDirectory(_ path: String) -> String? {
+    static func gitHooksDirectory(_ path: String) -> String? {
         guard let out = try? ProcessRunner.run("git", ["rev-parse", "--path-format=absolute", "--git-path", "hooks"], in: path),
               out.status == 0 else { return nil }
         return out.stdoutString.trimmingCharacters(in: .whitespacesAndNewlines)
