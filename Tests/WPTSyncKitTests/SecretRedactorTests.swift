@@ -3,7 +3,7 @@ import HookIntake
 import SyncCore
 import Testing
 import TestSupport
-@testable import WPTSyncKit
+import WPTSyncKit
 
 /// The application's redactor: which secrets it knows, and that what it builds uses it without any
 /// set-up by the command line.
