@@ -21,6 +21,10 @@ struct SecretsTests {
         // GitHub answers with an error that echoes both tokens, as is and URL-encoded.
         let echo = [Self.tokens.github, Self.tokens.approver].flatMap { [$0, Self.percentEncoded($0)] }.joined(separator: " ")
         l.github.injectFault(.errorMessage(status: 401, message: "Bad credentials: \(echo)"), count: 2, pathPrefix: "/repos/web-platform-tests/wpt/pulls")
+        // Every hg wptsync starts from now on records its arguments and environment.
+        let hgCalls = try Self.recordHgCalls(of: l.world)
+        // The landing clones again if the world's set-up made the clone.
+        try? FileManager.default.removeItem(atPath: l.clonePath)
         try l.landInGecko(["testing/web-platform/tests/secret.html": "s\n"], message: "Bug 90 - s. r=x")
         var outputs: [(command: [String], output: ProcessOutput)] = []
         func run(_ command: [String]) throws -> ProcessOutput {
@@ -45,36 +49,99 @@ struct SecretsTests {
         let dump = l.world.dir.sub("hook-environment")
         let hgrc = try String(contentsOfFile: l.world.autoland + "/.hg/hgrc", encoding: .utf8)
         try writeFile(l.world.autoland + "/.hg/hgrc", hgrc + "\n[hooks]\nchangegroup.zz-environment = env >> \(dump)\n")
-        var childEnvironments: [Int32: [UInt8]] = [:]
-        var lastLook = Date.distantPast
         let worker = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config, "--verbose"], in: l.world.dir.path,
                                     extraEnvironment: testEnvironment.merging(l.world.environment) { $1 }, when: {
-            guard Date().timeIntervalSince(lastLook) > 0.05 else { return false }
-            lastLook = Date()
-            for pid in Self.descendants(ofCommandContaining: l.world.config) { childEnvironments[pid] = Self.environment(of: pid) }
-            return FileManager.default.fileExists(atPath: dump) && exported(l)?.approvedBy.isEmpty == false
-                && !childEnvironments.isEmpty
+            FileManager.default.fileExists(atPath: dump) && exported(l)?.approvedBy.isEmpty == false
         }, limit: 120, extraDelay: 0.5)
         #expect(exported(l)?.approvedBy == ["wpt-sync-approver"], "the approver token was used: \(worker.output)")
         let hookEnvironment = try String(contentsOfFile: dump, encoding: .utf8)
         #expect(hookEnvironment.contains("HG_NODE=") && hookEnvironment.contains("HGPLAIN=1"), "\(hookEnvironment)")
-        #expect(childEnvironments.values.contains { String(decoding: $0, as: UTF8.self).contains("HGPLAIN=1") }, "no command server seen")
+        // The command servers (of autoland, mozilla-central and the landing clone) and the landing's clone.
+        let calls = try Self.files(under: hgCalls).filter { $0.hasSuffix(".args") }
+            .map { try String(contentsOfFile: $0, encoding: .utf8) }
+        #expect(calls.filter { $0.hasPrefix("serve --cmdserver") }.count >= 3 && calls.contains { $0.hasPrefix("clone") }, "\(calls)")
+        for environment in try Self.files(under: hgCalls).filter({ !$0.hasSuffix(".args") }) {
+            let names = Self.names(Array(try #require(FileManager.default.contents(atPath: environment))))
+            #expect(names.contains("HGPLAIN") && Self.unexpected(names).isEmpty, "\(names)")
+        }
         for command in [["landings", "--json"], ["events", "--json"], ["list", "--json"]] { _ = try run(command) }
 
         var places: [(String, Data)] = outputs.map { ("output of \($0.command)", Data($0.output.stdout + $0.output.stderr)) }
         places.append(("worker output", Data(worker.output.utf8)))
-        places += childEnvironments.map { ("/proc/\($0.key)/environ", Data($0.value)) }
-        for folder in [l.world.dir.path, URL(fileURLWithPath: l.clonePath).deletingLastPathComponent().path] {
-            // The configuration (written here) names the URL secret, as an operator's would.
-            places += try Self.files(under: folder).filter { $0 != l.world.config }.map { ($0, try Data(contentsOf: URL(fileURLWithPath: $0))) }
-        }
+        // The hg calls' environments are among the files written there.
+        places += try Self.writtenFiles(l.world, also: URL(fileURLWithPath: l.clonePath).deletingLastPathComponent().path)
         #expect(places.contains { $0.0.hasSuffix("wptsync.sqlite-wal") } && places.contains { $0.0.hasSuffix("wptsync.jsonl") })
-        for secret in [Self.tokens.github, Self.tokens.approver, Self.urlSecret] {
-            for form in Self.forms(of: secret) {
+        Self.expectNoLeak(of: [Self.tokens.github, Self.tokens.approver, Self.urlSecret], in: places)
+    }
+
+    /// A password in `upstream_push_url`, the URL libgit2 pushes the sync branches to.
+    @Test func aPasswordInThePushURLReachesNoOutputAndNoFile() throws {
+        let u = try UpstreamWorld()
+        let (daemon, address) = try startGitDaemon(basePath: u.world.dir.path)
+        defer { daemon.stop() }
+        let pushURL = address.replacingOccurrences(of: "git://", with: "git://bot:\(Self.urlSecret)@") + "/upstream.git"
+        let config = try String(contentsOfFile: u.world.config, encoding: .utf8)
+        try writeFile(u.world.config, config.replacingOccurrences(of: "upstream_push_url = \"\(u.upstream)\"", with: "upstream_push_url = \"\(pushURL)\""))
+        // Upstream refuses the first push, so the push URL is in an error.
+        let hook = u.upstream + "/hooks/pre-receive"
+        try writeFile(hook, "#!/bin/sh\necho refused >&2\nexit 1\n", executable: true)
+        try u.world.landInGecko(["testing/web-platform/tests/pushed.html": "p\n"], message: "Bug 92 - p. r=x")
+        var outputs = [try u.world.wptsyncResult(["process", "--verbose"])]
+        #expect(outputs[0].status != 0 && outputs[0].stderrString.contains("127.0.0.1:\(daemon.port)/upstream.git"), "\(outputs[0].stderrString)")
+        try FileManager.default.removeItem(atPath: hook)
+        for command in [["retry", "--all"], ["process"], ["list", "--json"], ["events", "--json"]] {
+            outputs.append(try u.world.wptsyncResult(command + ["--verbose"]))
+        }
+        #expect(u.github.pullRequests.contains { $0.headRef == "gecko/92" }, "pushed through the URL with a password: \(outputs.map(\.stderrString))")
+        let places = outputs.map { ("output", Data($0.stdout + $0.stderr)) } + (try Self.writtenFiles(u.world))
+        Self.expectNoLeak(of: [Self.urlSecret], in: places)
+    }
+
+    /// Every file under the world's folder (and `also`) but its configuration, which names the
+    /// URL secret, as an operator's would.
+    static func writtenFiles(_ world: SyncWorld, also: String? = nil) throws -> [(String, Data)] {
+        try ([world.dir.path] + (also.map { [$0] } ?? [])).flatMap { folder in
+            try files(under: folder).filter { $0 != world.config }.map { ($0, try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        }
+    }
+
+    static func expectNoLeak(of secrets: [String], in places: [(String, Data)]) {
+        for secret in secrets {
+            for form in forms(of: secret) {
                 let leaks = places.filter { $0.1.range(of: Data(form.utf8)) != nil }.map(\.0)
                 #expect(leaks.isEmpty, "\(form) is in \(leaks)")
             }
         }
+    }
+
+    /// Puts an `hg` first on the `PATH` of the world's `wptsync` commands that writes its arguments
+    /// (`<n>.args`) and environment (`<n>`, NUL-separated) to a file of the returned folder, then
+    /// runs the real hg.
+    static func recordHgCalls(of world: SyncWorld) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let hg = try #require(path.split(separator: ":").map { "\($0)/hg" }.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let (bin, calls) = (world.dir.sub("wrapper-bin"), world.dir.sub("hg-calls"))
+        try FileManager.default.createDirectory(atPath: calls, withIntermediateDirectories: true)
+        try writeFile(bin + "/hg", """
+            #!/bin/sh
+            call=$(mktemp "\(calls)/call.XXXXXX")
+            printf '%s ' "$@" > "$call.args"
+            env -0 > "$call"
+            exec "\(hg)" "$@"
+
+            """, executable: true)
+        world.environment["PATH"] = bin + ":" + path
+        return calls
+    }
+
+    /// The variable names of a NUL-separated environment.
+    static func names(_ environ: [UInt8]) -> [String] {
+        environ.split(separator: 0).map { String(decoding: $0.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self) }
+    }
+
+    /// Those of `names` that neither the allowlist nor the shell (`PWD`, `SHLVL`…) accounts for.
+    static func unexpected(_ names: [String]) -> [String] {
+        names.filter { !ProcessRunner.inheritedNames.contains($0) && !$0.hasPrefix("LC_") && !["PWD", "OLDPWD", "SHLVL", "_"].contains($0) }
     }
 
     func exported(_ l: LandingWorld) -> PullRequestSnapshot? {
@@ -99,38 +166,5 @@ struct SecretsTests {
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
-    }
-
-    /// The processes below the one (a child of this test) whose command line holds `marker`.
-    static func descendants(ofCommandContaining marker: String) -> [Int32] {
-        let parents = processes()
-        guard let root = parents.first(where: { $0.value == getpid() && commandLine(of: $0.key).contains(marker) })?.key else { return [] }
-        var found: [Int32] = []
-        var frontier = [root]
-        while let next = frontier.popLast() {
-            let children = parents.filter { $0.value == next }.map(\.key)
-            found += children
-            frontier += children
-        }
-        return found
-    }
-
-    /// Every process's parent, from `/proc/<pid>/stat`.
-    static func processes() -> [Int32: Int32] {
-        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
-        return pids.reduce(into: [:]) { parents, pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = Int32(fields[1]) { parents[pid] = parent }
-        }
-    }
-
-    static func commandLine(of pid: Int32) -> String {
-        String(decoding: environment(of: pid, file: "cmdline"), as: UTF8.self)
-    }
-
-    static func environment(of pid: Int32, file: String = "environ") -> [UInt8] {
-        FileManager.default.contents(atPath: "/proc/\(pid)/\(file)").map { Array($0) } ?? []
     }
 }

@@ -42,6 +42,19 @@ import Testing
         #expect(f.github.requests.last?.status == 404)
     }
 
+    @Test func aTokenEchoedAcrossTheExcerptsEndIsRedactedWhole() throws {
+        let f = try Fixture()
+        let token = "s3cr3t-echoed-token-0123456789"
+        var client = f.client
+        client.token = Token(token)
+        // The body is `{"message":"…`: the echoed token starts at its 190th character, across the
+        // 200-character excerpt's end.
+        f.github.injectFault(.errorMessage(status: 401, message: String(repeating: "x", count: 178) + token + " was refused"))
+        let error = try #require(throws: RemoteError.self) { try client.pullRequest(1) }
+        #expect(error.httpStatus == 401)
+        #expect(!"\(error)".contains(token.prefix(6)) && "\(error)".contains("<redacted>"), "\(error)")
+    }
+
     @Test func stopEndsHangingRequestsPromptly() throws {
         let f = try Fixture()
         f.github.injectFault(.hang)

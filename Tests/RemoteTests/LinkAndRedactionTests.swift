@@ -1,4 +1,4 @@
-import Remote
+@testable import Remote
 import Testing
 
 @Suite("Link header parsing")
@@ -29,6 +29,10 @@ struct LinkHeaderTests {
 
 @Suite("Redaction")
 struct RedactionTests {
+    @Test func excerptsRedactSecretsBeforeCollapsingWhitespace() {
+        #expect(Redaction.excerpt(Array("a\n two  words\tsecret b".utf8), removing: ["two  words\tsecret"]) == "a <redacted> b")
+    }
+
     @Test func userinfoAndSecretQueryValues() {
         #expect(Redaction.url("https://user:pw@github.com/o/r.git") == "https://<redacted>@github.com/o/r.git")
         #expect(Redaction.url("https://h/p?a=1&access_token=s3cret&b=2#frag") == "https://h/p?a=1&access_token=<redacted>&b=2#frag")

@@ -8,6 +8,9 @@ import TestSupport
     @Test func theDefaultIsAnAllowlistAndCallersAddWhatTheirChildNeeds() throws {
         #expect(ProcessRunner.childEnvironment(from: ["PATH": "/bin", "LC_TIME": "C", "HGRCPATH": "", "GITHUB_TOKEN": "x",
                                                       "SSH_AUTH_SOCK": "/s"]) == ["PATH": "/bin", "LC_TIME": "C", "HGRCPATH": ""])
+        // hg over https behind a proxy needs these; their passwords are redacted (`Application.secretRedactor`).
+        let proxies = ["http_proxy": "http://p:3128", "HTTPS_PROXY": "http://me:pw@p:3128", "all_proxy": "socks5://p:1080", "NO_PROXY": "localhost"]
+        #expect(ProcessRunner.childEnvironment(from: proxies.merging(["GITHUB_TOKEN": "x"]) { $1 }) == proxies)
         #expect(ProcessRunner.sshAgent(from: ["SSH_AUTH_SOCK": "/s", "GITHUB_TOKEN": "x"]) == ["SSH_AUTH_SOCK": "/s"])
         let names = Self.names(try ProcessRunner.run("env", ["-0"], extraEnvironment: ["ADDED": "yes"]).stdout)
         #expect(names.contains("PATH") && names.contains("ADDED"))

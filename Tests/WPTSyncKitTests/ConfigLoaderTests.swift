@@ -85,6 +85,10 @@ struct ConfigLoaderTests {
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nsources = [\"psuh\"]", "/etc/wptsync.toml: `gecko[0].sources` has unknown source \"psuh\" (known: push, serve, pull, unbundle, strip, bundle, push-response)"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\n[[gecko]]\nname = \"a\"\npath = \"/y\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[1].name` repeats the name \"a\""),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nurl = \"ftp://x\"", "/etc/wptsync.toml: `gecko[0].url` must be an http or https URL, got \"ftp://x\""),
+        // Values are echoed without a URL's userinfo or secret query values: the error may reach a pusher.
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nurl = \"htps://bot:pw-1234@hg.example/x\"", "/etc/wptsync.toml: `gecko[0].url` must be an http or https URL, got \"htps://<redacted>@hg.example/x\""),
+        ("[github]\napi = \"ftp://api.example/?access_token=tok-1234\"", "/etc/wptsync.toml: `github.api` must be an http or https URL, got \"ftp://api.example/?access_token=<redacted>\""),
+        ("[github]\nrepo = \"https://bot:pw-1234@github.com/o/r\"", "/etc/wptsync.toml: `github.repo` must be owner/name, got \"https://<redacted>@github.com/o/r\""),
         ("[store]\npth = \"x\"", "/etc/wptsync.toml: unknown key `store.pth` (misspelt?)"),
         ("[stroe]\npath = \"x\"", "/etc/wptsync.toml: unknown key `stroe` (misspelt?)"),
         ("[store]\nbusy_timeout_ms = 0", "/etc/wptsync.toml: `store.busy_timeout_ms` must be greater than 0"),

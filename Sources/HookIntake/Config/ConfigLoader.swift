@@ -90,7 +90,7 @@ public enum ConfigLoader {
             guard let value = try reader.string(key) else { continue }
             let parts = value.split(separator: "/")
             guard !value.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else {
-                throw .invalid(file: reader.file, key: reader.name(key), reason: "must be a relative path inside the repository, got \"\(value)\"")
+                throw .invalid(file: reader.file, key: reader.name(key), reason: "must be a relative path inside the repository, got \"\(Redactor.url(value))\"")
             }
             let clean = parts.joined(separator: "/")
             if key == "wpt" { paths.wpt = clean } else { paths.meta = clean }
@@ -108,7 +108,7 @@ public enum ConfigLoader {
         let roleText = try reader.requiredString("role")
         guard let role = GeckoRole(rawValue: roleText) else {
             throw .invalid(file: reader.file, key: reader.name("role"),
-                           reason: "must be one of \(GeckoRole.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(roleText)\"")
+                           reason: "must be one of \(GeckoRole.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(Redactor.url(roleText))\"")
         }
         let url = try reader.string("url")
         if let url { try requireHTTP(url, reader: reader, key: "url") }
@@ -143,7 +143,7 @@ public enum ConfigLoader {
         if let repo = try reader.string("repo") {
             let parts = repo.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") }) else {
-                throw .invalid(file: reader.file, key: reader.name("repo"), reason: "must be owner/name, got \"\(repo)\"")
+                throw .invalid(file: reader.file, key: reader.name("repo"), reason: "must be owner/name, got \"\(Redactor.url(repo))\"")
             }
             settings.repository = repo
         }
@@ -175,7 +175,7 @@ public enum ConfigLoader {
         if let method = try reader.string("merge_method") {
             guard UpstreamSettings.mergeMethods.contains(method) else {
                 throw .invalid(file: reader.file, key: reader.name("merge_method"),
-                               reason: "must be one of \(UpstreamSettings.mergeMethods.joined(separator: ", ")), got \"\(method)\"")
+                               reason: "must be one of \(UpstreamSettings.mergeMethods.joined(separator: ", ")), got \"\(Redactor.url(method))\"")
             }
             settings.mergeMethod = method
         }
@@ -210,7 +210,7 @@ public enum ConfigLoader {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         let level = try reader.string("level") ?? "info"
         guard levels.contains(level) else {
-            throw .invalid(file: reader.file, key: reader.name("level"), reason: "must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
+            throw .invalid(file: reader.file, key: reader.name("level"), reason: "must be one of \(levels.joined(separator: ", ")), got \"\(Redactor.url(level))\"")
         }
         let settings = LogSettings(file: try reader.nonEmptyString("file").map(resolve), level: level)
         try reader.rejectUnknownKeys()
@@ -219,7 +219,7 @@ public enum ConfigLoader {
 
     static func requireHTTP(_ url: String, reader: TableReader, key: String) throws(ConfigError) {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an http or https URL, got \"\(url)\"")
+            throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an http or https URL, got \"\(Redactor.url(url))\"")
         }
     }
 }

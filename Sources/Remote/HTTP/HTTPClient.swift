@@ -46,7 +46,7 @@ public struct HTTPClient: Sendable {
         for field in defaultHeaders where request.headers[field.name] == nil {
             request.headers.add(field.name, field.value)
         }
-        let secrets = Self.secrets(in: request)
+        let secrets = request.secrets
         do {
             return try sendWithCache(request)
         } catch {
@@ -81,7 +81,7 @@ public struct HTTPClient: Sendable {
         guard (200..<300).contains(response.status) || response.status == 304 else {
             throw .httpStatus(
                 method: request.method, url: Redaction.url(request.url), status: response.status,
-                bodyExcerpt: Redaction.excerpt(response.body))
+                bodyExcerpt: Redaction.excerpt(response.body, removing: request.secrets))
         }
         return response
     }
@@ -104,10 +104,12 @@ public struct HTTPClient: Sendable {
             }
         }
     }
+}
 
+extension HTTPRequest {
     /// The `Authorization` value and its credential part (after `Bearer ` or `token `).
-    private static func secrets(in request: HTTPRequest) -> [String] {
-        request.headers.values(for: "Authorization").flatMap { value in
+    var secrets: [String] {
+        headers.values(for: "Authorization").flatMap { value in
             [value, String(value.split(separator: " ").last ?? "")]
         }
     }

@@ -78,32 +78,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Removes secrets from text that may end up in errors or logs.
 public enum Redaction {
-    /// Query parameters whose values are secrets.
-    static let secretQueryNames: Set<String> = ["access_token", "token", "client_secret"]
-
     /// `url` with any userinfo and secret query parameter values replaced by `<redacted>`.
-    public static func url(_ url: String) -> String {
-        var rest = Substring(url)
-        var result = ""
-        if let scheme = rest.range(of: "://") {
-            result += rest[..<scheme.upperBound]
-            rest = rest[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-                result += "<redacted>"
-                rest = rest[at...]
-            }
-        }
-        guard let queryStart = rest.firstIndex(of: "?") else { return result + rest }
-        result += rest[...queryStart]
-        let queryEnd = rest.firstIndex(of: "#") ?? rest.endIndex
-        let parameters = rest[rest.index(after: queryStart)..<queryEnd].split(separator: "&", omittingEmptySubsequences: false)
-        result += parameters.map { parameter in
-            let name = parameter.prefix { $0 != "=" }
-            return secretQueryNames.contains(name.lowercased()) ? "\(name)=<redacted>" : String(parameter)
-        }.joined(separator: "&")
-        return result + rest[queryEnd...]
-    }
+    public static func url(_ url: String) -> String { Redactor.url(url) }
 
     /// `text` with each of `secrets` (ignoring very short ones) replaced by `<redacted>`, also
     /// JSON-escaped or percent-encoded (`Redactor`).
@@ -111,9 +87,10 @@ public enum Redaction {
         Redactor(secrets)(text)
     }
 
-    /// The start of a response body on one line, for error messages.
-    static func excerpt(_ body: [UInt8], limit: Int = 200) -> String {
-        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+    /// The start of a response body on one line, for error messages. `secrets` are redacted in
+    /// the whole body first: cut or with its whitespace collapsed, a secret would no longer match.
+    static func excerpt(_ body: [UInt8], removing secrets: [String], limit: Int = 200) -> String {
+        let text = Redactor(secrets)(String(decoding: body, as: UTF8.self))
         let oneLine = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return oneLine.count > limit ? oneLine.prefix(limit) + "…" : oneLine
     }

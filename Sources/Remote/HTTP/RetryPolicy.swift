@@ -89,7 +89,7 @@ public struct RetryPolicy: Sendable, Equatable {
             if !method.isIdempotent {
                 let error = RemoteError.httpStatus(
                     method: method, url: url, status: response.status,
-                    bodyExcerpt: Redaction.excerpt(response.body))
+                    bodyExcerpt: Redaction.excerpt(response.body, removing: request.secrets))
                 return .fail(.outcomeUnknown(underlying: error))
             }
             let serverHint = retryAfter(response.headers, now: now) ?? .zero

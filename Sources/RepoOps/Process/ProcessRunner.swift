@@ -23,12 +23,15 @@ public struct ProcessOutput: Sendable {
 /// collecting stdout and stderr without deadlocking on full pipes.
 public enum ProcessRunner {
     /// Names a child keeps from this process's environment by default: what programs and Mercurial
-    /// need to run (CA certificates included, for https). Nothing else is passed on, since this
-    /// process's environment holds tokens.
-    public static let inheritedNames: Set<String> = [
+    /// need to run (CA certificates and proxies included, for https). Nothing else is passed on,
+    /// since this process's environment holds tokens.
+    public static let inheritedNames = Set([
         "PATH", "HOME", "LANG", "TMPDIR", "USER", "LOGNAME", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR",
         "HGRCPATH", "HGPLAIN", "HGENCODING", "HGUSER",
-    ]
+    ]).union(proxyNames)
+
+    /// The proxy variables, in both cases as programs read either (a proxy URL may hold a password).
+    public static let proxyNames: Set<String> = Set(["http_proxy", "https_proxy", "all_proxy", "no_proxy"].flatMap { [$0, $0.uppercased()] })
 
     /// The environment a child gets unless the caller gives its own: the `inheritedNames` and `LC_*`
     /// variables of `environment` (this process's by default). A caller adds what its child needs.

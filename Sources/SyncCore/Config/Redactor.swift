@@ -3,12 +3,13 @@
 /// (`%22`, `%c3%a9`, either case of hex, `+` for a space), each character in any of these forms.
 /// It never prints its secrets (`description`, `dump`).
 public struct Redactor: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
-    /// What `<redacted>` stands for; secrets shorter than 4 characters are ignored (they would
-    /// blank out ordinary words).
+    /// The secrets, longest first (so a secret containing another is replaced whole); those
+    /// shorter than 4 characters are dropped (they would blank out ordinary words).
     private let secrets: [String]
     /// Per secret, the forms of each of its characters.
     private let patterns: [[[Form]]]
 
+    /// A redactor for `secrets` (duplicates and secrets shorter than 4 characters are dropped).
     public init(_ secrets: [String]) {
         self.secrets = Array(Set(secrets.filter { $0.count >= 4 })).sorted { ($0.count, $0) > ($1.count, $1) }
         patterns = self.secrets.map { $0.unicodeScalars.map(Self.forms) }

@@ -48,11 +48,12 @@ public struct Demo {
         let journal = try SQLiteJournal(path: config.store.path)
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
-        let handlers = try Handlers.make(config: config, store: journal, environment: environment)
+        let redactor = Application.secretRedactor(for: config, environment: environment)
+        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment)
         let log = LineCollector()
         let worker = Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
                             handlers: handlers.byKind, periodic: handlers.periodic,
-                            logger: Logger(label: "wptsync.demo") { _ in log })
+                            logger: Logger(label: "wptsync.demo") { _ in log }, redactor: redactor)
         let drain = { (step: String) throws in
             let report = try worker.drain()
             guard report.failed.isEmpty else { throw StepFailed(description: "\(step): the worker failed: \(log.take().joined(separator: "; "))") }

@@ -1,5 +1,4 @@
 import Foundation
-import HookIntake
 import Remote
 import RepoOps
 import Store
@@ -18,11 +17,15 @@ final class LandingRunner {
     let units: UpstreamUnits
     let treestatus: TreestatusClient?
     let pushURL: String
+    /// What a stored error passes through.
+    let redactor: Redactor
     private var openedClone: LandingClone?
     var now: () -> Date = { Date() }
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
-    static func make(config: Config, store: any LandingStore & ServiceStore, environment: [String: String]) throws -> LandingRunner? {
+    /// `redactor` defaults to the secrets `config` and `environment` name (`Application.secretRedactor`).
+    static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor? = nil,
+                     environment: [String: String]) throws -> LandingRunner? {
         guard let settings = config.landing, settings.enabled else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
         guard let repository = config.geckoRepository(named: settings.repository) else {
@@ -33,13 +36,15 @@ final class LandingRunner {
                                   skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
         return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                              treestatus: settings.treestatusURL.map { TreestatusClient(url: $0) },
-                             pushURL: settings.pushURL ?? repository.path)
+                             pushURL: settings.pushURL ?? repository.path,
+                             redactor: redactor ?? Application.secretRedactor(for: config, environment: environment))
     }
 
     init(settings: LandingSettings, prefixes: PathPrefixes, store: any LandingStore & SyncStore, mirror: GitRepository,
-         units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String) {
+         units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String, redactor: Redactor) {
         self.settings = settings; self.prefixes = prefixes; self.store = store; self.mirror = mirror
         self.units = units; self.treestatus = treestatus; self.pushURL = pushURL
+        self.redactor = redactor
     }
 
     func clone() throws -> LandingClone {
@@ -61,7 +66,7 @@ final class LandingRunner {
             } catch {
                 if var landing = try? store.landings(statuses: [.open, .deferred]).first {
                     landing.status = .deferred
-                    landing.lastError = SecretRedaction.redact("\(error)")
+                    landing.lastError = redactor("\(error)")
                     landing.waitingFor = "another try after an error"
                     _ = try? store.save(landing)
                 }
@@ -133,7 +138,7 @@ final class LandingRunner {
                 return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"]
             case .lostRace(let message):
                 landing.attempts += 1
-                landing.lastError = SecretRedaction.redact(message)
+                landing.lastError = redactor(message)
                 landing = try store.save(landing)
                 current = landing
                 if attempt == settings.maxPushAttempts {
@@ -144,7 +149,7 @@ final class LandingRunner {
                 }
             case .failed(let output):
                 // hg's output quotes the destination's hooks.
-                let message = SecretRedaction.redact(output)
+                let message = redactor(output)
                 landing.status = .deferred
                 landing.attempts += 1
                 landing.lastError = message

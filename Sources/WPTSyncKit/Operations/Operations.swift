@@ -132,7 +132,7 @@ public struct Operations {
 
     /// The upstream syncer the configuration describes, or an error naming what is missing.
     func syncer() throws -> UpstreamSyncer {
-        guard let syncer = try UpstreamSyncer.make(config: app.config, store: store) else {
+        guard let syncer = try UpstreamSyncer.make(config: app.config, store: store, redactor: app.redactor) else {
             throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
         }
         return syncer

@@ -1,5 +1,4 @@
 import Foundation
-import HookIntake
 import Remote
 import RepoOps
 import Store
@@ -17,13 +16,16 @@ final class UpstreamReconciler {
     let credentials: RemoteCredentials
     let settings: UpstreamSettings
     let prefixes: PathPrefixes
+    /// What a stored error passes through.
+    let redactor: Redactor
 
     static let upstreamMaster = "refs/wptsync/upstream/master"
 
     init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
-         credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes) {
+         credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes, redactor: Redactor) {
         self.store = store; self.github = github; self.approver = approver; self.mirror = mirror
         self.upstreamURL = upstreamURL; self.credentials = credentials; self.settings = settings; self.prefixes = prefixes
+        self.redactor = redactor
     }
 
     /// Reconciles `sync`, reading its changesets from `hg`; saves and returns the new record.
@@ -34,7 +36,7 @@ final class UpstreamReconciler {
             try advance(&sync, hg: hg, retryingConflict: retryingConflict)
             sync.lastError = nil
         } catch {
-            sync.lastError = SecretRedaction.redact("\(error)")
+            sync.lastError = redactor("\(error)")
             _ = try store.save(sync)
             throw error
         }

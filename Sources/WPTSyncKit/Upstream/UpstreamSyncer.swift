@@ -23,7 +23,8 @@ final class UpstreamSyncer {
     }
 
     /// Builds the syncer from the configuration, or nil when upstreaming is not configured.
-    static func make(config: Config, store: any ServiceStore, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
+    static func make(config: Config, store: any ServiceStore, redactor: Redactor,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
         guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
               let client = try GitHubSetup.client(config, environment: environment) else { return nil }
         let token = try GitHubSetup.token(github.token, environment: environment)
@@ -32,7 +33,7 @@ final class UpstreamSyncer {
             : (upstreamURL.hasPrefix("ssh://") || upstreamURL.contains("@") && !upstreamURL.contains("://")) ? .sshAgent() : .none
         let reconciler = UpstreamReconciler(
             store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path),
-            upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths)
+            upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths, redactor: redactor)
         return UpstreamSyncer(store: store, reconciler: reconciler, prefixes: config.paths)
     }
 

@@ -10,39 +10,48 @@ import SyncCore
 public struct Application {
     public let config: Config
     public let journal: SQLiteJournal
+    /// Every configured secret (`secretRedactor`): what the worker and its handlers store or print
+    /// passes through it.
+    public let redactor: Redactor
+    /// Where tokens are read from (this process's environment by default).
+    let environment: [String: String]
 
-    /// Opens the journal named by the configuration.
-    public init(config: Config) throws(StoreError) {
-        self.config = config
+    /// Opens the journal named by the configuration and reads the secrets from `environment` once,
+    /// installing them for the log handlers too (`SecretRedaction`).
+    public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+        self.config = config; self.environment = environment
+        redactor = Self.secretRedactor(for: config, environment: environment)
+        SecretRedaction.install(redactor)
         journal = try SQLiteJournal(path: config.store.path)
     }
 
     /// A worker with the handlers for every kind of event.
     public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
-        let handlers = try Handlers.make(config: config, store: journal)
+        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment)
         return Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
-                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, operations: journal)
+                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor, operations: journal)
     }
 }
 
 extension Application {
     /// The redactor for every secret `config` names, read once at startup: the GitHub and approver
     /// tokens (those that can be read; a client that needs a missing one reports it) and the
-    /// passwords in configured URLs (`https://user:password@…`).
+    /// passwords in configured URLs (`https://user:password@…`) and in the proxy variables.
     public static func secretRedactor(for config: Config,
                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
         let tokens = [config.github?.token, config.github?.approverToken].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL] + config.gecko.map(\.url)
-        let passwords = urls.compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
+        let proxies = ProcessRunner.proxyNames.compactMap { environment[$0] }.map { $0.contains("://") ? $0 : "http://" + $0 }
+        let passwords = (urls + proxies).compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
         return Redactor(tokens + passwords)
     }
 
     /// Resumes a sync after a person fixed its branch upstream by hand; returns the new record.
     public func resume(syncID: Int64) throws -> UpstreamSync {
         guard let sync = try journal.sync(id: syncID) else { throw ApplicationError.noSuchSync(syncID) }
-        guard let syncer = try UpstreamSyncer.make(config: config, store: journal) else {
+        guard let syncer = try UpstreamSyncer.make(config: config, store: journal, redactor: redactor, environment: environment) else {
             throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
         }
         let hg = try HgServers(config: config).server(containing: sync.changesets.first?.node ?? "")

@@ -9,10 +9,10 @@ struct Handlers {
     var byKind: [EventKind: any EventHandler]
     var periodic: [any PeriodicTask]
 
-    static func make(config: Config, store: any ServiceStore & LandingStore,
+    static func make(config: Config, store: any ServiceStore & LandingStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
-        let upstream = try UpstreamSyncer.make(config: config, store: store, environment: environment)
-        let landing = try LandingRunner.make(config: config, store: store, environment: environment)
+        let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment)
+        let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)

@@ -27,13 +27,15 @@ public final class Worker {
     private let periodic: [any PeriodicTask]
     private var lastPeriodicRun: [Int: Date] = [:]
     private let logger: Logger
+    /// What a failed event's stored error passes through.
+    private let redactor: Redactor
     public var now: () -> Date = { Date() }
     public var jitter: () -> Double = { Double.random(in: 0...1) }
 
     public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
                 handlers: [EventKind: any EventHandler], periodic: [any PeriodicTask] = [], logger: Logger,
-                identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil) {
-        self.journal = journal; self.settings = settings; self.spool = spool; self.operations = operations
+                redactor: Redactor, identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil) {
+        self.journal = journal; self.settings = settings; self.spool = spool; self.operations = operations; self.redactor = redactor
         self.handlers = handlers; self.periodic = periodic; self.logger = logger; self.identity = identity
     }
 
@@ -97,7 +99,7 @@ public final class Worker {
             logger.info("\(summary)", metadata: metadata)
             return true
         } catch {
-            let message = SecretRedaction.redact("\(error)")
+            let message = redactor("\(error)")
             let retryAt: Date? = event.attempts < settings.maxAttempts
                 ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
                 : nil
