@@ -27,6 +27,19 @@ struct HostileUpstreamTests {
         #expect(listed.contains("PR #\(pr) does not apply to Gecko in bad\\u{1B}[31m.html (a file name with control characters), "
                                 + "deep/hgrc (a symlink leading out of the wpt tree), passwd (a symlink leading out of the wpt tree)"), "\(listed)")
 
+        // Upstream's side of a refused file cannot be taken: refused, naming the files, changing nothing.
+        let landingBefore = try #require(try l.landings().first)
+        let taking = try l.world.wptsyncResult(["continue", "landing", "--take", "upstream"])
+        #expect(taking.status != 0)
+        #expect(taking.stderrString.contains("upstream's version of bad\\u{1B}[31m.html (a file name with control characters), deep/hgrc "
+                                             + "(a symlink leading out of the wpt tree), passwd (a symlink leading out of the wpt tree) is never imported")
+                && taking.stderrString.contains("--take gecko")
+                && taking.stderrString.contains("skip pr \(pr)"), "\(taking.stderrString.debugDescription)")
+        #expect(!taking.stdoutString.contains("taking upstream"), "\(taking.stdoutString)")
+        let landingAfter = try #require(try l.landings().first)
+        #expect(landingAfter["status"] as? String == "needs-fixup" && landingAfter["resolutions"] == nil)
+        #expect(landingAfter["version"] as? Int == landingBefore["version"] as? Int, "the landing was not saved again")
+
         // Keeping Gecko's side leaves the refused files out and imports the rest.
         let output = try l.world.wptsync(["continue", "landing", "--take", "gecko"])
         #expect(output.contains("pushed") && !output.contains("\u{1B}"), "\(output.debugDescription)")
