@@ -39,3 +39,10 @@ extension UpstreamReconciler {
             && commit.message == UpstreamExporter.message(for: changeset.description, node: node, bugzillaURL: settings.bugzillaURL)
     }
 }
+
+extension BranchClaim.PullRequest {
+    init(_ pr: PullRequest) {
+        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "",
+                  author: pr.user?.login ?? "")
+    }
+}

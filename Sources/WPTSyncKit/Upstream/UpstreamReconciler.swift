@@ -225,13 +225,6 @@ final class UpstreamReconciler {
     }
 }
 
-extension BranchClaim.PullRequest {
-    init(_ pr: PullRequest) {
-        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "",
-                  author: pr.user?.login ?? "")
-    }
-}
-
 /// Problems of the upstream sync that are not the services' own errors.
 public enum UpstreamError: Error, CustomStringConvertible {
     case invalidBranch(String)
