@@ -189,4 +189,37 @@ struct CrashConvergenceTests {
         #expect(try u.world.wptsync(["list"]).contains("gecko/201 merged PR #1"))
         #expect(try u.git(["branch", "--list", "gecko/201"]).isEmpty, "the merged PR's branch is left behind")
     }
+
+    /// The worker dies after pushing the sync's branch, before opening its PR and saving the sync,
+    /// and upstream master moves meanwhile: the branch holds wptsync's own export of the sync's
+    /// changeset, so it is still the sync's (the new export goes there, with one PR), not a
+    /// person's branch to leave alone.
+    @Test
+    func aCrashBetweenPushingTheBranchAndOpeningThePRKeepsTheBranch() throws {
+        let u = try Self.makeWorld()
+        try u.world.landInGecko(["testing/web-platform/tests/e.html": "e\n"], message: "Bug 202 - Test e. r=erin")
+        u.github.injectFault(.hang, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/pulls")
+        let environment = testEnvironment.merging(u.world.environment) { $1 }
+        let run = try runAndKill(builtProduct("wptsync"), ["worker", "--config", u.world.config], in: u.world.dir.path,
+                                 extraEnvironment: environment,
+                                 when: { u.github.requests.contains { $0.method == "POST" && $0.path.hasSuffix("/pulls") } }, limit: 10)
+        #expect(run.status == 128 + SIGKILL)
+        let pushed = try u.git(["rev-parse", "gecko/202"])
+        #expect(u.github.pullRequests.isEmpty)
+        u.github.clearFaults()
+
+        let clone = u.world.dir.sub("other-clone")
+        try sh("git", ["clone", "-q", u.upstream, clone])
+        try writeFile(clone + "/other.html", "other\n")
+        try sh("git", ["add", "-A"], in: clone)
+        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: clone)
+        try sh("git", ["push", "-q", "origin", "HEAD:refs/heads/master"], in: clone)
+
+        try u.processUntilSettled()
+        #expect(try u.unfinishedEvents() == 0)
+        #expect(u.github.pullRequests.map(\.headRef) == ["gecko/202"])
+        #expect(try u.git(["rev-parse", "gecko/202"]) != pushed, "rebuilt on the new master")
+        #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/202"]) == "README.md\ne.html\nother.html\n")
+        #expect(try u.world.wptsync(["list"]).contains("gecko/202 open PR #1"))
+    }
 }

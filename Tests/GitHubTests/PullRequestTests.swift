@@ -21,6 +21,18 @@ import Testing
         #expect(f.requests("POST", "/pulls").map(\.status) == [201, 422])
     }
 
+    @Test func theTokensAccountIsKnownAndEachPullRequestNamesItsAuthor() throws {
+        let f = try Fixture()
+        #expect(try f.client.authenticatedUser().login == "wpt-sync-bot")
+        var approver = f.client
+        approver.token = Fixture.approverToken
+        #expect(try approver.authenticatedUser().login == "wpt-approver")
+        try f.pushBranch("gecko/1236", commits: [(["a.html": "a"], "Add a")])
+        let created = try approver.createPullRequest(title: "Someone's work", head: branch("gecko/1236")).pullRequest
+        #expect(created.user?.login == "wpt-approver")
+        #expect(try f.client.findPullRequests(head: branch("gecko/1236")).map(\.user?.login) == ["wpt-approver"])
+    }
+
     @Test func anOpenPullRequestTheCallerDoesNotRecogniseIsNotAdopted() throws {
         let f = try Fixture()
         try f.pushBranch("gecko/1235", commits: [(["a.html": "a"], "Add a")])

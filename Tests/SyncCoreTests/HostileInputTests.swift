@@ -35,6 +35,8 @@ struct HostileInputTests {
     func conflictEntries(refusal: ImportRefusal) {
         #expect(ImportRefusal.path(ofConflictEntry: "dir/x.html" + refusal.marker) == "dir/x.html")
         #expect(ImportRefusal.path(ofConflictEntry: "dir/x.html") == "dir/x.html")
+        #expect(ImportRefusal.of(conflictEntry: "dir/x.html" + refusal.marker) == refusal)
+        #expect(ImportRefusal.of(conflictEntry: "dir/x.html") == nil, "a file that did not merge is no refusal")
     }
 
     @Test("messages lose C0, C1 and DEL but keep line feeds and tabs; CR LF becomes LF")

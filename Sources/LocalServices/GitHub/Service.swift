@@ -109,6 +109,7 @@ final class Service: Sendable {
         guard let credential else { return .error(401, "Requires authentication") }
         guard let login = users[credential] else { return .error(401, "Bad credentials") }
         let parts = request.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        if parts == ["user"] && request.method == "GET" { return .json(200, userJSON(login, &state)) }
         guard parts.count >= 3, parts[0] == "repos", parts[1] == owner, parts[2] == name else { return .notFound }
         let call = Call(request: request, login: login, now: now(), route: Array(parts.dropFirst(3)))
         do {

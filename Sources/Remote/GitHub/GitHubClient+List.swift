@@ -4,4 +4,11 @@ extension GitHubClient {
     public func listPullRequests(state: String = "all") throws(RemoteError) -> [PullRequest] {
         try list("/pulls", query: [("state", state), ("sort", "created"), ("direction", "desc")])
     }
+
+    /// The account the client's token belongs to (`GET /user`): whose pull requests are its own.
+    public func authenticatedUser() throws(RemoteError) -> User {
+        var get = request(.get, "")
+        get.url = "\(apiBaseURL)/user"
+        return try http.sendJSON(get)
+    }
 }

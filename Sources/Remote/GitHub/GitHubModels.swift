@@ -35,13 +35,15 @@ public struct PullRequest: Codable, Sendable, Equatable {
     /// `clean`, `unstable` (checks not green), `dirty` (conflicts), `blocked`, `behind`, `unknown`…
     public var mergeableState: String?
     public var mergeCommitSha: String?
+    /// Who opened it.
+    public var user: User?
 
     /// Merged, judging by `merged` when present and by `merged_at` otherwise.
     public var isMerged: Bool { merged ?? (mergedAt != nil) }
     public var labelNames: [String] { labels.map(\.name) }
 
     enum CodingKeys: String, CodingKey {
-        case number, state, title, body, head, base, labels, merged, mergedAt, mergeable, mergeableState, mergeCommitSha
+        case number, state, title, body, head, base, labels, merged, mergedAt, mergeable, mergeableState, mergeCommitSha, user
         case htmlURL = "htmlUrl"
     }
 }

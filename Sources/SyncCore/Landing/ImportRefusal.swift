@@ -52,7 +52,11 @@ public enum ImportRefusal: String, Sendable, CaseIterable {
 
     /// The path of an entry of a landing's conflict list, without the refusal's marker.
     public static func path(ofConflictEntry entry: String) -> String {
-        for refusal in allCases where entry.hasSuffix(refusal.marker) { return String(entry.dropLast(refusal.marker.count)) }
-        return entry
+        of(conflictEntry: entry).map { String(entry.dropLast($0.marker.count)) } ?? entry
+    }
+
+    /// The refusal an entry of a landing's conflict list carries, nil for a file that did not merge.
+    public static func of(conflictEntry entry: String) -> ImportRefusal? {
+        allCases.first { entry.hasSuffix($0.marker) }
     }
 }

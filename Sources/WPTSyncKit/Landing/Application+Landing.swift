@@ -20,6 +20,10 @@ extension Application {
             guard var landing = waiting, landing.status == .needsFixup, let conflict = landing.conflict else {
                 throw LandingError.nothingToSettle(landing.id)
             }
+            let refused = conflict.files.filter { ImportRefusal.of(conflictEntry: $0) != nil }
+            if take == .upstream && !refused.isEmpty {
+                throw LandingError.refusedFiles(landing.id, files: refused, pullRequest: conflict.pullRequest)
+            }
             let files = conflict.files.map(ImportRefusal.path(ofConflictEntry:))
             landing.resolutions = (landing.resolutions ?? [:]).merging(files.map { ($0, take) }) { $1 }
             landing = try journal.save(landing)

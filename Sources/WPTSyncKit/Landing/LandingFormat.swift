@@ -31,6 +31,8 @@ public enum LandingError: Error, CustomStringConvertible {
     case nothingToContinue
     case unknownCommit(String, mirror: String)
     case nothingToSettle(Int64)
+    /// `--take upstream` for files the import refuses whatever a person chooses.
+    case refusedFiles(Int64, files: [String], pullRequest: Int?)
 
     public var description: String {
         switch self {
@@ -39,6 +41,10 @@ public enum LandingError: Error, CustomStringConvertible {
         case .notConfigured(let what): "landing is not configured: \(what)"
         case .nothingToContinue: "no landing is waiting for a fix, deferred, unfinished or just backed out (see `wptsync landings`)"
         case .nothingToSettle(let id): "landing \(id) has no conflict to settle (--take applies to a needs-fixup landing)"
+        case let .refusedFiles(id, files, pullRequest):
+            ControlCharacters.escaped("landing \(id): upstream's version of \(files.joined(separator: ", ")) is never imported, "
+                                      + "so --take upstream cannot settle them: use --take gecko (leave them out)"
+                                      + (pullRequest.map { " or `wptsync skip pr \($0)` (import nothing of the PR)" } ?? "") + "; nothing changed")
         case let .unknownCommit(sha, mirror): "'\(sha)' is not a commit of the wpt mirror \(mirror) (give at least 7 hex digits of a commit it has)"
         }
     }

@@ -20,6 +20,8 @@ final class UpstreamReconciler {
     let redactor: Redactor
 
     static let upstreamMaster = "refs/wptsync/upstream/master"
+    /// The login of the token's account, once asked (`botLogin()`).
+    var bot: String?
 
     init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
          credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes, redactor: Redactor) {
@@ -48,7 +50,7 @@ final class UpstreamReconciler {
         case .none:
             return
         case .closed:
-            try close(&sync)
+            try close(&sync, hg: hg)
         case .open(let nodes):
             guard try publish(&sync, nodes: nodes, hg: hg) else { return }
             sync.waitingFor = "landing on mozilla-central"
@@ -58,8 +60,8 @@ final class UpstreamReconciler {
         }
     }
 
-    private func close(_ sync: inout UpstreamSync) throws {
-        if let pr = try ownPullRequest(&sync), pr.state == .open { _ = try github.close(pr.number) }
+    private func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
+        if let pr = try ownPullRequest(&sync, hg: hg), pr.state == .open { _ = try github.close(pr.number) }
         sync.status = .incomplete
         sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
     }
@@ -84,7 +86,7 @@ final class UpstreamReconciler {
                 }
             }
             if tip == base {
-                try close(&sync)
+                try close(&sync, hg: hg)
                 sync.waitingFor = "nothing to upstream: the changesets have no wpt content left"
                 return false
             }
@@ -93,7 +95,7 @@ final class UpstreamReconciler {
             sync.head = tip.hex
             sync.conflict = nil
         }
-        var pullRequest = try ownPullRequest(&sync)
+        var pullRequest = try ownPullRequest(&sync, hg: hg)
         guard let head = sync.head, let branch = BranchName(sync.branch) else {
             throw UpstreamError.invalidBranch(sync.branch)
         }
@@ -122,8 +124,9 @@ final class UpstreamReconciler {
                 pullRequest = try github.updatePullRequest(pr.number, title: text.title, body: text.body)
             }
         } else {
+            let bot = try botLogin()
             let created = try github.createPullRequest(title: text.title, head: branch, base: "master", body: text.body) { [sync] pr in
-                BranchClaim.isOwn(body: pr.body ?? "", by: sync)
+                BranchClaim.isOwn(BranchClaim.PullRequest(pr), by: sync, bot: bot)
             }
             pullRequest = created.pullRequest
         }
@@ -138,18 +141,21 @@ final class UpstreamReconciler {
     }
 
     /// The sync's PR: the recorded one, or else (a crash right after creating it) the one its
-    /// metadata shows to be this sync's on its branch. A branch where someone else's PR is moves
-    /// the sync to its next branch name (`sequence`), leaving that PR and branch alone.
-    private func ownPullRequest(_ sync: inout UpstreamSync) throws -> PullRequest? {
+    /// author and metadata show to be this sync's on its branch. A branch where someone else's PR
+    /// is, or that holds someone else's commits without a PR, moves the sync to its next branch
+    /// name (`sequence`), leaving that PR and branch alone.
+    private func ownPullRequest(_ sync: inout UpstreamSync, hg: HgRepository) throws -> PullRequest? {
         if let number = sync.pullRequest { return try github.pullRequest(number) }
         var used: Set<Int>?
         for _ in 0..<Self.maxBranchNames {
             guard let branch = BranchName(sync.branch) else { throw UpstreamError.invalidBranch(sync.branch) }
             let found = try github.findPullRequests(head: branch)
-            switch BranchClaim.of(found.map(BranchClaim.PullRequest.init), for: sync) {
+            var claim = found.isEmpty ? .free : BranchClaim.of(found.map(BranchClaim.PullRequest.init), for: sync, bot: try botLogin())
+            if claim == .free { claim = BranchClaim.of(branchHead: try upstreamHead(of: branch, for: sync, hg: hg), for: sync) }
+            switch claim {
             case .free: return nil
             case .ours(let number): return found.first { $0.number == number }
-            case .taken:
+            case .taken, .held:
                 if used == nil, let bug = sync.bug { used = Set(try store.syncs(bug: bug, status: nil).filter { $0.id != sync.id }.map(\.sequence)) }
                 sync.sequence = BranchClaim.nextSequence(after: sync, used: used ?? [])
             }
@@ -218,12 +224,6 @@ final class UpstreamReconciler {
                 sync.waitingFor = "a person: the PR head moved (\(message))"
             }
         }
-    }
-}
-
-extension BranchClaim.PullRequest {
-    init(_ pr: PullRequest) {
-        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "")
     }
 }
 

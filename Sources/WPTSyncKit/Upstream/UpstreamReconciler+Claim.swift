@@ -1,0 +1,48 @@
+import Remote
+import RepoOps
+import SyncCore
+
+/// What `BranchClaim` needs to know from GitHub and the upstream repository.
+extension UpstreamReconciler {
+    /// The login of the account the GitHub token belongs to: only its pull requests can be wptsync's.
+    func botLogin() throws -> String {
+        if let bot { return bot }
+        let login = try github.authenticatedUser().login
+        bot = login
+        return login
+    }
+
+    /// The head of `branch` upstream (fetched into the mirror), nil when there is no such branch.
+    func upstreamHead(of branch: BranchName, for sync: UpstreamSync, hg: HgRepository) throws -> BranchClaim.Head? {
+        let local = "refs/wptsync/claims/\(branch.rawValue)"
+        try mirror.deleteReference(local)
+        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(branch.rawValue):\(local)"], credentials: credentials)
+        guard let oid = try mirror.referenceTarget(local) else { return nil }
+        let commit = try mirror.commit(oid)
+        let message = String(decoding: commit.message, as: UTF8.self)
+        return BranchClaim.Head(commit: oid.hex, message: message, isExport: try isExport(commit, message: message, of: sync, hg: hg))
+    }
+
+    /// Whether `commit` is exactly what the export writes for the sync's changeset its message
+    /// names: that message, and the changeset's author and date as author and committer.
+    private func isExport(_ commit: GitCommit, message: String, of sync: UpstreamSync, hg: HgRepository) throws -> Bool {
+        guard let node = BranchClaim.exportedNode(message: message), sync.changesets.contains(where: { $0.node == node }) else { return false }
+        let changeset: HgChangeset
+        do {
+            changeset = try hg.changeset(node)
+        } catch {
+            if case .unknownRevision = error { return false }
+            throw error
+        }
+        let signature = UpstreamExporter.signature(author: changeset.author, date: changeset.date)
+        return commit.author == signature && commit.committer == signature
+            && commit.message == UpstreamExporter.message(for: changeset.description, node: node, bugzillaURL: settings.bugzillaURL)
+    }
+}
+
+extension BranchClaim.PullRequest {
+    init(_ pr: PullRequest) {
+        self.init(number: pr.number, state: pr.isMerged ? .merged : pr.state == .open ? .open : .closed, body: pr.body ?? "",
+                  author: pr.user?.login ?? "")
+    }
+}
