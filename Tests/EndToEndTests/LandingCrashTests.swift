@@ -43,7 +43,8 @@ struct LandingCrashTests {
         var killedAtAStep = 0
         for round in 1...16 {
             let pushedBefore = size(changelog)
-            let step = Int.random(in: 0..<3, using: &random)
+            // The first round always kills at a step, so no seed lets a plain delay finish the landing first.
+            let step = Int.random(in: 0..<(round == 1 ? 2 : 3), using: &random)
             let extra = Double.random(in: 0...0.05, using: &random)
             let trigger: () -> Bool = switch step {
             case 0: { FileManager.default.fileExists(atPath: l.clonePath + "/testing") }
