@@ -2,6 +2,7 @@ import Foundation
 import HookIntake
 import RepoOps
 import Logging
+import Remote
 import Store
 import SyncCore
 
@@ -16,11 +17,13 @@ public struct Application {
         journal = try SQLiteJournal(path: config.store.path)
     }
 
-    /// A worker with the handlers for every kind of event.
-    public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
-        let handlers = try Handlers.make(config: config, store: journal)
+    /// A worker with the handlers for every kind of event; cancelling `cancellation` stops it and
+    /// ends the handlers' waits.
+    public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
+        let handlers = try Handlers.make(config: config, store: journal, cancellation: cancellation)
         return Worker(journal: journal, settings: config.worker, spool: Spool(path: config.store.spool),
-                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, operations: journal)
+                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, operations: journal,
+                      cancellation: cancellation)
     }
 }
 
