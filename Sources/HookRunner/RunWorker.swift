@@ -36,11 +36,16 @@ enum StopSignal {
             while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
             cancellation.cancel(.stopRequested)
         }
+        var set = sigset_t()
+        sigemptyset(&set)
         for number in [SIGINT, SIGTERM] {
             signal(number) { _ in
                 var byte: UInt8 = 1
                 _ = write(StopSignal.pipeWriteEnd.load(ordering: .sequentiallyConsistent), &byte, 1)
             }
+            sigaddset(&set, number)
         }
+        // A parent may have started us with them blocked (the mask is inherited).
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
