@@ -8,12 +8,14 @@ import Store
 /// lease ran out meanwhile, e.g. the machine was suspended), it cancels the work in hand.
 final class LeaseHeartbeat {
     private let stopped = Cancellation()
+    private let finished = DispatchSemaphore(value: 0)
     private let thread: Thread
 
     init(journal: any EventJournal, eventID: Int64, worker: String, leaseSeconds: Double,
          cancellation: Cancellation, logger: Logger) {
-        let stopped = stopped
+        let (stopped, finished) = (stopped, finished)
         thread = Thread {
+            defer { finished.signal() }
             while stopped.wait(for: leaseSeconds / 3) {
                 do {
                     guard try journal.renewLease(id: eventID, worker: worker, until: Date().addingTimeInterval(leaseSeconds)) else {
@@ -32,6 +34,10 @@ final class LeaseHeartbeat {
         thread.start()
     }
 
-    /// Stops renewing; the lease is left as it is for the worker to settle.
-    func stop() { stopped.cancel(.stopRequested) }
+    /// Stops renewing and waits for a renewal in progress, so none can cancel the worker's next
+    /// event; the lease is left as it is for the worker to settle.
+    func stop() {
+        stopped.cancel(.stopRequested)
+        finished.wait()
+    }
 }
