@@ -24,4 +24,12 @@ struct ReplayOrderTests {
         #expect(recorded == inRepositoryOrder)
         #expect(try PullRequestView.all(r) == expected)
     }
+
+    @Test func theNullRevisionIsNotReplayed() throws {
+        let r = try ReplayTests.worldWithoutHooks(world: UpstreamWorld())
+        let output = try r.world.wptsync(["replay", "--repository", "autoland", "--revs", "0:null"])
+        #expect(output.contains("replay: 1 event(s), 1 recorded"), "\(output)")
+        let events = try SQLiteJournal(path: r.world.store).events(state: nil, limit: 10)
+        #expect(!events.contains { if case .hgPush(let push) = $0.payload { push.firstNode == RefUpdate.zero } else { false } })
+    }
 }
