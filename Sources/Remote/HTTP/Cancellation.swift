@@ -4,7 +4,7 @@ import Foundation
 /// the event in hand, cancels; every wait that goes through it (`sleep(for:)`, `wait(for:)`)
 /// returns at once, and an `HTTPClient` using it sends no further request.
 ///
-/// Stopping is for good; a lost lease concerns one event and is cleared by `beginEvent()`.
+/// Stopping is for good; a lost lease concerns one event and is cleared by `takeLostLease()`.
 public final class Cancellation: Sleeper, @unchecked Sendable {
     /// Why work is being cancelled.
     public enum Reason: Sendable, Equatable, CustomStringConvertible {
@@ -46,8 +46,13 @@ public final class Cancellation: Sleeper, @unchecked Sendable {
         }
     }
 
-    /// A new event starts: a lease lost on the previous one no longer counts.
-    public func beginEvent() { condition.withLock { leaseLost = false } }
+    /// Whether the lease on the event in hand was lost; clears it, since it concerns that event only.
+    public func takeLostLease() -> Bool {
+        condition.withLock {
+            defer { leaseLost = false }
+            return leaseLost
+        }
+    }
 
     /// Waits `seconds`, or less when cancelled; returns false when cancelled.
     @discardableResult

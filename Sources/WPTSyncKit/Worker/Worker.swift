@@ -142,13 +142,13 @@ public final class Worker {
             return .failed
         }
         logger.debug("processing", metadata: metadata)
-        cancellation.beginEvent()
         let heartbeat = LeaseHeartbeat(journal: journal, eventID: event.id, worker: identity.name,
                                        leaseSeconds: settings.leaseSeconds, cancellation: cancellation, logger: logger)
         let result: Result<String, any Error>
         do { result = .success(try handler.handle(event)) } catch { result = .failure(error) }
         heartbeat.stop()
-        if cancellation.reason == .leaseLost {
+        // Cleared here, so the periodic tasks and the next event run.
+        if cancellation.takeLostLease() {
             logger.warning("stopped the event: another worker holds it now", metadata: metadata)
             return .interrupted
         }
