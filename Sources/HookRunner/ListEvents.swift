@@ -6,9 +6,10 @@ import WPTSyncKit
 struct ListEvents: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "List recorded events, newest first.")
+        abstract: "List recorded events, newest first.",
+        subcommands: [DropEvent.self])
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only events in this state (pending, running, done, failed).") var state: EventState?
+    @Option(help: "Only events in this state (pending, running, done, failed, dropped).") var state: EventState?
     @Option(help: "At most this many events.") var limit = 50
     @Flag(help: "One JSON object per line.") var json = false
 

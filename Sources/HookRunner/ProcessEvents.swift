@@ -12,6 +12,7 @@ struct ProcessEvents: ParsableCommand {
         let report = try Application(config: config).worker().drain()
         if let pause = report.paused { print("service paused \(pause.text): nothing processed (`wptsync resume` continues)") }
         print("processed \(report.processed.count) event(s), \(report.failed.count) failed"
+              + (report.interrupted.isEmpty ? "" : ", \(report.interrupted.count) left to another worker")
               + (report.importedFromSpool > 0 ? ", \(report.importedFromSpool) imported from the spool" : ""))
         if !report.failed.isEmpty { throw ExitCode(1) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Remote
 import Synchronization
 import WPTSyncKit
 
@@ -11,29 +12,40 @@ struct RunWorker: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let worker = try Application(config: config).worker()
-        StopSignal.install()
-        try worker.run(shouldStop: { StopSignal.requested }, sleep: { StopSignal.sleep(seconds: $0) })
+        let cancellation = Cancellation()
+        try StopSignal.install(cancelling: cancellation)
+        try Application(config: config).worker(cancellation: cancellation).run()
     }
 }
 
-/// SIGINT/SIGTERM ask the worker to stop after the event in hand.
+/// SIGINT/SIGTERM cancel the worker: every wait ends, and the event in hand goes back to pending
+/// unless it finishes first. The handler only writes a byte to a pipe (async-signal-safe); a
+/// thread reading the pipe cancels.
 enum StopSignal {
-    private static let flag = Atomic<Bool>(false)
+    private static let pipeWriteEnd = Atomic<Int32>(-1)
 
-    static func install() {
-        signal(SIGINT) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
-    }
-
-    static var requested: Bool { flag.load(ordering: .relaxed) }
-
-    /// Sleeps in short steps so a stop request is noticed quickly.
-    static func sleep(seconds: Double) {
-        var left = seconds
-        while left > 0 && !requested {
-            usleep(UInt32(min(left, 0.1) * 1_000_000))
-            left -= 0.1
+    static func install(cancelling cancellation: Cancellation) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw ValidationError("cannot create a pipe for signals: \(String(cString: strerror(errno)))") }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        pipeWriteEnd.store(fds[1], ordering: .sequentiallyConsistent)
+        let readEnd = fds[0]
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+            cancellation.cancel(.stopRequested)
         }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { _ in
+                var byte: UInt8 = 1
+                _ = write(StopSignal.pipeWriteEnd.load(ordering: .sequentiallyConsistent), &byte, 1)
+            }
+            sigaddset(&set, number)
+        }
+        // A parent may have started us with them blocked (the mask is inherited).
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

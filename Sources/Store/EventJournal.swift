@@ -9,8 +9,11 @@ public enum EventState: String, Sendable, Codable, CaseIterable {
     case running
     /// Processed.
     case done
-    /// The last attempt failed: retried at `nextAttemptAt`, or, once attempts are used up, only by hand.
+    /// The last attempt failed: retried at `nextAttemptAt`, or, once attempts are used up or when the
+    /// failure is permanent, only by hand.
     case failed
+    /// Set aside by an operator (`wptsync events drop`): never processed, holds nothing back.
+    case dropped
 }
 
 /// One recorded event, as stored.
@@ -26,6 +29,11 @@ public struct JournalEvent: Sendable, Equatable {
     public var leaseOwner: String?
     public var leaseUntil: Date?
     public var finishedAt: Date?
+    /// The failure cannot go away by retrying (e.g. the push names a revision that does not exist):
+    /// the event was not retried and holds nothing back.
+    public var permanent = false
+    /// Who dropped the event, when and why.
+    public var dropped: OperatorNote?
 
     public var kind: EventKind { payload.kind }
     public var repository: String { payload.repository }
@@ -43,7 +51,7 @@ public enum RecordOutcome: Sendable, Equatable {
 /// event to be claimed again once the lease expires or its process is known to be gone.
 /// Events of one repository are processed one at a time, in order of arrival: a later event waits
 /// while an earlier one is pending, running or waiting to be retried; only one that gave up
-/// (failed with no retry left) stops holding the others back.
+/// (failed with no retry left, or permanently) or was dropped stops holding the others back.
 public protocol EventJournal: Sendable {
     /// Appends `payload` unless the same push (same dedupe key) is already recorded.
     func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome
@@ -55,6 +63,16 @@ public protocol EventJournal: Sendable {
     func complete(id: Int64, worker: String, now: Date) throws(StoreError)
     /// Records a failed attempt; the event is retried at `retryAt`, or never automatically when nil.
     func fail(id: Int64, worker: String, error: String, retryAt: Date?, now: Date) throws(StoreError)
+    /// Fails a claimed event for good: it is not retried automatically and no longer holds back
+    /// later events of its repository. Does nothing if the worker no longer holds the lease.
+    func failPermanently(id: Int64, worker: String, error: String, now: Date) throws(StoreError)
+    /// Extends the lease of a claimed event to `until`; false when `worker` no longer holds it.
+    func renewLease(id: Int64, worker: String, until: Date) throws(StoreError) -> Bool
+    /// Gives a claimed event back unprocessed (the worker is stopping): pending again, due now, and
+    /// the attempt it was claimed for not counted. Does nothing if the worker no longer holds the lease.
+    func release(id: Int64, worker: String, now: Date) throws(StoreError)
+    /// Sets a pending or failed event aside for good, with who dropped it, when and why.
+    func drop(id: Int64, note: OperatorNote) throws(StoreError) -> DropOutcome
     /// Makes events running under the given owners claimable again (their processes are gone).
     func releaseLeases(ownedBy owners: [String]) throws(StoreError) -> Int
     /// The owners of currently running events.
@@ -69,6 +87,13 @@ public protocol EventJournal: Sendable {
     func counts() throws(StoreError) -> [EventState: Int]
 }
 
+/// What `drop` did.
+public enum DropOutcome: Sendable, Equatable {
+    case dropped(JournalEvent)
+    /// It had been dropped before; nothing changed.
+    case alreadyDropped(JournalEvent)
+}
+
 /// Errors of the store. Each names the database and what failed.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case open(path: String, reason: String)
@@ -77,6 +102,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corruptRecord(id: Int64, reason: String)
     case spool(path: String, reason: String)
     case staleRecord(id: Int64)
+    case noSuchEvent(id: Int64)
+    /// The event is in a state that does not allow the operation; `reason` says why.
+    case eventNotChangeable(id: Int64, reason: String)
 
     public var description: String {
         switch self {
@@ -86,6 +114,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .corruptRecord(id, reason): "event \(id) cannot be read: \(reason)"
         case let .spool(path, reason): "spool file \(path): \(reason)"
         case .staleRecord(let id): "sync \(id) was changed by another process meanwhile; the event will be retried"
+        case .noSuchEvent(let id): "there is no event \(id) (see `wptsync events`)"
+        case let .eventNotChangeable(id, reason): "event \(id) \(reason)"
         }
     }
 }

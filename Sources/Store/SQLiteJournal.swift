@@ -59,6 +59,14 @@ public final class SQLiteJournal: EventJournal {
                 CREATE INDEX events_repository ON events(repository, state);
                 """)
         }
+        migrator.registerMigration("events-v2-permanent-and-dropped") { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE events ADD COLUMN dropped_by TEXT;
+                ALTER TABLE events ADD COLUMN dropped_at REAL;
+                ALTER TABLE events ADD COLUMN drop_reason TEXT;
+                """)
+        }
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
         registerOperationsMigrations(&migrator)
@@ -85,7 +93,8 @@ public final class SQLiteJournal: EventJournal {
         return try write { db -> JournalEvent? in
             while true {
                 // Only each repository's oldest unfinished event may run: found through the state
-                // index, however many events are done.
+                // index, however many events are done. An event that gave up (failed with no retry
+                // left, or permanently) or was dropped is finished for this rule.
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT * FROM events e
                     WHERE e.id IN (SELECT MIN(id) FROM events
@@ -184,7 +193,7 @@ public final class SQLiteJournal: EventJournal {
             }
             let chosen = try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments)
             for id in chosen {
-                try db.execute(sql: "UPDATE events SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?",
+                try db.execute(sql: "UPDATE events SET state = 'pending', attempts = 0, permanent = 0, next_attempt_at = ? WHERE id = ?",
                                arguments: [now.timeIntervalSince1970, id])
             }
             return chosen
@@ -222,7 +231,7 @@ public final class SQLiteJournal: EventJournal {
         do { return try queue.read(body) } catch { throw Self.storeError(error, path: path, opening: false) }
     }
 
-    private static func event(from row: Row) throws -> JournalEvent {
+    static func event(from row: Row) throws -> JournalEvent {
         let id: Int64 = row["id"]
         let payload: EventPayload
         do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"]) } catch {
@@ -233,7 +242,8 @@ public final class SQLiteJournal: EventJournal {
             id: id, payload: payload, state: EventState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
             receivedAt: date("received_at") ?? Date(timeIntervalSince1970: 0), nextAttemptAt: date("next_attempt_at"),
             lastError: row["last_error"], leaseOwner: row["lease_owner"], leaseUntil: date("lease_until"),
-            finishedAt: date("finished_at"))
+            finishedAt: date("finished_at"), permanent: row["permanent"],
+            dropped: (row["dropped_by"] as String?).map { OperatorNote(by: $0, reason: row["drop_reason"] ?? "", since: date("dropped_at") ?? Date(timeIntervalSince1970: 0)) })
     }
 
     private static func storeError(_ error: any Error, path: String, opening: Bool) -> StoreError {

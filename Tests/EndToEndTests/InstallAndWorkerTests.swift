@@ -141,7 +141,7 @@ struct WorkerTests {
         #expect(try world.wptsync(["process"]).contains("processed 0 event(s)"))
     }
 
-    @Test func anUnknownRevisionFailsIsRetriedLaterAndCanBeRetriedByHand() throws {
+    @Test func anUnknownRevisionFailsForGoodAndCanBeRetriedByHand() throws {
         let world = try SyncWorld()
         let bogus = String(repeating: "1", count: 40)
         let hook = try ProcessRunner.run(builtProduct("wptsync-hook"), ["hg-changegroup"], in: world.autoland,
@@ -150,11 +150,11 @@ struct WorkerTests {
         let run = try world.wptsyncResult(["process"])
         #expect(run.status == 1 && run.stdoutString.contains("processed 0 event(s), 1 failed"))
         let failed = try #require(try SQLiteJournal(path: world.store).event(id: 1))
-        #expect(failed.state == .failed && failed.nextAttemptAt != nil)
+        #expect(failed.state == .failed && failed.permanent && failed.nextAttemptAt == nil)
         #expect(failed.lastError?.contains(bogus) == true)
         let listing = try world.wptsync(["events", "--state", "failed"])
-        #expect(listing.contains("#1 failed hg-push autoland push 111111111111 attempts=1 retry-at="))
-        // Not due yet: a second run leaves it alone.
+        #expect(listing.contains("#1 failed hg-push autoland push 111111111111 attempts=1 permanent"))
+        // Not retried automatically: a second run leaves it alone.
         #expect(try world.wptsync(["process"]).contains("processed 0 event(s), 0 failed"))
         #expect(try world.wptsync(["retry", "1"]).contains("will retry event(s) 1"))
         #expect(try SQLiteJournal(path: world.store).event(id: 1)?.state == .pending)

@@ -44,6 +44,16 @@ struct HgChangegroupInputTests {
         #expect(throws: expected) { try HookInput.hgChangegroup(environment: env, repository: autoland) }
     }
 
+    @Test func theNullRevisionIsRefusedAsFirstOrLastNode() {
+        #expect(throws: HookInputError.nullNode(variable: "HG_NODE")) {
+            try HookInput.hgChangegroup(environment: ["HG_NODE": RefUpdate.zero, "HG_NODE_LAST": nodeA, "HG_SOURCE": "push"], repository: autoland)
+        }
+        #expect(throws: HookInputError.nullNode(variable: "HG_NODE_LAST")) {
+            try HookInput.hgChangegroup(environment: ["HG_NODE": nodeA, "HG_NODE_LAST": RefUpdate.zero, "HG_SOURCE": "push"], repository: autoland)
+        }
+        #expect(HookInputError.nullNode(variable: "HG_NODE").description == "HG_NODE is the null revision (40 zeros), not a changeset")
+    }
+
     @Test func errorsNameTheVariable() {
         #expect(HookInputError.invalidNode(variable: "HG_NODE", value: "zz\u{1}").description == "HG_NODE is not a 40-digit hex node: \"zz\\u{1}\"")
     }
@@ -95,6 +105,20 @@ struct GitPostReceiveInputTests {
         bytes += [0xFF, 0xFE, 0x0A]
         let result = HookInput.gitPostReceive(stdin: bytes, mirror: mirror, repositoryName: "wpt")
         #expect(result.problems == [.malformedLine(number: 1, reason: "not UTF-8")])
+    }
+
+    @Test func zeroOnBothSidesIsRefusedButCreationsAndDeletionsAreRecorded() {
+        let (decision, problems) = parse("""
+            \(RefUpdate.zero) \(RefUpdate.zero) refs/heads/master
+            \(RefUpdate.zero) \(nodeA) refs/pull/1/head
+            \(nodeB) \(RefUpdate.zero) refs/pull/2/head
+
+            """)
+        #expect(problems.map(\.description) == ["stdin line 1: old and new are both the zero object name: no ref update"])
+        #expect(decision == .record(.gitPush(GitPush(repository: "wpt", updates: [
+            RefUpdate(old: RefUpdate.zero, new: nodeA, ref: "refs/pull/1/head"),
+            RefUpdate(old: nodeB, new: RefUpdate.zero, ref: "refs/pull/2/head"),
+        ]))))
     }
 
     @Test func deletionsAndCreationsAreFlagged() {

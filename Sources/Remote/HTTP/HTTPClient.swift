@@ -21,6 +21,9 @@ public struct HTTPClient: Sendable {
     public var etagCache: (any ETagCache)?
     /// Headers added to every request that does not set them itself (GitHub requires `User-Agent`).
     public var defaultHeaders: HTTPHeaders
+    /// When set and cancelled, no further request is sent (`RemoteError.cancelled`). Pass it as
+    /// `sleeper` too, so that retry and rate-limit waits end as soon as it is cancelled.
+    public var cancellation: Cancellation?
 
     public init(
         transport: any HTTPTransport = CurlTransport(),
@@ -29,7 +32,8 @@ public struct HTTPClient: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         etagCache: (any ETagCache)? = nil,
-        defaultHeaders: HTTPHeaders = ["User-Agent": "wptsync"]
+        defaultHeaders: HTTPHeaders = ["User-Agent": "wptsync"],
+        cancellation: Cancellation? = nil
     ) {
         self.transport = transport
         self.retryPolicy = retryPolicy
@@ -38,6 +42,13 @@ public struct HTTPClient: Sendable {
         self.random = random
         self.etagCache = etagCache
         self.defaultHeaders = defaultHeaders
+        self.cancellation = cancellation
+    }
+
+    /// A client whose waits and requests stop when `cancellation` is cancelled.
+    public static func cancellable(by cancellation: Cancellation?, etagCache: (any ETagCache)? = nil) -> HTTPClient {
+        guard let cancellation else { return HTTPClient(etagCache: etagCache) }
+        return HTTPClient(sleeper: cancellation, etagCache: etagCache, cancellation: cancellation)
     }
 
     /// Sends `request`, retrying as `retryPolicy` decides.
@@ -89,6 +100,7 @@ public struct HTTPClient: Sendable {
     private func sendWithRetries(_ request: HTTPRequest) throws(RemoteError) -> HTTPResponse {
         var attempt = 1
         while true {
+            try cancellation?.check(before: request.method, request.url)
             let outcome = transport.perform(request)
             let decision = retryPolicy.decide(request, outcome: outcome, attempt: attempt, now: now(), randomUnit: random())
             switch decision {

@@ -26,6 +26,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server does not know a revision or push the request named (a pushlog's 404);
     /// `serverError` is its own explanation.
     case unknownRevision(url: String, serverError: String)
+    /// The request was not sent: the worker is stopping or lost its lease (`reason`).
+    case cancelled(method: HTTPMethod, url: String, reason: String)
 
     /// The HTTP status for `.httpStatus`, also through `.outcomeUnknown`.
     public var httpStatus: Int? {
@@ -49,7 +51,7 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             .outcomeUnknown(underlying: underlying.scrubbing(secrets))
         case let .unknownRevision(url, serverError):
             .unknownRevision(url: url, serverError: Redaction.scrub(serverError, removing: secrets))
-        case .timeout, .rateLimited, .tokenUnavailable:
+        case .timeout, .rateLimited, .tokenUnavailable, .cancelled:
             self
         }
     }
@@ -72,6 +74,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             "no token from \(source): \(reason)"
         case let .unknownRevision(url, serverError):
             "GET \(Redaction.url(url)): unknown revision or push: \(serverError)"
+        case let .cancelled(method, url, reason):
+            "\(method) \(Redaction.url(url)) not sent: \(reason)"
         }
     }
 }

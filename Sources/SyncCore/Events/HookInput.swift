@@ -8,6 +8,8 @@ public enum HookDecision: Sendable, Equatable {
 public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingVariable(String)
     case invalidNode(variable: String, value: String)
+    /// The all-zero node: Mercurial's null revision, never a pushed changeset.
+    case nullNode(variable: String)
     case invalidValue(variable: String, value: String)
     case malformedLine(number: Int, reason: String)
 
@@ -17,6 +19,8 @@ public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(name) is not set"
         case let .invalidNode(variable, value):
             "\(variable) is not a 40-digit hex node: \(Self.quote(value))"
+        case .nullNode(let variable):
+            "\(variable) is the null revision (40 zeros), not a changeset"
         case let .invalidValue(variable, value):
             "\(variable) has an unexpected value: \(Self.quote(value))"
         case let .malformedLine(number, reason):
@@ -44,8 +48,10 @@ public enum HookInput {
         }
         guard let first = env["HG_NODE"], !first.isEmpty else { throw .missingVariable("HG_NODE") }
         guard Hex.isHex(first, length: 40) else { throw .invalidNode(variable: "HG_NODE", value: first) }
+        guard first != RefUpdate.zero else { throw .nullNode(variable: "HG_NODE") }
         let last = env["HG_NODE_LAST"].flatMap { $0.isEmpty ? nil : $0 } ?? first
         guard Hex.isHex(last, length: 40) else { throw .invalidNode(variable: "HG_NODE_LAST", value: last) }
+        guard last != RefUpdate.zero else { throw .nullNode(variable: "HG_NODE_LAST") }
         guard let source = env["HG_SOURCE"], !source.isEmpty else { throw .missingVariable("HG_SOURCE") }
         guard source.utf8.count <= 32, source.utf8.allSatisfy({ (0x61...0x7a).contains($0) || $0 == UInt8(ascii: "-") }) else {
             throw .invalidValue(variable: "HG_SOURCE", value: source)
@@ -82,6 +88,10 @@ public enum HookInput {
             }
             guard Hex.isHex(fields[0], length: 40), Hex.isHex(fields[1], length: 40) else {
                 problems.append(.malformedLine(number: number, reason: "old and new must be 40-digit hex object names")); continue
+            }
+            // A zero old value creates the ref and a zero new value deletes it; both zero changes nothing.
+            guard fields[0] != RefUpdate.zero || fields[1] != RefUpdate.zero else {
+                problems.append(.malformedLine(number: number, reason: "old and new are both the zero object name: no ref update")); continue
             }
             guard RefName.isValid(fields[2]) else {
                 problems.append(.malformedLine(number: number, reason: "invalid ref name \(HookInputError.quote(fields[2]))")); continue

@@ -25,17 +25,17 @@ final class LandingRunner {
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
     /// `redactor` defaults to the secrets `config` and `environment` name (`Application.secretRedactor`).
     static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor? = nil,
-                     environment: [String: String]) throws -> LandingRunner? {
+                     environment: [String: String], cancellation: Cancellation? = nil) throws -> LandingRunner? {
         guard let settings = config.landing, settings.enabled else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
         guard let repository = config.geckoRepository(named: settings.repository) else {
             throw LandingError.notConfigured("no [[gecko]] repository \(settings.repository)")
         }
         let git = try GitRepository.open(at: mirror.path)
-        let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment),
+        let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment, cancellation: cancellation),
                                   skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
         return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
-                             treestatus: settings.treestatusURL.map { TreestatusClient(url: $0) },
+                             treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
                              pushURL: settings.pushURL ?? repository.path,
                              redactor: redactor ?? Application.secretRedactor(for: config, environment: environment))
     }

@@ -113,7 +113,9 @@ public final class Replayer {
     private func revisionItems(_ repository: GeckoRepository, range: String) throws -> [Item] {
         let nodes: [String]
         do {
-            nodes = try servers.server(for: repository).nodes(range)
+            // `HIGH:LOW` lists newest first, but a backout must come after the change it backs out;
+            // the null revision is no changeset.
+            nodes = try servers.server(for: repository).nodes("sort((\(range)) - null, rev)")
         } catch {
             throw ApplicationError.replaySource(context: "--revs \(range) in \(repository.name)", reason: "\(error)")
         }

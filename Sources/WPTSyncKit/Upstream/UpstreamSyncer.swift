@@ -24,9 +24,10 @@ final class UpstreamSyncer {
 
     /// Builds the syncer from the configuration, or nil when upstreaming is not configured.
     static func make(config: Config, store: any ServiceStore, redactor: Redactor,
-                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UpstreamSyncer? {
+                     environment: [String: String] = ProcessInfo.processInfo.environment,
+                     cancellation: Cancellation? = nil) throws -> UpstreamSyncer? {
         guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
-              let client = try GitHubSetup.client(config, environment: environment) else { return nil }
+              let client = try GitHubSetup.client(config, environment: environment, cancellation: cancellation) else { return nil }
         let token = try GitHubSetup.token(github.token, environment: environment)
         let approver = try github.approverToken.map { try GitHubSetup.token($0, environment: environment) }
         let credentials: RemoteCredentials = upstreamURL.hasPrefix("https://") ? .token(token.revealedValue)

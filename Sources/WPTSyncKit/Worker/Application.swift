@@ -25,11 +25,14 @@ public struct Application {
         journal = try SQLiteJournal(path: config.store.path)
     }
 
-    /// A worker with the handlers for every kind of event.
-    public func worker(logger: Logger = Logger(label: "wptsync.worker")) throws -> Worker {
-        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment)
+    /// A worker with the handlers for every kind of event; cancelling `cancellation` stops it and
+    /// ends the handlers' waits.
+    public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
+        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment,
+                                         cancellation: cancellation)
         return Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
-                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor, operations: journal)
+                      handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor,
+                      operations: journal, cancellation: cancellation)
     }
 }
 

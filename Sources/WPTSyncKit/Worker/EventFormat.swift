@@ -10,8 +10,11 @@ public enum EventFormat {
         var text = "#\(event.id) \(event.state.rawValue) \(event.kind.rawValue) \(event.repository) \(detail(event.payload))"
         if event.attempts > 0 { text += " attempts=\(event.attempts)" }
         if event.state == .failed {
-            text += event.nextAttemptAt.map { " retry-at=\(iso($0))" } ?? " (retry by hand: wptsync retry \(event.id))"
+            text += event.nextAttemptAt.map { " retry-at=\(iso($0))" }
+                ?? (event.permanent ? " permanent (not retried; wptsync retry \(event.id) or wptsync events drop \(event.id))"
+                                    : " (retry by hand: wptsync retry \(event.id))")
         }
+        if let note = event.dropped { text += " dropped \(note.text)" }
         if let error = event.lastError { text += " error=\"\(error)\"" }
         return ControlCharacters.escaped(text)
     }
@@ -25,6 +28,10 @@ public enum EventFormat {
         ]
         if let next = event.nextAttemptAt { object["next_attempt_at"] = iso(next) }
         if let error = event.lastError { object["last_error"] = error }
+        if event.permanent { object["permanent"] = true }
+        if let note = event.dropped {
+            object["dropped"] = ["by": note.by, "at": iso(note.since), "reason": note.reason]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

@@ -5,12 +5,13 @@ import SyncCore
 /// The GitHub client the configuration describes, shared by the upstream and landing sides.
 enum GitHubSetup {
     /// nil when `[github]` is not configured.
-    static func client(_ config: Config, environment: [String: String]) throws -> GitHubClient? {
+    /// `cancellation` ends its waits and stops its requests.
+    static func client(_ config: Config, environment: [String: String], cancellation: Cancellation? = nil) throws -> GitHubClient? {
         guard let github = config.github else { return nil }
         guard let repository = RepositoryName(github.repository) else { throw UpstreamError.notConfigured("github.repo as owner/name") }
         // Re-checks of pending checks are conditional requests: a 304 does not count against the rate limit.
         return GitHubClient(apiBaseURL: github.apiBaseURL, repository: repository, token: try token(github.token, environment: environment),
-                            http: HTTPClient(etagCache: InMemoryETagCache()))
+                            http: .cancellable(by: cancellation, etagCache: InMemoryETagCache()))
     }
 
     static func token(_ source: SecretSource, environment: [String: String]) throws -> Token {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Remote
 import RepoOps
 import Store
 import SyncCore
@@ -9,10 +10,14 @@ struct Handlers {
     var byKind: [EventKind: any EventHandler]
     var periodic: [any PeriodicTask]
 
+    /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
     static func make(config: Config, store: any ServiceStore & LandingStore, redactor: Redactor,
-                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Handlers {
-        let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment)
-        let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment)
+                     environment: [String: String] = ProcessInfo.processInfo.environment,
+                     cancellation: Cancellation? = nil) throws -> Handlers {
+        let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
+                                               cancellation: cancellation)
+        let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
+                                             cancellation: cancellation)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
@@ -30,9 +35,19 @@ public protocol PeriodicTask {
 public enum HandlerError: Error, CustomStringConvertible {
     case unknownRepository(String)
     case wrongPayload(expected: EventKind, got: EventKind)
+    /// The push names revisions its repository does not have (stripped, or never there).
+    case unknownRevision(repository: String, revisions: String)
+
+    /// Whether retrying cannot help: the event fails for good and holds nothing back.
+    public var isPermanent: Bool {
+        if case .unknownRevision = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
+        case let .unknownRevision(repository, revisions):
+            "unknown revision: \(repository) has no changeset \(revisions), so the push cannot be read (not retried)"
         case .unknownRepository(let name): "repository \(name) is no longer in the configuration"
         case let .wrongPayload(expected, got): "a \(got.rawValue) event reached the \(expected.rawValue) handler"
         }
@@ -56,7 +71,14 @@ final class HgPushHandler: EventHandler, PeriodicTask {
         guard case .hgPush(let push) = event.payload else { throw HandlerError.wrongPayload(expected: .hgPush, got: event.kind) }
         guard let repository = config.geckoRepository(named: push.repository) else { throw HandlerError.unknownRepository(push.repository) }
         let hg = try servers.server(for: repository)
-        let changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
+        let changesets: [HgChangeset]
+        do {
+            changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
+        } catch {
+            guard case .unknownRevision = error else { throw error }
+            let range = push.firstNode == push.lastNode ? push.firstNode : "\(push.firstNode):\(push.lastNode)"
+            throw HandlerError.unknownRevision(repository: push.repository, revisions: range)
+        }
         let touching = changesets.filter { !$0.isMerge && $0.files.contains { config.paths.isWPT($0.bytes) } }
         var summary = "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
             + (touching.isEmpty ? "" : ": " + touching.map { String($0.node.prefix(12)) }.joined(separator: ", "))

@@ -1,6 +1,7 @@
 import Foundation
 import HookIntake
 import Logging
+import Remote
 import Store
 import SyncCore
 
@@ -8,13 +9,17 @@ import SyncCore
 public struct DrainReport: Sendable, Equatable {
     public var processed: [Int64] = []
     public var failed: [Int64] = []
+    /// Given back unfinished: the worker was asked to stop (the event is pending again) or lost its
+    /// lease (another worker holds it).
+    public var interrupted: [Int64] = []
     public var importedFromSpool = 0
     /// Set when the service is paused: nothing was claimed.
     public var paused: OperatorNote?
 }
 
 /// Drains the journal: claims due events one at a time, runs the handler for their kind, and
-/// settles them. Several workers may drain one journal; leases keep them off each other's events.
+/// settles them. Several workers may drain one journal; leases, renewed while an event runs, keep
+/// them off each other's events.
 public final class Worker {
     public let journal: any EventJournal
     public let settings: WorkerSettings
@@ -22,6 +27,9 @@ public final class Worker {
     public let identity: WorkerIdentity
     /// Where the pause flag lives; nil never pauses.
     public let operations: (any OperationsStore)?
+    /// Cancelled for good by a stop request (SIGINT, SIGTERM), and for the event in hand when its
+    /// lease is lost. The handlers' HTTP clients share it, so their waits end at once too.
+    public let cancellation: Cancellation
     private var reportedPause: OperatorNote?
     private let handlers: [EventKind: any EventHandler]
     private let periodic: [any PeriodicTask]
@@ -34,8 +42,10 @@ public final class Worker {
 
     public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
                 handlers: [EventKind: any EventHandler], periodic: [any PeriodicTask] = [], logger: Logger,
-                redactor: Redactor, identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil) {
+                redactor: Redactor, identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil,
+                cancellation: Cancellation = Cancellation()) {
         self.journal = journal; self.settings = settings; self.spool = spool; self.operations = operations; self.redactor = redactor
+        self.cancellation = cancellation
         self.handlers = handlers; self.periodic = periodic; self.logger = logger; self.identity = identity
     }
 
@@ -55,11 +65,16 @@ public final class Worker {
         reportedPause = nil
         // Events that fail during this drain are due again only after it: one try per event per drain.
         let started = now()
-        while let event = try journal.claimNext(worker: identity.name, now: now(), dueBy: started,
+        while !cancellation.isStopRequested,
+              let event = try journal.claimNext(worker: identity.name, now: now(), dueBy: started,
                                                 leaseSeconds: settings.leaseSeconds, maxAttempts: settings.maxAttempts) {
-            if try run(event) { report.processed.append(event.id) } else { report.failed.append(event.id) }
+            switch try run(event) {
+            case .done: report.processed.append(event.id)
+            case .failed: report.failed.append(event.id)
+            case .interrupted: report.interrupted.append(event.id)
+            }
         }
-        runPeriodicTasks()
+        if !cancellation.isStopRequested { runPeriodicTasks() }
         return report
     }
 
@@ -76,39 +91,107 @@ public final class Worker {
         }
     }
 
-    /// Drains repeatedly until `shouldStop` answers true, sleeping `pollSeconds` when idle.
-    public func run(shouldStop: () -> Bool, sleep: (Double) -> Void) throws(StoreError) {
-        while !shouldStop() {
-            let report = try drain()
-            if report.processed.isEmpty && report.failed.isEmpty { sleep(settings.pollSeconds) }
+    /// Drains repeatedly until the worker is asked to stop (`cancellation`), waiting `pollSeconds`
+    /// when idle. A journal locked by another process past its busy timeout is waited for and tried
+    /// again (logged, with a backoff doubling up to `maxBusyWaitSeconds`); other store errors end the run.
+    public func run() throws(StoreError) {
+        var busyAttempts = 0
+        while !cancellation.isStopRequested {
+            do {
+                let report = try drain()
+                if busyAttempts > 0 { logger.notice("the journal is writable again") }
+                busyAttempts = 0
+                if report.processed.isEmpty && report.failed.isEmpty { cancellation.wait(for: settings.pollSeconds) }
+            } catch .busy(let path) {
+                busyAttempts += 1
+                waitForBusyJournal(path, attempt: busyAttempts)
+            }
         }
     }
 
-    private func run(_ event: JournalEvent) throws(StoreError) -> Bool {
+    /// The longest wait between two tries of a locked journal.
+    public static let maxBusyWaitSeconds = 30.0
+
+    private func waitForBusyJournal(_ path: String, attempt: Int) {
+        let delay = Backoff(baseSeconds: min(settings.pollSeconds, 1), maxSeconds: Self.maxBusyWaitSeconds).delay(afterAttempt: attempt)
+        logger.warning("the journal is locked by another process; trying again", metadata: [
+            "journal": "\(path)", "attempt": "\(attempt)", "retry_in_seconds": "\(String(format: "%.2f", delay))"])
+        cancellation.wait(for: delay)
+    }
+
+    /// Runs `body`, waiting and trying again while the journal is locked, unless asked to stop.
+    private func retryingBusy(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        var attempt = 0
+        while true {
+            do { return try body() } catch .busy(let path) {
+                attempt += 1
+                if cancellation.isStopRequested { throw .busy(path: path) }
+                waitForBusyJournal(path, attempt: attempt)
+            }
+        }
+    }
+
+    private enum Outcome { case done, failed, interrupted }
+
+    private func run(_ event: JournalEvent) throws(StoreError) -> Outcome {
         var metadata: Logger.Metadata = ["event": "\(event.id)", "kind": "\(event.kind.rawValue)",
                                          "repository": "\(event.repository)", "attempt": "\(event.attempts)"]
         guard let handler = handlers[event.kind] else {
-            try journal.fail(id: event.id, worker: identity.name, error: "no handler for \(event.kind.rawValue) events", retryAt: nil, now: now())
+            try retryingBusy { () throws(StoreError) in
+                try journal.fail(id: event.id, worker: identity.name, error: "no handler for \(event.kind.rawValue) events", retryAt: nil, now: now())
+            }
             logger.error("no handler for this kind of event", metadata: metadata)
-            return false
+            return .failed
         }
         logger.debug("processing", metadata: metadata)
-        do {
-            let summary = try handler.handle(event)
-            try journal.complete(id: event.id, worker: identity.name, now: now())
-            logger.info("\(summary)", metadata: metadata)
-            return true
-        } catch {
-            let message = redactor("\(error)")
-            let retryAt: Date? = event.attempts < settings.maxAttempts
-                ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
-                : nil
-            try journal.fail(id: event.id, worker: identity.name, error: message, retryAt: retryAt, now: now())
-            metadata["error"] = "\(message)"
-            metadata["retry"] = "\(retryAt.map { "\($0)" } ?? "by hand: wptsync retry \(event.id)")"
-            logger.warning("event failed", metadata: metadata)
-            return false
+        let heartbeat = LeaseHeartbeat(journal: journal, eventID: event.id, worker: identity.name,
+                                       leaseSeconds: settings.leaseSeconds, cancellation: cancellation, logger: logger)
+        let result: Result<String, any Error>
+        do { result = .success(try handler.handle(event)) } catch { result = .failure(error) }
+        heartbeat.stop()
+        // Cleared here, so the periodic tasks and the next event run.
+        if cancellation.takeLostLease() {
+            logger.warning("stopped the event: another worker holds it now", metadata: metadata)
+            return .interrupted
         }
+        switch result {
+        case .success(let summary):
+            try retryingBusy { () throws(StoreError) in try journal.complete(id: event.id, worker: identity.name, now: now()) }
+            logger.info("\(summary)", metadata: metadata)
+            return .done
+        case .failure(let error) where cancellation.isStopRequested:
+            try retryingBusy { () throws(StoreError) in try journal.release(id: event.id, worker: identity.name, now: now()) }
+            metadata["error"] = "\(redactor("\(error)"))"
+            logger.notice("asked to stop: the event is pending again, this attempt not counted", metadata: metadata)
+            return .interrupted
+        case .failure(let error):
+            try fail(event, error: error, metadata: metadata)
+            return .failed
+        }
+    }
+
+    /// Records a failed attempt: retried later with backoff, by hand once attempts are used up, and
+    /// never automatically when the failure is permanent.
+    private func fail(_ event: JournalEvent, error: any Error, metadata: Logger.Metadata) throws(StoreError) {
+        var metadata = metadata
+        let message = redactor("\(error)")
+        metadata["error"] = "\(message)"
+        if (error as? HandlerError)?.isPermanent == true {
+            try retryingBusy { () throws(StoreError) in
+                try journal.failPermanently(id: event.id, worker: identity.name, error: message, now: now())
+            }
+            metadata["retry"] = "never automatically: wptsync retry \(event.id), or wptsync events drop \(event.id) --reason …"
+            logger.error("event failed for good; later events of its repository go ahead", metadata: metadata)
+            return
+        }
+        let retryAt: Date? = event.attempts < settings.maxAttempts
+            ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
+            : nil
+        try retryingBusy { () throws(StoreError) in
+            try journal.fail(id: event.id, worker: identity.name, error: message, retryAt: retryAt, now: now())
+        }
+        metadata["retry"] = "\(retryAt.map { "\($0)" } ?? "by hand: wptsync retry \(event.id)")"
+        logger.warning("event failed", metadata: metadata)
     }
 
     /// Frees events held by workers on this host whose process is gone (crashed or killed).
