@@ -30,14 +30,17 @@ public struct Spool: Sendable {
 
     /// Records every spooled event in `journal`, moves unreadable bytes to `unreadablePath`, then
     /// empties the spool. Returns how many were new.
-    /// Another process already importing makes this return 0 without waiting.
+    /// Waits for an append or another drain in progress: its lock is held only while it writes or
+    /// imports, and a lock copied into a child between fork and exec would make a non-blocking try fail.
     @discardableResult
     public func drain(into journal: any EventJournal) throws(StoreError) -> Int {
         guard !file.isEmpty else { return 0 }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return 0 }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
+        }
         defer { flock(fd, LOCK_UN) }
         var data = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 65536)

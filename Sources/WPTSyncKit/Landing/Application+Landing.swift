@@ -9,7 +9,7 @@ extension Application {
     /// now). `take` settles the recorded conflict's files: upstream's version or Gecko's. The lines
     /// returned show control characters escaped.
     public func continueLanding(take: ConflictResolution? = nil) throws -> [String] {
-        guard let runner = try LandingRunner.make(config: config, store: journal, environment: ProcessInfo.processInfo.environment) else {
+        guard let runner = try LandingRunner.make(config: config, store: journal, redactor: redactor, environment: environment) else {
             throw LandingError.notConfigured("no enabled [landing] section")
         }
         let waiting = try journal.landings(statuses: [.needsFixup, .deferred, .open]).first

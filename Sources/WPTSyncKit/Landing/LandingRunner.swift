@@ -23,8 +23,7 @@ final class LandingRunner {
     var now: () -> Date = { Date() }
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
-    /// `redactor` defaults to the secrets `config` and `environment` name (`Application.secretRedactor`).
-    static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor? = nil,
+    static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor,
                      environment: [String: String], cancellation: Cancellation? = nil) throws -> LandingRunner? {
         guard let settings = config.landing, settings.enabled else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
@@ -37,7 +36,7 @@ final class LandingRunner {
         return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                              treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
                              pushURL: settings.pushURL ?? repository.path,
-                             redactor: redactor ?? Application.secretRedactor(for: config, environment: environment))
+                             redactor: redactor)
     }
 
     init(settings: LandingSettings, prefixes: PathPrefixes, store: any LandingStore & SyncStore, mirror: GitRepository,
