@@ -7,8 +7,9 @@
 // the same name) and optionally suffixed by `!` (Phabricator's blocking
 // reviewer mark, dropped). Trailing dots are not part of a name (`r=bz.`),
 // and a name needs a letter, so `r=0` in prose names nobody.
-// Names are separated by `,`, `/` or `;` with no whitespace after the
-// separator: `r=alice, bob` names only alice, as in Mozilla's own tools.
+// Names are separated by `,`, `/`, `;` or `\`, optionally followed by
+// whitespace (`r=alice, bob`), as in Mozilla's commit-message parser; a list
+// never runs into the next annotation, so `r=alice,r=bob` names alice and bob.
 
 struct ReviewAnnotation: Equatable {
     /// Lowercased kind: `r`, `sr`, `rs`, `ui-r`, `a` or `f`.
@@ -50,10 +51,17 @@ struct ReviewAnnotation: Equatable {
         while let (name, nameEnd) = self.name(in: line, at: j) {
             names.append(name)
             end = nameEnd
-            guard let separator = line[nameEnd], ",/;".utf8.contains(separator) else { break }
-            j = nameEnd + 1
+            guard let separator = line[nameEnd], ",/;\\".utf8.contains(separator) else { break }
+            j = line.skipSpaces(from: nameEnd + 1)
+            if startsAnnotation(line, at: j) { break }
         }
         return names.isEmpty ? nil : ReviewAnnotation(kind: kind, names: names, range: i..<end)
+    }
+
+    /// Whether a word of letters, digits, `.` and `-` followed by `=` or `?` starts at `i` (`r=`, `sr?`).
+    private static func startsAnnotation(_ line: MessageLine, at i: Int) -> Bool {
+        let end = line.run(from: i) { MessageByte.isLetter($0) || MessageByte.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return end > i && (line[end] == UInt8(ascii: "=") || line[end] == UInt8(ascii: "?"))
     }
 
     private static func name(in line: MessageLine, at i: Int) -> (String, Int)? {
