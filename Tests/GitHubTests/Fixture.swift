@@ -16,11 +16,12 @@ final class Fixture: @unchecked Sendable {
 
     static let botToken = Token("bot-token")
     static let approverToken = Token("approver-token")
+    static let personToken = Token("person-token")
 
     init() throws {
         github = try LocalGitHub(
             repositoryPath: directory.sub("wpt.git"),
-            users: ["bot-token": "wpt-sync-bot", "approver-token": "wpt-approver"])
+            users: ["bot-token": "wpt-sync-bot", "approver-token": "wpt-approver", "person-token": "a-person"])
         let http = HTTPClient(sleeper: sleeper, random: { 0 }, etagCache: cache)
         client = GitHubClient(
             apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!,

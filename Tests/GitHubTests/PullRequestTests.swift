@@ -142,6 +142,27 @@ import Testing
         #expect(reviewPost?.headers["authorization"] == "Bearer approver-token")
     }
 
+    @Test func anotherAccountsApprovalDoesNotStandForTheApprovers() throws {
+        let f = try Fixture()
+        let head = try f.pushBranch("gecko/7", commits: [(["a.html": "a"], "Add a")])
+        let number = try f.client.createPullRequest(title: "t", head: branch("gecko/7")).pullRequest.number
+        _ = try f.client.approve(number, commitID: head, approverToken: Fixture.personToken)
+        let review = try f.client.approve(number, commitID: head, approverToken: Fixture.approverToken)
+        #expect(review.user?.login == "wpt-approver")
+        #expect(f.github.pullRequests.first?.approvedBy == ["a-person", "wpt-approver"])
+    }
+
+    @Test(arguments: [Fault.serverErrorAfterActing(status: 502), .serverError(status: 502)])
+    func anApprovalIsGivenOnceWhateverHappenedToTheFirstAnswer(fault: Fault) throws {
+        let f = try Fixture()
+        let head = try f.pushBranch("gecko/8", commits: [(["a.html": "a"], "Add a")])
+        let number = try f.client.createPullRequest(title: "t", head: branch("gecko/8")).pullRequest.number
+        f.github.injectFault(fault, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/pulls/\(number)/reviews")
+        _ = try f.client.approve(number, commitID: head, approverToken: Fixture.approverToken)
+        _ = try f.client.approve(number, commitID: head, approverToken: Fixture.approverToken)
+        #expect(f.github.pullRequests.first?.approvedBy == ["wpt-approver"])
+    }
+
     @Test func paginationFollowsLinkHeaders() throws {
         let f = try Fixture()
         // 35 branches, each one commit on top of a shared commit: all 35 PRs contain it.

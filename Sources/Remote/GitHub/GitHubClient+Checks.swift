@@ -5,12 +5,19 @@ extension GitHubClient {
     /// Approves pull request `number` as the owner of `approverToken` (GitHub refuses approvals
     /// by the pull request's author). `commitID` pins the approval to a head commit.
     ///
-    /// An existing approval (of the same commit, when given) is adopted instead of adding another,
-    /// both before sending and after an unknown outcome.
-    public func approve(_ number: Int, commitID: String? = nil, body: String? = nil, approverToken: Token) throws(RemoteError) -> Review {
+    /// The approver's own approval (of the same commit, when given) is adopted instead of adding
+    /// another: before sending, after an unknown outcome, and again after waiting, for an answer
+    /// that arrives late. Another account's approval does not count. `approverLogin` is the
+    /// account of `approverToken`, asked of GitHub when not given.
+    public func approve(_ number: Int, commitID: String? = nil, body: String? = nil, approverToken: Token,
+                        approverLogin: String? = nil) throws(RemoteError) -> Review {
         struct Body: Encodable { var event = "APPROVE"; var commitId: String?; var body: String? }
+        let login: String
+        if let approverLogin { login = approverLogin } else { login = try account(of: approverToken) }
         let existing = { () throws(RemoteError) -> Review? in
-            try self.reviews(number, token: approverToken).first { $0.state == "APPROVED" && (commitID == nil || $0.commitId == commitID) }
+            try self.reviews(number, token: approverToken).first {
+                $0.user?.login == login && $0.state == "APPROVED" && (commitID == nil || $0.commitId == commitID)
+            }
         }
         if let approval = try existing() { return approval }
         let post = try jsonRequest(.post, "/pulls/\(number)/reviews", Body(commitId: commitID, body: body), token: approverToken)
@@ -19,8 +26,16 @@ extension GitHubClient {
         } catch where error.isOutcomeUnknown {
             if let approval = try existing() { return approval }
             http.sleeper.sleep(for: http.retryPolicy.baseDelay)
+            if let approval = try existing() { return approval }
             return try http.sendJSON(post)
         }
+    }
+
+    /// The login of the account `token` belongs to (`GET /user`).
+    public func account(of token: Token) throws(RemoteError) -> String {
+        var client = self
+        client.token = token
+        return try client.authenticatedUser().login
     }
 
     /// The reviews of pull request `number`, oldest first.

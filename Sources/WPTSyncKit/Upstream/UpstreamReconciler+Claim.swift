@@ -12,6 +12,14 @@ extension UpstreamReconciler {
         return login
     }
 
+    /// The login of the approver's account: only its approvals stand for wptsync's.
+    func approverAccount(_ approver: Token) throws -> String {
+        if let approverLogin { return approverLogin }
+        let login = try github.account(of: approver)
+        approverLogin = login
+        return login
+    }
+
     /// The head of `branch` upstream (fetched into the mirror), nil when there is no such branch.
     func upstreamHead(of branch: BranchName, for sync: UpstreamSync, hg: HgRepository) throws -> BranchClaim.Head? {
         let local = "refs/wptsync/claims/\(branch.rawValue)"

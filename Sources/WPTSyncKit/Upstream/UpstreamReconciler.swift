@@ -22,6 +22,8 @@ final class UpstreamReconciler {
     static let upstreamMaster = "refs/wptsync/upstream/master"
     /// The login of the token's account, once asked (`botLogin()`).
     var bot: String?
+    /// The approver's login, once asked (`approverAccount(_:)`).
+    var approverLogin: String?
 
     init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
          credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes, redactor: Redactor) {
@@ -136,7 +138,7 @@ final class UpstreamReconciler {
         sync.pullRequestURL = pr.htmlURL
         sync.status = .open
         if !pr.labelNames.contains(settings.label) { _ = try github.addLabels([settings.label], to: pr.number) }
-        if let approver { _ = try github.approve(pr.number, commitID: head, approverToken: approver) }
+        if let approver { _ = try github.approve(pr.number, commitID: head, approverToken: approver, approverLogin: try approverAccount(approver)) }
         return true
     }
 
