@@ -12,7 +12,7 @@ struct Landings: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        for landing in try SQLiteJournal(path: config.store.path).landings(statuses: status.map { [$0] }) {
+        for landing in try Application(config: config, journalMustExist: true).journal.landings(statuses: status.map { [$0] }) {
             print(json ? LandingFormat.json(landing) : LandingFormat.line(landing))
         }
     }

@@ -15,7 +15,7 @@ struct ListEvents: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let app = try Application(config: config)
+        let app = try Application(config: config, journalMustExist: true)
         let journal = app.journal
         let operations = Operations(app: app)
         for warning in [operations.quarantineLine(), try operations.pauseLine()].compactMap({ $0 }) {

@@ -14,7 +14,7 @@ struct ListSyncs: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let app = try Application(config: config)
+        let app = try Application(config: config, journalMustExist: true)
         if let paused = try Operations(app: app).pauseLine() { json ? FileHandle.standardError.write(Data((paused + "\n").utf8)) : print(paused) }
         for sync in try app.journal.syncs(bug: nil, status: status) {
             print(json ? SyncFormat.json(sync) : SyncFormat.line(sync))

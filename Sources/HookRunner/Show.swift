@@ -15,7 +15,7 @@ struct Show: ParsableCommand {
 
         func run() throws {
             let (config, _) = try options.load()
-            let syncs = try SQLiteJournal(path: config.store.path).syncs(bug: bug, status: nil)
+            let syncs = try Application(config: config, journalMustExist: true).journal.syncs(bug: bug, status: nil)
             if syncs.isEmpty { throw ValidationError("no upstream sync for bug \(bug)") }
             for sync in syncs { print(json ? SyncFormat.json(sync) : SyncFormat.details(sync)) }
         }

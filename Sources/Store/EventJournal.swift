@@ -105,6 +105,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case noSuchEvent(id: Int64)
     /// The event is in a state that does not allow the operation; `reason` says why.
     case eventNotChangeable(id: Int64, reason: String)
+    /// A read-only command found no journal at `path`; it creates none.
+    case noJournal(path: String)
 
     public var description: String {
         switch self {
@@ -116,6 +118,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .staleRecord(let id): "sync \(id) was changed by another process meanwhile; the event will be retried"
         case .noSuchEvent(let id): "there is no event \(id) (see `wptsync events`)"
         case let .eventNotChangeable(id, reason): "event \(id) \(reason)"
+        case .noJournal(let path): "there is no event journal at \(path): nothing was recorded there yet (hooks and `wptsync process` create it); check `[store] path`"
         }
     }
 }

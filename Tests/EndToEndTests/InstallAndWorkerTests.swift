@@ -113,6 +113,17 @@ struct InstallHooksTests {
         #expect(lines.last?.hasPrefix("wptsync: \(world.config): `wpt.path` is not a git repository (\(notGit)") == true)
     }
 
+    @Test func readOnlyCommandsCreateNoJournal() throws {
+        let world = try SyncWorld(installHooks: false)
+        #expect(!FileManager.default.fileExists(atPath: world.store))
+        for command in [["events"], ["list"], ["landings"], ["show", "upstream", "1"]] {
+            let result = try world.wptsyncResult(command)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderrString.contains("there is no event journal at \(world.store)"), "\(command): \(result.stderrString)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: world.store))
+    }
+
     @Test func aNULByteIsRefusedAndNothingIsCreated() throws {
         let world = try SyncWorld(installHooks: false)
         let store = world.dir.sub("fresh.sqlite")

@@ -17,8 +17,11 @@ public struct Application {
     let environment: [String: String]
 
     /// Opens the journal named by the configuration and reads the secrets from `environment` once,
-    /// installing them for the log handlers too (`SecretRedaction`).
-    public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+    /// installing them for the log handlers too (`SecretRedaction`). With `journalMustExist` (the
+    /// read-only commands) a missing journal is an error and none is created.
+    public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
+                journalMustExist: Bool = false) throws(StoreError) {
+        if journalMustExist, !FileManager.default.fileExists(atPath: config.store.path) { throw .noJournal(path: config.store.path) }
         self.config = config; self.environment = environment
         redactor = Self.secretRedactor(for: config, environment: environment)
         SecretRedaction.install(redactor)
