@@ -10,8 +10,12 @@ struct ListEvents: ParsableCommand {
         subcommands: [DropEvent.self])
     @OptionGroup var options: GlobalOptions
     @Option(help: "Only events in this state (pending, running, done, failed, dropped).") var state: EventState?
-    @Option(help: "At most this many events.") var limit = 50
+    @Option(help: "At most this many events (0: only the counts).") var limit = 50
     @Flag(help: "One JSON object per line.") var json = false
+
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 or more, got \(limit)") }
+    }
 
     func run() throws {
         let (config, _) = try options.load()

@@ -10,6 +10,10 @@ struct Pause: ParsableCommand {
     @Option(help: "Why, for the others on call.") var reason: String
     @Option(help: "Who pauses (default: $SUDO_USER, then $USER).") var by: String?
 
+    func validate() throws {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why, for the others on call") }
+    }
+
     func run() throws {
         let (config, _) = try options.load()
         let note = OperatorNote(by: by ?? Operations.currentUser(), reason: reason, since: Date())

@@ -22,7 +22,13 @@ struct Retry: ParsableCommand {
             for line in try Operations(app: Application(config: config)).retry(syncID: sync) { print(line) }
             return
         }
-        let retried = try SQLiteJournal(path: config.store.path).retry(ids: all ? nil : ids, now: Date())
+        let journal = try Application(config: config, journalMustExist: true).journal
+        let unknown = try ids.filter { try journal.event(id: $0) == nil }
+        guard unknown.isEmpty else {
+            for id in unknown { FileHandle.standardError.write(Data("wptsync: \(StoreError.noSuchEvent(id: id))\n".utf8)) }
+            throw ExitCode(1)
+        }
+        let retried = try journal.retry(ids: all ? nil : ids, now: Date())
         let missed = Set(ids).subtracting(retried)
         print(retried.isEmpty ? "no failed events to retry" : "will retry event(s) \(retried.map(String.init).joined(separator: ", "))")
         if !missed.isEmpty { print("not failed, left alone: \(missed.sorted().map(String.init).joined(separator: ", "))") }

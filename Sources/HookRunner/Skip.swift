@@ -21,7 +21,7 @@ struct Skip: ParsableCommand {
         if list { guard kind == nil && target == nil else { throw ValidationError("--list takes no other argument") }; return }
         guard kind != nil, target != nil else { throw ValidationError("give `changeset NODE` or `pr NUMBER`, or --list") }
         guard let reason, !reason.isEmpty else { throw ValidationError("give --reason") }
-        if kind == .pr, Int(target ?? "") == nil { throw ValidationError("\(target ?? "") is not a PR number") }
+        if kind == .pr, (Int(target ?? "") ?? 0) < 1 { throw ValidationError("\(target ?? "") is not a PR number (1 or more)") }
     }
 
     func run() throws {
@@ -46,7 +46,7 @@ struct Unskip: ParsableCommand {
     @Argument(help: "The changeset (12 to 40 hex digits) or the PR number.") var target: String
 
     func validate() throws {
-        if kind == .pr, Int(target) == nil { throw ValidationError("\(target) is not a PR number") }
+        if kind == .pr, (Int(target) ?? 0) < 1 { throw ValidationError("\(target) is not a PR number (1 or more)") }
     }
 
     func run() throws {

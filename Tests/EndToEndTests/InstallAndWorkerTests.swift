@@ -124,6 +124,34 @@ struct InstallHooksTests {
         #expect(!FileManager.default.fileExists(atPath: world.store))
     }
 
+    @Test func aConfigurationThatIsNoFileGetsASentence() throws {
+        let world = try SyncWorld(installHooks: false)
+        let fifo = world.dir.sub("fifo.toml")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try writeFile(world.dir.sub("latin1.toml"), [0x23, 0x20, 0xE9, 0x0A])
+        for (file, reason) in [(world.dir.path, "it is a folder, not a file"), (fifo, "it is not a regular file (a FIFO, a device or a socket)"),
+                               ("/dev/null", "it is not a regular file (a FIFO, a device or a socket)"),
+                               (world.dir.sub("latin1.toml"), "it is not UTF-8 text")] {
+            let result = try ProcessRunner.run(builtProduct("wptsync"), ["events", "--config", file], in: world.dir.path, extraEnvironment: testEnvironment)
+            #expect(result.status == 78)
+            #expect(result.stderrString == "wptsync: cannot read configuration \(file): \(reason)\n")
+        }
+    }
+
+    @Test func operatorCommandsRefuseMeaninglessArguments() throws {
+        let world = try SyncWorld(installHooks: false)
+        try world.wptsync(["process"])
+        for (arguments, message) in [(["retry", "99999"], "there is no event 99999"), (["events", "--limit=-1"], "--limit must be 0 or more, got -1"),
+                                     (["skip", "pr", "0", "--reason", "x"], "0 is not a PR number (1 or more)"),
+                                     (["pause", "--reason", " "], "--reason must say why")] {
+            let result = try world.wptsyncResult(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderrString.contains(message), "\(arguments): \(result.stderrString)")
+        }
+        #expect(try world.wptsync(["skip", "--list"]).contains("#0") == false)
+        #expect(try world.wptsync(["events"]).contains("paused") == false)
+    }
+
     @Test func aNULByteIsRefusedAndNothingIsCreated() throws {
         let world = try SyncWorld(installHooks: false)
         let store = world.dir.sub("fresh.sqlite")

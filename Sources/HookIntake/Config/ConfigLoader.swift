@@ -15,10 +15,17 @@ public enum ConfigLoader {
 
     /// Reads and validates the configuration at `file`.
     public static func load(file: String) throws(ConfigError) -> Config {
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw .unreadable(file: file, reason: (error as NSError).localizedDescription)
+        var info = stat()
+        guard stat(file, &info) == 0 else { throw .unreadable(file: file, reason: String(cString: strerror(errno))) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .unreadable(file: file, reason: "it is a folder, not a file")
+        default: throw .unreadable(file: file, reason: "it is not a regular file (a FIFO, a device or a socket)")
         }
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(file: file, reason: String(cString: strerror(errno))) }
+        let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(file: file, reason: "it is not UTF-8 text") }
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         return try parse(text, file: file, baseDirectory: base)
     }
