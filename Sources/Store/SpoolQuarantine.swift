@@ -38,6 +38,7 @@ extension SpoolFile {
     /// Appends `entries` (bytes, offset in the spool, reason) to the quarantine file, durably,
     /// leaving out those it already holds.
     func quarantine(_ entries: [([UInt8], Int, String)]) throws(StoreError) {
+        guard !entries.isEmpty else { return }
         let present = Set(quarantined().entries.map { Identity(from: $0.0.from, offset: $0.0.offset, bytes: $0.1) })
         let entries = entries.filter { !present.contains(Identity(from: path, offset: $0.1, bytes: $0.0)) }
         guard !entries.isEmpty else { return }
