@@ -23,11 +23,6 @@ struct Retry: ParsableCommand {
             return
         }
         let journal = try Application(config: config, journalMustExist: true).journal
-        let unknown = try ids.filter { try journal.event(id: $0) == nil }
-        guard unknown.isEmpty else {
-            for id in unknown { FileHandle.standardError.write(Data("wptsync: \(StoreError.noSuchEvent(id: id))\n".utf8)) }
-            throw ExitCode(1)
-        }
         let retried = try journal.retry(ids: all ? nil : ids, now: Date())
         let missed = Set(ids).subtracting(retried)
         print(retried.isEmpty ? "no failed events to retry" : "will retry event(s) \(retried.map(String.init).joined(separator: ", "))")

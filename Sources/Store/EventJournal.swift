@@ -82,6 +82,7 @@ public protocol EventJournal: Sendable {
     /// One event by id.
     func event(id: Int64) throws(StoreError) -> JournalEvent?
     /// Makes failed events (all, or those with the given ids) due now with a fresh attempt count.
+    /// An id with no event is `noSuchEvent`, and nothing changes.
     func retry(ids: [Int64]?, now: Date) throws(StoreError) -> [Int64]
     /// How many events are in each state.
     func counts() throws(StoreError) -> [EventState: Int]

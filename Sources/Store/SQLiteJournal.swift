@@ -188,7 +188,10 @@ public final class SQLiteJournal: EventJournal {
             var sql = "SELECT id FROM events WHERE state = 'failed'"
             var arguments = StatementArguments()
             if let ids {
-                sql += " AND id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+                let list = " id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+                let known = Set(try Int64.fetchAll(db, sql: "SELECT id FROM events WHERE" + list, arguments: StatementArguments(ids)))
+                if let unknown = ids.first(where: { !known.contains($0) }) { throw StoreError.noSuchEvent(id: unknown) }
+                sql += " AND" + list
                 arguments = StatementArguments(ids)
             }
             let chosen = try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments)
