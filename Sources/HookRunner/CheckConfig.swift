@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import WPTSyncKit
 
 struct CheckConfig: ParsableCommand {
@@ -19,5 +20,6 @@ struct CheckConfig: ParsableCommand {
         }
         if let wpt = config.wpt { print("wpt mirror: \(wpt.path) refs=\(wpt.refs.joined(separator: ","))") }
         if let github = config.github { print("github: \(github.apiBaseURL) \(github.repository) token from \(github.token)") }
+        if let approval = ConfigCheck.approvalLine(for: config, environment: ProcessInfo.processInfo.environment) { print(approval) }
     }
 }

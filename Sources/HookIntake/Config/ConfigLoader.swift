@@ -66,8 +66,13 @@ public enum ConfigLoader {
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         try root.rejectUnknownKeys()
-        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
-                      landing: landing, worker: worker, log: log)
+        let config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
+                            landing: landing, worker: worker, log: log)
+        if let owner = config.pullRequestHeadOwner, wpt?.fetchURL == nil {
+            throw .invalid(file: file, key: "wpt.fetch_url", reason: "is required when `wpt.upstream_push_url` is a fork (owned by \(owner)):"
+                + " branches are built on upstream's master, which a fork does not keep up to date")
+        }
+        return config
     }
 
     /// Line and column (1-based) of the first NUL byte: TOML's parser would silently stop there.
@@ -135,8 +140,12 @@ public enum ConfigLoader {
         for pattern in refs where !RefName.isValid(pattern.replacingOccurrences(of: "*", with: "x")) {
             throw .invalid(file: reader.file, key: reader.name("refs"), reason: "has an invalid ref pattern \"\(pattern)\" (full names like refs/heads/master; * matches one component)")
         }
+        let forkOwner = try reader.nonEmptyString("fork_owner")
+        if let forkOwner, !forkOwner.utf8.allSatisfy({ $0 < 0x80 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-")) }) {
+            throw .invalid(file: reader.file, key: reader.name("fork_owner"), reason: "must be a GitHub account name (letters, digits and -), got \"\(Redactor.url(forkOwner))\"")
+        }
         let mirror = WPTMirror(path: path, refs: refs, upstreamPushURL: try reader.string("upstream_push_url"),
-                               fetchURL: try reader.string("fetch_url"), enabled: try reader.bool("enabled") ?? true)
+                               fetchURL: try reader.string("fetch_url"), forkOwner: forkOwner, enabled: try reader.bool("enabled") ?? true)
         try reader.rejectUnknownKeys()
         return mirror
     }
@@ -155,7 +164,10 @@ public enum ConfigLoader {
             settings.repository = repo
         }
         settings.token = try secret(reader, "token") ?? settings.token
-        settings.approverToken = try secret(reader, "approver_token")
+        if let approver = try secret(reader, "approver_token") {
+            settings.approverToken = approver
+            settings.approverTokenIsExplicit = true
+        }
         try reader.rejectUnknownKeys()
         return settings
     }
@@ -179,6 +191,13 @@ public enum ConfigLoader {
         settings.statusContext = try reader.string("status_context") ?? settings.statusContext
         settings.requiredChecks = try reader.strings("required_checks") ?? settings.requiredChecks
         settings.mergeWithoutChecks = try reader.bool("merge_without_checks") ?? settings.mergeWithoutChecks
+        if let policy = try reader.string("on_conflict") {
+            guard let known = ConflictPolicy(rawValue: policy) else {
+                throw .invalid(file: reader.file, key: reader.name("on_conflict"),
+                               reason: "must be one of \(ConflictPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(Redactor.url(policy))\"")
+            }
+            settings.onConflict = known
+        }
         if let method = try reader.string("merge_method") {
             guard UpstreamSettings.mergeMethods.contains(method) else {
                 throw .invalid(file: reader.file, key: reader.name("merge_method"),

@@ -18,6 +18,9 @@ public struct GitHubClient: Sendable {
     public var maxPages = 50
     /// Limit for each HTTP exchange.
     public var timeout: Duration = .seconds(30)
+    /// The owner of the fork whose branches pull request heads are (`owner:branch`); nil when
+    /// they are branches of `repository` itself.
+    public var headOwner: String?
 
     public init(apiBaseURL: String = "https://api.github.com", repository: RepositoryName, token: Token, http: HTTPClient = HTTPClient()) {
         self.apiBaseURL = apiBaseURL.hasSuffix("/") ? String(apiBaseURL.dropLast()) : apiBaseURL
@@ -29,11 +32,13 @@ public struct GitHubClient: Sendable {
     // MARK: Pull requests
 
     /// Every pull request (open and closed, newest first) whose head is `branch` of this
-    /// repository. Results are filtered again here, since GitHub ignores a malformed `head` filter.
+    /// repository (of the fork, with `headOwner`). Results are filtered again here, since GitHub
+    /// ignores a malformed `head` filter.
     public func findPullRequests(head branch: BranchName) throws(RemoteError) -> [PullRequest] {
-        let head = "\(repository.owner):\(branch.rawValue)"
+        let head = "\(headOwner ?? repository.owner):\(branch.rawValue)"
         let all: [PullRequest] = try list("/pulls", query: [("state", "all"), ("head", head)])
-        return all.filter { $0.head.ref == branch.rawValue && ($0.head.label ?? head) == head }
+        // GitHub logins are case-insensitive.
+        return all.filter { $0.head.ref == branch.rawValue && ($0.head.label ?? head).lowercased() == head.lowercased() }
     }
 
     /// `GET /pulls/{number}`.
@@ -41,7 +46,7 @@ public struct GitHubClient: Sendable {
         try http.sendJSON(request(.get, "/pulls/\(number)"))
     }
 
-    /// Opens a pull request from `head` into `base`, or adopts the open one that already exists
+    /// Opens a pull request from `head` (of the fork, with `headOwner`) into `base`, or adopts the open one that already exists
     /// for that head when `adopting` accepts it: never makes a second one.
     ///
     /// On 422 the open pull request for the head is looked up and adopted (if there is none, or
@@ -54,7 +59,8 @@ public struct GitHubClient: Sendable {
         adopting: (PullRequest) -> Bool = { _ in true }
     ) throws(RemoteError) -> CreatedPullRequest {
         struct Body: Encodable { var title: String; var head: String; var base: String; var body: String? }
-        let create = try jsonRequest(.post, "/pulls", Body(title: title, head: head.rawValue, base: base, body: body))
+        let headField = headOwner.map { "\($0):\(head.rawValue)" } ?? head.rawValue
+        let create = try jsonRequest(.post, "/pulls", Body(title: title, head: headField, base: base, body: body))
         var attemptsLeft = 2
         while true {
             attemptsLeft -= 1

@@ -94,16 +94,19 @@ public struct WPTMirror: Sendable, Equatable {
     public var refs: [String]
     /// The URL (path, file://, https or ssh) that upstream branches are pushed to.
     public var upstreamPushURL: String?
-    /// The URL `wptsync fetch-upstream` fetches master from (default: `upstreamPushURL`).
+    /// The URL `wptsync fetch-upstream` fetches master from, and the master syncs are built on
+    /// (default: `upstreamPushURL`; required when that is a fork).
     public var fetchURL: String?
+    /// The owner of the fork `upstreamPushURL` is, when it cannot be read from the URL (e.g. a local path).
+    public var forkOwner: String?
     public var enabled: Bool
 
     public static let defaultRefs = ["refs/heads/master"]
 
     public init(path: String, refs: [String] = WPTMirror.defaultRefs, upstreamPushURL: String? = nil,
-                fetchURL: String? = nil, enabled: Bool = true) {
+                fetchURL: String? = nil, forkOwner: String? = nil, enabled: Bool = true) {
         self.path = path; self.refs = refs; self.upstreamPushURL = upstreamPushURL
-        self.fetchURL = fetchURL; self.enabled = enabled
+        self.fetchURL = fetchURL; self.forkOwner = forkOwner; self.enabled = enabled
     }
 }
 
@@ -126,12 +129,19 @@ public struct GitHubSettings: Sendable, Equatable {
     /// `owner/name`, e.g. `web-platform-tests/wpt`.
     public var repository: String
     public var token: SecretSource
-    /// A second account's token used to approve the tool's PRs, if configured.
+    /// A second account's token used to approve the tool's PRs (`WPTSYNC_APPROVER_TOKEN` by default).
     public var approverToken: SecretSource?
+    /// Whether the file names the approver's token. When it does not, the default variable being
+    /// unset means PRs are not approved; a named token that cannot be read is an error.
+    public var approverTokenIsExplicit: Bool
+
+    public static let defaultApproverToken = SecretSource.environment("WPTSYNC_APPROVER_TOKEN")
 
     public init(apiBaseURL: String = "https://api.github.com", repository: String = "web-platform-tests/wpt",
-                token: SecretSource = .environment("WPTSYNC_GITHUB_TOKEN"), approverToken: SecretSource? = nil) {
+                token: SecretSource = .environment("WPTSYNC_GITHUB_TOKEN"), approverToken: SecretSource? = GitHubSettings.defaultApproverToken,
+                approverTokenIsExplicit: Bool = false) {
         self.apiBaseURL = apiBaseURL; self.repository = repository; self.token = token; self.approverToken = approverToken
+        self.approverTokenIsExplicit = approverTokenIsExplicit
     }
 }
 
@@ -188,15 +198,26 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var requiredChecks: [String]
     /// Whether a PR on which no check reported at all may be merged (never, by default).
     public var mergeWithoutChecks: Bool
+    /// What a changeset that does not apply to upstream master leads to.
+    public var onConflict: ConflictPolicy
 
     public static let mergeMethods = ["rebase", "merge", "squash"]
 
     public init(label: String = "mozilla:gecko-sync", mergeMethod: String = "rebase",
                 bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=",
                 statusContext: String = "upstream/gecko", recheckSeconds: Double = 300,
-                requiredChecks: [String] = [], mergeWithoutChecks: Bool = false) {
+                requiredChecks: [String] = [], mergeWithoutChecks: Bool = false, onConflict: ConflictPolicy = .wait) {
         self.label = label; self.mergeMethod = mergeMethod; self.bugzillaURL = bugzillaURL
         self.statusContext = statusContext; self.recheckSeconds = recheckSeconds
-        self.requiredChecks = requiredChecks; self.mergeWithoutChecks = mergeWithoutChecks
+        self.requiredChecks = requiredChecks; self.mergeWithoutChecks = mergeWithoutChecks; self.onConflict = onConflict
     }
+}
+
+/// What a changeset that does not apply to upstream master leads to (`[upstream] on_conflict`).
+public enum ConflictPolicy: String, Sendable, Equatable, CaseIterable {
+    /// The sync waits in needs-fixup for a person to fix the branch (`wptsync continue upstream`).
+    case wait
+    /// The PR is opened from the upstream revision Gecko is synced to, where the changes apply,
+    /// so the conflict with master shows on GitHub and is fixed there.
+    case openFromSyncPoint = "open-from-sync-point"
 }

@@ -133,6 +133,10 @@ public enum UpstreamPlanner {
         if let bug = sync.bug { metadata.append("bugzilla-url: \(bugzillaURL)\(bug)") }
         metadata.append("gecko-commits: \(sync.activeNodes.joined(separator: ", "))")
         if !parsed.reviewers.isEmpty { metadata.append("gecko-reviewers: \(parsed.reviewers.joined(separator: ", "))") }
+        if let point = sync.syncPoint {
+            body += (body.isEmpty ? "" : "\n\n") + "This pull request was opened from \(point), the upstream revision Gecko is synced to,"
+                + " because its changes conflict with master. Please resolve the conflict on this branch: wptsync keeps the fixed commits."
+        }
         body += (body.isEmpty ? "" : "\n\n") + metadata.joined(separator: "\n")
         return (title, body)
     }

@@ -60,8 +60,11 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     /// The upstream commit the branch was built on, and the nodes it was built from.
     public var base: String?
     public var exportedNodes: [String]
-    /// The branch head last pushed.
+    /// The branch head last pushed (or a person's commits on it, adopted).
     public var head: String?
+    /// The upstream revision Gecko was synced to, when the branch was built on it instead of
+    /// master because the changes conflict with master (`on_conflict = "open-from-sync-point"`).
+    public var syncPoint: String?
     public var conflict: SyncConflict?
     public var failingChecks: [String]
     /// What the sync waits for, for people: e.g. "landing on mozilla-central".

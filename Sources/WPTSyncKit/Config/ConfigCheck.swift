@@ -1,5 +1,6 @@
 import Foundation
 import HookIntake
+import Remote
 import RepoOps
 import Store
 import SyncCore
@@ -9,8 +10,9 @@ import SyncCore
 /// works but risks losing pushes (warnings).
 public enum ConfigCheck {
     /// Every problem found, in the file's order; empty when the configuration can be used here.
-    public static func problems(in config: Config, file: String) -> [ConfigError] {
-        var problems: [ConfigError] = []
+    public static func problems(in config: Config, file: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> [ConfigError] {
+        var problems = pushURLProblems(in: config, file: file) + approverProblems(in: config, file: file, environment: environment)
         for (index, repo) in config.gecko.enumerated() where !isDirectory(repo.path + "/.hg") {
             problems.append(.invalid(file: file, key: "gecko[\(index)].path",
                                      reason: "is not a Mercurial repository (no \(repo.path)/.hg)"))
@@ -57,4 +59,73 @@ public enum ConfigCheck {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
+}
+
+/// Upstreaming set-ups that cannot work, and whether PRs are approved.
+extension ConfigCheck {
+    /// A push URL GitHub cannot open a pull request from: not `OWNER/REPO` on the configured
+    /// GitHub's host, the upstream repository's owner with another name, or a local path or
+    /// loopback URL while the API is a real GitHub (local ones are for a local GitHub, as in tests).
+    public static func pushURLProblems(in config: Config, file: String) -> [ConfigError] {
+        guard let github = config.github, let url = config.wpt?.upstreamPushURL else { return [] }
+        let key = "wpt.upstream_push_url"
+        let shown = Redactor.url(url)
+        let host = PushTarget.gitHost(ofAPI: github.apiBaseURL)
+        switch PushTarget.of(url) {
+        case .local:
+            guard let host else { return [] }
+            return [.invalid(file: file, key: key, reason: "is a local path or loopback URL (\(shown)), from which \(host) cannot open a pull request:"
+                             + " push to \(github.repository) or a fork of it on \(host)")]
+        case .other:
+            return [.invalid(file: file, key: key, reason: "is not a repository GitHub can open a pull request from (\(shown)):"
+                             + " use https://\(host ?? "github.com")/OWNER/REPO.git or git@\(host ?? "github.com"):OWNER/REPO.git,"
+                             + " \(github.repository) or a fork of it")]
+        case .hosted(let urlHost, let owner, let name):
+            if let host, urlHost != host {
+                return [.invalid(file: file, key: key, reason: "is on \(urlHost), but `github.api` is \(host)'s: GitHub opens pull requests only from its own repositories")]
+            }
+            let upstream = github.repository.split(separator: "/").map { $0.lowercased() }
+            if owner.lowercased() == upstream.first, name.lowercased() != upstream.last {
+                return [.invalid(file: file, key: key, reason: "is \(owner)/\(name), neither \(github.repository) nor a fork of it (a fork has another owner)")]
+            }
+            return []
+        }
+    }
+
+    /// An approver that is the bot's own account (GitHub refuses to let an account approve its own
+    /// pull requests): the same token source, the same token, or, when known, the same login.
+    public static func approverProblems(in config: Config, file: String, environment: [String: String],
+                                        logins: (bot: String, approver: String)? = nil) -> [ConfigError] {
+        guard let github = config.github, let approver = github.approverToken else { return [] }
+        let key = github.approverTokenIsExplicit ? (approver.isFile ? "github.approver_token_file" : "github.approver_token_env") : "github"
+        let why = ": GitHub does not let an account approve its own pull requests; give the approver a second account's token"
+        if approver == github.token {
+            return [.invalid(file: file, key: key, reason: "names the same token as the bot's (\(github.token))" + why)]
+        }
+        if let bot = try? GitHubSetup.token(github.token, environment: environment),
+           let second = try? GitHubSetup.token(approver, environment: environment), bot.revealedValue == second.revealedValue {
+            return [.invalid(file: file, key: key, reason: "holds the same token as the bot's (\(github.token))" + why)]
+        }
+        if let logins, logins.bot.lowercased() == logins.approver.lowercased() {
+            return [.invalid(file: file, key: key, reason: "is a token of the bot's own account (\(logins.bot))" + why)]
+        }
+        return []
+    }
+
+    /// One line saying whether wptsync approves its PRs with the environment it runs in (never the token).
+    public static func approvalLine(for config: Config, environment: [String: String]) -> String? {
+        guard let github = config.github, config.wpt?.upstreamPushURL != nil else { return nil }
+        guard let source = github.approverToken else { return "approval: PRs are not approved (no approver token)" }
+        if (try? GitHubSetup.token(source, environment: environment)) != nil {
+            return "approval: PRs are approved with the token from \(source)"
+        }
+        if github.approverTokenIsExplicit {
+            return "approval: PRs cannot be approved: \(source) (`github.approver_token_*`) cannot be read here; upstream events fail until it can"
+        }
+        return "approval: PRs are not approved: \(source) (the default approver token) is not set here"
+    }
+}
+
+private extension SecretSource {
+    var isFile: Bool { if case .file = self { true } else { false } }
 }

@@ -33,7 +33,7 @@ extension UpstreamReconciler {
 
     /// Whether `commit` is exactly what the export writes for the sync's changeset its message
     /// names: that message, and the changeset's author and date as author and committer.
-    private func isExport(_ commit: GitCommit, message: String, of sync: UpstreamSync, hg: HgRepository) throws -> Bool {
+    func isExport(_ commit: GitCommit, message: String, of sync: UpstreamSync, hg: HgRepository) throws -> Bool {
         guard let node = BranchClaim.exportedNode(message: message), sync.changesets.contains(where: { $0.node == node }) else { return false }
         let changeset: HgChangeset
         do {

@@ -24,6 +24,10 @@ final class UpstreamReconciler {
     var bot: String?
     /// The approver's login, once asked (`approverAccount(_:)`).
     var approverLogin: String?
+    /// Where upstream master is fetched from (`wpt.fetch_url`); nil: `upstreamURL`.
+    var masterURL: String?
+    /// Whether `upstreamURL` is a fork: its branches are deleted by pushing, not through the API.
+    var pushesToFork = false
 
     init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
          credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes, redactor: Redactor) {
@@ -55,14 +59,14 @@ final class UpstreamReconciler {
             try close(&sync, hg: hg)
         case .open(let nodes):
             guard try publish(&sync, nodes: nodes, hg: hg) else { return }
-            sync.waitingFor = "landing on mozilla-central"
+            sync.waitingFor = "landing on mozilla-central" + Self.syncPointNote(sync)
         case .landed(let nodes):
             guard try publish(&sync, nodes: nodes, hg: hg) else { return }
             try land(&sync)
         }
     }
 
-    private func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
+    func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
         if let pr = try ownPullRequest(&sync, hg: hg), pr.state == .open { _ = try github.close(pr.number) }
         sync.status = .incomplete
         sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
@@ -72,32 +76,10 @@ final class UpstreamReconciler {
     /// (the sync was closed or needs fixing).
     private func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
         if sync.exportedNodes != nodes || sync.head == nil {
-            try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
-            let base = try mirror.resolve(Self.upstreamMaster)
-            let exporter = UpstreamExporter(hg: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
-            var tip = base
-            for node in nodes {
-                switch try exporter.export(node: node, onto: tip) {
-                case .exported(let commit): tip = commit.commit
-                case .empty: continue
-                case .conflict(let files):
-                    sync.status = .needsFixup
-                    sync.conflict = SyncConflict(node: node, files: files)
-                    sync.waitingFor = "a person to fix branch \(sync.branch), then `wptsync continue upstream \(sync.id)`"
-                    return false
-                }
-            }
-            if tip == base {
-                try close(&sync, hg: hg)
-                sync.waitingFor = "nothing to upstream: the changesets have no wpt content left"
-                return false
-            }
-            sync.base = base.hex
-            sync.exportedNodes = nodes
-            sync.head = tip.hex
-            sync.conflict = nil
+            guard try buildBranch(&sync, nodes: nodes, hg: hg) else { return false }
         }
         var pullRequest = try ownPullRequest(&sync, hg: hg)
+        try keepPeoplesCommits(&sync, pullRequest: pullRequest, hg: hg)
         guard let head = sync.head, let branch = BranchName(sync.branch) else {
             throw UpstreamError.invalidBranch(sync.branch)
         }
@@ -195,7 +177,11 @@ final class UpstreamReconciler {
     /// Deletes a merged PR's branch upstream (only `gecko/…` branches are ever deleted).
     private func deleteOwnBranch(_ branch: BranchName) throws {
         guard branch.rawValue.hasPrefix("gecko/") else { throw UpstreamError.invalidBranch(branch.rawValue) }
-        _ = try github.deleteBranch(branch)
+        if pushesToFork {
+            if try currentHead(of: branch.rawValue) != nil { try mirror.push(to: upstreamURL, refspecs: [":refs/heads/\(branch.rawValue)"], credentials: credentials) }
+        } else {
+            _ = try github.deleteBranch(branch)
+        }
     }
 
     /// Marks the PR landed and merges it once its checks pass and it is mergeable.

@@ -27,14 +27,17 @@ final class UpstreamSyncer {
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> UpstreamSyncer? {
         guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
-              let client = try GitHubSetup.client(config, environment: environment, cancellation: cancellation) else { return nil }
+              var client = try GitHubSetup.client(config, environment: environment, cancellation: cancellation) else { return nil }
+        client.headOwner = config.pullRequestHeadOwner
         let token = try GitHubSetup.token(github.token, environment: environment)
-        let approver = try github.approverToken.map { try GitHubSetup.token($0, environment: environment) }
+        let approver = try GitHubSetup.approver(github, environment: environment)
         let credentials: RemoteCredentials = upstreamURL.hasPrefix("https://") ? .token(token.revealedValue)
             : (upstreamURL.hasPrefix("ssh://") || upstreamURL.contains("@") && !upstreamURL.contains("://")) ? .sshAgent() : .none
         let reconciler = UpstreamReconciler(
             store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path),
             upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths, redactor: redactor)
+        reconciler.masterURL = mirror.fetchURL ?? upstreamURL
+        reconciler.pushesToFork = client.headOwner != nil
         return UpstreamSyncer(store: store, reconciler: reconciler, prefixes: config.paths)
     }
 

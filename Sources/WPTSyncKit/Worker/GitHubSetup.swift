@@ -20,4 +20,12 @@ enum GitHubSetup {
         case .file(let path): try Token.fromFile(path)
         }
     }
+
+    /// The approver's token: nil when none is configured, or when the default variable
+    /// (`WPTSYNC_APPROVER_TOKEN`) is not set; a token the file names must be readable.
+    static func approver(_ github: GitHubSettings, environment: [String: String]) throws -> Token? {
+        guard let source = github.approverToken else { return nil }
+        if github.approverTokenIsExplicit { return try token(source, environment: environment) }
+        return try? token(source, environment: environment)
+    }
 }
