@@ -64,6 +64,16 @@ public final class LocalGitHub: Sendable {
         }
     }
 
+    /// Makes the bare repository at `repositoryPath` `owner`'s fork: pull requests may then have
+    /// `owner:branch` heads from it (a head without the owner names a branch of this repository).
+    /// The fork is created as a copy of this repository when it does not exist.
+    public func addFork(owner forkOwner: String, repositoryPath fork: String) throws(LocalServiceError) {
+        if !FileManager.default.fileExists(atPath: fork) {
+            try service.repository.git(["clone", "--quiet", "--bare", service.repository.path, fork], inRepository: false)
+        }
+        service.state.withLock { $0.forks[forkOwner] = fork }
+    }
+
     /// Drops every fault rule not used up yet: the outage is over.
     public func clearFaults() { service.state.withLock { $0.faults.removeAll() } }
 
@@ -96,8 +106,8 @@ public final class LocalGitHub: Sendable {
             return state.pulls.map { pull in
                 PullRequestSnapshot(
                     number: pull.number, title: pull.title, body: pull.body, isOpen: pull.isOpen,
-                    isMerged: pull.mergedAt != nil, headRef: pull.headRef,
-                    headSHA: pull.frozenHeadSHA ?? branches[pull.headRef], baseRef: pull.baseRef,
+                    isMerged: pull.mergedAt != nil, headRef: pull.headRef, headLabel: "\(pull.headOwner ?? owner):\(pull.headRef)",
+                    headSHA: (try? service.headSHA(pull, branches, state)) ?? nil, baseRef: pull.baseRef,
                     labels: pull.labels, author: pull.author, mergeCommitSHA: pull.mergeCommitSHA,
                     approvedBy: state.reviews.filter { $0.pull == pull.number && $0.state == "APPROVED" }.map(\.user))
             }
@@ -159,6 +169,8 @@ public struct PullRequestSnapshot: Sendable, Equatable {
     public var isOpen: Bool
     public var isMerged: Bool
     public var headRef: String
+    /// `owner:branch`, as GitHub's `head.label`.
+    public var headLabel: String
     /// Nil when the head branch is gone from an open pull request.
     public var headSHA: String?
     public var baseRef: String

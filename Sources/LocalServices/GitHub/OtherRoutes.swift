@@ -25,7 +25,7 @@ extension Service {
             return .error(422, "Unprocessable Entity", errors: [.string("Review Can not be empty")])
         }
         let branches = try repository.branches()
-        let head = pull.frozenHeadSHA ?? branches[pull.headRef] ?? ""
+        let head = try headSHA(pull, branches, state) ?? ""
         let review = ReviewRecord(
             id: state.newID(), pull: pull.number, user: call.login, state: event.flatMap { states[$0] } ?? "PENDING",
             body: text, commitID: body.string("commit_id") ?? head, submittedAt: call.now)
@@ -106,7 +106,7 @@ extension Service {
     func deleteBranch(_ branch: String, _ state: inout State) throws(LocalServiceError) -> Response {
         guard let sha = try repository.branches()[branch] else { return .error(422, "Reference does not exist") }
         try repository.deleteBranch(branch)
-        for index in state.pulls.indices where state.pulls[index].isOpen && state.pulls[index].headRef == branch {
+        for index in state.pulls.indices where state.pulls[index].isOpen && state.pulls[index].headRef == branch && state.pulls[index].headOwner == nil {
             state.pulls[index].isOpen = false
             state.pulls[index].closedAt = now()
             state.pulls[index].frozenHeadSHA = sha

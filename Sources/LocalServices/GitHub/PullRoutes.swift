@@ -53,7 +53,7 @@ extension Service {
         // GitHub ignores a head filter without the `owner:` part.
         if let head = query["head"], let colon = head.firstIndex(of: ":") {
             let (user, ref) = (head[..<colon], head[head.index(after: colon)...])
-            pulls = pulls.filter { user == owner && $0.headRef == ref }
+            pulls = pulls.filter { user.lowercased() == ($0.headOwner ?? owner).lowercased() && $0.headRef == ref }
         }
         if let base = query["base"] { pulls = pulls.filter { $0.baseRef == base } }
         let asc = query["direction"] == "asc"
@@ -71,22 +71,29 @@ extension Service {
         }
         let title = body.string("title")!, base = body.string("base")!
         var head = body.string("head")!
+        var headOwner: String?
         if let colon = head.firstIndex(of: ":") {
-            guard head[..<colon] == owner else { return .validationFailed(field: "head", code: "invalid") }
+            let user = head[..<colon]
+            if user.lowercased() != owner.lowercased() {
+                guard let fork = forkOwner(user, state) else { return .validationFailed(field: "head", code: "invalid") }
+                headOwner = fork
+            }
             head = String(head[head.index(after: colon)...])
         }
+        let number = (state.pulls.map(\.number).max() ?? 0) + 1
         let branches = try repository.branches()
-        guard let headSHA = branches[head] else { return .validationFailed(field: "head", code: "invalid") }
+        guard let headSHA = try liveHead(owner: headOwner, ref: head, number: number, branches: branches, state) else {
+            return .validationFailed(field: "head", code: "invalid")
+        }
         guard let baseSHA = branches[base] else { return .validationFailed(field: "base", code: "invalid") }
-        if state.pulls.contains(where: { $0.isOpen && $0.headRef == head && $0.baseRef == base }) {
-            return .validationFailed(code: "custom", message: "A pull request already exists for \(owner):\(head).")
+        if state.pulls.contains(where: { $0.isOpen && $0.headRef == head && $0.headOwner == headOwner && $0.baseRef == base }) {
+            return .validationFailed(code: "custom", message: "A pull request already exists for \(headOwner ?? owner):\(head).")
         }
         guard try !repository.commits(from: baseSHA, to: headSHA).isEmpty else {
             return .validationFailed(code: "custom", message: "No commits between \(base) and \(head)")
         }
-        let number = (state.pulls.map(\.number).max() ?? 0) + 1
         let pull = PullRecord(
-            number: number, id: state.newID(), title: title, body: body.string("body"), headRef: head, baseRef: base,
+            number: number, id: state.newID(), title: title, body: body.string("body"), headRef: head, headOwner: headOwner, baseRef: base,
             forkPoint: repository.mergeBase(baseSHA, headSHA) ?? baseSHA, author: call.login,
             createdAt: call.now, updatedAt: call.now)
         state.pulls.append(pull)
@@ -109,17 +116,17 @@ extension Service {
             if wanted == "closed" && pull.isOpen {
                 pull.isOpen = false
                 pull.closedAt = call.now
-                pull.frozenHeadSHA = branches[pull.headRef]
+                pull.frozenHeadSHA = try liveHead(pull, branches, state)
             } else if wanted == "open" && !pull.isOpen {
                 if pull.mergedAt != nil {
                     return .validationFailed(field: "state", code: "custom", message: "state cannot be changed. The pull request has already been merged.")
                 }
-                guard let current = branches[pull.headRef], current == pull.frozenHeadSHA else {
+                guard let current = try liveHead(pull, branches, state), current == pull.frozenHeadSHA else {
                     return .validationFailed(field: "state", code: "custom",
                         message: "state cannot be changed. The \(pull.headRef) branch was force-pushed or recreated.")
                 }
-                if state.pulls.contains(where: { $0.isOpen && $0.headRef == pull.headRef && $0.baseRef == pull.baseRef }) {
-                    return .validationFailed(code: "custom", message: "A pull request already exists for \(owner):\(pull.headRef).")
+                if state.pulls.contains(where: { $0.isOpen && $0.headRef == pull.headRef && $0.headOwner == pull.headOwner && $0.baseRef == pull.baseRef }) {
+                    return .validationFailed(code: "custom", message: "A pull request already exists for \(pull.headOwner ?? owner):\(pull.headRef).")
                 }
                 pull.isOpen = true
                 pull.closedAt = nil
@@ -141,7 +148,7 @@ extension Service {
         }
         var pull = state.pulls[index]
         let branches = try repository.branches()
-        guard pull.isOpen, let headSHA = branches[pull.headRef], let baseSHA = branches[pull.baseRef],
+        guard pull.isOpen, let headSHA = try liveHead(pull, branches, state), let baseSHA = branches[pull.baseRef],
               try isMergeable(pull, headSHA: headSHA, baseSHA: baseSHA)
         else { return .error(405, "Pull Request is not mergeable") }
         if let expected = body.string("sha"), expected != headSHA {
@@ -165,7 +172,7 @@ extension Service {
             }
             let squash = method == "squash"
             let title = body.string("commit_title")
-                ?? (squash ? "\(pull.title) (#\(number))" : "Merge pull request #\(number) from \(owner)/\(pull.headRef)")
+                ?? (squash ? "\(pull.title) (#\(number))" : "Merge pull request #\(number) from \(pull.headOwner ?? owner)/\(pull.headRef)")
             var details = squash ? "" : pull.title
             if squash {
                 for commit in commits { details += "* " + String(decoding: try repository.message(of: commit), as: UTF8.self) }
@@ -202,7 +209,7 @@ extension Service {
         let branches = try repository.branches()
         var items: [JSON] = []
         for pull in state.pulls.reversed() {
-            guard let head = pull.frozenHeadSHA ?? branches[pull.headRef] else { continue }
+            guard let head = try headSHA(pull, branches, state) else { continue }
             let contained = pull.mergeCommits.contains(sha) ? true : try repository.commits(from: pull.forkPoint, to: head).contains(sha)
             if contained { items.append(try pullJSON(pull, full: false, &state)) }
         }

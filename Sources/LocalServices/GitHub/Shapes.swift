@@ -35,13 +35,13 @@ extension Service {
     /// A pull request; `full` adds the fields only `GET /pulls/{n}` (and create, update) return.
     func pullJSON(_ pull: PullRecord, full: Bool, _ state: inout State) throws(LocalServiceError) -> JSON {
         let branches = try repository.branches()
-        let headSHA = pull.frozenHeadSHA ?? branches[pull.headRef] ?? ""
+        let headSHA = try headSHA(pull, branches, state) ?? ""
         let baseSHA = branches[pull.baseRef] ?? ""
         let url = "\(apiRepoURL)/pulls/\(pull.number)"
         let html = "\(htmlRepoURL)/pull/\(pull.number)"
-        func end(_ ref: String, _ sha: String) -> JSON {
-            .object([("label", .string("\(owner):\(ref)")), ("ref", .string(ref)), ("sha", .string(sha)),
-                     ("user", userJSON(owner, &state)), ("repo", repositoryJSON(&state))])
+        func end(_ ref: String, _ sha: String, fork: String? = nil) -> JSON {
+            .object([("label", .string("\(fork ?? owner):\(ref)")), ("ref", .string(ref)), ("sha", .string(sha)),
+                     ("user", userJSON(fork ?? owner, &state)), ("repo", fork.map { forkJSON($0, &state) } ?? repositoryJSON(&state))])
         }
         var members: [(String, JSON)] = [
             ("url", .string(url)), ("id", .int(pull.id)), ("node_id", .string("PR_local\(pull.id)")),
@@ -59,7 +59,7 @@ extension Service {
             ("closed_at", .optional(pull.closedAt.map(timestamp))), ("merged_at", .optional(pull.mergedAt.map(timestamp))),
             ("merge_commit_sha", .optional(pull.mergeCommitSHA)), ("assignee", .null), ("assignees", .array([])),
             ("requested_reviewers", .array([])), ("requested_teams", .array([])),
-            ("head", end(pull.headRef, headSHA)), ("base", end(pull.baseRef, baseSHA)),
+            ("head", end(pull.headRef, headSHA, fork: pull.headOwner)), ("base", end(pull.baseRef, baseSHA)),
             ("_links", .object([
                 ("self", .object([("href", .string(url))])), ("html", .object([("href", .string(html))])),
                 ("statuses", .object([("href", .string("\(apiRepoURL)/statuses/\(headSHA)"))])),

@@ -11,6 +11,8 @@ struct State {
     var labelIDs: [String: Int] = [:]
     var userIDs: [String: Int] = [:]
     var faults: [FaultRule] = []
+    /// Fork owner → the fork's bare repository.
+    var forks: [String: String] = [:]
     var requests: [RecordedRequest] = []
     var nextID = 1000
     var rateLimitRemaining = 5000
@@ -47,6 +49,8 @@ struct PullRecord {
     var body: String?
     var isOpen = true
     var headRef: String
+    /// The owner of the fork the head branch is in; nil: this repository.
+    var headOwner: String? = nil
     var baseRef: String
     /// Where the head and base diverged when the PR was opened (for listing a PR's commits).
     var forkPoint: String

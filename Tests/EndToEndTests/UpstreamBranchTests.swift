@@ -1,0 +1,102 @@
+import Foundation
+import LocalServices
+import Testing
+import TestSupport
+
+/// How a sync's branch changes upstream: appended to, not rebuilt; a person's commits kept.
+@Suite("Upstream branches", .serialized)
+struct UpstreamBranchTests {
+    private let wpt = "testing/web-platform/tests/"
+
+    @Test func aSecondChangesetIsAppendedKeepingTheFirstCommitAndItsApproval() throws {
+        let u = try UpstreamWorld()
+        try u.editConfig("token_env = \"WPTSYNC_TEST_GITHUB_TOKEN\"",
+                         "token_env = \"WPTSYNC_TEST_GITHUB_TOKEN\"\napprover_token_env = \"WPTSYNC_TEST_APPROVER_TOKEN\"")
+        try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 40 - Add a. r=x")
+        try u.process()
+        let first = try #require(u.github.pullRequests.first?.headSHA)
+        #expect(u.github.pullRequests.first?.approvedBy == ["wpt-sync-approver"])
+
+        // Upstream master moves on before the second changeset arrives.
+        try u.pushToUpstreamMaster(file: "other.html", contents: "other\n")
+        let second = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 40 - Add b. r=x")
+        try u.process()
+
+        let pr = try #require(u.github.pullRequests.first)
+        #expect(u.github.pullRequests.count == 1 && pr.isOpen)
+        #expect(try u.git(["rev-parse", "gecko/40^"]) == first + "\n", "the first commit is kept, the second is on top of it")
+        #expect(try u.git(["log", "-1", "--format=%B", "gecko/40"]).contains("gecko-commit: \(second)"))
+        #expect(try u.git(["ls-tree", "--name-only", "gecko/40"]) == "README.md\na.html\nb.html\n")
+        // The approval of the first commit still stands (it is in the PR); the new head is approved too.
+        #expect(pr.approvedBy == ["wpt-sync-approver", "wpt-sync-approver"])
+        #expect(try u.world.wptsync(["show", "upstream", "40"]).contains("built on"))
+    }
+
+    @Test func aPersonsFixOnTheBranchSurvivesTheNextAppendAndIsMerged() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "a.html": "a, broken\n"], message: "Bug 41 - Add a. r=x")
+        try u.process()
+        let fixed = try u.personCommits(on: "gecko/41", file: "a.html", contents: "a, fixed upstream\n", message: "Fix a.html")
+
+        try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 41 - Add b. r=x")
+        try u.process()
+        #expect(try u.git(["rev-parse", "gecko/41^"]) == fixed + "\n", "the second changeset is appended onto the person's commit")
+        #expect(try u.git(["show", "gecko/41:a.html"]) == "a, fixed upstream\n")
+        #expect(try u.git(["show", "gecko/41:b.html"]) == "b\n")
+
+        // Landing marks and merges the branch as it is, the person's commit included.
+        let head = try #require(u.github.pullRequests.first?.headSHA)
+        u.github.setCheckRun(sha: head, name: "wpt-chrome-stable", .success)
+        try u.world.gecko.hg(["push", "-q", u.world.central])
+        try u.process()
+        #expect(u.github.pullRequests.first?.isMerged == true)
+        #expect(try u.git(["show", "master:a.html"]) == "a, fixed upstream\n")
+    }
+
+    @Test func aRebuildThatWouldDropAPersonsCommitWaitsForAPerson() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 42 - Add a. r=x")
+        let b = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 42 - Add b. r=x")
+        try u.process()
+        let fixed = try u.personCommits(on: "gecko/42", file: "a.html", contents: "a, fixed\n", message: "Fix a.html")
+
+        // A partial backout needs a rebuild without b, which would drop the person's commit.
+        try u.world.gecko.hg(["backout", "-r", b, "-m", "Backed out changeset \(b.prefix(12)) (bug 42) for bustage", "-d", "0 0"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+        #expect(try u.git(["rev-parse", "gecko/42"]) == fixed + "\n", "the branch is left as the person made it")
+        let listed = try u.world.wptsync(["list"])
+        #expect(listed.contains("needs-fixup") && listed.contains("holds 1 commit(s) wptsync did not write (\(fixed.prefix(12)))"), "\(listed)")
+        #expect(listed.contains("`wptsync continue upstream 1`"))
+    }
+}
+
+extension UpstreamWorld {
+    /// Replaces `old` with `new` in the configuration file.
+    func editConfig(_ old: String, _ new: String) throws {
+        let text = try String(contentsOfFile: world.config, encoding: .utf8)
+        #expect(text.contains(old))
+        try writeFile(world.config, text.replacingOccurrences(of: old, with: new))
+    }
+
+    /// A person's commit on upstream master.
+    func pushToUpstreamMaster(file: String, contents: String) throws {
+        let clone = world.dir.sub("person-master")
+        try sh("git", ["clone", "-q", upstream, clone])
+        try writeFile("\(clone)/\(file)", contents)
+        try sh("git", ["add", "-A"], in: clone)
+        try sh("git", ["-c", "user.name=A Person", "-c", "user.email=person@example.com", "commit", "-q", "-m", "Upstream change"], in: clone)
+        try sh("git", ["push", "-q", "origin", "master"], in: clone)
+    }
+
+    /// A person's commit on top of `branch` upstream, pushed; returns its id.
+    @discardableResult
+    func personCommits(on branch: String, file: String, contents: String, message: String, in repository: String? = nil) throws -> String {
+        let clone = world.dir.sub("person-\(UUID().uuidString.prefix(8))")
+        try sh("git", ["clone", "-q", "-b", branch, repository ?? upstream, clone])
+        try writeFile("\(clone)/\(file)", contents)
+        try sh("git", ["-c", "user.name=A Person", "-c", "user.email=person@example.com", "commit", "-q", "-am", message], in: clone)
+        try sh("git", ["push", "-q", "origin", branch], in: clone)
+        return try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
