@@ -100,3 +100,91 @@ extension UpstreamWorld {
         return try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// `on_conflict = "open-from-sync-point"`: a change that conflicts with master is opened from the
+/// revision Gecko is synced to, fixed on GitHub, and the fixed branch is what lands.
+@Suite("Upstream conflicts opened from the sync point", .serialized)
+struct UpstreamSyncPointTests {
+    private let wpt = "testing/web-platform/tests/"
+
+    @Test func aConflictingChangeIsOpenedFromTheSyncPointAndTheFixedBranchIsKept() throws {
+        let u = try UpstreamWorld()
+        try u.editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
+        let syncPoint = try u.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try u.world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(syncPoint)\n"],
+                                message: "Bug 1 - [wpt-sync] Update web-platform-tests to \(syncPoint), a=testonly")
+        try u.pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")
+
+        try u.world.landInGecko([wpt + "README.md": "wpt, changed in Gecko\n"], message: "Bug 30 - Edit the README. r=x")
+        try u.process()
+        let pr = try #require(u.github.pullRequests.first)
+        #expect(u.github.pullRequests.count == 1 && pr.isOpen && pr.headRef == "gecko/30")
+        #expect(try u.git(["rev-parse", "gecko/30^"]) == syncPoint + "\n", "built on the sync point, not on master")
+        #expect(pr.body?.contains("opened from \(syncPoint), the upstream revision Gecko is synced to") == true)
+        #expect(pr.body?.contains("conflict with master") == true)
+        let listed = try u.world.wptsync(["list"])
+        #expect(listed.contains("sync 1 gecko/30 open PR #1") && listed.contains("opened from the sync point"), "\(listed)")
+
+        // A person resolves the conflict on GitHub by rebasing the branch onto master.
+        let clone = u.world.dir.sub("person-fix")
+        try sh("git", ["clone", "-q", "-b", "gecko/30", u.upstream, clone])
+        let person = ["-c", "user.name=A Person", "-c", "user.email=person@example.com"]
+        _ = try? sh("git", person + ["rebase", "-q", "origin/master"], in: clone)
+        try writeFile(clone + "/README.md", "wpt, changed upstream and in Gecko\n")
+        try sh("git", ["add", "README.md"], in: clone)
+        try sh("git", person + ["-c", "core.editor=true", "rebase", "--continue"], in: clone)
+        try sh("git", ["push", "-q", "-f", "origin", "gecko/30"], in: clone)
+        let fixed = try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        // The next changeset of the bug goes on top of the fixed commit, and that branch is merged.
+        try u.world.landInGecko([wpt + "more.html": "more\n"], message: "Bug 30 - More. r=x")
+        try u.process()
+        #expect(try u.git(["rev-parse", "gecko/30^"]) == fixed + "\n")
+        let head = try #require(u.github.pullRequests.first?.headSHA)
+        u.github.setCheckRun(sha: head, name: "wpt-chrome-stable", .success)
+        try u.world.gecko.hg(["push", "-q", u.world.central])
+        try u.process()
+        #expect(u.github.pullRequests.first?.isMerged == true)
+        #expect(try u.git(["show", "master:README.md"]) == "wpt, changed upstream and in Gecko\n")
+        #expect(try u.git(["show", "master:more.html"]) == "more\n")
+    }
+
+    @Test func withoutASyncPointTheConflictWaitsAsBefore() throws {
+        let u = try UpstreamWorld()
+        try u.editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
+        try u.pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")
+        try u.world.landInGecko([wpt + "README.md": "wpt, changed in Gecko\n"], message: "Bug 31 - Edit the README. r=x")
+        try u.process()
+        #expect(u.github.pullRequests.isEmpty)
+        #expect(try u.world.wptsync(["list"]).contains("needs-fixup"))
+    }
+}
+
+/// `wpt.upstream_push_url` on a fork: branches go there, PRs are `owner:branch` into upstream.
+@Suite("Upstreaming from a fork", .serialized)
+struct UpstreamForkTests {
+    @Test func aForkPushURLOpensThePullRequestFromTheForkAndMergesIt() throws {
+        let u = try UpstreamWorld()
+        let fork = u.world.dir.sub("fork.git")
+        try u.github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
+        try u.editConfig("upstream_push_url = \"\(u.upstream)\"",
+                         "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(u.upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        #expect(try u.world.wptsync(["check-config"]).contains("ok"))
+
+        try u.world.landInGecko(["testing/web-platform/tests/f.html": "f\n"], message: "Bug 50 - Add f. r=x")
+        let output = try u.process()
+        #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
+        let pr = try #require(u.github.pullRequests.first)
+        #expect(pr.headLabel == "wpt-sync-bot:gecko/50" && pr.isOpen)
+        #expect(try sh("git", ["--git-dir", fork, "show", "gecko/50:f.html"]) == "f\n")
+        #expect(try u.git(["branch", "--list", "gecko/50"]).isEmpty, "nothing is pushed to upstream itself")
+
+        let head = try #require(pr.headSHA)
+        u.github.setCheckRun(sha: head, name: "wpt-chrome-stable", .success)
+        try u.world.gecko.hg(["push", "-q", u.world.central])
+        try u.process()
+        #expect(u.github.pullRequests.first?.isMerged == true)
+        #expect(try u.git(["show", "master:f.html"]) == "f\n")
+        #expect(try sh("git", ["--git-dir", fork, "branch", "--list", "gecko/50"]).isEmpty, "the fork's branch is deleted")
+    }
+}
