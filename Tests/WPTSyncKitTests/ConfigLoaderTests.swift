@@ -64,7 +64,8 @@ struct ConfigLoaderTests {
         #expect(config.wpt == WPTMirror(path: "/srv/wptsync/wpt.git", refs: ["refs/heads/master", "refs/pull/*/head"],
                                         upstreamPushURL: "https://github.com/web-platform-tests/wpt.git"))
         #expect(config.github == GitHubSettings(apiBaseURL: "http://127.0.0.1:8080", repository: "web-platform-tests/wpt",
-                                                token: .file("/run/secrets/github"), approverToken: .environment("APPROVER")))
+                                                token: .file("/run/secrets/github"), approverToken: .environment("APPROVER"),
+                                                approverTokenIsExplicit: true))
         #expect(config.worker == WorkerSettings(maxAttempts: 3, leaseSeconds: 120, pollSeconds: 0.5, backoff: Backoff(baseSeconds: 10, maxSeconds: 600)))
         #expect(config.log == LogSettings(file: "/srv/wptsync/log/worker.jsonl", level: "debug"))
     }
@@ -75,6 +76,13 @@ struct ConfigLoaderTests {
         #expect(config.paths == PathPrefixes())
         #expect(config.gecko.isEmpty && config.wpt == nil && config.github == nil)
         #expect(config.worker == WorkerSettings())
+        #expect(config.upstream.onConflict == .wait)
+    }
+
+    @Test func theApproverTokenDefaultsToTheDocumentedVariable() throws {
+        let github = try #require(try parse("[github]\n").github)
+        #expect(github.approverToken == .environment("WPTSYNC_APPROVER_TOKEN") && !github.approverTokenIsExplicit)
+        #expect(try parse("[upstream]\non_conflict = \"open-from-sync-point\"").upstream.onConflict == .openFromSyncPoint)
     }
 
     @Test(arguments: [
@@ -108,6 +116,11 @@ struct ConfigLoaderTests {
         ("[worker]\nbackoff_max_seconds = 10", "/etc/wptsync.toml: `worker.backoff_max_seconds` (10) is below `worker.backoff_base_seconds` (30)"),
         ("[store]\npath = \"a.sqlite\"\n\u{0}[stroe]", "/etc/wptsync.toml:3:1: holds a NUL byte; a configuration file is text"),
         ("\u{0}", "/etc/wptsync.toml:1:1: holds a NUL byte; a configuration file is text"),
+        ("[upstream]\non_conflict = \"retry\"", "/etc/wptsync.toml: `upstream.on_conflict` must be one of wait, open-from-sync-point, got \"retry\""),
+        ("[wpt]\npath = \"w\"\nfork_owner = \"a b\"", "/etc/wptsync.toml: `wpt.fork_owner` must be a GitHub account name (letters, digits and -), got \"a b\""),
+        ("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:someone/wpt.git\"",
+         "/etc/wptsync.toml: `wpt.fetch_url` is required when `wpt.upstream_push_url` is a fork (owned by someone):"
+         + " branches are built on upstream's master, which a fork does not keep up to date"),
     ])
     func errorsNameTheKeyAndTheProblem(text: String, message: String) {
         #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }
