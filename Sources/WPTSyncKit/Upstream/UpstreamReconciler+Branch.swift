@@ -10,7 +10,8 @@ extension UpstreamReconciler {
     /// False when the sync now waits: a conflict, a person's commits a rebuild would drop, or no
     /// wpt content left (then it is closed).
     func buildBranch(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
-        let current = try currentHead(of: sync.branch)
+        // A branch wptsync never pushed for the sync is not its to build on (`BranchClaim` decides whose it is).
+        let current = sync.head != nil || sync.pullRequest != nil ? try currentHead(of: sync.branch) : nil
         let exporter = UpstreamExporter(hg: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
         if let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
             let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)

@@ -24,7 +24,7 @@ final class UpstreamReconciler {
     var bot: String?
     /// The approver's login, once asked (`approverAccount(_:)`).
     var approverLogin: String?
-    /// Where upstream master is fetched from (`wpt.fetch_url`); nil: `upstreamURL`.
+    /// Where upstream master is fetched from (`wpt.fetch_url`, for a fork); nil: `upstreamURL`.
     var masterURL: String?
     /// Whether `upstreamURL` is a fork: its branches are deleted by pushing, not through the API.
     var pushesToFork = false
