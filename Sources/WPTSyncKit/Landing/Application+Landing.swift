@@ -65,9 +65,5 @@ extension Application {
 
 extension LandingFormat {
     /// One landing as a JSON object.
-    public static func json(_ landing: Landing) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(landing)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    public static func json(_ landing: Landing) -> String { JSONLine.encode(landing) }
 }

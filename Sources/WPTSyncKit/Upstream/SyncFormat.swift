@@ -31,11 +31,17 @@ public enum SyncFormat {
         return lines.map(ControlCharacters.escaped).joined(separator: "\n")
     }
 
-    /// The sync as one JSON object.
-    public static func json(_ sync: UpstreamSync) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: (try? encoder.encode(sync)) ?? Data(), as: UTF8.self)
+    /// The sync as one JSON object: its stored fields and its `branch`.
+    public static func json(_ sync: UpstreamSync) -> String { JSONLine.encode(WithBranch(sync: sync)) }
+
+    private struct WithBranch: Encodable {
+        let sync: UpstreamSync
+        enum CodingKeys: String, CodingKey { case branch }
+
+        func encode(to encoder: any Encoder) throws {
+            try sync.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sync.branch, forKey: .branch)
+        }
     }
 }
