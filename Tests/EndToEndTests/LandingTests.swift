@@ -27,6 +27,8 @@ struct LandingTests {
         #expect(try l.hg(["log", "-r", "tip~1", "-T", "{author}"]) == "Upstream Author <author@example.com>")
         let landing = try #require(try l.landings().first)
         #expect(landing["status"] as? String == "pushed")
+        #expect(landing["upstream_head"] as? String == head && landing["waiting_for"] as? String == "mozilla-central", "snake_case, as README documents: \(landing)")
+        #expect((landing["nodes"] as? [String])?.last == (try l.autolandTip))
         // The landing's own changesets went through autoland's hook: nothing was exported back.
         #expect(l.github.pullRequests.count == 1)
         #expect(l.github.pullRequests.allSatisfy { $0.isMerged })

@@ -99,7 +99,7 @@ struct LandingCommandTimeoutTests {
         #expect(try l.autolandTip == before)
         let landing = try #require(try l.landings().first)
         #expect(landing["status"] as? String == "deferred")
-        #expect((landing["lastError"] as? String)?.contains("the landing command sleep 30 exited with status 137: killed after 0.5 s") == true, "\(landing)")
+        #expect((landing["last_error"] as? String)?.contains("the landing command sleep 30 exited with status 137: killed after 0.5 s") == true, "\(landing)")
     }
 }
 
@@ -152,6 +152,6 @@ struct LandingTrustTests {
         try l.upstreamWorld.processUntilSettled()
         let landing = try #require(try l.landings().first)
         #expect(landing["status"] as? String == "backed-out")
-        #expect((landing["lastError"] as? String)?.contains("only some of its commits") == true, "\(landing)")
+        #expect((landing["last_error"] as? String)?.contains("only some of its commits") == true, "\(landing)")
     }
 }

@@ -30,6 +30,9 @@ struct UpstreamBranchTests {
         // The approval of the first commit still stands (it is in the PR); the new head is approved too.
         #expect(pr.approvedBy == ["wpt-sync-approver", "wpt-sync-approver"])
         #expect(try u.world.wptsync(["show", "upstream", "40"]).contains("built on"))
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(u.world.wptsync(["show", "upstream", "40", "--json"]).utf8)) as? [String: Any])
+        #expect(shown["branch"] as? String == "gecko/40" && shown["pull_request"] as? Int == pr.number, "\(shown)")
+        #expect(shown["head"] as? String == (try u.git(["rev-parse", "gecko/40"]).trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     @Test func aPersonsFixOnTheBranchSurvivesTheNextAppendAndIsMerged() throws {
