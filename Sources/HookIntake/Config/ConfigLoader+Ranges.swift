@@ -1,3 +1,5 @@
+import SyncCore
+
 extension ConfigLoader {
     /// The allowed range of each numeric setting (README: "Numeric settings"). Seconds take fractions;
     /// counts, milliseconds and bug numbers are whole numbers.
@@ -23,5 +25,20 @@ extension ConfigLoader {
         public static let statusHours = 0.0...8_760
         /// `status.periodic_intervals`: how many of its intervals a periodic task may miss.
         public static let periodicIntervals = 1.0...1_000
+    }
+}
+
+extension ConfigLoader {
+    /// `[status]`: the thresholds of `wptsync status`, in hours (fractions allowed).
+    static func readStatus(_ reader: TableReader?) throws(ConfigError) -> StatusThresholds {
+        var status = StatusThresholds()
+        guard let reader else { return status }
+        for (key, target) in [("event_hours", \StatusThresholds.eventHours), ("sync_hours", \.syncHours),
+                              ("landing_hours", \.landingHours), ("pause_hours", \.pauseHours)] {
+            status[keyPath: target] = try reader.number(key, in: Ranges.statusHours, unit: "hours") ?? status[keyPath: target]
+        }
+        status.periodicIntervals = try reader.number("periodic_intervals", in: Ranges.periodicIntervals, unit: "intervals") ?? status.periodicIntervals
+        try reader.rejectUnknownKeys()
+        return status
     }
 }

@@ -65,9 +65,12 @@ public enum ConfigLoader {
         let landing = try readLanding(root.table("landing"), gecko: gecko, storePath: storePath, resolve: resolve)
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
+        let status = try readStatus(root.table("status"))
         try root.rejectUnknownKeys()
-        return Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
-                      landing: landing, worker: worker, log: log)
+        var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
+                            landing: landing, worker: worker, log: log)
+        config.status = status
+        return config
     }
 
     /// Line and column (1-based) of the first NUL byte: TOML's parser would silently stop there.

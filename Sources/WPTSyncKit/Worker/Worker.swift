@@ -83,10 +83,15 @@ public final class Worker {
         for (index, task) in periodic.enumerated() {
             if let last = lastPeriodicRun[index], now().timeIntervalSince(last) < task.interval { continue }
             lastPeriodicRun[index] = now()
+            var failure: String?
             do {
                 for line in try task.run() { logger.info("\(line)") }
             } catch {
-                logger.warning("periodic task failed", metadata: ["error": "\(error)"])
+                failure = redactor("\(error)")
+                logger.warning("periodic task failed", metadata: ["task": "\(task.name)", "error": "\(failure ?? "")"])
+            }
+            do { try operations?.recordPeriodicRun(task.name, at: now(), error: failure) } catch {
+                logger.warning("cannot record the periodic task's run", metadata: ["task": "\(task.name)", "error": "\(error)"])
             }
         }
     }
