@@ -1,25 +1,27 @@
 import ArgumentParser
 import Foundation
+import SyncCore
 import WPTSyncKit
 
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate the configuration file and the repositories it names, and print what it configures.")
+        abstract: "Validate the configuration file and the repositories it names, and print what it turns on.",
+        discussion: "With --online, also check that the repositories open, the URLs answer, the tokens are accepted (GET /user) and the GitHub repository exists; exit 1 if any of that fails.")
     @OptionGroup var options: GlobalOptions
+    @Flag(help: "Also check the tokens, the GitHub repository and that the repositories and URLs answer.") var online = false
 
     func run() throws {
         let (config, file) = try options.load()
         let problems = ConfigCheck.problems(in: config, file: file)
         if !problems.isEmpty { throw GlobalOptions.configurationFailure(problems.map(\.description)) }
         print("\(file): ok")
-        print("store: \(config.store.path) (spool \(config.store.spool))")
-        for warning in ConfigCheck.warnings(in: config, file: file) { print(warning) }
-        for repo in config.gecko {
-            print("gecko \(repo.name): \(repo.path) role=\(repo.role.rawValue) sources=\(repo.sources.joined(separator: ","))\(repo.enabled ? "" : " (disabled)")")
-        }
-        if let wpt = config.wpt { print("wpt mirror: \(wpt.path) refs=\(wpt.refs.joined(separator: ","))") }
-        if let github = config.github { print("github: \(github.apiBaseURL) \(github.repository) token from \(github.token)") }
+        for line in ConfigReport.lines(config) { print(line) }
         if let approval = ConfigCheck.approvalLine(for: config, environment: ProcessInfo.processInfo.environment) { print(approval) }
+        for warning in ConfigCheck.warnings(in: config, file: file) + ConfigReport.warnings(config) { print(warning) }
+        guard online else { return }
+        let results = ConfigOnline.check(config, file: file)
+        for result in results { print(result.line) }
+        if results.contains(where: { !$0.ok }) { throw ExitCode(1) }
     }
 }

@@ -10,7 +10,7 @@ struct WPTSync: ParsableCommand {
         subcommands: [
             Demo.self, Hook.self, ProcessEvents.self, RunWorker.self, ListEvents.self, Retry.self,
             ListSyncs.self, Show.self, Continue.self, Landings.self, FetchUpstream.self, MapCommit.self, Replay.self,
-            Pause.self, Resume.self, Skip.self, Unskip.self, Delete.self, Rebuild.self,
+            Status.self, Pause.self, Resume.self, Skip.self, Unskip.self, Delete.self, Rebuild.self,
             InstallHooks.self, CheckConfig.self, ParseMessage.self,
         ])
 

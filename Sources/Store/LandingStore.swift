@@ -122,6 +122,7 @@ extension SQLiteJournal {
         var stored = record
         let names = columns.keys.sorted()
         let values = StatementArguments(names.map { columns[$0] ?? nil })
+        let previous = stored.id == 0 ? nil : try String.fetchOne(db, sql: "SELECT status FROM \(table) WHERE id = ?", arguments: [stored.id])
         if stored.id == 0 {
             try db.execute(sql: "INSERT INTO \(table) (\(names.joined(separator: ", ")), record) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")), '{}')",
                            arguments: values)
@@ -133,6 +134,7 @@ extension SQLiteJournal {
         stored.version = record.version + 1
         try db.execute(sql: "UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), record = ? WHERE id = ?",
                        arguments: values + [try encodeRecord(stored), stored.id])
+        try markStatusChange(db, table: table, id: stored.id, previous: previous)
         return stored
     }
 

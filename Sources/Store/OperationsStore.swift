@@ -61,6 +61,9 @@ public protocol OperationsStore: Sendable {
     func resume() throws(StoreError) -> OperatorNote?
     /// The pause in force, if any.
     func currentPause() throws(StoreError) -> OperatorNote?
+    /// Records the outcome of a periodic task's run: a success, or a failure with its error
+    /// (`wptsync status` shows them).
+    func recordPeriodicRun(_ name: String, at now: Date, error: String?) throws(StoreError)
 }
 
 extension SQLiteJournal: OperationsStore {

@@ -70,6 +70,7 @@ public final class SQLiteJournal: EventJournal {
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
         registerOperationsMigrations(&migrator)
+        registerStatusMigrations(&migrator)
         return migrator
     }
 

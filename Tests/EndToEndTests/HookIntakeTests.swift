@@ -80,6 +80,27 @@ struct HookIntakeTests {
         #expect(log.contains("input rejected") && log.contains("HG_NODE is not a 40-digit hex node"))
     }
 
+    @Test func aFloodOfGarbageLinesIsSummarisedAndTheValidLineIsStillRecorded() throws {
+        let world = try SyncWorld()
+        let new = String(repeating: "b", count: 40)
+        var lines = (1...100_000).map { "garbage line \($0)" }
+        lines.insert("\(RefUpdate.zero) \(new) refs/heads/master", at: 50_000)
+        let env = testEnvironment.merging(["WPTSYNC_CONFIG": world.config, "GIT_DIR": "."]) { $1 }
+        let git = try ProcessRunner.run(builtProduct("wptsync-hook"), ["git-post-receive"], in: world.mirror, extraEnvironment: env,
+                                        stdin: Array((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(git.status == 0)
+        let printed = git.stderrString.split(separator: "\n")
+        #expect(printed.count <= 8, "\(printed.prefix(10))")
+        #expect(git.stderrString.contains("stdin line 5: old and new must be 40-digit hex object names"))
+        #expect(!git.stderrString.contains("stdin line 6:"))
+        #expect(git.stderrString.contains("and 99995 more malformed stdin line(s), not shown"))
+        let recorded = try events(world).map(\.payload)
+        guard recorded.count == 1, case .gitPush(let push) = recorded[0] else { Issue.record("recorded: \(recorded)"); return }
+        #expect(push.updates == [RefUpdate(old: RefUpdate.zero, new: new, ref: "refs/heads/master")])
+        let logged = try String(contentsOfFile: world.log, encoding: .utf8).split(separator: "\n").filter { $0.contains("input rejected") }
+        #expect(logged.count == 7)  // five lines, the count, and what the valid line gave
+    }
+
     @Test func aLockedJournalSpillsToTheSpoolAndNothingIsLost() throws {
         let world = try SyncWorld()
         let node0 = try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")

@@ -106,7 +106,9 @@ struct ReplayTests {
             (["--repository", "autoland", "--pushes", "1:3"], "push 2 is not in the pushlog at \(ahead.repositoryURL)/json-pushes?version=2 (its last push is 1)"),
             (["--repository", "autoland", "--pushes", "1:1"], "push 1 holds changeset \(node.prefix(12)), which is not in \(r.world.autoland): pull it first"),
             (["--repository", "central", "--revs", "0:1"], "no [[gecko]] repository is named central (configured: autoland, mozilla-central)"),
-            (["--repository", "autoland", "--revs", "0:nosuchrev"], "--revs 0:nosuchrev in autoland:"),
+            (["--repository", "autoland", "--revs", "0:nosuchrev"], "--revs 0:nosuchrev: its end, nosuchrev, is not a changeset of autoland (\(r.world.autoland))"),
+            (["--repository", "autoland", "--revs", "0:deadbeefcafe"], "--revs 0:deadbeefcafe: its end, deadbeefcafe, is not a changeset of autoland (\(r.world.autoland))"),
+            (["--repository", "autoland", "--revs", "deadbeefcafe:1"], "--revs deadbeefcafe:1: its start, deadbeefcafe, is not a changeset of autoland"),
             (["--repository", "mozilla-central", "--pushes", "1:1"], "gecko repository mozilla-central has no url"),
             (["--wpt", "HEAD..master"], "--wpt HEAD..master:"),
         ] {

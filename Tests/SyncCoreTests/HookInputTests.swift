@@ -100,6 +100,20 @@ struct GitPostReceiveInputTests {
         #expect(problems.map(\.description).contains("stdin line 2: invalid ref name \"refs/heads/../master\""))
     }
 
+    @Test func aFloodOfGarbageNamesTheFirstFewLinesCountsTheRestAndKeepsTheValidLine() {
+        var lines = (1...100_000).map { "garbage \($0)" }
+        lines.insert("\(nodeA) \(nodeB) refs/heads/master", at: 50_000)
+        let (decision, problems) = parse(lines.joined(separator: "\n") + "\n")
+        #expect(decision == .record(.gitPush(GitPush(repository: "wpt", updates: [RefUpdate(old: nodeA, new: nodeB, ref: "refs/heads/master")]))))
+        #expect(problems.map(\.description) == (1...5).map { "stdin line \($0): expected \"<old> <new> <ref>\", got \"garbage \($0)\"" }
+                + ["and 99995 more malformed stdin line(s), not shown"])
+    }
+
+    @Test func manyUnrecordedRefsAreNamedFirstFewThenCounted() {
+        let (decision, _) = parse((1...8).map { "\(nodeA) \(nodeB) refs/heads/b\($0)" }.joined(separator: "\n"))
+        #expect(decision == .skip("refs not recorded: refs/heads/b1, refs/heads/b2, refs/heads/b3, refs/heads/b4, refs/heads/b5 and 3 more"))
+    }
+
     @Test func nonUTF8LinesAreRejected() {
         var bytes = Array("\(nodeA) \(nodeB) refs/heads/ma".utf8)
         bytes += [0xFF, 0xFE, 0x0A]

@@ -99,12 +99,21 @@ struct ConfigLoaderTests {
         ("[github]\nrepo = \"https://bot:pw-1234@github.com/o/r\"", "/etc/wptsync.toml: `github.repo` must be owner/name, got \"https://<redacted>@github.com/o/r\""),
         ("[store]\npth = \"x\"", "/etc/wptsync.toml: unknown key `store.pth` (misspelt?)"),
         ("[stroe]\npath = \"x\"", "/etc/wptsync.toml: unknown key `stroe` (misspelt?)"),
-        ("[store]\nbusy_timeout_ms = 0", "/etc/wptsync.toml: `store.busy_timeout_ms` must be greater than 0"),
+        ("[store]\nbusy_timeout_ms = 0", "/etc/wptsync.toml: `store.busy_timeout_ms` must be a whole number from 1 to 60000, got 0"),
+        ("[store]\nbusy_timeout_ms = 2.5", "/etc/wptsync.toml: `store.busy_timeout_ms` must be a whole number from 1 to 60000, got 2.5"),
+        ("[worker]\nmax_attempts = 1.5", "/etc/wptsync.toml: `worker.max_attempts` must be a whole number from 1 to 1000, got 1.5"),
+        ("[worker]\nmax_attempts = 1001", "/etc/wptsync.toml: `worker.max_attempts` must be a whole number from 1 to 1000, got 1001"),
+        ("[worker]\nmax_attempts = \"3\"", "/etc/wptsync.toml: `worker.max_attempts` must be an integer"),
+        ("[worker]\nlease_seconds = 0.5", "/etc/wptsync.toml: `worker.lease_seconds` must be from 1 to 86400 seconds, got 0.5"),
+        ("[worker]\npoll_seconds = inf", "/etc/wptsync.toml: `worker.poll_seconds` must be from 0.001 to 3600 seconds, got inf"),
+        ("[worker]\npoll_seconds = nan", "/etc/wptsync.toml: `worker.poll_seconds` must be from 0.001 to 3600 seconds, got nan"),
+        ("[worker]\nbackoff_max_seconds = 1e9", "/etc/wptsync.toml: `worker.backoff_max_seconds` must be from 0.001 to 604800 seconds, got 1e+09"),
+        ("[upstream]\nrecheck_seconds = 0", "/etc/wptsync.toml: `upstream.recheck_seconds` must be from 0.001 to 86400 seconds, got 0"),
         ("[paths]\nwpt = \"../tests\"", "/etc/wptsync.toml: `paths.wpt` must be a relative path inside the repository, got \"../tests\""),
         ("[wpt]\npath = \"w\"\nrefs = [\"master\"]", "/etc/wptsync.toml: `wpt.refs` has an invalid ref pattern \"master\" (full names like refs/heads/master; * matches one component)"),
         ("[github]\nrepo = \"wpt\"", "/etc/wptsync.toml: `github.repo` must be owner/name, got \"wpt\""),
         ("[github]\ntoken_env = \"A\"\ntoken_file = \"/b\"", "/etc/wptsync.toml: `github.token_env` and `github.token_file` are both set; choose one"),
-        ("[worker]\npoll_seconds = -1", "/etc/wptsync.toml: `worker.poll_seconds` must be greater than 0"),
+        ("[worker]\npoll_seconds = -1", "/etc/wptsync.toml: `worker.poll_seconds` must be from 0.001 to 3600 seconds, got -1"),
         ("[log]\nlevel = \"loud\"", "/etc/wptsync.toml: `log.level` must be one of trace, debug, info, notice, warning, error, critical, got \"loud\""),
         ("gecko = 1", "/etc/wptsync.toml: `gecko` must be an array of tables ([[gecko]])"),
         ("[store]\npath = \"\"", "/etc/wptsync.toml: `store.path` must not be empty"),
@@ -124,6 +133,13 @@ struct ConfigLoaderTests {
     ])
     func errorsNameTheKeyAndTheProblem(text: String, message: String) {
         #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }
+    }
+
+    @Test func secondsTakeFractions() throws {
+        let config = try parse("[worker]\npoll_seconds = 0.5\nlease_seconds = 1.5\nbackoff_base_seconds = 0.25\nbackoff_max_seconds = 2\n"
+                               + "[upstream]\nrecheck_seconds = 0.75\n")
+        #expect(config.worker.pollSeconds == 0.5 && config.worker.leaseSeconds == 1.5)
+        #expect(config.worker.backoff == Backoff(baseSeconds: 0.25, maxSeconds: 2) && config.upstream.recheckSeconds == 0.75)
     }
 
     @Test func syntaxErrorsGiveLineAndColumn() {

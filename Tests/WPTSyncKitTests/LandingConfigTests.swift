@@ -60,6 +60,9 @@ struct LandingConfigTests {
         ("[landing]\nrepository = \"autoland\"\nbug = 7\nexclude = [\"../x\"]", "/etc/wptsync.toml: `landing.exclude` must hold paths relative to the wpt root, got \"../x\""),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\ntreestatus_url = \"ftp://x\"", "/etc/wptsync.toml: `landing.treestatus_url` must be an http or https URL, got \"ftp://x\""),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\ncommand = []", "/etc/wptsync.toml: `landing.command` must not be empty"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 0", "/etc/wptsync.toml: `landing.bug` must be a whole number from 1 to 2147483647, got 0"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\nmax_push_attempts = 2.5", "/etc/wptsync.toml: `landing.max_push_attempts` must be a whole number from 1 to 100, got 2.5"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\nretry_seconds = -5", "/etc/wptsync.toml: `landing.retry_seconds` must be from 0.001 to 86400 seconds, got -5"),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\ncolour = 1", "/etc/wptsync.toml: unknown key `landing.colour` (misspelt?)"),
     ])
     func errorsNameTheKey(text: String, message: String) {

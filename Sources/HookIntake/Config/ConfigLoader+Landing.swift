@@ -13,7 +13,7 @@ extension ConfigLoader {
         guard repository.role == .integration else {
             throw .invalid(file: reader.file, key: reader.name("repository"), reason: "must name an integration repository, \"\(name)\" is \(repository.role.rawValue)")
         }
-        guard let bug = try reader.int("bug"), bug > 0 else {
+        guard let bug = try reader.integer("bug", in: ConfigLoader.Ranges.bug) else {
             throw .invalid(file: reader.file, key: reader.name("bug"), reason: "is required: the bug number landing commits name")
         }
         let defaultClone = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("landing-\(name)").path
@@ -34,11 +34,9 @@ extension ConfigLoader {
             guard !command.isEmpty else { throw .invalid(file: reader.file, key: reader.name("command"), reason: "must not be empty") }
             settings.command = command
         }
-        settings.maxPushAttempts = try positive(reader, "max_push_attempts") ?? settings.maxPushAttempts
+        settings.maxPushAttempts = try reader.integer("max_push_attempts", in: Ranges.maxPushAttempts) ?? settings.maxPushAttempts
         for (key, target) in [("retry_seconds", \LandingSettings.retrySeconds), ("command_timeout_seconds", \.commandTimeoutSeconds)] {
-            guard let seconds = try reader.number(key) else { continue }
-            guard seconds > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
-            settings[keyPath: target] = seconds
+            settings[keyPath: target] = try reader.number(key, in: Ranges.periodSeconds, unit: "seconds") ?? settings[keyPath: target]
         }
         settings.enabled = try reader.bool("enabled") ?? true
         try reader.rejectUnknownKeys()

@@ -47,7 +47,7 @@ public enum ConfigLoader {
         let storeTable = try root.table("store")
         let storePath = try storeTable?.nonEmptyString("path").map(resolve) ?? resolve("wptsync.sqlite")
         let store = StoreSettings(path: storePath, spool: try storeTable?.nonEmptyString("spool").map(resolve),
-                                  busyTimeoutMilliseconds: try positive(storeTable, "busy_timeout_ms") ?? 250)
+                                  busyTimeoutMilliseconds: try storeTable?.integer("busy_timeout_ms", in: Ranges.busyTimeoutMilliseconds) ?? 250)
         try storeTable?.rejectUnknownKeys()
 
         let paths = try readPaths(root.table("paths"))
@@ -65,9 +65,11 @@ public enum ConfigLoader {
         let landing = try readLanding(root.table("landing"), gecko: gecko, storePath: storePath, resolve: resolve)
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
+        let status = try readStatus(root.table("status"))
         try root.rejectUnknownKeys()
-        let config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
+        var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
+        config.status = status
         if let owner = config.pullRequestHeadOwner, wpt?.fetchURL == nil {
             throw .invalid(file: file, key: "wpt.fetch_url", reason: "is required when `wpt.upstream_push_url` is a fork (owned by \(owner)):"
                 + " branches are built on upstream's master, which a fork does not keep up to date")
@@ -89,11 +91,6 @@ public enum ConfigLoader {
 
     private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
 
-    static func positive(_ reader: TableReader?, _ key: String) throws(ConfigError) -> Int? {
-        guard let reader, let value = try reader.int(key) else { return nil }
-        guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
-        return value
-    }
 
     private static func readPaths(_ reader: TableReader?) throws(ConfigError) -> PathPrefixes {
         guard let reader else { return PathPrefixes() }
@@ -205,10 +202,7 @@ public enum ConfigLoader {
             }
             settings.mergeMethod = method
         }
-        if let seconds = try reader.number("recheck_seconds") {
-            guard seconds > 0 else { throw .invalid(file: reader.file, key: reader.name("recheck_seconds"), reason: "must be greater than 0") }
-            settings.recheckSeconds = seconds
-        }
+        settings.recheckSeconds = try reader.number("recheck_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.recheckSeconds
         try reader.rejectUnknownKeys()
         return settings
     }
@@ -216,12 +210,12 @@ public enum ConfigLoader {
     private static func readWorker(_ reader: TableReader?) throws(ConfigError) -> WorkerSettings {
         guard let reader else { return WorkerSettings() }
         var worker = WorkerSettings()
-        worker.maxAttempts = try positive(reader, "max_attempts") ?? worker.maxAttempts
-        for (key, target) in [("lease_seconds", \WorkerSettings.leaseSeconds), ("poll_seconds", \.pollSeconds),
-                              ("backoff_base_seconds", \.backoff.baseSeconds), ("backoff_max_seconds", \.backoff.maxSeconds)] {
-            guard let value = try reader.number(key) else { continue }
-            guard value > 0 else { throw .invalid(file: reader.file, key: reader.name(key), reason: "must be greater than 0") }
-            worker[keyPath: target] = value
+        worker.maxAttempts = try reader.integer("max_attempts", in: Ranges.maxAttempts) ?? worker.maxAttempts
+        for (key, target, range) in [("lease_seconds", \WorkerSettings.leaseSeconds, Ranges.leaseSeconds),
+                                     ("poll_seconds", \.pollSeconds, Ranges.pollSeconds),
+                                     ("backoff_base_seconds", \.backoff.baseSeconds, Ranges.periodSeconds),
+                                     ("backoff_max_seconds", \.backoff.maxSeconds, Ranges.backoffMaxSeconds)] {
+            worker[keyPath: target] = try reader.number(key, in: range, unit: "seconds") ?? worker[keyPath: target]
         }
         guard worker.backoff.maxSeconds >= worker.backoff.baseSeconds else {
             throw .invalid(file: reader.file, key: reader.name("backoff_max_seconds"),

@@ -48,6 +48,31 @@ final class TableReader {
         throw .wrongType(file: file, key: name(key), expected: "a number")
     }
 
+    /// A whole number within `range`; a fraction or a value outside it is an error naming both.
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        read.insert(key)
+        guard let value = table[key] else { return nil }
+        let allowed = "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        guard let number = value.int else {
+            if let fraction = value.double { throw .invalid(file: file, key: name(key), reason: "must be \(allowed), got \(Self.shown(fraction))") }
+            throw .wrongType(file: file, key: name(key), expected: "an integer")
+        }
+        guard range.contains(number) else { throw .invalid(file: file, key: name(key), reason: "must be \(allowed), got \(number)") }
+        return number
+    }
+
+    /// A number (fractions allowed) within `range`; `unit` follows the bounds in the error.
+    func number(_ key: String, in range: ClosedRange<Double>, unit: String) throws(ConfigError) -> Double? {
+        guard let number = try number(key) else { return nil }
+        guard number.isFinite, range.contains(number) else {
+            throw .invalid(file: file, key: name(key),
+                           reason: "must be from \(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound)) \(unit), got \(Self.shown(number))")
+        }
+        return number
+    }
+
+    static func shown(_ value: Double) -> String { String(format: "%g", value) }
+
     func bool(_ key: String) throws(ConfigError) -> Bool? {
         read.insert(key)
         guard let value = table[key] else { return nil }

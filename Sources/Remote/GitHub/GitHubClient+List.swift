@@ -12,3 +12,23 @@ extension GitHubClient {
         return try http.sendJSON(get)
     }
 }
+
+/// What `GET /repos/{owner}/{name}` says of the repository, as `check-config --online` shows it.
+public struct RepositoryInfo: Codable, Sendable, Equatable {
+    public var fullName: String
+    public var defaultBranch: String?
+}
+
+extension GitHubClient {
+    /// The repository itself (`GET /repos/{owner}/{name}`): whether it exists and the token sees it.
+    public func repositoryInfo() throws(RemoteError) -> RepositoryInfo {
+        try http.sendJSON(request(.get, ""))
+    }
+
+    /// The account `token` belongs to (`GET /user`), e.g. the approver's.
+    public func user(of token: Token) throws(RemoteError) -> User {
+        var get = request(.get, "", token: token)
+        get.url = "\(apiBaseURL)/user"
+        return try http.sendJSON(get)
+    }
+}

@@ -11,6 +11,8 @@ public struct Config: Sendable, Equatable {
     public var landing: LandingSettings?
     public var worker: WorkerSettings
     public var log: LogSettings
+    /// When `wptsync status` says something needs a person (`[status]`).
+    public var status = StatusThresholds()
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),

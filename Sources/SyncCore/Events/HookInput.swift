@@ -12,6 +12,8 @@ public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible 
     case nullNode(variable: String)
     case invalidValue(variable: String, value: String)
     case malformedLine(number: Int, reason: String)
+    /// Malformed lines beyond the first few reported ones, only counted (`HookInput.reportedLineProblems`).
+    case moreMalformedLines(count: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible 
             "\(variable) has an unexpected value: \(Self.quote(value))"
         case let .malformedLine(number, reason):
             "stdin line \(number): \(reason)"
+        case .moreMalformedLines(let count):
+            "and \(count) more malformed stdin line(s), not shown"
         }
     }
 
@@ -65,13 +69,21 @@ public enum HookInput {
             url: env["HG_URL"], user: user(environment: env), transaction: env["HG_TXNID"])))
     }
 
+    /// How many malformed stdin lines are described one by one; the others are only counted, so
+    /// garbage input cannot flood the pusher's terminal or the log.
+    public static let reportedLineProblems = 5
+
     /// Interprets a post-receive hook's stdin for the wpt mirror.
     /// Returns the decision for the well-formed lines whose refs are recorded, and the problems found
-    /// in the others (each names its line).
+    /// in the others: the first `reportedLineProblems` each name their line, then one counts the rest.
     public static func gitPostReceive(stdin: [UInt8], mirror: WPTMirror, repositoryName: String,
                                       user: String? = nil) -> (decision: HookDecision, problems: [HookInputError]) {
         var updates: [RefUpdate] = []
         var problems: [HookInputError] = []
+        var unreported = 0
+        func reject(_ problem: HookInputError) {
+            if problems.count < reportedLineProblems { problems.append(problem) } else { unreported += 1 }
+        }
         var skippedRefs: [String] = []
         let lines = stdin.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         for (index, raw) in lines.enumerated() {
@@ -80,30 +92,33 @@ public enum HookInput {
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
             if bytes.isEmpty { continue }
             guard let line = String(validating: bytes, as: UTF8.self) else {
-                problems.append(.malformedLine(number: number, reason: "not UTF-8")); continue
+                reject(.malformedLine(number: number, reason: "not UTF-8")); continue
             }
             let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 3 else {
-                problems.append(.malformedLine(number: number, reason: "expected \"<old> <new> <ref>\", got \(HookInputError.quote(line))")); continue
+                reject(.malformedLine(number: number, reason: "expected \"<old> <new> <ref>\", got \(HookInputError.quote(line))")); continue
             }
             guard Hex.isHex(fields[0], length: 40), Hex.isHex(fields[1], length: 40) else {
-                problems.append(.malformedLine(number: number, reason: "old and new must be 40-digit hex object names")); continue
+                reject(.malformedLine(number: number, reason: "old and new must be 40-digit hex object names")); continue
             }
             // A zero old value creates the ref and a zero new value deletes it; both zero changes nothing.
             guard fields[0] != RefUpdate.zero || fields[1] != RefUpdate.zero else {
-                problems.append(.malformedLine(number: number, reason: "old and new are both the zero object name: no ref update")); continue
+                reject(.malformedLine(number: number, reason: "old and new are both the zero object name: no ref update")); continue
             }
             guard RefName.isValid(fields[2]) else {
-                problems.append(.malformedLine(number: number, reason: "invalid ref name \(HookInputError.quote(fields[2]))")); continue
+                reject(.malformedLine(number: number, reason: "invalid ref name \(HookInputError.quote(fields[2]))")); continue
             }
             guard mirror.refs.contains(where: { RefName.matches(fields[2], pattern: $0) }) else {
                 skippedRefs.append(fields[2]); continue
             }
             updates.append(RefUpdate(old: fields[0].lowercased(), new: fields[1].lowercased(), ref: fields[2]))
         }
+        if unreported > 0 { problems.append(.moreMalformedLines(count: unreported)) }
         if !mirror.enabled { return (.skip("recording is disabled for \(repositoryName)"), problems) }
         if updates.isEmpty {
-            let reason = skippedRefs.isEmpty ? "no ref updates to record" : "refs not recorded: \(skippedRefs.joined(separator: ", "))"
+            let more = skippedRefs.count > reportedLineProblems ? " and \(skippedRefs.count - reportedLineProblems) more" : ""
+            let reason = skippedRefs.isEmpty ? "no ref updates to record"
+                : "refs not recorded: \(skippedRefs.prefix(reportedLineProblems).joined(separator: ", "))\(more)"
             return (.skip(reason), problems)
         }
         return (.record(.gitPush(GitPush(repository: repositoryName, updates: updates, user: user))), problems)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Remote
 import RepoOps
 import Store
@@ -59,7 +60,8 @@ final class LandingRunner {
     /// for the log. Holds the clone's lock throughout. An error is also recorded on the unpushed
     /// landing (deferred, so the periodic task tries again) before it is rethrown.
     func run(resuming: Bool = false) throws -> [String] {
-        try clone().whileLocked {
+        if units.github == nil { Logger(label: "wptsync.landing").warning("\(ConfigReport.noGitHubForLanding)") }
+        return try clone().whileLocked {
             do {
                 return try runLocked(resuming: resuming)
             } catch {

@@ -78,6 +78,8 @@ public enum ApplicationError: Error, CustomStringConvertible {
     case pushNotInPushlog(id: Int, url: String, lastPushID: Int)
     case pushNotLocal(id: Int, node: String, path: String)
     case noMirror
+    /// One end of a replayed range names no changeset of the repository.
+    case unknownRangeEnd(option: String, range: String, end: String, revision: String, repository: String, path: String)
     /// Reading what to replay failed; `context` names the option and value.
     case replaySource(context: String, reason: String)
 
@@ -94,6 +96,8 @@ public enum ApplicationError: Error, CustomStringConvertible {
         case let .pushNotInPushlog(id, url, last): "push \(id) is not in the pushlog at \(url) (its last push is \(last))"
         case let .pushNotLocal(id, node, path): "push \(id) holds changeset \(node.prefix(12)), which is not in \(path): pull it first"
         case .noMirror: "no [wpt] mirror is configured"
+        case let .unknownRangeEnd(option, range, end, revision, repository, path):
+            "\(option) \(range): its \(end), \(revision), is not a changeset of \(repository) (\(path)); nothing was recorded"
         case let .replaySource(context, reason): "\(context): \(reason)"
         }
     }

@@ -26,6 +26,8 @@ struct Handlers {
 
 /// Work the worker does every `interval` seconds besides events.
 public protocol PeriodicTask {
+    /// What the store and `wptsync status` call it.
+    var name: String { get }
     var interval: Double { get }
     /// Does the work; returns lines for the log.
     func run() throws -> [String]
@@ -92,6 +94,7 @@ final class HgPushHandler: EventHandler, PeriodicTask {
         return summary
     }
 
+    var name: String { PeriodicTaskNames.upstreamRecheck }
     var interval: Double { config.upstream.recheckSeconds }
 
     func run() throws -> [String] {
@@ -121,6 +124,7 @@ struct LandingRetry: PeriodicTask {
     let runner: LandingRunner
     let hg: HgPushHandler
 
+    var name: String { PeriodicTaskNames.landingRetry }
     var interval: Double { runner.settings.retrySeconds }
 
     func run() throws -> [String] {
@@ -130,5 +134,21 @@ struct LandingRetry: PeriodicTask {
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
         return notes
+    }
+}
+
+/// The periodic tasks a configuration runs, without building them (no token needed): what
+/// `wptsync status` expects to have run.
+public enum PeriodicTaskNames {
+    /// Re-checks landed PRs whose checks are pending (`upstream.recheck_seconds`).
+    public static let upstreamRecheck = "upstream-recheck"
+    /// Retries deferred landings and follows pushed ones to mozilla-central (`landing.retry_seconds`).
+    public static let landingRetry = "landing-retry"
+
+    public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
+        let upstream = config.github != nil && config.wpt?.upstreamPushURL != nil
+        let landing = config.landing?.enabled == true
+        return (upstream ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
+            + (landing ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
     }
 }

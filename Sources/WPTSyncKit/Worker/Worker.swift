@@ -34,6 +34,9 @@ public final class Worker {
     private let handlers: [EventKind: any EventHandler]
     private let periodic: [any PeriodicTask]
     private var lastPeriodicRun: [Int: Date] = [:]
+    private var lastRecordedSuccess: [Int: Date] = [:]
+    /// How often a periodic task's continued success is written to the store.
+    static let periodicRecordSeconds = 60.0
     private let logger: Logger
     /// What a failed event's stored error passes through.
     private let redactor: Redactor
@@ -83,10 +86,19 @@ public final class Worker {
         for (index, task) in periodic.enumerated() {
             if let last = lastPeriodicRun[index], now().timeIntervalSince(last) < task.interval { continue }
             lastPeriodicRun[index] = now()
+            var failure: String?
             do {
                 for line in try task.run() { logger.info("\(line)") }
             } catch {
-                logger.warning("periodic task failed", metadata: ["error": "\(error)"])
+                failure = redactor("\(error)")
+                logger.warning("periodic task failed", metadata: ["task": "\(task.name)", "error": "\(failure ?? "")"])
+            }
+            // A success is written at most once a minute (frequent tasks would write on every pass);
+            // a failure every time, and the first success after it at once.
+            if failure == nil, let recorded = lastRecordedSuccess[index], now().timeIntervalSince(recorded) < Self.periodicRecordSeconds { continue }
+            lastRecordedSuccess[index] = failure == nil ? now() : nil
+            do { try operations?.recordPeriodicRun(task.name, at: now(), error: failure) } catch {
+                logger.warning("cannot record the periodic task's run", metadata: ["task": "\(task.name)", "error": "\(error)"])
             }
         }
     }
