@@ -67,11 +67,35 @@ public final class SQLiteJournal: EventJournal {
                 ALTER TABLE events ADD COLUMN drop_reason TEXT;
                 """)
         }
+        migrator.registerMigration("events-v3-unfinished-index") { db in
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS events_unfinished ON events(repository, id) WHERE \(unfinished)")
+        }
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
         registerOperationsMigrations(&migrator)
         return migrator
     }
+
+    /// An event that holds back the later events of its repository: pending, running, or failed with
+    /// a retry planned. One that gave up (failed for good or out of retries) or was dropped does not.
+    static let unfinished = "(state IN ('pending', 'running') OR (state = 'failed' AND next_attempt_at IS NOT NULL))"
+
+    /// Each repository's oldest unfinished event (the repositories walked in `events_unfinished`,
+    /// a seek each), the oldest of them that is due or whose lease expired.
+    static let claimQuery = """
+        WITH RECURSIVE repositories(name) AS (
+            SELECT '' UNION ALL
+            SELECT (SELECT repository FROM events INDEXED BY events_unfinished
+                    WHERE repository > name AND \(unfinished) ORDER BY repository LIMIT 1)
+            FROM repositories WHERE name IS NOT NULL),
+        heads(id) AS (
+            SELECT (SELECT id FROM events INDEXED BY events_unfinished
+                    WHERE repository = name AND \(unfinished) ORDER BY id LIMIT 1)
+            FROM repositories WHERE name IS NOT NULL AND name != '')
+        SELECT e.* FROM heads CROSS JOIN events e ON e.id = heads.id
+        WHERE (e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due) OR (e.state = 'running' AND e.lease_until < :now)
+        ORDER BY e.id LIMIT 1
+        """
 
     public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
         try write { db in
@@ -92,19 +116,10 @@ public final class SQLiteJournal: EventJournal {
         let t = now.timeIntervalSince1970
         return try write { db -> JournalEvent? in
             while true {
-                // Only each repository's oldest unfinished event may run: found through the state
-                // index, however many events are done. An event that gave up (failed with no retry
-                // left, or permanently) or was dropped is finished for this rule.
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM events e
-                    WHERE e.id IN (SELECT MIN(id) FROM events
-                                   WHERE state IN ('pending', 'running')
-                                      OR (state = 'failed' AND next_attempt_at IS NOT NULL)
-                                   GROUP BY repository)
-                      AND ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due)
-                           OR (e.state = 'running' AND e.lease_until < :now))
-                    ORDER BY e.id LIMIT 1
-                    """, arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
+                // Only each repository's oldest unfinished event may run: one seek per repository in
+                // the index of unfinished events, however many are pending or done.
+                guard let row = try Row.fetchOne(db, sql: Self.claimQuery,
+                                                 arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
                 let event = try Self.event(from: row)
                 if event.state == .running && event.attempts >= maxAttempts {
                     try db.execute(sql: """
