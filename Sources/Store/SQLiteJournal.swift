@@ -73,6 +73,7 @@ public final class SQLiteJournal: EventJournal {
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
         registerOperationsMigrations(&migrator)
+        registerRecheckMigrations(&migrator)
         return migrator
     }
 
