@@ -56,6 +56,8 @@ let package = Package(
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
         // `benchmarks/replay.py` serves its pushlog with this.
         .executableTarget(name: "PushlogServer", dependencies: ["LocalServices"], path: "benchmarks/pushlog-server"),
+        // benchmarks/worker.py's local GitHub, which says when a pull request appears.
+        .executableTarget(name: "GitHubServer", dependencies: ["LocalServices"], path: "benchmarks/github-server"),
         // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
 

@@ -138,14 +138,21 @@ public struct HookIntake: Sendable {
         let spool = spool
         do {
             let journal = try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
-            try spool.drain(into: journal)
+            let imported = try spool.drain(into: journal)
             switch try journal.record(payload, at: time) {
-            case .recorded(let id): return .recorded(id: id)
-            case .duplicate(let id): return .duplicate(id: id)
+            case .recorded(let id):
+                WakeBell.ring(config.store.wakePath)
+                return .recorded(id: id)
+            case .duplicate(let id):
+                // Events imported from the spool are new to the worker all the same.
+                if imported > 0 { WakeBell.ring(config.store.wakePath) }
+                return .duplicate(id: id)
             }
         } catch let storeError {
             do {
                 try spool.file.append(payload, at: time)
+                // The worker imports the spool at each pass.
+                WakeBell.ring(config.store.wakePath)
                 return .spooled(reason: storeError.description)
             } catch {
                 return .lost(payload, reason: "\(storeError); and \(error)")

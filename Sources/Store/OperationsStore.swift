@@ -155,5 +155,5 @@ extension SQLiteJournal: OperationsStore {
     }
 }
 
-/// Sync records and the operators' switches together, as the worker needs them.
-public typealias ServiceStore = SyncStore & OperationsStore
+/// Sync records, the operators' switches and the re-check marks together, as the worker needs them.
+public typealias ServiceStore = SyncStore & OperationsStore & RecheckMarkStore

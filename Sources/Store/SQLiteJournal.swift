@@ -67,10 +67,14 @@ public final class SQLiteJournal: EventJournal {
                 ALTER TABLE events ADD COLUMN drop_reason TEXT;
                 """)
         }
+        migrator.registerMigration("events-v3-unfinished-index") { db in
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS events_unfinished ON events(repository, id) WHERE \(unfinished)")
+        }
         registerSyncMigrations(&migrator)
         registerLandingMigrations(&migrator)
         registerOperationsMigrations(&migrator)
         registerStatusMigrations(&migrator)
+        registerRecheckMigrations(&migrator)
         return migrator
     }
 
@@ -86,45 +90,6 @@ public final class SQLiteJournal: EventJournal {
                 """, arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
                                  now.timeIntervalSince1970, now.timeIntervalSince1970])
             return .recorded(id: db.lastInsertedRowID)
-        }
-    }
-
-    public func claimNext(worker: String, now: Date, dueBy: Date, leaseSeconds: Double, maxAttempts: Int) throws(StoreError) -> JournalEvent? {
-        let t = now.timeIntervalSince1970
-        return try write { db -> JournalEvent? in
-            while true {
-                // Only each repository's oldest unfinished event may run: found through the state
-                // index, however many events are done. An event that gave up (failed with no retry
-                // left, or permanently) or was dropped is finished for this rule.
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM events e
-                    WHERE e.id IN (SELECT MIN(id) FROM events
-                                   WHERE state IN ('pending', 'running')
-                                      OR (state = 'failed' AND next_attempt_at IS NOT NULL)
-                                   GROUP BY repository)
-                      AND ((e.state IN ('pending', 'failed') AND e.next_attempt_at <= :due)
-                           OR (e.state = 'running' AND e.lease_until < :now))
-                    ORDER BY e.id LIMIT 1
-                    """, arguments: ["now": t, "due": min(t, dueBy.timeIntervalSince1970)]) else { return nil }
-                let event = try Self.event(from: row)
-                if event.state == .running && event.attempts >= maxAttempts {
-                    try db.execute(sql: """
-                        UPDATE events SET state = 'failed', next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL,
-                               last_error = ? WHERE id = ?
-                        """, arguments: ["the worker stopped during attempt \(event.attempts)", event.id])
-                    continue
-                }
-                try db.execute(sql: """
-                    UPDATE events SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
-                    WHERE id = ?
-                    """, arguments: [worker, t + leaseSeconds, event.id])
-                var claimed = event
-                claimed.state = .running
-                claimed.attempts += 1
-                claimed.leaseOwner = worker
-                claimed.leaseUntil = Date(timeIntervalSince1970: t + leaseSeconds)
-                return claimed
-            }
         }
     }
 

@@ -24,6 +24,7 @@ public final class Cancellation: Sleeper, @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
     private var leaseLost = false
+    private var woken = false
 
     public init() {}
 
@@ -63,6 +64,27 @@ public final class Cancellation: Sleeper, @unchecked Sendable {
                 if !condition.wait(until: deadline) { return !stopped && !leaseLost }
             }
             return false
+        }
+    }
+
+    /// New work arrived: ends the current or next `waitForWork(for:)` early. Cancels nothing.
+    public func wake() {
+        condition.withLock {
+            woken = true
+            condition.broadcast()
+        }
+    }
+
+    /// Waits `seconds`, or less when woken or cancelled; returns true when woken, and uses the
+    /// wake-up up, so a wake-up that came while the caller was busy ends only the next wait.
+    public func waitForWork(for seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(max(0, seconds))
+        return condition.withLock {
+            while !woken && !stopped && !leaseLost {
+                if !condition.wait(until: deadline) { break }
+            }
+            defer { woken = false }
+            return woken
         }
     }
 

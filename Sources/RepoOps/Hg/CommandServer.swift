@@ -39,6 +39,8 @@ final class CommandServer {
     private var deathDetail: String?
     /// Wall time spent in `runCommand` so far, server work and round trips included.
     private(set) var busyTime: Duration = .zero
+    /// Commands run so far.
+    private(set) var commandCount = 0
 
     /// Starts the server for `repository`, whose root is also its working directory.
     init(hg: String, repository: String, environment: [String: String]) throws(HgError) {
@@ -77,7 +79,7 @@ final class CommandServer {
     func runCommand(_ arguments: [[UInt8]]) throws(HgError) -> HgCommandResult {
         guard child != nil else { throw stoppedError }
         let start = ContinuousClock.now
-        defer { busyTime += ContinuousClock.now - start }
+        defer { busyTime += ContinuousClock.now - start; commandCount += 1 }
         let payload = Array(arguments.joined(separator: [0]))
         try send(Array("runcommand\n".utf8) + bigEndian(UInt32(payload.count)) + payload)
         var result = HgCommandResult(status: 0, output: [], error: [])

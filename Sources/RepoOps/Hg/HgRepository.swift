@@ -41,6 +41,9 @@ public final class HgRepository {
     /// Wall time spent waiting for the command server's commands so far (for benchmarks).
     public var timeInCommands: Duration { server.busyTime }
 
+    /// Commands sent to the command server so far (for tests and benchmarks).
+    public var commandsRun: Int { server.commandCount }
+
     // MARK: - Escape hatch
 
     /// Runs any hg command (without the leading `hg`) through the command server.

@@ -41,6 +41,9 @@ public struct StoreSettings: Sendable, Equatable {
     /// How long a hook waits for a locked database before spilling to the spool.
     public var busyTimeoutMilliseconds: Int
 
+    /// The FIFO beside the database through which a hook that recorded an event wakes a waiting worker.
+    public var wakePath: String { path + ".wake" }
+
     public init(path: String, spool: String? = nil, busyTimeoutMilliseconds: Int = 250) {
         self.path = path
         self.spool = spool ?? path + ".spool"

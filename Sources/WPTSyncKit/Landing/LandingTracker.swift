@@ -47,15 +47,19 @@ struct LandingTracker {
         return notes
     }
 
-    /// Asks mozilla-central whether pushed landings arrived, in case its hook's event was lost.
-    func recheck(central: HgRepository) throws -> [String] {
+    /// Asks mozilla-central whether pushed landings arrived, in case its hook's event was lost: one
+    /// revset, and none when central and the pushed landings did not change since the last time.
+    func recheck(central: HgRepository, marks: any RecheckMarkStore) throws -> [String] {
+        let pushed = try store.landings(statuses: [.pushed])
         var notes: [String] = []
-        for var landing in try store.landings(statuses: [.pushed]) {
-            guard let node = landing.landingNode, (try? central.node(of: node)) != nil else { continue }
-            landing.status = .landed
-            landing.waitingFor = nil
-            notes.append(LandingFormat.line(try store.save(landing)))
-        }
+        try CentralRecheck(marks: marks, central: central, task: "pushed-landings")
+            .run(pending: Set(pushed.compactMap { $0.landingNode?.lowercased() })) { arrived in
+                for var landing in pushed where landing.landingNode.map({ arrived.contains($0.lowercased()) }) ?? false {
+                    landing.status = .landed
+                    landing.waitingFor = nil
+                    notes.append(LandingFormat.line(try store.save(landing)))
+                }
+            }
         return notes
     }
 }

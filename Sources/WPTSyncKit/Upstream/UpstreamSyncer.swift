@@ -59,18 +59,20 @@ final class UpstreamSyncer {
     }
 
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
-    /// event was lost, then looks again at landed syncs waiting for checks or mergeability.
+    /// event was lost (one revset, and none when central and the syncs did not change since the
+    /// last time), then looks again at landed syncs waiting for checks or mergeability.
     func recheckLanded(central: HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
         var open = try store.syncs(bug: nil, status: .open)
-        for index in open.indices where !open[index].isLanded {
-            var changed = false
-            for c in open[index].changesets.indices where !open[index].changesets[c].inCentral {
-                if (try? central.node(of: open[index].changesets[c].node)) != nil {
+        let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
+        try CentralRecheck(marks: store, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
+            for index in open.indices where !open[index].isLanded {
+                var changed = false
+                for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {
                     open[index].changesets[c].inCentral = true
                     changed = true
                 }
+                if changed { open[index] = try store.save(open[index]) }
             }
-            if changed { open[index] = try store.save(open[index]) }
         }
         return try reconcileEach(open.filter(\.isLanded), hgFor: hgFor) { _ in false }
     }

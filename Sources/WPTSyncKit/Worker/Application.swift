@@ -35,7 +35,7 @@ public struct Application {
                                          cancellation: cancellation)
         return Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
                       handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor,
-                      operations: journal, cancellation: cancellation)
+                      operations: journal, cancellation: cancellation, store: config.store)
     }
 }
 

@@ -19,7 +19,7 @@ struct Handlers {
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
-        let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg)] } ?? [])
+        let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
     }
 }
@@ -123,6 +123,7 @@ struct GitPushHandler: EventHandler {
 struct LandingRetry: PeriodicTask {
     let runner: LandingRunner
     let hg: HgPushHandler
+    let marks: any RecheckMarkStore
 
     var name: String { PeriodicTaskNames.landingRetry }
     var interval: Double { runner.settings.retrySeconds }
@@ -130,7 +131,7 @@ struct LandingRetry: PeriodicTask {
     func run() throws -> [String] {
         var notes: [String] = []
         if let central = hg.config.gecko.first(where: { $0.role == .central }) {
-            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: try hg.servers.server(for: central))
+            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: try hg.servers.server(for: central), marks: marks)
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
         return notes

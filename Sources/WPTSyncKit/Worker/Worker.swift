@@ -27,6 +27,9 @@ public final class Worker {
     public let identity: WorkerIdentity
     /// Where the pause flag lives; nil never pauses.
     public let operations: (any OperationsStore)?
+    /// The journal's files, whose wake-up FIFO hooks ring after recording an event (`WakeBell`);
+    /// nil only polls.
+    public let store: StoreSettings?
     /// Cancelled for good by a stop request (SIGINT, SIGTERM), and for the event in hand when its
     /// lease is lost. The handlers' HTTP clients share it, so their waits end at once too.
     public let cancellation: Cancellation
@@ -46,8 +49,9 @@ public final class Worker {
     public init(journal: any EventJournal, settings: WorkerSettings, spool: Spool?,
                 handlers: [EventKind: any EventHandler], periodic: [any PeriodicTask] = [], logger: Logger,
                 redactor: Redactor, identity: WorkerIdentity = .current, operations: (any OperationsStore)? = nil,
-                cancellation: Cancellation = Cancellation()) {
+                cancellation: Cancellation = Cancellation(), store: StoreSettings? = nil) {
         self.journal = journal; self.settings = settings; self.spool = spool; self.operations = operations; self.redactor = redactor
+        self.store = store
         self.cancellation = cancellation
         self.handlers = handlers; self.periodic = periodic; self.logger = logger; self.identity = identity
     }
@@ -103,17 +107,26 @@ public final class Worker {
         }
     }
 
-    /// Drains repeatedly until the worker is asked to stop (`cancellation`), waiting `pollSeconds`
-    /// when idle. A journal locked by another process past its busy timeout is waited for and tried
-    /// again (logged, with a backoff doubling up to `maxBusyWaitSeconds`); other store errors end the run.
+    /// Drains repeatedly until the worker is asked to stop (`cancellation`), waiting when idle until
+    /// a hook rings the store's wake-up FIFO or `pollSeconds` pass. A journal locked by another process past its
+    /// busy timeout is waited for and tried again (logged, with a backoff doubling up to
+    /// `maxBusyWaitSeconds`); other store errors end the run.
     public func run() throws(StoreError) {
+        let cancellation = cancellation
+        let listener = store.flatMap { store in
+            WakeListener.listen(at: store.wakePath, journal: store.path, logger: logger) { cancellation.wake() }
+        }
+        defer { listener?.stop() }
+        if let store, listener != nil { logger.info("listening for hooks' wake-ups", metadata: ["fifo": "\(store.wakePath)"]) }
         var busyAttempts = 0
         while !cancellation.isStopRequested {
             do {
                 let report = try drain()
                 if busyAttempts > 0 { logger.notice("the journal is writable again") }
                 busyAttempts = 0
-                if report.processed.isEmpty && report.failed.isEmpty { cancellation.wait(for: settings.pollSeconds) }
+                if report.processed.isEmpty && report.failed.isEmpty && cancellation.waitForWork(for: settings.pollSeconds) {
+                    logger.debug("woken by a hook")
+                }
             } catch .busy(let path) {
                 busyAttempts += 1
                 waitForBusyJournal(path, attempt: busyAttempts)

@@ -1,0 +1,91 @@
+import Foundation
+import RepoOps
+import Store
+import SyncCore
+import Testing
+import TestSupport
+@testable import WPTSyncKit
+
+/// Issue 11: the periodic re-check against mozilla-central asks one revset for every waiting
+/// changeset, and nothing but central's tip when neither central nor the waiting changesets changed.
+@Suite("Re-check against mozilla-central")
+struct CentralRecheckTests {
+    let dir = TempDir("central-recheck")
+    let central: HgFixture
+    let journal: SQLiteJournal
+
+    init() throws {
+        central = try HgFixture("central")
+        journal = try SQLiteJournal(path: dir.sub("state/j.sqlite"))
+    }
+
+    func commit(_ file: String) throws -> String {
+        try central.write(file, file)
+        return try central.commit("Bug 1 - \(file)")
+    }
+
+    func pushed(_ node: String) throws -> Landing {
+        var landing = Landing(status: .pushed, upstreamBase: String(repeating: "a", count: 40),
+                              upstreamHead: String(repeating: "b", count: 40), units: [])
+        landing.nodes = [node]
+        return try journal.save(landing)
+    }
+
+    @Test func aLandedChangesetIsFoundInOneQueryAndAnUnchangedCentralIsNotAskedAgain() throws {
+        let landed = try commit("a")
+        let missing = String(repeating: "d", count: 40)
+        let hg = try HgRepository(path: central.root)
+        let recheck = CentralRecheck(marks: journal, central: hg, task: "test")
+        var seen: [Set<String>] = []
+        var before = hg.commandsRun
+        #expect(try recheck.run(pending: [landed, missing]) { seen.append($0) })
+        #expect(seen == [[landed]])
+        // The tip, then one revset for both nodes.
+        #expect(hg.commandsRun - before == 2)
+
+        // Central did not move, and the one still waiting is what the last re-check left.
+        before = hg.commandsRun
+        #expect(try !recheck.run(pending: [missing]) { seen.append($0) })
+        #expect(hg.commandsRun - before == 1 && seen.count == 1)
+        // Remembered in the journal: a new process skips too.
+        let again = CentralRecheck(marks: try SQLiteJournal(path: dir.sub("state/j.sqlite")), central: hg, task: "test")
+        #expect(try !again.run(pending: [missing]) { seen.append($0) })
+
+        // Central moved: asked again, in one revset.
+        _ = try commit("b")
+        before = hg.commandsRun
+        #expect(try recheck.run(pending: [missing]) { seen.append($0) })
+        #expect(hg.commandsRun - before == 2 && seen.last == [])
+    }
+
+    @Test func aNewlyWaitingChangesetIsAskedForEvenWhenCentralDidNotMove() throws {
+        let old = try commit("a")
+        let hg = try HgRepository(path: central.root)
+        let recheck = CentralRecheck(marks: journal, central: hg, task: "test")
+        var seen: Set<String> = ["not called"]
+        #expect(try recheck.run(pending: []) { seen = $0 })
+        #expect(seen.isEmpty)
+        // A changeset central already had when the last re-check ran starts waiting (its sync was made later).
+        #expect(try recheck.run(pending: [old]) { seen = $0 })
+        #expect(seen == [old])
+    }
+
+    @Test func aPushedLandingWhoseEventWasLostIsMarkedLandedOnceAndThenNothingIsAsked() throws {
+        let node = try commit("landing")
+        let arrived = try pushed(node)
+        let others = try [pushed(String(repeating: "e", count: 40)), pushed(String(repeating: "f", count: 40))]
+        let hg = try HgRepository(path: central.root)
+        let tracker = LandingTracker(store: journal, prefixes: PathPrefixes())
+        var before = hg.commandsRun
+        let notes = try tracker.recheck(central: hg, marks: journal)
+        #expect(notes.count == 1 && notes[0].contains("landing \(arrived.id)"), "\(notes)")
+        #expect(try journal.landing(id: arrived.id)?.status == .landed)
+        #expect(try others.map { try journal.landing(id: $0.id)?.status } == [.pushed, .pushed])
+        // The tip and one revset for the three landings, not a query per landing.
+        #expect(hg.commandsRun - before == 2)
+
+        before = hg.commandsRun
+        #expect(try tracker.recheck(central: hg, marks: journal).isEmpty)
+        #expect(hg.commandsRun - before == 1)
+    }
+}
