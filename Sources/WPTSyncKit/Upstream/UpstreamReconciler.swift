@@ -63,9 +63,9 @@ final class UpstreamReconciler {
     }
 
     private func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
-        if let pr = try ownPullRequest(&sync, hg: hg), pr.state == .open { _ = try github.close(pr.number) }
-        sync.status = .incomplete
-        sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
+        let pr = try ownPullRequest(&sync, hg: hg)
+        if let pr, pr.state == .open, !pr.isMerged { _ = try github.close(pr.number) }
+        sync.settleClosed(pullRequest: pr.map { $0.isMerged ? .merged : .closed })
     }
 
     /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
