@@ -58,7 +58,7 @@ final class UpstreamReconciler {
             sync.waitingFor = "landing on mozilla-central"
         case .landed(let nodes):
             guard try publish(&sync, nodes: nodes, hg: hg) else { return }
-            try land(&sync)
+            if try land(&sync) { try rebuildIfDirty(&sync, nodes: nodes, hg: hg) }
         }
     }
 
@@ -70,7 +70,7 @@ final class UpstreamReconciler {
 
     /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
     /// (the sync was closed or needs fixing).
-    private func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
+    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
         if sync.exportedNodes != nodes || sync.head == nil {
             try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
             let base = try mirror.resolve(Self.upstreamMaster)
@@ -182,7 +182,7 @@ final class UpstreamReconciler {
     }
 
     /// Force-pushes `head` to the sync's own branch (only `gecko/…` branches are ever pushed).
-    private func pushBranch(branch: String, head: String) throws {
+    func pushBranch(branch: String, head: String) throws {
         guard branch.hasPrefix("gecko/") else { throw UpstreamError.invalidBranch(branch) }
         let local = "refs/wptsync/branches/\(branch)"
         let oid = try Oid(hex: head)
@@ -198,9 +198,11 @@ final class UpstreamReconciler {
         _ = try github.deleteBranch(branch)
     }
 
-    /// Marks the PR landed and merges it once its checks pass and it is mergeable.
-    private func land(_ sync: inout UpstreamSync) throws {
-        guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return }
+    /// Marks the PR landed and merges it once its checks pass and it is mergeable. True when
+    /// GitHub refused the merge as not mergeable.
+    @discardableResult
+    func land(_ sync: inout UpstreamSync) throws -> Bool {
+        guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return false }
         let statuses = try github.combinedStatus(ref: head).statuses
         if !statuses.contains(where: { $0.context == settings.statusContext && $0.state == .success }) {
             _ = try github.setStatus(sha: head, state: .success, context: settings.statusContext, description: "Landed on mozilla-central")
@@ -222,10 +224,12 @@ final class UpstreamReconciler {
                 sync.waitingFor = nil
             case .notMergeable(let message):
                 sync.waitingFor = "the PR to become mergeable: \(message)"
+                return true
             case .headMoved(let message):
                 sync.waitingFor = "a person: the PR head moved (\(message))"
             }
         }
+        return false
     }
 }
 
@@ -236,6 +240,9 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case changesetNotFound(node: String)
     case notNeedingFixup(id: Int64, status: SyncStatus)
     case noFreeBranch(String)
+    case notBackedOutAfterMerge(id: Int64, status: SyncStatus)
+    case revertConflicts(commit: String, files: [String])
+    case nothingToRevert(id: Int64)
 
     public var description: String {
         switch self {
@@ -244,6 +251,11 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
         case let .notNeedingFixup(id, status): "sync \(id) is \(status.rawValue), not needs-fixup: there is nothing to resume"
         case .noFreeBranch(let last): "other people's pull requests hold every branch name up to \(last): wptsync opens none"
+        case let .notBackedOutAfterMerge(id, status):
+            "sync \(id) is \(status.rawValue), not backed-out-after-merge: upstream has nothing of it to revert"
+        case let .revertConflicts(commit, files):
+            "reverting upstream commit \(commit.prefix(12)) conflicts with master in \(files.joined(separator: ", ")): revert it by hand"
+        case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
         }
     }
 }
