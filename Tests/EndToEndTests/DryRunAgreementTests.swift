@@ -93,10 +93,12 @@ struct DryRunAgreementTests {
                 else if !old.isOpen && pull.isOpen { kinds.append("reopen") }
                 else if pull.isOpen && pull.headSHA != old.headSHA { kinds.append("update") }
             }
-            if requests.contains(where: { $0.method == "POST" && $0.path.contains("/statuses/") && $0.body.replacingOccurrences(of: "\\/", with: "/").contains("upstream/gecko") })
-                || after.contains(where: { pull in pull.isMerged && before.contains { $0.number == pull.number && !$0.isMerged } }) {
-                kinds.append("landed")
+            let landedStatus = requests.contains { request in
+                request.method == "POST" && request.path.contains("/statuses/")
+                    && request.body.replacingOccurrences(of: "\\/", with: "/").contains("upstream/gecko")
             }
+            let merged = after.contains { pull in pull.isMerged && before.contains { $0.number == pull.number && !$0.isMerged } }
+            if landedStatus || merged { kinds.append("landed") }
             return kinds
         }
     }
