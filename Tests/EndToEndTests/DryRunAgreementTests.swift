@@ -149,5 +149,9 @@ struct DryRunAgreementTests {
         let pulls = w.u.github.pullRequests
         #expect(pulls.count == 1 && pulls[0].isOpen, "\(pulls)")
         #expect(try w.world.wptsync(["list"]).contains("gecko/1234 open PR #\(pulls[0].number) — 1 of 1 changeset(s) to upstream"))
+        // Rebuilt from GitHub and Gecko's history, the change is relanded too.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: w.world.store + suffix) }
+        let rebuilt = try w.world.wptsync(["rebuild"])
+        #expect(rebuilt.contains("rebuilt sync 1 gecko/1234 open PR #\(pulls[0].number) — 1 of 1 changeset(s) to upstream"), "\(rebuilt)")
     }
 }

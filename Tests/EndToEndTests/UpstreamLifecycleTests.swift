@@ -56,6 +56,11 @@ struct UpstreamLifecycleTests {
         #expect(try u.world.wptsync(["list", "--status", "backed-out-after-merge"]).contains("gecko/1234"))
         // Nothing is reverted by itself.
         #expect(try master(u) == merged && u.github.pullRequests.count == 1)
+        // A record rebuilt from GitHub and Gecko's history says the same.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: u.world.store + suffix) }
+        let rebuilt = try u.world.wptsync(["rebuild"])
+        #expect(rebuilt.contains("rebuilt sync 1 gecko/1234 backed-out-after-merge PR #\(pr.number)")
+                && rebuilt.contains("`wptsync revert upstream 1`"), "\(rebuilt)")
 
         let output = try u.world.wptsync(["revert", "upstream", "1"])
         let revert = try #require(u.github.pullRequests.last)
