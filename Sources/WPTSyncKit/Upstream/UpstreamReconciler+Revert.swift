@@ -17,7 +17,9 @@ extension UpstreamReconciler {
         guard let branch = BranchName(name) else { throw UpstreamError.invalidBranch(name) }
         let bot = try botLogin()
         if let existing = try github.findPullRequests(head: branch).first(where: { $0.user?.login == bot }) {
-            return (try record(existing.number, on: sync), "sync \(sync.id): revert PR #\(existing.number) exists already: \(existing.htmlURL)")
+            let state = existing.isMerged ? "merged" : existing.state == .open ? "open" : "closed"
+            return (try record(existing.number, on: sync),
+                    "sync \(sync.id): revert PR #\(existing.number) exists already (\(state)): \(existing.htmlURL)")
         }
         let merged = try github.pullRequest(number)
         guard merged.isMerged, let mergeCommit = merged.mergeCommitSha else {
