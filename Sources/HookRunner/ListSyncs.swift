@@ -9,7 +9,8 @@ struct ListSyncs: ParsableCommand {
         commandName: "list",
         abstract: "List upstream syncs, newest first: state, PR, what each waits for, last error.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only syncs in this state (open, incomplete, needs-fixup, merged).") var status: SyncStatus?
+    @Option(help: ArgumentHelp("Only syncs in this state (\(SyncStatus.allCases.map(\.rawValue).joined(separator: ", ")))."))
+    var status: SyncStatus?
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {

@@ -48,7 +48,7 @@ struct ReplayTests {
         #expect(plan.contains("push 1 (1 changeset(s) by "), "\(plan)")
         #expect(plan.contains("new sync gecko/1234: open a PR\n"), "\(plan)")
         #expect(plan.contains("new sync gecko/1235: open a PR\n"), "\(plan)")
-        #expect(plan.contains("sync (new) gecko/1234: no PR change (nothing left to upstream)\n"), "\(plan)")
+        #expect(plan.contains("sync (new) gecko/1234: close the PR opened above\n"), "\(plan)")
         #expect(try WorldState(r) == before)
 
         let output = try r.world.wptsync(["replay", "--repository", "autoland", "--pushes", "1:4"])

@@ -16,15 +16,45 @@ private func sync(_ id: Int64, bug: Int, nodes: [Int], status: SyncStatus = .ope
 
 @Suite("Dry-run descriptions")
 struct DryRunTests {
-    @Test func aNewChangeOpensAPullRequestAndItsBackoutInALaterPushClosesNothing() {
+    @Test func aNewChangeOpensAPullRequestAndItsBackoutInALaterPushClosesIt() {
         var dry = DryRun(prefixes: PathPrefixes())
         let first = dry.apply(push: [change(1, "Bug 5 - Add a test")], role: .integration, stored: [])
         #expect(first == ["111111111111: bug 5", "new sync gecko/5: open a PR"])
-        // The backout finds the simulated sync, which never had a PR.
+        // The backout finds the simulated sync, whose PR the first push opened.
         let second = dry.apply(push: [change(2, "Backed out changeset 111111111111 (bug 5)", files: [])],
                                role: .integration, stored: [])
-        #expect(second == ["222222222222: backs out 111111111111", "sync (new) gecko/5: no PR change (nothing left to upstream)"])
+        #expect(second == ["222222222222: backs out 111111111111", "sync (new) gecko/5: close the PR opened above"])
+        let third = dry.apply(push: [change(3, "Bug 5 - Add a test again")], role: .integration, stored: [])
+        #expect(third == ["333333333333: bug 5", "sync (new) gecko/5: reopen the PR opened above"])
         #expect(dry.changed.map(\.id) == [-1])
+    }
+
+    @Test func aChangeAndItsBackoutInOnePushOpenNothing() {
+        var dry = DryRun(prefixes: PathPrefixes())
+        let lines = dry.apply(push: [change(1, "Bug 5 - Add a test"), change(2, "Backed out changeset 111111111111 (bug 5)", files: [])],
+                              role: .integration, stored: [])
+        #expect(lines.last == "new sync gecko/5: no PR change (backed out before a PR was opened)")
+        #expect(dry.changed.map(\.status) == [.backedOutBeforePullRequest])
+    }
+
+    @Test func aBackoutOfABackoutRelandsAndReopens() {
+        var dry = DryRun(prefixes: PathPrefixes())
+        let open = sync(3, bug: 5, nodes: [1], pr: 12)
+        let backout = change(2, "Backed out changeset 111111111111 (bug 5)", files: [])
+        #expect(dry.apply(push: [backout], role: .integration, stored: [open]).last == "sync 3 gecko/5: close PR #12")
+        let lines = dry.apply(push: [change(4, "Backed out changeset 222222222222 (bug 5) for being wrong", files: [])],
+                              role: .integration, stored: [open], backouts: [node(2): ["111111111111"]])
+        #expect(lines == ["444444444444: backs out 222222222222, a backout: relands 111111111111", "sync 3 gecko/5: reopen PR #12"])
+    }
+
+    @Test func aBackoutOfAMergedSyncWaitsForAPerson() {
+        var dry = DryRun(prefixes: PathPrefixes())
+        var merged = sync(3, bug: 5, nodes: [1], status: .merged, pr: 12)
+        merged.exportedNodes = [node(1)]
+        let lines = dry.apply(push: [change(2, "Backed out changeset 111111111111 (bug 5)", files: [])], role: .integration, stored: [merged])
+        #expect(lines.last == "sync 3 gecko/5: no PR change (merged upstream, then backed out: waits for a person: wptsync revert upstream)")
+        #expect(dry.changed.map(\.status) == [.backedOutAfterMerge])
+        #expect(dry.changed.first?.waitingFor?.contains("wptsync revert upstream 3") == true)
     }
 
     @Test func aSkippedChangesetOpensNothingAsTheWorkerWould() {
@@ -53,12 +83,12 @@ struct DryRunTests {
         (sync(1, bug: 1, nodes: [1], pr: 4), sync(1, bug: 1, nodes: [1, 2], pr: 4), .update(4)),
         (sync(1, bug: 1, nodes: [1], pr: 4), sync(1, bug: 1, nodes: [1], pr: 4, inCentral: true), .merge(4)),
         (sync(1, bug: 1, nodes: [1], pr: 4, inCentral: true), sync(1, bug: 1, nodes: [1], pr: 4, inCentral: true), .none("landed already")),
-        (nil, sync(0, bug: 1, nodes: [1], inCentral: true), .merge(nil)),
+        (nil, sync(0, bug: 1, nodes: [1], inCentral: true), .openAndMerge),
         (sync(1, bug: 1, nodes: [1], status: .merged, pr: 4), sync(1, bug: 1, nodes: [1], status: .merged, pr: 4), .none("already merged")),
         (sync(1, bug: 1, nodes: [1], status: .needsFixup, pr: 4), sync(1, bug: 1, nodes: [1, 2], status: .needsFixup, pr: 4),
          .none("waits for a person: wptsync continue upstream")),
     ])
     func actions(before: UpstreamSync?, after: UpstreamSync, expected: PullRequestAction) {
-        #expect(DryRun.action(before: before, after: after) == expected)
+        #expect(DryRun.action(before: before, after: after, pullRequest: before.flatMap(DryRun.pullRequestState)) == expected)
     }
 }

@@ -47,6 +47,18 @@ struct StatusRulesTests {
         #expect(summarize(facts).items.first?.summary == "sync 1 gecko/1234 needs-fixup (conflict in aaaaaaaaaaaa: a.html)")
     }
 
+    @Test func aSyncBackedOutAfterItsMergeNeedsAPersonUntilARevertPRIsOpen() {
+        let undecided = UpstreamSync(id: 5, bug: 77, status: .backedOutAfterMerge)
+        var reverting = UpstreamSync(id: 6, bug: 78, status: .backedOutAfterMerge)
+        reverting.revertPullRequest = 12
+        #expect(needing(summarize(StatusFacts(syncs: [(undecided, ago(hours: 0.1)), (reverting, ago(hours: 1))]))) == [
+            "sync 5: wptsync revert upstream 5 (opens the revert PR), or reland the change in Gecko",
+        ])
+        #expect(needing(summarize(StatusFacts(syncs: [(reverting, ago(hours: 80))]))) == [
+            "sync 6: review and merge the revert PR #12 upstream, or reland the change in Gecko",
+        ])
+    }
+
     @Test func landingsNeedAPersonForAFixABackoutOrWhenStuck() {
         let landing = { (id: Int64, status: LandingStatus) in Landing(id: id, status: status, upstreamBase: "a", upstreamHead: "b", units: []) }
         let facts = StatusFacts(landings: [(landing(5, .deferred), ago(hours: 50)), (landing(4, .pushed), ago(hours: 10)),

@@ -77,10 +77,14 @@ public final class LocalGitHub: Sendable {
     /// Drops every fault rule not used up yet: the outage is over.
     public func clearFaults() { service.state.withLock { $0.faults.removeAll() } }
 
-    /// Forces pull request `number` to be (un)mergeable; nil goes back to asking git.
+    /// Forces pull request `number` to be (un)mergeable until its head moves, as GitHub computes
+    /// mergeability again after a push; nil goes back to asking git.
     public func setMergeable(_ number: Int, _ mergeable: Bool?) {
+        let branches = (try? service.repository.branches()) ?? [:]
         service.state.withLock { state in
-            if let index = state.pullIndex(number) { state.pulls[index].mergeableOverride = mergeable }
+            guard let index = state.pullIndex(number) else { return }
+            state.pulls[index].mergeableOverride = mergeable
+            state.pulls[index].mergeableOverrideHead = state.pulls[index].frozenHeadSHA ?? branches[state.pulls[index].headRef]
         }
     }
 

@@ -84,7 +84,7 @@ extension Service {
 
     /// Whether the head merges cleanly into the base, unless a test forced the answer.
     func isMergeable(_ pull: PullRecord, headSHA: String, baseSHA: String) throws(LocalServiceError) -> Bool {
-        if let forced = pull.mergeableOverride { return forced }
+        if let forced = pull.mergeableOverride, pull.mergeableOverrideHead.map({ $0 == headSHA }) ?? true { return forced }
         guard !headSHA.isEmpty, !baseSHA.isEmpty else { return false }
         return try repository.mergedTree(baseSHA, headSHA) != nil
     }

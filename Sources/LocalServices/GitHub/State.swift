@@ -66,8 +66,10 @@ struct PullRecord {
     var frozenHeadSHA: String?
     /// Commits the merge wrote on the base branch.
     var mergeCommits: [String] = []
-    /// Set by tests: forces `mergeable`, whatever git says.
+    /// Set by tests: forces `mergeable`, whatever git says, while the head is `mergeableOverrideHead`
+    /// (GitHub computes mergeability again after a push).
     var mergeableOverride: Bool?
+    var mergeableOverrideHead: String?
 }
 
 struct StatusRecord {

@@ -59,6 +59,13 @@ public struct ServiceStatus: Sendable, Equatable {
                 items.append(StatusItem(kind: .sync, id: String(sync.id), summary: "sync \(sync.id) \(sync.branch) needs-fixup\(conflict)\(waiting)",
                                         since: since, needsPerson: true,
                                         command: "fix \(sync.branch) upstream, then wptsync continue upstream \(sync.id); or wptsync skip changeset NODE --reason …"))
+            } else if sync.status == .backedOutAfterMerge {
+                let revert = sync.revertPullRequest
+                items.append(StatusItem(kind: .sync, id: String(sync.id),
+                                        summary: "sync \(sync.id) \(sync.branch) merged upstream, then backed out in Gecko" + waiting,
+                                        since: since, needsPerson: revert == nil || older(since, hours: thresholds.syncHours),
+                                        command: revert.map { "review and merge the revert PR #\($0) upstream, or reland the change in Gecko" }
+                                            ?? "wptsync revert upstream \(sync.id) (opens the revert PR), or reland the change in Gecko"))
             } else if sync.status == .open, older(since, hours: thresholds.syncHours) {
                 items.append(StatusItem(kind: .sync, id: String(sync.id),
                                         summary: "sync \(sync.id) \(sync.branch) open" + (sync.pullRequest.map { " PR #\($0)" } ?? "") + waiting,

@@ -1,26 +1,30 @@
-/// What reconciling a changed sync would do to its pull request.
+/// What reconciling a changed sync would do to its pull request. A nil number is the PR an
+/// earlier push of the same dry run opened.
 public enum PullRequestAction: Sendable, Equatable, CustomStringConvertible {
     /// Push the branch and open a PR.
     case open
     /// Close the PR (its branch stays).
-    case close(Int)
+    case close(Int?)
     /// Reopen the closed PR, then move its branch.
-    case reopen(Int)
+    case reopen(Int?)
     /// Force-push the branch of the open PR with these nodes.
-    case update(Int)
-    /// Set the landed status and merge once the checks pass (opening the PR first when there is none).
+    case update(Int?)
+    /// Set the landed status and merge once the checks pass.
     case merge(Int?)
+    /// Open a PR, set the landed status and merge once the checks pass.
+    case openAndMerge
     /// Nothing changes upstream; the reason.
     case none(String)
 
     public var description: String {
-        switch self {
+        let pr = { (number: Int?) in number.map { "PR #\($0)" } ?? "the PR opened above" }
+        return switch self {
         case .open: "open a PR"
-        case .close(let number): "close PR #\(number)"
-        case .reopen(let number): "reopen PR #\(number)"
-        case .update(let number): "update PR #\(number)"
-        case .merge(let number?): "mark PR #\(number) landed and merge it once its checks pass"
-        case .merge(nil): "open a PR, mark it landed and merge it once its checks pass"
+        case .close(let number): "close \(pr(number))"
+        case .reopen(let number): "reopen \(pr(number))"
+        case .update(let number): "update \(pr(number))"
+        case .merge(let number): "mark \(pr(number)) landed and merge it once its checks pass"
+        case .openAndMerge: "open a PR, mark it landed and merge it once its checks pass"
         case .none(let reason): "no PR change (\(reason))"
         }
     }
@@ -37,48 +41,98 @@ public struct DryRun: Sendable {
 
     public init(prefixes: PathPrefixes, skipped: Set<String> = []) { self.prefixes = prefixes; self.skipped = skipped }
 
+    /// What GitHub would show of each changed sync's PR (by sync id) after the pushes so far.
+    private var pullRequests: [Int64: PullRequestFacts.State] = [:]
+
     /// Applies one push; `stored` are the syncs the store returns for the push's lookup keys
-    /// (`UpstreamPlanner.lookupKeys`). Returns the planner's notes and one line per changed sync.
-    public mutating func apply(push changesets: [GeckoChangeset], role: GeckoRole, stored: [UpstreamSync]) -> [String] {
-        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: prefixes)
+    /// (`UpstreamPlanner.lookupKeys`), `backouts` the earlier backouts its backouts back out
+    /// (`BackoutChain.resolve`). Returns the planner's notes and one line per changed sync.
+    public mutating func apply(push changesets: [GeckoChangeset], role: GeckoRole, stored: [UpstreamSync],
+                               backouts: [String: [String]] = [:]) -> [String] {
+        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: prefixes, backouts: backouts)
         let simulated = changed.filter { sync in
             sync.bug.map(bugs.contains) == true || nodes.contains { prefix in sync.contains(nodePrefix: prefix) }
         }
         let current = stored.filter { sync in !changed.contains { $0.id == sync.id } } + simulated
-        let outcome = UpstreamPlanner.apply(push: changesets, role: role, prefixes: prefixes, syncs: current, skipped: skipped)
+        let outcome = UpstreamPlanner.apply(push: changesets, role: role, prefixes: prefixes, syncs: current,
+                                            skipped: skipped, backouts: backouts)
         var lines = outcome.notes
         for var after in outcome.changed {
             let before = after.id == 0 ? nil : current.first { $0.id == after.id }
             if after.id == 0 { after.id = -Int64(changed.filter { $0.id < 0 }.count + 1) }
+            var pullRequest = pullRequests[after.id] ?? before.flatMap(Self.pullRequestState)
+            let action = Self.action(before: before, after: after, pullRequest: pullRequest)
+            Self.simulate(action, on: &after, pullRequest: &pullRequest)
+            pullRequests[after.id] = pullRequest
             changed.removeAll { $0.id == after.id }
             changed.append(after)
             let what = before == nil ? "new sync" : "sync \(after.id > 0 ? String(after.id) : "(new)")"
-            lines.append("\(what) \(after.branch): \(Self.action(before: before, after: after))")
+            lines.append("\(what) \(after.branch): \(action)")
         }
         return lines
     }
 
-    /// What reconciling `after` would do to its PR, given the sync as it was (nil: new).
-    public static func action(before: UpstreamSync?, after: UpstreamSync) -> PullRequestAction {
-        let wasOpen = before.map { sync -> Bool in
-            switch UpstreamPlanner.goal(for: sync) {
-            case .open, .landed: sync.pullRequest != nil
-            case .closed, .none: false
+    /// What GitHub shows of a stored sync's PR, as its record tells.
+    public static func pullRequestState(of sync: UpstreamSync) -> PullRequestFacts.State? {
+        guard sync.pullRequest != nil else { return nil }
+        switch sync.status {
+        case .open, .needsFixup: return .open
+        case .incomplete, .backedOutBeforePullRequest: return .closed
+        case .merged, .backedOutAfterMerge: return .merged
+        }
+    }
+
+    /// What reconciling `after` does to its PR, given the sync as it was (nil: new) and what GitHub
+    /// shows of its PR (nil: none), as `UpstreamReconciler` decides.
+    public static func action(before: UpstreamSync?, after: UpstreamSync, pullRequest: PullRequestFacts.State?) -> PullRequestAction {
+        let number = after.pullRequest
+        switch (UpstreamPlanner.goal(for: after), pullRequest) {
+        case (.none, _):
+            switch after.status {
+            case .merged: return .none("already merged")
+            case .backedOutAfterMerge: return .none("merged upstream, then backed out: waits for a person: wptsync revert upstream")
+            default: return .none("waits for a person: wptsync continue upstream")
             }
-        } ?? false
-        switch UpstreamPlanner.goal(for: after) {
-        case .none:
-            return .none(after.status == .merged ? "already merged" : "waits for a person: wptsync continue upstream")
-        case .closed:
-            guard let number = after.pullRequest, wasOpen else { return .none("nothing left to upstream") }
+        case (.closed, .merged):
+            return .none("merged upstream already, then backed out: waits for a person: wptsync revert upstream")
+        case (_, .merged):
+            return .none("merged upstream already")
+        case (.closed, .open):
             return .close(number)
-        case .open(let nodes):
-            guard let number = after.pullRequest else { return .open }
-            if !wasOpen { return .reopen(number) }
+        case (.closed, nil):
+            return .none(after.changesets.contains(where: \.backedOut) ? "backed out before a PR was opened" : "nothing left to upstream")
+        case (.closed, .closed):
+            return .none("nothing left to upstream")
+        case (.open, nil):
+            return .open
+        case (.open, .closed):
+            return .reopen(number)
+        case (.open(let nodes), .open):
             return nodes == before.map(\.activeNodes) ? .none("same changesets") : .update(number)
-        case .landed(let nodes):
-            if let before, case .landed(nodes) = UpstreamPlanner.goal(for: before) { return .none("landed already") }
-            return .merge(after.pullRequest)
+        case (.landed, nil):
+            return .openAndMerge
+        case (.landed(let nodes), .open), (.landed(let nodes), .closed):
+            if pullRequest == .open, let before, case .landed(nodes) = UpstreamPlanner.goal(for: before) { return .none("landed already") }
+            return .merge(number)
+        }
+    }
+
+    /// Leaves `sync` and its PR as reconciling it with `action` would.
+    static func simulate(_ action: PullRequestAction, on sync: inout UpstreamSync, pullRequest: inout PullRequestFacts.State?) {
+        switch action {
+        case .open, .reopen, .update, .merge, .openAndMerge:
+            pullRequest = .open
+            sync.status = .open
+            sync.exportedNodes = sync.activeNodes
+        case .close:
+            pullRequest = .closed
+            sync.settleClosed(pullRequest: .closed)
+        case .none:
+            guard case .closed = UpstreamPlanner.goal(for: sync) else {
+                if pullRequest == .merged, !sync.status.isMergedUpstream { sync.status = .merged }
+                return
+            }
+            sync.settleClosed(pullRequest: pullRequest)
         }
     }
 }

@@ -63,13 +63,13 @@ public enum SyncRebuild {
         let listed = nodes(inBody: pr.body)
         let bug = parse(branch: pr.branch)?.bug
         var order: [String] = []
-        var backouts: [String] = []
+        var backouts: [(node: String, targets: [String])] = []
         for changeset in history {
             switch changeset.kind(prefixes: prefixes) {
             case .wpt(let found):
                 let unlisted = takesUnlisted && bug != nil && found == bug && !listedElsewhere.contains(changeset.node)
                 if listed.contains(where: changeset.node.hasPrefix) || unlisted { order.append(changeset.node) }
-            case .backout(let nodes): backouts += nodes
+            case .backout(let nodes): backouts.append((changeset.node, nodes))
             case .skip: continue
             }
         }
@@ -80,8 +80,18 @@ public enum SyncRebuild {
             }
         }
         var seen = Set<String>()
-        let changesets = order.filter { seen.insert($0).inserted }.map { node in
-            SyncChangeset(node: node, backedOut: backouts.contains(where: node.hasPrefix), inCentral: inCentral.contains(node))
+        var changesets = order.filter { seen.insert($0).inserted }.map { node in
+            SyncChangeset(node: node, inCentral: inCentral.contains(node))
+        }
+        // In history order, so that a backout of a backout relands.
+        var known: [String: [String]] = [:]
+        for backout in backouts {
+            for effect in BackoutChain.effects(of: backout.targets, backouts: known) {
+                for index in changesets.indices where changesets[index].node.hasPrefix(effect.prefix) {
+                    changesets[index].backedOut = effect.backedOut
+                }
+            }
+            known[backout.node] = backout.targets
         }
         return (changesets, notes)
     }
@@ -98,6 +108,8 @@ public enum SyncRebuild {
         switch pr.state {
         case .merged:
             sync.status = .merged
+            // Gecko backed out what the PR merged: the sync waits for a person (id set once stored).
+            if changesets.contains(where: { $0.backedOut && sync.exportedNodes.contains($0.node) }) { sync.settleClosed(pullRequest: .merged) }
         case .open:
             sync.status = .open
             sync.waitingFor = sync.isLanded ? nil : "landing on mozilla-central"

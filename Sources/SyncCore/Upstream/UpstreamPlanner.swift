@@ -11,10 +11,12 @@ public enum UpstreamPlanner {
     /// Applies a push's changesets, in order, to `syncs`: those of the push's bugs (all of them, for
     /// sequence numbers) and those holding the push's nodes or the nodes it backs out.
     /// Changesets in `skipped` (full nodes an operator skipped) are left out of new syncs.
-    /// Replaying a push changes nothing.
+    /// `backouts` are earlier backouts the push's backouts back out (`BackoutChain.resolve`): what
+    /// they backed out is relanded. Replaying a push changes nothing.
     public static func apply(push changesets: [GeckoChangeset], role: GeckoRole, prefixes: PathPrefixes,
-                             syncs: [UpstreamSync], skipped: Set<String> = []) -> PushOutcome {
+                             syncs: [UpstreamSync], skipped: Set<String> = [], backouts: [String: [String]] = [:]) -> PushOutcome {
         var all = syncs
+        var backouts = backouts
         var changed = Set<Int>()
         var notes: [String] = []
         let short = { (node: String) in String(node.prefix(12)) }
@@ -38,7 +40,7 @@ public enum UpstreamPlanner {
                     continue
                 }
                 let entry = SyncChangeset(node: changeset.node, inCentral: role == .central)
-                if let bug, let index = all.firstIndex(where: { $0.bug == bug && $0.status != .merged }) {
+                if let bug, let index = all.firstIndex(where: { $0.bug == bug && !$0.status.isMergedUpstream }) {
                     all[index].changesets.append(entry)
                     changed.insert(index)
                 } else {
@@ -49,17 +51,18 @@ public enum UpstreamPlanner {
                 notes.append("\(short(changeset.node)): " + (bug.map { "bug \($0)" } ?? "no bug number: synced on its own"))
             case .backout(let nodes):
                 var hit = false
-                for prefix in nodes {
+                var relanded: [String] = []
+                for effect in BackoutChain.effects(of: nodes, backouts: backouts) {
+                    if !effect.backedOut { relanded.append(effect.prefix) }
                     for index in all.indices {
-                        for c in all[index].changesets.indices where all[index].changesets[c].node.hasPrefix(prefix) {
-                            hit = true
-                            guard !all[index].changesets[c].backedOut else { continue }
-                            all[index].changesets[c].backedOut = true
-                            changed.insert(index)
-                        }
+                        let before = all[index]
+                        if all[index].mark(nodePrefix: effect.prefix, backedOut: effect.backedOut) { hit = true }
+                        if all[index] != before { changed.insert(index) }
                     }
                 }
+                backouts[changeset.node] = nodes
                 notes.append("\(short(changeset.node)): backs out \(nodes.map(short).joined(separator: ", "))"
+                             + (relanded.isEmpty ? "" : ", a backout: relands \(relanded.map(short).joined(separator: ", "))")
                              + (hit ? "" : " (nothing synced: no change)"))
             }
         }
@@ -71,7 +74,7 @@ public enum UpstreamPlanner {
     /// Returns the syncs that changed; merged syncs are history and stay as they are.
     public static func applySkips(_ skipped: Set<String>, to syncs: [UpstreamSync]) -> [UpstreamSync] {
         syncs.compactMap { sync in
-            guard sync.status != .merged else { return nil }
+            guard !sync.status.isMergedUpstream else { return nil }
             var updated = sync
             for index in updated.changesets.indices {
                 updated.changesets[index].skipped = skipped.contains(updated.changesets[index].node)
@@ -82,9 +85,11 @@ public enum UpstreamPlanner {
 
     /// What to look up before applying a push: the bugs of its wpt changes, and the nodes it holds
     /// or backs out (prefixes of 12 to 40 hex digits).
-    public static func lookupKeys(push changesets: [GeckoChangeset], prefixes: PathPrefixes) -> (bugs: [Int], nodes: [String]) {
+    /// `backouts` adds what the backouts that the push backs out backed out (`BackoutChain.resolve`).
+    public static func lookupKeys(push changesets: [GeckoChangeset], prefixes: PathPrefixes,
+                                  backouts: [String: [String]] = [:]) -> (bugs: [Int], nodes: [String]) {
         var bugs: [Int] = []
-        var nodes = changesets.map(\.node)
+        var nodes = changesets.map(\.node) + backouts.values.flatMap { $0 }
         for changeset in changesets {
             switch changeset.kind(prefixes: prefixes) {
             case .wpt(let bug?): bugs.append(bug)
@@ -111,9 +116,9 @@ public enum UpstreamPlanner {
     /// another try, as every later push does.
     public static func goal(for sync: UpstreamSync, retryingConflict: Bool = false) -> Goal {
         switch sync.status {
-        case .merged: return .none
+        case .merged, .backedOutAfterMerge: return .none
         case .needsFixup where !retryingConflict: return .none
-        case .open, .incomplete, .needsFixup:
+        case .open, .incomplete, .needsFixup, .backedOutBeforePullRequest:
             let nodes = sync.activeNodes
             if nodes.isEmpty { return .closed }
             return sync.isLanded ? .landed(nodes: nodes) : .open(nodes: nodes)

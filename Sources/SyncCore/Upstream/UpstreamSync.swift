@@ -8,6 +8,16 @@ public enum SyncStatus: String, Sendable, Codable, CaseIterable {
     case needsFixup = "needs-fixup"
     /// The PR was merged upstream. A later change for the same bug starts a new sync.
     case merged
+    /// Every changeset was backed out before a PR was opened: nothing went upstream. A reland
+    /// (the change pushed again, or its backout backed out) opens one.
+    case backedOutBeforePullRequest = "backed-out-before-pr"
+    /// The PR was merged upstream, then Gecko backed out changes it held: upstream master still has
+    /// them. wptsync never reverts upstream work by itself; a person decides
+    /// (`wptsync revert upstream`). A reland in Gecko makes it `merged` again.
+    case backedOutAfterMerge = "backed-out-after-merge"
+
+    /// Whether the sync's PR was merged upstream: the sync takes no more changesets.
+    public var isMergedUpstream: Bool { self == .merged || self == .backedOutAfterMerge }
 }
 
 /// One Gecko changeset of a sync.
@@ -70,6 +80,8 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     /// What the sync waits for, for people: e.g. "landing on mozilla-central".
     public var waitingFor: String?
     public var lastError: String?
+    /// The PR reverting the sync upstream (`backed-out-after-merge`), once a person opened it.
+    public var revertPullRequest: Int?
 
     public init(id: Int64 = 0, bug: Int?, sequence: Int = 0, changesets: [SyncChangeset] = [], status: SyncStatus = .open) {
         self.id = id; self.bug = bug; self.sequence = sequence; self.changesets = changesets; self.status = status

@@ -55,7 +55,12 @@ extension Operations {
                 takesUnlisted: latest && pr.state != .merged, prefixes: app.config.paths)
             lines += notes
             guard let record = SyncRebuild.record(for: pr, changesets: changesets) else { continue }
-            lines.append("rebuilt " + SyncFormat.line(try store.save(record)))
+            var saved = try store.save(record)
+            if saved.status == .backedOutAfterMerge {
+                saved.waitingFor = UpstreamSync.revertWaiting(id: saved.id)
+                saved = try store.save(saved)
+            }
+            lines.append("rebuilt " + SyncFormat.line(saved))
         }
         return lines.isEmpty ? ["no wptsync pull request on GitHub: nothing to rebuild"] : lines
     }

@@ -14,7 +14,7 @@ extension Application {
         let facts = StatusFacts(
             pause: try journal.currentPause().map { ($0.by, $0.reason, $0.since) },
             pendingEvents: pending.count, oldestPending: pending.oldest, failedEvents: failed,
-            syncs: try journal.syncsWithStatusTime([.open, .needsFixup]),
+            syncs: try journal.syncsWithStatusTime([.open, .needsFixup, .backedOutAfterMerge]),
             landings: try journal.landingsWithStatusTime(LandingStatus.allCases.filter { $0 != .landed && $0 != .superseded }),
             periodicTasks: PeriodicTaskNames.configured(config), periodicRuns: try journal.periodicRuns())
         return ServiceStatus.summarize(facts, thresholds: thresholds, now: now)

@@ -83,9 +83,10 @@ public final class Replayer {
             let changesets = try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming else { continue }
-            let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths)
+            let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths, lookup: servers.server(for: repository).changeset(prefix:))
+            let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths, backouts: backouts)
             let stored = try journal?.syncs(relevantToBugs: bugs, nodePrefixes: nodes) ?? []
-            dry.apply(push: changesets, role: repository.role, stored: stored).forEach { output("  " + $0) }
+            dry.apply(push: changesets, role: repository.role, stored: stored, backouts: backouts).forEach { output("  " + $0) }
         }
         return report
     }

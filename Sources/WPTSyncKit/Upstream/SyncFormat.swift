@@ -9,6 +9,7 @@ public enum SyncFormat {
         var text = "sync \(sync.id) \(sync.branch) \(sync.status.rawValue)"
         if let pr = sync.pullRequest { text += " PR #\(pr)" }
         text += " — \(active) of \(sync.changesets.count) changeset(s) to upstream"
+        if sync.status == .backedOutBeforePullRequest { text += "; backed out before a PR was opened" }
         if let waiting = sync.waitingFor { text += "; waiting for \(waiting)" }
         if let error = sync.lastError { text += "; last error: \(error)" }
         return ControlCharacters.escaped(text)

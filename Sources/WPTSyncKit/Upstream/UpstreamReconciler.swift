@@ -62,19 +62,19 @@ final class UpstreamReconciler {
             sync.waitingFor = "landing on mozilla-central" + Self.syncPointNote(sync)
         case .landed(let nodes):
             guard try publish(&sync, nodes: nodes, hg: hg) else { return }
-            try land(&sync)
+            if try land(&sync) { try rebuildIfDirty(&sync, nodes: nodes, hg: hg) }
         }
     }
 
     func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
-        if let pr = try ownPullRequest(&sync, hg: hg), pr.state == .open { _ = try github.close(pr.number) }
-        sync.status = .incomplete
-        sync.waitingFor = sync.changesets.isEmpty ? nil : "a reland"
+        let pr = try ownPullRequest(&sync, hg: hg)
+        if let pr, pr.state == .open, !pr.isMerged { _ = try github.close(pr.number) }
+        sync.settleClosed(pullRequest: pr.map { $0.isMerged ? .merged : .closed })
     }
 
     /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
     /// (the sync was closed or needs fixing).
-    private func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
+    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
         if sync.exportedNodes != nodes || sync.head == nil {
             guard try buildBranch(&sync, nodes: nodes, hg: hg) else { return false }
         }
@@ -164,7 +164,7 @@ final class UpstreamReconciler {
     }
 
     /// Force-pushes `head` to the sync's own branch (only `gecko/…` branches are ever pushed).
-    private func pushBranch(branch: String, head: String) throws {
+    func pushBranch(branch: String, head: String) throws {
         guard branch.hasPrefix("gecko/") else { throw UpstreamError.invalidBranch(branch) }
         let local = "refs/wptsync/branches/\(branch)"
         let oid = try Oid(hex: head)
@@ -184,9 +184,11 @@ final class UpstreamReconciler {
         }
     }
 
-    /// Marks the PR landed and merges it once its checks pass and it is mergeable.
-    private func land(_ sync: inout UpstreamSync) throws {
-        guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return }
+    /// Marks the PR landed and merges it once its checks pass and it is mergeable. True when
+    /// GitHub refused the merge as not mergeable.
+    @discardableResult
+    func land(_ sync: inout UpstreamSync) throws -> Bool {
+        guard let number = sync.pullRequest, let head = sync.head, let branch = BranchName(sync.branch) else { return false }
         let statuses = try github.combinedStatus(ref: head).statuses
         if !statuses.contains(where: { $0.context == settings.statusContext && $0.state == .success }) {
             _ = try github.setStatus(sha: head, state: .success, context: settings.statusContext, description: "Landed on mozilla-central")
@@ -208,10 +210,12 @@ final class UpstreamReconciler {
                 sync.waitingFor = nil
             case .notMergeable(let message):
                 sync.waitingFor = "the PR to become mergeable: \(message)"
+                return true
             case .headMoved(let message):
                 sync.waitingFor = "a person: the PR head moved (\(message))"
             }
         }
+        return false
     }
 }
 
@@ -222,6 +226,9 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case changesetNotFound(node: String)
     case notNeedingFixup(id: Int64, status: SyncStatus)
     case noFreeBranch(String)
+    case notBackedOutAfterMerge(id: Int64, status: SyncStatus)
+    case revertConflicts(commit: String, files: [String])
+    case nothingToRevert(id: Int64)
 
     public var description: String {
         switch self {
@@ -230,6 +237,11 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
         case let .notNeedingFixup(id, status): "sync \(id) is \(status.rawValue), not needs-fixup: there is nothing to resume"
         case .noFreeBranch(let last): "other people's pull requests hold every branch name up to \(last): wptsync opens none"
+        case let .notBackedOutAfterMerge(id, status):
+            "sync \(id) is \(status.rawValue), not backed-out-after-merge: upstream has nothing of it to revert"
+        case let .revertConflicts(commit, files):
+            "reverting upstream commit \(commit.prefix(12)) conflicts with master in \(files.joined(separator: ", ")): revert it by hand"
+        case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
         }
     }
 }

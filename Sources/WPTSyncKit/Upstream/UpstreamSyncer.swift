@@ -11,6 +11,22 @@ extension GeckoChangeset {
     }
 }
 
+extension HgRepository {
+    /// The changeset whose node starts with `prefix` (hex), nil when there is none or several.
+    func changeset(prefix: String) throws -> GeckoChangeset? {
+        guard prefix.allSatisfy(\.isHexDigit) else { return nil }
+        do {
+            let found = try changesets("id(\(prefix))")
+            return found.count == 1 ? GeckoChangeset(found[0]) : nil
+        } catch {
+            switch error {
+            case .unknownRevision, .commandFailed: return nil
+            default: throw error
+            }
+        }
+    }
+}
+
 /// The upstreaming side of a Gecko push: updates the syncs the push touches (pure rules in
 /// `UpstreamPlanner`), then reconciles each of them with GitHub.
 final class UpstreamSyncer {
@@ -48,10 +64,13 @@ final class UpstreamSyncer {
     /// rethrown at the end so the event is retried.
     func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> HgRepository) throws -> [String] {
         let gecko = changesets.map(GeckoChangeset.init)
-        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes)
+        let backouts = try gecko.first.map { first in
+            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: try hgFor(first.node).changeset(prefix:))
+        } ?? [:]
+        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes),
-                                            skipped: try store.skippedChangesets())
+                                            skipped: try store.skippedChangesets(), backouts: backouts)
         for sync in outcome.changed { _ = try store.save(sync) }
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }

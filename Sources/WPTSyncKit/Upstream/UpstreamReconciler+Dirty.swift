@@ -1,0 +1,29 @@
+import Remote
+import RepoOps
+import SyncCore
+
+/// A landed PR that GitHub cannot merge because it conflicts with master (`mergeable_state`
+/// `dirty`): its branch is rebuilt onto current master and merged; if it does not rebase, the
+/// sync waits for a person, as any conflict does.
+extension UpstreamReconciler {
+    /// Called after GitHub refused to merge the landed `sync`: when the PR is dirty and master
+    /// moved since the branch was built, rebuilds the branch holding `nodes` onto it and lands again.
+    func rebuildIfDirty(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws {
+        guard let number = sync.pullRequest else { return }
+        let pr = try github.pullRequest(number)
+        guard pr.state == .open, !pr.isMerged, pr.mergeableState == "dirty" else { return }
+        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
+        guard sync.base != (try mirror.resolve(Self.upstreamMaster)).hex else {
+            sync.waitingFor = "a person: PR #\(number) conflicts with master although built on it; fix branch \(sync.branch), "
+                + "then `wptsync continue upstream \(sync.id)`"
+            return
+        }
+        // Not appended onto the current head: built afresh on current master.
+        sync.head = nil
+        sync.exportedNodes = []
+        guard try publish(&sync, nodes: nodes, hg: hg) else { return }
+        if try land(&sync) {
+            sync.waitingFor = "the PR to become mergeable after its branch was rebuilt on master (\(sync.base?.prefix(12) ?? ""))"
+        }
+    }
+}
