@@ -35,9 +35,11 @@ public enum HgExportExtension {
     static let commandSource = #"""
 def _entries(repo, prefix, mnode, files):
     """{path: (filenode, flags) or None} for `files` (below prefix) in the manifest `mnode`."""
-    rl = repo.manifestlog.getstorage(b"")._revlog
     if mnode == repo.nullid:
         return dict.fromkeys(files)
+    if b"treemanifest" in repo.requirements:  # lines name directories: let Mercurial read it
+        return _read(repo, mnode, files)
+    rl = repo.manifestlog.getstorage(b"")._revlog
     key = (repo.sharedpath, prefix)
     cursor = _cursors.get(key)
     if cursor is None:
@@ -47,9 +49,13 @@ def _entries(repo, prefix, mnode, files):
     except (_Unverifiable, struct.error, ValueError, IndexError):  # unexpected or malformed data
         del _cursors[key]
         _stats[b"fallbacks"] += 1
-        m = repo.manifestlog[mnode].read()
-        return {f: (m.find(f) if f in m else None) for f in files}
+        return _read(repo, mnode, files)
     return {f: cursor.find(f) for f in files}
+
+
+def _read(repo, mnode, files):
+    m = repo.manifestlog[mnode].read()
+    return {f: (m.find(f) if f in m else None) for f in files}
 
 
 def _consistent(repo, flogs, before, after):
@@ -96,9 +102,7 @@ def wptsyncexport(ui, repo, rev, prefix):
     if len(parents) < 2 and not _consistent(repo, flogs, before, after):
         _stats[b"fallbacks"] += 1
         _cursors.clear()
-        b, a = repo.manifestlog[p1mnode].read(), repo.manifestlog[mnode].read()
-        before = {f: (b.find(f) if f in b else None) for f in files}
-        after = {f: (a.find(f) if f in a else None) for f in files}
+        before, after = _read(repo, p1mnode, files), _read(repo, mnode, files)
     ui.write(b"wptsync-export 1\n")
     _field(ui, ctx.hex())
     _field(ui, b" ".join(parents))
