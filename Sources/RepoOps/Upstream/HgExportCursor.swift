@@ -66,7 +66,8 @@ class _Cursor:
 
     def _start(self, rl, rev):
         _stats[b"cold"] += 1
-        self._check(rl, rev)
+        if rl.index[rev][0] & 0xFFFF:
+            raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
         text = bytes(rl._chunk(rev))
         if len(text) != rl.rawsize(rev):
             raise _Unverifiable()
@@ -75,25 +76,24 @@ class _Cursor:
         self.lines = bytearray(text[start:end])
         self.chain = [(rev, rl.node(rev), start, len(text), ())]
 
-    def _check(self, rl, rev):
-        if rl.index[rev][0] & 0xFFFF:
-            raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
-
     def _step(self, rl, rev, delta):
         """Applies the stored delta of `rev` (against the chain's last revision) to the run."""
-        self._check(rl, rev)
+        entry = rl.index[rev]  # offset and flags, lengths, base, linkrev, parents, node, ...
+        if entry[0] & 0xFFFF:
+            raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
         _, _, start, length, _ = self.chain[-1]
-        lines = self.lines
+        lines, unpack, total = self.lines, _header.unpack_from, len(delta)
         end = start + len(lines)
-        newstart, newlength, splices, pos, last = start, length, [], 0, 0
-        while pos < len(delta):
-            a, b, size = _header.unpack_from(delta, pos)
+        newstart, grown, splices, pos, last = start, 0, [], 0, 0
+        while pos < total:
+            a, b, size = unpack(delta, pos)
             pos += 12
-            if a < last or b < a or b > length or pos + size > len(delta):
+            if a < last or b < a or pos + size > total:
                 raise _Unverifiable()
             last = b
+            grown += size - b + a
             if b < start:  # only lines before the run
-                newstart += size - (b - a)
+                newstart += size - b + a
             elif a <= end:  # touches the run: its new lines before, in and after it
                 data = bytes(delta[pos:pos + size])
                 if data and data[-1] != 10:
@@ -105,15 +105,14 @@ class _Cursor:
                 if not (_boundary(lines, at) and _boundary(lines, to)):
                     raise _Unverifiable()
                 splices.append((at, to, data[first:beyond]))
-            newlength += size - (b - a)
             pos += size
-        if pos != len(delta) or newlength != rl.rawsize(rev):
+        if last > length or length + grown != (entry[2] if entry[2] >= 0 else rl.rawsize(rev)):
             raise _Unverifiable()
         undo = []
         for at, to, new in reversed(splices):
             undo.append((at, bytes(lines[at:to]), len(new)))
             lines[at:to] = new
-        self.chain.append((rev, rl.node(rev), newstart, newlength, undo))
+        self.chain.append((rev, entry[7], newstart, length + grown, undo))
         _stats[b"steps"] += 1
 
     def find(self, path):
