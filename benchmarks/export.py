@@ -3,17 +3,22 @@
 
 Builds a Gecko-like Mercurial repository whose `testing/web-platform/tests` holds a generated
 wpt-sized tree (100,000+ files by default, in a realistic directory shape, plus Gecko files and
-wpt metadata outside it), a bare git "wpt mirror" whose master holds the same tree, and a handful
-of changesets touching a few files each (modify, add, delete, rename, exec bit, binary, files
-outside wpt). Then it times, per changeset:
+wpt metadata outside it), a bare git "wpt mirror" whose master holds the same tree, and wpt
+changesets touching a few files each (modify, add, delete, rename, exec bit, binary, files outside
+wpt), `--per-gap` of them after each gap of Gecko-only changesets (`--gaps`, as on autoland). Then:
 
   ours:     `ExportBenchmark` (UpstreamExporter, through one long-lived hg command server), from
-            reading the changeset to the wpt commit written, in the same process;
+            reading the changeset to the wpt commit written, in the same process: each changeset
+            exported once, in commit order (a row per gap), the first export after a server start,
+            and, labelled, the issue-3 pattern (6 changesets cycled, mostly repeats);
   baseline: what the production service does: in a git work tree of the mirror at master,
             `git apply --index -p4` of the changeset's `hg export --git` patch (limited to wpt
             paths beforehand, not timed), then `git commit`; the reset afterwards is not timed.
 
-Usage: benchmarks/export.py [--files N] [--runs N] [--keep DIR]
+Generating the default world takes long (each Gecko-only changeset rewrites a 15 MB manifest):
+use `--keep DIR` to reuse it.
+
+Usage: benchmarks/export.py [--files N] [--gaps 0,10,100,1000] [--per-gap N] [--runs N] [--keep DIR]
        (after `swift build -c release --product ExportBenchmark`)
 """
 import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time
@@ -140,9 +145,9 @@ def hg_commit(repo, records, message, user="Bench Author <author@example.com>", 
     return out.decode().split()[-1]
 
 
-def build(tmp, files, others):
+def build(tmp, files, others, gaps, per_gap):
     hgrepo, mirror, tree = build_trees(tmp, files, others)
-    return hgrepo, mirror, tree, changesets(hgrepo, tree)
+    return hgrepo, mirror, tree, changesets(hgrepo, tree, gaps, per_gap)
 
 
 def build_trees(tmp, files, others):
@@ -166,8 +171,10 @@ def build_trees(tmp, files, others):
     return hgrepo, mirror, tree
 
 
-def changesets(hgrepo, tree):
-    """A handful of changesets on one line of development, each touching a few files."""
+def changesets(hgrepo, tree, gaps, per_gap):
+    """wpt changesets on one line of development, each touching a few files, as (gap, node): first one
+    right after the import (`warm`, which warms the command server), then `per_gap` for each gap, each
+    after that many Gecko-only changesets."""
     rng = random.Random(7)
     html = sorted(p for p in tree if p.endswith(b".html") and tree[p][0] == b"")
     js = sorted(p for p in tree if p.endswith(b".any.js"))
@@ -175,27 +182,31 @@ def changesets(hgrepo, tree):
     py = sorted(p for p in tree if p.endswith(b".py") and tree[p][0] == b"")
     pick = lambda pool: pool.pop(rng.randrange(len(pool)))
     mod = lambda p: record(b"W", WPT + p, tree[p][0], b"", tree[p][1].replace(b"</title>", b" (edited)</title>", 1))
-    nodes = []
     specs = [
-        ("Bug 1800001 - Fix grid alignment tests. r=alice", lambda: [mod(pick(html)), mod(pick(html)),
-            record(b"W", META + b"css/grid.ini", b"", b"", b"[grid.html]\n  expected: PASS\n")]),
-        ("Bug 1800002 - Add fetch tests. r=bob,carol", lambda: [
-            record(b"W", WPT + b"fetch/api/new-test-1.any.js", b"", b"", b"promise_test(async () => {});\n"),
-            record(b"W", WPT + b"fetch/api/new-test-2.any.js", b"", b"", b"test(() => {});\n"),
-            mod(pick(js)), record(b"W", b"dom/base/nsFoo.cpp", b"", b"", b"// gecko\n")]),
-        ("Bug 1800003 - Rename a test. r=dave", lambda: (lambda p: [
+        ("Fix grid alignment tests. r=alice", lambda k: [mod(pick(html)), mod(pick(html)),
+            record(b"W", META + b"css/grid.ini", b"", b"", b"[grid.html]\n  expected: PASS\n# %d\n" % k)]),
+        ("Add fetch tests. r=bob,carol", lambda k: [
+            record(b"W", WPT + b"fetch/api/new-test-%d-1.any.js" % k, b"", b"", b"promise_test(async () => {});\n"),
+            record(b"W", WPT + b"fetch/api/new-test-%d-2.any.js" % k, b"", b"", b"test(() => {});\n"),
+            mod(pick(js)), record(b"W", b"dom/base/nsFoo.cpp", b"", b"", b"// gecko %d\n" % k)]),
+        ("Rename a test. r=dave", lambda k: (lambda p: [
             record(b"D", WPT + p), record(b"W", WPT + p[:-5] + b"-renamed.html", b"", WPT + p, tree[p][1]),
             mod(pick(js))])(pick(html))),
-        ("Bug 1800004 - Remove an obsolete test. r=erin", lambda: [record(b"D", WPT + pick(html)),
+        ("Remove an obsolete test. r=erin", lambda k: [record(b"D", WPT + pick(html)),
             mod(pick(html)), mod(pick(html))]),
-        ("Bug 1800005 - Update a reference image; make a handler executable. r=frank", lambda: (lambda p, q: [
+        ("Update a reference image; make a handler executable. r=frank", lambda k: (lambda p, q: [
             record(b"W", WPT + p, b"", b"", tree[p][1] + b"\x00\xff"),
             record(b"W", WPT + q, b"x", b"", tree[q][1])])(pick(png), pick(py))),
-        ("Bug 1800006 - Touch five tests. r=grace", lambda: [mod(pick(html)) for _ in range(5)]),
+        ("Touch five tests. r=grace", lambda k: [mod(pick(html)) for _ in range(5)]),
     ]
-    for message, make in specs:
-        nodes.append(hg_commit(hgrepo, make(), message))
-    return nodes
+    series, k = [], 0
+    for gap in ["warm"] + [g for g in gaps for _ in range(per_gap)]:
+        if gap != "warm" and gap > 0:
+            run(["hg", "-R", hgrepo, "--config", f"extensions.gen={HGGEN}", "wptsync-bench-gecko", str(gap), str(k)])
+        message, make = specs[k % len(specs)]
+        series.append((gap, hg_commit(hgrepo, make(k), f"Bug {1800001 + k} - {message}")))
+        k += 1
+    return series
 
 
 def baseline(hgrepo, mirror, work, nodes, runs):
@@ -233,31 +244,41 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--others", type=int, default=30_000, help="Gecko files outside wpt")
-    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--gaps", default="0,10,100,1000", help="Gecko-only changesets before each wpt changeset, per row")
+    parser.add_argument("--per-gap", type=int, default=5, help="wpt changesets (first-seen exports) per gap")
+    parser.add_argument("--runs", type=int, default=60, help="runs of the cycling row and of the baseline")
     parser.add_argument("--keep", help="build (or reuse) the repositories in this folder")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "ExportBenchmark"))
     options = parser.parse_args()
     if not os.path.exists(options.bin):
         sys.exit(f"build first: swift build -c release --product ExportBenchmark (missing {options.bin})")
+    gaps = [int(g) for g in options.gaps.split(",")]
     tmp = options.keep or tempfile.mkdtemp(prefix="wptsync-export-bench-")
     try:
-        marker = os.path.join(tmp, "nodes")
+        marker = os.path.join(tmp, "series")
+        expected = f"{options.files} {options.others} {options.gaps} {options.per_gap}"
         if options.keep and os.path.exists(marker):
+            if open(marker).readline().strip() != expected:
+                sys.exit(f"{tmp} holds a world made with other options ({open(marker).readline().strip()}): "
+                         "use another folder")
             hgrepo, mirror = os.path.join(tmp, "gecko"), os.path.join(tmp, "wpt.git")
-            nodes = open(marker).read().split()
+            series = [tuple(line.split()) for line in open(marker).read().splitlines()[1:]]
         else:
+            for leftover in ("gecko", "wpt.git"):
+                shutil.rmtree(os.path.join(tmp, leftover), ignore_errors=True)
             os.makedirs(tmp, exist_ok=True)
-            hgrepo, mirror, _, nodes = build(tmp, options.files, options.others)
-            open(marker, "w").write("\n".join(nodes))
-        ours = subprocess.run([options.bin, hgrepo, mirror, str(options.runs)] + nodes, env=ENV, check=True,
-                              stdout=subprocess.PIPE, text=True).stdout
+            hgrepo, mirror, _, series = build(tmp, options.files, options.others, gaps, options.per_gap)
+            open(marker, "w").write(expected + "\n" + "".join(f"{gap} {node}\n" for gap, node in series))
+        ours = subprocess.run([options.bin, hgrepo, mirror, str(options.runs)] + [f"{gap}:{node}" for gap, node in series],
+                              env=ENV, check=True, stdout=subprocess.PIPE, text=True).stdout
         print(ours, end="")
-        ours_median = float(next(l for l in ours.splitlines() if l.startswith("median ")).split()[1])
+        medians = [(line.split()[1], float(line.split()[2])) for line in ours.splitlines() if line.startswith("median ")]
         work = os.path.join(tmp, "work")
         shutil.rmtree(work, ignore_errors=True)
-        base = baseline(hgrepo, mirror, work, nodes, options.runs)
+        base = baseline(hgrepo, mirror, work, [node for _, node in series], options.runs)
         summary("baseline (git apply --index -p4 + commit)", base)
-        print(f"speed-up (median baseline / median ours): {statistics.median(base) / ours_median:.1f}x")
+        for key, median in medians:
+            print(f"speed-up, {key}: {statistics.median(base) / median:.1f}x (median baseline / median ours)")
     finally:
         if not options.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -7,8 +7,15 @@ an in-memory changeset, and prints the new node.
 DATA holds records `op NUL path NUL flag NUL copysource NUL length NUL content`: op `W` writes a
 file (flag '', 'x' or 'l'; a copy source marks a copy or, with a `D` of that source, a rename), op
 `D` removes one.
+
+`hg --config extensions.gen=benchmarks/export_hggen.py wptsync-bench-gecko COUNT SEED` commits COUNT
+Gecko-only changesets on top of tip (the gaps between wpt changes on autoland): each changes one to
+three files outside `testing/web-platform/tests/` (Gecko code, wpt metadata, which sorts just before
+it, and `toolkit/`, just after it), and every fifth adds one; it prints the last node.
 """
-from mercurial import context, registrar
+import random
+
+from mercurial import context, registrar, revlog
 
 cmdtable = {}
 command = registrar.command(cmdtable)
@@ -49,4 +56,30 @@ def benchcommit(ui, repo, datafile, **opts):
         ctx = context.memctx(repo, (parent, None), opts["message"], sorted(set(writes) | removals), filectx,
                              user=opts["user"], date=opts["date"])
         node = ctx.commit()
+    ui.write(repo[node].hex() + b"\n")
+
+
+WPT = b"testing/web-platform/tests/"
+
+
+@command(b"wptsync-bench-gecko", [], b"COUNT SEED")
+def benchgecko(ui, repo, count, seed):
+    rng = random.Random(int(seed))
+    revlog.revlog.checkhash = lambda *args, **kwargs: None  # it re-hashes the 15 MB manifest it just hashed
+    with repo.wlock(), repo.lock(), repo.transaction(b"bench-gecko"):
+        paths = sorted(p for p in repo[b"tip"].manifest() if not p.startswith(WPT))
+        for i in range(int(count)):
+            changed = {rng.choice(paths): b"// change %d of %s\n" % (i, seed) for _ in range(rng.randint(1, 3))}
+            if i % 5 == 4:
+                added = rng.choice([b"toolkit/components/bench/g%s-%d.cpp", b"testing/web-platform/meta/bench/g%s-%d.ini",
+                                    b"dom/bench/g%s-%d.cpp"]) % (seed, i)
+                changed[added] = b"// added\n"
+                paths.append(added)
+
+            def filectx(repo, mctx, path):
+                return context.memfilectx(repo, mctx, path, changed[path])
+
+            ctx = context.memctx(repo, (repo[b"tip"].node(), None), b"Bug 1 - Gecko change %d" % i, sorted(changed),
+                                 filectx, user=b"Gecko Dev <dev@example.com>", date=b"1700000000 0")
+            node = ctx.commit()
     ui.write(repo[node].hex() + b"\n")

@@ -37,31 +37,42 @@ public final class ExportWorld {
     /// `files` maps raw paths to contents (nil removes the file).
     @discardableResult
     public func commitInMemory(_ files: [[UInt8]: [UInt8]?], message: String) throws -> String {
+        try commitInMemory(series: [files], message: message)
+    }
+
+    /// Commits each change set of `series` in turn without a working directory, in one hg process
+    /// (so long runs of changesets stay quick), and returns the last node.
+    @discardableResult
+    public func commitInMemory(series: [[[UInt8]: [UInt8]?]], message: String) throws -> String {
         let extensionPath = hgFixture.directory.sub("memcommit.py")
         try writeFile(extensionPath, """
             from mercurial import context, registrar
             cmdtable = {}
             command = registrar.command(cmdtable)
-            @command(b'memcommit', [], b'DATA MESSAGE')
-            def memcommit(ui, repo, data, message):
-                entries = open(data, 'rb').read().split(b'\\0')
-                files = {entries[i]: (None if entries[i + 1] == b'-' else entries[i + 1][1:])
-                         for i in range(0, len(entries) - 1, 2)}
-                def filectx(repo, mctx, path):
-                    return None if files[path] is None else context.memfilectx(repo, mctx, path, files[path])
+            @command(b'memcommit', [], b'MESSAGE DATA...')
+            def memcommit(ui, repo, message, *datas):
                 with repo.wlock(), repo.lock():
-                    ctx = context.memctx(repo, (repo[b'tip'].node(), None), message, sorted(files), filectx,
-                                         user=b'Jane Doe <jane@example.com>', date=b'1700000000 0')
-                    ctx.commit()
+                    for data in datas:
+                        entries = open(data, 'rb').read().split(b'\\0')
+                        files = {entries[i]: (None if entries[i + 1] == b'-' else entries[i + 1][1:])
+                                 for i in range(0, len(entries) - 1, 2)}
+                        def filectx(repo, mctx, path):
+                            return None if files[path] is None else context.memfilectx(repo, mctx, path, files[path])
+                        ctx = context.memctx(repo, (repo[b'tip'].node(), None), message, sorted(files), filectx,
+                                             user=b'Jane Doe <jane@example.com>', date=b'1700000000 0')
+                        ctx.commit()
 
             """)
-        var data: [UInt8] = []
-        for (path, contents) in files {
-            data += path + [0] + (contents.map { [UInt8(ascii: "+")] + $0 } ?? [UInt8(ascii: "-")]) + [0]
+        var paths: [String] = []
+        for (index, files) in series.enumerated() {
+            var data: [UInt8] = []
+            for (path, contents) in files {
+                data += path + [0] + (contents.map { [UInt8(ascii: "+")] + $0 } ?? [UInt8(ascii: "-")]) + [0]
+            }
+            paths.append(hgFixture.directory.sub("memcommit.\(index).data"))
+            try writeFile(paths[index], data)
         }
-        let dataPath = hgFixture.directory.sub("memcommit.data")
-        try writeFile(dataPath, data)
-        try hgFixture.hg(["--config", "extensions.memcommit=\(extensionPath)", "memcommit", dataPath, message])
+        try hgFixture.hg(["--config", "extensions.memcommit=\(extensionPath)", "memcommit", message] + paths)
         return try hgFixture.hg(["log", "-r", "tip", "-T", "{node}"])
     }
 

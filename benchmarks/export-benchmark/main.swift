@@ -1,21 +1,30 @@
 // Times UpstreamExporter on a generated repository (driven by benchmarks/export.py).
-// Usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS NODE...
+// Usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS GAP:NODE...
 //
-// Every run exports into a fresh bare repository that borrows the mirror's objects through
-// `objects/info/alternates`, so each run really writes its blobs, trees and commit; opening
-// that repository is not timed. Timed: from the first hg read to the commit written.
+// The nodes are wpt changesets in commit order, each after GAP Gecko-only changesets; the first one's
+// GAP is `warm` (it warms the command server and is not timed in the first-seen rows). Every export
+// writes into a fresh bare repository that borrows the mirror's objects through
+// `objects/info/alternates`, so it really writes its blobs, trees and commit; opening that repository
+// is not timed. Timed: from the first hg read to the commit written.
 import Foundation
 import RepoOps
 import SyncCore
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 5, let runs = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS NODE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS GAP:NODE...\n".utf8))
     exit(2)
 }
-let (hgPath, mirrorPath, nodes) = (arguments[1], arguments[2], Array(arguments[4...]))
+let (hgPath, mirrorPath) = (arguments[1], arguments[2])
+let series = arguments[4...].map { item in
+    let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+    return (gap: parts[0], node: parts[1])
+}
+let nodes = series.map(\.node)
+let gaps = series.map(\.gap).reduce(into: [String]()) { if $1 != "warm" && !$0.contains($1) { $0.append($1) } }
 let scratch = NSTemporaryDirectory() + "wptsync-export-runs-\(getpid())"
 defer { try? FileManager.default.removeItem(atPath: scratch) }
+nonisolated(unsafe) var repositories = 0
 
 func now() -> Double {
     var t = timespec()
@@ -23,9 +32,10 @@ func now() -> Double {
     return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1_000_000
 }
 
-func freshRepository(_ index: Int) throws -> GitRepository {
-    let path = "\(scratch)/\(index).git"
-    let repo = try GitRepository.initBare(at: path)
+func freshRepository() throws -> GitRepository {
+    repositories += 1
+    let path = "\(scratch)/\(repositories).git"
+    _ = try GitRepository.initBare(at: path)
     try Data("\(mirrorPath)/objects\n".utf8).write(to: URL(fileURLWithPath: "\(path)/objects/info/alternates"))
     return try GitRepository.open(at: path)
 }
@@ -35,74 +45,82 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
-func report(_ label: String, _ times: [Double]) {
+/// Prints a row; with a key, also a `median KEY VALUE` line for the speed-ups export.py prints.
+func report(_ label: String, _ times: [Double], key: String? = nil) {
     let sorted = times.sorted()
-    let line = String(format: "%-44@ median %8.2f ms   p90 %8.2f ms   min %8.2f ms", label as NSString,
-                      median(times), sorted[Int(0.9 * Double(sorted.count - 1))], sorted[0])
-    print(line)
+    print(String(format: "%-52@ median %8.2f ms   p90 %8.2f ms   max %8.2f ms   (n=%d)", label as NSString,
+                 median(times), sorted[Int(0.9 * Double(sorted.count - 1))], sorted[sorted.count - 1], times.count))
+    if let key { print(String(format: "median %@ %.3f", key as NSString, median(times))) }
 }
 
-/// Exports `runs` changesets (cycling through `nodes`, in order), each into a fresh repository.
-func measure(_ readPath: UpstreamExporter.HgReadPath, runs: Int, label: String) throws -> [Double] {
+let master = try GitRepository.open(at: mirrorPath).referenceTarget("refs/heads/master")!
+
+/// Exports `order` (indices into `series`) through one command server, one fresh repository each;
+/// with `hgOnly`, times only the `wptsync-export` command. Returns the times and the outcomes.
+func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automatic, hgOnly: Bool = false,
+               warm: Bool = false) throws -> ([Double], [ExportOutcome]) {
     let hg = try HgRepository(path: hgPath)
     defer { hg.close() }
-    let master = try GitRepository.open(at: mirrorPath).referenceTarget("refs/heads/master")!
-    var times: [Double] = []
-    var outcomes: [String: ExportOutcome] = [:]
-    for run in 0..<runs {
-        let git = try freshRepository(run)
+    _ = try hg.node(of: "tip")  // the server is up and has read the changelog
+    if warm { _ = try UpstreamExporter(hg: hg, git: try freshRepository(), prefixes: PathPrefixes()).export(node: nodes[0], onto: master) }
+    var times: [Double] = [], outcomes: [ExportOutcome] = []
+    for index in order {
+        let git = try freshRepository()
         let exporter = UpstreamExporter(hg: hg, git: git, prefixes: PathPrefixes(), readPath: readPath)
-        let node = nodes[run % nodes.count]
         let start = now()
-        let outcome = try exporter.export(node: node, onto: master)
+        if hgOnly {
+            _ = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export",
+                            nodes[index], "testing/web-platform/tests"])
+        } else {
+            outcomes.append(try exporter.export(node: nodes[index], onto: master))
+        }
         times.append(now() - start)
         if readPath == .automatic && !exporter.usesExtension { print("warning: the extension was not used") }
-        if let previous = outcomes[node], previous != outcome { print("warning: \(node) exported differently") }
-        outcomes[node] = outcome
-        guard case .exported = outcome else { print("warning: \(node) gave \(outcome)"); continue }
     }
-    report(label, times)
-    if ProcessInfo.processInfo.environment["EXPORT_BENCH_PER_NODE"] != nil {
-        for (i, node) in nodes.enumerated() {
-            let own = stride(from: i, to: times.count, by: nodes.count).map { times[$0] }
-            print("  \(node.prefix(12)): " + own.map { String(format: "%.1f", $0) }.joined(separator: " "))
-        }
+    if readPath == .automatic {
+        let stats = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export-stats"])
+        if stats.status == 0 { print("  extension: " + String(decoding: stats.output, as: UTF8.self).split(separator: "\n").joined(separator: ", ")) }
     }
-    return times
+    return (times, outcomes)
 }
 
 do {
-    // Cold: the first export after the command server starts (no manifest remembered yet).
+    let timed = Array(series.indices.dropFirst())
+    // First-seen, in order: each wpt changeset exported once, after its gap of Gecko-only changesets.
+    let (times, outcomes) = try exportAll(timed, warm: true)
+    for gap in gaps {
+        let own = timed.indices.filter { series[timed[$0]].gap == gap }
+        report("ours, first-seen in order, gap \(gap)", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
+    }
+    let (hgTimes, _) = try exportAll(timed, hgOnly: true, warm: true)
+    for gap in gaps {
+        let own = timed.indices.filter { series[timed[$0]].gap == gap }
+        report("  of which the hg read, gap \(gap)", own.map { hgTimes[$0] })
+    }
+    // Cold: the first export after the command server starts, spread over the series.
     var cold: [Double] = []
-    for index in 0..<min(10, nodes.count * 2) {
-        let hg = try HgRepository(path: hgPath)
-        let git = try freshRepository(100_000 + index)
-        let master = try GitRepository.open(at: mirrorPath).referenceTarget("refs/heads/master")!
-        let exporter = UpstreamExporter(hg: hg, git: git, prefixes: PathPrefixes())
-        _ = try hg.node(of: "tip")  // the server is up and has read the changelog
-        let start = now()
-        _ = try exporter.export(node: nodes[index % nodes.count], onto: master)
-        cold.append(now() - start)
-        hg.close()
+    for k in 0..<min(10, timed.count) {
+        let (one, _) = try exportAll([timed[k * timed.count / min(10, timed.count)]])
+        cold += one
     }
-    let ours = try measure(.automatic, runs: runs, label: "ours (hg extension, steady state)")
-    report("ours, first export after server start", cold)
-    // The hg part alone: the extension command through the same kind of command server.
-    let hg = try HgRepository(path: hgPath)
-    let master = try GitRepository.open(at: mirrorPath).referenceTarget("refs/heads/master")!
-    let warm = UpstreamExporter(hg: hg, git: try freshRepository(200_000), prefixes: PathPrefixes())
-    for node in nodes { _ = try warm.export(node: node, onto: master) }
-    var hgOnly: [Double] = []
-    for run in 0..<runs {
-        let start = now()
-        _ = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export",
-                        nodes[run % nodes.count], "testing/web-platform/tests"])
-        hgOnly.append(now() - start)
+    report("ours, first export after the server starts", cold, key: "cold")
+    // The pattern of the issue-3 figure: the first 6 changesets cycled `runs` times (all but 6 seen before).
+    let cycle = Array(timed.prefix(6))
+    let (cycling, cyclingOutcomes) = try exportAll((0..<runs).map { cycle[$0 % cycle.count] }, warm: true)
+    report("ours, cycling \(cycle.count) changesets (\(runs - cycle.count) repeats)", cycling, key: "cycling")
+    // Stock commands on the same changesets, which must give the same commits.
+    let stockOrder = timed
+    let (stock, stockOutcomes) = try exportAll(stockOrder, readPath: .stockCommands)
+    report("ours with stock hg commands", stock, key: "stock")
+    for (k, outcome) in stockOutcomes.enumerated() where outcome != outcomes[k] {
+        print("warning: \(nodes[stockOrder[k]]) exported differently with stock commands: \(outcome) vs \(outcomes[k])")
     }
-    hg.close()
-    report("  of which the hg read (steady state)", hgOnly)
-    _ = try measure(.stockCommands, runs: max(10, runs / 3), label: "ours with stock hg commands")
-    print(String(format: "median %.3f ms", median(ours)))
+    for (k, outcome) in cyclingOutcomes.enumerated() where outcome != outcomes[k % cycle.count] {
+        print("warning: \(nodes[cycle[k % cycle.count]]) exported differently when cycling")
+    }
+    for (k, outcome) in outcomes.enumerated() {
+        guard case .exported = outcome else { print("warning: \(nodes[timed[k]]) gave \(outcome)"); continue }
+    }
 } catch {
     print("error: \(error)")
     exit(1)

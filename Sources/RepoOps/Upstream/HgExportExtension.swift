@@ -6,10 +6,14 @@ import Foundation
 /// content), flags and contents before and after, framed by lengths (`-` for absent, else a
 /// decimal length, a newline and the bytes).
 ///
-/// In the steady state it reads no full manifest: manifests are rolled forward from ones it
-/// remembers (in the command server's process) with the stored deltas, each step checked against
-/// the changelog's file list; otherwise it falls back to Mercurial's own manifest read. It is loaded
-/// per command with `--config extensions.wptsync=<file>`, so any command server can run it.
+/// It reads no full manifest once a command server has read one: it keeps the manifest lines below
+/// PREFIX (in the server's process) and moves them along the manifest revlog's stored delta chains,
+/// so Gecko-only changesets in between cost a delta header each. Every step is checked (the text
+/// length against the revlog index, splices on line boundaries) and so are the changeset's files
+/// against their filelogs; if a check fails it falls back to Mercurial's own manifest read.
+/// `hg wptsync-export-stats` prints the process's counts (full texts read, deltas applied and
+/// undone, fallbacks). It is loaded per command with `--config extensions.wptsync=<file>`, so any
+/// command server can run it.
 public enum HgExportExtension {
     /// The first line of the command's output; bumped whenever the format changes.
     static let formatLine = Array("wptsync-export 1\n".utf8)
@@ -25,80 +29,50 @@ public enum HgExportExtension {
             .mapError { ExportError.extensionUnavailable(path: $0.path, reason: $0.reason) }
     }
 
-    /// The Python source (Mercurial 6.x).
-    static let source = #"""
-# wptsync: one command that lists what a changeset did below a path prefix, with contents,
-# reading only manifest deltas (loaded per command with --config extensions.wptsync=FILE).
-import collections, struct
-from mercurial import node as nodemod, registrar, scmutil
+    /// The Python source (Mercurial 6.x): the manifest cursor (`HgExportCursor.swift`), then the commands.
+    static let source = cursorSource + commandSource
 
-cmdtable = {}
-command = registrar.command(cmdtable)
-_manifests = collections.OrderedDict()  # manifest node -> manifestdict, most recent last
-_KEEP = 8
-_WALK = 300
-
-
-def _remember(mnode, m):
-    _manifests[mnode] = m
-    _manifests.move_to_end(mnode)
-    while len(_manifests) > _KEEP:
-        _manifests.popitem(last=False)
-
-
-def _step(store, base, prev, mnode, files):
-    """The manifest `mnode` from `base` (the manifest `prev`) and the stored delta, or None."""
-    rev, prevrev = store.rev(mnode), store.rev(prev)
-    if store.deltaparent(rev) != prevrev:
-        return None
-    delta = bytes(store.revdiff(prevrev, rev))
-    new, replaced, pos = {}, 0, 0
-    while pos < len(delta):
-        start, end, length = struct.unpack(b">lll", delta[pos:pos + 12])
-        pos += 12
-        for line in delta[pos:pos + length].splitlines():
-            path, _, rest = line.partition(b"\0")
-            new[path] = (nodemod.bin(rest[:40]), rest[40:])
-        pos += length
-        replaced += end - start
-    gone = [f for f in files if f not in new and f in base]
-    old = [f for f in new if f in base] + gone
-    if sum(len(f) + 42 + len(base.flags(f)) for f in old) != replaced:
-        return None
-    m = base.copy()
-    for f, (n, flags) in new.items():
-        m[f] = n
-        m.setflag(f, flags)
-    for f in gone:
-        del m[f]
-    return m
+    static let commandSource = #"""
+def _entries(repo, prefix, mnode, files):
+    """{path: (filenode, flags) or None} for `files` (below prefix) in the manifest `mnode`."""
+    if mnode == repo.nullid:
+        return dict.fromkeys(files)
+    if b"treemanifest" in repo.requirements:  # lines name directories: let Mercurial read it
+        return _read(repo, mnode, files)
+    rl = repo.manifestlog.getstorage(b"")._revlog
+    key = (repo.sharedpath, prefix)
+    cursor = _cursors.get(key)
+    if cursor is None:
+        cursor = _cursors[key] = _Cursor(prefix + b"/")
+    try:
+        cursor.moveto(rl, rl.rev(mnode))
+    except (_Unverifiable, struct.error, ValueError, IndexError):  # unexpected or malformed data
+        del _cursors[key]
+        _stats[b"fallbacks"] += 1
+        return _read(repo, mnode, files)
+    return {f: cursor.find(f) for f in files}
 
 
-def _manifest(repo, mnode):
-    """The manifest `mnode`, rolled forward from a remembered ancestor (manifest parents)."""
-    store = repo.manifestlog.getstorage(b"")
-    chain, m = [], mnode
-    while m != repo.nullid and m not in _manifests and len(chain) < _WALK:
-        chain.append(m)
-        m = store.parents(m)[0]
-    if not chain:
-        if m == repo.nullid:
-            return repo.manifestlog[m].read()
-        _manifests.move_to_end(m)
-        return _manifests[m]
-    if m not in _manifests:
-        found = repo.manifestlog[mnode].read()
-        _remember(mnode, found)
-        return found
-    base, prev = _manifests[m], m
-    for mn in reversed(chain):
-        files = repo.changelog.changelogrevision(store.linkrev(store.rev(mn))).files
-        found = _step(store, base, prev, mn, files)
-        if found is None:
-            found = repo.manifestlog[mn].read()
-        _remember(mn, found)
-        base, prev = found, mn
-    return base
+def _read(repo, mnode, files):
+    m = repo.manifestlog[mnode].read()
+    return {f: (m.find(f) if f in m else None) for f in files}
+
+
+def _consistent(repo, flogs, before, after):
+    """Whether each file's entries agree with its filelog (a non-merge changeset's files)."""
+    for f, flog in flogs.items():
+        old, new = before[f], after[f]
+        if new is None:
+            if old is None or not flog.hasnode(old[0]):
+                return False  # a file listed by a non-merge changeset is in one of the two manifests
+            continue
+        parents = flog.parents(new[0])
+        if old is None:
+            if parents[0] != repo.nullid and not flog.renamed(new[0]):
+                return False
+        elif old[0] != new[0] and old[0] not in parents and not flog.renamed(new[0]):
+            return False
+    return True
 
 
 def _field(ui, data):
@@ -120,19 +94,22 @@ def wptsyncexport(ui, repo, rev, prefix):
         p1mnode = store.parents(mnode)[0]  # the first parent's manifest, without reading its entry
     else:
         p1mnode = ctx.p1().manifestnode()  # a manifest reused from an earlier changeset
-    before = _manifest(repo, p1mnode)
-    after = _manifest(repo, mnode)
     parents = [p.hex() for p in ctx.parents() if p.rev() != nodemod.nullrev]
     files = [f for f in ctx.files() if f.startswith(prefix + b"/")]
+    flogs = {f: repo.file(f) for f in files}
+    before = _entries(repo, prefix, p1mnode, files)
+    after = _entries(repo, prefix, mnode, files)
+    if len(parents) < 2 and not _consistent(repo, flogs, before, after):
+        _stats[b"fallbacks"] += 1
+        _cursors.clear()
+        before, after = _read(repo, p1mnode, files), _read(repo, mnode, files)
     ui.write(b"wptsync-export 1\n")
     _field(ui, ctx.hex())
     _field(ui, b" ".join(parents))
     _field(ui, cl.revision(ctx.node()))
     _field(ui, b"%d" % len(files))
     for f in files:
-        old = (before.find(f) if f in before else None)
-        new = (after.find(f) if f in after else None)
-        flog = repo.file(f)
+        old, new, flog = before[f], after[f], flogs[f]
         source, sourcedata = None, None
         if new is not None:
             renamed = flog.renamed(new[0])
@@ -148,5 +125,11 @@ def wptsyncexport(ui, repo, rev, prefix):
         _field(ui, None if old is None else flog.read(old[0]))
         _field(ui, None if new is None else new[1])
         _field(ui, None if new is None else flog.read(new[0]))
+
+
+@command(b"wptsync-export-stats", [], b"")
+def wptsyncexportstats(ui, repo):
+    """print what the export reads cost in this process: full texts read, deltas applied and undone, fallbacks"""
+    ui.write(b"".join(b"%s %d\n" % (k, v) for k, v in sorted(_stats.items())))
 """#
 }
