@@ -9,12 +9,19 @@ Measures, with the release build:
   2. the time `wptsync process` needs per event for events that do nothing (git pushes whose
      handler only describes them).
 
-Usage: benchmarks/hook-intake.py [--runs N] [--events N]   (after `swift build -c release`)
+  3. with --baseline, each hook run paired with a `sqlite3` command-line durable insert into the same
+     journal (synchronous = FULL), and the ratio of the medians; with --busy, all of it while another
+     process keeps one core busy.
+
+Usage: benchmarks/hook-intake.py [--runs N] [--events N] [--baseline] [--busy] [--bin DIR]
+       (after `swift build -c release`, or with --bin pointing at another build's folder)
 """
 import argparse, os, sqlite3, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release")
+SQLITE_INSERT = ("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; INSERT INTO events(kind, repository, dedupe_key, payload, received_at, state)"
+                 " VALUES ('hg-push', 'autoland', 'baseline:{n}', '{{}}', julianday('now'), 'done');")
 ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.com>")
 
 
@@ -36,11 +43,23 @@ def time_hook(repo, config, first, last):
     return (time.perf_counter() - start) * 1000
 
 
+def time_sqlite3(journal, n):
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", journal, SQLITE_INSERT.format(n=n)], check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - start) * 1000
+
+
 def main():
+    global BIN
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--baseline", action="store_true", help="pair each hook with a sqlite3 command-line insert")
+    parser.add_argument("--busy", action="store_true", help="keep one core busy meanwhile")
+    parser.add_argument("--bin", help="the folder holding wptsync and wptsync-hook (default .build/release)")
     options = parser.parse_args()
+    BIN = options.bin or BIN
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if options.busy else None
     for exe in ("wptsync", "wptsync-hook"):
         if not os.path.exists(os.path.join(BIN, exe)):
             sys.exit(f"build first: swift build -c release (missing {exe})")
@@ -64,11 +83,20 @@ def main():
                 worker = sqlite3.connect(os.path.join(tmp, "state", "wptsync.sqlite"))
                 worker.execute("SELECT COUNT(*) FROM events").fetchone()
             for label, span in (("1 changeset", 1), ("1,000 changesets", 1000)):
-                samples = [time_hook(repo, config, nodes[start + i], nodes[start + i + span - 1]) for i in range(options.runs)]
+                samples, baseline = [], []
+                for i in range(options.runs):
+                    samples.append(time_hook(repo, config, nodes[start + i], nodes[start + i + span - 1]))
+                    if options.baseline:
+                        baseline.append(time_sqlite3(os.path.join(tmp, "state", "wptsync.sqlite"), start + i))
                 start += options.runs
                 print(f"  {situation:32} {label:17} median {statistics.median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
                       f"   min {min(samples):5.1f}   max {max(samples):5.1f}")
+                if baseline:
+                    print(f"  {'':32} {'sqlite3 insert':17} median {statistics.median(baseline):5.1f}   p99 {percentile(baseline, 99):5.1f}"
+                          f"   -> hook / sqlite3 medians {statistics.median(samples) / statistics.median(baseline):.2f}")
         worker.close()
+        if spinner:
+            spinner.kill()
 
         wptsync = os.path.join(BIN, "wptsync")
         run([wptsync, "process", "--config", config])  # the hg events recorded above

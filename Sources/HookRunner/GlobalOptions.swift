@@ -25,9 +25,10 @@ struct GlobalOptions: ParsableArguments {
     /// Loads the configuration, reads its secrets for redaction and sets up logging, or exits with
     /// the configuration error.
     func load(quietTerminal: Bool = false) throws -> (config: Config, file: String) {
-        do {
+        do throws(ConfigError) {
             let file = try ConfigLoader.locate(explicit: config)
             let loaded = try ConfigLoader.load(file: file)
+            if let problem = ConfigLoader.commandProblems(in: loaded, file: file).first { throw problem }
             SecretRedaction.install(Application.secretRedactor(for: loaded))
             LogSetup.bootstrap(loaded.log, verbose: verbose, quietTerminal: quietTerminal)
             return (loaded, file)

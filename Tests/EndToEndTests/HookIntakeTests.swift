@@ -29,6 +29,20 @@ struct HookIntakeTests {
         #expect(recorded.first?.state == .pending)
     }
 
+    @Test func aConfigurationTheCommandsRefuseStillLetsTheHooksRecord() throws {
+        let world = try SyncWorld()
+        let text = try String(contentsOfFile: world.config, encoding: .utf8)
+        try writeFile(world.config, text.replacingOccurrences(of: "refs = [\"refs/heads/master\"]",
+                                                              with: "refs = [\"refs/heads/master\"]\nupstream_push_url = \"git@github.com:someone/wpt.git\"") + "[github]\n")
+        try world.gecko.write("testing/web-platform/tests/a.html", "a")
+        try world.gecko.commit("Bug 1 - a r=x")
+        try world.gecko.hg(["push", "-q", world.autoland])
+
+        #expect(try events(world).count == 1, "the hook recorded the push")
+        let refused = try world.wptsyncResult(["process"])
+        #expect(refused.status == 78 && refused.stderrString.contains("`wpt.fetch_url` is required"), "\(refused.stderrString)")
+    }
+
     @Test func theSamePushDeliveredTwiceIsRecordedOnce() throws {
         let world = try SyncWorld()
         let node = try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")

@@ -127,12 +127,21 @@ struct ConfigLoaderTests {
         ("\u{0}", "/etc/wptsync.toml:1:1: holds a NUL byte; a configuration file is text"),
         ("[upstream]\non_conflict = \"retry\"", "/etc/wptsync.toml: `upstream.on_conflict` must be one of wait, open-from-sync-point, got \"retry\""),
         ("[wpt]\npath = \"w\"\nfork_owner = \"a b\"", "/etc/wptsync.toml: `wpt.fork_owner` must be a GitHub account name (letters, digits and -), got \"a b\""),
-        ("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:someone/wpt.git\"",
-         "/etc/wptsync.toml: `wpt.fetch_url` is required when `wpt.upstream_push_url` is a fork (owned by someone):"
-         + " branches are built on upstream's master, which a fork does not keep up to date"),
     ])
     func errorsNameTheKeyAndTheProblem(text: String, message: String) {
         #expect { try parse(text) } throws: { ($0 as? ConfigError)?.description == message }
+    }
+
+    @Test func aForkWithoutFetchURLIsAProblemForTheCommandsOnly() throws {
+        let fork = try parse("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:someone/wpt.git\"")
+        #expect(ConfigLoader.commandProblems(in: fork, file: "/etc/wptsync.toml").map(\.description) == [
+            "/etc/wptsync.toml: `wpt.fetch_url` is required when `wpt.upstream_push_url` is a fork (owned by someone):"
+                + " branches are built on upstream's master, which a fork does not keep up to date",
+        ])
+        let fetched = try parse("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:someone/wpt.git\"\nfetch_url = \"https://github.com/web-platform-tests/wpt.git\"")
+        #expect(ConfigLoader.commandProblems(in: fetched, file: "/etc/wptsync.toml").isEmpty)
+        let odd = try parse("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:some_one/wpt.git\"")
+        #expect(odd.pullRequestHeadOwner == nil, "an owner GitHub cannot have is not taken from the URL")
     }
 
     @Test func secondsTakeFractions() throws {

@@ -70,10 +70,6 @@ public enum ConfigLoader {
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
         config.status = status
-        if let owner = config.pullRequestHeadOwner, wpt?.fetchURL == nil {
-            throw .invalid(file: file, key: "wpt.fetch_url", reason: "is required when `wpt.upstream_push_url` is a fork (owned by \(owner)):"
-                + " branches are built on upstream's master, which a fork does not keep up to date")
-        }
         return config
     }
 
@@ -138,7 +134,7 @@ public enum ConfigLoader {
             throw .invalid(file: reader.file, key: reader.name("refs"), reason: "has an invalid ref pattern \"\(pattern)\" (full names like refs/heads/master; * matches one component)")
         }
         let forkOwner = try reader.nonEmptyString("fork_owner")
-        if let forkOwner, !forkOwner.utf8.allSatisfy({ $0 < 0x80 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-")) }) {
+        if let forkOwner, !PushTarget.isAccountName(forkOwner) {
             throw .invalid(file: reader.file, key: reader.name("fork_owner"), reason: "must be a GitHub account name (letters, digits and -), got \"\(Redactor.url(forkOwner))\"")
         }
         let mirror = WPTMirror(path: path, refs: refs, upstreamPushURL: try reader.string("upstream_push_url"),
@@ -241,5 +237,16 @@ public enum ConfigLoader {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an http or https URL, got \"\(Redactor.url(url))\"")
         }
+    }
+}
+
+extension ConfigLoader {
+    /// What stops every `wptsync` command but not the hooks, which only record pushes (so an
+    /// upstreaming mistake never sends every push to the spool): a fork as `wpt.upstream_push_url`
+    /// without `wpt.fetch_url`.
+    public static func commandProblems(in config: Config, file: String) -> [ConfigError] {
+        guard let owner = config.pullRequestHeadOwner, config.wpt?.fetchURL == nil else { return [] }
+        return [.invalid(file: file, key: "wpt.fetch_url", reason: "is required when `wpt.upstream_push_url` is a fork (owned by \(owner)):"
+            + " branches are built on upstream's master, which a fork does not keep up to date")]
     }
 }

@@ -46,7 +46,7 @@ def _entries(repo, prefix, mnode, files):
         cursor = _cursors[key] = _Cursor(prefix + b"/")
     try:
         cursor.moveto(rl, rl.rev(mnode))
-    except (_Unverifiable, struct.error, ValueError, IndexError):  # unexpected or malformed data
+    except Exception:  # malformed data, a failed check, or revlog internals another Mercurial changed
         del _cursors[key]
         _stats[b"fallbacks"] += 1
         return _read(repo, mnode, files)

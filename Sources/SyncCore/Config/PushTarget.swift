@@ -17,8 +17,14 @@ public enum PushTarget: Sendable, Equatable {
         if path.hasSuffix("/") { path = path.dropLast() }
         if path.hasSuffix(".git") { path = path.dropLast(4) }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !host.isEmpty, parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else { return .other }
+        guard !host.isEmpty, parts.count == 2, isAccountName(parts[0]), !parts[1].isEmpty else { return .other }
         return .hosted(host: host.lowercased(), owner: String(parts[0]), name: String(parts[1]))
+    }
+
+    /// Whether `name` can be a GitHub account (the owner half of `owner:branch`): ASCII letters,
+    /// digits and `-`, not empty.
+    public static func isAccountName(_ name: some StringProtocol) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7a) || $0 == UInt8(ascii: "-") }
     }
 
     /// The host and the path after it of a `scheme://` URL or an scp-like `user@host:path`.
@@ -56,6 +62,11 @@ public enum PushTarget: Sendable, Equatable {
 }
 
 extension Config {
+    /// Whether upstreaming runs: `[github]` and `wpt.upstream_push_url` are both set.
+    public var isUpstreaming: Bool { github != nil && wpt?.upstreamPushURL != nil }
+    /// Whether landing runs: `[landing]` is set and enabled.
+    public var isLanding: Bool { landing?.enabled == true }
+
     /// The owner of the fork pull request heads live in (`owner:branch`): `wpt.fork_owner`, else the
     /// owner in `wpt.upstream_push_url` when it differs from `github.repo`'s. Nil when branches are
     /// pushed to the upstream repository itself (or upstreaming is not configured).

@@ -26,7 +26,7 @@ final class LandingRunner {
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
     static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor,
                      environment: [String: String], cancellation: Cancellation? = nil) throws -> LandingRunner? {
-        guard let settings = config.landing, settings.enabled else { return nil }
+        guard config.isLanding, let settings = config.landing else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
         guard let repository = config.geckoRepository(named: settings.repository) else {
             throw LandingError.notConfigured("no [[gecko]] repository \(settings.repository)")

@@ -42,7 +42,7 @@ final class UpstreamSyncer {
     static func make(config: Config, store: any ServiceStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> UpstreamSyncer? {
-        guard let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
+        guard config.isUpstreaming, let github = config.github, let mirror = config.wpt, let upstreamURL = mirror.upstreamPushURL,
               var client = try GitHubSetup.client(config, environment: environment, cancellation: cancellation) else { return nil }
         client.headOwner = config.pullRequestHeadOwner
         let token = try GitHubSetup.token(github.token, environment: environment)

@@ -147,9 +147,7 @@ public enum PeriodicTaskNames {
     public static let landingRetry = "landing-retry"
 
     public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
-        let upstream = config.github != nil && config.wpt?.upstreamPushURL != nil
-        let landing = config.landing?.enabled == true
-        return (upstream ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
-            + (landing ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
+        (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
+            + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
     }
 }

@@ -35,14 +35,14 @@ public final class Worker {
     public let cancellation: Cancellation
     private var reportedPause: OperatorNote?
     private let handlers: [EventKind: any EventHandler]
-    private let periodic: [any PeriodicTask]
-    private var lastPeriodicRun: [Int: Date] = [:]
-    private var lastRecordedSuccess: [Int: Date] = [:]
+    let periodic: [any PeriodicTask]
+    var lastPeriodicRun: [Int: Date] = [:]
+    var lastRecordedSuccess: [Int: Date] = [:]
     /// How often a periodic task's continued success is written to the store.
     static let periodicRecordSeconds = 60.0
-    private let logger: Logger
+    let logger: Logger
     /// What a failed event's stored error passes through.
-    private let redactor: Redactor
+    let redactor: Redactor
     public var now: () -> Date = { Date() }
     public var jitter: () -> Double = { Double.random(in: 0...1) }
 
@@ -83,28 +83,6 @@ public final class Worker {
         }
         if !cancellation.isStopRequested { runPeriodicTasks() }
         return report
-    }
-
-    /// Runs the periodic tasks that are due; a failing task is logged and tried at its next turn.
-    private func runPeriodicTasks() {
-        for (index, task) in periodic.enumerated() {
-            if let last = lastPeriodicRun[index], now().timeIntervalSince(last) < task.interval { continue }
-            lastPeriodicRun[index] = now()
-            var failure: String?
-            do {
-                for line in try task.run() { logger.info("\(line)") }
-            } catch {
-                failure = redactor("\(error)")
-                logger.warning("periodic task failed", metadata: ["task": "\(task.name)", "error": "\(failure ?? "")"])
-            }
-            // A success is written at most once a minute (frequent tasks would write on every pass);
-            // a failure every time, and the first success after it at once.
-            if failure == nil, let recorded = lastRecordedSuccess[index], now().timeIntervalSince(recorded) < Self.periodicRecordSeconds { continue }
-            lastRecordedSuccess[index] = failure == nil ? now() : nil
-            do { try operations?.recordPeriodicRun(task.name, at: now(), error: failure) } catch {
-                logger.warning("cannot record the periodic task's run", metadata: ["task": "\(task.name)", "error": "\(error)"])
-            }
-        }
     }
 
     /// Drains repeatedly until the worker is asked to stop (`cancellation`), waiting when idle until
