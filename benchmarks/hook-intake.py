@@ -58,7 +58,7 @@ def main():
     parser.add_argument("--busy", action="store_true", help="keep one core busy meanwhile")
     parser.add_argument("--bin", help="the folder holding wptsync and wptsync-hook (default .build/release)")
     options = parser.parse_args()
-    BIN = options.bin or BIN
+    BIN = os.path.abspath(options.bin or BIN)
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if options.busy else None
     for exe in ("wptsync", "wptsync-hook"):
         if not os.path.exists(os.path.join(BIN, exe)):
