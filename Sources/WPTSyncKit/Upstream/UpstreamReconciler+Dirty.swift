@@ -12,16 +12,17 @@ extension UpstreamReconciler {
         guard let number = sync.pullRequest else { return }
         let pr = try github.pullRequest(number)
         guard pr.state == .open, !pr.isMerged, pr.mergeableState == "dirty" else { return }
-        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
-        guard sync.base != (try mirror.resolve(Self.upstreamMaster)).hex else {
+        // Opened from the sync point because it conflicts with master: a person resolves it on GitHub.
+        guard sync.syncPoint == nil else {
+            sync.waitingFor = (sync.waitingFor ?? "the PR to become mergeable") + Self.syncPointNote(sync)
+            return
+        }
+        guard sync.base != (try fetchUpstreamMaster()).hex else {
             sync.waitingFor = "a person: PR #\(number) conflicts with master although built on it; fix branch \(sync.branch), "
                 + "then `wptsync continue upstream \(sync.id)`"
             return
         }
-        // Not appended onto the current head: built afresh on current master.
-        sync.head = nil
-        sync.exportedNodes = []
-        guard try publish(&sync, nodes: nodes, hg: hg) else { return }
+        guard try publish(&sync, nodes: nodes, hg: hg, rebuild: true) else { return }
         if try land(&sync) {
             sync.waitingFor = "the PR to become mergeable after its branch was rebuilt on master (\(sync.base?.prefix(12) ?? ""))"
         }

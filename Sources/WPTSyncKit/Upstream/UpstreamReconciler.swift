@@ -72,14 +72,18 @@ final class UpstreamReconciler {
         sync.settleClosed(pullRequest: pr.map { $0.isMerged ? .merged : .closed })
     }
 
-    /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
-    /// (the sync was closed or needs fixing).
-    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
-        if sync.exportedNodes != nodes || sync.head == nil {
-            guard try buildBranch(&sync, nodes: nodes, hg: hg) else { return false }
+    /// Makes the branch hold `nodes` (`rebuild`: built afresh on master) and a PR open for it.
+    /// False when there is nothing to publish (the sync was closed or needs fixing).
+    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository, rebuild: Bool = false) throws -> Bool {
+        var current: Oid?
+        if rebuild || sync.exportedNodes != nodes || sync.head == nil {
+            // A branch wptsync never pushed for the sync is not its to build on (`BranchClaim` decides whose it is).
+            if sync.head != nil || sync.pullRequest != nil { current = try currentHead(of: sync.branch) }
+            guard try buildBranch(&sync, nodes: nodes, current: current, rebuild: rebuild, hg: hg) else { return false }
         }
+        let built = sync.branch
         var pullRequest = try ownPullRequest(&sync, hg: hg)
-        try keepPeoplesCommits(&sync, pullRequest: pullRequest, hg: hg)
+        try keepPeoplesCommits(&sync, pullRequest: pullRequest, fetched: sync.branch == built ? current : nil, hg: hg)
         guard let head = sync.head, let branch = BranchName(sync.branch) else {
             throw UpstreamError.invalidBranch(sync.branch)
         }
