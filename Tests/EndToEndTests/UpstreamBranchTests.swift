@@ -85,7 +85,11 @@ extension UpstreamWorld {
     /// A person's commit on upstream master.
     func pushToUpstreamMaster(file: String, contents: String) throws {
         let clone = world.dir.sub("person-master")
-        try sh("git", ["clone", "-q", upstream, clone])
+        if FileManager.default.fileExists(atPath: clone) {
+            try sh("git", ["pull", "-q", "origin", "master"], in: clone)
+        } else {
+            try sh("git", ["clone", "-q", upstream, clone])
+        }
         try writeFile("\(clone)/\(file)", contents)
         try sh("git", ["add", "-A"], in: clone)
         try sh("git", ["-c", "user.name=A Person", "-c", "user.email=person@example.com", "commit", "-q", "-m", "Upstream change"], in: clone)
