@@ -1,5 +1,6 @@
 import Foundation
 import LocalServices
+import Remote
 import Testing
 import TestSupport
 
@@ -80,6 +81,16 @@ extension UpstreamWorld {
         let text = try String(contentsOfFile: world.config, encoding: .utf8)
         #expect(text.contains(old))
         try writeFile(world.config, text.replacingOccurrences(of: old, with: new))
+    }
+
+    /// Makes wptsync push its branches to a fork (`fork.git`, owned by its account) and fetch
+    /// master from upstream; returns the fork's path.
+    func pushToFork() throws -> String {
+        let fork = world.dir.sub("fork.git")
+        try github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
+        try editConfig("upstream_push_url = \"\(upstream)\"",
+                       "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        return fork
     }
 
     /// A person's commit on upstream master.
@@ -172,10 +183,7 @@ struct UpstreamSyncPointTests {
 struct UpstreamForkTests {
     @Test func aForkPushURLOpensThePullRequestFromTheForkAndMergesIt() throws {
         let u = try UpstreamWorld()
-        let fork = u.world.dir.sub("fork.git")
-        try u.github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
-        try u.editConfig("upstream_push_url = \"\(u.upstream)\"",
-                         "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(u.upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        let fork = try u.pushToFork()
         #expect(try u.world.wptsync(["check-config"]).contains("ok"))
 
         try u.world.landInGecko(["testing/web-platform/tests/f.html": "f\n"], message: "Bug 50 - Add f. r=x")
@@ -193,5 +201,27 @@ struct UpstreamForkTests {
         #expect(u.github.pullRequests.first?.isMerged == true)
         #expect(try u.git(["show", "master:f.html"]) == "f\n")
         #expect(try sh("git", ["--git-dir", fork, "branch", "--list", "gecko/50"]).isEmpty, "the fork's branch is deleted")
+    }
+
+    /// `wptsync revert upstream` builds the revert on upstream's master, not on the fork's older one.
+    @Test func aRevertFromAForkIsBuiltOnUpstreamsMaster() throws {
+        let u = try UpstreamWorld()
+        let fork = try u.pushToFork()
+        let change = try u.world.landInGecko(["testing/web-platform/tests/f.html": "f\n"], message: "Bug 51 - Add f. r=x")
+        try u.process()
+        let pr = try #require(u.github.pullRequests.first)
+        let person = GitHubClient(apiBaseURL: u.github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!,
+                                  token: Token(UpstreamWorld.personToken))
+        _ = try person.merge(pr.number, method: .rebase)
+        let merged = try u.git(["rev-parse", "master"])
+        try u.world.gecko.hg(["backout", "-r", change, "-m", "Backed out changeset \(change.prefix(12)) (bug 51) for bustage", "-d", "0 0"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+
+        let output = try u.world.wptsync(["revert", "upstream", "1"])
+        let revert = try #require(u.github.pullRequests.last)
+        #expect(output.contains("opened revert PR #\(revert.number)") && revert.headLabel == "wpt-sync-bot:gecko/revert/51", "\(output)")
+        #expect(try sh("git", ["--git-dir", fork, "rev-parse", "gecko/revert/51^"]) == merged)
+        #expect(try sh("git", ["--git-dir", fork, "ls-tree", "--name-only", "gecko/revert/51"]) == "README.md\n")
     }
 }

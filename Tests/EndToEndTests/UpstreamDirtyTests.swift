@@ -21,10 +21,7 @@ struct UpstreamDirtyTests {
     /// A fork's master lags upstream's: the dirty check and the rebuild use upstream's (`fetch_url`).
     @Test func aForksDirtyLandedPullRequestWaitsWhenBuiltOnUpstreamsMasterAndIsRebuiltOnceItMoves() throws {
         let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
-        let fork = u.world.dir.sub("fork.git")
-        try u.github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
-        try u.editConfig("upstream_push_url = \"\(u.upstream)\"",
-                         "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(u.upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        let fork = try u.pushToFork()
         // Upstream master moves on; the fork's stays where it was.
         try u.pushToUpstreamMaster(file: "other.html", contents: "other\n")
         let built = try master(u)

@@ -3,8 +3,9 @@ import RepoOps
 import SyncCore
 
 /// A landed PR that GitHub cannot merge because it conflicts with master (`mergeable_state`
-/// `dirty`): its branch is rebuilt onto current master and merged; if it does not rebase, the
-/// sync waits for a person, as any conflict does.
+/// `dirty`): once upstream master moved since the branch was built, the branch is rebuilt onto it
+/// and merged; if it does not rebase, or a person's commits are on it, the sync waits for a person,
+/// as any conflict does. A PR opened from the sync point conflicts by design: it is resolved on GitHub.
 extension UpstreamReconciler {
     /// Called after GitHub refused to merge the landed `sync`: when the PR is dirty and master
     /// moved since the branch was built, rebuilds the branch holding `nodes` onto it and lands again.
