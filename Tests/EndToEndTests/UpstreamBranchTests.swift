@@ -1,5 +1,6 @@
 import Foundation
 import LocalServices
+import Remote
 import Testing
 import TestSupport
 
@@ -82,10 +83,24 @@ extension UpstreamWorld {
         try writeFile(world.config, text.replacingOccurrences(of: old, with: new))
     }
 
+    /// Makes wptsync push its branches to a fork (`fork.git`, owned by its account) and fetch
+    /// master from upstream; returns the fork's path.
+    func pushToFork() throws -> String {
+        let fork = world.dir.sub("fork.git")
+        try github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
+        try editConfig("upstream_push_url = \"\(upstream)\"",
+                       "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        return fork
+    }
+
     /// A person's commit on upstream master.
     func pushToUpstreamMaster(file: String, contents: String) throws {
         let clone = world.dir.sub("person-master")
-        try sh("git", ["clone", "-q", upstream, clone])
+        if FileManager.default.fileExists(atPath: clone) {
+            try sh("git", ["pull", "-q", "origin", "master"], in: clone)
+        } else {
+            try sh("git", ["clone", "-q", upstream, clone])
+        }
         try writeFile("\(clone)/\(file)", contents)
         try sh("git", ["add", "-A"], in: clone)
         try sh("git", ["-c", "user.name=A Person", "-c", "user.email=person@example.com", "commit", "-q", "-m", "Upstream change"], in: clone)
@@ -168,10 +183,7 @@ struct UpstreamSyncPointTests {
 struct UpstreamForkTests {
     @Test func aForkPushURLOpensThePullRequestFromTheForkAndMergesIt() throws {
         let u = try UpstreamWorld()
-        let fork = u.world.dir.sub("fork.git")
-        try u.github.addFork(owner: "wpt-sync-bot", repositoryPath: fork)
-        try u.editConfig("upstream_push_url = \"\(u.upstream)\"",
-                         "upstream_push_url = \"\(fork)\"\nfetch_url = \"\(u.upstream)\"\nfork_owner = \"wpt-sync-bot\"")
+        let fork = try u.pushToFork()
         #expect(try u.world.wptsync(["check-config"]).contains("ok"))
 
         try u.world.landInGecko(["testing/web-platform/tests/f.html": "f\n"], message: "Bug 50 - Add f. r=x")
@@ -189,5 +201,27 @@ struct UpstreamForkTests {
         #expect(u.github.pullRequests.first?.isMerged == true)
         #expect(try u.git(["show", "master:f.html"]) == "f\n")
         #expect(try sh("git", ["--git-dir", fork, "branch", "--list", "gecko/50"]).isEmpty, "the fork's branch is deleted")
+    }
+
+    /// `wptsync revert upstream` builds the revert on upstream's master, not on the fork's older one.
+    @Test func aRevertFromAForkIsBuiltOnUpstreamsMaster() throws {
+        let u = try UpstreamWorld()
+        let fork = try u.pushToFork()
+        let change = try u.world.landInGecko(["testing/web-platform/tests/f.html": "f\n"], message: "Bug 51 - Add f. r=x")
+        try u.process()
+        let pr = try #require(u.github.pullRequests.first)
+        let person = GitHubClient(apiBaseURL: u.github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!,
+                                  token: Token(UpstreamWorld.personToken))
+        _ = try person.merge(pr.number, method: .rebase)
+        let merged = try u.git(["rev-parse", "master"])
+        try u.world.gecko.hg(["backout", "-r", change, "-m", "Backed out changeset \(change.prefix(12)) (bug 51) for bustage", "-d", "0 0"])
+        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.process()
+
+        let output = try u.world.wptsync(["revert", "upstream", "1"])
+        let revert = try #require(u.github.pullRequests.last)
+        #expect(output.contains("opened revert PR #\(revert.number)") && revert.headLabel == "wpt-sync-bot:gecko/revert/51", "\(output)")
+        #expect(try sh("git", ["--git-dir", fork, "rev-parse", "gecko/revert/51^"]) == merged)
+        #expect(try sh("git", ["--git-dir", fork, "ls-tree", "--name-only", "gecko/revert/51"]) == "README.md\n")
     }
 }

@@ -24,6 +24,18 @@ extension Service {
         return try liveHead(pull, branches, state)
     }
 
+    /// The commit `ref` names, as GitHub resolves it across the fork network: a commit id pushed
+    /// to a fork only is fetched in (its branches as `refs/forks/<owner>/…`) when this repository lacks it.
+    func resolveInNetwork(_ ref: String, _ state: State) -> String? {
+        if let sha = repository.resolve(ref) { return sha }
+        guard ref.count == 40, ref.allSatisfy(\.isHexDigit) else { return nil }
+        for (owner, fork) in state.forks.sorted(by: { $0.key < $1.key }) where BareRepository(path: fork).resolve(ref) != nil {
+            _ = try? repository.git(["fetch", "--quiet", "--no-tags", fork, "+refs/heads/*:refs/forks/\(owner)/*"])
+            return repository.resolve(ref)
+        }
+        return nil
+    }
+
     /// The fork `login` owns, as the service knows it (GitHub logins are case-insensitive); nil if none.
     func forkOwner(_ login: Substring, _ state: State) -> String? {
         state.forks.keys.first { $0.lowercased() == login.lowercased() }

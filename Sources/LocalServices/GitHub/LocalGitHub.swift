@@ -84,7 +84,7 @@ public final class LocalGitHub: Sendable {
         service.state.withLock { state in
             guard let index = state.pullIndex(number) else { return }
             state.pulls[index].mergeableOverride = mergeable
-            state.pulls[index].mergeableOverrideHead = state.pulls[index].frozenHeadSHA ?? branches[state.pulls[index].headRef]
+            state.pulls[index].mergeableOverrideHead = (try? service.headSHA(state.pulls[index], branches, state)) ?? nil
         }
     }
 

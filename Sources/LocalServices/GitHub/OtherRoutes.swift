@@ -55,7 +55,7 @@ extension Service {
     /// `POST /statuses/{sha}` with `state`, `context` (default "default"), `description`, `target_url`.
     func createStatus(_ sha: String, _ call: Call, _ state: inout State) -> Response {
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }
-        guard let resolved = repository.resolve(sha), resolved == sha else {
+        guard let resolved = resolveInNetwork(sha, state), resolved == sha else {
             return .error(422, "No commit found for SHA: \(sha)")
         }
         guard let value = body.string("state"), ["error", "failure", "pending", "success"].contains(value) else {
@@ -72,7 +72,7 @@ extension Service {
 
     /// `GET /commits/{ref}/status`: the latest status per context and their combined state.
     func combinedStatus(_ ref: String, _ call: Call, _ state: inout State) -> Response {
-        guard let sha = repository.resolve(ref) else { return .error(404, "No commit found for SHA: \(ref)") }
+        guard let sha = resolveInNetwork(ref, state) else { return .error(404, "No commit found for SHA: \(ref)") }
         var latest: [StatusRecord] = []
         for status in state.statuses.reversed() where status.sha == sha && !latest.contains(where: { $0.context == status.context }) {
             latest.append(status)
@@ -91,7 +91,7 @@ extension Service {
 
     /// `GET /commits/{ref}/check-runs`, filtered by `check_name` and `status`.
     func checkRuns(_ ref: String, _ call: Call, _ state: inout State) -> Response {
-        guard let sha = repository.resolve(ref) else { return .error(404, "No commit found for SHA: \(ref)") }
+        guard let sha = resolveInNetwork(ref, state) else { return .error(404, "No commit found for SHA: \(ref)") }
         let query = call.request.query
         let runs = state.checkRuns.filter { run in
             run.sha == sha && query["check_name"].map { $0 == run.name } ?? true

@@ -6,30 +6,31 @@ import SyncCore
 /// (its commits, approvals and a person's fixes survive); it is rebuilt on master only when the
 /// exported changesets are not a prefix of the wanted ones, and never over a person's commits.
 extension UpstreamReconciler {
-    /// Makes the sync's head hold `nodes` (sets `head`, `exportedNodes`, `base`, `syncPoint`).
-    /// False when the sync now waits: a conflict, a person's commits a rebuild would drop, or no
-    /// wpt content left (then it is closed).
-    func buildBranch(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
-        // A branch wptsync never pushed for the sync is not its to build on (`BranchClaim` decides whose it is).
-        let current = sync.head != nil || sync.pullRequest != nil ? try currentHead(of: sync.branch) : nil
+    /// Makes the sync's head hold `nodes` (sets `head`, `exportedNodes`, `base`, `syncPoint`), on
+    /// `current`, the branch's head upstream (nil: none, or not the sync's). `rebuild` builds it
+    /// afresh on master even when it could be appended to; `head` and `exportedNodes` change only
+    /// once the new branch is built. False when the sync now waits: a conflict, a person's commits
+    /// a rebuild would drop, or no wpt content left (then it is closed).
+    func buildBranch(_ sync: inout UpstreamSync, nodes: [String], current: Oid?, rebuild: Bool, hg: HgRepository) throws -> Bool {
         let exporter = UpstreamExporter(hg: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
-        if let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
+        if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
             let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)
-            var tip = current
-            for node in appended where !onBranch.contains(node) {
-                guard let next = try export(node, onto: tip, with: exporter, &sync) else { return false }
-                tip = next
+            switch try exportAll(appended.filter { !onBranch.contains($0) }, onto: current, with: exporter) {
+            case .conflict(let node, let files):
+                markConflict(&sync, node: node, files: files)
+                return false
+            case .built(let tip):
+                sync.exportedNodes = nodes
+                sync.head = tip.hex
+                sync.conflict = nil
+                return true
             }
-            sync.exportedNodes = nodes
-            sync.head = tip.hex
-            sync.conflict = nil
-            return true
         }
 
-        try mirror.fetch(from: masterURL ?? upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
-        let master = try mirror.resolve(Self.upstreamMaster)
+        let master = try fetchUpstreamMaster()
         if let current {
-            let foreign = try peoplesCommits(on: current, sync: sync, hg: hg)
+            // Built afresh, the branch keeps nothing below its head: only master and the base are wptsync's.
+            let foreign = try peoplesCommits(on: current, sync: sync, keepingHead: !rebuild, hg: hg)
             if !foreign.isEmpty {
                 sync.status = .needsFixup
                 sync.waitingFor = "a person: branch \(sync.branch) holds \(foreign.count) commit(s) wptsync did not write"
@@ -67,9 +68,10 @@ extension UpstreamReconciler {
     /// When the PR's head is not the head wptsync last pushed because a person added commits,
     /// takes the branch as it is (they are never pushed over); a head that only differs by
     /// wptsync's own exports (a push before a crash) is left for the push to settle.
-    func keepPeoplesCommits(_ sync: inout UpstreamSync, pullRequest: PullRequest?, hg: HgRepository) throws {
+    /// `fetched`: the branch's head as `publish` fetched it already, if it did.
+    func keepPeoplesCommits(_ sync: inout UpstreamSync, pullRequest: PullRequest?, fetched: Oid?, hg: HgRepository) throws {
         guard let pr = pullRequest, pr.state == .open, !pr.isMerged, let head = sync.head, pr.head.sha != head,
-              let current = try currentHead(of: sync.branch), current.hex != head,
+              let current = try fetched ?? currentHead(of: sync.branch), current.hex != head,
               !(try peoplesCommits(on: current, sync: sync, hg: hg).isEmpty) else { return }
         sync.head = current.hex
     }
@@ -78,6 +80,12 @@ extension UpstreamReconciler {
     static func syncPointNote(_ sync: UpstreamSync) -> String {
         guard let point = sync.syncPoint else { return "" }
         return "; the PR was opened from the sync point \(point.prefix(12)) and conflicts with master: resolve it on GitHub"
+    }
+
+    /// Upstream master now, fetched into `upstreamMaster` from `masterURL` (a fork's lags upstream's).
+    func fetchUpstreamMaster() throws -> Oid {
+        try mirror.fetch(from: masterURL ?? upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
+        return try mirror.resolve(Self.upstreamMaster)
     }
 
     /// The head of `branch` upstream now (fetched into the mirror), nil when there is no such branch.
@@ -93,23 +101,19 @@ extension UpstreamReconciler {
     private func exportAll(_ nodes: [String], onto base: Oid, with exporter: UpstreamExporter) throws -> Built {
         var tip = base
         for node in nodes {
-            switch try exporter.export(node: node, onto: tip) {
-            case .exported(let commit): tip = commit.commit
-            case .empty: continue
-            case .conflict(let files): return .conflict(node: node, files: files)
-            }
+            let built = try export(node, onto: tip, with: exporter)
+            guard case .built(let next) = built else { return built }
+            tip = next
         }
         return .built(tip)
     }
 
-    /// The commit of `node` on `tip` (`tip` itself when it changes nothing); nil after marking a conflict.
-    private func export(_ node: String, onto tip: Oid, with exporter: UpstreamExporter, _ sync: inout UpstreamSync) throws -> Oid? {
+    /// The commit of `node` on `tip` (`tip` itself when it changes nothing), or its conflict.
+    private func export(_ node: String, onto tip: Oid, with exporter: UpstreamExporter) throws -> Built {
         switch try exporter.export(node: node, onto: tip) {
-        case .exported(let commit): return commit.commit
-        case .empty: return tip
-        case .conflict(let files):
-            markConflict(&sync, node: node, files: files)
-            return nil
+        case .exported(let commit): .built(commit.commit)
+        case .empty: .built(tip)
+        case .conflict(let files): .conflict(node: node, files: files)
         }
     }
 
@@ -134,10 +138,10 @@ extension UpstreamReconciler {
         return nodes
     }
 
-    /// Commits on `current` that wptsync did not write: neither on master, nor below the head or
-    /// base it last pushed, nor its exact export of one of the sync's changesets.
-    private func peoplesCommits(on current: Oid, sync: UpstreamSync, hg: HgRepository) throws -> [Oid] {
-        let known = [sync.head, sync.base].compactMap { $0.flatMap { try? Oid(hex: $0) } }.filter { mirror.contains($0) }
+    /// Commits on `current` that wptsync did not write: neither on master, nor below the base (and,
+    /// `keepingHead`, the head) it last pushed, nor its exact export of one of the sync's changesets.
+    private func peoplesCommits(on current: Oid, sync: UpstreamSync, keepingHead: Bool = true, hg: HgRepository) throws -> [Oid] {
+        let known = [keepingHead ? sync.head : nil, sync.base].compactMap { $0.flatMap { try? Oid(hex: $0) } }.filter { mirror.contains($0) }
         let master = try mirror.referenceTarget(Self.upstreamMaster)
         var foreign: [Oid] = []
         for oid in try mirror.commits(from: [current], hiding: known + (master.map { [$0] } ?? [])) {

@@ -25,8 +25,7 @@ extension UpstreamReconciler {
         guard merged.isMerged, let mergeCommit = merged.mergeCommitSha else {
             throw UpstreamError.notBackedOutAfterMerge(id: sync.id, status: sync.status)
         }
-        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
-        let master = try mirror.resolve(Self.upstreamMaster)
+        let master = try fetchUpstreamMaster()
         let reverted = UpstreamRevert.commits(in: try firstParentLine(from: try Oid(hex: mergeCommit), count: sync.changesets.count + 1), of: sync)
         let signature = GitSignature(name: bot, email: "\(bot)@users.noreply.github.com", time: Int64(Date().timeIntervalSince1970))
         var tip = master

@@ -72,14 +72,18 @@ final class UpstreamReconciler {
         sync.settleClosed(pullRequest: pr.map { $0.isMerged ? .merged : .closed })
     }
 
-    /// Makes the branch hold `nodes` and a PR open for it. False when there is nothing to publish
-    /// (the sync was closed or needs fixing).
-    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws -> Bool {
-        if sync.exportedNodes != nodes || sync.head == nil {
-            guard try buildBranch(&sync, nodes: nodes, hg: hg) else { return false }
+    /// Makes the branch hold `nodes` (`rebuild`: built afresh on master) and a PR open for it.
+    /// False when there is nothing to publish (the sync was closed or needs fixing).
+    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository, rebuild: Bool = false) throws -> Bool {
+        var current: Oid?
+        if rebuild || sync.exportedNodes != nodes || sync.head == nil {
+            // A branch wptsync never pushed for the sync is not its to build on (`BranchClaim` decides whose it is).
+            if sync.head != nil || sync.pullRequest != nil { current = try currentHead(of: sync.branch) }
+            guard try buildBranch(&sync, nodes: nodes, current: current, rebuild: rebuild, hg: hg) else { return false }
         }
+        let built = sync.branch
         var pullRequest = try ownPullRequest(&sync, hg: hg)
-        try keepPeoplesCommits(&sync, pullRequest: pullRequest, hg: hg)
+        try keepPeoplesCommits(&sync, pullRequest: pullRequest, fetched: sync.branch == built ? current : nil, hg: hg)
         guard let head = sync.head, let branch = BranchName(sync.branch) else {
             throw UpstreamError.invalidBranch(sync.branch)
         }
@@ -216,32 +220,5 @@ final class UpstreamReconciler {
             }
         }
         return false
-    }
-}
-
-/// Problems of the upstream sync that are not the services' own errors.
-public enum UpstreamError: Error, CustomStringConvertible {
-    case invalidBranch(String)
-    case notConfigured(String)
-    case changesetNotFound(node: String)
-    case notNeedingFixup(id: Int64, status: SyncStatus)
-    case noFreeBranch(String)
-    case notBackedOutAfterMerge(id: Int64, status: SyncStatus)
-    case revertConflicts(commit: String, files: [String])
-    case nothingToRevert(id: Int64)
-
-    public var description: String {
-        switch self {
-        case .invalidBranch(let name): "\(name) is not a branch wptsync may push"
-        case .notConfigured(let what): "upstreaming needs \(what) in the configuration"
-        case .changesetNotFound(let node): "changeset \(node) is in no configured Gecko repository"
-        case let .notNeedingFixup(id, status): "sync \(id) is \(status.rawValue), not needs-fixup: there is nothing to resume"
-        case .noFreeBranch(let last): "other people's pull requests hold every branch name up to \(last): wptsync opens none"
-        case let .notBackedOutAfterMerge(id, status):
-            "sync \(id) is \(status.rawValue), not backed-out-after-merge: upstream has nothing of it to revert"
-        case let .revertConflicts(commit, files):
-            "reverting upstream commit \(commit.prefix(12)) conflicts with master in \(files.joined(separator: ", ")): revert it by hand"
-        case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
-        }
     }
 }
