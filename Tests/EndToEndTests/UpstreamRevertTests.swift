@@ -21,6 +21,10 @@ struct UpstreamRevertTests {
         _ = try person(u).merge(try #require(u.github.pullRequests.first).number, method: .rebase)
         let backout = try backOut(u, change)
         #expect(try u.world.wptsync(["list"]).contains("gecko/1234 backed-out-after-merge"))
+        // The command names the sync's id, in the listing and its JSON (one `waiting_for`).
+        let json = try u.world.wptsync(["list", "--json"])
+        #expect(json.contains("\"waiting_for\":\"a person: upstream master has the change Gecko backed out; `wptsync revert upstream 1`")
+                && json.components(separatedBy: "\"waiting_for\"").count == 2, "\(json)")
         return backout
     }
 

@@ -94,7 +94,7 @@ struct RevertLifecycleTests {
     /// once stored, it shows the command with its id.
     @Test func aRebuiltRecordNamesTheRevertCommandOnlyOnceItHasAnId() {
         let pr = PullRequestFacts(number: 8, url: "u", branch: "gecko/5", state: .merged,
-                                  body: "gecko-commits: \(node(1))", labels: [], head: nil)
+                                  body: "Add a\n\ngecko-commits: \(node(1))", labels: [], head: nil)
         var sync = SyncRebuild.record(for: pr, changesets: [SyncChangeset(node: node(1), backedOut: true)])
         #expect(sync?.status == .backedOutAfterMerge && sync?.waitingFor == nil)
         sync?.id = 4
