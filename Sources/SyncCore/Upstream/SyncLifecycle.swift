@@ -37,9 +37,9 @@ extension UpstreamSync {
         guard let number = revertPullRequest, status.isMergedUpstream else { return }
         switch state {
         case .merged:
-            // Relanded while the revert was merged: nothing of it is left for wptsync to do.
-            waitingFor = lostMergedChange ? nil : "a person: the revert PR #\(number) was merged after Gecko relanded the change; "
-                + "upstream no longer has it: land it again in Gecko (a new sync) or upstream by hand"
+            // Relanded while the revert was being merged: upstream lacks what Gecko has.
+            waitingFor = lostMergedChange ? nil : "a person: the revert PR #\(number) was merged after Gecko relanded the change: "
+                + "upstream it by hand"
             status = .reverted
         case .closed:
             revertPullRequest = nil

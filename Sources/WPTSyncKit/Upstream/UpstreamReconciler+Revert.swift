@@ -35,7 +35,7 @@ extension UpstreamReconciler {
         try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/master:\(Self.upstreamMaster)"], credentials: credentials)
         let master = try mirror.resolve(Self.upstreamMaster)
         let reverted = UpstreamRevert.commits(in: try firstParentLine(from: try Oid(hex: mergeCommit), count: sync.changesets.count + 1), of: sync)
-        let signature = GitSignature(name: bot, email: Self.email(of: bot), time: Int64(Date().timeIntervalSince1970))
+        let signature = GitSignature(name: bot, email: "\(bot)@users.noreply.github.com", time: Int64(Date().timeIntervalSince1970))
         var tip = master
         for commit in reverted {
             let read = try mirror.commit(try Oid(hex: commit.sha))
@@ -69,17 +69,12 @@ extension UpstreamReconciler {
     /// The head of the revert branch upstream, nil when there is none; `isExport` when wptsync's
     /// account wrote it as a revert.
     private func revertHead(of branch: BranchName, bot: String) throws -> BranchClaim.Head? {
-        let local = "refs/wptsync/claims/\(branch.rawValue)"
-        try mirror.deleteReference(local)
-        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(branch.rawValue):\(local)"], credentials: credentials)
-        guard let oid = try mirror.referenceTarget(local) else { return nil }
-        let commit = try mirror.commit(oid)
+        guard let (oid, commit) = try fetchedHead(of: branch) else { return nil }
         let message = String(decoding: commit.message, as: UTF8.self)
-        let ours = commit.author.email == Self.email(of: bot) && commit.committer.email == Self.email(of: bot)
+        let email = "\(bot)@users.noreply.github.com"
+        let ours = commit.author.email == email && commit.committer.email == email
         return BranchClaim.Head(commit: oid.hex, message: message, isExport: ours && UpstreamRevert.isRevertMessage(message))
     }
-
-    private static func email(of bot: String) -> String { "\(bot)@users.noreply.github.com" }
 
     /// Follows the revert PR of a merged sync (`followRevert`): settles the sync on what GitHub
     /// shows, closing the revert PR first when Gecko relanded the change.
