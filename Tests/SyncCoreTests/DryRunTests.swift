@@ -54,7 +54,7 @@ struct DryRunTests {
         let lines = dry.apply(push: [change(2, "Backed out changeset 111111111111 (bug 5)", files: [])], role: .integration, stored: [merged])
         #expect(lines.last == "sync 3 gecko/5: no PR change (merged upstream, then backed out: waits for a person: wptsync revert upstream)")
         #expect(dry.changed.map(\.status) == [.backedOutAfterMerge])
-        #expect(dry.changed.first?.waitingFor?.contains("wptsync revert upstream 3") == true)
+        #expect(dry.changed.first?.waiting?.contains("wptsync revert upstream 3") == true)
     }
 
     @Test func aSkippedChangesetOpensNothingAsTheWorkerWould() {

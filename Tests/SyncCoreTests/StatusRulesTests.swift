@@ -59,6 +59,17 @@ struct StatusRulesTests {
         ])
     }
 
+    /// A revert PR's wait counts from its opening, not from the backout long before.
+    @Test func aRevertPullRequestsWaitCountsFromItsOpening() {
+        var reverting = UpstreamSync(id: 6, bug: 78, status: .backedOutAfterMerge)
+        reverting.revertPullRequest = 12
+        reverting.revertOpenedAt = ago(hours: 1)
+        let status = summarize(StatusFacts(syncs: [(reverting, ago(hours: 80))]))
+        #expect(!status.needsPerson && status.items.map(\.since) == [ago(hours: 1)])
+        reverting.revertOpenedAt = ago(hours: 79)
+        #expect(needing(summarize(StatusFacts(syncs: [(reverting, ago(hours: 80))]))).count == 1)
+    }
+
     @Test func landingsNeedAPersonForAFixABackoutOrWhenStuck() {
         let landing = { (id: Int64, status: LandingStatus) in Landing(id: id, status: status, upstreamBase: "a", upstreamHead: "b", units: []) }
         let facts = StatusFacts(landings: [(landing(5, .deferred), ago(hours: 50)), (landing(4, .pushed), ago(hours: 10)),

@@ -44,7 +44,7 @@ struct SyncLifecycleTests {
         sync.exportedNodes = [node(1)]
         let backedOut = sync.mark(nodePrefix: "111111111111", backedOut: true)
         #expect(backedOut)
-        #expect(sync.status == .backedOutAfterMerge && sync.waitingFor?.contains("`wptsync revert upstream 7`") == true)
+        #expect(sync.status == .backedOutAfterMerge && sync.waiting?.contains("`wptsync revert upstream 7`") == true)
         let relanded = sync.mark(nodePrefix: "111111111111", backedOut: false)
         #expect(relanded)
         #expect(sync.status == .merged && sync.waitingFor == nil)
@@ -67,7 +67,7 @@ struct SyncLifecycleTests {
     func aClosedSyncSaysWhatItIs(pullRequest: PullRequestFacts.State?, backedOut: Bool, status: SyncStatus, waiting: String?) {
         var sync = UpstreamSync(id: 3, bug: 5, changesets: [SyncChangeset(node: node(1), backedOut: backedOut, skipped: !backedOut)])
         sync.settleClosed(pullRequest: pullRequest)
-        #expect(sync.status == status && sync.waitingFor == waiting)
+        #expect(sync.status == status && sync.waiting == waiting)
     }
 
     @Test func aRebaseMergeIsRevertedCommitByCommitAndOnlyForWhatWasBackedOut() {
@@ -92,6 +92,6 @@ struct SyncLifecycleTests {
                     UpstreamRevert.Commit(sha: "c0", message: "Before\n", parentCount: 1)]
         #expect(UpstreamRevert.commits(in: line, of: sync).map(\.sha) == ["m"])
         #expect(UpstreamRevert.commits(in: [line[1]], of: sync).isEmpty)
-        #expect(UpstreamRevert.branch(for: sync) == "gecko/revert/5")
+        #expect(UpstreamRevert.branch(forSyncBranch: sync.branch) == "gecko/revert/5")
     }
 }

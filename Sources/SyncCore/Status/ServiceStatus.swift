@@ -53,7 +53,7 @@ public struct ServiceStatus: Sendable, Equatable {
                                     command: "wptsync retry \(event.id) (once the cause is fixed), or wptsync events drop \(event.id) --reason …"))
         }
         for (sync, since) in facts.syncs {
-            let waiting = (sync.waitingFor.map { "; waiting for \($0)" } ?? "") + (sync.lastError.map { "; last error: \($0)" } ?? "")
+            let waiting = (sync.waiting.map { "; waiting for \($0)" } ?? "") + (sync.lastError.map { "; last error: \($0)" } ?? "")
             if sync.status == .needsFixup {
                 let conflict = sync.conflict.map { " (conflict in \($0.node.prefix(12)): \($0.files.joined(separator: ", ")))" } ?? ""
                 items.append(StatusItem(kind: .sync, id: String(sync.id), summary: "sync \(sync.id) \(sync.branch) needs-fixup\(conflict)\(waiting)",
@@ -61,6 +61,8 @@ public struct ServiceStatus: Sendable, Equatable {
                                         command: "fix \(sync.branch) upstream, then wptsync continue upstream \(sync.id); or wptsync skip changeset NODE --reason …"))
             } else if sync.status == .backedOutAfterMerge {
                 let revert = sync.revertPullRequest
+                // With a revert PR, the wait counts from its opening.
+                let since = revert == nil ? since : sync.revertOpenedAt ?? since
                 items.append(StatusItem(kind: .sync, id: String(sync.id),
                                         summary: "sync \(sync.id) \(sync.branch) merged upstream, then backed out in Gecko" + waiting,
                                         since: since, needsPerson: revert == nil || older(since, hours: thresholds.syncHours),

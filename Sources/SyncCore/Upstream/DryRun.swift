@@ -78,7 +78,7 @@ public struct DryRun: Sendable {
         switch sync.status {
         case .open, .needsFixup: return .open
         case .incomplete, .backedOutBeforePullRequest: return .closed
-        case .merged, .backedOutAfterMerge: return .merged
+        case .merged, .backedOutAfterMerge, .reverted: return .merged
         }
     }
 
@@ -87,9 +87,13 @@ public struct DryRun: Sendable {
     public static func action(before: UpstreamSync?, after: UpstreamSync, pullRequest: PullRequestFacts.State?) -> PullRequestAction {
         let number = after.pullRequest
         switch (UpstreamPlanner.goal(for: after), pullRequest) {
+        case (.followRevert(let revert), _):
+            return .none(after.status == .merged ? "relanded: closes the revert PR #\(revert) if still open"
+                         : "merged upstream, then backed out: waits for the revert PR #\(revert)")
         case (.none, _):
             switch after.status {
             case .merged: return .none("already merged")
+            case .reverted: return .none("reverted upstream: a reland starts a new sync")
             case .backedOutAfterMerge: return .none("merged upstream, then backed out: waits for a person: wptsync revert upstream")
             default: return .none("waits for a person: wptsync continue upstream")
             }

@@ -108,8 +108,8 @@ public enum SyncRebuild {
         switch pr.state {
         case .merged:
             sync.status = .merged
-            // Gecko backed out what the PR merged: the sync waits for a person (id set once stored).
-            if changesets.contains(where: { $0.backedOut && sync.exportedNodes.contains($0.node) }) { sync.settleClosed(pullRequest: .merged) }
+            // Gecko backed out what the PR merged: the sync waits for a person.
+            if sync.lostMergedChange { sync.settleClosed(pullRequest: .merged) }
         case .open:
             sync.status = .open
             sync.waitingFor = sync.isLanded ? nil : "landing on mozilla-central"

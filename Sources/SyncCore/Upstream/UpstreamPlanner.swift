@@ -26,7 +26,9 @@ public enum UpstreamPlanner {
             case .skip(let reason):
                 notes.append("\(short(changeset.node)): skipped (\(reason))")
             case .wpt(let bug):
-                if let index = all.firstIndex(where: { $0.changesets.contains { $0.node == changeset.node } }) {
+                // A reverted sync is history: the reland's sync, if any, holds the node now.
+                let holders = all.indices.filter { all[$0].changesets.contains { $0.node == changeset.node } }
+                if let index = holders.first(where: { all[$0].status != .reverted }) ?? holders.first {
                     if role == .central, let c = all[index].changesets.firstIndex(where: { $0.node == changeset.node }),
                        !all[index].changesets[c].inCentral {
                         all[index].changesets[c].inCentral = true
@@ -59,6 +61,10 @@ public enum UpstreamPlanner {
                         if all[index].mark(nodePrefix: effect.prefix, backedOut: effect.backedOut) { hit = true }
                         if all[index] != before { changed.insert(index) }
                     }
+                    if !effect.backedOut, let reland = relandAfterRevert(of: effect.prefix, in: &all) {
+                        changed.insert(reland)
+                        notes.append("\(short(effect.prefix)): its sync was reverted upstream: the reland starts sync \(all[reland].branch)")
+                    }
                 }
                 backouts[changeset.node] = nodes
                 notes.append("\(short(changeset.node)): backs out \(nodes.map(short).joined(separator: ", "))"
@@ -67,6 +73,21 @@ public enum UpstreamPlanner {
             }
         }
         return PushOutcome(changed: changed.sorted().map { all[$0] }, notes: notes)
+    }
+
+    /// Adds the changesets starting with `prefix` that a `reverted` sync holds, and no other sync, to
+    /// the bug's sync taking changesets or a new one (upstream no longer has them); returns its index.
+    static func relandAfterRevert(of prefix: String, in all: inout [UpstreamSync]) -> Int? {
+        let holders = all.filter { $0.contains(nodePrefix: prefix) }
+        guard let reverted = holders.last, holders.allSatisfy({ $0.status == .reverted }) else { return nil }
+        let relanded = reverted.changesets.filter { $0.node.hasPrefix(prefix) }.map { SyncChangeset(node: $0.node, inCentral: $0.inCentral) }
+        if let bug = reverted.bug, let index = all.firstIndex(where: { $0.bug == bug && !$0.status.isMergedUpstream }) {
+            all[index].changesets += relanded
+            return index
+        }
+        let sequences = all.filter { $0.bug == reverted.bug && (reverted.bug != nil || $0.branch.hasPrefix(reverted.branch)) }.map(\.sequence)
+        all.append(UpstreamSync(bug: reverted.bug, sequence: (sequences.max() ?? reverted.sequence) + 1, changesets: relanded))
+        return all.count - 1
     }
 
     /// Marks exactly the changesets in `skipped` (full nodes) as skipped in `syncs`, as a partial
@@ -108,6 +129,8 @@ public enum UpstreamPlanner {
         case open(nodes: [String])
         /// As `open`, and every node has reached mozilla-central: mark landed and merge when checks pass.
         case landed(nodes: [String])
+        /// A merged sync's revert PR (`number`): follow it, and close it once Gecko relanded the change.
+        case followRevert(number: Int)
         /// Terminal or waiting for a person: do nothing.
         case none
     }
@@ -116,7 +139,8 @@ public enum UpstreamPlanner {
     /// another try, as every later push does.
     public static func goal(for sync: UpstreamSync, retryingConflict: Bool = false) -> Goal {
         switch sync.status {
-        case .merged, .backedOutAfterMerge: return .none
+        case .merged, .backedOutAfterMerge: return sync.revertPullRequest.map { .followRevert(number: $0) } ?? .none
+        case .reverted: return .none
         case .needsFixup where !retryingConflict: return .none
         case .open, .incomplete, .needsFixup, .backedOutBeforePullRequest:
             let nodes = sync.activeNodes

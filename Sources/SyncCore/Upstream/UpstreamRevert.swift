@@ -12,9 +12,41 @@ public enum UpstreamRevert {
         }
     }
 
-    /// The revert branch of a sync: `gecko/revert/<bug>` (no sync branch has this form).
-    public static func branch(for sync: UpstreamSync) -> String {
-        "gecko/revert/" + sync.branch.dropFirst("gecko/".count)
+    /// The revert branch of the sync branch `gecko/<name>`: `gecko/revert/<name>` (no sync branch
+    /// has this form); nil for any other branch.
+    public static func branch(forSyncBranch branch: String) -> String? {
+        guard branch.hasPrefix("gecko/") else { return nil }
+        return "gecko/revert/" + branch.dropFirst("gecko/".count)
+    }
+
+    /// The claim of the revert PR of `sync` on its revert branch, holding `pullRequests` (and, when
+    /// none, `head`), `bot` being wptsync's login: its own revert PR (wptsync's account, a body
+    /// naming the sync's PR and command) is adopted; anyone else's PR, or commits no revert of
+    /// wptsync's wrote (`head.isExport`: wptsync's account wrote it, `isRevertMessage`), make it
+    /// `taken`/`held`: nothing is pushed there.
+    public static func claim(_ pullRequests: [BranchClaim.PullRequest], head: BranchClaim.Head?,
+                             for sync: UpstreamSync, bot: String) -> BranchClaim {
+        let own = pullRequests.filter { $0.author == bot && isOwn(body: $0.body, of: sync) }
+        if let open = own.first(where: { $0.state == .open }) { return .ours(open.number) }
+        if let other = pullRequests.first(where: { pr in !own.contains(pr) }) { return .taken(by: other.number) }
+        if let mine = own.first { return .ours(mine.number) }
+        return head.map { $0.isExport ? .free : .held } ?? .free
+    }
+
+    /// Whether a PR body is one `pullRequestText` wrote for `sync`.
+    static func isOwn(body: String, of sync: UpstreamSync) -> Bool {
+        guard let number = sync.pullRequest else { return false }
+        return body.hasPrefix("Reverts #\(number): ") && body.contains("`wptsync revert upstream \(sync.id)`")
+    }
+
+    /// Whether a commit message is one `message(reverting:)` wrote.
+    public static func isRevertMessage(_ message: String) -> Bool {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let prefix = "This reverts commit "
+        guard message.hasPrefix("Revert \""), lines.count == 4, lines[1].isEmpty, lines[3].isEmpty,
+              lines[2].hasPrefix(prefix), lines[2].hasSuffix(".") else { return false }
+        let sha = lines[2].dropFirst(prefix.count).dropLast()
+        return sha.count == 40 && sha.allSatisfy(\.isHexDigit)
     }
 
     /// The commits to revert, newest first. `line` is master's first-parent line from the PR's

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an upstream sync stands.
 public enum SyncStatus: String, Sendable, Codable, CaseIterable {
     /// Changes to upstream: a branch and PR exist or are being made.
@@ -13,11 +15,14 @@ public enum SyncStatus: String, Sendable, Codable, CaseIterable {
     case backedOutBeforePullRequest = "backed-out-before-pr"
     /// The PR was merged upstream, then Gecko backed out changes it held: upstream master still has
     /// them. wptsync never reverts upstream work by itself; a person decides
-    /// (`wptsync revert upstream`). A reland in Gecko makes it `merged` again.
+    /// (`wptsync revert upstream`). A reland in Gecko makes it `merged` again (closing an open revert PR).
     case backedOutAfterMerge = "backed-out-after-merge"
+    /// The revert PR of a `backed-out-after-merge` sync was merged: upstream no longer has the
+    /// change. Final: a reland in Gecko starts a new sync (a new PR).
+    case reverted
 
     /// Whether the sync's PR was merged upstream: the sync takes no more changesets.
-    public var isMergedUpstream: Bool { self == .merged || self == .backedOutAfterMerge }
+    public var isMergedUpstream: Bool { self == .merged || self == .backedOutAfterMerge || self == .reverted }
 }
 
 /// One Gecko changeset of a sync.
@@ -82,6 +87,8 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     public var lastError: String?
     /// The PR reverting the sync upstream (`backed-out-after-merge`), once a person opened it.
     public var revertPullRequest: Int?
+    /// When the revert PR was opened (or found): `wptsync status` counts its wait from then.
+    public var revertOpenedAt: Date?
 
     public init(id: Int64 = 0, bug: Int?, sequence: Int = 0, changesets: [SyncChangeset] = [], status: SyncStatus = .open) {
         self.id = id; self.bug = bug; self.sequence = sequence; self.changesets = changesets; self.status = status
@@ -102,6 +109,19 @@ public struct UpstreamSync: Sendable, Equatable, Codable {
     public var isLanded: Bool {
         let active = changesets.filter(\.isActive)
         return !active.isEmpty && active.allSatisfy(\.inCentral)
+    }
+
+    /// Whether Gecko backed out a changeset the sync's merged PR held (`exportedNodes`; all of its
+    /// changesets when none is recorded): upstream master has what Gecko no longer has.
+    public var lostMergedChange: Bool {
+        let merged = exportedNodes.isEmpty ? Set(changesets.map(\.node)) : Set(exportedNodes)
+        return changesets.contains { $0.backedOut && merged.contains($0.node) }
+    }
+
+    /// What the sync waits for, as shown: `waitingFor`, or for a `backed-out-after-merge` sync
+    /// without a revert PR the command a person runs (it names the id, known once stored).
+    public var waiting: String? {
+        waitingFor ?? (status == .backedOutAfterMerge && revertPullRequest == nil ? Self.revertWaiting(id: id) : nil)
     }
 
     /// Whether the sync holds a changeset whose node starts with `prefix`.

@@ -55,11 +55,7 @@ extension Operations {
                 takesUnlisted: latest && pr.state != .merged, prefixes: app.config.paths)
             lines += notes
             guard let record = SyncRebuild.record(for: pr, changesets: changesets) else { continue }
-            var saved = try store.save(record)
-            if saved.status == .backedOutAfterMerge {
-                saved.waitingFor = UpstreamSync.revertWaiting(id: saved.id)
-                saved = try store.save(saved)
-            }
+            let saved = try store.save(record)
             lines.append("rebuilt " + SyncFormat.line(saved))
         }
         return lines.isEmpty ? ["no wptsync pull request on GitHub: nothing to rebuild"] : lines

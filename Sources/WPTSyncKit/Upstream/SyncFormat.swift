@@ -10,7 +10,7 @@ public enum SyncFormat {
         if let pr = sync.pullRequest { text += " PR #\(pr)" }
         text += " — \(active) of \(sync.changesets.count) changeset(s) to upstream"
         if sync.status == .backedOutBeforePullRequest { text += "; backed out before a PR was opened" }
-        if let waiting = sync.waitingFor { text += "; waiting for \(waiting)" }
+        if let waiting = sync.waiting { text += "; waiting for \(waiting)" }
         if let error = sync.lastError { text += "; last error: \(error)" }
         return ControlCharacters.escaped(text)
     }
@@ -32,17 +32,18 @@ public enum SyncFormat {
         return lines.map(ControlCharacters.escaped).joined(separator: "\n")
     }
 
-    /// The sync as one JSON object: its stored fields and its `branch`.
+    /// The sync as one JSON object: its stored fields, its `branch`, and `waiting_for` as shown.
     public static func json(_ sync: UpstreamSync) -> String { JSONLine.encode(WithBranch(sync: sync)) }
 
     private struct WithBranch: Encodable {
         let sync: UpstreamSync
-        enum CodingKeys: String, CodingKey { case branch }
+        enum CodingKeys: String, CodingKey { case branch, waitingFor }
 
         func encode(to encoder: any Encoder) throws {
             try sync.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(sync.branch, forKey: .branch)
+            try container.encodeIfPresent(sync.waiting, forKey: .waitingFor)
         }
     }
 }

@@ -10,6 +10,7 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case notBackedOutAfterMerge(id: Int64, status: SyncStatus)
     case revertConflicts(commit: String, files: [String])
     case nothingToRevert(id: Int64)
+    case revertBranchTaken(branch: String, by: String)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case let .revertConflicts(commit, files):
             "reverting upstream commit \(commit.prefix(12)) conflicts with master in \(files.joined(separator: ", ")): revert it by hand"
         case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
+        case let .revertBranchTaken(branch, by):
+            "\(branch) holds \(by), not wptsync's revert: nothing pushed, no PR opened; revert by hand, or free the branch and run it again"
         }
     }
 }

@@ -22,13 +22,15 @@ extension UpstreamReconciler {
 
     /// The head of `branch` upstream (fetched into the mirror), nil when there is no such branch.
     func upstreamHead(of branch: BranchName, for sync: UpstreamSync, hg: HgRepository) throws -> BranchClaim.Head? {
-        let local = "refs/wptsync/claims/\(branch.rawValue)"
-        try mirror.deleteReference(local)
-        try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(branch.rawValue):\(local)"], credentials: credentials)
-        guard let oid = try mirror.referenceTarget(local) else { return nil }
-        let commit = try mirror.commit(oid)
+        guard let (oid, commit) = try fetchedHead(of: branch) else { return nil }
         let message = String(decoding: commit.message, as: UTF8.self)
         return BranchClaim.Head(commit: oid.hex, message: message, isExport: try isExport(commit, message: message, of: sync, hg: hg))
+    }
+
+    /// The head of `branch` upstream and its commit, fetched into the mirror; nil when there is no such branch.
+    func fetchedHead(of branch: BranchName) throws -> (Oid, GitCommit)? {
+        guard let oid = try currentHead(of: branch.rawValue) else { return nil }
+        return (oid, try mirror.commit(oid))
     }
 
     /// Whether `commit` is exactly what the export writes for the sync's changeset its message

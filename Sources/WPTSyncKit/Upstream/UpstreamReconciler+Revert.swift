@@ -12,14 +12,21 @@ extension UpstreamReconciler {
         guard sync.status == .backedOutAfterMerge, let number = sync.pullRequest else {
             throw UpstreamError.notBackedOutAfterMerge(id: sync.id, status: sync.status)
         }
-        var sync = sync
-        let name = UpstreamRevert.branch(for: sync)
-        guard let branch = BranchName(name) else { throw UpstreamError.invalidBranch(name) }
+        guard let name = UpstreamRevert.branch(forSyncBranch: sync.branch), let branch = BranchName(name) else {
+            throw UpstreamError.invalidBranch(sync.branch)
+        }
         let bot = try botLogin()
-        if let existing = try github.findPullRequests(head: branch).first(where: { $0.user?.login == bot }) {
+        let found = try github.findPullRequests(head: branch)
+        let head = found.isEmpty ? try revertHead(of: branch, bot: bot) : nil
+        switch UpstreamRevert.claim(found.map(BranchClaim.PullRequest.init), head: head, for: sync, bot: bot) {
+        case .ours(let number):
+            guard let existing = found.first(where: { $0.number == number }) else { break }
             let state = existing.isMerged ? "merged" : existing.state == .open ? "open" : "closed"
             return (try record(existing.number, on: sync),
                     "sync \(sync.id): revert PR #\(existing.number) exists already (\(state)): \(existing.htmlURL)")
+        case .taken(let number): throw UpstreamError.revertBranchTaken(branch: name, by: "PR #\(number)")
+        case .held: throw UpstreamError.revertBranchTaken(branch: name, by: "commits wptsync did not write")
+        case .free: break
         }
         let merged = try github.pullRequest(number)
         guard merged.isMerged, let mergeCommit = merged.mergeCommitSha else {
@@ -52,9 +59,32 @@ extension UpstreamReconciler {
 
     private func record(_ number: Int, on sync: UpstreamSync) throws -> UpstreamSync {
         var sync = sync
+        if sync.revertPullRequest != number { sync.revertOpenedAt = Date() }
         sync.revertPullRequest = number
         sync.waitingFor = UpstreamRevert.waiting(for: number)
         return try store.save(sync)
+    }
+
+    /// The head of the revert branch upstream, nil when there is none; `isExport` when wptsync's
+    /// account wrote it as a revert.
+    private func revertHead(of branch: BranchName, bot: String) throws -> BranchClaim.Head? {
+        guard let (oid, commit) = try fetchedHead(of: branch) else { return nil }
+        let message = String(decoding: commit.message, as: UTF8.self)
+        let email = "\(bot)@users.noreply.github.com"
+        let ours = commit.author.email == email && commit.committer.email == email
+        return BranchClaim.Head(commit: oid.hex, message: message, isExport: ours && UpstreamRevert.isRevertMessage(message))
+    }
+
+    /// Follows the revert PR of a merged sync (`followRevert`): settles the sync on what GitHub
+    /// shows, closing the revert PR first when Gecko relanded the change.
+    func followRevert(_ sync: inout UpstreamSync, number: Int) throws {
+        let pr = try github.pullRequest(number)
+        var state: PullRequestFacts.State = pr.isMerged ? .merged : pr.state == .open ? .open : .closed
+        if state == .open, !sync.lostMergedChange {
+            _ = try github.close(number)
+            state = .closed
+        }
+        sync.settleRevert(state)
     }
 
     /// Up to `count` commits of the first-parent line from `start`, newest first.

@@ -55,6 +55,8 @@ final class UpstreamReconciler {
         switch UpstreamPlanner.goal(for: sync, retryingConflict: retryingConflict) {
         case .none:
             return
+        case .followRevert(let number):
+            try followRevert(&sync, number: number)
         case .closed:
             try close(&sync, hg: hg)
         case .open(let nodes):

@@ -79,7 +79,8 @@ final class UpstreamSyncer {
 
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
     /// event was lost (one revset, and none when central and the syncs did not change since the
-    /// last time), then looks again at landed syncs waiting for checks or mergeability.
+    /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
+    /// revert PRs (merged: the sync is `reverted`).
     func recheckLanded(central: HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
@@ -93,7 +94,8 @@ final class UpstreamSyncer {
                 if changed { open[index] = try store.save(open[index]) }
             }
         }
-        return try reconcileEach(open.filter(\.isLanded), hgFor: hgFor) { _ in false }
+        let reverting = try store.syncs(bug: nil, status: .backedOutAfterMerge).filter { $0.revertPullRequest != nil }
+        return try reconcileEach(open.filter(\.isLanded) + reverting, hgFor: hgFor) { _ in false }
     }
 
     private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> HgRepository,
