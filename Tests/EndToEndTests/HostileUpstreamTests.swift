@@ -64,15 +64,12 @@ struct HostileUpstreamTests {
         return try u.git(["rev-parse", "gecko/41"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func person(_ u: UpstreamWorld) -> GitHubClient {
-        GitHubClient(apiBaseURL: u.github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token(UpstreamWorld.personToken))
-    }
 
     @Test("a person's PR on gecko/<bug> keeps its title, body and head; wptsync opens its own on the next branch")
     func personsPullRequestIsLeftAlone() throws {
         let u = try UpstreamWorld()
         let personHead = try pushPersonsBranch(u)
-        let theirs = try person(u).createPullRequest(title: "My own work on bug 41", head: BranchName("gecko/41")!,
+        let theirs = try u.person.createPullRequest(title: "My own work on bug 41", head: BranchName("gecko/41")!,
                                                      body: "Started by hand.").pullRequest.number
 
         let node = try u.world.landInGecko([wpt + "p.html": "p\n"], message: "Bug 41 - Add p. r=x")
@@ -100,7 +97,7 @@ struct HostileUpstreamTests {
         let node = try u.world.landInGecko([wpt + "p.html": "p\n"], message: "Bug 41 - Add p. r=x")
         let personHead = try pushPersonsBranch(u)
         let body = "Copied.\n\nbugzilla-url: https://bugzilla.mozilla.org/show_bug.cgi?id=41\ngecko-commits: \(node)"
-        let theirs = try person(u).createPullRequest(title: "Looks like wptsync's", head: BranchName("gecko/41")!, body: body).pullRequest.number
+        let theirs = try u.person.createPullRequest(title: "Looks like wptsync's", head: BranchName("gecko/41")!, body: body).pullRequest.number
 
         #expect(try u.process().contains("0 failed"))
         let personsPR = try #require(u.github.pullRequests.first { $0.number == theirs })

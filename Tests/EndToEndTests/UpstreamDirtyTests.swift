@@ -9,9 +9,6 @@ private let wpt = "testing/web-platform/tests/"
 /// most once, never over a person's commits, and never when it was opened from the sync point.
 @Suite("Upstream dirty rebuilds", .serialized)
 struct UpstreamDirtyTests {
-    private func master(_ u: UpstreamWorld) throws -> String {
-        try u.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 
     private func shown(_ u: UpstreamWorld, bug: Int) throws -> [String: Any] {
         let json = try u.world.wptsync(["show", "upstream", "\(bug)", "--json"])
@@ -24,7 +21,7 @@ struct UpstreamDirtyTests {
         let fork = try u.pushToFork()
         // Upstream master moves on; the fork's stays where it was.
         try u.pushToUpstreamMaster(file: "other.html", contents: "other\n")
-        let built = try master(u)
+        let built = try u.masterSHA()
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 60 - Add a. r=x")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
@@ -43,7 +40,7 @@ struct UpstreamDirtyTests {
 
         // Once upstream's master moves, the branch is rebuilt on it and merged.
         try u.pushToUpstreamMaster(file: "more.html", contents: "more\n")
-        let moved = try master(u)
+        let moved = try u.masterSHA()
         #expect(try u.process().contains("0 failed"))
         let listed = try u.world.wptsync(["list"])
         #expect(u.github.pullRequests.first?.isMerged == true, "\(listed)")
@@ -56,7 +53,7 @@ struct UpstreamDirtyTests {
     @Test func aLandedPullRequestOpenedFromTheSyncPointWaitsForItsResolutionOnGitHub() throws {
         let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
         try u.editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
-        let syncPoint = try master(u)
+        let syncPoint = try u.masterSHA()
         try u.world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(syncPoint)\n"],
                                 message: "Bug 1 - [wpt-sync] Update web-platform-tests to \(syncPoint), a=testonly")
         try u.pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")

@@ -10,13 +10,7 @@ private let wpt = "testing/web-platform/tests/"
 /// person (who may open a revert PR), and a landed PR that conflicts with master is rebuilt on it.
 @Suite("Upstream lifecycle", .serialized)
 struct UpstreamLifecycleTests {
-    private func person(_ u: UpstreamWorld) -> GitHubClient {
-        GitHubClient(apiBaseURL: u.github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token(UpstreamWorld.personToken))
-    }
 
-    private func master(_ u: UpstreamWorld) throws -> String {
-        try u.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 
     /// Commits `file` with `contents` on upstream master, as a person would.
     private func pushToUpstreamMaster(_ u: UpstreamWorld, file: String, contents: String) throws {
@@ -37,8 +31,8 @@ struct UpstreamLifecycleTests {
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
         #expect(try u.process().contains("0 failed"))
         let pr = try #require(u.github.pullRequests.first)
-        _ = try person(u).merge(pr.number, method: .rebase)
-        let merged = try master(u)
+        _ = try u.person.merge(pr.number, method: .rebase)
+        let merged = try u.masterSHA()
         if noticed {
             try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
             #expect(try u.process().contains("0 failed"))
@@ -55,7 +49,7 @@ struct UpstreamLifecycleTests {
         #expect(try u.world.wptsync(["show", "upstream", "1234"]).contains("backed-out-after-merge"))
         #expect(try u.world.wptsync(["list", "--status", "backed-out-after-merge"]).contains("gecko/1234"))
         // Nothing is reverted by itself.
-        #expect(try master(u) == merged && u.github.pullRequests.count == 1)
+        #expect(try u.masterSHA() == merged && u.github.pullRequests.count == 1)
         // A record rebuilt from GitHub and Gecko's history says the same.
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: u.world.store + suffix) }
         let rebuilt = try u.world.wptsync(["rebuild"])
@@ -96,7 +90,7 @@ struct UpstreamLifecycleTests {
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
         try pushToUpstreamMaster(u, file: "other.html", contents: "other\n")
-        let moved = try master(u)
+        let moved = try u.masterSHA()
         u.github.setMergeable(pr.number, false)
         try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
         #expect(try u.process().contains("0 failed"))

@@ -10,15 +10,12 @@ private let wpt = "testing/web-platform/tests/"
 /// relands before and after it, and a revert branch someone else holds.
 @Suite("Upstream revert", .serialized)
 struct UpstreamRevertTests {
-    private func person(_ u: UpstreamWorld) -> GitHubClient {
-        GitHubClient(apiBaseURL: u.github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token(UpstreamWorld.personToken))
-    }
 
     /// Gecko lands a change, a person merges its PR, Gecko backs it out; returns the backout's node.
     private func backedOutAfterMerge(_ u: UpstreamWorld) throws -> String {
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
         #expect(try u.process().contains("0 failed"))
-        _ = try person(u).merge(try #require(u.github.pullRequests.first).number, method: .rebase)
+        _ = try u.person.merge(try #require(u.github.pullRequests.first).number, method: .rebase)
         let backout = try backOut(u, change)
         #expect(try u.world.wptsync(["list"]).contains("gecko/1234 backed-out-after-merge"))
         // The command names the sync's id, in the listing and its JSON (one `waiting_for`).
@@ -46,7 +43,7 @@ struct UpstreamRevertTests {
         let u = try UpstreamWorld()
         _ = try backedOutAfterMerge(u)
         let revert = try openRevert(u)
-        _ = try person(u).merge(revert.number, method: .merge)
+        _ = try u.person.merge(revert.number, method: .merge)
         #expect(try u.process().contains("0 failed"))
 
         let list = try u.world.wptsync(["list"])
@@ -62,7 +59,7 @@ struct UpstreamRevertTests {
         let u = try UpstreamWorld()
         let backout = try backedOutAfterMerge(u)
         let revert = try openRevert(u)
-        _ = try person(u).merge(revert.number, method: .merge)
+        _ = try u.person.merge(revert.number, method: .merge)
         #expect(try u.process().contains("0 failed"))
         _ = try backOut(u, backout)
 
@@ -103,7 +100,7 @@ struct UpstreamRevertTests {
         #expect(held.status != 0 && held.stderrString.contains("gecko/revert/1234 holds commits wptsync did not write"), "\(held.stderrString)")
         #expect(try u.git(["rev-parse", "gecko/revert/1234"]).trimmingCharacters(in: .whitespacesAndNewlines) == theirs)
 
-        let pr = try person(u).createPullRequest(title: "My revert", head: BranchName("gecko/revert/1234")!, body: "Mine").pullRequest
+        let pr = try u.person.createPullRequest(title: "My revert", head: BranchName("gecko/revert/1234")!, body: "Mine").pullRequest
         let result = try u.world.wptsyncResult(["revert", "upstream", "1"])
         #expect(result.status != 0 && result.stderrString.contains("gecko/revert/1234 holds PR #\(pr.number), not wptsync's revert"),
                 "\(result.stderrString)")

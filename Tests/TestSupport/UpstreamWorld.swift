@@ -1,5 +1,6 @@
 import Foundation
 import LocalServices
+import Remote
 
 /// A `SyncWorld` whose upstream is a local GitHub: a bare repository `upstream.git` whose master
 /// holds the same wpt tree as Gecko, served over loopback.
@@ -51,5 +52,17 @@ public final class UpstreamWorld: @unchecked Sendable {
     /// `git` in the upstream repository.
     public func git(_ arguments: [String]) throws -> String {
         try sh("git", ["--git-dir", upstream] + arguments)
+    }
+}
+
+extension UpstreamWorld {
+    /// A GitHub client acting as a person, neither of wptsync's accounts.
+    public var person: GitHubClient {
+        GitHubClient(apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token(Self.personToken))
+    }
+
+    /// Upstream master's sha.
+    public func masterSHA() throws -> String {
+        try git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
