@@ -93,6 +93,18 @@ extension UpstreamWorld {
         return fork
     }
 
+    /// Turns on `on_conflict = "open-from-sync-point"`, records upstream master as Gecko's sync
+    /// point, then changes master's README: a Gecko change to the README conflicts with master but
+    /// applies at the sync point, which is returned.
+    func moveMasterPastTheSyncPoint() throws -> String {
+        try editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
+        let syncPoint = try masterSHA()
+        try world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(syncPoint)\n"],
+                              message: "Bug 1 - [wpt-sync] Update web-platform-tests to \(syncPoint), a=testonly")
+        try pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")
+        return syncPoint
+    }
+
     /// A person's commit on upstream master.
     func pushToUpstreamMaster(file: String, contents: String) throws {
         let clone = world.dir.sub("person-master")
@@ -127,11 +139,7 @@ struct UpstreamSyncPointTests {
 
     @Test func aConflictingChangeIsOpenedFromTheSyncPointAndTheFixedBranchIsKept() throws {
         let u = try UpstreamWorld()
-        try u.editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
-        let syncPoint = try u.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        try u.world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(syncPoint)\n"],
-                                message: "Bug 1 - [wpt-sync] Update web-platform-tests to \(syncPoint), a=testonly")
-        try u.pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")
+        let syncPoint = try u.moveMasterPastTheSyncPoint()
 
         try u.world.landInGecko([wpt + "README.md": "wpt, changed in Gecko\n"], message: "Bug 30 - Edit the README. r=x")
         try u.process()

@@ -52,11 +52,7 @@ struct UpstreamDirtyTests {
     /// resolves it, and is not rebuilt meanwhile.
     @Test func aLandedPullRequestOpenedFromTheSyncPointWaitsForItsResolutionOnGitHub() throws {
         let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
-        try u.editConfig("recheck_seconds = 0.001", "recheck_seconds = 0.001\non_conflict = \"open-from-sync-point\"")
-        let syncPoint = try u.masterSHA()
-        try u.world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(syncPoint)\n"],
-                                message: "Bug 1 - [wpt-sync] Update web-platform-tests to \(syncPoint), a=testonly")
-        try u.pushToUpstreamMaster(file: "README.md", contents: "wpt, changed upstream\n")
+        let syncPoint = try u.moveMasterPastTheSyncPoint()
         try u.world.landInGecko([wpt + "README.md": "wpt, changed in Gecko\n"], message: "Bug 30 - Edit the README. r=x")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)

@@ -12,16 +12,6 @@ private let wpt = "testing/web-platform/tests/"
 struct UpstreamLifecycleTests {
 
 
-    /// Commits `file` with `contents` on upstream master, as a person would.
-    private func pushToUpstreamMaster(_ u: UpstreamWorld, file: String, contents: String) throws {
-        let clone = u.world.dir.sub("person-clone")
-        if !FileManager.default.fileExists(atPath: clone) { try sh("git", ["clone", "-q", u.upstream, clone]) }
-        try sh("git", ["pull", "-q", "origin", "master"], in: clone)
-        try writeFile(clone + "/" + file, contents)
-        try sh("git", ["add", "-A"], in: clone)
-        try sh("git", ["commit", "-q", "-m", "A person's change to \(file)"], in: clone)
-        try sh("git", ["push", "-q", "origin", "HEAD:refs/heads/master"], in: clone)
-    }
 
     /// A person merges the PR; `noticed`: wptsync sees the merge (the change reaches central)
     /// before Gecko backs the change out.
@@ -89,7 +79,7 @@ struct UpstreamLifecycleTests {
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
-        try pushToUpstreamMaster(u, file: "other.html", contents: "other\n")
+        try u.pushToUpstreamMaster(file: "other.html", contents: "other\n")
         let moved = try u.masterSHA()
         u.github.setMergeable(pr.number, false)
         try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
@@ -109,7 +99,7 @@ struct UpstreamLifecycleTests {
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
-        try pushToUpstreamMaster(u, file: "a.html", contents: "someone else's a\n")
+        try u.pushToUpstreamMaster(file: "a.html", contents: "someone else's a\n")
         try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
         try u.process()
 
