@@ -6,7 +6,10 @@ and, with --before DIR, on another checkout's release build in the same run:
            describes them), for N = 1,000 and 10,000; the events are one hook-recorded event
            cloned in SQL with new ref values, so the journal holds exactly what hooks write;
   recheck  an empty `wptsync process` (upstreaming configured, nothing to do) with 0 and with 500
-           open syncs waiting for mozilla-central, median of --runs runs after one warm-up;
+           open syncs waiting for mozilla-central, median of --runs runs after one warm-up: once with
+           central still (the re-check's remembered mark holds), once with a new Gecko-only
+           changeset pushed to central before every run (untimed, no hook: the periodic safety net
+           asks central about every waiting changeset, as after each central push it missed);
   latency  with `wptsync worker` running at the default 1 s poll: from `hg push` to autoland
            returning (and starting) to the pull request existing on a local GitHub
            (`GitHubServer`), --pushes pushes, each a new bug with a wpt change, at random moments.
@@ -124,8 +127,9 @@ def open_syncs(store, count):
     db.close()
 
 
-def recheck(build, counts, runs):
-    """Median seconds of an empty `wptsync process` with each number of open syncs."""
+def recheck(build, counts, runs, moving):
+    """Median seconds of an empty `wptsync process` with each number of open syncs; with `moving`,
+    central gets a new changeset before each run."""
     results = {}
     for count in counts:
         with tempfile.TemporaryDirectory(prefix="wptsync-recheck-") as tmp:
@@ -135,7 +139,14 @@ def recheck(build, counts, runs):
             world.wptsync("process")
             open_syncs(world.store, count)
             world.wptsync("process")  # warm-up (and the first re-check, which asks central)
-            results[count] = statistics.median(timed(lambda: world.wptsync("process")) for _ in range(runs))
+            samples = []
+            for n in range(runs):
+                if moving:
+                    world.write("dom/base/Document.cpp", f"int x = {n};\n")
+                    run(["hg", "commit", "-q", "-m", f"Bug {n} - Gecko only", "-d", "0 0"], cwd=world.gecko)
+                    run(["hg", "push", "-q", world.central], cwd=world.gecko)
+                samples.append(timed(lambda: world.wptsync("process")))
+            results[count] = statistics.median(samples)
             still = world.wptsync("list").stdout.decode().count(" open ")
             assert still == count, f"{still} of {count} syncs open"
     return results
@@ -201,9 +212,10 @@ def main():
             print(f"{label}: backlog: 1,000 events {drained[1000]:.2f} s, 10,000 events {drained[10000]:.2f} s"
                   f" -> ratio {drained[10000] / drained[1000]:.1f}", flush=True)
         if "recheck" in only:
-            empty = recheck(build, (0, 500), options.runs)
-            print(f"{label}: empty process: 0 open syncs {empty[0] * 1000:.0f} ms, 500 open syncs {empty[500] * 1000:.0f} ms"
-                  f" -> {empty[500] / empty[0]:.2f}x", flush=True)
+            for moving, pattern in ((False, "central still"), (True, "central moved before each run")):
+                empty = recheck(build, (0, 500), options.runs, moving)
+                print(f"{label}: empty process, {pattern}: 0 open syncs {empty[0] * 1000:.0f} ms,"
+                      f" 500 open syncs {empty[500] * 1000:.0f} ms -> {empty[500] / empty[0]:.2f}x", flush=True)
         if "latency" in only:
             samples = latency(build, server, options.pushes)
             for name, values in (("`hg push` returning", [s[0] for s in samples]), ("`hg push` starting", [s[1] for s in samples])):

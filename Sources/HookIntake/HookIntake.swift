@@ -138,7 +138,7 @@ public struct HookIntake: Sendable {
         let spool = spool
         do {
             let journal = try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
-            let imported = try spool.drain(into: journal)
+            let imported = try spool.drain(into: journal, waiting: false)
             switch try journal.record(payload, at: time) {
             case .recorded(let id):
                 WakeBell.ring(config.store.wakePath)

@@ -30,15 +30,18 @@ public struct Spool: Sendable {
 
     /// Records every spooled event in `journal`, moves unreadable bytes to `unreadablePath`, then
     /// empties the spool. Returns how many were new.
-    /// Waits for an append or another drain in progress: its lock is held only while it writes or
-    /// imports, and a lock copied into a child between fork and exec would make a non-blocking try fail.
+    /// With `waiting` (the worker), waits for an append or another drain in progress: its lock is
+    /// held only while it writes or imports, and a lock copied into a child between fork and exec
+    /// would make a non-blocking try fail. Without (a hook, which must not wait on another process's
+    /// import), a locked spool is left to whoever holds it or to the worker's next pass.
     @discardableResult
-    public func drain(into journal: any EventJournal) throws(StoreError) -> Int {
+    public func drain(into journal: any EventJournal, waiting: Bool = true) throws(StoreError) -> Int {
         guard !file.isEmpty else { return 0 }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
+        while flock(fd, waiting ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
+            if !waiting, errno == EWOULDBLOCK { return 0 }
             guard errno == EINTR else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         }
         defer { flock(fd, LOCK_UN) }

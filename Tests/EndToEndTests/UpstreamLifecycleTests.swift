@@ -73,13 +73,19 @@ struct UpstreamLifecycleTests {
         #expect(u.github.pullRequests.count == 1)
     }
 
-    /// A landed PR that GitHub says conflicts with master (`dirty`) is rebuilt on current master and merged.
-    @Test func aLandedPullRequestThatBecameDirtyIsRebuiltOnMasterAndMerged() throws {
-        let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
+    /// Bug 1234's change gets a PR, then a person commits `file` on upstream master.
+    private func openThenMoveMaster(_ u: UpstreamWorld, file: String, contents: String) throws -> (change: String, pr: PullRequestSnapshot) {
         let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
-        try u.pushToUpstreamMaster(file: "other.html", contents: "other\n")
+        try u.pushToUpstreamMaster(file: file, contents: contents)
+        return (change, pr)
+    }
+
+    /// A landed PR that GitHub says conflicts with master (`dirty`) is rebuilt on current master and merged.
+    @Test func aLandedPullRequestThatBecameDirtyIsRebuiltOnMasterAndMerged() throws {
+        let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
+        let (change, pr) = try openThenMoveMaster(u, file: "other.html", contents: "other\n")
         let moved = try u.masterSHA()
         u.github.setMergeable(pr.number, false)
         try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
@@ -96,10 +102,7 @@ struct UpstreamLifecycleTests {
     /// When it does not rebase onto master, the sync waits for a person with the conflict.
     @Test func aDirtyLandedPullRequestThatDoesNotRebaseWaitsForAPerson() throws {
         let u = try UpstreamWorld(extraConfig: "merge_without_checks = true\n")
-        let change = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 1234 - Add a. r=alice")
-        try u.process()
-        let pr = try #require(u.github.pullRequests.first)
-        try u.pushToUpstreamMaster(file: "a.html", contents: "someone else's a\n")
+        let (change, pr) = try openThenMoveMaster(u, file: "a.html", contents: "someone else's a\n")
         try u.world.gecko.hg(["push", "-q", "-r", change, u.world.central])
         try u.process()
 

@@ -19,6 +19,16 @@ struct WorkerResilienceTests {
                            extraEnvironment: world.environment)
     }
 
+    /// A worker that claimed bug 1's change and now waits on `fault`, which GitHub answered with `status`.
+    static func workerWaiting(on fault: Fault, answered status: Int, worker config: String) throws -> (UpstreamWorld, RunningProcess) {
+        let u = try UpstreamWorld(extraConfig: "[worker]\npoll_seconds = 0.05\n" + config)
+        u.github.injectFault(fault)
+        try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
+        let worker = try startWorker(u.world)
+        try #require(waitUntil(limit: 60) { u.github.requests.contains { $0.status == status } }, "\(worker.output)")
+        return (u, worker)
+    }
+
     static func log(_ world: SyncWorld) -> String { (try? String(contentsOfFile: world.log, encoding: .utf8)) ?? "" }
 
     static func event(_ world: SyncWorld, _ id: Int64) throws -> JournalEvent? { try SQLiteJournal(path: world.store).event(id: id) }
@@ -53,12 +63,8 @@ struct WorkerResilienceTests {
     }
 
     @Test func sigtermEndsARateLimitWaitAndTheEventStaysPendingWithItsAttempts() throws {
-        let u = try UpstreamWorld(extraConfig: "[worker]\npoll_seconds = 0.05\n")
         // GitHub's rate limit lifts in an hour: the worker would wait for it.
-        u.github.injectFault(.rateLimited(resetAfter: 3600))
-        try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
-        let worker = try Self.startWorker(u.world)
-        try #require(waitUntil(limit: 60) { u.github.requests.contains { $0.status == 403 } }, "\(worker.output)")
+        let (u, worker) = try Self.workerWaiting(on: .rateLimited(resetAfter: 3600), answered: 403, worker: "")
         #expect(try Self.event(u.world, 1)?.state == .running)
 
         worker.send(SIGTERM)
@@ -74,11 +80,7 @@ struct WorkerResilienceTests {
 
     @Test func aLeaseIsRenewedWhileTheEventRunsSoASecondWorkerNeverRunsIt() throws {
         // A one-second lease, and a GitHub that makes the worker wait four seconds (a secondary rate limit).
-        let u = try UpstreamWorld(extraConfig: "[worker]\npoll_seconds = 0.05\nlease_seconds = 1\n")
-        u.github.injectFault(.secondaryRateLimit(retryAfter: 4))
-        try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
-        let first = try Self.startWorker(u.world)
-        try #require(waitUntil(limit: 60) { u.github.requests.contains { $0.status == 429 } }, "\(first.output)")
+        let (u, first) = try Self.workerWaiting(on: .secondaryRateLimit(retryAfter: 4), answered: 429, worker: "lease_seconds = 1\n")
         let second = try Self.startWorker(u.world)
 
         #expect(waitUntil(limit: 60) { (try? Self.event(u.world, 1))??.state == .done }, "\(first.output)\n\(second.output)")
@@ -92,11 +94,7 @@ struct WorkerResilienceTests {
     }
 
     @Test func aWorkerThatLostItsLeaseStopsTheEventsWorkAndLeavesItToTheNewHolder() throws {
-        let u = try UpstreamWorld(extraConfig: "[worker]\npoll_seconds = 0.05\nlease_seconds = 3\n")
-        u.github.injectFault(.secondaryRateLimit(retryAfter: 3600))
-        try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
-        let worker = try Self.startWorker(u.world)
-        try #require(waitUntil(limit: 60) { u.github.requests.contains { $0.status == 429 } }, "\(worker.output)")
+        let (u, worker) = try Self.workerWaiting(on: .secondaryRateLimit(retryAfter: 3600), answered: 429, worker: "lease_seconds = 3\n")
 
         // Another worker holds the event now, as after the lease had run out (e.g. a suspended machine).
         let journal = try SQLiteJournal(path: u.world.store)

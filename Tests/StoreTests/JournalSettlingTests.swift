@@ -4,13 +4,6 @@ import SyncCore
 import Testing
 import TestSupport
 
-private func push(_ repository: String, _ n: Int) -> EventPayload {
-    let node = String(format: "%040x", n)
-    return .hgPush(HgPush(repository: repository, firstNode: node, lastNode: node, source: "push"))
-}
-
-private let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
 /// Issue 9: leases renewed while an event runs, events given back on stop, permanent failures and
 /// dropped events that hold nothing back.
 @Suite("SQLite event journal: renewing, releasing, giving up, dropping")

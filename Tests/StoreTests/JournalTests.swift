@@ -5,13 +5,6 @@ import SyncCore
 import Testing
 import TestSupport
 
-private func push(_ repository: String, _ n: Int) -> EventPayload {
-    let node = String(format: "%040x", n)
-    return .hgPush(HgPush(repository: repository, firstNode: node, lastNode: node, source: "push"))
-}
-
-private let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
 @Suite("SQLite event journal")
 struct JournalTests {
     let dir = TempDir("journal")

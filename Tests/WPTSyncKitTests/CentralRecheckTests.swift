@@ -62,12 +62,21 @@ struct CentralRecheckTests {
         let old = try commit("a")
         let hg = try HgRepository(path: central.root)
         let recheck = CentralRecheck(marks: journal, central: hg, task: "test")
+        let missing = String(repeating: "c", count: 40)
         var seen: Set<String> = ["not called"]
-        #expect(try recheck.run(pending: []) { seen = $0 })
+        #expect(try recheck.run(pending: [missing]) { seen = $0 })
         #expect(seen.isEmpty)
         // A changeset central already had when the last re-check ran starts waiting (its sync was made later).
-        #expect(try recheck.run(pending: [old]) { seen = $0 })
+        #expect(try recheck.run(pending: [missing, old]) { seen = $0 })
         #expect(seen == [old])
+    }
+
+    @Test func withNothingWaitingCentralIsNotAsked() throws {
+        _ = try commit("a")
+        let hg = try HgRepository(path: central.root)
+        let before = hg.commandsRun
+        #expect(try !CentralRecheck(marks: journal, central: hg, task: "test").run(pending: []) { _ in Issue.record("nothing to record") })
+        #expect(hg.commandsRun == before)
     }
 
     @Test func aPushedLandingWhoseEventWasLostIsMarkedLandedOnceAndThenNothingIsAsked() throws {

@@ -24,11 +24,4 @@ extension GitHubClient {
     public func repositoryInfo() throws(RemoteError) -> RepositoryInfo {
         try http.sendJSON(request(.get, ""))
     }
-
-    /// The account `token` belongs to (`GET /user`), e.g. the approver's.
-    public func user(of token: Token) throws(RemoteError) -> User {
-        var get = request(.get, "", token: token)
-        get.url = "\(apiBaseURL)/user"
-        return try http.sendJSON(get)
-    }
 }

@@ -71,7 +71,7 @@ public enum ConfigOnline {
             do {
                 let token = try GitHubSetup.token(source, environment: environment)
                 let probe = GitHubClient(apiBaseURL: github.apiBaseURL, repository: name, token: token, http: http)
-                let login = try probe.user(of: token).login
+                let login = try probe.account(of: token)
                 logins.append(login)
                 let sameAccount = logins.count == 2
                     ? ConfigCheck.approverProblems(in: config, file: file, environment: environment, logins: (logins[0], login)).first : nil

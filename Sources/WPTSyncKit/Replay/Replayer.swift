@@ -113,20 +113,21 @@ public final class Replayer {
 
     private func revisionItems(_ repository: GeckoRepository, range: String) throws -> [Item] {
         let server = try servers.server(for: repository)
-        let ends = range.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        for (which, end) in zip(["start", "end"], ends) {
-            do { _ = try server.node(of: end) } catch {
-                guard case .unknownRevision = error else { continue }
-                throw ApplicationError.unknownRangeEnd(option: "--revs", range: range, end: which, revision: end,
-                                                       repository: repository.name, path: repository.path)
-            }
-        }
         let nodes: [String]
         do {
             // `HIGH:LOW` lists newest first, but a backout must come after the change it backs out;
             // the null revision is no changeset.
             nodes = try server.nodes("sort((\(range)) - null, rev)")
         } catch {
+            // Only now, to name the end that is no changeset.
+            let ends = range.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            for (which, end) in zip(["start", "end"], ends) {
+                do { _ = try server.node(of: end) } catch {
+                    guard case .unknownRevision = error else { continue }
+                    throw ApplicationError.unknownRangeEnd(option: "--revs", range: range, end: which, revision: end,
+                                                           repository: repository.name, path: repository.path)
+                }
+            }
             throw ApplicationError.replaySource(context: "--revs \(range) in \(repository.name)", reason: "\(error)")
         }
         return nodes.map { node in

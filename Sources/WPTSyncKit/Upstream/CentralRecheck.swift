@@ -11,16 +11,17 @@ struct CentralRecheck {
     /// Names the mark: each caller keeps its own.
     let task: String
 
-    /// Calls `record` with the `pending` nodes (full, lowercase) central now has, unless nothing
-    /// changed since the last re-check; then remembers what is still pending. Returns whether
+    /// Calls `record` with the `pending` nodes (full, lowercase) central now has, unless nothing is
+    /// pending or nothing changed since the last re-check; then remembers what is still pending. Returns whether
     /// central was asked.
     @discardableResult
     func run(pending: Set<String>, record: (Set<String>) throws -> Void) throws -> Bool {
+        guard !pending.isEmpty else { return false }
         let tip = try central.node(of: "tip")
         guard try marks.recheckMark(task) != RecheckMark.text(tip: tip, pending: pending) else { return false }
         // `and all()` leaves out the working directory's pseudo-node, which `id(ffff…)` names.
         let revset = "(" + pending.sorted().map { "id(\($0))" }.joined(separator: " + ") + ") and all()"
-        let arrived = pending.isEmpty ? [] : Set(try central.nodes(revset)).intersection(pending)
+        let arrived = Set(try central.nodes(revset)).intersection(pending)
         try record(arrived)
         try marks.setRecheckMark(task, to: RecheckMark.text(tip: tip, pending: pending.subtracting(arrived)))
         return true

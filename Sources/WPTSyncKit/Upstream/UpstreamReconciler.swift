@@ -27,7 +27,7 @@ final class UpstreamReconciler {
     /// Where upstream master is fetched from (`wpt.fetch_url`, for a fork); nil: `upstreamURL`.
     var masterURL: String?
     /// Whether `upstreamURL` is a fork: its branches are deleted by pushing, not through the API.
-    var pushesToFork = false
+    var pushesToFork: Bool { github.headOwner != nil }
 
     init(store: any SyncStore, github: GitHubClient, approver: Token?, mirror: GitRepository, upstreamURL: String,
          credentials: RemoteCredentials, settings: UpstreamSettings, prefixes: PathPrefixes, redactor: Redactor) {

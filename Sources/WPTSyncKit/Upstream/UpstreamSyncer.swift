@@ -53,7 +53,6 @@ final class UpstreamSyncer {
             store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path),
             upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths, redactor: redactor)
         // A fork's master lags upstream's: branches are built on the master `fetch_url` names (required then).
-        reconciler.pushesToFork = client.headOwner != nil
         reconciler.masterURL = reconciler.pushesToFork ? mirror.fetchURL : nil
         return UpstreamSyncer(store: store, reconciler: reconciler, prefixes: config.paths)
     }
