@@ -52,6 +52,7 @@ struct DryRunAgreementTests {
         func compare(_ repository: String, _ ids: ClosedRange<Int>) throws -> [(previewed: [String], observed: [String])] {
             let plan = try world.wptsync(["replay", "--repository", repository, "--pushes", "\(ids.lowerBound):\(ids.upperBound)", "--dry-run"])
             let previews = Self.previews(plan)
+            #expect(Set(previews.keys) == Set(ids), "every push previewed: \(plan)")
             var result: [(previewed: [String], observed: [String])] = []
             for id in ids {
                 let before = u.github.pullRequests
