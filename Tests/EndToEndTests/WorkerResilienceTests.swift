@@ -42,9 +42,10 @@ struct WorkerResilienceTests {
         // Another process holds the journal's write lock.
         let holder = try Child.spawn("sqlite3", [world.store])
         defer { close(holder.stdin); close(holder.stdout); close(holder.stderr); _ = holder.wait() }
-        _ = "BEGIN IMMEDIATE;\n".withCString { write(holder.stdin, $0, strlen($0)) }
+        // `.timeout`: a lock held a moment by anything else (a loaded machine) delays the BEGIN, never fails it.
+        _ = ".timeout 10000\nBEGIN IMMEDIATE;\n".withCString { write(holder.stdin, $0, strlen($0)) }
         let probe = try SQLiteJournal(path: world.store, busyTimeoutMilliseconds: 0)
-        try #require(waitUntil(limit: 10) { (try? probe.renewLease(id: 0, worker: "-", until: Date())) == nil }, "the lock was not taken")
+        try #require(waitUntil(limit: 30) { (try? probe.renewLease(id: 0, worker: "-", until: Date())) == nil }, "the lock was not taken")
 
         let worker = try Self.startWorker(world)
         // The worker's own busy timeout (5 s) runs out; it says so and waits.
