@@ -39,12 +39,14 @@ struct WorkerResilienceTests {
     @Test func aWorkerWaitsForALockedJournalThenProcessesThePendingEvent() throws {
         let world = try SyncWorld(extraConfig: "[worker]\npoll_seconds = 0.05\n")
         try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        // Opened first: a connection opening while another one starts may briefly hold the journal
+        // (rebuilding its WAL index), which a zero busy timeout would take for the lock.
+        let probe = try SQLiteJournal(path: world.store, busyTimeoutMilliseconds: 0)
         // Another process holds the journal's write lock.
         let holder = try Child.spawn("sqlite3", [world.store])
         defer { close(holder.stdin); close(holder.stdout); close(holder.stderr); _ = holder.wait() }
-        // `.timeout`: a lock held a moment by anything else (a loaded machine) delays the BEGIN, never fails it.
+        // `.timeout`: a lock held a moment by another connection delays the BEGIN, never fails it.
         _ = ".timeout 10000\nBEGIN IMMEDIATE;\n".withCString { write(holder.stdin, $0, strlen($0)) }
-        let probe = try SQLiteJournal(path: world.store, busyTimeoutMilliseconds: 0)
         try #require(waitUntil(limit: 30) { (try? probe.renewLease(id: 0, worker: "-", until: Date())) == nil }, "the lock was not taken")
 
         let worker = try Self.startWorker(world)
