@@ -58,6 +58,46 @@ struct CentralRecheckTests {
         #expect(hg.commandsRun - before == 2 && seen.last == [])
     }
 
+    @Test func whenOnlyCentralMovedTheChangesetsItGainedAreAllThatIsAskedAndWhatArrivedIsFound() throws {
+        _ = try commit("a")
+        let hg = try HgRepository(path: central.root)
+        let recheck = CentralRecheck(marks: journal, central: hg, task: "test")
+        let waiting = try HgFixture("elsewhere")
+        try waiting.write("w", "w")
+        let later = try waiting.commit("Bug 2 - lands later")
+        let missing = String(repeating: "d", count: 40)
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [later, missing]) { seen.append($0) })
+        #expect(seen == [[]])
+
+        // Central gains two changesets, one of them the waiting one.
+        _ = try central.hg(["pull", "-q", "--force", waiting.root])
+        _ = try commit("b")
+        let before = hg.commandsRun
+        #expect(try recheck.run(pending: [later, missing]) { seen.append($0) })
+        #expect(seen.last == [later])
+        #expect(hg.commandsRun - before == 2)
+        let mark = try #require(try journal.recheckMark("test"))
+        #expect(mark == RecheckMark.text(tip: try hg.node(of: "tip"), pending: [missing]))
+    }
+
+    @Test func ifCentralLostTheTipItLastSawEveryWaitingChangesetIsAskedFor() throws {
+        _ = try commit("a")
+        let lost = try commit("b")
+        let hg = try HgRepository(path: central.root)
+        let recheck = CentralRecheck(marks: journal, central: hg, task: "test")
+        let waiting = try HgFixture("elsewhere")
+        try waiting.write("w", "w")
+        let later = try waiting.commit("Bug 2 - lands later")
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [later]) { seen.append($0) })
+
+        _ = try central.hg(["--config", "extensions.strip=", "strip", "-q", "--no-backup", lost])
+        _ = try central.hg(["pull", "-q", "--force", waiting.root])
+        #expect(try recheck.run(pending: [later]) { seen.append($0) })
+        #expect(seen == [[], [later]])
+    }
+
     @Test func aNewlyWaitingChangesetIsAskedForEvenWhenCentralDidNotMove() throws {
         let old = try commit("a")
         let hg = try HgRepository(path: central.root)
