@@ -6,25 +6,29 @@ import Testing
 @Suite("Re-check marks")
 struct RecheckMarkTests {
     let old = String(repeating: "a", count: 40)
-    let new = String(repeating: "b", count: 40)
     let waiting: Set<String> = [String(repeating: "c", count: 40), String(repeating: "d", count: 40)]
 
     @Test func theSameTipAndWaitingChangesetsAskNothing() {
-        let mark = RecheckMark.text(tip: old, pending: waiting)
-        #expect(RecheckMark.query(previous: mark, tip: old, pending: waiting) == .nothing)
+        let mark = RecheckMark.text(tip: old, stamp: "s1", pending: waiting)
+        #expect(RecheckMark.query(previous: mark, stamp: "s1", pending: waiting) == .nothing)
     }
 
     @Test func onlyCentralMovingAsksForWhatCentralGainedSinceTheLastTip() {
-        let mark = RecheckMark.text(tip: old, pending: waiting)
-        #expect(RecheckMark.query(previous: mark, tip: new, pending: waiting) == .arrivedSince(tip: old))
+        let mark = RecheckMark.text(tip: old, stamp: "s1", pending: waiting)
+        #expect(RecheckMark.query(previous: mark, stamp: "s2", pending: waiting) == .arrivedSince(tip: old))
+    }
+
+    @Test func anUnknownStampAsksForWhatCentralGainedEvenIfItDidNotMove() {
+        let mark = RecheckMark.text(tip: old, stamp: nil, pending: waiting)
+        #expect(RecheckMark.query(previous: mark, stamp: nil, pending: waiting) == .arrivedSince(tip: old))
     }
 
     @Test func aChangedSetOfWaitingChangesetsOrNoMarkAsksForEveryOne() {
-        let mark = RecheckMark.text(tip: old, pending: waiting)
+        let mark = RecheckMark.text(tip: old, stamp: "s1", pending: waiting)
         let more = waiting.union([String(repeating: "e", count: 40)])
-        #expect(RecheckMark.query(previous: mark, tip: old, pending: more) == .everything)
-        #expect(RecheckMark.query(previous: mark, tip: new, pending: more) == .everything)
-        #expect(RecheckMark.query(previous: nil, tip: old, pending: waiting) == .everything)
-        #expect(RecheckMark.query(previous: "garbage", tip: old, pending: waiting) == .everything)
+        #expect(RecheckMark.query(previous: mark, stamp: "s1", pending: more) == .everything)
+        #expect(RecheckMark.query(previous: mark, stamp: "s2", pending: more) == .everything)
+        #expect(RecheckMark.query(previous: nil, stamp: "s1", pending: waiting) == .everything)
+        #expect(RecheckMark.query(previous: "garbage", stamp: "s1", pending: waiting) == .everything)
     }
 }

@@ -1,29 +1,31 @@
-/// What a periodic re-check against mozilla-central saw: central's tip and the changesets still
-/// waiting to arrive there. A re-check that would see the same mark again has nothing to learn.
+/// What a periodic re-check against mozilla-central saw: central's tip, a stamp of its changelog
+/// file (which changes whenever a changeset is added or stripped) and the changesets still waiting
+/// to arrive there. A re-check that would see the same stamp and waiting changesets has nothing to
+/// learn, and need not even start Mercurial.
 public enum RecheckMark {
     /// What a re-check must ask central, given the mark it left last time.
     public enum Query: Equatable, Sendable {
         /// Central and the waiting changesets are as last seen.
         case nothing
         /// Only central moved: the waiting changesets can only have arrived with the changesets
-        /// central gained since this tip (`only(tip, since)`).
+        /// central stored after this tip.
         case arrivedSince(tip: String)
         /// Ask for every waiting changeset.
         case everything
     }
 
-    /// `<tip> <how many pending> <digest of the pending nodes>`: the same for the same set,
-    /// whatever its order.
-    public static func text(tip: String, pending: Set<String>) -> String {
-        "\(tip) \(pendingPart(pending))"
+    /// `<tip> <stamp> <how many pending> <digest of the pending nodes>`: the same for the same set,
+    /// whatever its order. An unknown stamp (nil) never matches.
+    public static func text(tip: String, stamp: String?, pending: Set<String>) -> String {
+        "\(tip) \(stamp ?? "-") \(pendingPart(pending))"
     }
 
-    /// What to ask, from the last mark (nil: none yet), central's tip and the waiting changesets.
-    public static func query(previous: String?, tip: String, pending: Set<String>) -> Query {
-        guard let previous else { return .everything }
-        if previous == text(tip: tip, pending: pending) { return .nothing }
-        let parts = previous.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[1] == pendingPart(pending), parts[0].count == 40 else { return .everything }
+    /// What to ask, from the last mark (nil: none yet), central's changelog stamp now (nil: unknown)
+    /// and the waiting changesets.
+    public static func query(previous: String?, stamp: String?, pending: Set<String>) -> Query {
+        let parts = previous?.split(separator: " ", maxSplits: 2) ?? []
+        guard parts.count == 3, parts[0].count == 40, parts[2] == pendingPart(pending) else { return .everything }
+        if let stamp, parts[1] == stamp { return .nothing }
         return .arrivedSince(tip: String(parts[0]))
     }
 

@@ -49,10 +49,10 @@ struct LandingTracker {
 
     /// Asks mozilla-central whether pushed landings arrived, in case its hook's event was lost: one
     /// revset, and none when central and the pushed landings did not change since the last time.
-    func recheck(central: HgRepository, marks: any RecheckMarkStore) throws -> [String] {
+    func recheck(centralPath: String, central: @escaping () throws -> HgRepository, marks: any RecheckMarkStore) throws -> [String] {
         let pushed = try store.landings(statuses: [.pushed])
         var notes: [String] = []
-        try CentralRecheck(marks: marks, central: central, task: "pushed-landings")
+        try CentralRecheck(marks: marks, centralPath: centralPath, central: central, task: "pushed-landings")
             .run(pending: Set(pushed.compactMap { $0.landingNode?.lowercased() })) { arrived in
                 for var landing in pushed where landing.landingNode.map({ arrived.contains($0.lowercased()) }) ?? false {
                     landing.status = .landed

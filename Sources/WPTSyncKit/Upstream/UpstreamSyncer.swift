@@ -80,10 +80,10 @@ final class UpstreamSyncer {
     /// event was lost (one revset, and none when central and the syncs did not change since the
     /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
     /// revert PRs (merged: the sync is `reverted`).
-    func recheckLanded(central: HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
+    func recheckLanded(centralPath: String, central: @escaping () throws -> HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
-        try CentralRecheck(marks: store, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
+        try CentralRecheck(marks: store, centralPath: centralPath, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
             for index in open.indices where !open[index].isLanded {
                 var changed = false
                 for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {

@@ -99,7 +99,7 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded(central: try servers.server(for: central)) {
+        return try upstream.recheckLanded(centralPath: central.path, central: { try self.servers.server(for: central) }) {
             try self.servers.server(containing: $0, preferring: central)
         }
     }
@@ -131,7 +131,7 @@ struct LandingRetry: PeriodicTask {
     func run() throws -> [String] {
         var notes: [String] = []
         if let central = hg.config.gecko.first(where: { $0.role == .central }) {
-            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: try hg.servers.server(for: central), marks: marks)
+            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(centralPath: central.path, central: { try hg.servers.server(for: central) }, marks: marks)
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
         return notes
