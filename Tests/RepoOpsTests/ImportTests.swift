@@ -10,8 +10,8 @@ private func write(_ text: String, flags: HgFileFlags = .regular) -> PlannedComm
     .write(HgFile(data: Array(text.utf8), flags: flags))
 }
 
-/// A Gecko base with a local change not yet upstream, and the upstream commit Gecko's wpt came from.
-private func world() throws -> (ExportWorld, upstreamBase: Oid, gecko: String) {
+/// A Gecko base with a local change not yet upstream, and the upstream commit Gecko's wpt came from (also the try commit tests').
+func importWorld() throws -> (ExportWorld, upstreamBase: Oid, gecko: String) {
     let w = try ExportWorld()
     try w.write("a.html", ten)
     try w.write("keep.js", "keep\n")
@@ -22,7 +22,7 @@ private func world() throws -> (ExportWorld, upstreamBase: Oid, gecko: String) {
     return (w, upstreamBase, try w.commit("Bug 1 - Gecko's change, not upstream yet"))
 }
 
-private func upstreamChange(_ w: ExportWorld, onto base: Oid, _ files: [String: String?]) throws -> Oid {
+func upstreamChange(_ w: ExportWorld, onto base: Oid, _ files: [String: String?]) throws -> Oid {
     var editor = TreeEditor()
     for (name, contents) in files {
         if let contents { editor.upsert(GitPath(name), oid: try w.git.writeBlob(Array(contents.utf8))) } else { editor.delete(GitPath(name)) }
@@ -35,7 +35,7 @@ private func upstreamChange(_ w: ExportWorld, onto base: Oid, _ files: [String: 
 struct ImportBuilderTests {
     @Test("Gecko's own change survives; additions, deletions and excluded paths are handled")
     func mergesOntoGeckoFiles() throws {
-        let (w, base, gecko) = try world()
+        let (w, base, gecko) = try importWorld()
         let head = try upstreamChange(w, onto: base, [
             "a.html": ten.replacingOccurrences(of: "line 9\n", with: "line nine\n"),
             "b.html": "new\n", "keep.js": nil, "resources/testdriver_vendor.js": "upstream's vendor file\n",
@@ -51,7 +51,7 @@ struct ImportBuilderTests {
 
     @Test("changes apply in order, each on the result of the ones before; a change Gecko already has is empty")
     func appliesInOrder() throws {
-        let (w, base, gecko) = try world()
+        let (w, base, gecko) = try importWorld()
         let first = try upstreamChange(w, onto: base, ["c.html": "one\n"])
         let second = try upstreamChange(w, onto: first, ["c.html": "two\n"])
         let geckoHas = try upstreamChange(w, onto: second, ["a.html": ten.replacingOccurrences(of: "line 2\n", with: "line two (gecko)\n")])
@@ -63,7 +63,7 @@ struct ImportBuilderTests {
 
     @Test("a change that does not merge with Gecko's is a conflict naming the file, and stops there")
     func conflictStops() throws {
-        let (w, base, gecko) = try world()
+        let (w, base, gecko) = try importWorld()
         let clash = try upstreamChange(w, onto: base, ["a.html": ten.replacingOccurrences(of: "line 2\n", with: "line two (upstream)\n")])
         let later = try upstreamChange(w, onto: clash, ["d.html": "d\n"])
         let applied = try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [])
@@ -73,7 +73,7 @@ struct ImportBuilderTests {
 
     @Test("a path Mercurial cannot hold is a conflict, settled only by keeping Gecko's side; conflicts are settled either way")
     func unfitPathsAndResolutions() throws {
-        let (w, base, gecko) = try world()
+        let (w, base, gecko) = try importWorld()
         let hgPath = try upstreamChange(w, onto: base, ["x/.hg/hgrc": "[hooks]\n", "ok.html": "ok\n"])
         let builder = { (resolutions: [String: ConflictResolution]) in
             ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: resolutions)
@@ -95,7 +95,7 @@ struct ImportBuilderTests {
 
     @Test("symlinks leading out of the wpt tree and names with control characters are refused, each named with its reason")
     func refusedLinksAndNames() throws {
-        let (w, base, gecko) = try world()
+        let (w, base, gecko) = try importWorld()
         var editor = TreeEditor()
         for (path, target) in ["deep/hgrc": "../../../../.hg/hgrc", "passwd": "/etc/passwd", "up": "..", "inside": "a.html", "deep/ok": "../keep.js"] {
             editor.upsert(GitPath(path), oid: try w.git.writeBlob(Array(target.utf8)), mode: .symlink)
@@ -126,7 +126,7 @@ struct ImportBuilderTests {
 struct LandingCloneTests {
     @Test("commits keep bytes, flags, symlinks, removals, author, date and message; push reports races")
     func commitsAndPushes() throws {
-        let (w, _, gecko) = try world()
+        let (w, _, gecko) = try importWorld()
         let dir = TempDir("landing-clone")
         let clone = try LandingClone(path: dir.sub("clone"), source: w.hgFixture.root)
         #expect(!FileManager.default.fileExists(atPath: dir.sub("clone/testing")), "no work tree")

@@ -83,10 +83,10 @@ public final class LandingClone {
         return nodes
     }
 
-    /// Pushes `node` and its ancestors to `destination`.
-    public func push(_ node: String, to destination: String) throws(ImportError) -> PushOutcome {
+    /// Pushes `node` and its ancestors to `destination`; `newHead` allows a new head there (a try push).
+    public func push(_ node: String, to destination: String, newHead: Bool = false) throws(ImportError) -> PushOutcome {
         let result: HgCommandResult
-        do { result = try hg.run(["push", "-r", node, "--", destination]) } catch { throw .hg(error) }
+        do { result = try hg.run(["push", "-r", node] + (newHead ? ["--force"] : []) + ["--", destination]) } catch { throw .hg(error) }
         let message = (result.errorString + String(decoding: result.output, as: UTF8.self))
             .trimmingCharacters(in: .whitespacesAndNewlines)
         switch result.status {
