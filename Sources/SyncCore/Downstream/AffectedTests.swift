@@ -16,6 +16,8 @@ public struct AffectedTests: Sendable, Equatable {
     /// Whether there were more test files than allowed, so `paths` are folders.
     public var folders: Bool
 
+    public init(mode: Mode, paths: [String], folders: Bool) { self.mode = mode; self.paths = paths; self.folders = folders }
+
     public static let defaultMaxTestPaths = 500
     /// wpt's tests of its own harness.
     public static let infrastructureFolder = "infrastructure"

@@ -64,6 +64,9 @@ public struct MozBuildComponents: Sendable, Equatable {
                 if let component { rules.append(Rule(patterns: patterns, component: component, line: first.line)) }
             } else {
                 if first.kind == .name("BUG_COMPONENT") { throw .mozBuild(line: first.line, column: first.column, .bugComponentOutsideFiles) }
+                if let indented = body.first?.tokens.first, line.tokens.last?.kind != .symbol(":") {
+                    throw .mozBuild(line: indented.line, column: indented.column, .unexpectedIndent)
+                }
                 for statement in body {
                     let head = statement.tokens[0]
                     let isFiles = try filesPatterns(statement) != nil
