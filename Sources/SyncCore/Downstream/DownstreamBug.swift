@@ -49,7 +49,7 @@ public struct DownstreamBug: Sendable, Equatable {
         let trimmed = cleaned.trimmingCharacters(in: .newlines)
         var text = "Sync web-platform-tests PR \(number) into mozilla-central: this bug follows it until its changes land in Gecko.\n\n"
         text += "PR: \(oneLine(url))\n"
-        guard !trimmed.isEmpty else { return text + "\nThe PR has no description.\n" }
+        guard !trimmed.trimmingCharacters(in: .whitespaces).isEmpty else { return text + "\nThe PR has no description.\n" }
         text += "\n\(author.map { oneLine($0) + " wrote" } ?? "The PR says"):\n"
         for line in trimmed.split(separator: "\n", omittingEmptySubsequences: false) {
             text += line.isEmpty ? ">\n" : "> \(line)\n"
