@@ -127,6 +127,8 @@ struct DownstreamMozBuildTests {
             ("products/README", nil),
         ]
         for (path, owner) in owners { #expect(rules.component(of: path) == owner, "\(path)") }
+        #expect(rules.choose(wptPaths: ["css/css-grid/a.html", "css/css-grid/b.html", "html/c.html"]) == component("Core", "Layout: Grid"))
+        #expect(rules.choose(wptPaths: ["css/css-grid/a.html"], wpt: "elsewhere/wpt") == .webPlatformTests)
     }
 
     @Test("the component owning most changed files wins; UNKNOWN only when alone; ties and no owner are decided")

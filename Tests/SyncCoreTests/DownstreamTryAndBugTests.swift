@@ -63,6 +63,7 @@ struct DownstreamTryAndBugTests {
     @Test("the summary is one line of at most 255 characters, cut between characters")
     func summary() {
         #expect(DownstreamBug.summary(number: 12, title: "Fix\tgrid\r\n  gaps\u{1B}[31m") == "[wpt-sync] Sync PR 12 - Fix grid gaps[31m")
+        #expect(DownstreamBug.summary(number: 12, title: " \u{7}\n") == "[wpt-sync] Sync PR 12")
         let long = DownstreamBug.summary(number: 12, title: String(repeating: "a", count: 300))
         #expect(long.unicodeScalars.count == 255 && long.hasSuffix("a…"))
         let family = "👨‍👩‍👧‍👦"

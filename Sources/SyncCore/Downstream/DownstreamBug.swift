@@ -30,7 +30,8 @@ public struct DownstreamBug: Sendable, Equatable {
     /// counts): the title on one line, without control characters, cut between grapheme clusters
     /// and ended with `…` when too long.
     public static func summary(number: Int, title: String) -> String {
-        let full = "[wpt-sync] Sync PR \(number) - " + oneLine(title)
+        let title = oneLine(title)
+        let full = "[wpt-sync] Sync PR \(number)" + (title.isEmpty ? "" : " - " + title)
         guard full.unicodeScalars.count > summaryLimit else { return full }
         var cut = "", count = 0
         for character in full {

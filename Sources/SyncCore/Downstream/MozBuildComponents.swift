@@ -102,6 +102,13 @@ public struct MozBuildComponents: Sendable, Equatable {
         return best?.key ?? .webPlatformTests
     }
 
+    /// `choose(for:)` over paths relative to the wpt root (a PR's changed files), `wpt` being the
+    /// configured wpt checkout; Testing :: web-platform-tests when it is not beneath the moz.build folder.
+    public func choose(wptPaths: [String], wpt: String = PathPrefixes().wpt) -> BugComponent {
+        guard let relative = Self.relativeWPT(wpt) else { return .webPlatformTests }
+        return choose(for: wptPaths.map { relative + "/" + $0 })
+    }
+
     /// `wpt` (the configured wpt checkout, e.g. `testing/web-platform/tests`) relative to the
     /// moz.build folder (`tests`), or nil when it does not lie beneath it.
     public static func relativeWPT(_ wpt: String) -> String? {
