@@ -23,8 +23,7 @@ public enum DownstreamSelection {
     /// recognises them. A branch name alone is not enough: anyone can name a fork's branch `gecko/1`.
     public static func isUpstreamSync(_ pr: PullRequestFacts, label: String) -> Bool {
         if SyncRebuild.isSyncPullRequest(pr, label: label) { return true }
-        let revertPrefix = UpstreamRevert.branch(forSyncBranch: "gecko/") ?? ""
-        guard pr.branch.hasPrefix(revertPrefix) else { return false }
+        guard let revertPrefix = UpstreamRevert.branch(forSyncBranch: "gecko/"), pr.branch.hasPrefix(revertPrefix) else { return false }
         var synced = pr
         synced.branch = "gecko/" + pr.branch.dropFirst(revertPrefix.count)
         return SyncRebuild.isSyncPullRequest(synced, label: label)
