@@ -27,7 +27,7 @@ public struct ImportBuilder {
     /// The wpt prefix without a trailing slash.
     let prefix: String
     /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
-    let excluded: [GitPath]
+    let excluded: [String]
 
     /// How a person settled files that did not merge, by path relative to the wpt root.
     let resolutions: [String: ConflictResolution]
@@ -38,7 +38,7 @@ public struct ImportBuilder {
         var prefix = prefix
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.prefix = prefix
-        self.excluded = excluded.map { GitPath(stringLiteral: $0) }
+        self.excluded = excluded
     }
 
     /// Applies `changes` in order on Gecko revision `geckoBase`. Stops after the first conflict.
@@ -64,7 +64,7 @@ public struct ImportBuilder {
     }
 
     private func isExcluded(_ path: GitPath) -> Bool {
-        excluded.contains { path == $0 || path.bytes.starts(with: $0.bytes + [UInt8(ascii: "/")]) }
+        LandingSettings.isExcluded(path.bytes, by: excluded)
     }
 
     private func gitStep<T>(_ body: () throws(GitError) -> T) throws(ImportError) -> T {

@@ -37,3 +37,11 @@ public struct LandingSettings: Sendable, Equatable {
         self.maxPushAttempts = maxPushAttempts; self.retrySeconds = retrySeconds; self.enabled = enabled
     }
 }
+
+extension LandingSettings {
+    /// Whether `path` (bytes relative to the wpt root) is one of the `exclude` entries or lies
+    /// beneath one: the landing never imports it, and a PR changing only such paths is not downstreamed.
+    public static func isExcluded(_ path: [UInt8], by exclude: [String]) -> Bool {
+        exclude.contains { path == Array($0.utf8) || PathPrefixes.isUnder(path, $0) }
+    }
+}

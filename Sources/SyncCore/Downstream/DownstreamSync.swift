@@ -1,0 +1,105 @@
+/// One try push of a downstream sync, recorded before it is made (`planned`) so that a crash
+/// between the push and its record never leads to a second push of the same run.
+public struct DownstreamTryPush: Sendable, Equatable, Codable {
+    public enum Reason: String, Sendable, Codable {
+        /// The PR's changes to the tree are new.
+        case changes
+        /// The run before it ended in an infrastructure failure: retried once, automatically.
+        case infraRetry = "infra-retry"
+        /// A person asked for it (`wptsync retry-try`).
+        case requested
+    }
+
+    public enum Status: String, Sendable, Codable {
+        /// Decided and recorded; not known to be pushed.
+        case planned
+        /// Pushed; results pending.
+        case running
+        case complete
+        /// A failed build, or too many wpt tasks in exception.
+        case infraFailure = "infra-failure"
+        /// Replaced by a later push before its results came in.
+        case superseded
+    }
+
+    /// The PR head it tests.
+    public var head: String
+    /// The digest of the PR's changes to the tree at that head (`DownstreamPullRequest.treeChanges`).
+    public var treeChanges: String
+    public var mode: AffectedTests.Mode
+    public var reason: Reason
+    public var status: Status
+    /// The try changeset, once pushed.
+    public var revision: String?
+    /// For a complete run: whether any test (in `infrastructure` mode: any infrastructure test) failed.
+    public var failed: Bool
+
+    public init(head: String, treeChanges: String, mode: AffectedTests.Mode, reason: Reason,
+                status: Status = .planned, revision: String? = nil, failed: Bool = false) {
+        self.head = head; self.treeChanges = treeChanges; self.mode = mode; self.reason = reason
+        self.status = status; self.revision = revision; self.failed = failed
+    }
+
+    /// Planned or running: its results are still to come.
+    public var isPending: Bool { status == .planned || status == .running }
+}
+
+/// The state of one upstream PR's downstream sync, as stored. The shell changes it only through
+/// the methods below, after doing what a `DownstreamGoal` asked.
+public struct DownstreamSync: Sendable, Equatable, Codable {
+    public var pullRequest: Int
+    public var bug: Int?
+    public var component: BugComponent?
+    /// Oldest first.
+    public var tryPushes: [DownstreamTryPush]
+    /// The milestones already commented on the bug (`DownstreamComment.key`), and needinfos asked.
+    public var commented: Set<String>
+    /// Whether wptsync resolved the bug INVALID (the PR was closed unmerged) and has not reopened it.
+    public var bugResolved: Bool
+    /// Whether the PR carries the blocked label wptsync put there.
+    public var blockedLabel: Bool
+    /// How many try pushes people asked for (`retry-try`); each is made once.
+    public var requestedRetries: Int
+    /// Something only a person can fix (a conflict applying the PR onto mozilla-central), for the
+    /// PR's changes with this `treeChanges`; cleared by `continue downstream`.
+    public var blocked: Blocked?
+    /// The last error, shown by `show downstream`; rules do not depend on it.
+    public var lastError: String?
+
+    public struct Blocked: Sendable, Equatable, Codable {
+        public var reason: String
+        public var treeChanges: String
+        public init(reason: String, treeChanges: String) { self.reason = reason; self.treeChanges = treeChanges }
+    }
+
+    public init(pullRequest: Int) {
+        self.pullRequest = pullRequest; bug = nil; component = nil; tryPushes = []; commented = []
+        bugResolved = false; blockedLabel = false; requestedRetries = 0; blocked = nil; lastError = nil
+    }
+
+    /// Records `push` as planned, unless it is the last push already (a rerun after a crash).
+    public mutating func plan(_ push: DownstreamTryPush) {
+        if tryPushes.last == push { return }
+        tryPushes.append(push)
+    }
+
+    /// The planned push was made: it is now `revision`, running.
+    public mutating func pushed(revision: String) {
+        guard let last = tryPushes.indices.last, tryPushes[last].status == .planned else { return }
+        tryPushes[last].status = .running
+        tryPushes[last].revision = revision
+    }
+
+    /// The results of the push `revision`: complete (with or without failures) or an infrastructure failure.
+    public mutating func finished(revision: String, status: DownstreamTryPush.Status, failed: Bool = false) {
+        guard let index = tryPushes.lastIndex(where: { $0.revision == revision }), tryPushes[index].status == .running else { return }
+        tryPushes[index].status = status
+        tryPushes[index].failed = failed
+    }
+
+    /// The pending push at `index` will not be waited for.
+    public mutating func supersede(at index: Int) {
+        guard tryPushes.indices.contains(index), tryPushes[index].isPending else { return }
+        tryPushes[index].status = .superseded
+    }
+}
