@@ -36,7 +36,7 @@ struct BugRecord {
     static let listNames: [String] = ["keywords", "blocks", "depends_on", "see_also", "cc"]
     static let numericLists: Set<String> = ["blocks", "depends_on"]
     static let openStatuses: Set<String> = ["UNCONFIRMED", "NEW", "ASSIGNED", "REOPENED"]
-    static let closedStatuses: Set<String> = ["RESOLVED", "VERIFIED", "CLOSED"]
+    static let closedStatuses: Set<String> = ["RESOLVED", "VERIFIED"]
     static let resolutions: Set<String> = [
         "FIXED", "INVALID", "WONTFIX", "DUPLICATE", "WORKSFORME", "INCOMPLETE", "INACTIVE", "MOVED",
     ]

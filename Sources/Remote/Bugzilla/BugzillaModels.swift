@@ -158,6 +158,11 @@ public struct FlagChange: Sendable, Equatable, Encodable {
 public struct BugFieldUpdate: Sendable, Equatable, Decodable {
     public var added: String
     public var removed: String
+
+    public init(added: String, removed: String) {
+        self.added = added
+        self.removed = removed
+    }
 }
 
 /// A comment; `count` 0 is the bug's description.

@@ -62,16 +62,24 @@ public enum BugFieldOwnership {
         return .changedByPerson(who: person.who, when: person.when, value: person.change.added)
     }
 
+    /// Fields that only make sense together: a person's choice of one keeps the other too (a
+    /// component belongs to its product; a resolution goes with its status).
+    public static let linkedFields: [Set<String>] = [["product", "component"], ["status", "resolution"]]
+
     /// Splits `wanted` (field → value wptsync wants) into what it may set and what it leaves,
-    /// with the reason; `lastSet` holds the value wptsync last set per field.
+    /// with the reason; `lastSet` holds the value wptsync last set per field. A field linked to
+    /// one a person changed is left with that person's reason.
     public static func partition(
         wanted: [String: String], lastSet: [String: String], toolAccount: String, history: [BugHistoryEntry]
     ) -> (set: [String: String], left: [String: Decision]) {
         var set: [String: String] = [:]
         var left: [String: Decision] = [:]
         for (field, value) in wanted {
-            let decision = decide(field: field, lastSet: lastSet[field], toolAccount: toolAccount, history: history)
-            if decision == .toolMaySet { set[field] = value } else { left[field] = decision }
+            let group = linkedFields.first { $0.contains(field) } ?? [field]
+            let decisions = group.sorted().map {
+                decide(field: $0, lastSet: lastSet[$0], toolAccount: toolAccount, history: history)
+            }
+            if let refusal = decisions.first(where: { $0 != .toolMaySet }) { left[field] = refusal } else { set[field] = value }
         }
         return (set, left)
     }
