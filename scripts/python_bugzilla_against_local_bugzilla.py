@@ -60,6 +60,9 @@ def main():
         ids = bz.attachfile(bug.id, file.name, "wptreport summary", file_name="results.txt", content_type="text/plain")
     check(ids == 1, f"attachment id {ids}")
 
+    found = bz.query({"url": "https://github.com/web-platform-tests/wpt/pull/1"})
+    check([b.id for b in found] == [bug.id] and found[0].component == "Layout: Grid", "search by URL")
+
     try:
         bz.getbug(999)
         sys.exit("mismatch: a missing bug was found")

@@ -172,6 +172,19 @@ struct BugzillaClientTests {
         #expect(w.server.bug(id)?.comments.filter { $0 == "once" }.count == 1, "a POST whose outcome is unknown is not sent again")
     }
 
+    @Test func aBugFiledWithAnUnknownOutcomeIsFoundByItsURL() throws {
+        let w = try BugzillaWorld()
+        _ = try w.fileSyncBug(pr: 7)
+        w.server.injectFault(.serverErrorAfterActing(status: 502), count: 1, method: "POST", pathPrefix: "/rest/bug")
+        #expect { _ = try w.fileSyncBug(pr: 8) } throws: { ($0 as? RemoteError)?.httpStatus == 502 }
+        let url = "https://github.com/web-platform-tests/wpt/pull/8"
+        let found = try w.client.bugs(url: url, fields: ["summary", "url"])
+        #expect(found.map(\.id) == [2] && found.first?.summary == "[wpt-sync] Sync PR 8 - Fix grid")
+        #expect(found.first?.status == nil, "only the fields asked for")
+        #expect(try w.client.bugs(url: url + "0").isEmpty, "the URL matches exactly")
+        #expect(w.server.bugs.count == 2)
+    }
+
     @Test func aServerThatNeverAnswersTimesOut() throws {
         let w = try BugzillaWorld()
         defer { w.server.stop() }

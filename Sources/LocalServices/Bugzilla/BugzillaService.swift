@@ -112,6 +112,8 @@ final class BugzillaService: Sendable {
                 ("id", .int(Self.userID(name))), ("name", .string(name)), ("real_name", .string(name)),
                 ("nick", .string(String(name.prefix { $0 != "@" }))),
             ]))
+        case ("GET", 1, "bug"):
+            return (200, search(request, state))
         case ("POST", 1, "bug"):
             return (201, try createBug(call, login: try requireLogin(), &state))
         default:
@@ -121,8 +123,7 @@ final class BugzillaService: Sendable {
         let index = try bugID(route[1], state)
         switch (method, route.count == 3 ? route[2] : nil) {
         case ("GET", nil):
-            let include = request.query["include_fields"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-            return (200, .object([("faults", .array([])), ("bugs", .array([state.bugs[index]!.json(include: include)]))]))
+            return (200, .object([("faults", .array([])), ("bugs", .array([state.bugs[index]!.json(include: Self.fields(request))]))]))
         case ("PUT", nil):
             return (200, try updateBug(index, call, login: try requireLogin(), &state))
         case ("GET", "comment"):
@@ -149,6 +150,11 @@ final class BugzillaService: Sendable {
         guard let id = Int(text), id > 0 else { throw .invalidBugID(text) }
         guard state.bugs[id] != nil else { throw .noSuchBug(text) }
         return id
+    }
+
+    /// The `include_fields` parameter as a set of names (nil: every field).
+    static func fields(_ request: ServerRequest) -> Set<String>? {
+        request.query["include_fields"].map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     }
 
     /// A stable made-up user id, so `whoami` answers the same for the same account.

@@ -5,7 +5,9 @@ import Foundation
 /// attachments in memory, Bugzilla's error envelope (`{"error": true, "code", "message",
 /// "documentation"}`) and its HTTP statuses.
 ///
-/// Served: `GET /rest/version`, `GET /rest/whoami`, `POST /rest/bug`, `GET`/`PUT /rest/bug/{id}`,
+/// Served: `GET /rest/version`, `GET /rest/whoami`, `POST /rest/bug`, `GET /rest/bug?…` (search:
+/// `id`, `product`, `component`, `status`, `creator`, `url`, `summary`, `whiteboard`, `limit`),
+/// `GET`/`PUT /rest/bug/{id}`,
 /// `GET`/`POST /rest/bug/{id}/comment`, `GET /rest/bug/{id}/history`, `GET`/`POST
 /// /rest/bug/{id}/attachment`. Reads need no key; writes need an API key from `users`, sent as
 /// `X-BUGZILLA-API-KEY` or as the `api_key` (`Bugzilla_api_key`) query parameter. A key nobody

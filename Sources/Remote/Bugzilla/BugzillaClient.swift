@@ -40,6 +40,16 @@ public struct BugzillaClient: Sendable {
         return bug
     }
 
+    /// The bugs whose URL field is exactly `url` (for a PR: its page), oldest first, with only
+    /// `fields` when given. Finds the bug a POST whose outcome was unknown may have filed.
+    public func bugs(url: String, fields: [String]? = nil) throws(RemoteError) -> [BugzillaBug] {
+        struct Bugs: Decodable { var bugs: [BugzillaBug] }
+        var query = [("url", url)]
+        if let fields { query.append(("include_fields", (["id"] + fields).joined(separator: ","))) }
+        let text = query.map { "\($0.0)=\(GitHubClient.escapeQuery($0.1))" }.joined(separator: "&")
+        return try send(request(.get, "/bug?\(text)"), as: Bugs.self).bugs.sorted { $0.id < $1.id }
+    }
+
     /// Applies `update`; returns what changed, by field (a field set to its current value is absent).
     public func update(_ id: Int, _ update: BugUpdate) throws(RemoteError) -> [String: BugFieldUpdate] {
         struct Updated: Decodable {
