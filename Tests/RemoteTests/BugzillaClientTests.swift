@@ -126,6 +126,12 @@ struct BugzillaClientTests {
         #expect(move?.code == 51 && move?.message == "There is no component named 'Layout: Grid' in the 'Testing' product.")
         #expect(w.server.bug(id)?.fields["component"] == "web-platform-tests", "nothing changed")
         #expect(w.server.bugs.count == 1, "no bug was filed by the refused requests")
+
+        var garbled = HTTPRequest(.put, "\(w.server.restURL)/bug/\(id)", body: Array("{\"whiteboard\": ".utf8))
+        garbled.authorize(bugzillaKey: Token("bot-key"))
+        let answer = try w.client.http.sendReturningErrorStatus(garbled)
+        #expect(answer.status == 400 && answer.bodyText.contains("\"code\":32000") && answer.bodyText.contains("Bug.update"))
+        #expect(w.server.bug(id)?.history.isEmpty == true)
     }
 
     @Test func aWrongOrMissingKeyIsRefusedAndTheKeyNeverShows() throws {

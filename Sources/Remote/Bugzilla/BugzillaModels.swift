@@ -60,22 +60,6 @@ public struct BugzillaBug: Sendable, Equatable, Decodable {
         case id, product, component, summary, status, resolution, whiteboard, url, type, priority, creator, keywords, flags
         case seeAlso = "see_also", lastChangeTime = "last_change_time"
     }
-
-    /// A single-valued field by REST name, for comparing with what wptsync set.
-    public func value(of field: String) -> String? {
-        switch field {
-        case "product": product
-        case "component": component
-        case "summary": summary
-        case "status": status
-        case "resolution": resolution
-        case "whiteboard": whiteboard
-        case "url": url
-        case "type": type
-        case "priority": priority
-        default: nil
-        }
-    }
 }
 
 /// A flag on a bug, such as `needinfo?` with a requestee.
