@@ -120,27 +120,27 @@ final class BugzillaService: Sendable {
             break
         }
         guard route.first == "bug", (2...3).contains(route.count) else { throw Self.noResource(request) }
-        let index = try bugID(route[1], state)
+        let id = try bugID(route[1], state)
         switch (method, route.count == 3 ? route[2] : nil) {
         case ("GET", nil):
-            return (200, .object([("faults", .array([])), ("bugs", .array([state.bugs[index]!.json(include: Self.fields(request))]))]))
+            return (200, .object([("faults", .array([])), ("bugs", .array([state.bugs[id]!.json(include: Self.fields(request))]))]))
         case ("PUT", nil):
-            return (200, try updateBug(index, call, login: try requireLogin(), &state))
+            return (200, try updateBug(id, call, login: try requireLogin(), &state))
         case ("GET", "comment"):
-            let comments = state.bugs[index]!.comments.map { $0.json() }
-            return (200, .object([("bugs", .object([(String(index), .object([("comments", .array(comments))]))])), ("comments", .object([]))]))
+            let comments = state.bugs[id]!.comments.map { $0.json() }
+            return (200, .object([("bugs", .object([(String(id), .object([("comments", .array(comments))]))])), ("comments", .object([]))]))
         case ("POST", "comment"):
-            return (201, try addComment(index, call, login: try requireLogin(), &state))
+            return (201, try addComment(id, call, login: try requireLogin(), &state))
         case ("GET", "history"):
-            let bug = state.bugs[index]!
+            let bug = state.bugs[id]!
             return (200, .object([("bugs", .array([.object([
-                ("id", .int(index)), ("alias", .array([])), ("history", .array(bug.history.map { $0.json() })),
+                ("id", .int(id)), ("alias", .array([])), ("history", .array(bug.history.map { $0.json() })),
             ])]))]))
         case ("GET", "attachment"):
-            let attachments = state.bugs[index]!.attachments.map { $0.json() }
-            return (200, .object([("bugs", .object([(String(index), .array(attachments))])), ("attachments", .object([]))]))
+            let attachments = state.bugs[id]!.attachments.map { $0.json() }
+            return (200, .object([("bugs", .object([(String(id), .array(attachments))])), ("attachments", .object([]))]))
         case ("POST", "attachment"):
-            return (201, try addAttachment(index, call, login: try requireLogin(), &state))
+            return (201, try addAttachment(id, call, login: try requireLogin(), &state))
         default:
             throw Self.noResource(request)
         }
