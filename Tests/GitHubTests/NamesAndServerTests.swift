@@ -1,7 +1,7 @@
 import Foundation
 import LocalServices
 import Remote
-import RepoOps
+import TestSupport
 import Testing
 
 @Suite struct NamesTests {
@@ -79,18 +79,14 @@ import Testing
 
 extension LocalServerTests {
     /// PyGithub, a real client, against the server (skipped when PyGithub is not installed).
-    @Test(.enabled(if: pyGithubInstalled)) func pyGithubAcceptsTheServer() throws {
+    @Test(.enabled(if: PythonCrossCheck.available("github"))) func pyGithubAcceptsTheServer() throws {
         let f = try Fixture()
         try f.pushBranch("gecko/1", commits: [(["a.html": "a"], "Add a")])
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../scripts/pygithub_against_local_github.py").standardized.path
-        let out = try ProcessRunner.run("python3", [script], extraEnvironment: [
+        let out = try PythonCrossCheck.run("pygithub_against_local_github.py", environment: [
             "LOCAL_GITHUB_URL": f.github.baseURL, "LOCAL_GITHUB_TOKEN": "bot-token",
             "LOCAL_GITHUB_APPROVER_TOKEN": "approver-token", "LOCAL_GITHUB_BRANCH": "gecko/1",
         ])
-        #expect(out.status == 0, "\(out.stdoutString)\(out.stderrString)")
+        #expect(out.status == 0, "\(out.output)")
         #expect(try f.bare("log", "-1", "--format=%s", "master") == "Add a")
     }
 }
-
-let pyGithubInstalled = (try? ProcessRunner.run("python3", ["-c", "import github"]).status) == 0

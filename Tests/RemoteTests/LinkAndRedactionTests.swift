@@ -36,6 +36,8 @@ struct RedactionTests {
     @Test func userinfoAndSecretQueryValues() {
         #expect(Redaction.url("https://user:pw@github.com/o/r.git") == "https://<redacted>@github.com/o/r.git")
         #expect(Redaction.url("https://h/p?a=1&access_token=s3cret&b=2#frag") == "https://h/p?a=1&access_token=<redacted>&b=2#frag")
+        #expect(Redaction.url("https://h/rest/bug/1?api_key=k3y&Bugzilla_api_key=k3y")
+            == "https://h/rest/bug/1?api_key=<redacted>&Bugzilla_api_key=<redacted>", "Bugzilla's key parameters")
         #expect(Redaction.url("https://h/p?page=2") == "https://h/p?page=2")
         #expect(Redaction.url("https://h/p@x") == "https://h/p@x")
     }
@@ -43,6 +45,8 @@ struct RedactionTests {
     @Test func headersHideAuthorization() {
         let headers: HTTPHeaders = ["authorization": "Bearer abc123", "Accept": "application/json"]
         #expect(headers.description == "[authorization: <redacted>, Accept: application/json]")
+        let bugzilla: HTTPHeaders = ["X-BUGZILLA-API-KEY": "k3y"]
+        #expect(bugzilla.description == "[X-BUGZILLA-API-KEY: <redacted>]")
     }
 
     @Test func settingAHeaderReplacesAllSpellings() {

@@ -32,13 +32,7 @@ struct State {
     func pullIndex(_ number: Int) -> Int? { pulls.firstIndex { $0.number == number } }
 
     /// Takes one use of the first fault rule that matches, removing rules that are used up.
-    mutating func takeFault(method: String, path: String) -> Fault? {
-        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
-        faults[index].remaining -= 1
-        let fault = faults[index].fault
-        if faults[index].remaining <= 0 { faults.remove(at: index) }
-        return fault
-    }
+    mutating func takeFault(method: String, path: String) -> Fault? { faults.take(method: method, path: path) }
 }
 
 /// A pull request as stored. Its head commit is read from the repository while it is open.
@@ -110,5 +104,16 @@ struct FaultRule {
 
     func matches(method: String, path: String) -> Bool {
         (self.method.map { $0.uppercased() == method } ?? true) && (pathPrefix.map { path.hasPrefix($0) } ?? true)
+    }
+}
+
+extension [FaultRule] {
+    /// Takes one use of the first rule that matches, removing rules that are used up.
+    mutating func take(method: String, path: String) -> Fault? {
+        guard let index = firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
+        self[index].remaining -= 1
+        let fault = self[index].fault
+        if self[index].remaining <= 0 { remove(at: index) }
+        return fault
     }
 }

@@ -189,6 +189,7 @@ final class LoopbackServer: @unchecked Sendable {
         case 201: "Created"
         case 204: "No Content"
         case 304: "Not Modified"
+        case 400: "Bad Request"
         case 401: "Unauthorized"
         case 403: "Forbidden"
         case 404: "Not Found"

@@ -53,13 +53,24 @@ public struct HTTPClient: Sendable {
 
     /// Sends `request`, retrying as `retryPolicy` decides.
     public func send(_ request: HTTPRequest) throws(RemoteError) -> HTTPResponse {
+        try send(request, acceptingErrorStatus: false)
+    }
+
+    /// Like `send`, but a response with an error status (4xx, or 5xx once retries ran out) is
+    /// returned rather than thrown, for APIs whose error bodies the caller reads (Bugzilla's
+    /// envelope). Transport failures and unknown outcomes are still thrown.
+    public func sendReturningErrorStatus(_ request: HTTPRequest) throws(RemoteError) -> HTTPResponse {
+        try send(request, acceptingErrorStatus: true)
+    }
+
+    private func send(_ request: HTTPRequest, acceptingErrorStatus: Bool) throws(RemoteError) -> HTTPResponse {
         var request = request
         for field in defaultHeaders where request.headers[field.name] == nil {
             request.headers.add(field.name, field.value)
         }
         let secrets = request.secrets
         do {
-            return try sendWithCache(request)
+            return try sendWithCache(request, acceptingErrorStatus: acceptingErrorStatus)
         } catch {
             throw error.scrubbing(secrets)
         }
@@ -74,7 +85,7 @@ public struct HTTPClient: Sendable {
         return try JSONCoding.decode(type, from: response.body)
     }
 
-    private func sendWithCache(_ request: HTTPRequest) throws(RemoteError) -> HTTPResponse {
+    private func sendWithCache(_ request: HTTPRequest, acceptingErrorStatus: Bool) throws(RemoteError) -> HTTPResponse {
         var request = request
         let cached = request.method == .get && request.headers["If-None-Match"] == nil
             ? etagCache?.lookup(request.url) : nil
@@ -89,7 +100,7 @@ public struct HTTPClient: Sendable {
         if request.method == .get, response.status == 200, let etag = response.headers["ETag"] {
             etagCache?.store(CachedResponse(etag: etag, response: response), for: request.url)
         }
-        guard (200..<300).contains(response.status) || response.status == 304 else {
+        guard (200..<300).contains(response.status) || response.status == 304 || acceptingErrorStatus else {
             throw .httpStatus(
                 method: request.method, url: Redaction.url(request.url), status: response.status,
                 bodyExcerpt: Redaction.excerpt(response.body, removing: request.secrets))
@@ -119,11 +130,12 @@ public struct HTTPClient: Sendable {
 }
 
 extension HTTPRequest {
-    /// The `Authorization` value and its credential part (after `Bearer ` or `token `).
+    /// The `Authorization` value and its credential part (after `Bearer ` or `token `), and
+    /// Bugzilla's API key header.
     var secrets: [String] {
         headers.values(for: "Authorization").flatMap { value in
             [value, String(value.split(separator: " ").last ?? "")]
-        }
+        } + headers.values(for: HTTPHeaders.bugzillaAPIKey)
     }
 }
 
@@ -144,10 +156,12 @@ public enum JSONCoding {
         return encoder
     }
 
-    /// Decodes `bytes`, naming the type and the failing field in the error.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(RemoteError) -> T {
+    /// Decodes `bytes` with `decoder` (default: `decoder()`), naming the type and the failing field in the error.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from bytes: [UInt8], using decoder: JSONDecoder = decoder()
+    ) throws(RemoteError) -> T {
         do {
-            return try decoder().decode(type, from: Data(bytes))
+            return try decoder.decode(type, from: Data(bytes))
         } catch let error as DecodingError {
             throw describe(error, decoding: type)
         } catch {

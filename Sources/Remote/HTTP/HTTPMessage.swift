@@ -16,7 +16,7 @@ public enum HTTPMethod: String, Sendable, Hashable, CustomStringConvertible {
 
 /// An ordered list of header fields with case-insensitive lookup by name.
 ///
-/// The `description` never shows the value of `Authorization`.
+/// The `description` never shows the value of `Authorization` or `X-BUGZILLA-API-KEY`.
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field as sent or received.
     public struct Field: Sendable, Equatable {
@@ -56,9 +56,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
+    /// Bugzilla's API key header.
+    public static let bugzillaAPIKey = "X-BUGZILLA-API-KEY"
+    /// Names whose values `description` never shows.
+    static let secretNames: Set<String> = ["authorization", bugzillaAPIKey.lowercased()]
+
     public var description: String {
         let shown = fields.map { field in
-            field.name.lowercased() == "authorization" ? "\(field.name): <redacted>" : "\(field.name): \(field.value)"
+            Self.secretNames.contains(field.name.lowercased()) ? "\(field.name): <redacted>" : "\(field.name): \(field.value)"
         }
         return "[" + shown.joined(separator: ", ") + "]"
     }
@@ -91,6 +96,11 @@ public struct HTTPRequest: Sendable, CustomStringConvertible {
     /// Sets `Authorization: Bearer <token>`.
     public mutating func authorize(with token: Token) {
         headers["Authorization"] = "Bearer \(token.revealedValue)"
+    }
+
+    /// Sets `X-BUGZILLA-API-KEY: <key>`: Bugzilla's header, so the key never appears in a URL.
+    public mutating func authorize(bugzillaKey key: Token) {
+        headers[HTTPHeaders.bugzillaAPIKey] = key.revealedValue
     }
 
     /// Method and URL, with credentials in the URL redacted.

@@ -28,11 +28,15 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownRevision(url: String, serverError: String)
     /// The request was not sent: the worker is stopping or lost its lease (`reason`).
     case cancelled(method: HTTPMethod, url: String, reason: String)
+    /// Bugzilla refused the request with its error envelope: `code` is its WebService error code
+    /// (101 no such bug, 51 unknown product or component, 306 invalid API key, 410 login
+    /// required, …) and `message` its text.
+    case bugzilla(method: HTTPMethod, url: String, status: Int, code: Int, message: String)
 
     /// The HTTP status for `.httpStatus`, also through `.outcomeUnknown`.
     public var httpStatus: Int? {
         switch self {
-        case .httpStatus(_, _, let status, _): status
+        case .httpStatus(_, _, let status, _), .bugzilla(_, _, let status, _, _): status
         case .outcomeUnknown(let underlying): underlying.httpStatus
         default: nil
         }
@@ -51,6 +55,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             .outcomeUnknown(underlying: underlying.scrubbing(secrets))
         case let .unknownRevision(url, serverError):
             .unknownRevision(url: url, serverError: Redaction.scrub(serverError, removing: secrets))
+        case let .bugzilla(method, url, status, code, message):
+            .bugzilla(method: method, url: url, status: status, code: code, message: Redaction.scrub(message, removing: secrets))
         case .timeout, .rateLimited, .tokenUnavailable, .cancelled:
             self
         }
@@ -76,6 +82,27 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             "GET \(Redaction.url(url)): unknown revision or push: \(serverError)"
         case let .cancelled(method, url, reason):
             "\(method) \(Redaction.url(url)) not sent: \(reason)"
+        case let .bugzilla(method, url, status, code, message):
+            "\(method) \(Redaction.url(url)) refused by Bugzilla (HTTP \(status), error \(code)"
+                + (Self.bugzillaMeaning[code].map { ", \($0)" } ?? "") + "): \(message)"
+        }
+    }
+
+    /// What the Bugzilla error codes wptsync meets mean, for messages.
+    static let bugzillaMeaning: [Int: String] = [
+        50: "a required parameter is missing", 51: "no such object (product, component, status…)",
+        100: "invalid bug id", 101: "no such bug", 102: "access to the bug denied", 104: "text too long",
+        105: "component missing", 106: "no such product or no right to file in it", 107: "summary missing",
+        121: "resolution missing", 122: "resolution on an open bug", 129: "invalid flag status",
+        306: "invalid API key", 410: "login required (no API key)",
+    ]
+
+    /// Bugzilla's error code for `.bugzilla`, also through `.outcomeUnknown`.
+    public var bugzillaCode: Int? {
+        switch self {
+        case .bugzilla(_, _, _, let code, _): code
+        case .outcomeUnknown(let underlying): underlying.bugzillaCode
+        default: nil
         }
     }
 }

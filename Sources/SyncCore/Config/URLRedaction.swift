@@ -1,6 +1,6 @@
 extension Redactor {
     /// Query parameters whose values are secrets.
-    static let secretQueryNames: Set<String> = ["access_token", "token", "client_secret"]
+    static let secretQueryNames: Set<String> = ["access_token", "token", "client_secret", "api_key", "bugzilla_api_key"]
 
     /// `url` with any userinfo and secret query parameter values replaced by `<redacted>`, for
     /// echoing a URL (or any configured value that may be one) in a message.
