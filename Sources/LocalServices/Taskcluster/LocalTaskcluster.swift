@@ -92,7 +92,8 @@ public final class LocalTaskcluster: Sendable {
 
     /// Moves a task to `state`: `running`, or resolved (`completed`, `failed`, `exception`, with
     /// Taskcluster's `reasonResolved`, e.g. `worker-shutdown`). A run that resolves completed or
-    /// failed publishes its log and, for a wpt task, its `wptreport.json`. False for an unknown task.
+    /// failed publishes its log and, for a wpt task, its `wptreport.json`. False for an unknown task
+    /// or a resolved one (give it a new run with `addRun` first).
     @discardableResult
     public func setState(_ taskID: String, _ state: TaskState, reason: String? = nil) -> Bool {
         store.state.withLock { $0.move(taskID, to: state, reason: reason, now: store.now()) }

@@ -84,9 +84,10 @@ struct QueueState {
     }
 
     /// Moves `taskID` to `state`: a first run is created if there is none; a resolved run takes
-    /// its artifacts (the next scripted wpt results for its label).
+    /// its artifacts (the next scripted wpt results for its label). A resolved run does not
+    /// change: false, as for an unknown task.
     mutating func move(_ taskID: String, to state: TaskState, reason: String?, now: Date) -> Bool {
-        guard var task = tasks[taskID] else { return false }
+        guard var task = tasks[taskID], !task.state.isResolved else { return false }
         if task.runs.isEmpty || state == .unscheduled {
             guard state != .unscheduled else { task.runs = []; tasks[taskID] = task; return true }
             task.runs.append(QueueRun(state: .pending, reasonCreated: "scheduled", scheduled: now))
