@@ -25,9 +25,10 @@ public final class LocalTaskcluster: Sendable {
     ///   - pageSize: tasks per `listTaskGroup` page when the request gives no `limit` (the real
     ///     queue's is 1000; small here so that clients page).
     ///   - tokens: when not empty, `createTask` needs `Authorization: Bearer <one of them>`.
-    public init(pageSize: Int = 3, tokens: Set<String> = [], port: UInt16 = 0,
-                now: @escaping @Sendable () -> Date = { Date() }) throws(LocalServiceError) {
-        let store = QueueStore(pageSize: pageSize, tokens: tokens, now: now)
+    ///   - platforms: what a try push runs web-platform-tests on.
+    public init(pageSize: Int = 3, tokens: Set<String> = [], platforms: [TryPlatform] = TryPlatform.defaults,
+                port: UInt16 = 0, now: @escaping @Sendable () -> Date = { Date() }) throws(LocalServiceError) {
+        let store = QueueStore(pageSize: pageSize, tokens: tokens, platforms: platforms, now: now)
         server = try LoopbackServer(port: port) { store.handle($0) }
         store.rootURL = "http://127.0.0.1:\(server.port)"
         self.store = store
@@ -43,43 +44,16 @@ public final class LocalTaskcluster: Sendable {
 
     /// What a try push of `revision` creates, as Gecko's decision task would: the decision task
     /// (completed, indexed as `gecko.v2.<project>.revision.<revision>.firefox.decision`, its id
-    /// also the task group's), and per platform a build task and a web-platform-tests task that
-    /// depends on it, both pending. Each wpt task reports `tests` (all OK) unless results are
-    /// scripted with `scriptResults`. A Treeherder push is recorded for the revision.
+    /// also the task group's), and per platform (the configured ones by default) a build task and
+    /// a web-platform-tests task that depends on it, both pending. Each wpt task reports `tests`
+    /// (all OK) unless results are scripted with `scriptResults`. A Treeherder push is recorded
+    /// for the revision.
     @discardableResult
-    public func scheduleTryPush(project: String = "try", revision: String, platforms: [TryPlatform] = TryPlatform.defaults,
+    public func scheduleTryPush(project: String = "try", revision: String, platforms: [TryPlatform]? = nil,
                                 tests: [String], author: String = "wptsync@mozilla.com") -> ScheduledTryPush {
-        store.state.withLock { state in
-            let now = store.now()
-            let groupID = Self.newTaskID()
-            var decision = QueueStore.task(id: groupID, group: groupID, name: "Gecko Decision Task", kind: "decision-task",
-                                           suite: nil, dependencies: [], platform: "gecko-decision", buildType: "opt",
-                                           runInfo: nil, tests: [], now: now)
-            decision.runs = [QueueRun(state: .completed, reasonCreated: "scheduled", reasonResolved: "completed",
-                                      scheduled: now, started: now, resolved: now)]
-            state.add(decision)
-            state.index["gecko.v2.\(project).revision.\(revision).firefox.decision"] = groupID
-            var wpt: [ScheduledTryPush.Task] = []
-            var builds: [ScheduledTryPush.Task] = []
-            for platform in platforms {
-                let build = QueueStore.task(
-                    id: Self.newTaskID(), group: groupID, name: "build-\(platform.name)/\(platform.buildType)", kind: "build",
-                    suite: nil, dependencies: [groupID], platform: platform.name, buildType: platform.buildType,
-                    runInfo: nil, tests: [], now: now)
-                let test = QueueStore.task(
-                    id: Self.newTaskID(), group: groupID, name: "test-\(platform.name)/\(platform.buildType)-web-platform-tests",
-                    kind: "test", suite: "web-platform-tests", dependencies: [groupID, build.taskID], platform: platform.name,
-                    buildType: platform.buildType, runInfo: platform.runInfo, tests: tests, now: now)
-                for task in [build, test] {
-                    state.add(task)
-                    _ = state.move(task.taskID, to: .pending, reason: nil, now: now)
-                }
-                builds.append(.init(taskID: build.taskID, label: build.name, platform: platform.name))
-                wpt.append(.init(taskID: test.taskID, label: test.name, platform: platform.name))
-            }
-            state.pushes.append(TreeherderPush(id: state.pushes.count + 1, repository: project, revision: revision,
-                                               author: author, timestamp: now, groupID: groupID))
-            return ScheduledTryPush(decisionTaskID: groupID, pushID: state.pushes.count, builds: builds, wptTasks: wpt)
+        store.state.withLock {
+            $0.schedule(project: project, revision: revision, platforms: platforms ?? store.platforms, tests: tests,
+                        author: author, now: store.now())
         }
     }
 

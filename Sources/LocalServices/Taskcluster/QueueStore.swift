@@ -7,6 +7,7 @@ final class QueueStore: Sendable {
     let state = Mutex(QueueState())
     let pageSize: Int
     let tokens: Set<String>
+    let platforms: [TryPlatform]
     let now: @Sendable () -> Date
     private let root = Mutex("")
 
@@ -15,9 +16,10 @@ final class QueueStore: Sendable {
         set { root.withLock { $0 = newValue } }
     }
 
-    init(pageSize: Int, tokens: Set<String>, now: @escaping @Sendable () -> Date) {
+    init(pageSize: Int, tokens: Set<String>, platforms: [TryPlatform], now: @escaping @Sendable () -> Date) {
         self.pageSize = max(1, pageSize)
         self.tokens = tokens
+        self.platforms = platforms
         self.now = now
     }
 
@@ -55,6 +57,7 @@ final class QueueStore: Sendable {
             return queue(Array(parts.dropFirst(3)), request, &state)
         default: break
         }
+        if parts.first == "_control" { return control(Array(parts.dropFirst()), request, &state) }
         if get, parts.first == "_blob", parts.count >= 4, let run = Int(parts[2]) {
             return blob(parts[1], run: run, name: parts.dropFirst(3).joined(separator: "/"), &state)
         }

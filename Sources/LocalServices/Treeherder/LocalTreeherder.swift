@@ -20,12 +20,17 @@ public final class LocalTreeherder: Sendable {
         "platform", "platform_option", "push_id", "result", "retry_id", "state", "task_id", "tier",
     ]
 
-    public init(taskcluster: LocalTaskcluster, pageSize: Int = 2, port: UInt16 = 0) throws(LocalServiceError) {
+    /// Serves `taskcluster`'s pushes and tasks.
+    /// - Parameters:
+    ///   - repositories: the projects Treeherder knows besides those pushed to; others answer 404.
+    ///   - pageSize: jobs per page when the request gives no `count` (small, so that clients page).
+    public init(taskcluster: LocalTaskcluster, repositories: Set<String> = ["try", "mozilla-central", "autoland"],
+                pageSize: Int = 2, port: UInt16 = 0) throws(LocalServiceError) {
         let store = taskcluster.store
         let pages = max(1, pageSize)
         server = try LoopbackServer(port: port) { request in
             store.state.withLock { state in
-                let reply = Self.reply(request, &state, pageSize: pages)
+                let reply = Self.reply(request, &state, repositories: repositories, pageSize: pages)
                 if case .respond(let status, _, _) = reply { state.requests.append(RecordedRequest(request, status: status)) }
                 return reply
             }
@@ -41,7 +46,8 @@ public final class LocalTreeherder: Sendable {
     /// Makes the next `count` Treeherder requests answer 503.
     public func failNext(_ count: Int) { store.state.withLock { $0.treeherderFailures = count } }
 
-    private static func reply(_ request: ServerRequest, _ state: inout QueueState, pageSize: Int) -> ServerReply {
+    private static func reply(_ request: ServerRequest, _ state: inout QueueState, repositories: Set<String>,
+                              pageSize: Int) -> ServerReply {
         if state.treeherderFailures > 0 {
             state.treeherderFailures -= 1
             return detail(503, "Service Unavailable")
@@ -49,7 +55,7 @@ public final class LocalTreeherder: Sendable {
         let parts = request.path.split(separator: "/").map(String.init)
         guard request.method == "GET" else { return detail(405, "Method \"\(request.method)\" not allowed.") }
         if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "push" {
-            return pushes(repository: parts[2], request, state)
+            return pushes(repository: parts[2], known: repositories, request, state)
         }
         if parts == ["api", "jobs"] {
             // `next` and `previous` are absolute, built from the host the client asked for.
@@ -58,8 +64,8 @@ public final class LocalTreeherder: Sendable {
         return detail(404, "Not found.")
     }
 
-    private static func pushes(repository: String, _ request: ServerRequest, _ state: QueueState) -> ServerReply {
-        guard state.pushes.contains(where: { $0.repository == repository }) || repository == "try" else {
+    private static func pushes(repository: String, known: Set<String>, _ request: ServerRequest, _ state: QueueState) -> ServerReply {
+        guard known.contains(repository) || state.pushes.contains(where: { $0.repository == repository }) else {
             return detail(404, "No project with name \(repository)")
         }
         let revision = request.query["revision"]
