@@ -21,10 +21,10 @@ enum Shapes {
                 if let reason = run.reasonResolved { members.append(("reasonResolved", .string(reason))) }
                 if let started = run.started {
                     members += [("workerGroup", .string("local")), ("workerId", .string("local-\(runID)")),
-                                ("takenUntil", .string(timestamp(started.addingTimeInterval(1200)))),
-                                ("started", .string(timestamp(started)))]
+                                ("takenUntil", .string(timestamp(started.addingTimeInterval(1200))))]
                 }
-                members.insert(("scheduled", .string(timestamp(run.scheduled))), at: 3)
+                members.append(("scheduled", .string(timestamp(run.scheduled))))
+                if let started = run.started { members.append(("started", .string(timestamp(started)))) }
                 if let resolved = run.resolved { members.append(("resolved", .string(timestamp(resolved)))) }
                 return .object(members)
             })),

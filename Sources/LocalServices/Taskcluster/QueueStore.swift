@@ -50,12 +50,11 @@ final class QueueStore: Sendable {
     private func route(_ request: ServerRequest, _ state: inout QueueState) -> ServerReply {
         let parts = request.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         let get = request.method == "GET" || request.method == "HEAD"
-        switch (request.method, parts.count >= 3 ? Array(parts[0..<3]) : parts) {
-        case (_, ["api", "index", "v1"]) where get && parts.count == 5 && parts[3] == "task":
+        if get, parts.count == 5, parts.starts(with: ["api", "index", "v1", "task"]) {
             return findTask(parts[4], request, state)
-        case (_, ["api", "queue", "v1"]) where parts.count >= 5:
+        }
+        if parts.count >= 5, parts.starts(with: ["api", "queue", "v1"]) {
             return queue(Array(parts.dropFirst(3)), request, &state)
-        default: break
         }
         if parts.first == "_control" { return control(Array(parts.dropFirst()), request, &state) }
         if get, parts.first == "_blob", parts.count >= 4, let run = Int(parts[2]) {
