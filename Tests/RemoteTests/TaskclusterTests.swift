@@ -29,6 +29,10 @@ struct TaskclusterTests {
         #expect(try client.decisionTaskID(project: "try", revision: Self.revision) == push.decisionTaskID)
         #expect(try client.decisionTaskID(project: "try", revision: String(repeating: "0", count: 40)) == nil)
         #expect(try client.decisionTaskID(project: "autoland", revision: Self.revision) == nil)
+        // A server that is not Taskcluster answering 404 is not "no decision task yet".
+        let elsewhere = try LocalTreestatus(trees: [])
+        let misconfigured = TaskclusterClient(rootURL: "http://127.0.0.1:\(elsewhere.port)", http: client.http)
+        #expect(throws: RemoteError.self) { try misconfigured.decisionTaskID(project: "try", revision: Self.revision) }
     }
 
     @Test func theTaskGroupIsListedAcrossThreePagesWithContinuationTokens() throws {

@@ -29,13 +29,14 @@ public struct TaskclusterClient: Sendable {
 
     /// The decision task of `revision`'s push to `project` (`try`, `mozilla-central`, …) through
     /// the index (its id is also the push's task group id), or nil when the index has none yet.
+    /// A 404 that is not the index's own `ResourceNotFound` (a wrong root URL) is an error.
     public func decisionTaskID(project: String, revision: String) throws(RemoteError) -> String? {
         struct Indexed: Decodable { var taskId: String }
         let url = "\(rootURL)/api/index/v1/task/gecko.v2.\(escape(project)).revision.\(escape(revision)).firefox.decision"
         do {
             return try http.sendJSON(request(.get, url), as: Indexed.self).taskId
         } catch {
-            if error.httpStatus == 404 { return nil }
+            if case .httpStatus(_, _, 404, let excerpt) = error, excerpt.contains("ResourceNotFound") { return nil }
             throw error
         }
     }
