@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SyncCore
 
 /// A local stand-in for Taskcluster's queue and index, for tests and `wptsync demo`, on 127.0.0.1.
@@ -8,7 +7,8 @@ import SyncCore
 /// Taskcluster's shapes and error bodies (`{"code", "message", "requestInfo"}`). Artifacts answer
 /// 303 to a blob URL on the same server, as the real queue redirects to its object store.
 /// State lives in memory. `scheduleTryPush` stands for a try push's decision task;
-/// `LocalTreeherder` serves the same tasks as Treeherder jobs.
+/// `LocalTreeherder` serves the same tasks as Treeherder jobs. The control API is these methods,
+/// and for other processes `POST /_control/try-push` and `/_control/task/<id>/state`.
 public final class LocalTaskcluster: Sendable {
     /// The artifact the web-platform-tests tasks publish their results in.
     public static let wptReportArtifact = "public/test_info/wptreport.json"

@@ -104,7 +104,7 @@ extension QueueState {
             builds.append(.init(taskID: build.taskID, label: build.name, platform: platform.name))
             wpt.append(.init(taskID: test.taskID, label: test.name, platform: platform.name))
         }
-        pushes.append(TreeherderPush(id: pushes.count + 1, repository: project, revision: revision,
+        pushes.append(RecordedPush(id: pushes.count + 1, repository: project, revision: revision,
                                      author: author, timestamp: now, groupID: groupID))
         return ScheduledTryPush(decisionTaskID: groupID, pushID: pushes.count, builds: builds, wptTasks: wpt)
     }

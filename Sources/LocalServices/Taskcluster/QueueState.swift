@@ -36,7 +36,7 @@ struct QueueTask {
 }
 
 /// A push known to the local Treeherder.
-struct TreeherderPush {
+struct RecordedPush {
     var id: Int
     var repository: String
     var revision: String
@@ -60,7 +60,7 @@ struct QueueState {
     var lostGroups: Set<String> = []
     var faults: [FaultRule] = []
     var treeherderFailures = 0
-    var pushes: [TreeherderPush] = []
+    var pushes: [RecordedPush] = []
     var requests: [RecordedRequest] = []
 
     static func scriptKey(group: String, label: String) -> String { group + "\n" + label }
