@@ -9,6 +9,8 @@ enum JSON: Sendable, Equatable {
     case null
     case array([JSON])
     case object([(String, JSON)])
+    /// Text that is already JSON, inserted as it is.
+    case raw(String)
 
     static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -25,6 +27,7 @@ enum JSON: Sendable, Equatable {
         case .int(let number): String(number)
         case .bool(let flag): flag ? "true" : "false"
         case .null: "null"
+        case .raw(let text): text
         case .array(let items): "[" + items.map { $0.serialized() }.joined(separator: ",") + "]"
         case .object(let members):
             "{" + members.map { JSON.quote($0.0) + ":" + $0.1.serialized() }.joined(separator: ",") + "}"

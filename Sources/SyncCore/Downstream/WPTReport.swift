@@ -1,0 +1,108 @@
+/// wptrunner's `wptreport.json`: the results of one web-platform-tests task run.
+///
+/// Keys are written as wptrunner writes them (`run_info`, `known_intermittent`); decode with a
+/// plain `JSONDecoder`, not one that converts from snake_case.
+public struct WPTReport: Codable, Sendable, Equatable {
+    /// The configuration the tests ran in (`os`, `debug`, `processor`, `bits`, …).
+    public var runInfo: [String: RunInfoValue]
+    /// Milliseconds since the epoch.
+    public var timeStart: Int?
+    public var timeEnd: Int?
+    public var results: [WPTTestResult]
+
+    public init(runInfo: [String: RunInfoValue], timeStart: Int? = nil, timeEnd: Int? = nil, results: [WPTTestResult]) {
+        self.runInfo = runInfo
+        self.timeStart = timeStart
+        self.timeEnd = timeEnd
+        self.results = results
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runInfo = "run_info", timeStart = "time_start", timeEnd = "time_end", results
+    }
+}
+
+/// One `run_info` property: wptrunner writes strings, booleans and integers.
+public enum RunInfoValue: Codable, Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    case bool(Bool)
+    case int(Int)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Int.self) {
+            self = .int(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .bool(let flag): try container.encode(flag)
+        case .int(let number): try container.encode(number)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .string(let text): text
+        case .bool(let flag): String(flag)
+        case .int(let number): String(number)
+        }
+    }
+}
+
+/// One test's result. `expected` is absent when it equals `status`.
+public struct WPTTestResult: Codable, Sendable, Equatable {
+    /// The test id, such as `/dom/historical.html?x=1`.
+    public var test: String
+    /// OK, ERROR, TIMEOUT, CRASH, PRECONDITION_FAILED, SKIP (testharness); PASS, FAIL (reftests).
+    public var status: String
+    public var expected: String?
+    public var knownIntermittent: [String]?
+    public var message: String?
+    /// Milliseconds.
+    public var duration: Int?
+    public var subtests: [WPTSubtestResult]
+
+    public init(test: String, status: String, expected: String? = nil, knownIntermittent: [String]? = nil,
+                message: String? = nil, duration: Int? = nil, subtests: [WPTSubtestResult] = []) {
+        self.test = test
+        self.status = status
+        self.expected = expected
+        self.knownIntermittent = knownIntermittent
+        self.message = message
+        self.duration = duration
+        self.subtests = subtests
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case test, status, expected, knownIntermittent = "known_intermittent", message, duration, subtests
+    }
+}
+
+/// One subtest's result: PASS, FAIL, TIMEOUT, NOTRUN, PRECONDITION_FAILED.
+public struct WPTSubtestResult: Codable, Sendable, Equatable {
+    public var name: String
+    public var status: String
+    public var expected: String?
+    public var knownIntermittent: [String]?
+    public var message: String?
+
+    public init(name: String, status: String, expected: String? = nil, knownIntermittent: [String]? = nil, message: String? = nil) {
+        self.name = name
+        self.status = status
+        self.expected = expected
+        self.knownIntermittent = knownIntermittent
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, status, expected, knownIntermittent = "known_intermittent", message
+    }
+}
