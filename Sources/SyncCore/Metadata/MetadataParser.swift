@@ -1,0 +1,235 @@
+// The wptmanifest grammar as wptrunner's `wptmanifest/parser.py` reads it: indentation opens a block
+// (a section's entries, or a key's condition lines), `#` starts a comment, a list may continue on
+// more deeply indented lines. Every entry keeps the exact text it came from.
+
+/// Reads wptmanifest text into a `MetadataFile`.
+public enum MetadataParser {
+    /// Parses `text`; `file` names the file in errors.
+    public static func parse(_ text: String, file: String) throws -> MetadataFile {
+        var lines: [MetadataLine] = []
+        for (offset, piece) in MetadataLine.split(text).enumerated() {
+            let line = MetadataLine(number: offset + 1, raw: piece.raw, content: piece.content)
+            if line.indent < line.chars.count, line.chars[line.indent] == "\t" {
+                throw MetadataCursor(line: line, file: file, position: line.indent).error(.tabInIndentation)
+            }
+            lines.append(line)
+        }
+        var parser = Parser(lines: lines, file: file)
+        let items = try parser.items(indent: 0, levels: [0])
+        guard parser.index == lines.count || lines[parser.index...].allSatisfy(\.isTrivia) else {
+            let line = lines[parser.index...].first { !$0.isTrivia }!
+            throw MetadataCursor(line: line, file: file, position: line.indent).error(.unexpectedIndent(expected: [0]))
+        }
+        return MetadataFile(items: items, trailingTrivia: lines[parser.index...].map { String($0.raw) }.joined())
+    }
+}
+
+private struct Parser {
+    let lines: [MetadataLine]
+    let file: String
+    var index = 0
+
+    init(lines: [MetadataLine], file: String) {
+        self.lines = lines
+        self.file = file
+    }
+
+    /// The entries of a block whose lines start at `indent`; stops before the first line indented less
+    /// (and before the blank and comment lines leading to it, which belong to what follows).
+    mutating func items(indent: Int, levels: [Int]) throws -> [MetadataItem] {
+        var items: [MetadataItem] = []
+        while true {
+            let triviaStart = index
+            while index < lines.count, lines[index].isTrivia { index += 1 }
+            guard index < lines.count, lines[index].indent >= indent else {
+                index = triviaStart
+                return items
+            }
+            let trivia = lines[triviaStart..<index].map { String($0.raw) }.joined()
+            let line = lines[index]
+            if line.indent > indent {
+                throw cursor(line, line.indent).error(.unexpectedIndent(expected: levels))
+            }
+            if line.chars[indent] == "[" {
+                var section = try section(line, levels: levels)
+                section.leadingTrivia = trivia
+                items.append(.section(section))
+            } else {
+                var key = try key(line, levels: levels)
+                key.leadingTrivia = trivia
+                items.append(.key(key))
+            }
+        }
+    }
+
+    mutating func section(_ line: MetadataLine, levels: [Int]) throws -> MetadataSection {
+        var cursor = cursor(line, line.indent + 1)
+        var name = String.UnicodeScalarView()
+        while cursor.current != "]" {
+            guard let c = cursor.current else { throw cursor.error(.unclosedHeading) }
+            if c == "\\" { name.append(try cursor.escape()) } else { name.append(c); cursor.position += 1 }
+        }
+        cursor.position += 1
+        let comment = try cursor.lineEnd(after: "']'")
+        index += 1
+        var next = index
+        while next < lines.count, lines[next].isTrivia { next += 1 }
+        var children: [MetadataItem] = []
+        if next < lines.count, lines[next].indent > line.indent {
+            children = try items(indent: lines[next].indent, levels: levels + [lines[next].indent])
+        }
+        var section = MetadataSection(name: String(name), comment: comment, items: children)
+        section.original = .init(fields: section.fields, text: String(line.raw))
+        return section
+    }
+
+    mutating func key(_ line: MetadataLine, levels: [Int]) throws -> MetadataKey {
+        let first = index
+        var cursor = cursor(line, line.indent)
+        var name = String.UnicodeScalarView()
+        while cursor.current != ":" {
+            guard let c = cursor.current else { throw cursor.error(.missingColon) }
+            if c == " " {
+                cursor.skipSpaces()
+                guard cursor.current == ":" else { throw cursor.error(.spaceInKey) }
+                break
+            }
+            if c == "\\" { name.append(try cursor.escape()) } else { name.append(c); cursor.position += 1 }
+        }
+        cursor.position += 1
+        cursor.skipSpaces()
+        var key: MetadataKey
+        if cursor.atEnd || cursor.current == "#" {
+            let comment = try cursor.lineEnd(after: "':'")
+            index += 1
+            key = MetadataKey(name: String(name), branches: try branches(after: cursor, key: String(name), levels: levels), comment: comment)
+        } else {
+            let (value, comment) = try value(&cursor)
+            key = MetadataKey(name: String(name), branches: [MetadataBranch(value: value, comment: comment)])
+        }
+        key.original = .init(fields: key.fields, text: lines[first..<index].map { String($0.raw) }.joined())
+        return key
+    }
+
+    /// The condition lines under `key:`: `if <condition>: value` lines and a default value last.
+    mutating func branches(after keyLine: MetadataCursor, key: String, levels: [Int]) throws -> [MetadataBranch] {
+        var next = index
+        while next < lines.count, lines[next].isTrivia { next += 1 }
+        guard next < lines.count, lines[next].indent > keyLine.line.indent else {
+            throw keyLine.error(.missingBlock(key: key), at: keyLine.line.chars.count)
+        }
+        let indent = lines[next].indent
+        var branches: [MetadataBranch] = []
+        while true {
+            let triviaStart = index
+            var comments: [String] = []
+            while index < lines.count, lines[index].isTrivia {
+                let line = lines[index]
+                if line.indent < line.chars.count { comments.append(String(String.UnicodeScalarView(line.chars[line.indent...]))) }
+                index += 1
+            }
+            guard index < lines.count, lines[index].indent >= indent else {
+                index = triviaStart
+                return branches
+            }
+            let line = lines[index]
+            if line.indent > indent { throw cursor(line, line.indent).error(.unexpectedIndent(expected: levels + [indent])) }
+            if let last = branches.last, last.condition == nil {
+                throw cursor(line, line.indent).error(.defaultNotLast)
+            }
+            var cursor = cursor(line, indent)
+            var condition: MetadataExpression?
+            if cursor.hasPrefix("if ") {
+                cursor.position += 3
+                condition = try MetadataConditionParser.parse(&cursor)
+                cursor.skipSpaces()
+                if cursor.atEnd || cursor.current == "#" { throw cursor.error(.missingValue) }
+            }
+            let (value, comment) = try value(&cursor)
+            branches.append(MetadataBranch(condition: condition, value: value, comments: comments, comment: comment))
+        }
+    }
+
+    /// A value starting at the cursor (a list, a quoted string, an atom or plain text) and the comment
+    /// after it; leaves `index` on the line after the value's last line.
+    mutating func value(_ cursor: inout MetadataCursor) throws -> (MetadataValue, String?) {
+        cursor.skipSpaces()
+        let value: MetadataValue
+        switch cursor.current {
+        case "[":
+            return try list(&cursor)
+        case "\"", "'":
+            value = .string(try cursor.quoted())
+        case "@":
+            cursor.position += 1
+            value = .scalar(try atom(&cursor, until: ["#"]))
+        default:
+            let start = cursor.position
+            let text = try cursor.unquoted(until: ["#"])
+            if text.hasPrefix("if ") { throw cursor.error(.unquotedIf, at: start) }
+            value = .string(text)
+        }
+        let comment = try cursor.lineEnd(after: "the value")
+        index += 1
+        return (value, comment)
+    }
+
+    mutating func atom(_ cursor: inout MetadataCursor, until stops: Set<Unicode.Scalar>) throws -> MetadataScalar {
+        let start = cursor.position
+        let name = try cursor.unquoted(until: stops)
+        guard let atom = MetadataAtom(rawValue: name) else { throw cursor.error(.unknownAtom(name), at: start - 1) }
+        return .atom(atom)
+    }
+
+    /// `[a, "b", @Reset]`, possibly over several lines, each indented more than the line it starts on.
+    mutating func list(_ cursor: inout MetadataCursor) throws -> (MetadataValue, String?) {
+        let owner = cursor.line.indent
+        cursor.position += 1
+        var items: [MetadataScalar] = []
+        while true {
+            cursor.skipSpaces()
+            switch cursor.current {
+            case nil, "#":
+                index += 1
+                while index < lines.count, lines[index].isTrivia { index += 1 }
+                guard index < lines.count, lines[index].indent > owner else { throw cursor.error(.unclosedList, at: cursor.line.chars.count) }
+                cursor = self.cursor(lines[index], lines[index].indent)
+            case "]":
+                cursor.position += 1
+                let comment = try cursor.lineEnd(after: "']'")
+                index += 1
+                return (.list(items), comment)
+            case ",":
+                throw cursor.error(.listItemStartsWithComma)
+            case "\"", "'":
+                items.append(.string(try cursor.quoted()))
+                cursor.skipSpaces()
+                switch cursor.current {
+                case "]": break
+                case ",": cursor.position += 1
+                default: throw cursor.error(.unclosedList)
+                }
+            default:
+                let item: MetadataScalar
+                if cursor.current == "@" {
+                    cursor.position += 1
+                    item = try atom(&cursor, until: [",", "]", "#"])
+                } else {
+                    item = .string(try cursor.unquoted(until: [",", "]", "#"]))
+                }
+                switch cursor.current {
+                case ",": cursor.position += 1
+                case "]": break
+                case "#": throw cursor.error(.commentInListItem)
+                default: throw cursor.error(.unclosedList)
+                }
+                if case .string(let text) = item, text.isEmpty { continue }
+                items.append(item)
+            }
+        }
+    }
+
+    func cursor(_ line: MetadataLine, _ position: Int) -> MetadataCursor {
+        MetadataCursor(line: line, file: file, position: position)
+    }
+}
