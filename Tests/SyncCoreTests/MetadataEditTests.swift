@@ -70,6 +70,15 @@ struct MetadataEditTests {
             """)
     }
 
+    @Test func aFileIndentedByFourSpacesStaysConsistentWhenEdited() throws {
+        let text = "[a.html]\n    expected: FAIL\n    [s]\n        expected: FAIL\n"
+        var file = try MetadataParser.parse(text, file: "a.html.ini")
+        file[section: "a.html"]?[key: "expected"]?.branches = [MetadataBranch(condition: .variable("debug"), value: .string("TIMEOUT"))]
+        file[section: "a.html"]?[section: "s"]?[section: "t"] = MetadataSection(name: "t", items: [.key(MetadataKey(name: "bug", value: .string("1")))])
+        #expect(file.text == "[a.html]\n    expected:\n      if debug: TIMEOUT\n    [s]\n        expected: FAIL\n        [t]\n          bug: 1\n")
+        #expect(try MetadataParser.parse(file.text, file: "a.html.ini").sections.first?.sections.first?.sections.first?.name == "t")
+    }
+
     @Test func aNewFileIsWrittenLikeWptrunnerWritesIt() {
         var file = MetadataFile()
         file[section: "t.html?q=1"] = MetadataSection(name: "t.html?q=1", items: [

@@ -15,11 +15,8 @@ public enum MetadataParser {
             lines.append(line)
         }
         var parser = Parser(lines: lines, file: file)
+        // At the top level only the end of the file ends the block, so what is left is blank or comments.
         let items = try parser.items(indent: 0, levels: [0])
-        guard parser.index == lines.count || lines[parser.index...].allSatisfy(\.isTrivia) else {
-            let line = lines[parser.index...].first { !$0.isTrivia }!
-            throw MetadataCursor(line: line, file: file, position: line.indent).error(.unexpectedIndent(expected: [0]))
-        }
         return MetadataFile(items: items, trailingTrivia: lines[parser.index...].map { String($0.raw) }.joined())
     }
 }

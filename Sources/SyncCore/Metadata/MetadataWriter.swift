@@ -7,7 +7,7 @@ public enum MetadataWriter {
     /// The file's text: byte for byte the parsed source where nothing changed.
     public static func render(_ file: MetadataFile) -> String {
         var out = Output()
-        items(file.items, depth: 0, into: &out)
+        items(file.items, indent: 0, into: &out)
         if !file.trailingTrivia.isEmpty { out.putSource(file.trailingTrivia) }
         return out.text
     }
@@ -40,7 +40,10 @@ public enum MetadataWriter {
         var endsWithBlankLine: Bool { text.utf8.suffix(2).elementsEqual("\n\n".utf8) }
     }
 
-    private static func items(_ items: [MetadataItem], depth: Int, into out: inout Output) {
+    /// Writes a block's entries; new ones take the indentation of the block's parsed ones, or
+    /// `indent` in a block with none.
+    private static func items(_ items: [MetadataItem], indent: Int, into out: inout Output) {
+        let indent = items.lazy.compactMap(\.sourceIndent).first ?? indent
         var afterSection = false
         for item in items {
             switch item {
@@ -49,7 +52,7 @@ public enum MetadataWriter {
                 if let original = key.original, original.fields == key.fields {
                     out.putSource(original.text)
                 } else {
-                    out.putCanonical(Self.key(key, depth: depth))
+                    out.putCanonical(Self.key(key, indent: indent))
                 }
                 afterSection = false
             case .section(let section):
@@ -61,9 +64,9 @@ public enum MetadataWriter {
                     out.putSource(original.text)
                 } else {
                     let comment = section.comment.map { "  " + $0 } ?? ""
-                    out.putCanonical(indent(depth) + "[" + escape(section.name, extras: ["]"]) + "]" + comment + "\n")
+                    out.putCanonical(spaces(indent) + "[" + escape(section.name, extras: ["]"]) + "]" + comment + "\n")
                 }
-                Self.items(section.items, depth: depth + 1, into: &out)
+                Self.items(section.items, indent: indent + 2, into: &out)
                 if section.original == nil { out.pendingBlankLines += 1 }
                 afterSection = true
             }
@@ -71,8 +74,8 @@ public enum MetadataWriter {
     }
 
     /// A key in wptrunner's style; a key without branches is not written.
-    static func key(_ key: MetadataKey, depth: Int) -> String {
-        let pad = indent(depth)
+    static func key(_ key: MetadataKey, indent: Int) -> String {
+        let pad = spaces(indent)
         let name = escape(key.name, extras: [":"])
         var text = ""
         if key.branches.count == 1, let only = key.branches.first, only.condition == nil {
@@ -81,7 +84,7 @@ public enum MetadataWriter {
         }
         guard !key.branches.isEmpty else { return "" }
         text = pad + name + ":" + (key.comment.map { "  " + $0 } ?? "") + "\n"
-        let inner = indent(depth + 1)
+        let inner = spaces(indent + 2)
         for branch in key.branches {
             for comment in branch.comments { text += inner + comment + "\n" }
             let condition = branch.condition.map { "if \($0.text): " } ?? ""
@@ -129,12 +132,23 @@ public enum MetadataWriter {
         return String(out)
     }
 
-    private static func indent(_ depth: Int) -> String {
-        String(repeating: " ", count: 2 * depth)
+    private static func spaces(_ count: Int) -> String {
+        String(repeating: " ", count: count)
     }
 }
 
 extension MetadataFile {
     /// The file's text (see `MetadataWriter.render`).
     public var text: String { MetadataWriter.render(self) }
+}
+
+extension MetadataItem {
+    /// The indentation the item had in the source, if it was parsed.
+    fileprivate var sourceIndent: Int? {
+        let text = switch self {
+        case .key(let key): key.original?.text
+        case .section(let section): section.original?.text
+        }
+        return text.map { $0.utf8.prefix { $0 == UInt8(ascii: " ") }.count }
+    }
 }
