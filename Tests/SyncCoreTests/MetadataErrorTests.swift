@@ -38,6 +38,15 @@ struct MetadataErrorTests {
         }
     }
 
+    @Test func bytesThatAreNotUTF8AreRefusedWhereTheyAre() throws {
+        let bytes = Array("[t.html]\n  [é".utf8) + [0xFF] + Array("]\n".utf8)
+        #expect(throws: MetadataError.syntax(file: "t.ini", line: 2, column: 5, problem: .notUTF8(byte: 0xFF))) {
+            try MetadataParser.parse(bytes: bytes, file: "t.ini")
+        }
+        let valid = Array("[t.html]\n  [é]\n    expected: FAIL\n".utf8)
+        #expect(Array(try MetadataParser.parse(bytes: valid, file: "t.ini").text.utf8) == valid)
+    }
+
     @Test func theMessageReadsAsALocationAndAnExpectation() {
         let error = MetadataError.syntax(file: "meta/t.html.ini", line: 3, column: 11, problem: .badCondition("'==' or '!='"))
         #expect(error.description == "meta/t.html.ini:3:11: bad condition: expected '==' or '!='")

@@ -17,6 +17,7 @@ public enum MetadataError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// What was wrong at the place a `MetadataError.syntax` names, and what was expected there.
 public enum MetadataSyntaxProblem: Sendable, Equatable, CustomStringConvertible {
+    case notUTF8(byte: UInt8)
     case tabInIndentation
     /// The line is indented deeper than its place allows, or to a depth no enclosing entry has.
     case unexpectedIndent(expected: [Int])
@@ -38,6 +39,8 @@ public enum MetadataSyntaxProblem: Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
+        case .notUTF8(let byte):
+            "byte 0x\(String(byte, radix: 16, uppercase: true)) is not UTF-8; expected a UTF-8 text file"
         case .tabInIndentation:
             "a tab in the indentation; expected spaces (two per level)"
         case .unexpectedIndent(let expected):

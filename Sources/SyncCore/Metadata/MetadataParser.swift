@@ -4,6 +4,24 @@
 
 /// Reads wptmanifest text into a `MetadataFile`.
 public enum MetadataParser {
+    /// Parses a file's bytes, which must be UTF-8 (anything else could not be written back unchanged).
+    public static func parse(bytes: [UInt8], file: String) throws -> MetadataFile {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0, line = 1, column = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if encoded.count == 1, encoded.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                offset += encoded.count
+            case .error:
+                throw MetadataError.syntax(file: file, line: line, column: column, problem: .notUTF8(byte: bytes[offset]))
+            case .emptyInput:
+                return try parse(String(decoding: bytes, as: UTF8.self), file: file)
+            }
+        }
+    }
+
     /// Parses `text`; `file` names the file in errors.
     public static func parse(_ text: String, file: String) throws -> MetadataFile {
         var lines: [MetadataLine] = []
