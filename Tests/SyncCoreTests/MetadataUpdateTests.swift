@@ -108,6 +108,28 @@ struct MetadataUpdateTests {
             """)
     }
 
+    @Test func conditionsForConfigurationsNotRunAreKept() throws {
+        let text = """
+            [a.html]
+              expected:
+                if os == "android": [OK, TIMEOUT]  # bug 1
+                if tsan: CRASH
+                if os == "mac": ERROR
+
+            """
+        let passing = Self.runs(Self.all.map { ($0, "OK", []) })
+        #expect(try Self.updated(text, passing) == text.replacingOccurrences(of: "    if os == \"mac\": ERROR\n", with: ""))
+        let linuxTimesOut = Self.runs(Self.all.map { ($0, $0 == Self.linux ? "TIMEOUT" : "OK", []) })
+        #expect(try Self.updated(text, linuxTimesOut) == """
+            [a.html]
+              expected:
+                if os == "android": [OK, TIMEOUT]  # bug 1
+                if tsan: CRASH
+                if not debug and (os == "linux"): TIMEOUT
+
+            """)
+    }
+
     @Test func reftestsDefaultToPass() throws {
         let runs = Self.runs(Self.all.map { ($0, $0 == Self.mac ? "FAIL" : "PASS", []) })
         #expect(try Self.updated("", runs) == "[a.html]\n  expected:\n    if os == \"mac\": FAIL\n")

@@ -55,7 +55,7 @@ public struct MetadataUpdater: Sendable {
     }
 
     /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
-    /// the default. `old` keeps its bytes when nothing changed, its comments on branches whose
+    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its bytes when nothing changed, its comments on branches whose
     /// condition is unchanged, and its list order where the set of statuses of a configuration did not change.
     func expectation(_ old: MetadataKey?, _ observations: [(RunInfo, String)], default testDefault: String) -> MetadataKey? {
         var configurations: [Configuration] = []
@@ -72,12 +72,18 @@ public struct MetadataUpdater: Sendable {
         for index in configurations.indices {
             configurations[index].value = Self.value(configurations[index].statuses, previous: old?.value(for: configurations[index].runInfo))
         }
-        let defaultValue = Self.mostCommon(configurations.map(\.value), preferring: .string(testDefault))
-        guard configurations.contains(where: { $0.value != .string(testDefault) }), let defaultValue else { return nil }
-        var branches = leaves(configurations, path: []).filter { $0.value != defaultValue }.map {
+        // Conditions that hold for none of the configurations run are about the others (a platform
+        // the try push did not run): they stay, first, so that they still decide for those.
+        var branches = (old?.branches ?? []).filter { branch in
+            guard let condition = branch.condition else { return false }
+            return !configurations.contains { condition.holds(for: $0.runInfo) }
+        }
+        let defaultValue = Self.mostCommon(configurations.map(\.value), preferring: .string(testDefault)) ?? .string(testDefault)
+        branches += leaves(configurations, path: []).filter { $0.value != defaultValue }.map {
             MetadataBranch(condition: conjunction($0.path), value: $0.value)
         }
         if defaultValue != .string(testDefault) { branches.append(MetadataBranch(value: defaultValue)) }
+        guard !branches.isEmpty else { return nil }
         for index in branches.indices {
             guard let previous = old?.branches.first(where: { $0.condition == branches[index].condition }) else { continue }
             branches[index].comments = previous.comments
