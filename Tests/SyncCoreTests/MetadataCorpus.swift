@@ -328,5 +328,230 @@ enum MetadataCorpus {
 
 
             """##),
+        // a combining character (non-ASCII) and escaped backslashes in subtest names
+        Entry(source: "mozilla/gecko-dev@fd9f5f691b8c:testing/web-platform/meta/dom/nodes/Document-createElement.html.ini", text: ##"""
+            [Document-createElement.html]
+              expected:
+                if (os == "android") and fission: [OK, TIMEOUT]
+              [createElement("̀foo") in HTML document]
+                expected: FAIL
+
+              [createElement("̀foo") in XML document]
+                expected: FAIL
+
+              [createElement("̀foo") in XHTML document]
+                expected: FAIL
+
+              [createElement("f}oo") in HTML document]
+                expected: FAIL
+
+              [createElement("f}oo") in XML document]
+                expected: FAIL
+
+              [createElement("f}oo") in XHTML document]
+                expected: FAIL
+
+              [createElement("foo}") in HTML document]
+                expected: FAIL
+
+              [createElement("foo}") in XML document]
+                expected: FAIL
+
+              [createElement("foo}") in XHTML document]
+                expected: FAIL
+
+              [createElement("\\ufffffoo") in HTML document]
+                expected: FAIL
+
+              [createElement("\\ufffffoo") in XML document]
+                expected: FAIL
+
+              [createElement("\\ufffffoo") in XHTML document]
+                expected: FAIL
+
+              [createElement("f\\uffffoo") in HTML document]
+                expected: FAIL
+
+              [createElement("f\\uffffoo") in XML document]
+                expected: FAIL
+
+              [createElement("f\\uffffoo") in XHTML document]
+                expected: FAIL
+
+              [createElement("foo\\uffff") in HTML document]
+                expected: FAIL
+
+              [createElement("foo\\uffff") in XML document]
+                expected: FAIL
+
+              [createElement("foo\\uffff") in XHTML document]
+                expected: FAIL
+
+              [createElement("f<oo") in HTML document]
+                expected: FAIL
+
+              [createElement("f<oo") in XML document]
+                expected: FAIL
+
+              [createElement("f<oo") in XHTML document]
+                expected: FAIL
+
+              [createElement("̀") in HTML document]
+                expected: FAIL
+
+              [createElement("̀") in XML document]
+                expected: FAIL
+
+              [createElement("̀") in XHTML document]
+                expected: FAIL
+
+            """##),
+        // escaped ']', backslashes and quotes in subtest names
+        Entry(source: "mozilla/gecko-dev@edcefd70b7aa:testing/web-platform/meta/dom/nodes/DOMImplementation-createDocumentType.html.ini", text: ##"""
+            [DOMImplementation-createDocumentType.html]
+              expected:
+                if (os == "android") and fission: [OK, TIMEOUT]
+              [createDocumentType("", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("1foo", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("@foo", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("foo@", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("f@oo", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:{", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:}", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:~", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:'", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:!", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:@", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:#", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:$", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:%", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:^", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:&", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:*", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:(", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:)", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:+", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:=", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:[", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:\]", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:\\\\", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:/", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:;", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:`", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:<", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:,", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("edi:\\"", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("{", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("}", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("'", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("~", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("`", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("@", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("#", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("$", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("%", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("^", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("&", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("*", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("(", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType(")", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType(":foo", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("foo:", "", "") should work]
+                expected: FAIL
+
+              [createDocumentType("prefix::local", "", "") should work]
+                expected: FAIL
+
+            """##),
     ]
 }

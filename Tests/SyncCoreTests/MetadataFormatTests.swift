@@ -54,6 +54,14 @@ struct MetadataFormatTests {
         #expect(dir[key: "prefs"]?.branches.first?.value == .strings(["network.dns.native-is-localhost:true", "network.url.useDefaultURI:true"]))
         let emoji = try MetadataParser.parse(corpus["css-fonts/font-variant-emoji-005.html.ini"]!, file: "emoji")
         #expect(emoji.sections.first?[key: "expected"]?.branches.first?.comment == "# may fail if device lacks a text font with U+20e3")
+        let createElement = try MetadataParser.parse(corpus["nodes/Document-createElement.html.ini"]!, file: "createElement")
+        let names = createElement.sections.first?.sections.map(\.name) ?? []
+        #expect(names.contains("createElement(\"\u{300}foo\") in HTML document"))
+        #expect(names.contains("createElement(\"\\ufffffoo\") in HTML document"))
+        let doctype = try MetadataParser.parse(corpus["nodes/DOMImplementation-createDocumentType.html.ini"]!, file: "doctype")
+        let doctypeNames = doctype.sections.first?.sections.map(\.name) ?? []
+        #expect(doctypeNames.contains("createDocumentType(\"edi:]\", \"\", \"\") should work"))
+        #expect(doctypeNames.contains("createDocumentType(\"edi:\\\\\", \"\", \"\") should work"))
         let fuzzy = try MetadataParser.parse(corpus["css-backgrounds/inset-box-shadow-scroll.html.ini"]!, file: "fuzzy")
         let linux: RunInfo = ["os": .string("linux"), "os_version": .string("24.04"), "processor": .string("x86_64"), "display": .string("x11")]
         #expect(fuzzy.sections.first?[key: "fuzzy"]?.value(for: linux) == .string("maxDifference=204-204;totalPixels=208-208"))
