@@ -29,17 +29,21 @@ public struct MetadataUpdater: Sendable {
         for name in runs.keys.sorted() {
             guard let testRuns = runs[name], !testRuns.isEmpty else { continue }
             var section = file[section: name] ?? MetadataSection(name: name)
+            // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
             let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
             section[key: "expected"] = expectation(section[key: "expected"], testRuns.map { ($0.runInfo, $0.status) },
                                                    default: reftest ? "PASS" : "OK")
             var subtestNames: [String] = []
-            for run in testRuns { for subtest in run.subtests where !subtestNames.contains(subtest.name) { subtestNames.append(subtest.name) } }
-            for subtestName in subtestNames {
-                let observations = testRuns.flatMap { run in
-                    run.subtests.filter { $0.name == subtestName }.map { (run.runInfo, $0.status) }
+            var observations: [String: [(RunInfo, String)]] = [:]
+            for run in testRuns {
+                for subtest in run.subtests {
+                    if observations[subtest.name] == nil { subtestNames.append(subtest.name) }
+                    observations[subtest.name, default: []].append((run.runInfo, subtest.status))
                 }
+            }
+            for subtestName in subtestNames {
                 var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
-                subtest[key: "expected"] = expectation(subtest[key: "expected"], observations, default: "PASS")
+                subtest[key: "expected"] = expectation(subtest[key: "expected"], observations[subtestName]!, default: "PASS")
                 section[section: subtestName] = subtest.items.isEmpty ? nil : subtest
             }
             file[section: name] = section.items.isEmpty ? nil : section
@@ -55,8 +59,9 @@ public struct MetadataUpdater: Sendable {
     }
 
     /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
-    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its bytes when nothing changed, its comments on branches whose
-    /// condition is unchanged, and its list order where the set of statuses of a configuration did not change.
+    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its
+    /// bytes when nothing changed, its comments on branches whose condition is unchanged, and its list
+    /// order where the set of statuses of a configuration did not change.
     func expectation(_ old: MetadataKey?, _ observations: [(RunInfo, String)], default testDefault: String) -> MetadataKey? {
         var configurations: [Configuration] = []
         var indexes: [[RunInfoValue?]: Int] = [:]
