@@ -1,0 +1,163 @@
+// Updating expectations from results, as wptrunner's metadata update does: an `expected` entry only
+// where a status differs from the default (OK for a testharness test, PASS for a subtest and a
+// reftest), conditions on the run_info properties that separate configurations, the most common
+// value as the default, several statuses in one configuration as an intermittent list (most frequent
+// first). Everything else in the file is kept as it was.
+
+/// What an update does to a metadata file.
+public enum MetadataFileChange: Sendable, Equatable {
+    case write(MetadataFile)
+    /// The file holds nothing any more.
+    case delete
+}
+
+/// The update rules, with the run_info properties conditions may use, simplest first.
+public struct MetadataUpdater: Sendable {
+    public static let defaultProperties = ["debug", "os", "version", "processor", "bits"]
+
+    public var properties: [String]
+
+    public init(properties: [String] = MetadataUpdater.defaultProperties) {
+        self.properties = properties
+    }
+
+    /// `file` (an empty file when there is none yet) with the expectations of the tests in `runs`
+    /// recomputed: `runs` maps a test's section name (its file name and query, as `sectionName(forTest:)`
+    /// gives it) to all its runs. Tests not in `runs`, other keys and comments are kept as they were.
+    public func update(_ file: MetadataFile, runs: [String: [WptRun]]) -> MetadataFileChange {
+        var file = file
+        for name in runs.keys.sorted() {
+            guard let testRuns = runs[name], !testRuns.isEmpty else { continue }
+            var section = file[section: name] ?? MetadataSection(name: name)
+            // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
+            let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
+            section[key: "expected"] = expectation(section[key: "expected"], testRuns.map { ($0.runInfo, $0.status) },
+                                                   default: reftest ? "PASS" : "OK")
+            var subtestNames: [String] = []
+            var observations: [String: [(RunInfo, String)]] = [:]
+            for run in testRuns {
+                for subtest in run.subtests {
+                    if observations[subtest.name] == nil { subtestNames.append(subtest.name) }
+                    observations[subtest.name, default: []].append((run.runInfo, subtest.status))
+                }
+            }
+            for subtestName in subtestNames {
+                var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
+                subtest[key: "expected"] = expectation(subtest[key: "expected"], observations[subtestName]!, default: "PASS")
+                section[section: subtestName] = subtest.items.isEmpty ? nil : subtest
+            }
+            file[section: name] = section.items.isEmpty ? nil : section
+        }
+        return file.isEmpty ? .delete : .write(file)
+    }
+
+    /// The section name of a test id: `/dom/a.any.html?x` is `a.any.html?x`.
+    public static func sectionName(forTest id: String) -> String {
+        let path = id.prefix { $0 != "?" }
+        let query = id.dropFirst(path.count)
+        return String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "") + query
+    }
+
+    /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
+    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its
+    /// bytes when nothing changed, its comments on branches whose condition is unchanged, and its list
+    /// order where the set of statuses of a configuration did not change.
+    func expectation(_ old: MetadataKey?, _ observations: [(RunInfo, String)], default testDefault: String) -> MetadataKey? {
+        var configurations: [Configuration] = []
+        var indexes: [[RunInfoValue?]: Int] = [:]
+        for (runInfo, status) in observations {
+            let key = properties.map { runInfo[$0] }
+            let index = indexes[key] ?? {
+                configurations.append(Configuration(runInfo: runInfo, key: key))
+                indexes[key] = configurations.count - 1
+                return configurations.count - 1
+            }()
+            configurations[index].add(status)
+        }
+        for index in configurations.indices {
+            configurations[index].value = Self.value(configurations[index].statuses, previous: old?.value(for: configurations[index].runInfo))
+        }
+        // Conditions that hold for none of the configurations run are about the others (a platform
+        // the try push did not run): they stay, first, so that they still decide for those.
+        var branches = (old?.branches ?? []).filter { branch in
+            guard let condition = branch.condition else { return false }
+            return !configurations.contains { condition.holds(for: $0.runInfo) }
+        }
+        let defaultValue = Self.mostCommon(configurations.map(\.value), preferring: .string(testDefault)) ?? .string(testDefault)
+        branches += leaves(configurations, path: []).filter { $0.value != defaultValue }.map {
+            MetadataBranch(condition: conjunction($0.path), value: $0.value)
+        }
+        if defaultValue != .string(testDefault) { branches.append(MetadataBranch(value: defaultValue)) }
+        guard !branches.isEmpty else { return nil }
+        for index in branches.indices {
+            guard let previous = old?.branches.first(where: { $0.condition == branches[index].condition }) else { continue }
+            branches[index].comments = previous.comments
+            branches[index].comment = previous.comment
+        }
+        if let old, old.branches == branches { return old }
+        return MetadataKey(name: "expected", branches: branches, comment: old?.comment)
+    }
+
+    struct Configuration {
+        let runInfo: RunInfo
+        let key: [RunInfoValue?]
+        var statuses: [(status: String, count: Int)] = []
+        var value: MetadataValue = .string("")
+
+        mutating func add(_ status: String) {
+            if let index = statuses.firstIndex(where: { $0.status == status }) { statuses[index].count += 1 } else { statuses.append((status, 1)) }
+        }
+    }
+
+    /// One status, or an intermittent list most frequent first (the previous order when the set is the same).
+    static func value(_ statuses: [(status: String, count: Int)], previous: MetadataValue?) -> MetadataValue {
+        guard statuses.count > 1 else { return .string(statuses.first?.status ?? "") }
+        let ordered = statuses.enumerated().sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }.map(\.element.status)
+        if let previous, case .list = previous, Set(previous.items) == Set(ordered), previous.items.count == ordered.count {
+            return previous
+        }
+        return .strings(ordered)
+    }
+
+    /// The value most configurations have; among equals `preferred`, else the first seen.
+    static func mostCommon(_ values: [MetadataValue], preferring preferred: MetadataValue) -> MetadataValue? {
+        var counts: [MetadataValue: Int] = [:]
+        for value in values { counts[value, default: 0] += 1 }
+        guard let top = counts.values.max() else { return nil }
+        return counts[preferred] == top ? preferred : values.first { counts[$0] == top }
+    }
+
+    /// Splits configurations on the property that best separates their values (the fewest values left
+    /// mixed in its groups, then the configured order) until each group has one value.
+    func leaves(_ group: [Configuration], path: [(String, RunInfoValue)]) -> [(path: [(String, RunInfoValue)], value: MetadataValue)] {
+        let values = Set(group.map(\.value))
+        guard values.count > 1 else { return [(path, group[0].value)] }
+        var best: (score: Int, index: Int, parts: [(RunInfoValue, [Configuration])])?
+        for (index, property) in properties.enumerated() where !path.contains(where: { $0.0 == property }) {
+            guard group.allSatisfy({ $0.key[index] != nil }) else { continue }
+            var parts: [(RunInfoValue, [Configuration])] = []
+            for configuration in group {
+                let value = configuration.key[index]!
+                if let at = parts.firstIndex(where: { $0.0 == value }) { parts[at].1.append(configuration) } else { parts.append((value, [configuration])) }
+            }
+            guard parts.count > 1 else { continue }
+            let score = parts.reduce(0) { $0 + Set($1.1.map(\.value)).count - 1 }
+            if best == nil || score < best!.score { best = (score, index, parts) }
+        }
+        guard let best else {
+            var merged = Configuration(runInfo: group[0].runInfo, key: group[0].key)
+            for configuration in group { for entry in configuration.statuses { for _ in 0..<entry.count { merged.add(entry.status) } } }
+            return [(path, Self.value(merged.statuses, previous: nil))]
+        }
+        return best.parts.flatMap { leaves($0.1, path: path + [(properties[best.index], $0.0)]) }
+    }
+
+    /// `a and b and …` over the path's comparisons, in the configured property order.
+    func conjunction(_ path: [(String, RunInfoValue)]) -> MetadataExpression? {
+        let ordered = path.sorted { properties.firstIndex(of: $0.0)! < properties.firstIndex(of: $1.0)! }
+        return ordered.reversed().reduce(nil) { rest, step in
+            let condition = MetadataExpression.equals(step.0, step.1)
+            return rest.map { .binary(.and, condition, $0) } ?? condition
+        }
+    }
+}
