@@ -22,41 +22,6 @@ public struct WPTReport: Codable, Sendable, Equatable {
     }
 }
 
-/// One `run_info` property: wptrunner writes strings, booleans and integers.
-public enum RunInfoValue: Codable, Sendable, Equatable, CustomStringConvertible {
-    case string(String)
-    case bool(Bool)
-    case int(Int)
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Int.self) {
-            self = .int(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let text): try container.encode(text)
-        case .bool(let flag): try container.encode(flag)
-        case .int(let number): try container.encode(number)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .string(let text): text
-        case .bool(let flag): String(flag)
-        case .int(let number): String(number)
-        }
-    }
-}
-
 /// One test's result. `expected` is absent when it equals `status`.
 public struct WPTTestResult: Codable, Sendable, Equatable {
     /// The test id, such as `/dom/historical.html?x=1`.
