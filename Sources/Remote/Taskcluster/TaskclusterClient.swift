@@ -95,10 +95,10 @@ public struct TaskclusterClient: Sendable {
         let name = "public/test_info/wptreport.json"
         let body = try artifact(taskID, name: name)
         do {
-            return try JSONDecoder().decode(WPTReport.self, from: Data(body))
+            return try WPTReport.decode(Data(body), file: name)
         } catch {
             let excerpt = Redaction.excerpt(body, removing: [], limit: 80)
-            throw .decoding(type: "\(name) of task \(taskID)", field: "", message: "not a wptreport (\(error)); starts: \(excerpt)")
+            throw .decoding(type: "\(name) of task \(taskID)", field: "", message: "\(error); starts: \(excerpt)")
         }
     }
 
