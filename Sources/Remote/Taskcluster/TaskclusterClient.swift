@@ -90,9 +90,12 @@ public struct TaskclusterClient: Sendable {
         try http.send(request(.get, taskURL(taskID) + "/artifacts/" + GitHubClient.escapePath(name))).body
     }
 
+    /// The artifact web-platform-tests tasks publish their results in.
+    public static let wptReportArtifact = "public/test_info/wptreport.json"
+
     /// The `public/test_info/wptreport.json` of the task's latest run.
     public func wptReport(_ taskID: String) throws(RemoteError) -> WPTReport {
-        let name = "public/test_info/wptreport.json"
+        let name = Self.wptReportArtifact
         let body = try artifact(taskID, name: name)
         do {
             return try WPTReport.decode(Data(body), file: name)
