@@ -75,6 +75,7 @@ public final class SQLiteJournal: EventJournal {
         registerOperationsMigrations(&migrator)
         registerStatusMigrations(&migrator)
         registerRecheckMigrations(&migrator)
+        registerDownstreamMigrations(&migrator)
         return migrator
     }
 

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Synchronization
+import WebhookService
+import WPTSyncKit
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive GitHub's webhooks on POST /github/webhook ([serve] listen), until SIGINT or SIGTERM.",
+        discussion: "Each signed delivery of a pull_request, pull_request_review, check_run, check_suite or status event is recorded in the journal and answered at once; `wptsync worker` processes it.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, _) = try options.load()
+        let app = try Application(config: config)
+        let secret: [UInt8]
+        do { secret = try app.webhookSecret() } catch {
+            throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
+        }
+        let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret), logger: Logger(label: "wptsync.serve"))
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        Task {
+            do {
+                try await server.run { address in
+                    FileHandle.standardOutput.write(Data("wptsync serve: listening on http://\(address)/github/webhook\n".utf8))
+                }
+            } catch { failure.withLock { $0 = "\(error)" } }
+            done.signal()
+        }
+        done.wait()
+        if let failure = failure.withLock({ $0 }) { throw ValidationError("serve: \(failure)") }
+    }
+}
