@@ -60,7 +60,7 @@ public struct WebhookServer: Sendable {
     }
 
     private func answer(_ answer: DeliveryAnswer, _ request: Request, delivery: GitHubDelivery? = nil) -> Response {
-        var metadata: Logger.Metadata = ["status": "\(answer.status)"]
+        var metadata: Logger.Metadata = ["http_status": "\(answer.status)"]
         for (key, value) in answer.fields { metadata[key] = "\(value)" }
         if let delivery { metadata["delivery"] = "\(delivery.delivery)"; metadata["summary"] = "\(delivery.summary)" }
         logger.log(level: answer.status < 300 ? .info : .warning, "webhook delivery", metadata: metadata)
