@@ -71,7 +71,7 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
     options = parser.parse_args()
-    wptsync = os.path.join(options.bin, "wptsync")
+    wptsync = os.path.join(os.path.abspath(options.bin), "wptsync")
     if not os.path.exists(wptsync):
         sys.exit(f"build first: swift build -c release (missing {wptsync})")
     if subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode != 0:

@@ -132,12 +132,15 @@ public struct HookIntake: Sendable {
         Spool(path: config.store.spool, rawInput: { [self] raw in importRaw(raw) })
     }
 
-    /// Writes `payload` to the journal, importing any spooled events first; falls back to the spool.
-    public func record(_ payload: EventPayload) -> HookOutcome {
+    /// Writes `payload` to the journal (`journal` when a long-running process holds it open, else
+    /// opened for this event), importing any spooled events first; falls back to the spool.
+    public func record(_ payload: EventPayload, journal open: SQLiteJournal? = nil) -> HookOutcome {
         let time = now()
         let spool = spool
         do {
-            let journal = try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+            let journal = if let open { open } else {
+                try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+            }
             let imported = try spool.drain(into: journal, waiting: false)
             switch try journal.record(payload, at: time) {
             case .recorded(let id):

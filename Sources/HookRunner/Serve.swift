@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Store
 import Synchronization
 import WebhookService
 import WPTSyncKit
@@ -18,7 +19,9 @@ struct Serve: ParsableCommand {
         do { secret = try app.webhookSecret() } catch {
             throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
         }
-        let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret), logger: Logger(label: "wptsync.serve"))
+        // As a hook would: a journal locked past the busy timeout sends the delivery to the spool.
+        let journal = try? SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+        let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret, journal: journal), logger: Logger(label: "wptsync.serve"))
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
         Task {

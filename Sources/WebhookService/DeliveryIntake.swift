@@ -32,9 +32,13 @@ public struct DeliveryIntake: Sendable {
     public let config: Config
     /// The webhook's shared secret, the HMAC key. Never shown.
     private let secret: [UInt8]
+    /// The journal, held open between deliveries (a hook opens it per push).
+    private let journal: SQLiteJournal?
 
-    public init(config: Config, secret: [UInt8]) {
-        self.config = config; self.secret = secret
+    /// `journal` is the configured one, opened with the hooks' busy timeout; when it could not be
+    /// opened, each delivery tries again, then goes to the spool.
+    public init(config: Config, secret: [UInt8], journal: SQLiteJournal?) {
+        self.config = config; self.secret = secret; self.journal = journal
     }
 
     /// The GitHub repository whose deliveries are recorded.
@@ -53,8 +57,7 @@ public struct DeliveryIntake: Sendable {
         let observation: WebhookObservation
         let repository: String?
         do {
-            observation = try WebhookPayload.parse(event: event, body: body)
-            repository = try WebhookPayload.repository(body: body, event: event)
+            (observation, repository) = try WebhookPayload.read(event: event, body: body)
         } catch {
             return .answer(.refused(400, error.description))
         }
@@ -71,7 +74,7 @@ public struct DeliveryIntake: Sendable {
     /// Records the delivery as the hooks record a push (journal, else spool; the worker's FIFO rung).
     /// A redelivery (same `X-GitHub-Delivery`) is acknowledged and recorded once.
     public func record(_ delivery: GitHubDelivery) -> DeliveryAnswer {
-        switch HookIntake(config: config).record(.gitHubDelivery(delivery)) {
+        switch HookIntake(config: config).record(.gitHubDelivery(delivery), journal: journal) {
         case .recorded(let id): DeliveryAnswer(status: 202, fields: ["status": "recorded", "event": "\(id)"])
         case .duplicate(let id): DeliveryAnswer(status: 200, fields: ["status": "duplicate", "event": "\(id)"])
         case .spooled: DeliveryAnswer(status: 202, fields: ["status": "spooled"])

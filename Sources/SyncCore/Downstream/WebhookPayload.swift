@@ -9,8 +9,18 @@ public enum WebhookPayload {
     /// What the delivery says. Throws `WebhookPayloadError` naming the event and the field that is
     /// missing or of the wrong kind.
     public static func parse(event: String, body: [UInt8]) throws(WebhookPayloadError) -> WebhookObservation {
+        try read(event: event, body: body).observation
+    }
+
+    /// What the delivery says, and the repository (`owner/name`) it concerns when its body names one.
+    public static func read(event: String, body: [UInt8]) throws(WebhookPayloadError) -> (observation: WebhookObservation, repository: String?) {
         guard understood.contains(event) else { throw .unknownEvent(event) }
         let root = try JSONFields.root(body, event: event)
+        let repository = root.has("repository") ? try root.object("repository").string("full_name") : nil
+        return (try observation(event: event, root: root), repository)
+    }
+
+    static func observation(event: String, root: JSONFields) throws(WebhookPayloadError) -> WebhookObservation {
         switch event {
         case "ping": return .ping
         case "pull_request":
@@ -39,13 +49,6 @@ public enum WebhookPayload {
             return .check(CheckObservation(kind: .status, name: try root.string("context"), commit: try root.sha("sha"),
                                            status: try root.string("state"), updatedAt: try root.date("updated_at")))
         }
-    }
-
-    /// The repository (`owner/name`) a delivery concerns, if its body names one.
-    public static func repository(body: [UInt8], event: String) throws(WebhookPayloadError) -> String? {
-        let root = try JSONFields.root(body, event: event)
-        guard root.has("repository") else { return nil }
-        return try root.object("repository").string("full_name")
     }
 
     /// One line for people: `pull_request opened #12`, `check_run completed build on 0123456789ab`…
