@@ -71,16 +71,19 @@ public struct DeliveryIntake: Sendable {
                                       body: String(decoding: body, as: UTF8.self)))
     }
 
-    /// Records the delivery as the hooks record a push (journal, else spool; the worker's FIFO rung).
-    /// A redelivery (same `X-GitHub-Delivery`) is acknowledged and recorded once.
-    public func record(_ delivery: GitHubDelivery) -> DeliveryAnswer {
-        switch HookIntake(config: config).record(.gitHubDelivery(delivery), journal: journal) {
-        case .recorded(let id): DeliveryAnswer(status: 202, fields: ["status": "recorded", "event": "\(id)"])
-        case .duplicate(let id): DeliveryAnswer(status: 200, fields: ["status": "duplicate", "event": "\(id)"])
-        case .spooled: DeliveryAnswer(status: 202, fields: ["status": "spooled"])
-        case .lost(_, let reason): .refused(503, "the delivery could not be recorded (\(reason)); redeliver it once the journal can be written")
-        case .skipped(let reason), .unlisted(let reason): .refused(500, reason)
-        case .rejected(let reasons): .refused(500, reasons.joined(separator: "; "))
+    /// Records deliveries as the hooks record a push (journal, else spool; the worker's FIFO rung),
+    /// in one transaction; one answer each, in order. A redelivery (same `X-GitHub-Delivery`) is
+    /// acknowledged and recorded once.
+    public func record(_ deliveries: [GitHubDelivery]) -> [DeliveryAnswer] {
+        HookIntake(config: config).record(deliveries.map(EventPayload.gitHubDelivery), journal: journal).map { outcome in
+            switch outcome {
+            case .recorded(let id): DeliveryAnswer(status: 202, fields: ["status": "recorded", "event": "\(id)"])
+            case .duplicate(let id): DeliveryAnswer(status: 200, fields: ["status": "duplicate", "event": "\(id)"])
+            case .spooled: DeliveryAnswer(status: 202, fields: ["status": "spooled"])
+            case .lost(_, let reason): .refused(503, "the delivery could not be recorded (\(reason)); redeliver it once the journal can be written")
+            case .skipped(let reason), .unlisted(let reason): .refused(500, reason)
+            case .rejected(let reasons): .refused(500, reasons.joined(separator: "; "))
+            }
         }
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -10,11 +9,11 @@ import SyncCore
 public struct WebhookServer: Sendable {
     public let intake: DeliveryIntake
     public let logger: Logger
-    /// Records one delivery at a time, off the server's threads: the journal is written with fsync.
-    private let recorder = DispatchQueue(label: "wptsync.serve.record")
+    private let recorder: DeliveryRecorder
 
     public init(intake: DeliveryIntake, logger: Logger) {
         self.intake = intake; self.logger = logger
+        recorder = DeliveryRecorder(intake: intake)
     }
 
     /// Serves until SIGINT or SIGTERM; `onListening` gets the address bound (the port chosen when 0).
@@ -51,11 +50,7 @@ public struct WebhookServer: Sendable {
         switch intake.check(event: headers[Self.event], delivery: headers[Self.delivery], signature: headers[Self.signature], body: body) {
         case .answer(let answer): return self.answer(answer, request)
         case .record(let delivery):
-            let intake = intake
-            let answer = await withCheckedContinuation { continuation in
-                recorder.async { continuation.resume(returning: intake.record(delivery)) }
-            }
-            return self.answer(answer, request, delivery: delivery)
+            return answer(await recorder.record(delivery), request, delivery: delivery)
         }
     }
 

@@ -59,6 +59,30 @@ struct WebhookServeTests {
             return (Int(lines.first ?? "") ?? 0, lines.count > 1 ? String(lines[1]) : "")
         }
 
+        /// Sends each of `deliveries` twice, all at once from parallel threads; the statuses, sorted.
+        func postConcurrently(_ deliveries: [String], _ body: [UInt8]) throws -> [Int] {
+            let file = dir.sub("body-concurrent.json")
+            try Data(body).write(to: URL(fileURLWithPath: file))
+            let script = dir.sub("parallel-client.py")
+            try writeFile(script, Self.concurrent)
+            return try sh("python3", [script, "\(port)", secretFile, file] + deliveries).split(separator: "\n").compactMap { Int($0) }.sorted()
+        }
+
+        static let concurrent = """
+            import concurrent.futures, hashlib, hmac, http.client, sys
+            port, secret_file, body_file = sys.argv[1:4]
+            body = open(body_file, "rb").read()
+            signature = "sha256=" + hmac.new(open(secret_file, "rb").read().strip(), body, hashlib.sha256).hexdigest()
+            def post(delivery):
+                connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+                connection.request("POST", "/github/webhook", body=body, headers={"X-GitHub-Event": "pull_request",
+                    "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+                return connection.getresponse().status
+            with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+                for status in pool.map(post, sys.argv[4:] * 2):
+                    print(status)
+            """
+
         func wptsync(_ arguments: [String]) throws -> String { try sh(builtProduct("wptsync"), arguments + ["--config", config], in: dir.path) }
 
         /// The recorded events, as `wptsync events --json` lists them.
@@ -139,6 +163,17 @@ struct WebhookServeTests {
         #expect(try world.events().allSatisfy { $0["state"] as? String == "done" })
     }
 
+    @Test func deliveriesArrivingTogetherAreEachRecordedOnce() throws {
+        let world = try World()
+        let deliveries = (1...24).map { String(format: "00000000-0000-4000-8000-%012d", $0) }
+        let statuses = try world.postConcurrently(deliveries, Self.opened)
+        #expect(statuses.count == 48 && statuses.allSatisfy { $0 == 200 || $0 == 202 }, "\(statuses)")
+        #expect(statuses.filter { $0 == 202 }.count == 24)
+        let events = try world.events()
+        #expect(events.count == 24)
+        #expect(Set(events.compactMap { ($0["detail"] as? String)?.split(separator: " ").last?.dropLast() }.map(String.init)) == Set(deliveries))
+    }
+
     @Test func unsignedOrWronglySignedDeliveriesAreRefusedAndNotRecorded() throws {
         let world = try World()
         let unsigned = try world.post("pull_request", Self.opened, sign: "none")
@@ -179,12 +214,23 @@ struct WebhookServeTests {
         #expect(try world.post("pull_request", Self.opened).status == 202)
     }
 
-    @Test func aBadListenAddressIsAConfigurationErrorNamingTheKey() throws {
+    @Test func aBadListenAddressOrAnUnreadableSecretIsAConfigurationError() throws {
         let dir = TempDir("webhooks-config")
         try writeFile(dir.sub("wptsync.toml"), "[serve]\nlisten = \"localhost:8765\"\n")
         let result = try ProcessRunner.run(builtProduct("wptsync"), ["check-config", "--config", dir.sub("wptsync.toml")], in: dir.path,
                                            extraEnvironment: testEnvironment)
         #expect(result.status == 78)
         #expect(result.stderrString.contains("`serve.listen` is \"localhost:8765\", which has \"localhost\" as its address"), "\(result.stderrString)")
+
+        try writeFile(dir.sub("wptsync.toml"), "[store]\npath = \"\(dir.sub("j.sqlite"))\"\n[serve]\nsecret_env = \"HOOK_SECRET_FOR_TEST\"\n")
+        let check = try ProcessRunner.run(builtProduct("wptsync"), ["check-config", "--config", dir.sub("wptsync.toml")], in: dir.path,
+                                          extraEnvironment: testEnvironment)
+        #expect(check.stdoutString.contains("warning: `wptsync serve` cannot start here: the webhook secret (environment variable HOOK_SECRET_FOR_TEST"),
+                "\(check.stdoutString)")
+        let serve = try ProcessRunner.run(builtProduct("wptsync"), ["serve", "--config", dir.sub("wptsync.toml")], in: dir.path,
+                                          extraEnvironment: testEnvironment)
+        #expect(serve.status == 78)
+        #expect(serve.stderrString.contains("the webhook secret cannot be read") && serve.stderrString.contains("HOOK_SECRET_FOR_TEST"),
+                "\(serve.stderrString)")
     }
 }

@@ -40,4 +40,15 @@ struct DownstreamStoreTests {
         _ = try store.observe(repository: repo, pullRequest: pr(9, head: head, at: 0), review: nil, delivery: "d", syncLabel: "l", at: t)
         #expect(try store.seenPullRequests().first?.checks == [done])
     }
+
+    @Test func aBatchIsRecordedInOneGoEachDeliveryOnce() throws {
+        let store = try SQLiteJournal(path: dir.sub("b.sqlite"))
+        func delivery(_ id: String) -> EventPayload {
+            .gitHubDelivery(GitHubDelivery(repository: repo, event: "ping", delivery: id, summary: "ping", body: "{}"))
+        }
+        #expect(try store.record(delivery("a"), at: t) == .recorded(id: 1))
+        #expect(try store.record([delivery("b"), delivery("a"), delivery("b"), delivery("c")], at: t)
+                == [.recorded(id: 2), .duplicate(id: 1), .duplicate(id: 2), .recorded(id: 3)])
+        #expect(try store.events(state: nil, limit: 10).map(\.id) == [3, 2, 1])
+    }
 }

@@ -5,6 +5,7 @@ extension ConfigLoader {
     static func readServe(_ reader: TableReader?) throws(ConfigError) -> ServeSettings {
         var settings = ServeSettings()
         guard let reader else { return settings }
+        settings.isConfigured = true
         if let listen = try reader.string("listen") {
             switch ListenAddress.parse(listen) {
             case .success(let address): settings.listen = address

@@ -5,6 +5,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var secret: SecretSource
     /// Larger bodies are refused (413); GitHub caps payloads at 25 MB.
     public var maxBodyBytes: Int
+    /// Whether the file has a `[serve]` table (then `check-config` warns when the secret cannot be read).
+    public var isConfigured = false
 
     public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 8765)
     public static let defaultSecret = SecretSource.environment("WPTSYNC_WEBHOOK_SECRET")
