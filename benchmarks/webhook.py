@@ -4,12 +4,13 @@
 Starts `wptsync serve` on loopback with a fresh journal and drives it with `wrk` (Debian: `apt-get
 install wrk`): signed `pull_request` deliveries (a 20 KB body like GitHub's, HMAC-SHA256 computed
 here with Python's `hmac`), each with its own `X-GitHub-Delivery`, at about RATE requests/s for
-SECONDS seconds (wrk is closed-loop: CONNECTIONS connections each wait a fixed delay between
-requests). Reports wrk's latency percentiles (request sent → 2xx received) and checks the journal:
+SECONDS seconds. wrk is closed-loop: CONNECTIONS connections each wait a fixed delay between a
+response and the next request, set from a 5-second warm-up's median latency so that the rate comes
+out near RATE (the rate reached is printed). Reports wrk's latency percentiles (request sent → 2xx received) and checks the journal:
 every delivery answered 2xx is recorded exactly once. Then it redelivers the first deliveries
 (same ids) for a few seconds and checks that nothing new is recorded.
 
-Usage: benchmarks/webhook.py [--rate 200] [--seconds 60] [--connections 4] [--bin .build/release]
+Usage: benchmarks/webhook.py [--rate 200] [--seconds 60] [--connections 8] [--bin .build/release] [--journal-dir /dev/shm]
        (after `swift build -c release`)
 """
 import argparse, hashlib, hmac, json, os, re, socket, sqlite3, subprocess, sys, tempfile, time
@@ -17,7 +18,7 @@ import argparse, hashlib, hmac, json, os, re, socket, sqlite3, subprocess, sys, 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 LUA = r"""
-local counter = 0
+local counter = FIRST
 local threads = {}
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -46,7 +47,7 @@ def body():
     user = {"login": "alice", "id": 1, "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4", "type": "User"}
     repo = {"full_name": "web-platform-tests/wpt", "name": "wpt", "owner": user, "description": "Test suites for Web platform specs" * 4}
     pr = {"number": 1, "html_url": "https://github.com/web-platform-tests/wpt/pull/1", "state": "open", "title": "Fix a flexbox test",
-          "user": user, "body": "A change to the flexbox tests.\n" * 200, "labels": [{"name": "css", "color": "ededed"}],
+          "user": user, "body": "A change to the flexbox tests.\n" * 600, "labels": [{"name": "css", "color": "ededed"}],
           "updated_at": "2026-11-20T10:00:00Z", "merged_at": None, "merged_by": None,
           "head": {"ref": "fix-flexbox", "sha": "a" * 40, "repo": repo, "user": user},
           "base": {"ref": "master", "sha": "b" * 40, "repo": repo, "user": user}}
@@ -68,8 +69,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
+    parser.add_argument("--journal-dir", help="where the journal lives (default: the temporary folder); "
+                        "/dev/shm (tmpfs, fsync free) separates the service's own time from the disk's")
     options = parser.parse_args()
     wptsync = os.path.join(os.path.abspath(options.bin), "wptsync")
     if not os.path.exists(wptsync):
@@ -86,7 +89,8 @@ def main():
             port = s.getsockname()[1]
         config = os.path.join(tmp, "wptsync.toml")
         with open(config, "w") as f:
-            f.write(f'[store]\npath = "state/wptsync.sqlite"\n\n[serve]\nlisten = "127.0.0.1:{port}"\nsecret_file = "secret"\n\n'
+            state = tempfile.mkdtemp(prefix="wptsync-webhook-", dir=options.journal_dir) if options.journal_dir else os.path.join(tmp, "state")
+            f.write(f'[store]\npath = "{state}/wptsync.sqlite"\n\n[serve]\nlisten = "127.0.0.1:{port}"\nsecret_file = "secret"\n\n'
                     f'[log]\nlevel = "warning"\n')
         server = subprocess.Popen([wptsync, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp)
         try:
@@ -95,11 +99,21 @@ def main():
                 sys.exit(f"wptsync serve did not start: {line}")
             payload = body()
             signature = "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
-            delay_ms = max(0, options.connections / options.rate * 1000 - 1)
-            script = os.path.join(tmp, "deliveries.lua")
-            with open(script, "w") as f:
-                f.write(f'BODY = {lua_string(payload)}\nSIGNATURE = "{signature}"\nDELAY = {delay_ms:.3f}\n' + LUA)
             url = f"http://127.0.0.1:{port}"
+            script = os.path.join(tmp, "deliveries.lua")
+
+            def write_script(delay_ms, first):
+                with open(script, "w") as f:
+                    f.write(f'BODY = {lua_string(payload)}\nSIGNATURE = "{signature}"\nDELAY = {delay_ms:.3f}\nFIRST = {first}\n' + LUA)
+
+            # Warm-up (its deliveries numbered apart from the measured ones): the median latency sets the delay.
+            write_script(options.connections / options.rate * 1000, 1_000_000)
+            _, warm = wrk(url, script, 5, options.connections)
+            delay_ms = max(0, options.connections / options.rate * 1000 - warm["p50"] / 1000)
+            write_script(delay_ms, 0)
+            time.sleep(1)
+            db = sqlite3.connect(os.path.join(state, "wptsync.sqlite"))
+            before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             print(f"wptsync serve on {url}, body {len(payload)} bytes, {options.connections} connections, {delay_ms:.1f} ms between requests")
             out, result = wrk(url, script, options.seconds, options.connections)
             requests = int(result["requests"])
@@ -108,8 +122,9 @@ def main():
                   f"socket errors {int(result['socket_errors'])}")
             print("request → 2xx: " + ", ".join(f"{k} {result[k] / 1000:.2f} ms" for k in ("p50", "p90", "p99", "p99.9", "max")))
             time.sleep(1)
-            db = sqlite3.connect(os.path.join(tmp, "state", "wptsync.sqlite"))
             recorded, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM events WHERE kind = 'github-webhook'").fetchone()
+            recorded -= before
+            distinct -= before
             # wrk counts answered requests; the few in flight when it stops may be recorded too.
             print(f"journal: {recorded} events ({distinct} distinct deliveries) for {requests} answered deliveries"
                   f" (at most {options.connections} in flight at the end)")
@@ -117,7 +132,7 @@ def main():
 
             # The same ids again (each wrk thread's counter restarts): acknowledged, nothing recorded.
             out2, again = wrk(url, script, 5, options.connections)
-            after = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'github-webhook'").fetchone()[0]
+            after = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'github-webhook'").fetchone()[0] - before
             redelivered = int(again["requests"])
             print(f"redelivery: {redelivered} deliveries sent again (same ids), non-2xx {int(again['non2xx'])}, {after - recorded} new events")
             ok = ok and after == recorded and again["non2xx"] == 0
@@ -126,6 +141,8 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if options.journal_dir:
+                subprocess.run(["rm", "-rf", state])
 
 
 if __name__ == "__main__":

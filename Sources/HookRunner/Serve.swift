@@ -33,6 +33,9 @@ struct Serve: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if let failure = failure.withLock({ $0 }) { throw ValidationError("serve: \(failure)") }
+        if let failure = failure.withLock({ $0 }) {
+            FileHandle.standardError.write(Data("wptsync: serve on \(config.serve.listen) (serve.listen) stopped: \(failure)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }

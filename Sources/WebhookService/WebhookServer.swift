@@ -37,24 +37,24 @@ public struct WebhookServer: Sendable {
     func respond(to request: Request) async -> Response {
         let limit = intake.config.serve.maxBodyBytes
         let tooLarge = DeliveryAnswer.refused(413, "the body is larger than \(limit) bytes (serve.max_body_bytes)")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { return answer(tooLarge, request) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { return answer(tooLarge) }
         let body: [UInt8]
         do {
             body = Array(buffer: try await request.body.collect(upTo: limit))
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            return answer(tooLarge, request)
+            return answer(tooLarge)
         } catch {
-            return answer(.refused(400, "the body could not be read: \(error)"), request)
+            return answer(.refused(400, "the body could not be read: \(error)"))
         }
         let headers = request.headers
         switch intake.check(event: headers[Self.event], delivery: headers[Self.delivery], signature: headers[Self.signature], body: body) {
-        case .answer(let answer): return self.answer(answer, request)
+        case .answer(let answer): return self.answer(answer)
         case .record(let delivery):
-            return answer(await recorder.record(delivery), request, delivery: delivery)
+            return answer(await recorder.record(delivery), delivery: delivery)
         }
     }
 
-    private func answer(_ answer: DeliveryAnswer, _ request: Request, delivery: GitHubDelivery? = nil) -> Response {
+    private func answer(_ answer: DeliveryAnswer, delivery: GitHubDelivery? = nil) -> Response {
         var metadata: Logger.Metadata = ["http_status": "\(answer.status)"]
         for (key, value) in answer.fields { metadata[key] = "\(value)" }
         if let delivery { metadata["delivery"] = "\(delivery.delivery)"; metadata["summary"] = "\(delivery.summary)" }

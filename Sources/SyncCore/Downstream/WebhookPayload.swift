@@ -77,7 +77,8 @@ public enum WebhookPayload {
             headRepository: head.has("repo") && !head.isNull("repo") ? try head.object("repo").string("full_name") : nil,
             base: try pr.object("base").string("ref"),
             labels: try pr.array("labels").map { label throws(WebhookPayloadError) in try label.string("name") },
-            hasSyncMetadata: !SyncRebuild.nodes(inBody: body).isEmpty,
+            // The message parser reads the whole body: only when the metadata key can be there.
+            hasSyncMetadata: body.contains("gecko-commit") && !SyncRebuild.nodes(inBody: body).isEmpty,
             updatedAt: try pr.date("updated_at"))
     }
 }
@@ -167,7 +168,7 @@ struct JSONFields {
 
     func optionalDate(_ key: String) throws(WebhookPayloadError) -> Date? {
         guard let text = try optionalString(key) else { return nil }
-        guard let date = ISO8601DateFormatter().date(from: text) else { throw invalid(key, "is \"\(text.prefix(40))\", not an ISO 8601 time") }
+        guard let date = try? Date(text, strategy: .iso8601) else { throw invalid(key, "is \"\(text.prefix(40))\", not an ISO 8601 time") }
         return date
     }
 
