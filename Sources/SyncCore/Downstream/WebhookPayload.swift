@@ -17,16 +17,18 @@ public enum WebhookPayload {
         guard understood.contains(event) else { throw .unknownEvent(event) }
         let root = try JSONFields.root(body, event: event)
         let repository = root.has("repository") ? try root.object("repository").string("full_name") : nil
-        return (try observation(event: event, root: root), repository)
+        // The message parser reads a whole PR body: only when the metadata key can be in it.
+        let mayHoldMetadata = body.firstRange(of: Array("gecko-commit".utf8)) != nil
+        return (try observation(event: event, root: root, mayHoldMetadata: mayHoldMetadata), repository)
     }
 
-    static func observation(event: String, root: JSONFields) throws(WebhookPayloadError) -> WebhookObservation {
+    static func observation(event: String, root: JSONFields, mayHoldMetadata: Bool) throws(WebhookPayloadError) -> WebhookObservation {
         switch event {
         case "ping": return .ping
         case "pull_request":
-            return .pullRequest(try pullRequest(root.object("pull_request")), action: try root.string("action"))
+            return .pullRequest(try pullRequest(root.object("pull_request"), mayHoldMetadata: mayHoldMetadata), action: try root.string("action"))
         case "pull_request_review":
-            let pr = try pullRequest(root.object("pull_request"))
+            let pr = try pullRequest(root.object("pull_request"), mayHoldMetadata: mayHoldMetadata)
             let review = try root.object("review")
             let rawState = try review.string("state").lowercased()
             guard let state = ReviewObservation.State(rawValue: rawState) else {
@@ -62,7 +64,7 @@ public enum WebhookPayload {
         }
     }
 
-    static func pullRequest(_ pr: JSONFields) throws(WebhookPayloadError) -> PullRequestObservation {
+    static func pullRequest(_ pr: JSONFields, mayHoldMetadata: Bool) throws(WebhookPayloadError) -> PullRequestObservation {
         let merged = try pr.optionalDate("merged_at") != nil
         let rawState = try pr.string("state")
         guard rawState == "open" || rawState == "closed" else { throw pr.invalid("state", "is \"\(rawState)\", not open or closed") }
@@ -77,8 +79,7 @@ public enum WebhookPayload {
             headRepository: head.has("repo") && !head.isNull("repo") ? try head.object("repo").string("full_name") : nil,
             base: try pr.object("base").string("ref"),
             labels: try pr.array("labels").map { label throws(WebhookPayloadError) in try label.string("name") },
-            // The message parser reads the whole body: only when the metadata key can be there.
-            hasSyncMetadata: body.contains("gecko-commit") && !SyncRebuild.nodes(inBody: body).isEmpty,
+            hasSyncMetadata: mayHoldMetadata && !SyncRebuild.nodes(inBody: body).isEmpty,
             updatedAt: try pr.date("updated_at"))
     }
 }
