@@ -65,6 +65,12 @@ def wrk(url, script, seconds, connections):
     return out, dict((k, float(v)) for k, v in re.findall(r"^(\S+) ([\d.]+)$", out, re.M))
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` so far (load-independent, unlike latency)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=200)
@@ -115,12 +121,15 @@ def main():
             db = sqlite3.connect(os.path.join(state, "wptsync.sqlite"))
             before = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             print(f"wptsync serve on {url}, body {len(payload)} bytes, {options.connections} connections, {delay_ms:.1f} ms between requests")
+            cpu_before = cpu_seconds(server.pid)
             out, result = wrk(url, script, options.seconds, options.connections)
+            cpu = cpu_seconds(server.pid) - cpu_before
             requests = int(result["requests"])
             rate = requests / (result["duration_us"] / 1e6)
             print(f"{requests} deliveries in {result['duration_us'] / 1e6:.1f} s ({rate:.0f}/s), non-2xx {int(result['non2xx'])}, "
                   f"socket errors {int(result['socket_errors'])}")
             print("request → 2xx: " + ", ".join(f"{k} {result[k] / 1000:.2f} ms" for k in ("p50", "p90", "p99", "p99.9", "max")))
+            print(f"wptsync serve CPU: {cpu * 1000 / max(requests, 1):.2f} ms per delivery; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             time.sleep(1)
             recorded, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM events WHERE kind = 'github-webhook'").fetchone()
             recorded -= before
