@@ -66,10 +66,12 @@ public enum ConfigLoader {
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         let status = try readStatus(root.table("status"))
+        let serve = try readServe(root.table("serve"))
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
         config.status = status
+        config.serve = serve
         return config
     }
 
@@ -165,7 +167,7 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
+    static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
         let env = try reader.nonEmptyString("\(prefix)_env")
         let file = try reader.nonEmptyString("\(prefix)_file")
         switch (env, file) {

@@ -13,6 +13,8 @@ public struct Config: Sendable, Equatable {
     public var log: LogSettings
     /// When `wptsync status` says something needs a person (`[status]`).
     public var status = StatusThresholds()
+    /// `wptsync serve`, GitHub's webhooks (`[serve]`).
+    public var serve = ServeSettings()
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),
