@@ -131,7 +131,7 @@ public struct TryPlatform: Sendable, Equatable {
     public init(name: String, buildType: String, os: String, debug: Bool, processor: String = "x86_64", bits: Int = 64) {
         self.name = name
         self.buildType = buildType
-        runInfo = ["os": .string(os), "debug": .bool(debug), "processor": .string(processor), "bits": .int(bits)]
+        runInfo = ["os": .string(os), "debug": .bool(debug), "processor": .string(processor), "bits": .number(Double(bits))]
     }
 
     /// Linux opt and debug, Windows opt: the desktop platforms production's try pushes select.

@@ -4,13 +4,13 @@
 /// plain `JSONDecoder`, not one that converts from snake_case.
 public struct WPTReport: Codable, Sendable, Equatable {
     /// The configuration the tests ran in (`os`, `debug`, `processor`, `bits`, …).
-    public var runInfo: [String: RunInfoValue]
+    public var runInfo: RunInfo
     /// Milliseconds since the epoch.
     public var timeStart: Int?
     public var timeEnd: Int?
     public var results: [WPTTestResult]
 
-    public init(runInfo: [String: RunInfoValue], timeStart: Int? = nil, timeEnd: Int? = nil, results: [WPTTestResult]) {
+    public init(runInfo: RunInfo, timeStart: Int? = nil, timeEnd: Int? = nil, results: [WPTTestResult]) {
         self.runInfo = runInfo
         self.timeStart = timeStart
         self.timeEnd = timeEnd
@@ -19,41 +19,6 @@ public struct WPTReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case runInfo = "run_info", timeStart = "time_start", timeEnd = "time_end", results
-    }
-}
-
-/// One `run_info` property: wptrunner writes strings, booleans and integers.
-public enum RunInfoValue: Codable, Sendable, Equatable, CustomStringConvertible {
-    case string(String)
-    case bool(Bool)
-    case int(Int)
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Int.self) {
-            self = .int(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let text): try container.encode(text)
-        case .bool(let flag): try container.encode(flag)
-        case .int(let number): try container.encode(number)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .string(let text): text
-        case .bool(let flag): String(flag)
-        case .int(let number): String(number)
-        }
     }
 }
 
