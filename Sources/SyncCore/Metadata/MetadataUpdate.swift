@@ -44,9 +44,9 @@ public struct MetadataUpdater: Sendable {
             for subtestName in subtestNames {
                 var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
                 subtest[key: "expected"] = expectation(subtest[key: "expected"], observations[subtestName]!, default: "PASS")
-                section[section: subtestName] = subtest.items.isEmpty ? nil : subtest
+                section[section: subtestName] = subtest.isEmpty ? nil : subtest
             }
-            file[section: name] = section.items.isEmpty ? nil : section
+            file[section: name] = section.isEmpty ? nil : section
         }
         return file.isEmpty ? .delete : .write(file)
     }
