@@ -22,7 +22,7 @@ public struct MetadataUpdater: Sendable {
     }
 
     /// `file` (an empty file when there is none yet) with the expectations of the tests in `runs`
-    /// recomputed: `runs` maps a test's section name (its file name and query, as `sectionName(forTest:)`
+    /// recomputed: `runs` maps a test's section name (its file name and variant, as `MetadataLocation`
     /// gives it) to all its runs. Tests not in `runs`, other keys and comments are kept as they were.
     public func update(_ file: MetadataFile, runs: [String: [WptRun]]) -> MetadataFileChange {
         var file = file
@@ -49,13 +49,6 @@ public struct MetadataUpdater: Sendable {
             file[section: name] = section.isEmpty ? nil : section
         }
         return file.isEmpty ? .delete : .write(file)
-    }
-
-    /// The section name of a test id: `/dom/a.any.html?x` is `a.any.html?x`.
-    public static func sectionName(forTest id: String) -> String {
-        let path = id.prefix { $0 != "?" }
-        let query = id.dropFirst(path.count)
-        return String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "") + query
     }
 
     /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
