@@ -16,23 +16,33 @@ public struct MetadataUpdater: Sendable {
     public static let defaultProperties = ["debug", "os", "version", "processor", "bits"]
 
     public var properties: [String]
+    /// What several statuses in one configuration (a stability run's repeated runs) become.
+    public var unstable: UnstableResults
 
-    public init(properties: [String] = MetadataUpdater.defaultProperties) {
+    public init(properties: [String] = MetadataUpdater.defaultProperties, unstable: UnstableResults = .intermittent) {
         self.properties = properties
+        self.unstable = unstable
     }
 
     /// `file` (an empty file when there is none yet) with the expectations of the tests in `runs`
     /// recomputed: `runs` maps a test's section name (its file name and variant, as `MetadataLocation`
     /// gives it) to all its runs. Tests not in `runs`, other keys and comments are kept as they were.
     public func update(_ file: MetadataFile, runs: [String: [WptRun]]) -> MetadataFileChange {
+        updateReporting(file, runs: runs).change
+    }
+
+    /// `update`, and what it disabled and the crashes it accepted, named by section (`subtest` nil for
+    /// the test itself).
+    public func updateReporting(_ file: MetadataFile, runs: [String: [WptRun]]) -> (change: MetadataFileChange, report: MetadataUpdateReport) {
         var file = file
+        var report = MetadataUpdateReport()
         for name in runs.keys.sorted() {
             guard let testRuns = runs[name], !testRuns.isEmpty else { continue }
             var section = file[section: name] ?? MetadataSection(name: name)
             // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
             let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
-            section[key: "expected"] = expectation(section[key: "expected"], testRuns.map { ($0.runInfo, $0.status) },
-                                                   default: reftest ? "PASS" : "OK")
+            update(&section, MetadataTestName(test: name), testRuns.map { ($0.runInfo, $0.status) },
+                   default: reftest ? "PASS" : "OK", report: &report)
             var subtestNames: [String] = []
             var observations: [String: [(RunInfo, String)]] = [:]
             for run in testRuns {
@@ -43,19 +53,40 @@ public struct MetadataUpdater: Sendable {
             }
             for subtestName in subtestNames {
                 var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
-                subtest[key: "expected"] = expectation(subtest[key: "expected"], observations[subtestName]!, default: "PASS")
+                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observations[subtestName]!,
+                       default: "PASS", report: &report)
                 section[section: subtestName] = subtest.isEmpty ? nil : subtest
             }
             file[section: name] = section.isEmpty ? nil : section
         }
-        return file.isEmpty ? .delete : .write(file)
+        return (file.isEmpty ? .delete : .write(file), report)
     }
 
-    /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
-    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its
-    /// bytes when nothing changed, its comments on branches whose condition is unchanged, and its list
-    /// order where the set of statuses of a configuration did not change.
-    func expectation(_ old: MetadataKey?, _ observations: [(RunInfo, String)], default testDefault: String) -> MetadataKey? {
+    /// Updates the `expected` (and, when disabling unstable results, `disabled`) key of one test or
+    /// subtest section from its observations (one per run).
+    func update(_ section: inout MetadataSection, _ name: MetadataTestName, _ observations: [(RunInfo, String)],
+                default testDefault: String, report: inout MetadataUpdateReport) {
+        var configurations = self.configurations(observations)
+        if case .disable(let reason) = unstable, configurations.contains(where: \.isUnstable) {
+            if let disabled = disabling(section[key: "disabled"], configurations, reason: reason) {
+                section[key: "disabled"] = disabled.key
+                report.disabled.append(MetadataDisabled(name: name, conditions: disabled.conditions, statuses: disabled.statuses))
+            }
+            configurations.removeAll(where: \.isUnstable)
+            // Every configuration run was unstable: nothing is known of its expectation.
+            if configurations.isEmpty { return }
+        }
+        let old = section[key: "expected"]
+        let new = expectation(old, configurations, default: testDefault)
+        section[key: "expected"] = new
+        let crashes = (new?.branches ?? []).filter { branch in
+            branch.value.items.contains("CRASH") && !(old?.branches ?? []).contains { $0.condition == branch.condition && $0.value == branch.value }
+        }
+        if !crashes.isEmpty { report.acceptedCrashes.append(name) }
+    }
+
+    /// The observations grouped by configuration (their values of `properties`), in order of first run.
+    func configurations(_ observations: [(RunInfo, String)]) -> [Configuration] {
         var configurations: [Configuration] = []
         var indexes: [[RunInfoValue?]: Int] = [:]
         for (runInfo, status) in observations {
@@ -67,6 +98,15 @@ public struct MetadataUpdater: Sendable {
             }()
             configurations[index].add(status)
         }
+        return configurations
+    }
+
+    /// The new `expected` key for `configurations`, or nil when every configuration gives the default
+    /// and no condition of `old` is about configurations that were not run. `old` keeps its bytes when
+    /// nothing changed, its comments on branches whose condition is unchanged, and its list order where
+    /// the set of statuses of a configuration did not change.
+    func expectation(_ old: MetadataKey?, _ configurations: [Configuration], default testDefault: String) -> MetadataKey? {
+        var configurations = configurations
         for index in configurations.indices {
             configurations[index].value = Self.value(configurations[index].statuses, previous: old?.value(for: configurations[index].runInfo))
         }
@@ -96,6 +136,9 @@ public struct MetadataUpdater: Sendable {
         let key: [RunInfoValue?]
         var statuses: [(status: String, count: Int)] = []
         var value: MetadataValue = .string("")
+
+        /// Several statuses across the runs of one configuration.
+        var isUnstable: Bool { statuses.count > 1 }
 
         mutating func add(_ status: String) {
             if let index = statuses.firstIndex(where: { $0.status == status }) { statuses[index].count += 1 } else { statuses.append((status, 1)) }
