@@ -20,11 +20,11 @@ public struct MetadataCommitBuilder {
         self.clone = clone
     }
 
-    /// The metadata files among `paths` that exist at `revision`, parsed; one that does not parse is
-    /// an error naming it, its line and column.
-    public func read(_ paths: [String], at revision: String) throws(ImportError) -> [String: MetadataFile] {
+    /// The metadata files among `paths` that exist at `revision` of `hg`, parsed; one that does not
+    /// parse is an error naming it, its line and column.
+    public static func read(_ paths: [String], at revision: String, in hg: HgRepository) throws(ImportError) -> [String: MetadataFile] {
         let contents: [HgPath: HgFile]
-        do { contents = try clone.hg.files(at: revision, paths: paths.map { HgPath($0) }) } catch { throw .hg(error) }
+        do { contents = try hg.files(at: revision, paths: paths.map { HgPath($0) }) } catch { throw .hg(error) }
         var files: [String: MetadataFile] = [:]
         for (path, file) in contents {
             do {
@@ -43,7 +43,7 @@ public struct MetadataCommitBuilder {
                       renames: [String: String] = [:], removed: Set<String> = [], onto revision: String,
                       user: String, date: (seconds: Int64, offset: Int32)) throws(ImportError) -> MetadataCommit {
         let paths = MetadataPlan.paths(testIDs: results.keys, renames: renames, removed: removed)
-        let current = try read(paths, at: revision)
+        let current = try Self.read(paths, at: revision, in: clone.hg)
         let outcome = plan.apply(files: current, results: results, renames: renames, removed: removed)
         var files: [HgPath: PlannedCommit.FileChange] = [:]
         for (path, change) in outcome.changes {
