@@ -35,6 +35,8 @@ struct MetadataStabilityTests {
         #expect(outcome.disabled == [MetadataDisabled(name: MetadataTestName(test: "/dom/a.html", subtest: "s"),
                                                       conditions: [#"os == "win""#], statuses: ["PASS", "FAIL"])])
         #expect(outcome.acceptedCrashes.isEmpty)
+        #expect(outcome.bugComment(pullRequest: 7)?.contains(#"- /dom/a.html | s: disabled where os == "win" (statuses seen: PASS, FAIL)"#) == true)
+        #expect(Self.intermittent.apply(files: [:], results: Self.flakyOnWindows).bugComment(pullRequest: 7) == nil)
     }
 
     @Test func inIntermittentModeTheStatusesAreAListMostFrequentFirst() {
@@ -64,6 +66,14 @@ struct MetadataStabilityTests {
             """)
         #expect(outcome.acceptedCrashes == [MetadataTestName(test: "/dom/a.html")])
         #expect(outcome.disabled.map(\.statuses) == [["OK", "CRASH"]])
+        #expect(outcome.bugComment(pullRequest: 7) == """
+            The stability run of wpt PR 7 found unstable results; these are disabled in its metadata:
+            - /dom/a.html: disabled where os == "mac" (statuses seen: OK, CRASH)
+
+            The metadata of wpt PR 7 now expects these to CRASH:
+            - /dom/a.html
+
+            """)
         let recorded = Self.intermittent.apply(files: [:], results: results)
         #expect(Self.text(recorded) == """
             [a.html]

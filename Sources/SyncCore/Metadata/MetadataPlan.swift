@@ -111,3 +111,22 @@ extension MetadataLocation {
         return (name, "")
     }
 }
+
+extension MetadataOutcome {
+    /// The bug comment saying what the metadata disabled and which tests it now expects to CRASH, so
+    /// neither goes unseen; nil when there is neither.
+    public func bugComment(pullRequest: Int) -> String? {
+        var text = ""
+        if !disabled.isEmpty {
+            text += "The stability run of wpt PR \(pullRequest) found unstable results; these are disabled in its metadata:\n"
+            for entry in disabled.sorted(by: { $0.name < $1.name }) {
+                text += "- \(entry.name): disabled where \(entry.conditions.joined(separator: " or ")) (statuses seen: \(entry.statuses.joined(separator: ", ")))\n"
+            }
+        }
+        if !acceptedCrashes.isEmpty {
+            text += (text.isEmpty ? "" : "\n") + "The metadata of wpt PR \(pullRequest) now expects these to CRASH:\n"
+            text += acceptedCrashes.sorted().map { "- \($0)\n" }.joined()
+        }
+        return text.isEmpty ? nil : text
+    }
+}
