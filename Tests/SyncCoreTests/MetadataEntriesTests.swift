@@ -34,6 +34,12 @@ struct MetadataEntriesTests {
         #expect(file.text == "\n[a.html]\n  bug: 3\n")
     }
 
+    @Test func aKeyAddedAfterARepeatedKeyGoesAfterTheLastKey() throws {
+        var file = try MetadataParser.parse("[t.html]\n  a: 1\n  b: 2\n  a: 3\n  [s]\n    x: 1\n", file: "t.html.ini")
+        file[section: "t.html"]?[key: "c"] = MetadataKey(name: "c", value: .string("4"))
+        #expect(file.text == "[t.html]\n  a: 1\n  b: 2\n  a: 3\n  c: 4\n  [s]\n    x: 1\n")
+    }
+
     @Test func aKeyAddedWhenTheFirstEntriesWereRemovedGoesBeforeTheSections() {
         var section = MetadataSection(name: "a.html", items: [.key(MetadataKey(name: "bug", value: .string("1"))),
                                                              .section(Self.subtest("s")), .section(Self.subtest("t"))])

@@ -53,7 +53,7 @@ public struct MetadataEntries: Sendable, Hashable, Sequence {
             slots[slot] = .key(key)
             return
         }
-        let lastKey = keySlots.values.max()
+        let lastKey = repeatedKeys.isEmpty ? keySlots.values.max() : slots.lastIndex { if case .key? = $0 { true } else { false } }
         let position = lastKey.map { $0 + 1 } ?? slots.firstIndex { $0 != nil } ?? slots.count
         if position == slots.count {
             slots.append(.key(key))
