@@ -41,19 +41,26 @@ public struct MetadataUpdater: Sendable {
             var section = file[section: name] ?? MetadataSection(name: name)
             // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
             let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
-            update(&section, MetadataTestName(test: name), testRuns.map { ($0.runInfo, $0.status) },
+            // Each run's configuration is found once per test, not once per subtest.
+            let (empty, ofRun) = configurations(of: testRuns.map(\.runInfo))
+            func observed(_ statuses: [(run: Int, status: String)]) -> [Configuration] {
+                var configurations = empty
+                for (run, status) in statuses { configurations[ofRun[run]].add(status) }
+                return configurations.filter { !$0.statuses.isEmpty }
+            }
+            update(&section, MetadataTestName(test: name), observed(testRuns.indices.map { ($0, testRuns[$0].status) }),
                    default: reftest ? "PASS" : "OK", report: &report)
             var subtestNames: [String] = []
-            var observations: [String: [(RunInfo, String)]] = [:]
-            for run in testRuns {
+            var observations: [String: [(run: Int, status: String)]] = [:]
+            for (index, run) in testRuns.enumerated() {
                 for subtest in run.subtests {
                     if observations[subtest.name] == nil { subtestNames.append(subtest.name) }
-                    observations[subtest.name, default: []].append((run.runInfo, subtest.status))
+                    observations[subtest.name, default: []].append((index, subtest.status))
                 }
             }
             for subtestName in subtestNames {
                 var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
-                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observations[subtestName]!,
+                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observed(observations[subtestName]!),
                        default: "PASS", report: &report)
                 section[section: subtestName] = subtest.isEmpty ? nil : subtest
             }
@@ -63,10 +70,10 @@ public struct MetadataUpdater: Sendable {
     }
 
     /// Updates the `expected` (and, when disabling unstable results, `disabled`) key of one test or
-    /// subtest section from its observations (one per run).
-    func update(_ section: inout MetadataSection, _ name: MetadataTestName, _ observations: [(RunInfo, String)],
+    /// subtest section from the statuses of its runs, by configuration.
+    func update(_ section: inout MetadataSection, _ name: MetadataTestName, _ configurations: [Configuration],
                 default testDefault: String, report: inout MetadataUpdateReport) {
-        var configurations = self.configurations(observations)
+        var configurations = configurations
         if case .disable(let reason) = unstable, configurations.contains(where: \.isUnstable) {
             if let disabled = disabling(section[key: "disabled"], configurations, reason: reason) {
                 section[key: "disabled"] = disabled.key
@@ -85,20 +92,19 @@ public struct MetadataUpdater: Sendable {
         if !crashes.isEmpty { report.acceptedCrashes.append(name) }
     }
 
-    /// The observations grouped by configuration (their values of `properties`), in order of first run.
-    func configurations(_ observations: [(RunInfo, String)]) -> [Configuration] {
+    /// The configurations of `runInfos` (their values of `properties`) in order of first run, without
+    /// statuses, and the configuration of each run.
+    func configurations(of runInfos: [RunInfo]) -> (configurations: [Configuration], ofRun: [Int]) {
         var configurations: [Configuration] = []
         var indexes: [[RunInfoValue?]: Int] = [:]
-        for (runInfo, status) in observations {
+        let ofRun = runInfos.map { runInfo in
             let key = properties.map { runInfo[$0] }
-            let index = indexes[key] ?? {
-                configurations.append(Configuration(runInfo: runInfo, key: key))
-                indexes[key] = configurations.count - 1
-                return configurations.count - 1
-            }()
-            configurations[index].add(status)
+            if let index = indexes[key] { return index }
+            configurations.append(Configuration(runInfo: runInfo, key: key))
+            indexes[key] = configurations.count - 1
+            return configurations.count - 1
         }
-        return configurations
+        return (configurations, ofRun)
     }
 
     /// The new `expected` key for `configurations`, or nil when every configuration gives the default
