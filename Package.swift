@@ -74,6 +74,8 @@ let package = Package(
         .executableTarget(name: "GitHubServer", dependencies: ["LocalServices"], path: "benchmarks/github-server"),
         // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
+        // `benchmarks/metadata.py` drives this; see docs/PERFORMANCE.md.
+        .executableTarget(name: "MetadataBenchmark", dependencies: ["SyncCore"], path: "benchmarks/metadata-benchmark"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"]),

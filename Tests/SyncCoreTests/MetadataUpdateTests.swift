@@ -147,7 +147,6 @@ struct MetadataUpdateTests {
         #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "bits": .number(64), "version": .string("Ubuntu 22.04")])
         let runs = WPTReport.runs([report])
         #expect(runs["/dom/a.html?x=1"] == [WptRun(runInfo: report.runInfo, status: "OK", subtests: [(name: "s", status: "FAIL")])])
-        #expect(MetadataUpdater.sectionName(forTest: "/dom/a.html?x=1/y") == "a.html?x=1/y")
         #expect(throws: MetadataError.invalidReport(file: "r.json", reason: "missing .results[0].status")) {
             try WPTReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
         }

@@ -1,3 +1,5 @@
+import SyncCore
+
 /// Why upstream wpt changes could not be built into Gecko commits. Cases name what was wrong.
 public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Talking to Mercurial (the landing clone) failed.
@@ -10,6 +12,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case extensionUnavailable(path: String, reason: String)
     /// The configured landing command failed in the checkout.
     case commandFailed(command: [String], status: Int32, output: String)
+    /// A metadata file in Gecko does not parse (the error names it, with the line and column).
+    case metadata(MetadataError)
 
     public var description: String {
         switch self {
@@ -21,6 +25,7 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot write the wptsync landing hg extension to \(path): \(reason)"
         case let .commandFailed(command, status, output):
             "the landing command \(command.joined(separator: " ")) exited with status \(status)" + (output.isEmpty ? "" : ": \(output)")
+        case .metadata(let error): "\(error)"
         }
     }
 }

@@ -9,6 +9,11 @@ public enum LandingText {
         return body(summary: summary, commits: commits, metadata: ["wpt-pr: \(pullRequest)"])
     }
 
+    /// The commit that follows a PR's: its expectation metadata from its try results.
+    public static func metadataCommit(bug: Int, pullRequest: Int) -> [UInt8] {
+        Array("Bug \(bug) [wpt PR \(pullRequest)] - Update wpt metadata, a=testonly\n\nwpt-pr: \(pullRequest)\nwpt-type: metadata\n".utf8)
+    }
+
     /// The commit of one upstream commit that came from no PR.
     public static func commitWithoutPullRequest(bug: Int, sha: String, message: [UInt8]) -> [UInt8] {
         let subject = String(decoding: message.prefix { $0 != 0x0a }, as: UTF8.self)

@@ -1,5 +1,5 @@
 /// A property of a test run (`os`, `debug`, `bits`, …) as wptreport.json's `run_info` gives it.
-public enum RunInfoValue: Sendable, Hashable, Codable {
+public enum RunInfoValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -21,6 +21,15 @@ public enum RunInfoValue: Sendable, Hashable, Codable {
         case .string(let text): try container.encode(text)
         case .number(let number): try container.encode(number)
         case .bool(let bool): try container.encode(bool)
+        }
+    }
+
+    /// The value as a condition writes it (`linux`, `true`, `64`).
+    public var description: String {
+        switch self {
+        case .string(let text): text
+        case .number(let number): MetadataExpression.numberText(number)
+        case .bool(let bool): String(bool)
         }
     }
 

@@ -98,7 +98,7 @@ public struct MetadataSection: Sendable, Hashable, MetadataContainer {
     public var name: String
     /// A trailing comment on the `[name]` line, starting with `#`.
     public var comment: String?
-    public var items: [MetadataItem]
+    public var entries: MetadataEntries
     /// Blank and comment lines before the heading, exactly as in the source.
     public var leadingTrivia: String = ""
     var original: Original?
@@ -110,7 +110,7 @@ public struct MetadataSection: Sendable, Hashable, MetadataContainer {
     public init(name: String, comment: String? = nil, items: [MetadataItem] = []) {
         self.name = name
         self.comment = comment
-        self.items = items
+        entries = MetadataEntries(items)
     }
 }
 
@@ -122,15 +122,12 @@ public enum MetadataItem: Sendable, Hashable {
 
 /// A parsed wptmanifest file: top-level keys (as in `__dir__.ini`) and sections.
 public struct MetadataFile: Sendable, Hashable, MetadataContainer {
-    public var items: [MetadataItem]
+    public var entries: MetadataEntries
     /// Blank and comment lines after the last entry, exactly as in the source.
     public var trailingTrivia: String
 
     public init(items: [MetadataItem] = [], trailingTrivia: String = "") {
-        self.items = items
+        entries = MetadataEntries(items)
         self.trailingTrivia = trailingTrivia
     }
-
-    /// Whether the file holds no key and no section (comments aside): such a file is deleted.
-    public var isEmpty: Bool { items.isEmpty }
 }

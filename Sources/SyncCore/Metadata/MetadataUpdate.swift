@@ -16,64 +16,103 @@ public struct MetadataUpdater: Sendable {
     public static let defaultProperties = ["debug", "os", "version", "processor", "bits"]
 
     public var properties: [String]
+    /// What several statuses in one configuration (a stability run's repeated runs) become.
+    public var unstable: UnstableResults
 
-    public init(properties: [String] = MetadataUpdater.defaultProperties) {
+    public init(properties: [String] = MetadataUpdater.defaultProperties, unstable: UnstableResults = .intermittent) {
         self.properties = properties
+        self.unstable = unstable
     }
 
     /// `file` (an empty file when there is none yet) with the expectations of the tests in `runs`
-    /// recomputed: `runs` maps a test's section name (its file name and query, as `sectionName(forTest:)`
+    /// recomputed: `runs` maps a test's section name (its file name and variant, as `MetadataLocation`
     /// gives it) to all its runs. Tests not in `runs`, other keys and comments are kept as they were.
     public func update(_ file: MetadataFile, runs: [String: [WptRun]]) -> MetadataFileChange {
+        updateReporting(file, runs: runs).change
+    }
+
+    /// `update`, and what it disabled and the crashes it accepted, named by section (`subtest` nil for
+    /// the test itself).
+    public func updateReporting(_ file: MetadataFile, runs: [String: [WptRun]]) -> (change: MetadataFileChange, report: MetadataUpdateReport) {
         var file = file
+        var report = MetadataUpdateReport()
         for name in runs.keys.sorted() {
             guard let testRuns = runs[name], !testRuns.isEmpty else { continue }
             var section = file[section: name] ?? MetadataSection(name: name)
             // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
             let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
-            section[key: "expected"] = expectation(section[key: "expected"], testRuns.map { ($0.runInfo, $0.status) },
-                                                   default: reftest ? "PASS" : "OK")
+            // Each run's configuration is found once per test, not once per subtest.
+            let (empty, ofRun) = configurations(of: testRuns.map(\.runInfo))
+            func observed(_ statuses: [(run: Int, status: String)]) -> [Configuration] {
+                var configurations = empty
+                for (run, status) in statuses { configurations[ofRun[run]].add(status) }
+                return configurations.filter { !$0.statuses.isEmpty }
+            }
+            update(&section, MetadataTestName(test: name), observed(testRuns.indices.map { ($0, testRuns[$0].status) }),
+                   default: reftest ? "PASS" : "OK", report: &report)
             var subtestNames: [String] = []
-            var observations: [String: [(RunInfo, String)]] = [:]
-            for run in testRuns {
+            var observations: [String: [(run: Int, status: String)]] = [:]
+            for (index, run) in testRuns.enumerated() {
                 for subtest in run.subtests {
                     if observations[subtest.name] == nil { subtestNames.append(subtest.name) }
-                    observations[subtest.name, default: []].append((run.runInfo, subtest.status))
+                    observations[subtest.name, default: []].append((index, subtest.status))
                 }
             }
             for subtestName in subtestNames {
                 var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
-                subtest[key: "expected"] = expectation(subtest[key: "expected"], observations[subtestName]!, default: "PASS")
-                section[section: subtestName] = subtest.items.isEmpty ? nil : subtest
+                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observed(observations[subtestName]!),
+                       default: "PASS", report: &report)
+                section[section: subtestName] = subtest.isEmpty ? nil : subtest
             }
-            file[section: name] = section.items.isEmpty ? nil : section
+            file[section: name] = section.isEmpty ? nil : section
         }
-        return file.isEmpty ? .delete : .write(file)
+        return (file.isEmpty ? .delete : .write(file), report)
     }
 
-    /// The section name of a test id: `/dom/a.any.html?x` is `a.any.html?x`.
-    public static func sectionName(forTest id: String) -> String {
-        let path = id.prefix { $0 != "?" }
-        let query = id.dropFirst(path.count)
-        return String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "") + query
+    /// Updates the `expected` (and, when disabling unstable results, `disabled`) key of one test or
+    /// subtest section from the statuses of its runs, by configuration.
+    func update(_ section: inout MetadataSection, _ name: MetadataTestName, _ configurations: [Configuration],
+                default testDefault: String, report: inout MetadataUpdateReport) {
+        var configurations = configurations
+        if case .disable(let reason) = unstable, configurations.contains(where: \.isUnstable) {
+            if let disabled = disabling(section[key: "disabled"], configurations, reason: reason) {
+                section[key: "disabled"] = disabled.key
+                report.disabled.append(MetadataDisabled(name: name, conditions: disabled.conditions, statuses: disabled.statuses))
+            }
+            configurations.removeAll(where: \.isUnstable)
+            // Every configuration run was unstable: nothing is known of its expectation.
+            if configurations.isEmpty { return }
+        }
+        let old = section[key: "expected"]
+        let new = expectation(old, configurations, default: testDefault)
+        section[key: "expected"] = new
+        let crashes = (new?.branches ?? []).filter { branch in
+            branch.value.items.contains("CRASH") && !(old?.branches ?? []).contains { $0.condition == branch.condition && $0.value == branch.value }
+        }
+        if !crashes.isEmpty { report.acceptedCrashes.append(name) }
     }
 
-    /// The new `expected` key for `observations` (one per run), or nil when every configuration gives
-    /// the default and no condition of `old` is about configurations that were not run. `old` keeps its
-    /// bytes when nothing changed, its comments on branches whose condition is unchanged, and its list
-    /// order where the set of statuses of a configuration did not change.
-    func expectation(_ old: MetadataKey?, _ observations: [(RunInfo, String)], default testDefault: String) -> MetadataKey? {
+    /// The configurations of `runInfos` (their values of `properties`) in order of first run, without
+    /// statuses, and the configuration of each run.
+    func configurations(of runInfos: [RunInfo]) -> (configurations: [Configuration], ofRun: [Int]) {
         var configurations: [Configuration] = []
         var indexes: [[RunInfoValue?]: Int] = [:]
-        for (runInfo, status) in observations {
+        let ofRun = runInfos.map { runInfo in
             let key = properties.map { runInfo[$0] }
-            let index = indexes[key] ?? {
-                configurations.append(Configuration(runInfo: runInfo, key: key))
-                indexes[key] = configurations.count - 1
-                return configurations.count - 1
-            }()
-            configurations[index].add(status)
+            if let index = indexes[key] { return index }
+            configurations.append(Configuration(runInfo: runInfo, key: key))
+            indexes[key] = configurations.count - 1
+            return configurations.count - 1
         }
+        return (configurations, ofRun)
+    }
+
+    /// The new `expected` key for `configurations`, or nil when every configuration gives the default
+    /// and no condition of `old` is about configurations that were not run. `old` keeps its bytes when
+    /// nothing changed, its comments on branches whose condition is unchanged, and its list order where
+    /// the set of statuses of a configuration did not change.
+    func expectation(_ old: MetadataKey?, _ configurations: [Configuration], default testDefault: String) -> MetadataKey? {
+        var configurations = configurations
         for index in configurations.indices {
             configurations[index].value = Self.value(configurations[index].statuses, previous: old?.value(for: configurations[index].runInfo))
         }
@@ -103,6 +142,9 @@ public struct MetadataUpdater: Sendable {
         let key: [RunInfoValue?]
         var statuses: [(status: String, count: Int)] = []
         var value: MetadataValue = .string("")
+
+        /// Several statuses across the runs of one configuration.
+        var isUnstable: Bool { statuses.count > 1 }
 
         mutating func add(_ status: String) {
             if let index = statuses.firstIndex(where: { $0.status == status }) { statuses[index].count += 1 } else { statuses.append((status, 1)) }

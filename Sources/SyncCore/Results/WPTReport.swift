@@ -45,6 +45,9 @@ public struct WPTReport: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(WPTReport.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw MetadataError.invalidReport(file: file, reason: "not JSON" + (syntaxError(in: data).map { ": " + $0 } ?? ""))
+            }
             throw MetadataError.invalidReport(file: file, reason: Self.reason(error))
         } catch {
             throw MetadataError.invalidReport(file: file, reason: String(describing: error))
@@ -58,6 +61,25 @@ public struct WPTReport: Codable, Sendable, Equatable {
             "unexpected value at \(path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted(let context): context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
         @unknown default: String(describing: error)
+        }
+    }
+
+    /// Where `data` stops being JSON, as a line and column (1-based, in characters) and Foundation's
+    /// reason; JSONDecoder only says that it is not JSON, JSONSerialization gives the byte offset.
+    static func syntaxError(in data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            guard let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else { return nil }
+            guard let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
+                  let offset = Int(detail[range].split(separator: " ").last ?? ""), offset <= data.count else { return detail }
+            let what = detail[..<range.lowerBound].trimmingCharacters(in: .whitespaces).lowercased()
+            let bytes = Array(data.prefix(offset))
+            let lineStart = (bytes.lastIndex(of: 0x0a).map { $0 + 1 }) ?? 0
+            let line = bytes.count { $0 == 0x0a } + 1
+            let column = String(decoding: bytes[lineStart...], as: UTF8.self).unicodeScalars.count + 1
+            return "\(what) at line \(line), column \(column)"
         }
     }
 

@@ -83,6 +83,12 @@ public enum ApplicationError: Error, CustomStringConvertible {
     case pushNotInPushlog(id: Int, url: String, lastPushID: Int)
     case pushNotLocal(id: Int, node: String, path: String)
     case noMirror
+    /// No `[[gecko]]` repository has the role `central`.
+    case noCentral
+    /// A file named on the command line that cannot be read.
+    case unreadableFile(path: String, reason: String)
+    /// A pull request whose bug is needed but not known.
+    case noBugForPullRequest(Int)
     /// One end of a replayed range names no changeset of the repository.
     case unknownRangeEnd(option: String, range: String, end: String, revision: String, repository: String, path: String)
     /// Reading what to replay failed; `context` names the option and value.
@@ -101,6 +107,9 @@ public enum ApplicationError: Error, CustomStringConvertible {
         case let .pushNotInPushlog(id, url, last): "push \(id) is not in the pushlog at \(url) (its last push is \(last))"
         case let .pushNotLocal(id, node, path): "push \(id) holds changeset \(node.prefix(12)), which is not in \(path): pull it first"
         case .noMirror: "no [wpt] mirror is configured"
+        case .noCentral: "no [[gecko]] repository has role = \"central\""
+        case let .unreadableFile(path, reason): "\(path): cannot read it: \(reason)"
+        case .noBugForPullRequest(let pr): "PR #\(pr) has no downstream sync with a bug: give --bug N"
         case let .unknownRangeEnd(option, range, end, revision, repository, path):
             "\(option) \(range): its \(end), \(revision), is not a changeset of \(repository) (\(path)); nothing was recorded"
         case let .replaySource(context, reason): "\(context): \(reason)"
