@@ -27,6 +27,8 @@ extension ConfigLoader {
         public static let periodicIntervals = 1.0...1_000
         /// `serve.max_body_bytes`: from 1 KiB to 100 MiB (GitHub sends at most 25 MB).
         public static let maxBodyBytes = 1_024...100 * 1_024 * 1_024
+        /// `[downstream] max_test_paths`.
+        public static let maxTestPaths = 1...100_000
     }
 }
 

@@ -67,11 +67,13 @@ public enum ConfigLoader {
         let log = try readLog(root.table("log"), resolve: resolve)
         let status = try readStatus(root.table("status"))
         let serve = try readServe(root.table("serve"))
+        let downstream = try readDownstream(root.table("downstream"), storePath: storePath, resolve: resolve)
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
         config.status = status
         config.serve = serve
+        config.downstream = downstream
         return config
     }
 

@@ -15,6 +15,8 @@ public struct Config: Sendable, Equatable {
     public var status = StatusThresholds()
     /// `wptsync serve`, GitHub's webhooks (`[serve]`).
     public var serve = ServeSettings()
+    /// A bug and a try run for every upstream PR (`[downstream]`); nil when not configured.
+    public var downstream: DownstreamSettings?
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),

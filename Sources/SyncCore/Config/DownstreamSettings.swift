@@ -15,6 +15,8 @@ public struct DownstreamSettings: Sendable, Equatable {
     public var tasks: [String]
     /// Asked for information when a PR breaks the test runner.
     public var runnerContact: String?
+    /// How often running try pushes are followed (the `downstream-results` periodic task).
+    public var pollSeconds: Double = 300
     public var enabled: Bool
 
     /// Production's selection: web-platform-tests on Linux and Windows, opt and debug.

@@ -9,6 +9,8 @@ struct DeliveryHandler: EventHandler {
     let store: any DownstreamStore
     /// The label of wptsync's own upstream PRs, which are not downstreamed.
     let syncLabel: String
+    /// Files the bug and pushes the try run of a PR a delivery is about (`[downstream]`); nil: only record.
+    var downstream: DownstreamRunner?
     var now: () -> Date = { Date() }
 
     func handle(_ event: JournalEvent) throws -> String {
@@ -25,13 +27,19 @@ struct DeliveryHandler: EventHandler {
             return head
         case .pullRequest(let pr, _):
             return head + note(try store.observe(repository: delivery.repository, pullRequest: pr, review: nil,
-                                                 delivery: delivery.delivery, syncLabel: syncLabel, at: now()))
+                                                 delivery: delivery.delivery, syncLabel: syncLabel, at: now())) + (try sync(pr.number))
         case let .review(pr, review):
             return head + note(try store.observe(repository: delivery.repository, pullRequest: pr, review: review,
-                                                 delivery: delivery.delivery, syncLabel: syncLabel, at: now()))
+                                                 delivery: delivery.delivery, syncLabel: syncLabel, at: now())) + (try sync(pr.number))
         case .check(let check):
-            return head + (try store.observe(check: check) ? "" : " (nothing newer than what was seen)")
+            guard try store.observe(check: check) else { return head + " (nothing newer than what was seen)" }
+            return head + (try check.pullRequests.map { try sync($0) }.joined())
         }
+    }
+
+    private func sync(_ number: Int) throws -> String {
+        guard let downstream else { return "" }
+        return try downstream.run(pullRequest: number).map { "\n  " + $0 }.joined()
     }
 
     private func note(_ outcome: (record: SeenPullRequest, changed: Bool)) -> String {

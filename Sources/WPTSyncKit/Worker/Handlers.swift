@@ -11,7 +11,7 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore, redactor: Redactor,
+    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
@@ -19,9 +19,12 @@ struct Handlers {
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
+        let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
+                                                   cancellation: cancellation)
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
+            + (downstream.map { [DownstreamResults(runner: $0)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing),
-                                 .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label)],
+                                 .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
                         periodic: periodic)
     }
 }
@@ -153,9 +156,12 @@ public enum PeriodicTaskNames {
     public static let upstreamRecheck = "upstream-recheck"
     /// Retries deferred landings and follows pushed ones to mozilla-central (`landing.retry_seconds`).
     public static let landingRetry = "landing-retry"
+    /// Follows running try pushes of downstream syncs (`downstream.poll_seconds`).
+    public static let downstreamResults = "downstream-results"
 
     public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
         (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
             + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
+            + (config.downstream.map { $0.enabled ? [(downstreamResults, $0.pollSeconds)] : [] } ?? [])
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import Remote
+import RepoOps
+import Store
+import SyncCore
+
+/// Runs `DownstreamSyncer` for the upstream PRs wptsync has seen through webhooks: after each
+/// delivery about a PR, and periodically for PRs whose try run is still going.
+final class DownstreamRunner {
+    let syncer: DownstreamSyncer
+    let seen: any DownstreamStore
+    let syncs: any DownstreamSyncStore
+    /// Where PR heads the mirror lacks are fetched from (`refs/pull/<n>/head`).
+    let fetchURL: String?
+    let pollSeconds: Double
+
+    init(syncer: DownstreamSyncer, seen: any DownstreamStore, syncs: any DownstreamSyncStore, fetchURL: String?, pollSeconds: Double) {
+        self.syncer = syncer; self.seen = seen; self.syncs = syncs; self.fetchURL = fetchURL; self.pollSeconds = pollSeconds
+    }
+
+    /// The runner `config` asks for (`[downstream]`, with `[wpt]` and mozilla-central), or nil.
+    static func make(config: Config, store: any DownstreamStore & DownstreamSyncStore, redactor: Redactor,
+                     environment: [String: String], cancellation: Cancellation? = nil) throws -> DownstreamRunner? {
+        guard let settings = config.downstream, settings.enabled else { return nil }
+        guard let mirror = config.wpt else { throw DownstreamSyncError.notConfigured("[downstream] needs the [wpt] mirror") }
+        guard let central = config.gecko.first(where: { $0.role == .central }) else {
+            throw DownstreamSyncError.notConfigured("[downstream] needs a [[gecko]] repository with role \"central\"")
+        }
+        let http = HTTPClient.cancellable(by: cancellation)
+        let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
+        var syncer = DownstreamSyncer(
+            store: store, git: try GitRepository.open(at: mirror.path), master: "refs/heads/master",
+            clone: try LandingClone(path: settings.clone, source: central.path), central: central.path,
+            tryRepository: settings.tryRepository, bugzilla: BugzillaClient(restURL: settings.bugzillaURL, apiKey: key, http: http),
+            taskcluster: TaskclusterClient(rootURL: settings.taskclusterURL, http: http),
+            settings: .init(tryAfter: settings.tryAfter, runnerContact: settings.runnerContact),
+            exclude: config.landing?.exclude ?? LandingSettings.defaultExclude, upstreamLabel: config.upstream.label,
+            tasks: settings.tasks, prefixes: config.paths)
+        syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
+        syncer.redactor = redactor
+        return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
+                                pollSeconds: settings.pollSeconds)
+    }
+
+    /// Brings PR `number`'s downstream sync up to date with what was seen of it.
+    func run(pullRequest number: Int) throws -> [String] {
+        guard let seen = try seen.seenPullRequests().first(where: { $0.record.pullRequest.number == number }) else {
+            return ["PR #\(number): not seen through a webhook yet"]
+        }
+        if let ignored = seen.record.ignored { return ["PR #\(number): \(ignored)"] }
+        let pr = seen.record.pullRequest
+        let head = try Oid(hex: pr.head)
+        if !syncer.git.contains(head) {
+            guard let fetchURL else { throw DownstreamSyncError.notConfigured("[wpt] fetch_url is needed to fetch PR heads") }
+            try syncer.git.fetch(from: fetchURL, refspecs: ["+refs/pull/\(number)/head:refs/pull/\(number)/head"])
+        }
+        let facts = PullRequestFacts(number: number, url: pr.url, branch: pr.headBranch,
+                                     state: PullRequestFacts.State(rawValue: pr.state.rawValue) ?? .open,
+                                     body: pr.hasSyncMetadata ? "gecko-commits:" : "", labels: pr.labels, head: pr.head)
+        let info = DownstreamPullRequestInfo(facts: facts, title: pr.title, author: pr.author, approved: seen.record.headApproved,
+                                             checksPassed: Self.passed(seen.checks))
+        return try syncer.reconcile(info, head: pr.head)
+    }
+
+    /// Whether the checks on a head all passed (and there is at least one).
+    static func passed(_ checks: [CheckObservation]) -> Bool {
+        !checks.isEmpty && checks.allSatisfy { check in
+            check.kind == .status ? check.status == "success" : ["success", "neutral", "skipped"].contains(check.conclusion ?? "")
+        }
+    }
+}
+
+/// Follows the try runs still going (`[downstream] poll_seconds`).
+struct DownstreamResults: PeriodicTask {
+    let runner: DownstreamRunner
+
+    var name: String { PeriodicTaskNames.downstreamResults }
+    var interval: Double { runner.pollSeconds }
+
+    func run() throws -> [String] {
+        try runner.syncs.downstreamSyncs().filter { $0.tryPushes.last?.status == .running }
+            .flatMap { try runner.run(pullRequest: $0.pullRequest) }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import LocalServices
+import RepoOps
+import Testing
+import TestSupport
+
+/// Issue 12, end to end: a signed webhook delivery reaches `wptsync serve`; the worker files the
+/// PR's bug on the local Bugzilla in the component owning its files; the approval's delivery makes
+/// one try push of exactly its tests to a real try repository; a redelivery makes nothing more.
+@Suite("Webhooks to bugs and try pushes", .serialized)
+struct WebhookDownstreamTests {
+    @Test func aDeliveredPullRequestGetsItsBugThenOneTryPushOnceApproved() throws {
+        let gecko = try ExportWorld()
+        try gecko.write("css/css-grid/grid.html", "<title>grid</title>\n")
+        try gecko.write("dom/nodes/node.html", "<title>node</title>\n")
+        try gecko.hgFixture.write("testing/web-platform/moz.build", """
+            with Files("tests/css/css-grid/**"):
+                BUG_COMPONENT = ("Core", "Layout: Grid")
+
+            """)
+        let master = try gecko.mirror(try gecko.commit("Initial"))
+        try gecko.git.updateReference("refs/heads/master", to: master, expecting: .any)
+        let head = try gecko.upstreamCommit(onto: master, ["css/css-grid/grid-gap.html": Array("<title>gap</title>\n".utf8)])
+        let bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
+        let taskcluster = try LocalTaskcluster()
+        let dir = TempDir("webhook-downstream")
+        let tryRepo = dir.sub("try")
+        _ = try sh("hg", ["clone", "-q", "-U", gecko.hgFixture.root, tryRepo])
+        try writeFile(tryRepo + "/.hg/hgrc", "[phases]\npublish = False\n")
+        try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
+
+        let world = try WebhookServeTests.World(extraServe: """
+
+            [[gecko]]
+            name = "mozilla-central"
+            path = "\(gecko.hgFixture.root)"
+            role = "central"
+
+            [wpt]
+            path = "\(gecko.git.path)"
+
+            [downstream]
+            bugzilla_url = "\(bugzilla.restURL)"
+            bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
+            taskcluster_url = "\(taskcluster.rootURL)"
+            try_repository = "\(tryRepo)"
+            clone = "\(dir.sub("try-clone"))"
+            tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
+            """)
+        #expect(world.port != 0, "\(world.serve.output)")
+        func tryPushes() throws -> [String] {
+            try sh("hg", ["log", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"], in: tryRepo).split(separator: "\n").map(String.init)
+        }
+
+        let pr = WebhookBodies.pullRequest(number: 7, head: head.hex, branch: "grid-gap", updatedAt: "2026-11-20T10:00:00Z")
+        #expect(try world.post("pull_request", WebhookBodies.event("opened", pr)).status == 202)
+        _ = try world.wptsync(["process"])
+        let events = try world.events()
+        let bug = try #require(bugzilla.bugs.first, "\(events)")
+        #expect(bug.fields["component"] == "Layout: Grid" && bug.fields["product"] == "Core")
+        #expect(bug.fields["summary"] == "[wpt-sync] Sync PR 7 - Fix flexbox test")
+        #expect(try tryPushes().isEmpty, "not approved yet")
+
+        let approved = WebhookBodies.event("submitted", WebhookBodies.pullRequest(number: 7, head: head.hex, branch: "grid-gap",
+                                                                                  updatedAt: "2026-11-20T10:05:00Z"), extra: """
+            , "review": {"user": {"login": "bob"}, "state": "approved", "commit_id": "\(head.hex)", "submitted_at": "2026-11-20T10:05:00Z"}
+            """)
+        let delivery = UUID().uuidString
+        #expect(try world.post("pull_request_review", approved, delivery: delivery).status == 202)
+        _ = try world.wptsync(["process"])
+        let pushed = try tryPushes()
+        #expect(pushed.count == 1)
+        let config = try sh("hg", ["cat", "-r", pushed.first ?? "tip", "try_task_config.json"], in: tryRepo)
+        #expect(config.contains("testing/web-platform/tests/css/css-grid/grid-gap.html") && !config.contains("dom/nodes"), "\(config)")
+
+        // Redelivered (a new delivery of the same state, as a reconciliation would make): nothing more.
+        #expect(try world.post("pull_request_review", approved).status == 202)
+        _ = try world.wptsync(["process"])
+        #expect(try tryPushes() == pushed)
+        #expect(bugzilla.bugs.count == 1)
+        let settled = try world.events()
+        #expect(settled.allSatisfy { $0["state"] as? String == "done" }, "\(settled)")
+    }
+}
