@@ -78,6 +78,16 @@ struct WebhookDownstreamTests {
         _ = try world.wptsync(["process"])
         #expect(try tryPushes() == pushed)
         #expect(bugzilla.bugs.count == 1)
+        let shown = try world.wptsync(["show", "downstream", "7"])
+        #expect(shown.contains("bug \(bug.id) (Core :: Layout: Grid)"), "\(shown)")
+        #expect(shown.contains("revision=\(pushed.first ?? "")") && shown.contains(": running"), "\(shown)")
+
+        // A person asks for another run: one more try push, now.
+        _ = try world.wptsync(["retry-try", "7"])
+        #expect(try tryPushes().count == 2)
+        let unknown = try? world.wptsync(["continue", "downstream", "8"])
+        #expect(unknown == nil, "no sync for PR 8: an error")
+
         let settled = try world.events()
         #expect(settled.allSatisfy { $0["state"] as? String == "done" }, "\(settled)")
     }

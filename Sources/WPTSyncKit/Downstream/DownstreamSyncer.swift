@@ -204,12 +204,14 @@ enum DownstreamSyncError: Error, CustomStringConvertible {
     case step(pullRequest: Int, doing: String, reason: String)
     /// The configuration lacks what downstreaming needs.
     case notConfigured(String)
+    case noSync(pullRequest: Int)
 
     var description: String {
         switch self {
         case .noProgress(let pr): "the downstream sync of PR #\(pr) did not settle after 20 steps"
         case .noBug(let pr): "the downstream sync of PR #\(pr) has no bug yet"
         case .notConfigured(let what): "downstreaming is not configured: \(what)"
+        case .noSync(let pr): "no downstream sync for PR #\(pr) (see `wptsync downstreams`)"
         case .tryPushRefused(let message): "the try repository refused the push: \(message)"
         case let .unreadableReport(revision, taskID, label, reason):
             "the wptreport.json of task \(taskID) (\(label)) of try push \(revision.prefix(12)) cannot be read: \(reason)"

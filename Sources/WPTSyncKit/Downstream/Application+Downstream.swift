@@ -1,0 +1,55 @@
+import Foundation
+import Store
+import SyncCore
+
+extension Application {
+    /// The downstream sync of upstream PR `number`, as `wptsync show downstream` prints it.
+    public func downstreamSync(pullRequest number: Int) throws -> DownstreamSync {
+        guard let sync = try journal.downstreamSync(pullRequest: number) else { throw DownstreamSyncError.noSync(pullRequest: number) }
+        return sync
+    }
+
+    /// `wptsync retry-try PR`: one more try push of the PR's current changes, made now.
+    public func retryTry(pullRequest number: Int) throws -> [String] {
+        try changeDownstream(number) { $0.requestedRetries += 1 }
+    }
+
+    /// `wptsync continue downstream PR`: a person settled what blocked the sync; it goes on now.
+    public func continueDownstream(pullRequest number: Int) throws -> [String] {
+        try changeDownstream(number) { $0.blocked = nil }
+    }
+
+    private func changeDownstream(_ number: Int, _ change: (inout DownstreamSync) -> Void) throws -> [String] {
+        var sync = try downstreamSync(pullRequest: number)
+        change(&sync)
+        try journal.saveDownstreamSync(sync)
+        guard let runner = try DownstreamRunner.make(config: config, store: journal, redactor: redactor, environment: environment) else {
+            return ["PR #\(number): recorded; no [downstream] configured to act on it"]
+        }
+        return try runner.run(pullRequest: number)
+    }
+}
+
+/// How `wptsync show downstream` prints a downstream sync.
+public enum DownstreamSyncFormat {
+    public static func details(_ sync: DownstreamSync, treeherder: String = "https://treeherder.mozilla.org") -> String {
+        var lines = ["PR #\(sync.pullRequest): bug \(sync.bug.map(String.init) ?? "not filed yet")"
+                     + (sync.component.map { " (\($0))" } ?? "") + (sync.bugResolved ? ", resolved INVALID" : "")]
+        for push in sync.tryPushes {
+            let link = push.revision.map { " \(treeherder)/jobs?repo=try&revision=\($0)" } ?? ""
+            lines.append("  try push (\(push.reason.rawValue), \(push.mode.rawValue)) of \(push.head.prefix(12)): \(push.status.rawValue)"
+                         + (push.failed ? ", with failures" : "") + link)
+        }
+        if let blocked = sync.blocked { lines.append("  waits for a person: \(blocked.reason) (then `wptsync continue downstream \(sync.pullRequest)`)") }
+        if sync.blockedLabel { lines.append("  the PR carries the blocked label") }
+        if let error = sync.lastError { lines.append("  last error: \(error)") }
+        return ControlCharacters.escaped(lines.joined(separator: "\n"))
+    }
+
+    /// The record as stored (JSON).
+    public static func json(_ sync: DownstreamSync) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(sync), as: UTF8.self)) ?? "{}"
+    }
+}
