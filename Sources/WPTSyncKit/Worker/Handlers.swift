@@ -11,14 +11,15 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore, redactor: Redactor,
+    static func make(config: Config, store: any ServiceStore & LandingStore & AutolandStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
-        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
+        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
+                               tryPushes: TryPushIntake(settings: config.autoland, store: store))
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
     }
@@ -58,15 +59,17 @@ public enum HandlerError: Error, CustomStringConvertible {
 
 /// Reads the changesets of a Gecko push through the repository's command server (one long-lived
 /// server per repository per worker), reports those touching wpt, and upstreams them when
-/// upstreaming is configured.
+/// upstreaming is configured. A try push only goes to `tryPushes`.
 final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
     let upstream: UpstreamSyncer?
     let tracker: LandingTracker?
+    let tryPushes: TryPushIntake?
     let servers: HgServers
 
-    init(config: Config, upstream: UpstreamSyncer?, tracker: LandingTracker?) {
-        self.config = config; self.upstream = upstream; self.tracker = tracker; servers = HgServers(config: config)
+    init(config: Config, upstream: UpstreamSyncer?, tracker: LandingTracker?, tryPushes: TryPushIntake? = nil) {
+        self.config = config; self.upstream = upstream; self.tracker = tracker; self.tryPushes = tryPushes
+        servers = HgServers(config: config)
     }
 
     func handle(_ event: JournalEvent) throws -> String {
@@ -75,8 +78,9 @@ final class HgPushHandler: EventHandler, PeriodicTask {
         let hg = try servers.server(for: repository)
         let changesets: [HgChangeset]
         do {
+            if repository.role == .try { return try tryPushes?.handle(push, hg: hg) ?? "push to \(push.repository): autoland is not configured" }
             changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
-        } catch {
+        } catch let error as HgError {
             guard case .unknownRevision = error else { throw error }
             let range = push.firstNode == push.lastNode ? push.firstNode : "\(push.firstNode):\(push.lastNode)"
             throw HandlerError.unknownRevision(repository: push.repository, revisions: range)
