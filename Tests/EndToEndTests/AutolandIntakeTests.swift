@@ -6,15 +6,18 @@ import Testing
 import TestSupport
 
 /// Pushes to a real try repository through the hook `wptsync install-hooks` put there, then lets
-/// `wptsync process` read them: only pushes whose tip asks for autoland become requests.
+/// `wptsync process` read them: only pushes whose tip asks for autoland become requests, and only
+/// level-3 users' requests are watched (the groups file backend).
 @Suite("Autoland intake from try pushes", .serialized)
 struct AutolandIntakeTests {
     let world: SyncWorld
     let tryRepo: String
+    let groups: String
 
     init() throws {
         let dir = TempDir("autoland-intake")
         tryRepo = dir.sub("try")
+        groups = dir.sub("autoland-groups")
         world = try SyncWorld(extraConfig: """
 
             [[gecko]]
@@ -24,11 +27,13 @@ struct AutolandIntakeTests {
 
             [autoland]
             default_tree = "autoland"
+            groups_file = "\(dir.sub("autoland-groups"))"
 
             """, installHooks: false, dir: dir)
         try sh("hg", ["init", tryRepo])
         try world.gecko.hg(["push", "-q", tryRepo])
         try world.wptsync(["install-hooks", world.autoland, world.central, world.mirror, tryRepo])
+        try writeFile(groups, "alice@mozilla.com: active_scm_level_3 all_scm_level_3\ncarol@mozilla.com: active_scm_level_1\n")
     }
 
     /// Commits `fix` and a try commit on top, and pushes both to try as `user` (through `USER`).
@@ -60,9 +65,10 @@ struct AutolandIntakeTests {
         let request = try #require(all.first)
         #expect(request.tip == pushed.tip && request.nodes == [pushed.fix], "the try commit itself is never landed")
         #expect(request.requester == "alice@mozilla.com" && request.tree == "autoland" && request.bugs == [5])
-        #expect(request.state.phase == .requested)
+        #expect(request.state.phase == .watching, "alice has level 3")
         let log = try String(contentsOfFile: world.log, encoding: .utf8) + output
         #expect(log.contains("push to try: autoland request #\(request.id) from alice@mozilla.com to land 1 changeset(s) on autoland"))
+        #expect(log.contains("autoland request #\(request.id) from alice@mozilla.com: level 3, watching the try run"))
 
         // The same push replayed is the same request.
         try world.wptsync(["replay", "--repository", "try", "--revs", "\(pushed.fix):\(pushed.tip)"])
@@ -89,6 +95,27 @@ struct AutolandIntakeTests {
             #"refused: try syntax: "--autoland=" names no tree"#,
             "refused: the push names no valid user (REMOTE_USER or USER), so nobody can be checked for level 3",
         ])
+    }
+
+    @Test func aLevel1UserIsRefusedWithTheReasonAndTheBugCommentIsKept() throws {
+        try pushToTry(message: "try: -b do --autoland", user: "carol@mozilla.com")
+        try world.wptsync(["process"])
+        let request = try #require(try requests().first)
+        #expect(request.state.phase == .refused && request.bugs == [5])
+        #expect(request.state.reason == "carol@mozilla.com is not in active_scm_level_3: no commit access level 3")
+        #expect(request.comments == ["Autoland refused this request: carol@mozilla.com is not in active_scm_level_3: no commit access level 3."])
+    }
+
+    @Test func anUnreadableGroupsFileLeavesTheRequestWaitingUntilItCanBeRead() throws {
+        try FileManager.default.removeItem(atPath: groups)
+        try pushToTry(message: "try: -b do --autoland")
+        try world.wptsync(["process"])
+        let waiting = try #require(try requests().first)
+        #expect(waiting.state.phase == .requested)
+        #expect(waiting.state.reason?.hasPrefix("waiting for the access check: cannot read the groups file \(groups)") == true, "\(waiting.state)")
+        try writeFile(groups, "alice@mozilla.com: active_scm_level_3\n")
+        try world.wptsync(["process"])
+        #expect(try requests().first?.state.phase == .watching, "the periodic check took it up again")
     }
 
     @Test func aTryPushWithoutARequestIsPassedOver() throws {

@@ -33,7 +33,9 @@ struct AutolandConfigTests {
     @Test func defaultsAndEveryKey() throws {
         let config = try parse("[autoland]\n")
         #expect(config.geckoRepository(named: "try")?.role == .try)
-        #expect(config.autoland == AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 1, maxTier: 2))
+        var expected = AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 1, maxTier: 2)
+        expected.access = .groupsFile("/srv/wptsync/autoland-groups")
+        #expect(config.autoland == expected)
         #expect(try parse("").autoland == nil)
         let full = try parse("""
             [autoland]
@@ -42,9 +44,25 @@ struct AutolandConfigTests {
             max_retriggers = 2
             max_tier = 3
             ignored_jobs = ["lint-*", "test-linux1804-64-ccov/*"]
+            poll_seconds = 30
+
+            [autoland.ldap]
+            url = "ldap://127.0.0.1:3890/"
+            base_dn = "dc=mozilla"
+            bind_dn = "cn=wptsync,dc=mozilla"
+            password_env = "WPTSYNC_LDAP_PASSWORD"
+            user_attribute = "uid"
+            member_attribute = "memberUid"
+            group_class = "posixGroup"
+            timeout_seconds = 3
             """).autoland
-        #expect(full == AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 2, maxTier: 3,
-                                         ignoredJobs: ["lint-*", "test-linux1804-64-ccov/*"]))
+        var all = AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 2, maxTier: 3,
+                                   ignoredJobs: ["lint-*", "test-linux1804-64-ccov/*"])
+        all.pollSeconds = 30
+        all.access = .ldap(LDAPSettings(url: "ldap://127.0.0.1:3890/", baseDN: "dc=mozilla", bindDN: "cn=wptsync,dc=mozilla",
+                                        password: .environment("WPTSYNC_LDAP_PASSWORD"), userAttribute: "uid", timeoutSeconds: 3))
+        #expect(full == all)
+        #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
     }
 
     @Test(arguments: [
@@ -55,6 +73,10 @@ struct AutolandConfigTests {
         ("[autoland]\nmax_tier = 0", "`autoland.max_tier`"),
         ("[autoland]\nignored_jobs = [\"\"]", "`autoland.ignored_jobs` holds an empty name"),
         ("[autoland]\nland = true", "autoland.land"),
+        ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
+        ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),
+        ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\npassword_env = \"P\"", "`autoland.ldap.bind_dn` is required when a password is given"),
+        ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\nuser_attribute = \"mail)(x\"", "`autoland.ldap.user_attribute` must be an attribute or class name"),
     ])
     func refusals(text: String, message: String) {
         #expect {

@@ -1,8 +1,9 @@
+import Foundation
 import SyncCore
 
 extension ConfigLoader {
     /// `[autoland]`: needs a `[[gecko]]` repository with role try and names integration repositories as trees.
-    static func readAutoland(_ reader: TableReader?, gecko: [GeckoRepository]) throws(ConfigError) -> AutolandSettings? {
+    static func readAutoland(_ reader: TableReader?, gecko: [GeckoRepository], resolve: (String) -> String) throws(ConfigError) -> AutolandSettings? {
         guard let reader else { return nil }
         guard gecko.contains(where: { $0.role == .try }) else {
             throw .invalid(file: reader.file, key: reader.name("default_tree"), reason: "[autoland] needs a [[gecko]] repository with role \"try\"")
@@ -37,6 +38,36 @@ extension ConfigLoader {
             }
             settings.ignoredJobs = ignored
         }
+        settings.pollSeconds = try reader.number("poll_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.pollSeconds
+        settings.access = .groupsFile(resolve(try reader.nonEmptyString("groups_file") ?? "autoland-groups"))
+        if let ldap = try reader.table("ldap") {
+            guard try reader.string("groups_file") == nil else {
+                throw .invalid(file: reader.file, key: reader.name("groups_file"), reason: "and [autoland.ldap] are both set; choose one")
+            }
+            settings.access = .ldap(try readLDAP(ldap))
+        }
+        try reader.rejectUnknownKeys()
+        return settings
+    }
+
+    private static func readLDAP(_ reader: TableReader) throws(ConfigError) -> LDAPSettings {
+        let url = try reader.requiredString("url")
+        guard url.hasPrefix("ldap://") || url.hasPrefix("ldaps://") else {
+            throw .invalid(file: reader.file, key: reader.name("url"), reason: "must be an ldap:// or ldaps:// URL, got \"\(Redactor.url(url))\"")
+        }
+        var settings = LDAPSettings(url: url, baseDN: try reader.requiredString("base_dn"), bindDN: try reader.nonEmptyString("bind_dn"),
+                                    password: try secret(reader, "password"))
+        if settings.password != nil, settings.bindDN == nil {
+            throw .invalid(file: reader.file, key: reader.name("bind_dn"), reason: "is required when a password is given")
+        }
+        for (key, target) in [("user_attribute", \LDAPSettings.userAttribute), ("member_attribute", \.memberAttribute), ("group_class", \.groupClass)] {
+            guard let value = try reader.string(key) else { continue }
+            guard !value.isEmpty, value.utf8.allSatisfy({ isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") }) else {
+                throw .invalid(file: reader.file, key: reader.name(key), reason: "must be an attribute or class name (letters, digits and -), got \"\(Redactor.url(value))\"")
+            }
+            settings[keyPath: target] = value
+        }
+        settings.timeoutSeconds = try reader.integer("timeout_seconds", in: 1...300) ?? settings.timeoutSeconds
         try reader.rejectUnknownKeys()
         return settings
     }

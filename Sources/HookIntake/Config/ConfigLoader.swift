@@ -66,7 +66,7 @@ public enum ConfigLoader {
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         let status = try readStatus(root.table("status"))
-        let autoland = try readAutoland(root.table("autoland"), gecko: gecko)
+        let autoland = try readAutoland(root.table("autoland"), gecko: gecko, resolve: resolve)
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
@@ -167,7 +167,7 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
+    static func secret(_ reader: TableReader, _ prefix: String) throws(ConfigError) -> SecretSource? {
         let env = try reader.nonEmptyString("\(prefix)_env")
         let file = try reader.nonEmptyString("\(prefix)_file")
         switch (env, file) {

@@ -9,6 +9,8 @@ public enum AutolandError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflictingTrees([String])
     /// The tree asked for is not one autoland may land on.
     case unknownTree(String, allowed: [String])
+    /// The groups file cannot be used: which line, and why.
+    case groupsFile(file: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum AutolandError: Error, Sendable, Equatable, CustomStringConvertible {
             "the request names different trees: \(trees.joined(separator: ", "))"
         case let .unknownTree(tree, allowed):
             "\(HookInputError.quote(tree)) is not a tree autoland lands on (allowed: \(allowed.joined(separator: ", ")))"
+        case let .groupsFile(file, line, reason):
+            "groups file \(file) line \(line): \(reason)"
         }
     }
 }

@@ -17,6 +17,8 @@ public struct AutolandRequest: Sendable, Equatable, Codable {
     /// The bugs the changesets name, for comments.
     public var bugs: [Int]
     public var state: AutolandState
+    /// Comments for the bugs, in order, kept until they are posted.
+    public var comments: [String] = []
     public var receivedAt: Date
     /// Bumped on every save.
     public var version: Int

@@ -10,6 +10,10 @@ public struct AutolandSettings: Sendable, Equatable {
     public var maxTier: Int
     /// Job names (`*` matches any run of characters) that are not looked at.
     public var ignoredJobs: [String]
+    /// Where group memberships (level 3) come from.
+    public var access: AccessBackend = .groupsFile("autoland-groups")
+    /// How often requests still waiting (an access check that could not be made, a run) are looked at.
+    public var pollSeconds: Double = 60
 
     public static let retriggerRange = 0...5
     public static let tierRange = 1...3
@@ -17,5 +21,37 @@ public struct AutolandSettings: Sendable, Equatable {
     public init(defaultTree: String, trees: [String], maxRetriggers: Int = 1, maxTier: Int = 2, ignoredJobs: [String] = []) {
         self.defaultTree = defaultTree; self.trees = trees; self.maxRetriggers = maxRetriggers
         self.maxTier = maxTier; self.ignoredJobs = ignoredJobs
+    }
+}
+
+/// Where autoland reads who is in which group (`[autoland] groups_file` or `[autoland.ldap]`).
+public enum AccessBackend: Sendable, Equatable {
+    /// A file of `user: group group …` lines, read at each check.
+    case groupsFile(String)
+    case ldap(LDAPSettings)
+}
+
+/// An LDAP directory asked through `ldapsearch` (Debian's `ldap-utils`).
+public struct LDAPSettings: Sendable, Equatable {
+    /// `ldap://host:port/` or `ldaps://…`.
+    public var url: String
+    /// Where the search starts: the user entries and the groups must both lie below it.
+    public var baseDN: String
+    /// The entry to bind as; nil binds anonymously.
+    public var bindDN: String?
+    /// The bind password's source; handed to `ldapsearch` in a private file (`-y`), never as an argument.
+    public var password: SecretSource?
+    /// The attribute of a user entry holding the pushing user (`mail`).
+    public var userAttribute: String
+    /// The attribute of a group listing its members by that same name (`memberUid`).
+    public var memberAttribute: String
+    /// The object class of group entries (`posixGroup`).
+    public var groupClass: String
+    public var timeoutSeconds: Int
+
+    public init(url: String, baseDN: String, bindDN: String? = nil, password: SecretSource? = nil, userAttribute: String = "mail",
+                memberAttribute: String = "memberUid", groupClass: String = "posixGroup", timeoutSeconds: Int = 10) {
+        self.url = url; self.baseDN = baseDN; self.bindDN = bindDN; self.password = password; self.userAttribute = userAttribute
+        self.memberAttribute = memberAttribute; self.groupClass = groupClass; self.timeoutSeconds = timeoutSeconds
     }
 }

@@ -8,6 +8,8 @@ import SyncCore
 struct TryPushIntake {
     let settings: AutolandSettings?
     let store: any AutolandStore
+    /// Checks a new request's requester at once.
+    var runner: AutolandRunner?
     var now: () -> Date = { Date() }
 
     func handle(_ push: HgPush, hg: HgRepository) throws -> String {
@@ -30,7 +32,8 @@ struct TryPushIntake {
         if saved.state.phase == .refused {
             return "\(prefix): autoland request #\(saved.id) from \(who) refused: \(saved.state.reason ?? "")"
         }
-        return "\(prefix): autoland request #\(saved.id) from \(who) to land \(saved.nodes.count) changeset(s) on \(saved.tree ?? "?")"
+        let checked = try runner?.advance(saved).map { "\n  " + $0 } ?? ""
+        return "\(prefix): autoland request #\(saved.id) from \(who) to land \(saved.nodes.count) changeset(s) on \(saved.tree ?? "?")" + checked
     }
 
     static func tryChangeset(_ changeset: HgChangeset) -> TryChangeset {

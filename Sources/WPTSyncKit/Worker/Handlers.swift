@@ -18,9 +18,13 @@ struct Handlers {
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
+        let autoland = try config.autoland.map { settings in
+            AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment))
+        }
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
-                               tryPushes: TryPushIntake(settings: config.autoland, store: store))
+                               tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
+            + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
     }
 }
@@ -150,8 +154,12 @@ public enum PeriodicTaskNames {
     /// Retries deferred landings and follows pushed ones to mozilla-central (`landing.retry_seconds`).
     public static let landingRetry = "landing-retry"
 
+    /// Checks autoland requests that wait (`autoland.poll_seconds`).
+    public static let autoland = "autoland"
+
     public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
         (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
             + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
+            + (config.autoland.map { [(autoland, $0.pollSeconds)] } ?? [])
     }
 }
