@@ -122,4 +122,15 @@ struct AutolandMachineTests {
         #expect(refused.state.reason == "bob is in expired_scm_level_3")
         #expect(step(refused.state, .sheriffLand(by: "s")).ignored == "landing by a sheriff does not apply to a request that is refused")
     }
+
+    @Test("a retrigger's task id is a slugid derived from the request, the label and the run")
+    func retriggerTaskIDs() {
+        let id = AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-1", index: 0)
+        #expect(SlugID.isValid(id))
+        #expect(id == AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-1", index: 0))
+        let others = [AutolandRun.retriggerTaskID(request: 2, tip: "abc", label: "wpt-1", index: 0),
+                      AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-2", index: 0),
+                      AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-1", index: 1)]
+        #expect(Set(others + [id]).count == 4)
+    }
 }

@@ -39,6 +39,16 @@ extension ConfigLoader {
             settings.ignoredJobs = ignored
         }
         settings.pollSeconds = try reader.number("poll_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.pollSeconds
+        for (key, target) in [("treeherder_url", \AutolandSettings.treeherderURL), ("taskcluster_url", \.taskclusterURL)] {
+            guard let url = try reader.string(key) else { continue }
+            try requireHTTP(url, reader: reader, key: key)
+            settings[keyPath: target] = url
+        }
+        if (settings.treeherderURL == nil) != (settings.taskclusterURL == nil) {
+            throw .invalid(file: reader.file, key: reader.name(settings.treeherderURL == nil ? "treeherder_url" : "taskcluster_url"),
+                           reason: "is required with `\(reader.name(settings.treeherderURL == nil ? "taskcluster_url" : "treeherder_url"))`: runs are watched in Treeherder and retriggered in Taskcluster")
+        }
+        settings.taskclusterToken = try secret(reader, "taskcluster_token")
         settings.access = .groupsFile(resolve(try reader.nonEmptyString("groups_file") ?? "autoland-groups"))
         if let ldap = try reader.table("ldap") {
             guard try reader.string("groups_file") == nil else {

@@ -105,6 +105,19 @@ public enum AutolandRun {
     }
 }
 
+extension AutolandRun {
+    /// The task id of the `index`th retrigger (from 0) of `label` for a request: the same every
+    /// time, so a retrigger repeated after a crash is refused by the queue (409) instead of run twice.
+    public static func retriggerTaskID(request: Int64, tip: String, label: String, index: Int) -> String {
+        let key = Array("\(request) \(tip) \(label) \(index)".utf8)
+        func fnv(_ seed: UInt64) -> UInt64 {
+            key.reduce(seed) { ($0 ^ UInt64($1)) &* 0x100000001b3 }
+        }
+        let halves = [fnv(0xcbf29ce484222325), fnv(0x84222325cbf29ce4)]
+        return SlugID.make(from: halves.flatMap { half in (0..<8).map { UInt8(truncatingIfNeeded: half >> (8 * $0)) } })
+    }
+}
+
 /// Shell-style name patterns where `*` matches any run of characters (`/` included).
 enum Glob {
     static func matches(_ text: String, pattern: String) -> Bool {

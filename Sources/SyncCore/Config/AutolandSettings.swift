@@ -12,6 +12,12 @@ public struct AutolandSettings: Sendable, Equatable {
     public var ignoredJobs: [String]
     /// Where group memberships (level 3) come from.
     public var access: AccessBackend = .groupsFile("autoland-groups")
+    /// Treeherder's site (`https://treeherder.mozilla.org`): the try push's jobs. Nil: runs are not watched.
+    public var treeherderURL: String?
+    /// Taskcluster's root URL: failed jobs are retriggered there (`createTask`).
+    public var taskclusterURL: String?
+    /// The Taskcluster token's source, when `createTask` needs one.
+    public var taskclusterToken: SecretSource?
     /// How often requests still waiting (an access check that could not be made, a run) are looked at.
     public var pollSeconds: Double = 60
 

@@ -32,7 +32,7 @@ struct TryPushIntake {
         if saved.state.phase == .refused {
             return "\(prefix): autoland request #\(saved.id) from \(who) refused: \(saved.state.reason ?? "")"
         }
-        let checked = try runner?.advance(saved).map { "\n  " + $0 } ?? ""
+        let checked = try runner?.advance(saved).map { "\n  " + $0 }.joined() ?? ""
         return "\(prefix): autoland request #\(saved.id) from \(who) to land \(saved.nodes.count) changeset(s) on \(saved.tree ?? "?")" + checked
     }
 
