@@ -10,6 +10,12 @@ public protocol DownstreamSyncStore: Sendable {
     func downstreamSyncs() throws(StoreError) -> [DownstreamSync]
     /// Inserts or replaces the sync of its pull request.
     func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError)
+    /// Stores the reports of try push `revision` of pull request `pullRequest` (compressed),
+    /// replacing those stored for it before, then keeps only the newest `keep` try pushes' reports
+    /// of that pull request; in one transaction.
+    func saveDownstreamResults(pullRequest: Int, revision: String, _ results: [DownstreamResult], keepingRuns keep: Int) throws(StoreError)
+    /// The stored reports of pull request `pullRequest`, oldest try push first.
+    func downstreamResults(pullRequest: Int) throws(StoreError) -> [DownstreamResult]
 }
 
 extension SQLiteJournal: DownstreamSyncStore {

@@ -108,6 +108,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case eventNotChangeable(id: Int64, reason: String)
     /// A read-only command found no journal at `path`; it creates none.
     case noJournal(path: String)
+    /// A stored compressed value (`what`) that cannot be expanded.
+    case corruptBlob(what: String, reason: String)
 
     public var description: String {
         switch self {
@@ -120,6 +122,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .noSuchEvent(let id): "there is no event \(id) (see `wptsync events`)"
         case let .eventNotChangeable(id, reason): "event \(id) \(reason)"
         case .noJournal(let path): "there is no event journal at \(path): nothing was recorded there yet (hooks and `wptsync process` create it); check `[store] path`"
+        case let .corruptBlob(what, reason): "\(what) cannot be read: \(reason)"
         }
     }
 }

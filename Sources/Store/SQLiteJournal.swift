@@ -76,6 +76,7 @@ public final class SQLiteJournal: EventJournal {
         registerStatusMigrations(&migrator)
         registerRecheckMigrations(&migrator)
         registerDownstreamSyncMigrations(&migrator)
+        registerDownstreamResultMigrations(&migrator)
         registerAutolandMigrations(&migrator)
         return migrator
     }

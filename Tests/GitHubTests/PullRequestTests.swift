@@ -133,6 +133,12 @@ import Testing
         #expect(labels.map(\.name) == ["mozilla:gecko-sync", "infra"])
         #expect(try f.client.pullRequest(number).labelNames == ["mozilla:gecko-sync", "infra"])
 
+        // Removing a label (its name percent-encoded in the path); removing it again is no error.
+        #expect(try f.client.removeLabel("mozilla:gecko-sync", from: number)?.map(\.name) == ["infra"])
+        #expect(try f.client.removeLabel("mozilla:gecko-sync", from: number) == nil)
+        #expect(f.github.pullRequests.first?.labels == ["infra"])
+        #expect(f.requests("DELETE", "/labels/mozilla%3Agecko-sync").count == 2)
+
         // The author cannot approve its own PR: the approver's token is needed.
         #expect(throws: RemoteError.self) { try f.client.approve(number, approverToken: Fixture.botToken) }
         let review = try f.client.approve(number, commitID: head, approverToken: Fixture.approverToken)

@@ -68,7 +68,7 @@ struct TaskclusterTests {
         #expect(try client.artifacts(wpt.taskID).map(\.name).contains("public/test_info/wptreport.json"))
         let report = try client.wptReport(wpt.taskID)
         #expect(report.results == results)
-        #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "processor": .string("x86_64"), "bits": .int(64)])
+        #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "processor": .string("x86_64"), "bits": .number(64)])
         let artifactRequests = queue.requests.filter { $0.path.contains("wptreport.json") }
         #expect(artifactRequests.map(\.status) == [303, 200])
         #expect(artifactRequests.last?.path.hasPrefix("/_blob/") == true)

@@ -64,4 +64,26 @@ struct LandingStoreTests {
         #expect(try store.commitMapping(sha: sha)?.pullRequest == nil)
         #expect(try store.commitMapping(sha: String(repeating: "b", count: 40)) == nil)
     }
+
+    /// Issue 11: an idle re-check compares this number instead of reading every sync.
+    @Test func theSyncsGenerationChangesWithEveryWriteIncludingOnesFromOutside() throws {
+        let path = dir.sub("j.sqlite")
+        let store = try SQLiteJournal(path: path)
+        var generation = try store.syncsGeneration()
+        func changed() throws -> Bool {
+            let now = try store.syncsGeneration()
+            defer { generation = now }
+            return now != generation
+        }
+        var sync = try store.save(UpstreamSync(bug: 5, changesets: [SyncChangeset(node: String(repeating: "a", count: 40))]))
+        #expect(try changed())
+        #expect(try !changed())
+        sync.status = .open
+        sync = try store.save(sync)
+        #expect(try changed())
+        _ = try sh("sqlite3", [path, "UPDATE upstream_syncs SET status = 'closed'"])
+        #expect(try changed())
+        try store.deleteSync(id: sync.id)
+        #expect(try changed())
+    }
 }

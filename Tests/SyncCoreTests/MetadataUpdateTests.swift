@@ -143,13 +143,13 @@ struct MetadataUpdateTests {
                  {"name": "s", "status": "FAIL", "expected": "PASS", "known_intermittent": []}]},
                {"test": "/dom/b.html", "status": "TIMEOUT", "expected": "OK", "duration": 5}]}
             """
-        let report = try WptReport.decode(Data(json.utf8), file: "wptreport.json")
+        let report = try WPTReport.decode(Data(json.utf8), file: "wptreport.json")
         #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "bits": .number(64), "version": .string("Ubuntu 22.04")])
-        let runs = WptReport.runs([report])
+        let runs = WPTReport.runs([report])
         #expect(runs["/dom/a.html?x=1"] == [WptRun(runInfo: report.runInfo, status: "OK", subtests: [(name: "s", status: "FAIL")])])
         #expect(MetadataUpdater.sectionName(forTest: "/dom/a.html?x=1/y") == "a.html?x=1/y")
         #expect(throws: MetadataError.invalidReport(file: "r.json", reason: "missing .results[0].status")) {
-            try WptReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
+            try WPTReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
         }
     }
 }

@@ -52,6 +52,15 @@ extension Service {
         return .json(200, .array(state.pulls[index].labels.map { labelJSON($0, &state) }))
     }
 
+    /// `DELETE /issues/{n}/labels/{name}`: answers the labels left; 404 "Label does not exist" when
+    /// the pull request does not carry it.
+    func removeLabel(_ name: String, from number: Int?, _ state: inout State) -> Response {
+        guard let number, let index = state.pullIndex(number) else { return .notFound }
+        guard let position = state.pulls[index].labels.firstIndex(of: name) else { return .error(404, "Label does not exist") }
+        state.pulls[index].labels.remove(at: position)
+        return .json(200, .array(state.pulls[index].labels.map { labelJSON($0, &state) }))
+    }
+
     /// `POST /statuses/{sha}` with `state`, `context` (default "default"), `description`, `target_url`.
     func createStatus(_ sha: String, _ call: Call, _ state: inout State) -> Response {
         guard let body = call.body else { return .error(400, "Problems parsing JSON") }

@@ -21,6 +21,7 @@ extension Service {
         case ("POST", "pulls", 3) where route[2] == "reviews": return try createReview(number, call, &state)
         case ("GET", "issues", 3) where route[2] == "labels": return labels(number, &state)
         case ("POST", "issues", 3) where route[2] == "labels": return addLabels(number, call, &state)
+        case ("DELETE", "issues", 4) where route[2] == "labels": return removeLabel(route[3], from: number, &state)
         case ("POST", "statuses", 2): return createStatus(route[1], call, &state)
         case ("GET", "commits", 3...):
             let ref = route[1..<(route.count - 1)].joined(separator: "/")

@@ -110,6 +110,11 @@ public final class LocalTaskcluster: Sendable {
         store.state.withLock { $0.artifactFaults[taskID] = fault }
     }
 
+    /// Serves `taskID`'s `wptreport.json` as it was published again (undoes `breakArtifact`).
+    public func repairArtifact(_ taskID: String) {
+        store.state.withLock { _ = $0.artifactFaults.removeValue(forKey: taskID) }
+    }
+
     /// Loses a task group: its listing and its tasks answer 404, while the index still finds its
     /// decision task (as after the queue expired it).
     public func loseTaskGroup(_ group: String) { store.state.withLock { _ = $0.lostGroups.insert(group) } }
@@ -131,7 +136,7 @@ public struct TryPlatform: Sendable, Equatable {
     public init(name: String, buildType: String, os: String, debug: Bool, processor: String = "x86_64", bits: Int = 64) {
         self.name = name
         self.buildType = buildType
-        runInfo = ["os": .string(os), "debug": .bool(debug), "processor": .string(processor), "bits": .int(bits)]
+        runInfo = ["os": .string(os), "debug": .bool(debug), "processor": .string(processor), "bits": .number(Double(bits))]
     }
 
     /// Linux opt and debug, Windows opt: the desktop platforms production's try pushes select.

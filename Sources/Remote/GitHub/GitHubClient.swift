@@ -104,6 +104,19 @@ public struct GitHubClient: Sendable {
         return try sendingTwiceIfUnknown(jsonRequest(.post, "/issues/\(number)/labels", Body(labels: labels)))
     }
 
+    /// Removes label `name` from a pull request; answers the labels left. A label it does not
+    /// carry (404) is not an error: nil.
+    @discardableResult
+    public func removeLabel(_ name: String, from number: Int) throws(RemoteError) -> [Label]? {
+        let segment = name.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? name
+        do {
+            return try http.sendJSON(request(.delete, "/issues/\(number)/labels/\(segment)"))
+        } catch {
+            if error.httpStatus == 404 { return nil }
+            throw error
+        }
+    }
+
     /// Pull requests that contain commit `sha` (for a merged one, also the commits it wrote).
     public func pullRequests(forCommit sha: String) throws(RemoteError) -> [PullRequest] {
         try list("/commits/\(try commitID(sha))/pulls")

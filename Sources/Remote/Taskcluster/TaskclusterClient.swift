@@ -90,15 +90,18 @@ public struct TaskclusterClient: Sendable {
         try http.send(request(.get, taskURL(taskID) + "/artifacts/" + GitHubClient.escapePath(name))).body
     }
 
+    /// The artifact web-platform-tests tasks publish their results in.
+    public static let wptReportArtifact = "public/test_info/wptreport.json"
+
     /// The `public/test_info/wptreport.json` of the task's latest run.
     public func wptReport(_ taskID: String) throws(RemoteError) -> WPTReport {
-        let name = "public/test_info/wptreport.json"
+        let name = Self.wptReportArtifact
         let body = try artifact(taskID, name: name)
         do {
-            return try JSONDecoder().decode(WPTReport.self, from: Data(body))
+            return try WPTReport.decode(Data(body), file: name)
         } catch {
             let excerpt = Redaction.excerpt(body, removing: [], limit: 80)
-            throw .decoding(type: "\(name) of task \(taskID)", field: "", message: "not a wptreport (\(error)); starts: \(excerpt)")
+            throw .decoding(type: "\(name) of task \(taskID)", field: "", message: "\(error); starts: \(excerpt)")
         }
     }
 

@@ -107,15 +107,20 @@ final class CommandServer {
         guard let child else { return }
         self.child = nil
         closeFD(child.stdin)
-        var status: Int32 = 0
-        var waited = 0
-        while waitpid(child.pid, &status, WNOHANG) == 0 {
-            if waited == 2000 { kill(child.pid, SIGKILL) }
-            usleep(1000)
-            waited += 1
+        // Mercurial takes a while to exit after end-of-file (100-200 ms): reap it on another thread
+        // rather than make every command wait for it.
+        let (pid, stdout, stderr) = (child.pid, child.stdout, child.stderr)
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            var waited = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if waited == 2000 { kill(pid, SIGKILL) }
+                usleep(1000)
+                waited += 1
+            }
+            closeFD(stdout)
+            closeFD(stderr)
         }
-        closeFD(child.stdout)
-        closeFD(child.stderr)
     }
 
     // MARK: - Framing

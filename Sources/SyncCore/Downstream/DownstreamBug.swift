@@ -58,8 +58,10 @@ public struct DownstreamBug: Sendable, Equatable {
         return text
     }
 
-    /// The text of the comment for `milestone`; `treeherder` is Treeherder's address.
-    public static func comment(_ milestone: DownstreamComment, treeherder: String = "https://treeherder.mozilla.org") -> String {
+    /// The text of the comment for `milestone`; `treeherder` is Treeherder's address; `results`
+    /// (for `.results`) what the run's reports say.
+    public static func comment(_ milestone: DownstreamComment, treeherder: String = "https://treeherder.mozilla.org",
+                               results: TryResultsSummary? = nil) -> String {
         func link(_ revision: String) -> String {
             var base = treeherder
             while base.hasSuffix("/") { base.removeLast() }
@@ -67,11 +69,14 @@ public struct DownstreamBug: Sendable, Equatable {
         }
         return switch milestone {
         case .tryPushed(let revision): "Try push for the PR's changes: \(link(revision))"
-        case .results(let revision): "The try run's results are in: \(link(revision))"
+        case .results(let revision):
+            "The try run's results are in: \(link(revision))" + (results.map { "\n\n" + $0.text } ?? "")
         case .infraFailure(let revision):
             "The try run failed for infrastructure reasons twice (\(link(revision))). The sync waits for a person: `wptsync retry-try` pushes again."
         case .breaksRunner(let revision):
             "This PR changes wpt's harness or tools, and the infrastructure tests fail with it: it breaks the test runner (\(link(revision))). Its landing waits for a person."
+        case .blocked(let reason, _):
+            "The PR's changes cannot be tried: \(reason). The sync waits for a person: once mozilla-central or the PR is fixed, `wptsync continue downstream` goes on (a new head of the PR is tried by itself)."
         }
     }
 

@@ -25,6 +25,8 @@ public enum DownstreamComment: Sendable, Equatable {
     case results(revision: String)
     case infraFailure(revision: String)
     case breaksRunner(revision: String)
+    /// The PR's changes (`treeChanges`) cannot be tried: `reason` names the files that do not apply.
+    case blocked(reason: String, treeChanges: String)
 
     /// Its entry in `DownstreamSync.commented`.
     public var key: String {
@@ -33,6 +35,7 @@ public enum DownstreamComment: Sendable, Equatable {
         case .results(let revision): "results \(revision)"
         case .infraFailure(let revision): "infra-failure \(revision)"
         case .breaksRunner(let revision): "breaks-runner \(revision)"
+        case .blocked(_, let treeChanges): "blocked \(treeChanges)"
         }
     }
 }
@@ -115,7 +118,10 @@ public enum DownstreamPlanner {
     }
 
     private static func tryGoals(_ pr: DownstreamPullRequest, _ sync: DownstreamSync, _ settings: Settings) -> [DownstreamGoal] {
-        if let blocked = sync.blocked, blocked.treeChanges == pr.treeChanges { return [.waitForPerson(reason: blocked.reason)] }
+        if let blocked = sync.blocked, blocked.treeChanges == pr.treeChanges {
+            let comment = DownstreamComment.blocked(reason: blocked.reason, treeChanges: blocked.treeChanges)
+            return sync.commented.contains(comment.key) ? [.waitForPerson(reason: blocked.reason)] : [.comment(comment)]
+        }
         let pushes = sync.tryPushes
         let pending = pushes.indices.last.flatMap { pushes[$0].isPending ? [DownstreamGoal.supersede(index: $0)] : nil } ?? []
         if sync.requestedRetries > pushes.filter({ $0.reason == .requested }).count {

@@ -15,9 +15,11 @@ struct DownstreamPullRequestInfo: Equatable {
 }
 
 /// Brings one upstream pull request's downstream sync to what `DownstreamPlanner` decides: files its
-/// bug in the component owning most of its files, pushes its try run, comments the milestones,
-/// resolves and reopens the bug with the PR. Each step is recorded as soon as it is done, and a
-/// try push is recorded as planned before it is made, so a crash at any point repeats nothing.
+/// bug in the component owning most of its files, pushes its try run, stores its results and
+/// comments the milestones, labels the PR while a person is needed, resolves and reopens the bug
+/// with the PR. Each step is recorded as soon as it is done, and a try push is recorded as planned
+/// before it is made, so a crash at any point repeats nothing. An error is recorded on the sync
+/// (`lastError`, cleared by the next pass that goes through) and thrown, so the event is retried.
 struct DownstreamSyncer {
     let store: any DownstreamSyncStore
     /// The wpt mirror, holding the PR's head (`refs/pull/<n>/head`).
@@ -27,6 +29,8 @@ struct DownstreamSyncer {
     /// wptsync's clone of mozilla-central, where try commits are built; `central` is what it pulls.
     let clone: LandingClone
     let central: String
+    /// Where try commits are pushed: Mozilla's try is non-publishing, so a try commit stays a
+    /// draft in `clone` and is stripped before the next build.
     let tryRepository: String
     let bugzilla: BugzillaClient
     /// Where try runs' tasks are found (the decision task by revision in the index, then its group).
@@ -37,17 +41,48 @@ struct DownstreamSyncer {
     /// Task labels for `try_task_config.json`.
     let tasks: [String]
     let prefixes: PathPrefixes
+    /// Upstream's repository, where the blocked label is put and removed; without it the label
+    /// is only recorded.
+    var github: GitHubClient? = nil
+    /// On a PR while its sync waits for a person.
+    var blockedLabel = "mozilla:gecko-blocked"
+    /// Applied to errors before they are stored on the sync.
+    var redactor = Redactor.none
+
+    /// Try pushes whose results are kept per PR; older ones are pruned.
+    static let resultRunsKept = 3
 
     /// Reconciles the sync of `pr`, whose head the mirror has; returns what it did.
     func reconcile(_ pr: DownstreamPullRequestInfo, head: String) throws -> [String] {
-        let changes = try PullRequestChanges.read(git: git, head: head, master: master, exclude: exclude)
-        if case .skip(let reason) = DownstreamSelection.decide(pr.facts, changedPaths: changes.paths, label: upstreamLabel, exclude: exclude) {
-            return [reason]
+        let number = pr.facts.number
+        var reached: DownstreamSync?
+        do {
+            let changes = try PullRequestChanges.read(git: git, head: head, master: master, exclude: exclude)
+            if case .skip(let reason) = DownstreamSelection.decide(pr.facts, changedPaths: changes.paths, label: upstreamLabel, exclude: exclude) {
+                return [reason]
+            }
+            var sync = try store.downstreamSync(pullRequest: number) ?? DownstreamSync(pullRequest: number)
+            // Whatever happens below, the error is recorded on the sync as far as it got.
+            defer { reached = sync }
+            let notes = try advance(&sync, pr: pr, changes: changes)
+            if sync.lastError != nil {
+                sync.lastError = nil
+                try store.saveDownstreamSync(sync)
+            }
+            return notes
+        } catch {
+            if var failed = reached ?? (try? store.downstreamSync(pullRequest: number)) {
+                failed.lastError = redactor("\(error)")
+                try? store.saveDownstreamSync(failed)
+            }
+            throw error
         }
+    }
+
+    private func advance(_ sync: inout DownstreamSync, pr: DownstreamPullRequestInfo, changes: PullRequestChanges) throws -> [String] {
         let planned = DownstreamPullRequest(number: pr.facts.number, state: pr.facts.state, head: changes.head.hex,
                                             approved: pr.approved, checksPassed: pr.checksPassed,
                                             treeChanges: changes.digest, mode: changes.affected.mode)
-        var sync = try store.downstreamSync(pullRequest: pr.facts.number) ?? DownstreamSync(pullRequest: pr.facts.number)
         var notes = try followResults(&sync)
         // Each action changes the record, so the planner moves on; the bound only guards against a rule that would not.
         for _ in 0..<20 {
@@ -56,7 +91,11 @@ struct DownstreamSyncer {
                 notes.append("PR #\(pr.facts.number): \(Self.describe(goals.first ?? .done(reason: "nothing to do")))")
                 return notes
             }
-            notes.append("PR #\(pr.facts.number): " + (try perform(goal, on: &sync, pr: pr, changes: changes)))
+            do {
+                notes.append("PR #\(pr.facts.number): " + (try perform(goal, on: &sync, pr: pr, changes: changes)))
+            } catch {
+                throw DownstreamSyncError.step(pullRequest: pr.facts.number, doing: Self.doing(goal), reason: "\(error)")
+            }
             try store.saveDownstreamSync(sync)
         }
         throw DownstreamSyncError.noProgress(pullRequest: pr.facts.number)
@@ -89,6 +128,9 @@ struct DownstreamSyncer {
             sync.bugResolved = false
             return "bug \(sync.bug ?? 0) reopened"
         case .setBlockedLabel(let on):
+            if let github {
+                if on { _ = try github.addLabels([blockedLabel], to: pr.facts.number) } else { try github.removeLabel(blockedLabel, from: pr.facts.number) }
+            }
             sync.blockedLabel = on
             return on ? "blocked: waits for a person" : "no longer blocked"
         case .supersede(let index):
@@ -99,7 +141,8 @@ struct DownstreamSyncer {
             try store.saveDownstreamSync(sync)
             return try pushTry(push, sync: &sync, pr: pr, changes: changes)
         case .comment(let milestone):
-            _ = try bugzilla.addComment(try bug(of: sync), DownstreamBug.comment(milestone))
+            let results = if case .results(let revision) = milestone { try resultsSummary(of: sync.pullRequest, revision: revision) } else { TryResultsSummary?.none }
+            _ = try bugzilla.addComment(try bug(of: sync), DownstreamBug.comment(milestone, results: results))
             sync.commented.insert(milestone.key)
             return "commented on bug \(sync.bug ?? 0): \(milestone.key)"
         case .needinfo(let contact, let revision):
@@ -108,57 +151,6 @@ struct DownstreamSyncer {
             return "asked \(contact) for information on bug \(sync.bug ?? 0)"
         case .waitForApproval, .waitForMerge, .waitForResults, .waitForPerson, .done:
             return Self.describe(goal)
-        }
-    }
-
-    private func pushTry(_ push: DownstreamTryPush, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
-                         changes current: PullRequestChanges) throws -> String {
-        // A retry may test an earlier head than the PR's current one.
-        let changes = push.head == current.head.hex ? current
-            : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude)
-        let tip = try clone.refresh(from: central)
-        let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks)
-        let message = "try: wpt PR \(pr.facts.number) at \(push.head.prefix(12)) (\(push.reason.rawValue))\n\nwpt-pr: \(pr.facts.number)\nwpt-head: \(push.head)\n"
-        let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)
-            .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: tip, taskConfig: config.json(wpt: prefixes.wpt),
-                   user: "wpt-sync <wpt-sync@mozilla.com>", date: (try git.commit(changes.head).committer.time, 0),
-                   message: Array(message.utf8))
-        switch built {
-        case .built(let node):
-            switch try clone.push(node, to: tryRepository, newHead: true) {
-            case .pushed, .nothingToPush:
-                sync.pushed(revision: node)
-                return "pushed \(node.prefix(12)) to try (\(changes.affected.paths.count) test paths)"
-            case .lostRace(let message), .failed(let message):
-                throw DownstreamSyncError.tryPushRefused(pullRequest: pr.facts.number, message: message)
-            }
-        case .conflict(let paths):
-            sync.blocked = .init(reason: "does not apply to mozilla-central: " + paths.joined(separator: ", "), treeChanges: push.treeChanges)
-            sync.supersede(at: sync.tryPushes.count - 1)
-            return "cannot push to try: \(sync.blocked?.reason ?? "")"
-        case .noChanges:
-            sync.supersede(at: sync.tryPushes.count - 1)
-            return "nothing to push to try: mozilla-central already has these changes"
-        }
-    }
-
-    /// Asks Taskcluster how the running try push stands, and records its end.
-    private func followResults(_ sync: inout DownstreamSync) throws -> [String] {
-        guard let run = sync.tryPushes.last, run.status == .running, let revision = run.revision,
-              let decision = try taskcluster.decisionTaskID(project: "try", revision: revision) else { return [] }
-        let tasks = try taskcluster.taskGroup(decision).map(\.tryTask)
-        switch TryRunState.verdict(tasks) {
-        case .running:
-            return []
-        case .infrastructureFailure(let reason):
-            sync.finished(revision: revision, status: .infraFailure)
-            try store.saveDownstreamSync(sync)
-            return ["PR #\(sync.pullRequest): try push \(revision.prefix(12)) failed on infrastructure: \(reason)"]
-        case .complete:
-            let failed = TryRunState.wptTasks(tasks).contains { $0.state == .failed }
-            sync.finished(revision: revision, status: .complete, failed: failed)
-            try store.saveDownstreamSync(sync)
-            return ["PR #\(sync.pullRequest): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "")]
         }
     }
 
@@ -184,19 +176,41 @@ struct DownstreamSyncer {
         default: "\(goal)"
         }
     }
+
+    /// What doing `goal` is, for an error.
+    static func doing(_ goal: DownstreamGoal) -> String {
+        switch goal {
+        case .fileBug: "filing its bug"
+        case .resolveBugInvalid: "resolving its bug"
+        case .reopenBug: "reopening its bug"
+        case .setBlockedLabel(let on): on ? "labelling the PR blocked" : "removing the PR's blocked label"
+        case .supersede: "superseding a try push"
+        case .pushTry: "pushing to try"
+        case .comment(let milestone): "commenting on its bug (\(milestone.key))"
+        case .needinfo(let contact, _): "asking \(contact) for information"
+        default: describe(goal)
+        }
+    }
 }
 
 /// Why a downstream sync could not go on.
 enum DownstreamSyncError: Error, CustomStringConvertible {
     case noProgress(pullRequest: Int)
     case noBug(pullRequest: Int)
-    case tryPushRefused(pullRequest: Int, message: String)
+    case tryPushRefused(message: String)
+    /// A web-platform-tests task's `wptreport.json` is missing or not a report.
+    case unreadableReport(revision: String, taskID: String, label: String, reason: String)
+    /// A step of the sync of `pullRequest` failed.
+    case step(pullRequest: Int, doing: String, reason: String)
 
     var description: String {
         switch self {
         case .noProgress(let pr): "the downstream sync of PR #\(pr) did not settle after 20 steps"
         case .noBug(let pr): "the downstream sync of PR #\(pr) has no bug yet"
-        case .tryPushRefused(let pr, let message): "the try push of PR #\(pr) was refused: \(message)"
+        case .tryPushRefused(let message): "the try repository refused the push: \(message)"
+        case let .unreadableReport(revision, taskID, label, reason):
+            "the wptreport.json of task \(taskID) (\(label)) of try push \(revision.prefix(12)) cannot be read: \(reason)"
+        case let .step(pr, doing, reason): "PR #\(pr): \(doing): \(reason)"
         }
     }
 }

@@ -79,8 +79,12 @@ final class UpstreamSyncer {
     /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
     /// event was lost (one revset, and none when central and the syncs did not change since the
     /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
-    /// revert PRs (merged: the sync is `reverted`).
+    /// revert PRs (merged: the sync is `reverted`). When the last pass had nothing to watch and
+    /// neither central's changelog nor any sync changed since, it reads nothing more.
     func recheckLanded(centralPath: String, central: @escaping () throws -> HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
+        // Read before the pass: a change made meanwhile makes the next pass a full one.
+        let unchanged = "\(HgRepository.changelogStamp(path: centralPath) ?? "-") \(try store.syncsGeneration())"
+        if try store.recheckMark(Self.idlePass) == unchanged { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
         try CentralRecheck(marks: store, centralPath: centralPath, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
@@ -94,8 +98,14 @@ final class UpstreamSyncer {
             }
         }
         let reverting = try store.syncs(bug: nil, status: .backedOutAfterMerge).filter { $0.revertPullRequest != nil }
-        return try reconcileEach(open.filter(\.isLanded) + reverting, hgFor: hgFor) { _ in false }
+        let watched = open.filter(\.isLanded) + reverting
+        // Nothing to poll on GitHub: until central or a sync changes, the next pass has nothing to learn.
+        if watched.isEmpty { try store.setRecheckMark(Self.idlePass, to: unchanged) }
+        return try reconcileEach(watched, hgFor: hgFor) { _ in false }
     }
+
+    /// The mark of a pass that found nothing to watch: central's changelog stamp and the syncs' generation.
+    static let idlePass = "upstream-idle-pass"
 
     private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> HgRepository,
                                retryingConflict: (UpstreamSync) -> Bool) throws -> [String] {

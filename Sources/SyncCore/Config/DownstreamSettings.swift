@@ -1,0 +1,34 @@
+/// `[downstream]`: what an upstream PR gets on the Gecko side (a bug, a try run), and where.
+public struct DownstreamSettings: Sendable, Equatable {
+    /// Where try commits are pushed (a path or an `hg push` URL).
+    public var tryRepository: String
+    /// wptsync's own clone of mozilla-central, where try commits are built (no work tree).
+    public var clone: String
+    /// Bugzilla's REST root, e.g. `https://bugzilla.mozilla.org/rest`.
+    public var bugzillaURL: String
+    public var bugzillaKey: SecretSource?
+    /// Taskcluster's root URL, e.g. `https://firefox-ci-tc.services.mozilla.com`.
+    public var taskclusterURL: String
+    public var tryAfter: DownstreamPlanner.TryAfter
+    public var maxTestPaths: Int
+    /// The try task labels `try_task_config.json` selects.
+    public var tasks: [String]
+    /// Asked for information when a PR breaks the test runner.
+    public var runnerContact: String?
+    public var enabled: Bool
+
+    /// Production's selection: web-platform-tests on Linux and Windows, opt and debug.
+    public static let defaultTasks = [
+        "test-linux1804-64-qr/opt-web-platform-tests", "test-linux1804-64-qr/debug-web-platform-tests",
+        "test-windows11-64-2009-qr/opt-web-platform-tests",
+    ]
+
+    public init(tryRepository: String, clone: String, bugzillaURL: String, bugzillaKey: SecretSource? = nil,
+                taskclusterURL: String, tryAfter: DownstreamPlanner.TryAfter = .approval,
+                maxTestPaths: Int = AffectedTests.defaultMaxTestPaths, tasks: [String] = DownstreamSettings.defaultTasks,
+                runnerContact: String? = nil, enabled: Bool = true) {
+        self.tryRepository = tryRepository; self.clone = clone; self.bugzillaURL = bugzillaURL
+        self.bugzillaKey = bugzillaKey; self.taskclusterURL = taskclusterURL; self.tryAfter = tryAfter
+        self.maxTestPaths = maxTestPaths; self.tasks = tasks; self.runnerContact = runnerContact; self.enabled = enabled
+    }
+}

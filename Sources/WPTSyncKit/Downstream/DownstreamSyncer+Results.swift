@@ -1,0 +1,67 @@
+import Foundation
+import Remote
+import Store
+import SyncCore
+
+extension DownstreamSyncer {
+    /// Asks Taskcluster how the running try push stands, and records its end: a complete run's
+    /// web-platform-tests reports are stored (compressed, the last `resultRunsKept` runs per PR)
+    /// before the run is marked complete, so a report that cannot be read leaves the run running
+    /// and is fetched again on the next pass.
+    func followResults(_ sync: inout DownstreamSync) throws -> [String] {
+        guard let run = sync.tryPushes.last, run.status == .running, let revision = run.revision else { return [] }
+        let pr = sync.pullRequest
+        do {
+            guard let decision = try taskcluster.decisionTaskID(project: "try", revision: revision) else { return [] }
+            let tasks = try taskcluster.taskGroup(decision).map(\.tryTask)
+            switch TryRunState.verdict(tasks) {
+            case .running:
+                return []
+            case .infrastructureFailure(let reason):
+                sync.finished(revision: revision, status: .infraFailure)
+                try store.saveDownstreamSync(sync)
+                return ["PR #\(pr): try push \(revision.prefix(12)) failed on infrastructure: \(reason)"]
+            case .complete:
+                let wpt = TryRunState.wptTasks(tasks)
+                let stored = try storeReports(of: wpt, pullRequest: pr, revision: revision)
+                let failed = wpt.contains { $0.state == .failed }
+                sync.finished(revision: revision, status: .complete, failed: failed)
+                try store.saveDownstreamSync(sync)
+                return ["PR #\(pr): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored) report(s) stored"]
+            }
+        } catch {
+            throw DownstreamSyncError.step(pullRequest: pr, doing: "following try push \(revision.prefix(12))", reason: "\(error)")
+        }
+    }
+
+    /// Fetches the `wptreport.json` of each wpt task that ran to its end (tasks in exception
+    /// published none), checks that it is a report, and stores them all at once.
+    private func storeReports(of wpt: [TryTask], pullRequest: Int, revision: String) throws -> Int {
+        var results: [DownstreamResult] = []
+        for task in wpt where task.state == .completed || task.state == .failed {
+            func unreadable(_ reason: String) -> DownstreamSyncError {
+                .unreadableReport(revision: revision, taskID: task.taskID, label: task.name, reason: reason)
+            }
+            let body: [UInt8]
+            do {
+                body = try taskcluster.artifact(task.taskID, name: TaskclusterClient.wptReportArtifact)
+            } catch {
+                throw unreadable(error.httpStatus == 404 ? "the task published none (HTTP 404)" : "\(error)")
+            }
+            do {
+                _ = try WPTReport.decode(Data(body), file: TaskclusterClient.wptReportArtifact)
+            } catch {
+                throw unreadable("\(error)")
+            }
+            results.append(DownstreamResult(revision: revision, taskID: task.taskID, label: task.name, report: body))
+        }
+        try store.saveDownstreamResults(pullRequest: pullRequest, revision: revision, results, keepingRuns: Self.resultRunsKept)
+        return results.count
+    }
+
+    /// What the stored reports of try push `revision` say, per platform.
+    func resultsSummary(of pullRequest: Int, revision: String) throws -> TryResultsSummary {
+        let stored = try store.downstreamResults(pullRequest: pullRequest).filter { $0.revision == revision }
+        return TryResultsSummary(try stored.map { ($0.label, try WPTReport.decode(Data($0.report), file: "stored report of task \($0.taskID)")) })
+    }
+}
