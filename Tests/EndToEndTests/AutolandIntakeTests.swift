@@ -118,6 +118,13 @@ struct AutolandIntakeTests {
         #expect(try requests().first?.state.phase == .watching, "the periodic check took it up again")
     }
 
+    @Test func checkConfigSaysWhatAutolandDoes() throws {
+        let output = try world.wptsync(["check-config"])
+        #expect(output.contains("gecko try (try): \(tryRepo); hook records pushes"))
+        #expect(output.contains("autoland: requests from try land on autoland (default autoland); level 3 from groups file \(groups); "
+                                + "runs not watched (no treeherder_url); failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"), "\(output)")
+    }
+
     @Test func aTryPushWithoutARequestIsPassedOver() throws {
         try pushToTry(message: "try: -b do -p all -u all")
         try pushToTry(message: "Fuzzy query=wpt", tryTaskConfig: #"{"version": 2, "parameters": {"try_task_config": {"autoland": false}}}"#)

@@ -62,6 +62,21 @@ struct AutolandConfigTests {
         all.access = .ldap(LDAPSettings(url: "ldap://127.0.0.1:3890/", baseDN: "dc=mozilla", bindDN: "cn=wptsync,dc=mozilla",
                                         password: .environment("WPTSYNC_LDAP_PASSWORD"), userAttribute: "uid", timeoutSeconds: 3))
         #expect(full == all)
+        let report = ConfigReport.lines(try parse("""
+            [autoland]
+            treeherder_url = "https://treeherder.mozilla.org"
+            taskcluster_url = "https://firefox-ci-tc.services.mozilla.com"
+
+            [autoland.ldap]
+            url = "ldaps://ldap.mozilla.org/"
+            base_dn = "dc=mozilla"
+            bind_dn = "cn=wptsync,dc=mozilla"
+            password_file = "/etc/wptsync/ldap-password"
+            """))
+        #expect(report.contains("autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
+            + " bound as cn=wptsync,dc=mozilla with the password from file /etc/wptsync/ldap-password; runs read from Treeherder https://treeherder.mozilla.org,"
+            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"),
+                "\(report)")
         #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
     }
 
