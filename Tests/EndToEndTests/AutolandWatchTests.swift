@@ -101,6 +101,17 @@ struct AutolandWatchTests {
         #expect(queued.state.failedJobs.map(\.taskID) == [clone.taskID] && queued.state.failedJobs.map(\.result) == ["testfailed"])
         #expect(queued.comments.last == "Autoland: \(run.failed.label) failed again after retrigger; the request waits for a sheriff.")
         #expect(clones(run).count == 1, "retriggered once only")
+
+        let listed = try world.wptsync(["autoland", "list", "--state", "queued"])
+        #expect(listed == "autoland \(queued.id) queued: try \(run.tip.prefix(12)) by alice@mozilla.com, 1 changeset(s) for autoland, bug 7, "
+                + "retriggered \(run.failed.label) ×1, 1 job(s) failed again after retrigger\n")
+        #expect(try world.wptsync(["autoland", "list", "--state", "landed"]).isEmpty)
+        let shown = try world.wptsync(["autoland", "show", "\(queued.id)"])
+        #expect(shown.contains("  failed again: \(run.failed.label) (job ") && shown.contains("task \(clone.taskID), testfailed)"))
+        let json = try world.wptsync(["autoland", "show", "\(queued.id)", "--json"])
+        #expect(json.contains("\"phase\":\"queued\"") && json.contains("\"failed_jobs\":[{") && json.contains("\"task_id\":\"\(clone.taskID)\""), "\(json)")
+        let unknown = try world.wptsyncResult(["autoland", "show", "99"])
+        #expect(unknown.status != 0 && unknown.stderrString.contains("no autoland request 99"))
     }
 
     @Test func treeherderDownLeavesTheRequestWatching() throws {
