@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -43,11 +47,21 @@ let package = Package(
             "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events.
+        // Its own target so that `wptsync-hook` never links the server.
+        .target(name: "WebhookService", dependencies: [
+            "SyncCore", "Store", "HookIntake",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // `wptsync-hook`: the executable the repository hooks run; loads as little as possible.
         .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
-            "WPTSyncKit", "HookIntake", "SyncCore", "Store",
+            "WPTSyncKit", "HookIntake", "SyncCore", "Store", "WebhookService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -62,7 +76,7 @@ let package = Package(
         .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote", "LocalServices", "TestSupport"]),
         .testTarget(name: "GitHubTests", dependencies: ["Remote", "LocalServices", "RepoOps", "TestSupport"]),
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),

@@ -132,31 +132,45 @@ public struct HookIntake: Sendable {
         Spool(path: config.store.spool, rawInput: { [self] raw in importRaw(raw) })
     }
 
-    /// Writes `payload` to the journal, importing any spooled events first; falls back to the spool.
-    public func record(_ payload: EventPayload) -> HookOutcome {
+    /// Writes `payload` to the journal (`journal` when a long-running process holds it open, else
+    /// opened for this event), importing any spooled events first; falls back to the spool.
+    public func record(_ payload: EventPayload, journal: SQLiteJournal? = nil) -> HookOutcome {
+        record([payload], journal: journal)[0]
+    }
+
+    /// `record` for several events at once, in one journal transaction (`wptsync serve` writes the
+    /// deliveries that arrived meanwhile together); one outcome per payload, in order.
+    public func record(_ payloads: [EventPayload], journal open: SQLiteJournal? = nil) -> [HookOutcome] {
         let time = now()
         let spool = spool
         do {
-            let journal = try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+            let journal = if let open { open } else {
+                try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+            }
             let imported = try spool.drain(into: journal, waiting: false)
-            switch try journal.record(payload, at: time) {
-            case .recorded(let id):
+            let outcomes = try journal.record(payloads, at: time)
+            // Events imported from the spool are new to the worker all the same.
+            if imported > 0 || outcomes.contains(where: { if case .recorded = $0 { true } else { false } }) {
                 WakeBell.ring(config.store.wakePath)
-                return .recorded(id: id)
-            case .duplicate(let id):
-                // Events imported from the spool are new to the worker all the same.
-                if imported > 0 { WakeBell.ring(config.store.wakePath) }
-                return .duplicate(id: id)
+            }
+            return outcomes.map { outcome in
+                switch outcome {
+                case .recorded(let id): .recorded(id: id)
+                case .duplicate(let id): .duplicate(id: id)
+                }
             }
         } catch let storeError {
-            do {
-                try spool.file.append(payload, at: time)
-                // The worker imports the spool at each pass.
-                WakeBell.ring(config.store.wakePath)
-                return .spooled(reason: storeError.description)
-            } catch {
-                return .lost(payload, reason: "\(storeError); and \(error)")
+            let outcomes = payloads.map { payload -> HookOutcome in
+                do {
+                    try spool.file.append(payload, at: time)
+                    return .spooled(reason: storeError.description)
+                } catch {
+                    return .lost(payload, reason: "\(storeError); and \(error)")
+                }
             }
+            // The worker imports the spool at each pass.
+            if outcomes.contains(where: { if case .spooled = $0 { true } else { false } }) { WakeBell.ring(config.store.wakePath) }
+            return outcomes
         }
     }
 }

@@ -100,6 +100,8 @@ public enum HookMain {
                     ? " (run: \(replay) --wpt \(update.old)..\(update.new))" : ""
                 return "\(update.ref) \(update.old) to \(update.new)" + command
             }.joined(separator: "; ")
+        case .gitHubDelivery(let delivery):
+            return "GitHub delivery \(delivery.delivery) (\(delivery.summary)); redeliver it from the webhook's settings on GitHub"
         }
     }
 

@@ -17,8 +17,10 @@ struct CheckConfig: ParsableCommand {
         if !problems.isEmpty { throw GlobalOptions.configurationFailure(problems.map(\.description)) }
         print("\(file): ok")
         for line in ConfigReport.lines(config) { print(line) }
-        if let approval = ConfigCheck.approvalLine(for: config, environment: ProcessInfo.processInfo.environment) { print(approval) }
-        for warning in ConfigCheck.warnings(in: config, file: file) + ConfigReport.warnings(config) { print(warning) }
+        let environment = ProcessInfo.processInfo.environment
+        if let approval = ConfigCheck.approvalLine(for: config, environment: environment) { print(approval) }
+        for warning in ConfigCheck.warnings(in: config, file: file) + ConfigReport.warnings(config)
+            + [ConfigCheck.webhookSecretWarning(for: config, environment: environment)].compactMap({ $0 }) { print(warning) }
         guard online else { return }
         let results = ConfigOnline.check(config, file: file)
         for result in results { print(result.line) }

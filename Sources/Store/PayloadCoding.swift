@@ -10,6 +10,7 @@ enum PayloadCoding {
         switch payload {
         case .hgPush(let push): data = (try? encoder.encode(push)) ?? Data()
         case .gitPush(let push): data = (try? encoder.encode(push)) ?? Data()
+        case .gitHubDelivery(let delivery): data = (try? encoder.encode(delivery)) ?? Data()
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -19,6 +20,7 @@ enum PayloadCoding {
         switch EventKind(rawValue: kind) {
         case .hgPush: return .hgPush(try JSONDecoder().decode(HgPush.self, from: data))
         case .gitPush: return .gitPush(try JSONDecoder().decode(GitPush.self, from: data))
+        case .gitHubWebhook: return .gitHubDelivery(try JSONDecoder().decode(GitHubDelivery.self, from: data))
         case nil: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event kind \(kind)"))
         }
     }

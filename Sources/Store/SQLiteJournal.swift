@@ -77,22 +77,31 @@ public final class SQLiteJournal: EventJournal {
         registerRecheckMigrations(&migrator)
         registerDownstreamSyncMigrations(&migrator)
         registerDownstreamResultMigrations(&migrator)
+        registerDownstreamMigrations(&migrator)
         registerAutolandMigrations(&migrator)
         return migrator
     }
 
     public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
+        try record([payload], at: now)[0]
+    }
+
+    /// Records several events in one transaction (one fsync), in order, each unless already
+    /// recorded (a payload repeated within `payloads` is recorded once).
+    public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {
         try write { db in
-            let key = payload.dedupeKey
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE dedupe_key = ?", arguments: [key]) {
-                return .duplicate(id: id)
+            try payloads.map { payload in
+                let key = payload.dedupeKey
+                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE dedupe_key = ?", arguments: [key]) {
+                    return .duplicate(id: id)
+                }
+                try db.execute(sql: """
+                    INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
+                                     now.timeIntervalSince1970, now.timeIntervalSince1970])
+                return .recorded(id: db.lastInsertedRowID)
             }
-            try db.execute(sql: """
-                INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
-                                 now.timeIntervalSince1970, now.timeIntervalSince1970])
-            return .recorded(id: db.lastInsertedRowID)
         }
     }
 

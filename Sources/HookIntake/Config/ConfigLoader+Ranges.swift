@@ -25,6 +25,8 @@ extension ConfigLoader {
         public static let statusHours = 0.0...8_760
         /// `status.periodic_intervals`: how many of its intervals a periodic task may miss.
         public static let periodicIntervals = 1.0...1_000
+        /// `serve.max_body_bytes`: from 1 KiB to 100 MiB (GitHub sends at most 25 MB).
+        public static let maxBodyBytes = 1_024...100 * 1_024 * 1_024
     }
 }
 

@@ -66,11 +66,13 @@ public enum ConfigLoader {
         let worker = try readWorker(root.table("worker"))
         let log = try readLog(root.table("log"), resolve: resolve)
         let status = try readStatus(root.table("status"))
+        let serve = try readServe(root.table("serve"))
         let autoland = try readAutoland(root.table("autoland"), gecko: gecko, resolve: resolve)
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
         config.status = status
+        config.serve = serve
         config.autoland = autoland
         return config
     }

@@ -13,6 +13,8 @@ public struct Config: Sendable, Equatable {
     public var log: LogSettings
     /// When `wptsync status` says something needs a person (`[status]`).
     public var status = StatusThresholds()
+    /// `wptsync serve`, GitHub's webhooks (`[serve]`).
+    public var serve = ServeSettings()
     /// Landing try pushes that ask for it (`[autoland]`); nil when not configured.
     public var autoland: AutolandSettings?
 

@@ -17,6 +17,7 @@ public enum ConfigReport {
         }
         lines.append(upstreaming(config))
         lines.append(landing(config))
+        lines.append(serve(config))
         if let autoland = autoland(config) { lines.append(autoland) }
         lines.append("worker: up to \(config.worker.maxAttempts) attempts, lease \(seconds(config.worker.leaseSeconds)), poll every \(seconds(config.worker.pollSeconds)), "
                      + "backoff \(seconds(config.worker.backoff.baseSeconds)) to \(seconds(config.worker.backoff.maxSeconds))")
@@ -58,6 +59,13 @@ public enum ConfigReport {
             + "bug \(landing.bug), clone \(landing.clone), as \(landing.user); \(tree); \(command); "
             + "up to \(landing.maxPushAttempts) push attempts, retried every \(seconds(landing.retrySeconds))"
             + (landing.exclude.isEmpty ? "" : "; never imports \(landing.exclude.joined(separator: ", "))")
+    }
+
+    static func serve(_ config: Config) -> String {
+        let serve = config.serve
+        let reach = serve.listen.isLoopback ? "loopback only" : "reachable from other machines"
+        return "serve: POST /github/webhook on \(serve.listen) (\(reach)), signed with the secret from \(serve.secret), "
+            + "bodies up to \(serve.maxBodyBytes) bytes; deliveries for \(config.github?.repository ?? GitHubSettings().repository)"
     }
 
     static func seconds(_ value: Double) -> String {

@@ -1,13 +1,16 @@
-/// What a hook saw: one push, recorded as one event in the journal.
+/// What a hook saw (one push), or what GitHub delivered to `wptsync serve` (one webhook), recorded
+/// as one event in the journal.
 public enum EventPayload: Sendable, Equatable {
     case hgPush(HgPush)
     case gitPush(GitPush)
+    case gitHubDelivery(GitHubDelivery)
 
     /// The journal's name for this kind of event.
     public var kind: EventKind {
         switch self {
         case .hgPush: .hgPush
         case .gitPush: .gitPush
+        case .gitHubDelivery: .gitHubWebhook
         }
     }
 
@@ -16,6 +19,7 @@ public enum EventPayload: Sendable, Equatable {
         switch self {
         case .hgPush(let push): push.repository
         case .gitPush(let push): push.repository
+        case .gitHubDelivery(let delivery): delivery.repository
         }
     }
 
@@ -26,6 +30,9 @@ public enum EventPayload: Sendable, Equatable {
             "hg-push:\(push.repository):\(push.firstNode):\(push.lastNode)"
         case .gitPush(let push):
             "git-push:\(push.repository):" + push.updates.map { "\($0.old) \($0.new) \($0.ref)" }.joined(separator: ";")
+        case .gitHubDelivery(let delivery):
+            // GitHub reuses the GUID when a delivery is redelivered.
+            "github-delivery:\(delivery.delivery)"
         }
     }
 }
@@ -34,6 +41,7 @@ public enum EventPayload: Sendable, Equatable {
 public enum EventKind: String, Sendable, Codable, CaseIterable {
     case hgPush = "hg-push"
     case gitPush = "git-push"
+    case gitHubWebhook = "github-webhook"
 }
 
 /// A changegroup added to a Gecko repository: revisions `firstNode` to `lastNode`, in revision order.
@@ -77,4 +85,23 @@ public struct RefUpdate: Sendable, Equatable, Codable {
 
     public var isCreation: Bool { old == RefUpdate.zero }
     public var isDeletion: Bool { new == RefUpdate.zero }
+}
+
+/// One webhook delivery GitHub posted to `wptsync serve`, signature checked, kept as it came: the
+/// worker reads it with `WebhookPayload.parse`.
+public struct GitHubDelivery: Sendable, Equatable, Codable {
+    /// The GitHub repository it concerns (`owner/name`); its deliveries are processed in order of arrival.
+    public var repository: String
+    /// `X-GitHub-Event`: `pull_request`, `check_run`…
+    public var event: String
+    /// `X-GitHub-Delivery`: a GUID, the same when GitHub redelivers it.
+    public var delivery: String
+    /// What it says, for people (`pull_request opened #12`), as `WebhookPayload.summary` wrote it.
+    public var summary: String
+    /// The JSON body, as received.
+    public var body: String
+
+    public init(repository: String, event: String, delivery: String, summary: String, body: String) {
+        self.repository = repository; self.event = event; self.delivery = delivery; self.summary = summary; self.body = body
+    }
 }

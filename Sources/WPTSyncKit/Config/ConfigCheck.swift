@@ -124,6 +124,13 @@ extension ConfigCheck {
         }
         return "approval: PRs are not approved: \(source) (the default approver token) is not set here"
     }
+
+    /// A warning when `[serve]` is configured but `wptsync serve` could not start here: its webhook
+    /// secret cannot be read.
+    public static func webhookSecretWarning(for config: Config, environment: [String: String]) -> String? {
+        guard config.serve.isConfigured, (try? GitHubSetup.token(config.serve.secret, environment: environment)) == nil else { return nil }
+        return "warning: `wptsync serve` cannot start here: the webhook secret (\(config.serve.secret), `serve.secret_env` or `serve.secret_file`) cannot be read"
+    }
 }
 
 private extension SecretSource {

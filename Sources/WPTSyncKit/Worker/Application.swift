@@ -40,14 +40,19 @@ public struct Application {
 }
 
 extension Application {
-    /// The redactor for every secret `config` names, read once at startup: the GitHub and approver
+    /// The webhook secret `wptsync serve` checks signatures with (`[serve] secret_env` or `secret_file`).
+    public func webhookSecret() throws -> [UInt8] {
+        Array(try GitHubSetup.token(config.serve.secret, environment: environment).revealedValue.utf8)
+    }
+
+    /// The redactor for every secret `config` names, read once at startup: the GitHub, approver and webhook
     /// tokens (those that can be read; a client that needs a missing one reports it) and the
     /// passwords in configured URLs (`https://user:password@…`) and in the proxy variables.
     public static func secretRedactor(for config: Config,
                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
         var ldapPassword: SecretSource?
         if case .ldap(let ldap) = config.autoland?.access { ldapPassword = ldap.password }
-        let tokens = [config.github?.token, config.github?.approverToken, ldapPassword].compactMap { source in
+        let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL] + config.gecko.map(\.url)

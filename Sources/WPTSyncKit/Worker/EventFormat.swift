@@ -42,6 +42,8 @@ public enum EventFormat {
             "\(push.source) \(push.firstNode.prefix(12))" + (push.lastNode == push.firstNode ? "" : "..\(push.lastNode.prefix(12))")
         case .gitPush(let push):
             push.updates.map { "\($0.ref) \($0.old.prefix(12))..\($0.new.prefix(12))" }.joined(separator: ", ")
+        case .gitHubDelivery(let delivery):
+            "\(delivery.summary) (delivery \(delivery.delivery))"
         }
     }
 

@@ -11,7 +11,7 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore & AutolandStore, redactor: Redactor,
+    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & AutolandStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
@@ -26,7 +26,9 @@ struct Handlers {
                                tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
             + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
-        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing)], periodic: periodic)
+        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing),
+                                 .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label)],
+                        periodic: periodic)
     }
 }
 
@@ -45,11 +47,16 @@ public enum HandlerError: Error, CustomStringConvertible {
     case wrongPayload(expected: EventKind, got: EventKind)
     /// The push names revisions its repository does not have (stripped, or never there).
     case unknownRevision(repository: String, revisions: String)
+    /// A recorded webhook delivery whose body cannot be read (`wptsync serve` checks it first, so
+    /// only a delivery recorded by an older version could be).
+    case unreadableDelivery(delivery: String, reason: String)
 
     /// Whether retrying cannot help: the event fails for good and holds nothing back.
     public var isPermanent: Bool {
-        if case .unknownRevision = self { return true }
-        return false
+        switch self {
+        case .unknownRevision, .unreadableDelivery: true
+        default: false
+        }
     }
 
     public var description: String {
@@ -58,6 +65,7 @@ public enum HandlerError: Error, CustomStringConvertible {
             "unknown revision: \(repository) has no changeset \(revisions), so the push cannot be read (not retried)"
         case .unknownRepository(let name): "repository \(name) is no longer in the configuration"
         case let .wrongPayload(expected, got): "a \(got.rawValue) event reached the \(expected.rawValue) handler"
+        case let .unreadableDelivery(delivery, reason): "GitHub delivery \(delivery) cannot be read (not retried): \(reason)"
         }
     }
 }

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Store
+import Synchronization
+import WebhookService
+import WPTSyncKit
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive GitHub's webhooks on POST /github/webhook ([serve] listen), until SIGINT or SIGTERM.",
+        discussion: "Each signed delivery of a pull_request, pull_request_review, check_run, check_suite or status event is recorded in the journal and answered at once; `wptsync worker` processes it.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, _) = try options.load()
+        let app = try Application(config: config)
+        let secret: [UInt8]
+        do { secret = try app.webhookSecret() } catch {
+            throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
+        }
+        // As a hook would: a journal locked past the busy timeout sends the delivery to the spool.
+        let journal = try? SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+        let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret, journal: journal), logger: Logger(label: "wptsync.serve"))
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        Task {
+            do {
+                try await server.run { address in
+                    FileHandle.standardOutput.write(Data("wptsync serve: listening on http://\(address)/github/webhook\n".utf8))
+                }
+            } catch { failure.withLock { $0 = "\(error)" } }
+            done.signal()
+        }
+        done.wait()
+        if let failure = failure.withLock({ $0 }) {
+            FileHandle.standardError.write(Data("wptsync: serve on \(config.serve.listen) (serve.listen) stopped: \(failure)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
