@@ -78,6 +78,7 @@ public final class SQLiteJournal: EventJournal {
         registerDownstreamSyncMigrations(&migrator)
         registerDownstreamResultMigrations(&migrator)
         registerDownstreamMigrations(&migrator)
+        registerAutolandMigrations(&migrator)
         return migrator
     }
 

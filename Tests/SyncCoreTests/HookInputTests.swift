@@ -173,3 +173,16 @@ struct RefNameAndBackoffTests {
         #expect(backoff.delay(afterAttempt: 1000) == 3600)
     }
 }
+
+@Suite("Pushing user")
+struct PushingUserTests {
+    @Test func theFirstSetVariableIsTakenOnlyWhenItIsALoginOrAnAddress() {
+        #expect(HookInput.user(environment: ["REMOTE_USER": "bob@mozilla.com", "USER": "hg"]) == "bob@mozilla.com")
+        #expect(HookInput.user(environment: ["REMOTE_USER": "", "USER": "alice"]) == "alice")
+        #expect(HookInput.user(environment: ["LOGNAME": "carol+x@example.org"]) == "carol+x@example.org")
+        #expect(HookInput.user(environment: [:]) == nil)
+        for bad in ["alice;rm -rf", "a b", "-rf", "(uid=*)", "é", String(repeating: "a", count: 257), "x\ny"] {
+            #expect(HookInput.user(environment: ["USER": bad]) == nil, "\(bad)")
+        }
+    }
+}

@@ -87,7 +87,7 @@ struct ConfigLoaderTests {
 
     @Test(arguments: [
         ("[[gecko]]\nname = \"a\"\nrole = \"central\"", "/etc/wptsync.toml: missing required key `gecko[0].path`"),
-        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"try\"", "/etc/wptsync.toml: `gecko[0].role` must be one of integration, central, got \"try\""),
+        ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"beta\"", "/etc/wptsync.toml: `gecko[0].role` must be one of integration, central, try, got \"beta\""),
         ("[[gecko]]\nname = \"a\"\npath = 3\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].path` must be a string"),
         ("[[gecko]]\nname = \"a b\"\npath = \"/x\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].name` may hold only letters, digits, - and _"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nsources = [\"psuh\"]", "/etc/wptsync.toml: `gecko[0].sources` has unknown source \"psuh\" (known: push, serve, pull, unbundle, strip, bundle, push-response)"),

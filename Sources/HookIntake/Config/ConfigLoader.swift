@@ -68,12 +68,14 @@ public enum ConfigLoader {
         let status = try readStatus(root.table("status"))
         let serve = try readServe(root.table("serve"))
         let downstream = try readDownstream(root.table("downstream"), storePath: storePath, resolve: resolve)
+        let autoland = try readAutoland(root.table("autoland"), gecko: gecko, resolve: resolve)
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
         config.status = status
         config.serve = serve
         config.downstream = downstream
+        config.autoland = autoland
         return config
     }
 

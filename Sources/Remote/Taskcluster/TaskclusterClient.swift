@@ -117,8 +117,9 @@ public struct TaskclusterClient: Sendable {
 
     /// Runs `taskID` again as a new task of its group, as the production service retriggers: its
     /// definition with new `created`, `deadline` and `expires` and without index routes (the
-    /// clone must not replace the original in the index). Returns the new task's id.
-    public func retrigger(_ taskID: String) throws(RemoteError) -> String {
+    /// clone must not replace the original in the index). Returns the new task's id: `newID`
+    /// when given (a caller that must not clone twice derives it; a second call then gets 409).
+    public func retrigger(_ taskID: String, as newID: String = Self.newTaskID()) throws(RemoteError) -> String {
         let raw = try http.send(request(.get, taskURL(taskID))).body
         guard var definition = (try? JSONSerialization.jsonObject(with: Data(raw))) as? [String: Any] else {
             throw .decoding(type: "task definition of \(taskID)", field: "", message: "not a JSON object")
@@ -134,7 +135,6 @@ public struct TaskclusterClient: Sendable {
         } catch {
             throw .decoding(type: "task definition of \(taskID)", field: "", message: "cannot encode: \(error)")
         }
-        let newID = Self.newTaskID()
         try createTask(newID, definition: Array(body))
         return newID
     }

@@ -17,6 +17,8 @@ public struct Config: Sendable, Equatable {
     public var serve = ServeSettings()
     /// A bug and a try run for every upstream PR (`[downstream]`); nil when not configured.
     public var downstream: DownstreamSettings?
+    /// Landing try pushes that ask for it (`[autoland]`); nil when not configured.
+    public var autoland: AutolandSettings?
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),
@@ -73,6 +75,8 @@ public enum GeckoRole: String, Sendable, Equatable, CaseIterable {
     case integration
     /// mozilla-central: changes are merged here from the integration repositories.
     case central
+    /// try: pushes run CI only; those asking for autoland are landed once their run passes.
+    case `try`
 }
 
 /// One Gecko Mercurial repository whose pushes the hook records.

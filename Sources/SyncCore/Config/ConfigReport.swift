@@ -18,6 +18,7 @@ public enum ConfigReport {
         lines.append(upstreaming(config))
         lines.append(landing(config))
         lines.append(serve(config))
+        if let autoland = autoland(config) { lines.append(autoland) }
         lines.append("worker: up to \(config.worker.maxAttempts) attempts, lease \(seconds(config.worker.leaseSeconds)), poll every \(seconds(config.worker.pollSeconds)), "
                      + "backoff \(seconds(config.worker.backoff.baseSeconds)) to \(seconds(config.worker.backoff.maxSeconds))")
         return lines

@@ -40,9 +40,20 @@ public enum HookInputError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// Pure interpretation of what Mercurial's `changegroup` hook and git's `post-receive` hook hand over.
 public enum HookInput {
-    /// Who pushed, as the hook's environment says: `REMOTE_USER` (set by the web server), then `USER`, then `LOGNAME`.
+    /// Who pushed, as the hook's environment says: `REMOTE_USER` (set by the web server), then `USER`, then
+    /// `LOGNAME`, the first that is set and not empty. Autoland decides on it, so only a login or an e-mail
+    /// address is taken (`isUserName`); anything else leaves the push without a user.
     public static func user(environment env: [String: String]) -> String? {
-        env["REMOTE_USER"] ?? env["USER"] ?? env["LOGNAME"]
+        guard let value = ["REMOTE_USER", "USER", "LOGNAME"].lazy.compactMap({ env[$0] }).first(where: { !$0.isEmpty }) else { return nil }
+        return isUserName(value) ? value : nil
+    }
+
+    /// At most 256 bytes of ASCII letters, digits, `.`, `_`, `-`, `+` and `@`, not starting with `-`.
+    public static func isUserName(_ text: String) -> Bool {
+        (1...256).contains(text.utf8.count) && !text.hasPrefix("-") && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+                || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "@")].contains(byte)
+        }
     }
 
     /// Interprets a changegroup hook's environment for `repository`.

@@ -19,7 +19,7 @@ extension Operations {
         }.filter { SyncRebuild.isSyncPullRequest($0, label: label) }.sorted { $0.number < $1.number }
         let known = Set(try store.syncs(bug: nil, status: nil).map(\.branch))
         let hgServers = HgServers(config: app.config)
-        let repositories = try app.config.gecko.map { try hgServers.server(for: $0) }
+        let repositories = try app.config.gecko.filter { $0.role != .try }.map { try hgServers.server(for: $0) }
         let central = try app.config.gecko.first { $0.role == .central }.map { try hgServers.server(for: $0) }
         // Each body is read once; a node counts as listed elsewhere when another PR lists it too.
         let listedBy = Dictionary(uniqueKeysWithValues: pulls.map { ($0.number, SyncRebuild.nodes(inBody: $0.body)) })

@@ -82,7 +82,7 @@ public final class Replayer {
             }
             let changesets = try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
-            guard upstreaming else { continue }
+            guard upstreaming, repository.role != .try else { continue }
             let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths, lookup: servers.server(for: repository).changeset(prefix:))
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths, backouts: backouts)
             let stored = try journal?.syncs(relevantToBugs: bugs, nodePrefixes: nodes) ?? []

@@ -50,7 +50,9 @@ extension Application {
     /// passwords in configured URLs (`https://user:password@…`) and in the proxy variables.
     public static func secretRedactor(for config: Config,
                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
-        let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret].compactMap { source in
+        var ldapPassword: SecretSource?
+        if case .ldap(let ldap) = config.autoland?.access { ldapPassword = ldap.password }
+        let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL] + config.gecko.map(\.url)

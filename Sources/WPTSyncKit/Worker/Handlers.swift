@@ -11,18 +11,23 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore, redactor: Redactor,
+    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
-        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) })
+        let autoland = try config.autoland.map { settings in
+            AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
+                           watch: try AutolandWatch.make(settings, environment: environment))
+        }
+        let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
+                               tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                                    cancellation: cancellation)
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
-            + (downstream.map { [DownstreamResults(runner: $0)] } ?? [])
+            + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing),
                                  .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
                         periodic: periodic)
@@ -69,15 +74,17 @@ public enum HandlerError: Error, CustomStringConvertible {
 
 /// Reads the changesets of a Gecko push through the repository's command server (one long-lived
 /// server per repository per worker), reports those touching wpt, and upstreams them when
-/// upstreaming is configured.
+/// upstreaming is configured. A try push only goes to `tryPushes`.
 final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
     let upstream: UpstreamSyncer?
     let tracker: LandingTracker?
+    let tryPushes: TryPushIntake?
     let servers: HgServers
 
-    init(config: Config, upstream: UpstreamSyncer?, tracker: LandingTracker?) {
-        self.config = config; self.upstream = upstream; self.tracker = tracker; servers = HgServers(config: config)
+    init(config: Config, upstream: UpstreamSyncer?, tracker: LandingTracker?, tryPushes: TryPushIntake? = nil) {
+        self.config = config; self.upstream = upstream; self.tracker = tracker; self.tryPushes = tryPushes
+        servers = HgServers(config: config)
     }
 
     func handle(_ event: JournalEvent) throws -> String {
@@ -86,8 +93,9 @@ final class HgPushHandler: EventHandler, PeriodicTask {
         let hg = try servers.server(for: repository)
         let changesets: [HgChangeset]
         do {
+            if repository.role == .try { return try tryPushes?.handle(push, hg: hg) ?? "push to \(push.repository): autoland is not configured" }
             changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)")
-        } catch {
+        } catch let error as HgError {
             guard case .unknownRevision = error else { throw error }
             let range = push.firstNode == push.lastNode ? push.firstNode : "\(push.firstNode):\(push.lastNode)"
             throw HandlerError.unknownRevision(repository: push.repository, revisions: range)
@@ -159,9 +167,13 @@ public enum PeriodicTaskNames {
     /// Follows running try pushes of downstream syncs (`downstream.poll_seconds`).
     public static let downstreamResults = "downstream-results"
 
+    /// Checks autoland requests that wait (`autoland.poll_seconds`).
+    public static let autoland = "autoland"
+
     public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
         (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
             + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
             + (config.downstream.map { $0.enabled ? [(downstreamResults, $0.pollSeconds)] : [] } ?? [])
+            + (config.autoland.map { [(autoland, $0.pollSeconds)] } ?? [])
     }
 }

@@ -17,9 +17,10 @@ final class HgServers {
         return server
     }
 
-    /// The server of the first repository holding `node`, trying `preferred` first.
+    /// The server of the first repository holding `node`, trying `preferred` first. Try
+    /// repositories hold what anyone pushed, not what landed: never searched.
     func server(containing node: String, preferring preferred: GeckoRepository? = nil) throws -> HgRepository {
-        let ordered = (preferred.map { [$0] } ?? []) + config.gecko.filter { $0.name != preferred?.name }
+        let ordered = (preferred.map { [$0] } ?? []) + config.gecko.filter { $0.name != preferred?.name && $0.role != .try }
         for repository in ordered {
             let hg = try server(for: repository)
             if (try? hg.node(of: node)) != nil { return hg }

@@ -1,0 +1,151 @@
+/// Where an autoland request stands.
+public enum AutolandPhase: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Recorded from the try push; the requester's access is not checked yet.
+    case requested
+    /// The requester may land: the try run is watched, failed jobs retriggered.
+    case watching
+    /// To be landed on the target tree (deferred while it is closed).
+    case landing
+    /// A retrigger failed again: a sheriff lands or rejects it.
+    case queued
+    /// Final: landed; `landedNode` says where.
+    case landed
+    /// Final: no longer applies, or a sheriff rejected it.
+    case rejected
+    /// Final: the requester may not land, or the request could not be read.
+    case refused
+
+    public var isFinal: Bool { self == .landed || self == .rejected || self == .refused }
+}
+
+/// What the access check said about the requester.
+public enum AccessVerdict: Sendable, Equatable {
+    case granted
+    case refused(reason: String)
+    /// The directory could not be asked: fail closed, the request waits.
+    case unavailable(reason: String)
+}
+
+/// The state of one request that the rules read and write.
+public struct AutolandState: Sendable, Equatable, Codable {
+    public var phase: AutolandPhase
+    /// Clones issued per job label, so a job Treeherder does not list yet is not retriggered twice.
+    public var retriggers: [String: Int]
+    /// The retriggers that failed again (`queued`).
+    public var failedJobs: [FailedJob]
+    /// Why it was refused or rejected, or what it waits for.
+    public var reason: String?
+    public var landedNode: String?
+
+    public init(phase: AutolandPhase = .requested, retriggers: [String: Int] = [:], failedJobs: [FailedJob] = [],
+                reason: String? = nil, landedNode: String? = nil) {
+        self.phase = phase; self.retriggers = retriggers; self.failedJobs = failedJobs; self.reason = reason; self.landedNode = landedNode
+    }
+}
+
+/// What happened that the rules must take into account.
+public enum AutolandInput: Sendable, Equatable {
+    case access(AccessVerdict)
+    /// The try push's jobs as Treeherder lists them now.
+    case jobs([AutolandJob])
+    case landed(node: String)
+    /// The changesets no longer apply to the target tree: these files conflict.
+    case conflict(files: [String])
+    case treeClosed(reason: String)
+    case sheriffLand(by: String)
+    case sheriffReject(by: String, reason: String)
+}
+
+/// What the shell must do after a step. Each is safe to repeat (a retrigger's task id is derived
+/// from the request, the label and the run).
+public enum AutolandEffect: Sendable, Equatable {
+    case retrigger([Retrigger])
+    /// A Treeherder note on the failed jobs.
+    case annotate([FailedJob], note: String)
+    /// A comment on the request's bugs.
+    case comment(String)
+}
+
+/// The outcome of one step: the new state, what to do, and why an input changed nothing.
+public struct AutolandStep: Sendable, Equatable {
+    public var state: AutolandState
+    public var effects: [AutolandEffect]
+    /// Set when the input does not apply to the phase (e.g. a sheriff landing a request not queued).
+    public var ignored: String?
+
+    public init(state: AutolandState, effects: [AutolandEffect], ignored: String? = nil) {
+        self.state = state; self.effects = effects; self.ignored = ignored
+    }
+}
+
+/// The autoland rules as one pure function: requested → (access) → watching → (jobs: retrigger
+/// failed jobs `max_retriggers` times) → landing → landed | rejected (conflict), or queued
+/// (a retrigger failed again) → landing | rejected (sheriff). Final phases take no input.
+public enum AutolandMachine {
+    public static func step(_ state: AutolandState, _ input: AutolandInput, tree: String,
+                            settings: AutolandSettings) -> AutolandStep {
+        var next = state
+        func done(_ effects: [AutolandEffect] = []) -> AutolandStep { AutolandStep(state: next, effects: effects) }
+        func ignore() -> AutolandStep {
+            AutolandStep(state: state, effects: [], ignored: "\(describe(input)) does not apply to a request that is \(state.phase.rawValue)")
+        }
+        switch (state.phase, input) {
+        case (.requested, .access(.granted)):
+            next.phase = .watching; next.reason = nil
+            return done()
+        case (.requested, .access(.refused(let reason))):
+            next.phase = .refused; next.reason = reason
+            return done([.comment("Autoland refused this request: \(reason).")])
+        case (.requested, .access(.unavailable(let reason))):
+            next.reason = "waiting for the access check: \(reason)"
+            return done()
+        case (.watching, .jobs(let jobs)):
+            switch AutolandRun.verdict(jobs, issued: state.retriggers, settings) {
+            case .waiting:
+                return done()
+            case .retrigger(let retriggers):
+                for retrigger in retriggers { next.retriggers[retrigger.name, default: 0] += retrigger.count }
+                return done([.retrigger(retriggers)])
+            case .passed:
+                next.phase = .landing; next.reason = nil
+                return done()
+            case .failed(let failed):
+                next.phase = .queued; next.failedJobs = failed
+                next.reason = "\(failed.count) job(s) failed again after retrigger"
+                let names = failed.map(\.name).joined(separator: ", ")
+                return done([.annotate(failed, note: "autoland held this push for the sheriffs: failed again after retrigger"),
+                             .comment("Autoland: \(names) failed again after retrigger; the request waits for a sheriff.")])
+            }
+        case (.landing, .landed(let node)):
+            next.phase = .landed; next.landedNode = node; next.reason = nil
+            return done([.comment("Autoland landed this on \(tree) as \(node).")])
+        case (.landing, .conflict(let files)):
+            next.phase = .rejected
+            next.reason = "no longer applies to \(tree): conflicts in \(files.joined(separator: ", "))"
+            return done([.comment("Autoland could not land this: it no longer applies to \(tree) (conflicting files: \(files.joined(separator: ", "))).")])
+        case (.landing, .treeClosed(let reason)):
+            next.reason = "\(tree) is closed: \(reason)"
+            return done()
+        case (.queued, .sheriffLand):
+            next.phase = .landing; next.reason = nil
+            return done()
+        case (.queued, .sheriffReject(let by, let reason)):
+            next.phase = .rejected; next.reason = "rejected by \(by): \(reason)"
+            return done([.comment("A sheriff (\(by)) rejected this autoland request: \(reason)")])
+        default:
+            return ignore()
+        }
+    }
+
+    static func describe(_ input: AutolandInput) -> String {
+        switch input {
+        case .access: "an access check"
+        case .jobs: "a job list"
+        case .landed: "a landing"
+        case .conflict: "a conflict"
+        case .treeClosed: "a closed tree"
+        case .sheriffLand: "landing by a sheriff"
+        case .sheriffReject: "rejection by a sheriff"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// Landing try pushes that ask for it once their run passes (`[autoland]`).
+public struct AutolandSettings: Sendable, Equatable {
+    /// The integration tree a request without `=<tree>` lands on (a `[[gecko]]` name, role integration).
+    public var defaultTree: String
+    /// The trees a request may name (default: every integration repository).
+    public var trees: [String]
+    /// Times each failed job is run again before the request is decided (0: none, straight to the sheriffs).
+    public var maxRetriggers: Int
+    /// Jobs of a higher tier are not looked at (Treeherder tiers 1–3; a job without one is tier 1).
+    public var maxTier: Int
+    /// Job names (`*` matches any run of characters) that are not looked at.
+    public var ignoredJobs: [String]
+    /// Where group memberships (level 3) come from.
+    public var access: AccessBackend = .groupsFile("autoland-groups")
+    /// Treeherder's site (`https://treeherder.mozilla.org`): the try push's jobs. Nil: runs are not watched.
+    public var treeherderURL: String?
+    /// Taskcluster's root URL: failed jobs are retriggered there (`createTask`).
+    public var taskclusterURL: String?
+    /// The Taskcluster token's source, when `createTask` needs one.
+    public var taskclusterToken: SecretSource?
+    /// How often requests still waiting (an access check that could not be made, a run) are looked at.
+    public var pollSeconds: Double = 60
+
+    public static let retriggerRange = 0...5
+    public static let tierRange = 1...3
+
+    public init(defaultTree: String, trees: [String], maxRetriggers: Int = 1, maxTier: Int = 2, ignoredJobs: [String] = []) {
+        self.defaultTree = defaultTree; self.trees = trees; self.maxRetriggers = maxRetriggers
+        self.maxTier = maxTier; self.ignoredJobs = ignoredJobs
+    }
+}
+
+/// Where autoland reads who is in which group (`[autoland] groups_file` or `[autoland.ldap]`).
+public enum AccessBackend: Sendable, Equatable {
+    /// A file of `user: group group …` lines, read at each check.
+    case groupsFile(String)
+    case ldap(LDAPSettings)
+}
+
+/// An LDAP directory asked through `ldapsearch` (Debian's `ldap-utils`).
+public struct LDAPSettings: Sendable, Equatable {
+    /// `ldap://host:port/` or `ldaps://…`.
+    public var url: String
+    /// Where the search starts: the user entries and the groups must both lie below it.
+    public var baseDN: String
+    /// The entry to bind as; nil binds anonymously.
+    public var bindDN: String?
+    /// The bind password's source; handed to `ldapsearch` in a private file (`-y`), never as an argument.
+    public var password: SecretSource?
+    /// The attribute of a user entry holding the pushing user (`mail`).
+    public var userAttribute: String
+    /// The attribute of a group listing its members by that same name (`memberUid`).
+    public var memberAttribute: String
+    /// The object class of group entries (`posixGroup`).
+    public var groupClass: String
+    public var timeoutSeconds: Int
+
+    public init(url: String, baseDN: String, bindDN: String? = nil, password: SecretSource? = nil, userAttribute: String = "mail",
+                memberAttribute: String = "memberUid", groupClass: String = "posixGroup", timeoutSeconds: Int = 10) {
+        self.url = url; self.baseDN = baseDN; self.bindDN = bindDN; self.password = password; self.userAttribute = userAttribute
+        self.memberAttribute = memberAttribute; self.groupClass = groupClass; self.timeoutSeconds = timeoutSeconds
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import SyncCore
+
+/// How autoland requests are shown to people and as JSON (`wptsync autoland list|show`).
+public enum AutolandFormat {
+    /// One request on one line; control characters (reasons quote pushed text) shown escaped.
+    public static func line(_ request: AutolandRequest) -> String {
+        var text = "autoland \(request.id) \(request.state.phase.rawValue): \(request.repository) \(request.tip.prefix(12)) by \(request.requester ?? "(no valid user)")"
+            + ", \(request.nodes.count) changeset(s)" + (request.tree.map { " for \($0)" } ?? "")
+            + (request.bugs.isEmpty ? "" : ", bug " + request.bugs.map(String.init).joined(separator: ", "))
+        if !request.state.retriggers.isEmpty {
+            text += ", retriggered " + request.state.retriggers.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        }
+        if let node = request.state.landedNode { text += ", landed as \(node.prefix(12))" }
+        if let reason = request.state.reason { text += ", \(reason)" }
+        return ControlCharacters.escaped(text)
+    }
+
+    /// The request in detail: the line, then its changesets, failed jobs and bug comments.
+    public static func detail(_ request: AutolandRequest) -> [String] {
+        [line(request), "  received \(request.receivedAt.ISO8601Format())"]
+            + request.nodes.map { "  changeset \($0)" }
+            + request.state.failedJobs.map { "  failed again: \($0.name) (job \($0.jobID), task \($0.taskID), \($0.result))" }
+            + request.comments.map { ControlCharacters.escaped("  comment: \($0)") }
+    }
+
+    /// One JSON object (README's "JSON output").
+    public static func json(_ request: AutolandRequest) -> String {
+        JSONLine.encode(Shape(id: request.id, phase: request.state.phase.rawValue, repository: request.repository, tip: request.tip,
+                              nodes: request.nodes, requester: request.requester, tree: request.tree, bugs: request.bugs,
+                              retriggers: request.state.retriggers.isEmpty ? nil : request.state.retriggers,
+                              failedJobs: request.state.failedJobs.isEmpty ? nil : request.state.failedJobs,
+                              reason: request.state.reason, landedNode: request.state.landedNode,
+                              comments: request.comments.isEmpty ? nil : request.comments, receivedAt: request.receivedAt))
+    }
+
+    struct Shape: Encodable {
+        var id: Int64
+        var phase, repository, tip: String
+        var nodes: [String]
+        var requester, tree: String?
+        var bugs: [Int]
+        var retriggers: [String: Int]?
+        var failedJobs: [FailedJob]?
+        var reason, landedNode: String?
+        var comments: [String]?
+        var receivedAt: Date
+    }
+}

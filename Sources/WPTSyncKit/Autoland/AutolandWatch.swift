@@ -1,0 +1,34 @@
+import Foundation
+import Remote
+import SyncCore
+
+/// The try run of a request, through Treeherder (its push and jobs) and Taskcluster (retriggers).
+struct AutolandWatch {
+    let treeherder: TreeherderClient
+    let taskcluster: TaskclusterClient
+
+    static func make(_ settings: AutolandSettings, environment: [String: String]) throws -> AutolandWatch? {
+        guard let treeherderURL = settings.treeherderURL, let taskclusterURL = settings.taskclusterURL else { return nil }
+        let token = try settings.taskclusterToken.map { try GitHubSetup.token($0, environment: environment) }
+        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL),
+                             taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token))
+    }
+
+    /// The jobs of `request`'s push (Treeherder's project is the try repository's name); none while
+    /// Treeherder has no push for its tip yet.
+    func jobs(_ request: AutolandRequest) throws -> [AutolandJob] {
+        guard let push = try treeherder.push(repository: request.repository, revision: request.tip) else { return [] }
+        return try treeherder.jobs(pushID: push.id).map {
+            AutolandJob(id: $0.id, name: $0.jobTypeName, state: $0.state, result: $0.result, taskID: $0.taskID, tier: $0.tier)
+        }
+    }
+
+    /// Clones the failed task `count` times, as retriggers `issued..<issued+count` of its label;
+    /// a clone the queue already has (409) was made by an earlier attempt.
+    func retrigger(_ retrigger: Retrigger, issued: Int, request: AutolandRequest) throws -> [String] {
+        try (issued..<issued + retrigger.count).map { index in
+            let id = AutolandRun.retriggerTaskID(request: request.id, tip: request.tip, label: retrigger.name, index: index)
+            do { return try taskcluster.retrigger(retrigger.taskID, as: id) } catch let error as RemoteError where error.httpStatus == 409 { return id }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import RepoOps
+import Store
+import SyncCore
+
+/// A push to a try repository: recorded as an autoland request when its tip asks for one. A push
+/// that does not ask costs two command-server queries (the tip's node and its changelog entry).
+struct TryPushIntake {
+    let settings: AutolandSettings?
+    let store: any AutolandStore
+    /// Checks a new request's requester at once.
+    var runner: AutolandRunner?
+    var now: () -> Date = { Date() }
+
+    func handle(_ push: HgPush, hg: HgRepository) throws -> String {
+        let prefix = "push to \(push.repository)"
+        guard let settings else { return "\(prefix): autoland is not configured" }
+        let tip = Self.tryChangeset(try hg.changeset(push.lastNode))
+        let (syntax, readsConfig) = AutolandIntake.mayAsk(tip: tip)
+        guard syntax || readsConfig else { return "\(prefix): no autoland request" }
+        if let known = try store.autolandRequest(repository: push.repository, tip: tip.node) {
+            return "\(prefix): already autoland request #\(known.id) (\(known.state.phase.rawValue))"
+        }
+        let tryTaskConfig = readsConfig ? try Self.fileIfPresent(TryTaskConfig.fileName, at: tip.node, hg: hg) : nil
+        let changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)").map(Self.tryChangeset)
+        guard let request = AutolandIntake.request(repository: push.repository, changesets: changesets, tryTaskConfig: tryTaskConfig,
+                                                   user: push.user, settings: settings, at: now()) else {
+            return "\(prefix): no autoland request"
+        }
+        let saved = try store.save(request)
+        let who = saved.requester ?? "an unknown user"
+        if saved.state.phase == .refused {
+            return "\(prefix): autoland request #\(saved.id) from \(who) refused: \(saved.state.reason ?? "")"
+        }
+        let checked = try runner?.advance(saved).map { "\n  " + $0 }.joined() ?? ""
+        return "\(prefix): autoland request #\(saved.id) from \(who) to land \(saved.nodes.count) changeset(s) on \(saved.tree ?? "?")" + checked
+    }
+
+    static func tryChangeset(_ changeset: HgChangeset) -> TryChangeset {
+        TryChangeset(node: changeset.node, message: changeset.descriptionText,
+                     files: changeset.files.map { String(decoding: $0.bytes, as: UTF8.self) })
+    }
+
+    /// The file's bytes at `revision`, or nil when the tip removed it.
+    static func fileIfPresent(_ path: String, at revision: String, hg: HgRepository) throws -> [UInt8]? {
+        let found = try hg.files(at: revision, paths: [HgPath(path)])
+        return found.values.first?.data
+    }
+}

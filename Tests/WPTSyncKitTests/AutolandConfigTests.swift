@@ -1,0 +1,117 @@
+import HookIntake
+import SyncCore
+import Testing
+
+@Suite("Configuration: [autoland]")
+struct AutolandConfigTests {
+    static let repositories = """
+        [store]
+        path = "state/wptsync.sqlite"
+
+        [[gecko]]
+        name = "autoland"
+        path = "/repos/autoland"
+        role = "integration"
+
+        [[gecko]]
+        name = "central"
+        path = "/repos/central"
+        role = "central"
+
+        [[gecko]]
+        name = "try"
+        path = "/repos/try"
+        role = "try"
+
+
+        """
+
+    func parse(_ text: String, repositories: String = Self.repositories) throws(ConfigError) -> Config {
+        try ConfigLoader.parse(repositories + text, file: "/etc/wptsync.toml", baseDirectory: "/srv/wptsync")
+    }
+
+    @Test func defaultsAndEveryKey() throws {
+        let config = try parse("[autoland]\n")
+        #expect(config.geckoRepository(named: "try")?.role == .try)
+        var expected = AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 1, maxTier: 2)
+        expected.access = .groupsFile("/srv/wptsync/autoland-groups")
+        #expect(config.autoland == expected)
+        #expect(try parse("").autoland == nil)
+        let full = try parse("""
+            [autoland]
+            default_tree = "autoland"
+            trees = ["autoland"]
+            max_retriggers = 2
+            max_tier = 3
+            ignored_jobs = ["lint-*", "test-linux1804-64-ccov/*"]
+            poll_seconds = 30
+
+            [autoland.ldap]
+            url = "ldap://127.0.0.1:3890/"
+            base_dn = "dc=mozilla"
+            bind_dn = "cn=wptsync,dc=mozilla"
+            password_env = "WPTSYNC_LDAP_PASSWORD"
+            user_attribute = "uid"
+            member_attribute = "memberUid"
+            group_class = "posixGroup"
+            timeout_seconds = 3
+            """).autoland
+        var all = AutolandSettings(defaultTree: "autoland", trees: ["autoland"], maxRetriggers: 2, maxTier: 3,
+                                   ignoredJobs: ["lint-*", "test-linux1804-64-ccov/*"])
+        all.pollSeconds = 30
+        all.access = .ldap(LDAPSettings(url: "ldap://127.0.0.1:3890/", baseDN: "dc=mozilla", bindDN: "cn=wptsync,dc=mozilla",
+                                        password: .environment("WPTSYNC_LDAP_PASSWORD"), userAttribute: "uid", timeoutSeconds: 3))
+        #expect(full == all)
+        let report = ConfigReport.lines(try parse("""
+            [autoland]
+            treeherder_url = "https://treeherder.mozilla.org"
+            taskcluster_url = "https://firefox-ci-tc.services.mozilla.com"
+
+            [autoland.ldap]
+            url = "ldaps://ldap.mozilla.org/"
+            base_dn = "dc=mozilla"
+            bind_dn = "cn=wptsync,dc=mozilla"
+            password_file = "/etc/wptsync/ldap-password"
+            """))
+        #expect(report.contains("autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
+            + " bound as cn=wptsync,dc=mozilla with the password from file /etc/wptsync/ldap-password; runs read from Treeherder https://treeherder.mozilla.org,"
+            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"),
+                "\(report)")
+        #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
+    }
+
+    @Test(arguments: [
+        ("[autoland]\ntrees = [\"central\"]", "`autoland.trees` names \"central\", which is no [[gecko]] repository with role integration"),
+        ("[autoland]\ntrees = []", "`autoland.trees` is empty: autoland needs an integration repository to land on"),
+        ("[autoland]\ndefault_tree = \"inbound\"", "`autoland.default_tree` must be one of the trees (autoland), got \"inbound\""),
+        ("[autoland]\nmax_retriggers = 9", "`autoland.max_retriggers`"),
+        ("[autoland]\nmax_tier = 0", "`autoland.max_tier`"),
+        ("[autoland]\nignored_jobs = [\"\"]", "`autoland.ignored_jobs` holds an empty name"),
+        ("[autoland]\nland = true", "autoland.land"),
+        ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
+        ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),
+        ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\npassword_env = \"P\"", "`autoland.ldap.bind_dn` is required when a password is given"),
+        ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\nuser_attribute = \"mail)(x\"", "`autoland.ldap.user_attribute` must be an attribute or class name"),
+    ])
+    func refusals(text: String, message: String) {
+        #expect {
+            try parse(text)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func needsATryRepositoryAndADefaultAmongSeveralTrees() throws {
+        let noTry = Self.repositories.replacingOccurrences(of: "role = \"try\"", with: "role = \"central\"")
+        #expect(throws: ConfigError.invalid(file: "/etc/wptsync.toml", key: "autoland.default_tree",
+                                            reason: "[autoland] needs a [[gecko]] repository with role \"try\"")) {
+            try parse("[autoland]\n", repositories: noTry)
+        }
+        let two = Self.repositories + "[[gecko]]\nname = \"inbound\"\npath = \"/repos/inbound\"\nrole = \"integration\"\n\n"
+        #expect(throws: ConfigError.invalid(file: "/etc/wptsync.toml", key: "autoland.default_tree",
+                                            reason: "is required when there are several trees (autoland, inbound)")) {
+            try parse("[autoland]\n", repositories: two)
+        }
+        #expect(try parse("[autoland]\ndefault_tree = \"inbound\"\n", repositories: two).autoland?.trees == ["autoland", "inbound"])
+    }
+}
