@@ -37,9 +37,16 @@ struct DeliveryHandler: EventHandler {
         }
     }
 
+    /// Runs PR `number`'s downstream sync. Its failure does not fail the delivery, which is recorded:
+    /// deliveries share one lane, so one PR's trouble (Bugzilla down) must not hold back the others.
+    /// The failure stays on the sync and `DownstreamResults` retries it.
     private func sync(_ number: Int) throws -> String {
         guard let downstream else { return "" }
-        return try downstream.run(pullRequest: number).map { "\n  " + $0 }.joined()
+        do {
+            return try downstream.run(pullRequest: number).map { "\n  " + $0 }.joined()
+        } catch {
+            return "\n  PR #\(number): downstream sync failed, retried every poll: \(downstream.syncer.redactor("\(error)"))"
+        }
     }
 
     private func note(_ outcome: (record: SeenPullRequest, changed: Bool)) -> String {

@@ -42,8 +42,24 @@ final class DownstreamRunner {
                                 pollSeconds: settings.pollSeconds)
     }
 
-    /// Brings PR `number`'s downstream sync up to date with what was seen of it.
+    /// Brings PR `number`'s downstream sync up to date with what was seen of it. A failure is kept
+    /// on the sync (`lastError`, a record made for it if need be) for the periodic pass to retry.
     func run(pullRequest number: Int) throws -> [String] {
+        do { return try reconcile(number) } catch {
+            if var sync = try syncs.downstreamSync(pullRequest: number) ?? (isSelected(number) ? DownstreamSync(pullRequest: number) : nil),
+               sync.lastError == nil {
+                sync.lastError = syncer.redactor("\(error)")
+                try syncs.saveDownstreamSync(sync)
+            }
+            throw error
+        }
+    }
+
+    private func isSelected(_ number: Int) throws -> Bool {
+        try seen.seenPullRequests().contains { $0.record.pullRequest.number == number && $0.record.ignored == nil }
+    }
+
+    private func reconcile(_ number: Int) throws -> [String] {
         guard let seen = try seen.seenPullRequests().first(where: { $0.record.pullRequest.number == number }) else {
             return ["PR #\(number): not seen through a webhook yet"]
         }
@@ -77,8 +93,12 @@ struct DownstreamResults: PeriodicTask {
     var name: String { PeriodicTaskNames.downstreamResults }
     var interval: Double { runner.pollSeconds }
 
+    /// Each sync whose try run is going or whose last pass failed; one failing does not stop the others.
     func run() throws -> [String] {
-        try runner.syncs.downstreamSyncs().filter { $0.tryPushes.last?.status == .running }
-            .flatMap { try runner.run(pullRequest: $0.pullRequest) }
+        try runner.syncs.downstreamSyncs().filter { $0.tryPushes.last?.status == .running || $0.lastError != nil }.flatMap { sync in
+            do { return try runner.run(pullRequest: sync.pullRequest) } catch {
+                return ["PR #\(sync.pullRequest): \(runner.syncer.redactor("\(error)"))"]
+            }
+        }
     }
 }
