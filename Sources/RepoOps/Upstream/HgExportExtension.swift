@@ -29,8 +29,9 @@ public enum HgExportExtension {
             .mapError { ExportError.extensionUnavailable(path: $0.path, reason: $0.reason) }
     }
 
-    /// The Python source (Mercurial 6.x): the manifest cursor (`HgExportCursor.swift`), then the commands.
-    static let source = cursorSource + commandSource
+    /// The Python source (Mercurial 6.x): the line store (`HgExportLines.swift`), the manifest cursor
+    /// (`HgExportCursor.swift`), then the commands.
+    static let source = linesSource + cursorSource + commandSource
 
     static let commandSource = #"""
 def _entries(repo, prefix, mnode, files):
