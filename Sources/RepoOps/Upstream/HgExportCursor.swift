@@ -95,25 +95,28 @@ class _Cursor:
             e = index[r]  # offset and flags, lengths, base, linkrev, parents, node, ...
             if e[0] & 0xFFFF:
                 raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
-            total, pos, last, grown, shift = len(delta), 0, 0, 0, 0
+            total, pos, last, shift, after = len(delta), 0, 0, 0, 0
             while pos < total:
                 a, b, size = unpack(delta, pos)
-                if a < last or b < a or size < 0:
+                if not last <= a <= b or size < 0:
                     raise _Unverifiable()
-                if b >= start and a <= end:
-                    self._step(rl, r, e, delta, pos, last, grown, shift)
+                if b < start:
+                    shift += size - b + a
+                elif a > end:
+                    after += size - b + a
+                else:
+                    self._step(rl, r, e, delta, pos, last, shift + after, shift)
                     _, _, start, length, _ = chain[-1]
                     end = start + lines.length
                     break
                 last = b
                 pos += 12 + size
-                grown += size - b + a
-                if b < start:
-                    shift += size - b + a
             else:
-                if pos != total or last > length or length + grown != (e[2] if e[2] >= 0 else rl.rawsize(r)):
+                length += shift + after
+                if pos != total or last > length - shift - after or length != (e[2] if e[2] >= 0 else rl.rawsize(r)):
                     raise _Unverifiable()
-                start, end, length = start + shift, end + shift, length + grown
+                start += shift
+                end += shift
                 chain.append((r, e[7], start, length, ()))
         _stats[b"steps"] += len(revs)
 
