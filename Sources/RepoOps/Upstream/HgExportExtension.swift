@@ -47,11 +47,11 @@ def _entries(repo, prefix, mnode, files):
         cursor = _cursors[key] = _Cursor(prefix + b"/")
     try:
         cursor.moveto(rl, rl.rev(mnode))
+        return {f: cursor.find(f) for f in files}
     except Exception:  # malformed data, a failed check, or revlog internals another Mercurial changed
         del _cursors[key]
         _stats[b"fallbacks"] += 1
         return _read(repo, mnode, files)
-    return {f: cursor.find(f) for f in files}
 
 
 def _read(repo, mnode, files):
