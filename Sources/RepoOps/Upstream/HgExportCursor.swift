@@ -81,7 +81,7 @@ class _Cursor:
             raise _Unverifiable()
         start = _bisect(text, self.low, 0, len(text))
         end = _bisect(text, self.high, start, len(text))
-        self.lines = _Lines(text[start:end])
+        self.lines = _Lines(text, start, end)
         self.chain = [(rev, rl.node(rev), start, len(text), ())]
 
     def _walk(self, rl, revs):

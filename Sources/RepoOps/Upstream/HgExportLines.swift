@@ -35,13 +35,16 @@ class _Lines:
 
     piece = 1 << 16
 
-    def __init__(self, data):
-        self.pieces, self.starts, self.length, pos = [], [], len(data), 0
-        while pos < len(data) or not self.pieces:
-            cut = data.find(b"\n", pos + self.piece - 1) + 1 or len(data)
-            self.pieces.append(bytearray(data[pos:cut]))
-            self.starts.append(pos)
-            pos = cut
+    def __init__(self, data, lo=0, hi=None):
+        """The lines of data[lo:hi]."""
+        hi = len(data) if hi is None else hi
+        self.pieces, self.starts, self.length, pos = [], [], hi - lo, lo
+        with memoryview(data) as view:
+            while pos < hi or not self.pieces:
+                cut = data.find(b"\n", pos + self.piece - 1, hi) + 1 or hi
+                self.pieces.append(bytearray(view[pos:cut]))
+                self.starts.append(pos - lo)
+                pos = cut
 
     def boundary(self, at):
         """Whether `at` is the start of a line (or the end)."""
