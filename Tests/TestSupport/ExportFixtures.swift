@@ -9,8 +9,9 @@ public final class ExportWorld {
     private let gitDirectory: TempDir
     public let git: GitRepository
 
-    public init() throws {
-        hgFixture = try HgFixture("export-hg")
+    /// `hgInitConfig` (`section.name=value`) applies to the hg repository's creation.
+    public init(hgInitConfig: [String] = []) throws {
+        hgFixture = try HgFixture("export-hg", initConfig: hgInitConfig)
         hg = try HgRepository(path: hgFixture.root, environment: ["HGRCPATH": ""])
         gitDirectory = TempDir("export-git")
         git = try GitRepository.initBare(at: gitDirectory.sub("wpt.git"), initialBranch: "master")

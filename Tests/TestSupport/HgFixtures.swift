@@ -6,10 +6,11 @@ public final class HgFixture {
     /// The repository root.
     public let root: String
 
-    public init(_ label: String = "hg") throws {
+    /// `initConfig` (`section.name=value`) applies to `hg init`, for formats fixed at creation.
+    public init(_ label: String = "hg", initConfig: [String] = []) throws {
         directory = TempDir(label)
         root = directory.sub("repo")
-        try sh("hg", ["init", root])
+        try sh("hg", ["init"] + initConfig.flatMap { ["--config", $0] } + [root])
     }
 
     /// Runs `hg` in the repository with the deterministic test environment and returns its stdout.

@@ -1,36 +1,41 @@
 extension HgExportExtension {
-    /// The first half of the extension's Python source: the module's state and the cursor that keeps the
-    /// lines below the prefix of one manifest revision, moved along the manifest revlog's stored delta chains.
+    /// The second part of the extension's Python source: the cursor that keeps the lines below the prefix
+    /// of one manifest revision, moved along the manifest revlog's stored delta chains.
     static let cursorSource = #"""
-# wptsync: one command that lists what a changeset did below a path prefix, with contents, reading
-# only the prefix's part of two manifests (loaded per command with --config extensions.wptsync=FILE).
-import struct
-from mercurial import node as nodemod, registrar, scmutil
-
-cmdtable = {}
-command = registrar.command(cmdtable)
-_cursors = {}  # (repository, prefix) -> _Cursor, kept by the command server's process
-_stats = {b"cold": 0, b"steps": 0, b"undone": 0, b"fallbacks": 0}
-_header = struct.Struct(b">lll")
-
-
-class _Unverifiable(Exception):
-    pass
-
-
-def _bisect(text, key, lo, hi):
-    """The start of the first line in text[lo:hi] (whole, sorted lines) whose path is >= key, else hi."""
-    while lo < hi:
-        mid = text.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
-        if text[mid:text.index(b"\0", mid)] < key:
-            lo = text.index(b"\n", mid) + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _boundary(text, at):
-    return at == 0 or at == len(text) or text[at - 1] == 10
+def _chunks(rl, revs):
+    """The stored deltas of `revs` (ascending), as rl._chunks gives them; a run of adjacent revisions is
+    read as one segment, and small zstd and zlib chunks are decompressed directly."""
+    if rl._inline or revs[-1] - revs[0] + 1 != len(revs):
+        return rl._chunks(revs)
+    index, (offset, data) = rl.index, rl._getsegmentforrevs(revs[0], revs[-1])
+    try:
+        zstd = rl._get_decompressor(b"(")._dctx.decompress
+    except Exception:
+        zstd = rl.decompress
+    chunks = []
+    for r in revs:
+        e = index[r]
+        at = (e[0] >> 16) - offset
+        c = data[at:at + e[1]]
+        if e[10] == 2 and c:  # the chunk names its compression in its first byte
+            t = c[0]
+            if t == 0:
+                pass
+            elif t == 40:
+                try:
+                    c = zstd(c)
+                except Exception:  # no content size in the frame header
+                    c = rl.decompress(c)
+            elif t == 120:
+                c = zlib.decompress(c)
+            else:
+                c = rl.decompress(c)
+        elif e[10] == 1:
+            c = rl._decompressor(c)
+        elif e[10] != 0:
+            raise _Unverifiable()
+        chunks.append(c)
+    return chunks
 
 
 class _Cursor:
@@ -41,28 +46,31 @@ class _Cursor:
 
     def __init__(self, prefix):
         self.low, self.high = prefix, prefix[:-1] + b"0"  # paths below the prefix: low <= path < high
-        self.lines = bytearray()
+        self.lines = _Lines(b"")
         self.chain = []
 
     def moveto(self, rl, rev):
-        chain = rl._deltachain(rev)[0]
-        keep = 0
-        while keep < min(len(chain), len(self.chain)) and chain[keep] == self.chain[keep][0]:
-            keep += 1
-        while keep and rl.node(self.chain[keep - 1][0]) != self.chain[keep - 1][1]:
+        chain, mine = rl._deltachain(rev)[0], self.chain
+        lo, hi = 0, min(len(chain), len(mine))
+        while lo < hi:  # the longest shared start (sharing a revision means sharing the chain before it)
+            mid = (lo + hi + 1) // 2
+            if chain[mid - 1] == mine[mid - 1][0]:
+                lo = mid
+            else:
+                hi = mid - 1
+        keep = lo
+        while keep and (chain[keep - 1] != mine[keep - 1][0] or rl.node(mine[keep - 1][0]) != mine[keep - 1][1]):
             keep -= 1  # stripped since
-        for entry in reversed(self.chain[keep:]):
+        for entry in reversed(mine[keep:]):
             for at, removed, added in reversed(entry[4]):
-                self.lines[at:at + added] = removed
-            _stats[b"undone"] += 1
-        del self.chain[keep:]
+                self.lines.splice(at, at + added, removed)
+        _stats[b"undone"] += len(mine) - keep
+        del mine[keep:]
         if not keep:
             self._start(rl, chain[0])
             keep = 1
         if keep < len(chain):
-            todo = chain[keep:]
-            for r, delta in zip(todo, rl._chunks(todo)):
-                self._step(rl, r, delta)
+            self._walk(rl, chain[keep:])
 
     def _start(self, rl, rev):
         _stats[b"cold"] += 1
@@ -73,22 +81,54 @@ class _Cursor:
             raise _Unverifiable()
         start = _bisect(text, self.low, 0, len(text))
         end = _bisect(text, self.high, start, len(text))
-        self.lines = bytearray(text[start:end])
+        self.lines = _Lines(text, start, end)
         self.chain = [(rev, rl.node(rev), start, len(text), ())]
 
-    def _step(self, rl, rev, delta):
-        """Applies the stored delta of `rev` (against the chain's last revision) to the run."""
-        entry = rl.index[rev]  # offset and flags, lengths, base, linkrev, parents, node, ...
-        if entry[0] & 0xFFFF:
-            raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
+    def _walk(self, rl, revs):
+        """Applies the stored deltas of `revs`, each against the one before it, the first against the
+        current revision. A delta that only changes lines before or after the run costs a few header
+        reads: only one that touches the run goes through `_step`."""
+        index, unpack, chain, lines = rl.index, _header.unpack_from, self.chain, self.lines
+        _, _, start, length, _ = chain[-1]
+        end = start + lines.length
+        for r, delta in zip(revs, _chunks(rl, revs)):
+            e = index[r]  # offset and flags, lengths, base, linkrev, parents, node, ...
+            if e[0] & 0xFFFF:
+                raise _Unverifiable()  # revision flags (censored, ...): let Mercurial read it
+            total, pos, last, shift, after = len(delta), 0, 0, 0, 0
+            while pos < total:
+                a, b, size = unpack(delta, pos)
+                if not last <= a <= b or size < 0:
+                    raise _Unverifiable()
+                if b < start:
+                    shift += size - b + a
+                elif a > end:
+                    after += size - b + a
+                else:
+                    self._step(rl, r, e, delta, pos, last, shift + after, shift)
+                    _, _, start, length, _ = chain[-1]
+                    end = start + lines.length
+                    break
+                last = b
+                pos += 12 + size
+            else:
+                length += shift + after
+                if pos != total or last > length - shift - after or length != (e[2] if e[2] >= 0 else rl.rawsize(r)):
+                    raise _Unverifiable()
+                start += shift
+                end += shift
+                chain.append((r, e[7], start, length, ()))
+        _stats[b"steps"] += len(revs)
+
+    def _step(self, rl, rev, entry, delta, pos, last, grown, shift):
+        """Goes on applying the delta of `rev` from `pos`, its first hunk that touches the run."""
         _, _, start, length, _ = self.chain[-1]
         lines, unpack, total = self.lines, _header.unpack_from, len(delta)
-        end = start + len(lines)
-        newstart, grown, splices, pos, last = start, 0, [], 0, 0
+        end, newstart, splices = start + lines.length, start + shift, []
         while pos < total:
             a, b, size = unpack(delta, pos)
             pos += 12
-            if a < last or b < a or pos + size > total:
+            if a < last or b < a or size < 0 or pos + size > total:
                 raise _Unverifiable()
             last = b
             grown += size - b + a
@@ -101,28 +141,19 @@ class _Cursor:
                 first = _bisect(data, self.low, 0, len(data))
                 beyond = _bisect(data, self.high, first, len(data))
                 newstart += first - (min(b, start) - min(a, start))
-                at, to = min(max(a - start, 0), len(lines)), min(max(b - start, 0), len(lines))
-                if not (_boundary(lines, at) and _boundary(lines, to)):
+                at, to = min(max(a - start, 0), lines.length), min(max(b - start, 0), lines.length)
+                if not (lines.boundary(at) and lines.boundary(to)):
                     raise _Unverifiable()
                 splices.append((at, to, data[first:beyond]))
             pos += size
         if last > length or length + grown != (entry[2] if entry[2] >= 0 else rl.rawsize(rev)):
             raise _Unverifiable()
-        undo = []
-        for at, to, new in reversed(splices):
-            undo.append((at, bytes(lines[at:to]), len(new)))
-            lines[at:to] = new
+        undo = [(at, lines.splice(at, to, new), len(new)) for at, to, new in reversed(splices)]
         self.chain.append((rev, entry[7], newstart, length + grown, undo))
-        _stats[b"steps"] += 1
 
     def find(self, path):
         """(filenode, flags) of `path` in the current revision, or None."""
-        lines = self.lines
-        at = _bisect(lines, path, 0, len(lines))
-        if lines[at:at + len(path) + 1] != path + b"\0":
-            return None
-        end = lines.index(b"\n", at)
-        return nodemod.bin(bytes(lines[at + len(path) + 1:at + len(path) + 41])), bytes(lines[at + len(path) + 41:end])
+        return self.lines.find(path)
 
 
 """#

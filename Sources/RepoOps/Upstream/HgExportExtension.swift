@@ -29,8 +29,9 @@ public enum HgExportExtension {
             .mapError { ExportError.extensionUnavailable(path: $0.path, reason: $0.reason) }
     }
 
-    /// The Python source (Mercurial 6.x): the manifest cursor (`HgExportCursor.swift`), then the commands.
-    static let source = cursorSource + commandSource
+    /// The Python source (Mercurial 6.x): the line store (`HgExportLines.swift`), the manifest cursor
+    /// (`HgExportCursor.swift`), then the commands.
+    static let source = linesSource + cursorSource + commandSource
 
     static let commandSource = #"""
 def _entries(repo, prefix, mnode, files):
@@ -46,11 +47,11 @@ def _entries(repo, prefix, mnode, files):
         cursor = _cursors[key] = _Cursor(prefix + b"/")
     try:
         cursor.moveto(rl, rl.rev(mnode))
+        return {f: cursor.find(f) for f in files}
     except Exception:  # malformed data, a failed check, or revlog internals another Mercurial changed
         del _cursors[key]
         _stats[b"fallbacks"] += 1
         return _read(repo, mnode, files)
-    return {f: cursor.find(f) for f in files}
 
 
 def _read(repo, mnode, files):
