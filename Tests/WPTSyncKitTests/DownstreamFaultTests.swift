@@ -80,7 +80,10 @@ struct DownstreamFaultTests {
         let recorded = try #require(try w.journal.downstreamSync(pullRequest: 7))
         #expect(recorded.tryPushes.map(\.status) == [.planned] && recorded.tryPushes.first?.revision == nil, "recorded as planned first")
 
-        // A fresh process converges: the same commit, which try already has.
+        // mozilla-central moves meanwhile; a fresh process still builds on the recorded base: the
+        // same commit, which try already has.
+        try w.world.hgFixture.write("dom/other.cpp", "int y;\n")
+        _ = try w.world.hgFixture.commit("Bug 2 - central moves")
         let notes = try w.syncer().reconcile(w.info(7, approved: true), head: head)
         #expect(try w.tryHeads() == pushed, "\(notes)")
         let sync = try #require(try w.journal.downstreamSync(pullRequest: 7))

@@ -29,6 +29,9 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
     public var mode: AffectedTests.Mode
     public var reason: Reason
     public var status: Status
+    /// The mozilla-central revision the try commit is built on, recorded before the push, so that
+    /// a rebuild after a crash or a lost answer gives the same commit even if central moved.
+    public var base: String?
     /// The try changeset, once pushed.
     public var revision: String?
     /// For a complete run: whether any test (in `infrastructure` mode: any infrastructure test) failed.

@@ -38,6 +38,7 @@ final class DownstreamRunner {
             tasks: settings.tasks, prefixes: config.paths)
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
+        syncer.maxTestPaths = settings.maxTestPaths
         return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
                                 pollSeconds: settings.pollSeconds)
     }
@@ -45,7 +46,8 @@ final class DownstreamRunner {
     /// Brings PR `number`'s downstream sync up to date with what was seen of it. A failure is kept
     /// on the sync (`lastError`, a record made for it if need be) for the periodic pass to retry.
     func run(pullRequest number: Int) throws -> [String] {
-        do { return try reconcile(number) } catch {
+        // Workers and commands share the clone and the records: one sync at a time, the record read under the lock.
+        do { return try syncer.clone.whileLocked { try reconcile(number) } } catch {
             if var sync = try syncs.downstreamSync(pullRequest: number) ?? (isSelected(number) ? DownstreamSync(pullRequest: number) : nil),
                sync.lastError == nil {
                 sync.lastError = syncer.redactor("\(error)")

@@ -2,19 +2,20 @@ import RepoOps
 import SyncCore
 
 extension DownstreamSyncer {
-    /// Builds the try commit of `push` (planned and saved already) on mozilla-central's tip and
-    /// pushes it. The same head on the same tip gives the same commit, so after a crash between
-    /// the push and its record, the rebuild finds try already has it (`nothingToPush`).
+    /// Builds the try commit of `push` (planned and saved already) on the mozilla-central revision
+    /// recorded with it and pushes it. The same head on the same base gives the same commit, so after
+    /// a crash between the push and its record, the rebuild finds try already has it (`nothingToPush`).
     func pushTry(_ push: DownstreamTryPush, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
                  changes current: PullRequestChanges) throws -> String {
         // A retry may test an earlier head than the PR's current one.
         let changes = push.head == current.head.hex ? current
-            : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude)
+            : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
         let tip = try clone.refresh(from: central)
+        let base = push.base ?? tip
         let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks)
         let message = "try: wpt PR \(pr.facts.number) at \(push.head.prefix(12)) (\(push.reason.rawValue))\n\nwpt-pr: \(pr.facts.number)\nwpt-head: \(push.head)\n"
         let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)
-            .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: tip, taskConfig: config.json(wpt: prefixes.wpt),
+            .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: base, taskConfig: config.json(wpt: prefixes.wpt),
                    user: "wpt-sync <wpt-sync@mozilla.com>", date: (try git.commit(changes.head).committer.time, 0),
                    message: Array(message.utf8))
         switch built {

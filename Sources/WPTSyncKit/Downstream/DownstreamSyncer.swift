@@ -40,6 +40,8 @@ struct DownstreamSyncer {
     let upstreamLabel: String
     /// Task labels for `try_task_config.json`.
     let tasks: [String]
+    /// More affected tests than this run their folders instead.
+    var maxTestPaths = AffectedTests.defaultMaxTestPaths
     let prefixes: PathPrefixes
     /// Upstream's repository, where the blocked label is put and removed; without it the label
     /// is only recorded.
@@ -57,11 +59,13 @@ struct DownstreamSyncer {
         let number = pr.facts.number
         var reached: DownstreamSync?
         do {
-            let changes = try PullRequestChanges.read(git: git, head: head, master: master, exclude: exclude)
-            if case .skip(let reason) = DownstreamSelection.decide(pr.facts, changedPaths: changes.paths, label: upstreamLabel, exclude: exclude) {
+            let changes = try PullRequestChanges.read(git: git, head: head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
+            let stored = try store.downstreamSync(pullRequest: number)
+            // A sync already started goes on (its bug, its running try push) even if the PR no longer qualifies.
+            if stored == nil, case .skip(let reason) = DownstreamSelection.decide(pr.facts, changedPaths: changes.paths, label: upstreamLabel, exclude: exclude) {
                 return [reason]
             }
-            var sync = try store.downstreamSync(pullRequest: number) ?? DownstreamSync(pullRequest: number)
+            var sync = stored ?? DownstreamSync(pullRequest: number)
             // Whatever happens below, the error is recorded on the sync as far as it got.
             defer { reached = sync }
             let notes = try advance(&sync, pr: pr, changes: changes)
@@ -107,7 +111,9 @@ struct DownstreamSyncer {
         case .fileBug:
             let component = try component(for: changes.paths)
             // A bug filed before a crash (or by a POST whose answer was lost) is found by the PR's URL.
-            if let existing = try bugzilla.bugs(url: pr.facts.url, fields: ["id"]).first {
+            if let existing = try bugzilla.bugs(url: pr.facts.url, fields: ["id", "url", "whiteboard"]).first(where: {
+                $0.url == pr.facts.url && ($0.whiteboard ?? "").contains(DownstreamBug.whiteboardTag)
+            }) {
                 sync.bug = existing.id
             } else {
                 let bug = DownstreamBug(number: pr.facts.number, title: pr.title, url: pr.facts.url, body: pr.facts.body,
@@ -119,12 +125,16 @@ struct DownstreamSyncer {
             sync.component = component
             return "filed bug \(sync.bug ?? 0) in \(component)"
         case .resolveBugInvalid:
-            _ = try bugzilla.update(try bug(of: sync), BugUpdate(fields: ["status": "RESOLVED", "resolution": "INVALID"],
-                                                                  comment: "The pull request was closed without being merged."))
+            if try bugzilla.bug(try bug(of: sync), fields: ["status"]).status != "RESOLVED" {
+                _ = try bugzilla.update(try bug(of: sync), BugUpdate(fields: ["status": "RESOLVED", "resolution": "INVALID"],
+                                                                      comment: "The pull request was closed without being merged."))
+            }
             sync.bugResolved = true
             return "bug \(sync.bug ?? 0) resolved INVALID"
         case .reopenBug:
-            _ = try bugzilla.update(try bug(of: sync), BugUpdate(fields: ["status": "REOPENED"], comment: "The pull request was reopened."))
+            if try bugzilla.bug(try bug(of: sync), fields: ["status"]).status == "RESOLVED" {
+                _ = try bugzilla.update(try bug(of: sync), BugUpdate(fields: ["status": "REOPENED"], comment: "The pull request was reopened."))
+            }
             sync.bugResolved = false
             return "bug \(sync.bug ?? 0) reopened"
         case .setBlockedLabel(let on):
@@ -136,13 +146,19 @@ struct DownstreamSyncer {
         case .supersede(let index):
             sync.supersede(at: index)
             return "try push \(sync.tryPushes[index].revision ?? "(planned)") superseded"
-        case .pushTry(let push):
+        case .pushTry(var push):
+            let tip = try clone.refresh(from: central)
+            if push.base == nil { push.base = tip }
             sync.plan(push)
             try store.saveDownstreamSync(sync)
             return try pushTry(push, sync: &sync, pr: pr, changes: changes)
         case .comment(let milestone):
             let results = if case .results(let revision) = milestone { try resultsSummary(of: sync.pullRequest, revision: revision) } else { TryResultsSummary?.none }
-            _ = try bugzilla.addComment(try bug(of: sync), DownstreamBug.comment(milestone, results: results))
+            let text = DownstreamBug.comment(milestone, results: results)
+            // Said already if an earlier pass crashed, or its answer was lost, after Bugzilla took it.
+            if try !bugzilla.comments(try bug(of: sync)).contains(where: { $0.text == text }) {
+                _ = try bugzilla.addComment(try bug(of: sync), text)
+            }
             sync.commented.insert(milestone.key)
             return "commented on bug \(sync.bug ?? 0): \(milestone.key)"
         case .needinfo(let contact, let revision):

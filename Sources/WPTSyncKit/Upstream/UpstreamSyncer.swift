@@ -83,8 +83,9 @@ final class UpstreamSyncer {
     /// neither central's changelog nor any sync changed since, it reads nothing more.
     func recheckLanded(centralPath: String, central: @escaping () throws -> HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
         // Read before the pass: a change made meanwhile makes the next pass a full one.
-        let unchanged = "\(HgRepository.changelogStamp(path: centralPath) ?? "-") \(try store.syncsGeneration())"
-        if try store.recheckMark(Self.idlePass) == unchanged { return [] }
+        // Without a stamp (no readable changelog file) nothing can be known unchanged.
+        let unchanged = try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
+        if let unchanged, try store.recheckMark(Self.idlePass) == unchanged { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
         try CentralRecheck(marks: store, centralPath: centralPath, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
@@ -100,7 +101,7 @@ final class UpstreamSyncer {
         let reverting = try store.syncs(bug: nil, status: .backedOutAfterMerge).filter { $0.revertPullRequest != nil }
         let watched = open.filter(\.isLanded) + reverting
         // Nothing to poll on GitHub: until central or a sync changes, the next pass has nothing to learn.
-        if watched.isEmpty { try store.setRecheckMark(Self.idlePass, to: unchanged) }
+        if watched.isEmpty, let unchanged { try store.setRecheckMark(Self.idlePass, to: unchanged) }
         return try reconcileEach(watched, hgFor: hgFor) { _ in false }
     }
 
