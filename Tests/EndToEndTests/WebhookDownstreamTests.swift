@@ -54,6 +54,7 @@ struct WebhookDownstreamTests {
                 try_repository = "\(tryRepo)"
                 clone = "\(dir.sub("try-clone"))"
                 tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
+                poll_seconds = 0.001
                 """)
         }
 

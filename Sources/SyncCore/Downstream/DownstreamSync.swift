@@ -1,3 +1,5 @@
+import Foundation
+
 /// One try push of a downstream sync, recorded before it is made (`planned`) so that a crash
 /// between the push and its record never leads to a second push of the same run.
 public struct DownstreamTryPush: Sendable, Equatable, Codable {
@@ -68,6 +70,10 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     public var blocked: Blocked?
     /// The last error, shown by `show downstream`; rules do not depend on it.
     public var lastError: String?
+    /// Passes that failed in a row, and when the periodic pass tries again (a delivery about the
+    /// PR always does): a service that is down is not asked again at every poll.
+    public var failures: Int?
+    public var retryAt: Date?
 
     public struct Blocked: Sendable, Equatable, Codable {
         public var reason: String
@@ -78,6 +84,21 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     public init(pullRequest: Int) {
         self.pullRequest = pullRequest; bug = nil; component = nil; tryPushes = []; commented = []
         bugResolved = false; blockedLabel = false; requestedRetries = 0; blocked = nil; lastError = nil
+        failures = nil; retryAt = nil
+    }
+
+    /// Records a failed pass at `now`: the periodic pass waits `backoff`'s delay before the next one.
+    public mutating func failed(_ error: String, at now: Date, backoff: Backoff) {
+        lastError = error
+        failures = (failures ?? 0) + 1
+        retryAt = now.addingTimeInterval(backoff.delay(afterAttempt: failures ?? 1))
+    }
+
+    /// Whether the periodic pass should look at this sync at `now`: its try run is going, or its last
+    /// pass failed and the wait is over.
+    public func isDue(at now: Date) -> Bool {
+        if let retryAt, retryAt > now { return false }
+        return tryPushes.last?.status == .running || lastError != nil
     }
 
     /// Records `push` as planned, unless it is the last push already (a rerun after a crash).

@@ -39,6 +39,7 @@ final class DownstreamRunner {
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
         syncer.maxTestPaths = settings.maxTestPaths
+        syncer.backoff = Backoff(baseSeconds: settings.pollSeconds, maxSeconds: max(settings.pollSeconds, 3600))
         return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
                                 pollSeconds: settings.pollSeconds)
     }
@@ -48,9 +49,10 @@ final class DownstreamRunner {
     func run(pullRequest number: Int) throws -> [String] {
         // Workers and commands share the clone and the records: one sync at a time, the record read under the lock.
         do { return try syncer.clone.whileLocked { try reconcile(number) } } catch {
-            if var sync = try syncs.downstreamSync(pullRequest: number) ?? (isSelected(number) ? DownstreamSync(pullRequest: number) : nil),
-               sync.lastError == nil {
-                sync.lastError = syncer.redactor("\(error)")
+            // Reconciling records its own failures; this covers what failed before it (fetching the head).
+            if try syncs.downstreamSync(pullRequest: number) == nil, try isSelected(number) {
+                var sync = DownstreamSync(pullRequest: number)
+                sync.failed(syncer.redactor("\(error)"), at: syncer.now(), backoff: syncer.backoff)
                 try syncs.saveDownstreamSync(sync)
             }
             throw error
@@ -95,9 +97,11 @@ struct DownstreamResults: PeriodicTask {
     var name: String { PeriodicTaskNames.downstreamResults }
     var interval: Double { runner.pollSeconds }
 
-    /// Each sync whose try run is going or whose last pass failed; one failing does not stop the others.
+    /// Each sync whose try run is going or whose last pass failed and waited its backoff; one failing
+    /// does not stop the others.
     func run() throws -> [String] {
-        try runner.syncs.downstreamSyncs().filter { $0.tryPushes.last?.status == .running || $0.lastError != nil }.flatMap { sync in
+        let now = runner.syncer.now()
+        return try runner.syncs.downstreamSyncs().filter { $0.isDue(at: now) }.flatMap { sync in
             do { return try runner.run(pullRequest: sync.pullRequest) } catch {
                 return ["PR #\(sync.pullRequest): \(runner.syncer.redactor("\(error)"))"]
             }

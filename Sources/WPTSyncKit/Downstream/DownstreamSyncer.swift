@@ -50,6 +50,9 @@ struct DownstreamSyncer {
     var blockedLabel = "mozilla:gecko-blocked"
     /// Applied to errors before they are stored on the sync.
     var redactor = Redactor.none
+    /// How long the periodic pass waits after failed passes (doubling from `poll_seconds`, at most an hour).
+    var backoff = Backoff(baseSeconds: 300, maxSeconds: 3600)
+    var now: @Sendable () -> Date = { Date() }
 
     /// Try pushes whose results are kept per PR; older ones are pruned.
     static let resultRunsKept = 3
@@ -69,14 +72,16 @@ struct DownstreamSyncer {
             // Whatever happens below, the error is recorded on the sync as far as it got.
             defer { reached = sync }
             let notes = try advance(&sync, pr: pr, changes: changes)
-            if sync.lastError != nil {
+            if sync.lastError != nil || sync.failures != nil {
                 sync.lastError = nil
+                sync.failures = nil
+                sync.retryAt = nil
                 try store.saveDownstreamSync(sync)
             }
             return notes
         } catch {
             if var failed = reached ?? (try? store.downstreamSync(pullRequest: number)) {
-                failed.lastError = redactor("\(error)")
+                failed.failed(redactor("\(error)"), at: now(), backoff: backoff)
                 try? store.saveDownstreamSync(failed)
             }
             throw error
