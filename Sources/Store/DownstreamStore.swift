@@ -24,6 +24,8 @@ public protocol DownstreamStore: Sendable {
     func observe(check: CheckObservation) throws(StoreError) -> Bool
     /// The PRs seen, by number (highest first), each with the checks on its head.
     func seenPullRequests() throws(StoreError) -> [SeenDownstream]
+    /// PR `number` as seen (through its primary key, not a scan), or nil.
+    func seenPullRequest(_ number: Int) throws(StoreError) -> SeenDownstream?
 }
 
 extension SQLiteJournal: DownstreamStore {
@@ -77,8 +79,16 @@ extension SQLiteJournal: DownstreamStore {
     }
 
     public func seenPullRequests() throws(StoreError) -> [SeenDownstream] {
+        try seen("ORDER BY number DESC, repository")
+    }
+
+    public func seenPullRequest(_ number: Int) throws(StoreError) -> SeenDownstream? {
+        try seen("WHERE number = ? ORDER BY repository LIMIT 1", [number]).first
+    }
+
+    private func seen(_ clause: String, _ arguments: StatementArguments = []) throws(StoreError) -> [SeenDownstream] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM downstream_prs ORDER BY number DESC, repository").map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM downstream_prs \(clause)", arguments: arguments).map { row in
                 let number: Int = row["number"]
                 let record = try decode(SeenPullRequest.self, row["record"], what: "downstream PR \(number)")
                 let checks = try String.fetchAll(db, sql: "SELECT record FROM commit_checks WHERE sha = ? ORDER BY key", arguments: [record.pullRequest.head])

@@ -26,6 +26,9 @@ struct DownstreamStoreTests {
         #expect(seen.map(\.record.pullRequest.number) == [8, 7])
         #expect(seen[1].record.pullRequest.head == h2 && seen[1].record.lastDelivery == "d2")
         #expect(seen[0].record.ignored == "opened by wptsync's upstream sync (branch gecko/123)")
+        // One PR by its number, as the worker reads it for each delivery.
+        #expect(try store.seenPullRequest(7) == seen[1])
+        #expect(try store.seenPullRequest(99) == nil)
     }
 
     @Test func checksAreKeptPerCommitAndShownOnTheHead() throws {

@@ -50,7 +50,7 @@ final class DownstreamRunner {
         // Workers and commands share the clone and the records: one sync at a time, the record read under the lock.
         do { return try syncer.clone.whileLocked { try reconcile(number) } } catch {
             // Reconciling records its own failures; this covers what failed before it (fetching the head).
-            if try syncs.downstreamSync(pullRequest: number) == nil, try isSelected(number) {
+            if try syncs.downstreamSync(pullRequest: number) == nil, let pr = try seen.seenPullRequest(number), pr.record.ignored == nil {
                 var sync = DownstreamSync(pullRequest: number)
                 sync.failed(syncer.redactor("\(error)"), at: syncer.now(), backoff: syncer.backoff)
                 try syncs.saveDownstreamSync(sync)
@@ -59,12 +59,8 @@ final class DownstreamRunner {
         }
     }
 
-    private func isSelected(_ number: Int) throws -> Bool {
-        try seen.seenPullRequests().contains { $0.record.pullRequest.number == number && $0.record.ignored == nil }
-    }
-
     private func reconcile(_ number: Int) throws -> [String] {
-        guard let seen = try seen.seenPullRequests().first(where: { $0.record.pullRequest.number == number }) else {
+        guard let seen = try seen.seenPullRequest(number) else {
             return ["PR #\(number): not seen through a webhook yet"]
         }
         if let ignored = seen.record.ignored { return ["PR #\(number): \(ignored)"] }
