@@ -103,7 +103,7 @@ struct BareRepository: Sendable {
         return out.stdoutString
     }
 
-    private func run(
+    func run(
         _ arguments: [String], inRepository: Bool = true, environment: [String: String] = [:], stdin: [UInt8] = []
     ) throws(LocalServiceError) -> ProcessOutput {
         let prefix = inRepository ? ["--git-dir", path] : []

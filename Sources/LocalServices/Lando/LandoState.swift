@@ -1,0 +1,121 @@
+import Foundation
+import SyncCore
+
+/// A repository the local Lando lands into, as Lando's `Repo` describes it.
+public struct LandoRepository: Sendable, Equatable {
+    /// Lando's name, used by `POST /api/repo/<name>` and `GET /api/repoinfo/<name>`
+    /// (Lando's short name defaults to it), e.g. `firefox-autoland`.
+    public var name: String
+    /// The bare git repository behind it (created when missing).
+    public var path: String
+    /// The branch jobs land on (`default_branch`), e.g. `autoland`.
+    public var branch: String
+    /// The Treestatus tree whose closure defers jobs; Lando's default is the repository's name.
+    public var tree: String
+    /// The name `hg2git`/`git2hg` take (the last segment of the repository URL), e.g. `firefox`.
+    public var gitRepoName: String
+    /// False for a Mercurial repository: the automation API answers 400 "Git-only".
+    public var isGit = true
+    public var automationEnabled = true
+    /// The permission a user needs to submit jobs (`required_automation_permission`).
+    public var requiredAutomationPermission = "main.scm_allow_direct_push"
+    /// The landing permission; `repoinfo`'s `scm_level` is it without the app prefix.
+    public var requiredPermission = "main.scm_level_3"
+
+    public init(name: String, path: String, branch: String, tree: String? = nil, gitRepoName: String = "firefox") {
+        self.name = name; self.path = path; self.branch = branch
+        self.tree = tree ?? name; self.gitRepoName = gitRepoName
+    }
+}
+
+/// A user of the headless API, found by its token.
+public struct LandoUser: Sendable, Equatable {
+    public var email: String
+    /// Django permissions, e.g. `main.scm_allow_direct_push`.
+    public var permissions: Set<String>
+
+    public init(email: String, permissions: Set<String> = ["main.scm_allow_direct_push"]) {
+        self.email = email; self.permissions = permissions
+    }
+}
+
+/// A job as the control API reports it.
+public struct LandoJobSnapshot: Sendable, Equatable {
+    public var id: Int
+    public var repository: String
+    public var requester: String
+    public var status: LandoJobStatus
+    /// Why it failed or was deferred; empty otherwise.
+    public var error: String
+    /// The branch's new head once landed (Lando's `landed_commit_id`).
+    public var landedCommit: String?
+    /// How many times the worker ran it.
+    public var attempts: Int
+}
+
+/// One action of a job, as submitted.
+enum LandoAction: Sendable, Equatable {
+    case addCommitBase64(content: String)
+    /// A valid action this stand-in does not perform (`add-commit`, `merge-onto`, `tag`, …).
+    case unsupported(String)
+}
+
+struct LandoJob {
+    var id: Int
+    var repository: String
+    var requester: String
+    var actions: [LandoAction]
+    var status: LandoJobStatus = .submitted
+    var error = ""
+    var landedCommit: String?
+    var attempts = 0
+    var createdAt: Date
+    var lastAttempt: Date?
+
+    var snapshot: LandoJobSnapshot {
+        LandoJobSnapshot(id: id, repository: repository, requester: requester, status: status, error: error,
+                         landedCommit: landedCommit, attempts: attempts)
+    }
+}
+
+/// A tree as Lando's Treestatus holds it.
+struct LandoTree {
+    var status = "open"
+    var reason = ""
+    var messageOfTheDay = ""
+    var category = "development"
+}
+
+/// A change that lands on a branch outside the job queue, just before the next job runs.
+struct BaseMove: Sendable {
+    var repository: String
+    var path: String
+    var contents: String
+    var message: String
+}
+
+struct LandoState {
+    var repositories: [String: LandoRepository]
+    var users: [String: LandoUser]
+    var trees: [String: LandoTree]
+    var jobs: [LandoJob] = []
+    /// (git repository name, git hash, hg hash).
+    var mappings: [(repo: String, git: String, hg: String)] = []
+    var faults: [FaultRule] = []
+    var baseMoves: [BaseMove] = []
+    var requests: [RecordedRequest] = []
+
+    /// Ids of jobs the worker should run now: submitted ones, and deferred ones last tried at
+    /// least `deferRetry` seconds before `now`, oldest first.
+    func runnable(now: Date, deferRetry: TimeInterval) -> [Int] {
+        jobs.filter { job in
+            job.status == .submitted || job.status == .inProgress
+                || (job.status == .deferred && now.timeIntervalSince(job.lastAttempt ?? .distantPast) >= deferRetry)
+        }.map(\.id)
+    }
+
+    /// The mappings of git repository `repo` whose git (or hg) hash starts with `hash`.
+    func mappings(repo: String, hash: String, fromGit: Bool) -> [(repo: String, git: String, hg: String)] {
+        mappings.filter { $0.repo == repo && (fromGit ? $0.git : $0.hg).hasPrefix(hash) }
+    }
+}
