@@ -38,4 +38,8 @@ public struct LandoRepoInfo: Sendable, Equatable, Decodable {
     public var branchName: String
     /// The landing permission, e.g. `scm_level_3`.
     public var scmLevel: String
+
+    public init(repoUrl: String, branchName: String, scmLevel: String) {
+        self.repoUrl = repoUrl; self.branchName = branchName; self.scmLevel = scmLevel
+    }
 }
