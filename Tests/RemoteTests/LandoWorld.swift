@@ -17,7 +17,7 @@ final class LandoWorld {
     var clone: String { dir.sub("clone") }
 
     init(automatic: Bool = false, tokens: [String: LandoUser] = LocalLando.defaultTokens,
-         extra: [LandoRepository] = []) throws {
+         extra: [LandoRepository] = [], deferRetry: TimeInterval = 0) throws {
         let dir = self.dir
         try git(["init", "-q", "--bare", "-b", "autoland", dir.sub("firefox.git")], in: dir.path)
         try git(["clone", "-q", dir.sub("firefox.git"), dir.sub("clone")], in: dir.path)
@@ -29,7 +29,7 @@ final class LandoWorld {
         try git(["push", "-q", "origin", "autoland"], in: dir.sub("clone"))
         lando = try LocalLando(repositories: [LandoRepository(name: Self.repository, path: dir.sub("firefox.git"),
                                                               branch: "autoland", tree: "autoland")] + extra,
-                               tokens: tokens, automatic: automatic, deferRetry: 0)
+                               tokens: tokens, automatic: automatic, deferRetry: deferRetry)
     }
 
     deinit { lando.stop() }

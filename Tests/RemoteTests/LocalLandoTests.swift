@@ -33,6 +33,8 @@ struct LocalLandoTests {
         #expect(try git(["rev-parse", "\(head)~2"], in: world.bare) == base)
         let log = try git(["log", "--format=%an <%ae>|%cn|%B%x00", "\(base)..\(head)"], in: world.bare)
         let entries = log.split(separator: "\0").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let authored = try git(["log", "--format=%an %ae %ad", "--date=raw", "-2", "HEAD"], in: world.clone)
+        #expect(try git(["log", "--format=%an %ae %ad", "--date=raw", "\(base)..\(head)"], in: world.bare) == authored)
         #expect(entries == ["Test User <test@example.com>|wptsync@mozilla.com|Bug 3 - add b.html",
                             "Ann Author <ann@example.com>|wptsync@mozilla.com|Bug 2 - change README\n\nWith a body."])
     }
@@ -82,6 +84,22 @@ struct LocalLandoTests {
         #expect(job.error == "")
         #expect(try git(["rev-parse", "autoland^{tree}"], in: world.bare) == world.cloneTree())
         #expect(world.lando.jobs.first?.attempts == 3)
+    }
+
+    @Test func aDeferredJobHoldsBackLaterJobsOfItsRepository() throws {
+        let world = try LandoWorld(deferRetry: 3600)
+        let first = try world.commit(["README": "line 1\nline 2\nline 3\n"], message: "Bug 2 - first")
+        let second = try world.commit(["README": "line 1\nline 2\nline 3\nline 4\n"], message: "Bug 3 - second")
+        let client = world.client()
+        world.lando.setTree("autoland", status: "closed")
+        let one = try client.submit(repository: LandoWorld.repository, patches: [first])
+        world.lando.runPendingJobs()
+        world.lando.setTree("autoland", status: "open")
+        let two = try client.submit(repository: LandoWorld.repository, patches: [second])
+        world.lando.runPendingJobs()
+        // The first job waits for its next try; the second must not overtake it.
+        #expect(try client.job(one.id).status == .deferred)
+        #expect(try client.job(two.id).status == .submitted)
     }
 
     @Test func theWorkerThreadLandsJobsAsTheyCome() throws {

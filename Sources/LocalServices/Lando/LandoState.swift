@@ -105,13 +105,20 @@ struct LandoState {
     var baseMoves: [BaseMove] = []
     var requests: [RecordedRequest] = []
 
-    /// Ids of jobs the worker should run now: submitted ones, and deferred ones last tried at
-    /// least `deferRetry` seconds before `now`, oldest first.
+    /// Ids of jobs the worker should run now, oldest first: submitted ones, and deferred ones last
+    /// tried at least `deferRetry` seconds before `now`. A deferred job not yet due holds back
+    /// the later jobs of its repository, so that a repository's jobs land in the order submitted.
     func runnable(now: Date, deferRetry: TimeInterval) -> [Int] {
-        jobs.filter { job in
-            job.status == .submitted || job.status == .inProgress
-                || (job.status == .deferred && now.timeIntervalSince(job.lastAttempt ?? .distantPast) >= deferRetry)
-        }.map(\.id)
+        var waiting: Set<String> = []
+        var due: [Int] = []
+        for job in jobs where !job.status.isFinal && job.status != .created && !waiting.contains(job.repository) {
+            if job.status == .deferred && now.timeIntervalSince(job.lastAttempt ?? .distantPast) < deferRetry {
+                waiting.insert(job.repository)
+            } else {
+                due.append(job.id)
+            }
+        }
+        return due
     }
 
     /// The mappings of git repository `repo` whose git (or hg) hash starts with `hash`.
