@@ -1,6 +1,7 @@
 import Foundation
 import LocalServices
 import Remote
+import RepoOps
 import SyncCore
 import TestSupport
 import Testing
@@ -37,6 +38,23 @@ struct LocalLandoTests {
         #expect(try git(["log", "--format=%an %ae %ad", "--date=raw", "\(base)..\(head)"], in: world.bare) == authored)
         #expect(entries == ["Test User <test@example.com>|wptsync@mozilla.com|Bug 3 - add b.html",
                             "Ann Author <ann@example.com>|wptsync@mozilla.com|Bug 2 - change README\n\nWith a body."])
+    }
+
+    @Test func commitsFormattedWithLibgit2LandBinaryFilesIncluded() throws {
+        let world = try LandoWorld()
+        try writeFile("\(world.clone)/testing/web-platform/tests/img.png", [0x89, 0x50, 0x4E, 0x47, 0, 1, 2, 0xFF, 0])
+        try world.commit(["README": "line 1\nline 2\nline 3\n", "testing/web-platform/tests/a.html": "<p>A</p>\n"],
+                         message: "Bug 2 - an image and an edit\n\nBody.", author: "Ann Author <ann@example.com>")
+        let repository = try GitRepository.open(at: world.clone)
+        let patch = try repository.formatPatch(try repository.resolve("HEAD"))
+        let client = world.client()
+        let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
+        world.lando.runPendingJobs()
+
+        #expect(try client.job(submitted.id).status == .landed)
+        #expect(try git(["rev-parse", "autoland^{tree}"], in: world.bare) == world.cloneTree())
+        let format = ["log", "-1", "--format=%an <%ae> %ad%n%B", "--date=raw"]
+        #expect(try git(format + ["autoland"], in: world.bare) == git(format + ["HEAD"], in: world.clone))
     }
 
     @Test func aSeriesThatNoLongerAppliesFailsNamingTheFileAndLeavesTheBranch() throws {
