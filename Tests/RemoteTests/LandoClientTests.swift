@@ -41,6 +41,21 @@ struct LandoClientTests {
         #expect(job.status == .deferred, "returned, not waited for, so that the caller stores it and comes back")
     }
 
+    @Test func aJobCancelledWhileDeferredEndsTheFollowing() throws {
+        let world = try LandoWorld()
+        let patch = try world.commit(["README": "c\n"], message: "Bug 2 - c")
+        world.lando.setTree("autoland", status: "closed")
+        let base = try world.landed()
+        let client = world.client(sleeper: ScriptedSleeper([
+            { world.lando.runPendingJobs() },
+            { world.lando.cancel(job: 1); world.lando.setTree("autoland", status: "open"); world.lando.runPendingJobs() },
+        ]))
+        let job = try client.follow(try client.submit(repository: LandoWorld.repository, patches: [patch]).id)
+        #expect(job.status == .cancelled)
+        #expect(try world.landed() == base, "a cancelled job never lands")
+        #expect(world.lando.cancel(job: 1) == false)
+    }
+
     @Test func aFailedJobIsAResultWithLandosMessage() throws {
         let world = try LandoWorld()
         let patch = try world.commit(["README": "line 1\nchanged\n"], message: "Bug 2 - change")

@@ -37,7 +37,7 @@ final class LandoWorker: Sendable {
 
     private func run(_ id: Int) {
         let taken = service.state.withLock { state -> (LandoJob, LandoRepository, BaseMove?)? in
-            guard let index = state.jobs.firstIndex(where: { $0.id == id }),
+            guard let index = state.jobs.firstIndex(where: { $0.id == id }), !state.jobs[index].status.isFinal,
                   let repo = state.repositories[state.jobs[index].repository] else { return nil }
             state.jobs[index].status = .inProgress
             state.jobs[index].attempts += 1

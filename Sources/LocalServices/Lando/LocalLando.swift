@@ -103,11 +103,12 @@ public final class LocalLando: Sendable {
         service.state.withLock { $0.baseMoves.append(BaseMove(repository: repository, path: path, contents: contents, message: message)) }
     }
 
-    /// Cancels a job that has not ended, as an administrator would; false when it already ended.
+    /// Cancels a job waiting to run (submitted or deferred), as an administrator would; false otherwise.
     @discardableResult
     public func cancel(job id: Int) -> Bool {
         service.state.withLock { state in
-            guard let index = state.jobs.firstIndex(where: { $0.id == id }), !state.jobs[index].status.isFinal else { return false }
+            guard let index = state.jobs.firstIndex(where: { $0.id == id }),
+                  [.submitted, .deferred].contains(state.jobs[index].status) else { return false }
             state.jobs[index].status = .cancelled
             return true
         }
