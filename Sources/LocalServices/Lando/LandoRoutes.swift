@@ -57,12 +57,10 @@ final class LandoService: Sendable {
                              hash: rest[rest.count - 1], state)
         default: break
         }
-        let headless: Bool = switch Array(parts.dropFirst()) {
-        case let rest where rest.count == 2 && ["repo", "job", "repoinfo"].contains(rest[0]): true
-        default: false
+        // The headless API's routes; `{int:job_id}` matches digits only.
+        guard parts.count == 3, ["repo", "job", "repoinfo"].contains(parts[1]), parts[1] != "job" || Int(parts[2]) != nil else {
+            return Self.notFoundPage
         }
-        guard headless else { return Self.notFoundPage }
-        if parts[1] == "job", Int(parts[2]) == nil { return Self.notFoundPage }  // `{int:job_id}` does not match
         let expected = parts[1] == "repo" ? "POST" : "GET"
         guard request.method == expected else { return Self.json(405, .object([("detail", .string("Method not allowed"))])) }
         // Ninja's HttpBearer: `Authorization: Bearer <token>`, anything else is 401.
