@@ -137,6 +137,8 @@ struct AutolandLandingTests {
     }
 
     @Test func aCrashAfterThePushIsRecognisedAndNothingLandsTwice() throws {
+        // The tree moved since the try push, so the landed commit is not the try push's own changeset.
+        try landOnAutoland("layout/other.cpp", "other\n")
         let pushed = try pushToTry()
         let push = queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
         queue.resolveAll(group: push.decisionTaskID)
@@ -149,7 +151,33 @@ struct AutolandLandingTests {
         _ = try SQLiteJournal(path: world.store).save(crashed)
         try world.wptsync(["process"])
         #expect(try request().state.phase == .landed && request().state.landedNode == node)
-        #expect(try autoland("{node}") == node && autoland("{rev}") == "1", "one changeset landed, once")
+        #expect(try autoland("{node}") == node && autoland("{rev}") == "2", "one changeset landed, once")
+        #expect(node != pushed.fix)
+    }
+
+    @Test func aLostPushRaceIsRebuiltOnTheNewTipAndPushedAgain() throws {
+        // Someone else's commit, pushed to autoland by a hook of wptsync's clone just before its first push.
+        let racer = world.dir.sub("racer")
+        try sh("hg", ["clone", "-q", world.autoland, racer])
+        try writeFile(racer + "/layout/race.cpp", "race\n")
+        try sh("hg", ["commit", "-q", "-A", "-m", "Bug 98 - Racing r=eve", "-u", "Eve <eve@example.com>"], in: racer)
+        let race = try sh("hg", ["log", "-r", ".", "-T", "{node}"], in: racer)
+        let clone = world.dir.sub("state/autoland-clones/autoland")
+        try sh("hg", ["clone", "-q", "-U", world.autoland, clone])
+        let marker = world.dir.sub("raced")
+        try writeFile(world.dir.sub("race.sh"), "test -e \(marker) && exit 0\ntouch \(marker)\nhg push -q -R \(racer) \(world.autoland)\n")
+        try writeFile(clone + "/.hg/hgrc", "[hooks]\npre-push = sh \(world.dir.sub("race.sh"))\n")
+
+        let pushed = try pushToTry()
+        let push = queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
+        queue.resolveAll(group: push.decisionTaskID)
+        let output = try world.wptsync(["process", "--verbose"])
+        #expect(FileManager.default.fileExists(atPath: marker), "the race happened")
+        let landed = try request()
+        #expect(landed.state.phase == .landed)
+        #expect(try autoland("{node}") == landed.state.landedNode && autoland("{p1.node}") == race, "rebuilt on the racing commit")
+        let log = try String(contentsOfFile: world.log, encoding: .utf8) + output
+        #expect(log.contains("autoland request #\(landed.id): waits to land: push to autoland failed: lost a push race (attempt 1)"))
     }
 
     @Test func aChangeThatNoLongerAppliesIsRejectedNamingTheFile() throws {
