@@ -59,9 +59,9 @@ final class AutolandLandingWorld {
 
     /// Commits a fix of `Document.cpp` by `author` and a try commit asking for autoland, pushes
     /// both to try as `user`, and processes the push.
-    func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com") throws -> (fix: String, tip: String) {
+    func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com", bug: Int? = nil) throws -> (fix: String, tip: String) {
         try world.gecko.write("dom/base/Document.cpp", contents)
-        let fix = try world.gecko.commit("Bug \(bug) - Fix the document r=bob", date: "1700000000 -3600", user: Self.author)
+        let fix = try world.gecko.commit("Bug \(bug ?? self.bug) - Fix the document r=bob", date: "1700000000 -3600", user: Self.author)
         try world.gecko.write("try_task_config.json", "{}\n")
         let tip = try world.gecko.commit("try: -b o --autoland")
         try world.gecko.hg(["push", "-q", "-f", "-r", tip, tryRepo], env: ["USER": user])

@@ -69,4 +69,14 @@ struct AutolandSheriffTests {
         #expect(w.comments.contains { $0.hasPrefix("Autoland refused this request: carol@mozilla.com is not in active_scm_level_3: no commit access level 3.") },
                 "\(w.comments)")
     }
+
+    @Test func aBugThatDoesNotExistIsNotCommentedAgainAndAgain() throws {
+        _ = try w.pushToTry(user: "carol@mozilla.com", bug: 424242)
+        let refused = try w.request()
+        #expect(refused.state.phase == .refused && refused.bugs == [424242])
+        #expect(refused.unpostedComments.isEmpty, "given up on the missing bug")
+        let log = try String(contentsOfFile: w.world.log, encoding: .utf8)
+        #expect(log.contains("autoland request #\(refused.id): bug 424242 not commented: "), "\(log.suffix(2000))")
+        #expect(w.comments.count == 1, "only the bug's description")
+    }
 }

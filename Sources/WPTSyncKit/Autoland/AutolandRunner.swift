@@ -80,20 +80,30 @@ struct AutolandRunner {
     func postComments(_ request: AutolandRequest) -> [String] {
         guard let bugzilla, !request.unpostedComments.isEmpty else { return [] }
         var current = request
+        var notes: [String] = []
         do {
             for comment in request.unpostedComments {
                 let text = AutolandLanding.bugComment(comment, request: current)
-                for bug in current.bugs where try !bugzilla.comments(bug).contains(where: { $0.text == text }) {
-                    _ = try bugzilla.addComment(bug, text)
+                for bug in current.bugs {
+                    do throws(RemoteError) {
+                        if try !bugzilla.comments(bug).contains(where: { $0.text == text }) { _ = try bugzilla.addComment(bug, text) }
+                    } catch {
+                        // A bug number that does not exist (or is hidden) would otherwise be retried forever.
+                        guard case .bugzilla(_, _, _, let code, let message) = error, Self.missingBugCodes.contains(code) else { throw error }
+                        notes.append("autoland request #\(request.id): bug \(bug) not commented: \(message)")
+                    }
                 }
                 current.postedComments = (current.postedComments ?? 0) + 1
                 current = try store.save(current)
             }
         } catch {
-            return ["autoland request #\(request.id): comments wait for the next poll: \(error)"]
+            return notes + ["autoland request #\(request.id): comments wait for the next poll: \(error)"]
         }
-        return current.bugs.isEmpty ? [] : ["autoland request #\(request.id): commented on bug \(current.bugs.map(String.init).joined(separator: ", "))"]
+        return notes + (current.bugs.isEmpty ? [] : ["autoland request #\(request.id): commented on bug \(current.bugs.map(String.init).joined(separator: ", "))"])
     }
+
+    /// Bugzilla's codes for a bug that does not exist (101) or that wptsync may not see (102).
+    static let missingBugCodes: Set<Int> = [101, 102]
 
     /// What to feed the machine next: the access check, or the run's jobs.
     private func nextInput(_ request: AutolandRequest) throws -> AutolandInput? {
