@@ -35,7 +35,15 @@ struct AutolandSheriffTests {
         #expect(refused.status != 0 && refused.stderrString.contains("alice@mozilla.com may not decide on autoland requests: not a member (needs the group sheriffs)"))
         #expect(try w.request() == queued)
 
+        // The access backend cannot answer: fail closed, nothing changes.
         w.world.environment = ["USER": "sam", "SUDO_USER": "sam"]
+        let groups = w.world.dir.sub("autoland-groups")
+        try FileManager.default.moveItem(atPath: groups, toPath: groups + ".away")
+        let closed = try w.world.wptsyncResult(["autoland", "land", "\(queued.id)"])
+        #expect(closed.status != 0 && closed.stderrString.contains("sam may not decide on autoland requests: the access backend cannot answer: cannot read the groups file"))
+        #expect(try w.request() == queued)
+        try FileManager.default.moveItem(atPath: groups + ".away", toPath: groups)
+
         let output = try w.world.wptsync(["autoland", "land", "\(queued.id)"])
         let landed = try w.request()
         #expect(landed.state.phase == .landed, "\(output)")
