@@ -18,10 +18,7 @@ struct Handlers {
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
-        let autoland = try config.autoland.map { settings in
-            AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
-                           watch: try AutolandWatch.make(settings, environment: environment))
-        }
+        let autoland = try AutolandRunner.make(config: config, store: store, redactor: redactor, environment: environment)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
                                tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
