@@ -7,7 +7,7 @@ struct PullRequestReconciliationTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     static let head = String(repeating: "a", count: 40), moved = String(repeating: "c", count: 40)
     static let label = "mozilla:gecko-sync"
-    let since = PullRequestReconciliation.listing(lastListing: t0)
+    let since = PullRequestReconciliation.listing(lastListing: t0, now: t0.addingTimeInterval(300))
 
     func pr(_ number: Int = 7, state: PullRequestObservation.State = .open, head: String = head, branch: String = "grid",
             labels: [String] = [], at minutes: Double = 0) -> PullRequestObservation {
@@ -31,7 +31,8 @@ struct PullRequestReconciliationTests {
         #expect(change(pr(state: .merged, at: 1), nil) == .merged, "merged by an admin: its sync starts at the merge")
         #expect(change(pr(state: .closed, at: 1), nil) == .closed)
         #expect(change(pr(state: .merged, at: -11), nil) == nil, "closed before the window (last listing minus the margin)")
-        #expect(change(pr(state: .merged), nil, listing: .open) == nil, "the first listing takes no closed PR")
+        let first = PullRequestReconciliation.listing(lastListing: nil, now: Self.t0.addingTimeInterval(3600))
+        #expect(first.allOpen && change(pr(state: .merged, at: 1), nil, listing: first) == nil, "the first listing takes no PR closed before it")
         let merged = PullRequestReconciliation.pullRequestChange(pr(state: .merged, at: 1), seen: nil, listing: since, syncLabel: Self.label)
         #expect(merged?.action == "closed" && merged?.event == "pull_request")
     }
@@ -87,11 +88,10 @@ struct PullRequestReconciliationTests {
     }
 
     @Test func pagingStopsBelowTheLastListingMinusTheMargin() {
-        #expect(PullRequestReconciliation.listing(lastListing: nil) == .open)
-        #expect(PullRequestReconciliation.readsNextPage(after: [pr(at: 3), pr(at: -9)], listing: since))
-        #expect(!PullRequestReconciliation.readsNextPage(after: [pr(at: 3), pr(at: -11)], listing: since))
-        #expect(!PullRequestReconciliation.readsNextPage(after: [], listing: .open))
-        #expect(PullRequestReconciliation.readsNextPage(after: [pr(at: -10_000)], listing: .open))
+        #expect(PullRequestReconciliation.readsNextPage(after: [pr(at: 3), pr(at: -9)], cutoff: since.cutoff))
+        #expect(!PullRequestReconciliation.readsNextPage(after: [pr(at: 3), pr(at: -11)], cutoff: since.cutoff))
+        #expect(!PullRequestReconciliation.readsNextPage(after: [], cutoff: since.cutoff))
+        #expect(!since.allOpen)
     }
 
     @Test func reviewsAndChecksAreReadOnlyForOpenPullRequestsWaitingForThem() {

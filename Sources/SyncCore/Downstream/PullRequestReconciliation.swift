@@ -52,23 +52,23 @@ public enum PullRequestReconciliation {
     /// does not change a PR's `updated_at`) while their record is younger than this.
     public static let checksWindowSeconds: TimeInterval = 7 * 86_400
 
-    public enum Listing: Sendable, Equatable {
-        /// The first reconciliation: every open PR (`state=open`).
-        case open
-        /// The PRs updated since this time (`state=all&sort=updated&direction=desc`, paged down to it).
-        case updatedSince(Date)
+    /// What a reconciliation lists: the PRs updated since `cutoff` (`state=all&sort=updated&direction=desc`,
+    /// paged down to it), and on the first one every open PR too (`state=open`).
+    public struct Listing: Sendable, Equatable {
+        public var cutoff: Date
+        public var allOpen: Bool
+
+        public init(cutoff: Date, allOpen: Bool) { self.cutoff = cutoff; self.allOpen = allOpen }
     }
 
-    /// What to list, given when the last successful listing started (nil: never).
-    public static func listing(lastListing: Date?) -> Listing {
-        lastListing.map { .updatedSince($0.addingTimeInterval(-marginSeconds)) } ?? .open
+    /// What to list at `now`, given when the last successful listing started (nil: never).
+    public static func listing(lastListing: Date?, now: Date) -> Listing {
+        Listing(cutoff: (lastListing ?? now).addingTimeInterval(-marginSeconds), allOpen: lastListing == nil)
     }
 
-    /// Whether the page after `page` (newest first) may hold PRs the listing wants.
-    public static func readsNextPage(after page: [PullRequestObservation], listing: Listing) -> Bool {
-        guard let oldest = page.last else { return false }
-        guard case .updatedSince(let cutoff) = listing else { return true }
-        return oldest.updatedAt >= cutoff
+    /// Whether the page after `page` (most recently updated first) may hold PRs updated since `cutoff`.
+    public static func readsNextPage(after page: [PullRequestObservation], cutoff: Date) -> Bool {
+        page.last.map { $0.updatedAt >= cutoff } ?? false
     }
 
     /// The delivery that brings `seen` up to `listed`, or nil: nothing new, wptsync's own PR, or a
@@ -93,7 +93,7 @@ public enum PullRequestReconciliation {
         } else if listed.state == .open {
             change = .opened
         } else {
-            guard case .updatedSince(let cutoff) = listing, listed.updatedAt >= cutoff else { return nil }
+            guard listed.updatedAt >= listing.cutoff else { return nil }
             change = listed.state == .merged ? .merged : .closed
         }
         let action = switch change {

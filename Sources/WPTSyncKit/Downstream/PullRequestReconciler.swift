@@ -36,9 +36,15 @@ struct PullRequestReconciler {
     func run() throws -> [String] {
         let started = now()
         let last = try store.recheckMark(markName).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
-        let listing = PullRequestReconciliation.listing(lastListing: last)
-        let (pulls, notModified) = try github.pullRequestsByUpdate(state: listing == .open ? "open" : "all") { page in
-            PullRequestReconciliation.readsNextPage(after: page.compactMap(Self.observation), listing: listing)
+        let listing = PullRequestReconciliation.listing(lastListing: last, now: started)
+        var (pulls, notModified) = try github.pullRequestsByUpdate(state: "all") { page in
+            PullRequestReconciliation.readsNextPage(after: page.compactMap(Self.observation), cutoff: listing.cutoff)
+        }
+        if listing.allOpen {
+            let open = try github.pullRequestsByUpdate(state: "open") { _ in true }
+            let numbers = Set(pulls.map(\.number))
+            pulls += open.pulls.filter { !numbers.contains($0.number) }
+            notModified += open.notModified
         }
         let listed = pulls.compactMap(Self.observation)
         var known: [Int: PullRequestReconciliation.Known] = [:]
