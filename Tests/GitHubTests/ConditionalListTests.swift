@@ -69,3 +69,17 @@ struct ConditionalListTests {
         #expect(Int(changed.headers["x-ratelimit-remaining"] ?? "") == Int(remaining ?? "")! - 1)
     }
 }
+
+extension ConditionalListTests {
+    /// PyGithub's conditional refresh (`update()`) and its requester with `If-None-Match` on the
+    /// listing (skipped when PyGithub is not installed).
+    @Test(.enabled(if: PythonCrossCheck.available("github"))) func pyGithubSeesTheETagsAnd304s() throws {
+        let f = try Fixture()
+        try f.pushBranch("grid", commits: [(["a.html": "a"], "Add a")])
+        let out = try PythonCrossCheck.run("pygithub_conditional_requests.py", environment: [
+            "LOCAL_GITHUB_URL": f.github.baseURL, "LOCAL_GITHUB_TOKEN": "bot-token", "LOCAL_GITHUB_BRANCH": "grid",
+        ])
+        #expect(out.status == 0, "\(out.output)")
+        #expect(f.requests("GET", "/pulls").map(\.status).contains(304))
+    }
+}
