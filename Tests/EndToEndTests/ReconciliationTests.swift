@@ -85,10 +85,13 @@ struct ReconciliationTests {
         let admin = try world.open(2, adding: "grid-area.html")
         _ = try world.person.merge(2, method: .merge)
         #expect(world.github.pullRequests.last?.isMerged == true)
-        _ = try serve.wptsync(["process"])
+        let found2 = try serve.wptsync(["reconcile-prs"])
+        #expect(found2.contains("recorded #2 merged"), "\(found2)")
+        let replayed = try serve.wptsync(["reconcile-prs"])
+        #expect(replayed.contains("already recorded, not handled yet: #2 merged"), "the same state is recorded once: \(replayed)")
         _ = try serve.wptsync(["process"])
         let merged = try serve.events().compactMap { $0["detail"] as? String }
-        #expect(merged.contains { $0.contains("pull_request closed #2 (reconciled)") }, "\(merged)")
+        #expect(merged.filter { $0.contains("pull_request closed #2 (reconciled)") }.count == 1, "\(merged)")
         #expect(bugzilla.bugs.map { $0.fields["summary"] ?? "" }.sorted()
                 == ["[wpt-sync] Sync PR 1 - Grid grid-gap.html", "[wpt-sync] Sync PR 2 - Grid grid-area.html"])
         let after = try world.downstream.tryPushes()
@@ -96,7 +99,7 @@ struct ReconciliationTests {
         let config = try sh("hg", ["cat", "-r", after.last ?? "tip", "try_task_config.json"], in: world.downstream.tryRepo)
         #expect(config.contains("css/css-grid/grid-area.html") && !config.contains("grid-gap.html"), "\(config), head \(admin)")
 
-        // Replayed by hand: the same states, recorded once already.
+        // Everything handled: a reconciliation finds nothing.
         let again = try serve.wptsync(["reconcile-prs"])
         #expect(again.contains("nothing missed"), "\(again)")
         #expect(try serve.events().allSatisfy { $0["state"] as? String == "done" })

@@ -63,16 +63,20 @@ struct PullRequestReconciler {
                 + (try github.combinedStatus(ref: pr.head).statuses.compactMap { Self.status($0, on: pr.head) })
             deliveries += PullRequestReconciliation.checkChanges(pr, checks: checks, seen: known[pr.number]?.checks ?? [])
         }
-        var recorded: [String] = []
+        var recorded: [String] = [], already: [String] = []
         for delivery in deliveries {
-            if case .recorded = try store.record(.gitHubDelivery(delivery.payload(repository: repository)), at: started) {
-                recorded.append("#\(delivery.pullRequest) \(delivery.change.rawValue)")
+            let name = "#\(delivery.pullRequest) \(delivery.change.rawValue)"
+            switch try store.record(.gitHubDelivery(delivery.payload(repository: repository)), at: started) {
+            case .recorded: recorded.append(name)
+            case .duplicate: already.append(name)
             }
         }
         try store.setRecheckMark(markName, to: String(started.timeIntervalSince1970))
         try store.pruneCachedResponses(storedBefore: started.addingTimeInterval(-Self.cacheDays * 86_400))
         let pages = "\(listed.count) PR(s) listed (\(notModified) page(s) not modified), \(probed.count) with reviews and checks read"
-        return ["reconciled \(repository): \(pages); " + (recorded.isEmpty ? "nothing missed" : "recorded " + recorded.joined(separator: ", "))]
+        let found = (recorded.isEmpty ? [] : ["recorded " + recorded.joined(separator: ", ")])
+            + (already.isEmpty ? [] : ["already recorded, not handled yet: " + already.joined(separator: ", ")])
+        return ["reconciled \(repository): \(pages); " + (found.isEmpty ? ["nothing missed"] : found).joined(separator: "; ")]
     }
 
     /// A listed PR as a delivery would show it; nil for a PR whose head branch and commit are gone.
