@@ -24,7 +24,7 @@ struct ReconciliationTests {
             downstream = try WebhookDownstreamTests.World { gecko, dir in
                 let bare = dir.sub("upstream.git")
                 _ = try sh("git", ["clone", "-q", "--bare", gecko.git.path, bare])
-                let github = try LocalGitHub(repositoryPath: bare, users: ["bot-token": "wpt-sync-bot", "alice-token": "alice"])
+                let github = try LocalGitHub(repositoryPath: bare, users: ["bot-token": "wpt-sync-bot", "alice-token": "alice", "bob-token": "bob"])
                 made.withLock { $0 = github }
                 try writeFile(dir.sub("github-token"), "bot-token\n")
                 return """
@@ -53,6 +53,29 @@ struct ReconciliationTests {
         }
 
         var serve: WebhookServeTests.World { downstream.serve }
+    }
+
+    @Test func aMissedApprovalAndAMissedStatusAreFoundOnTheirPullRequests() throws {
+        let world = try World()
+        let serve = world.serve
+        let head = try world.open(1, adding: "grid-gap.html")
+        _ = try serve.wptsync(["reconcile-prs"])
+        _ = try serve.wptsync(["process"])
+        #expect(world.downstream.bugzilla.bugs.count == 1)
+        #expect(try world.downstream.tryPushes().isEmpty, "neither approved nor checked yet")
+
+        // bob approves; the review's delivery is lost. A failing status is lost too.
+        var bob = world.person
+        bob.token = Token("bob-token")
+        _ = try bob.approve(1, commitID: head, approverToken: Token("bob-token"))
+        try world.person.setStatus(sha: head, state: .failure, context: "lint")
+        let found = try serve.wptsync(["reconcile-prs"])
+        #expect(found.contains("recorded #1 review, #1 check"), "\(found)")
+        _ = try serve.wptsync(["process"])
+        #expect(try world.downstream.tryPushes().count == 1, "approved: a try run, whatever the status says")
+        let details = try serve.events().compactMap { $0["detail"] as? String }
+        #expect(details.contains { $0.contains("pull_request_review #1 approved by bob (reconciled)") }, "\(details)")
+        #expect(details.contains { $0.contains("status failure lint on") }, "\(details)")
     }
 
     @Test func pullRequestsWhoseDeliveriesNeverArrivedGetTheirBugAndTryPush() throws {

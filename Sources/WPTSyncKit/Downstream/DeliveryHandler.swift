@@ -34,7 +34,8 @@ struct DeliveryHandler: EventHandler {
         case .check(let check):
             guard try store.observe(check: check) else { return head + " (nothing newer than what was seen)" }
             // A status, or a fork's check, names no PR: those seen with this head are meant.
-            let numbers = check.pullRequests.isEmpty ? try store.seenPullRequests(head: check.commit).map(\.record.pullRequest.number) : check.pullRequests
+            let numbers = check.pullRequests.isEmpty
+                ? try store.seenPullRequests(head: check.commit).map(\.record.pullRequest.number) : check.pullRequests
             return head + (try numbers.map { try sync($0) }.joined())
         }
     }
