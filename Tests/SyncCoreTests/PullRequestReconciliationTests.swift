@@ -66,9 +66,10 @@ struct PullRequestReconciliationTests {
         let check = CheckObservation(kind: .status, name: "ci", commit: Self.head, status: "success", updatedAt: Self.t0)
         let run = CheckObservation(kind: .checkRun, name: "lint", commit: Self.head, status: "completed", conclusion: "success",
                                    updatedAt: Self.t0)
+        let suite = CheckObservation(kind: .checkSuite, name: "Taskcluster", commit: Self.head, status: "queued", updatedAt: Self.t0)
         let deliveries = [first] + PullRequestReconciliation.reviewChanges(pr(), reviews: [review], seen: nil)
-            + PullRequestReconciliation.checkChanges(pr(), checks: [check, run], seen: [])
-        #expect(deliveries.map(\.change) == [.opened, .review, .check, .check])
+            + PullRequestReconciliation.checkChanges(pr(), checks: [check, run, suite], seen: [])
+        #expect(deliveries.map(\.change) == [.opened, .review, .check, .check, .check])
         for delivery in deliveries {
             let payload = delivery.payload(repository: "web-platform-tests/wpt")
             let read = try WebhookPayload.read(event: payload.event, body: Array(payload.body.utf8))
