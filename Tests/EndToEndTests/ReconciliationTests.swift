@@ -99,7 +99,8 @@ struct ReconciliationTests {
 
         // That pass's reconciliation, with nothing changed: conditional requests only, answered 304.
         let unchanged = world.github.requests
-        #expect(!unchanged.isEmpty && unchanged.allSatisfy { $0.method == "GET" && $0.status == 304 }, "\(unchanged.map { "\($0.path) \($0.status)" })")
+        #expect(!unchanged.isEmpty && unchanged.allSatisfy { $0.method == "GET" && $0.status == 304 },
+                "\(unchanged.map { "\($0.path) \($0.status)" })")
         #expect(unchanged.allSatisfy { $0.headers["if-none-match"]?.hasPrefix("\"") == true })
         let events = try serve.events()
         #expect(events.count == found.count, "nothing new recorded: \(events.compactMap { $0["detail"] })")

@@ -22,7 +22,8 @@ struct PullRequestReconciliationTests {
         return record
     }
 
-    func change(_ listed: PullRequestObservation, _ seen: SeenPullRequest?, listing: PullRequestReconciliation.Listing? = nil) -> ReconciledDelivery.Change? {
+    func change(_ listed: PullRequestObservation, _ seen: SeenPullRequest?,
+                listing: PullRequestReconciliation.Listing? = nil) -> ReconciledDelivery.Change? {
         PullRequestReconciliation.pullRequestChange(listed, seen: seen, listing: listing ?? since, syncLabel: Self.label)?.change
     }
 

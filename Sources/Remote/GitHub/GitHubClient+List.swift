@@ -9,7 +9,8 @@ extension GitHubClient {
     /// by page while `more` says the page just read (decoded) may be followed by wanted ones; each
     /// page conditional on the ETag cache when `http` has one. Also how many pages came from the
     /// cache (answered 304).
-    public func pullRequestsByUpdate(state: String, while more: ([PullRequest]) -> Bool) throws(RemoteError) -> (pulls: [PullRequest], notModified: Int) {
+    public func pullRequestsByUpdate(state: String,
+                                     while more: ([PullRequest]) -> Bool) throws(RemoteError) -> (pulls: [PullRequest], notModified: Int) {
         let responses = try pages("/pulls", query: [("state", state), ("sort", "updated"), ("direction", "desc")]) { response throws(RemoteError) in
             more(try JSONCoding.decode([PullRequest].self, from: response.body))
         }

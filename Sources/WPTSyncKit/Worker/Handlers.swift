@@ -11,7 +11,8 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore & PullRequestReconciler.Store,
+    static func make(config: Config,
+                     store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore & PullRequestReconciler.Store,
                      redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
