@@ -16,11 +16,28 @@ extension LandingRunner {
             return .ready(.apply)
         case .wait(let reason):
             metadataNotes.append(reason)
+            metadataWaitingFor = pr
             return .wait(reason: reason)
         case .landWithout(let note):
             metadataNotes.append(note)
             return .ready(.apply)
         }
+    }
+
+    /// The `recheck_marks` entry naming the PR a landing waits for (empty: none).
+    static let metadataWaitMark = "landing-metadata-wait"
+
+    /// Records the PR this run waits for, when that changed; the periodic retry runs the landing
+    /// again while one is recorded.
+    func rememberMetadataWait() throws {
+        guard let marks else { return }
+        let mark = metadataWaitingFor.map(String.init) ?? ""
+        if try (marks.recheckMark(Self.metadataWaitMark) ?? "") != mark { try marks.setRecheckMark(Self.metadataWaitMark, to: mark) }
+    }
+
+    /// Whether a landing waits for a PR's metadata (the periodic retry runs it again).
+    var waitsForMetadata: Bool {
+        get throws { try !(marks?.recheckMark(Self.metadataWaitMark) ?? "").isEmpty }
     }
 
     /// The metadata commit that follows the import of `unit` (`imported`, nil when Gecko had the

@@ -26,6 +26,10 @@ final class LandingRunner {
     var downstream: (any DownstreamSyncStore)?
     /// What this run said about metadata (a PR landing without its metadata, a file that conflicted).
     var metadataNotes: [String] = []
+    /// The PR this run's importable prefix stopped at to wait for its metadata.
+    var metadataWaitingFor: Int?
+    /// Where that wait is remembered, so the periodic retry runs the landing again while it lasts.
+    var marks: (any RecheckMarkStore)?
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
     static func make(config: Config, store: any LandingStore & ServiceStore & DownstreamSyncStore, redactor: Redactor,
@@ -43,6 +47,7 @@ final class LandingRunner {
                                    pushURL: settings.pushURL ?? repository.path,
                                    redactor: redactor)
         runner.downstream = store
+        runner.marks = store
         return runner
     }
 
@@ -103,10 +108,12 @@ final class LandingRunner {
             let head = try mirror.resolve("refs/heads/master").hex
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
             metadataNotes = []
+            metadataWaitingFor = nil
             let (ready, waiting) = try ImportPlanner.importablePrefix(all) { unit in
                 let verdict = try units.rule(unit, geckoHas: clone.contains)
                 return verdict == .ready(.apply) ? try metadataWait(unit) : verdict
             }
+            try rememberMetadataWait()
             guard let last = ready.last else {
                 if var stale = current {
                     stale.status = .superseded
