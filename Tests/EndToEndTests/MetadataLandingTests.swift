@@ -19,7 +19,7 @@ struct MetadataLandingTests {
         let tryRepo: String
         let serve: WebhookServeTests.World
 
-        init(waitSeconds: Int = 86_400) throws {
+        init(waitSeconds: Double = 86_400) throws {
             bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
             taskcluster = try LocalTaskcluster()
             tryRepo = dir.sub("try")
@@ -130,5 +130,32 @@ struct MetadataLandingTests {
         #expect(try w.landing.hg(["log", "-r", "tip~1", "-T", "{desc}"]).contains("wpt-pr: \(pr.number)\nwpt-type: metadata"))
         #expect(try w.landing.hg(["cat", "-r", "tip~1", "path:" + Self.metadataPath]) == Self.expectedMetadata)
         #expect(try w.landing.autolandFile("testing/web-platform/tests/" + Self.test) == "<title>gap</title>\n")
+    }
+
+    @Test func aPersonCanLetAWaitingPullRequestLandAndPastTheLimitItLandsWithoutItsMetadata() throws {
+        for waitSeconds in [86_400, 0.001] {
+            let w = try World(waitSeconds: waitSeconds)
+            let pr = try w.landing.openUpstreamPR([Self.test: "<title>gap</title>\n"], title: "Test grid gaps")
+            #expect(try w.approve(pr) == 202)
+            _ = try w.landing.upstreamWorld.processUntilSettled()
+            #expect(try w.tryPushes().count == 1)
+            let before = try w.landing.autolandTip
+            _ = try w.landing.upstreamClient.merge(pr.number, method: .merge)
+            try w.landing.syncMirror()
+            _ = try w.landing.upstreamWorld.processUntilSettled()
+            if waitSeconds > 1 {
+                #expect(try w.landing.autolandTip == before, "waits for the try run")
+                #expect(try w.landing.world.wptsync(["metadata", "\(pr.number)", "--ready"])
+                        == "PR #\(pr.number): lands with no metadata; landings no longer wait for its try run\n")
+                _ = try w.processUntilAutolandMoves(from: before)
+            } else {
+                let log = try String(contentsOfFile: w.landing.world.log, encoding: .utf8)
+                #expect(log.contains("PR #\(pr.number) lands without its metadata"), "past the limit, it says so")
+            }
+            // Landed without metadata: the import and the landing commit only.
+            #expect(try w.landing.autolandSummaries(after: before).count == 2)
+            #expect(try w.landing.autolandSummaries(after: before).first == "Bug \(w.landing.bug) [wpt PR \(pr.number)] - Test grid gaps, a=testonly")
+            #expect(try w.landing.autolandFile(Self.metadataPath) == nil)
+        }
     }
 }
