@@ -28,7 +28,7 @@ struct DownstreamMetadataTests {
 
     static func compute(_ results: [String: [WptRun]], gecko: [String: MetadataFile] = [:], previous: DownstreamMetadata? = nil,
                         revision: String = "r1") -> DownstreamMetadata {
-        DownstreamMetadata.compute(revision: revision, base: "b1", gecko: gecko, start: start(gecko, previous), results: results,
+        DownstreamMetadata.compute(pullRequest: 7, revision: revision, base: "b1", gecko: gecko, start: start(gecko, previous), results: results,
                                    plan: plan, disabledReason: reason)
     }
 
@@ -58,6 +58,7 @@ struct DownstreamMetadataTests {
         withOther["/dom/b.html"] = Config.all.map { WptRun(runInfo: $0, status: "TIMEOUT") }
         let first = Self.compute(withOther, gecko: gecko)
         #expect(first.disabled == ["/dom/a.html | s"])
+        #expect(first.bugComment?.contains("- /dom/a.html | s: disabled where os == \"mac\"") == true, "\(first.bugComment ?? "")")
         #expect(first.files[Self.path]?.after?.contains("disabled:\n      if os == \"mac\": \(Self.reason)") == true, "\(first.files)")
         #expect(first.files["testing/web-platform/meta/dom/b.html.ini"]?.after == "[b.html]\n  expected: TIMEOUT\n")
 

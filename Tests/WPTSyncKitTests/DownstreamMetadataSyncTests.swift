@@ -32,7 +32,7 @@ struct DownstreamMetadataSyncTests {
         try finish(first) { label in [
             WPTTestResult(test: "/css/css-grid/grid.html", status: "OK",
                           subtests: [WPTSubtestResult(name: "gap", status: label.contains("windows") ? "FAIL" : "PASS")]),
-            WPTTestResult(test: "/css/css-grid/other.html", status: "TIMEOUT"),
+            WPTTestResult(test: "/css/css-grid/other.html", status: "CRASH"),
         ] }
         let notes = try syncer.reconcile(w.info(9, approved: true), head: head)
         var sync = try #require(try w.journal.downstreamSync(pullRequest: 9))
@@ -40,9 +40,12 @@ struct DownstreamMetadataSyncTests {
         #expect(metadata.revision == first && metadata.error == nil)
         #expect(metadata.files == [
             Self.grid: .init(before: nil, after: "[grid.html]\n  [gap]\n    expected:\n      if os == \"win\": FAIL\n"),
-            Self.other: .init(before: nil, after: "[other.html]\n  expected: TIMEOUT\n"),
+            Self.other: .init(before: nil, after: "[other.html]\n  expected: CRASH\n"),
         ])
         #expect(notes.contains { $0.contains("metadata from try push \(first.prefix(12))") }, "\(notes)")
+        // The bug hears of the crash now expected, once.
+        let told = w.comments(sync.bug).filter { $0.contains("now expects these to CRASH:\n- /css/css-grid/other.html") }
+        #expect(told.count == 1, "\(w.comments(sync.bug))")
         // Another pass changes nothing.
         _ = try syncer.reconcile(w.info(9, approved: true), head: head)
         #expect(try w.journal.downstreamSync(pullRequest: 9)?.metadata == metadata)
@@ -58,7 +61,8 @@ struct DownstreamMetadataSyncTests {
         _ = try syncer.reconcile(w.info(9, approved: true), head: head)
         sync = try #require(try w.journal.downstreamSync(pullRequest: 9))
         #expect(sync.metadata?.revision == second)
-        #expect(sync.metadata?.files == [Self.other: .init(before: nil, after: "[other.html]\n  expected: TIMEOUT\n")])
+        #expect(sync.metadata?.files == [Self.other: .init(before: nil, after: "[other.html]\n  expected: CRASH\n")])
         #expect(sync.tryPushes.map(\.status) == [.complete, .complete])
+        #expect(w.comments(sync.bug).filter { $0.contains("now expects these to CRASH") }.count == 1)
     }
 }

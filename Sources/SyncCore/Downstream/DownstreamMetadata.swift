@@ -23,13 +23,15 @@ public struct DownstreamMetadata: Sendable, Equatable, Codable {
     public var disabled: [String]
     /// Tests and subtests now expected to CRASH somewhere, sorted.
     public var acceptedCrashes: [String]
+    /// What the bug is told: the tests disabled and the crashes now expected (nil: nothing).
+    public var bugComment: String?
     /// Why no update could be computed (Gecko's metadata did not parse); nothing lands then.
     public var error: String?
 
     public init(revision: String, base: String, files: [String: File] = [:], disabled: [String] = [],
-                acceptedCrashes: [String] = [], error: String? = nil) {
+                acceptedCrashes: [String] = [], bugComment: String? = nil, error: String? = nil) {
         self.revision = revision; self.base = base; self.files = files; self.disabled = disabled
-        self.acceptedCrashes = acceptedCrashes; self.error = error
+        self.acceptedCrashes = acceptedCrashes; self.bugComment = bugComment; self.error = error
     }
 
     /// The reason `disabled` entries carry: the bug's URL, by which a later push recognises them.
@@ -40,7 +42,7 @@ public struct DownstreamMetadata: Sendable, Equatable, Codable {
     /// previous push's update re-applied (its files replace Gecko's). What the previous push disabled
     /// (branches whose value is `disabledReason`) is dropped first: this run decides it again. Files
     /// the results do not touch keep the previous update. The same inputs give the same value.
-    public static func compute(revision: String, base: String, gecko: [String: MetadataFile], start: [String: MetadataFile],
+    public static func compute(pullRequest: Int, revision: String, base: String, gecko: [String: MetadataFile], start: [String: MetadataFile],
                                results: [String: [WptRun]], plan: MetadataPlan, disabledReason: String?) -> DownstreamMetadata {
         var files = start
         if let disabledReason {
@@ -57,7 +59,8 @@ public struct DownstreamMetadata: Sendable, Equatable, Codable {
         }
         return DownstreamMetadata(revision: revision, base: base, files: changed,
                                   disabled: outcome.disabled.map(\.name.description).sorted(),
-                                  acceptedCrashes: outcome.acceptedCrashes.map(\.description).sorted())
+                                  acceptedCrashes: outcome.acceptedCrashes.map(\.description).sorted(),
+                                  bugComment: outcome.bugComment(pullRequest: pullRequest))
     }
 
     /// One line: how many files change, and what was disabled.

@@ -4,6 +4,13 @@ import Store
 import SyncCore
 
 extension DownstreamSyncer {
+    /// Comments on the bug what the metadata disabled and which crashes it now expects, once (a
+    /// rerun finds the comment there).
+    func tellBug(_ sync: DownstreamSync) throws {
+        guard let comment = sync.metadata?.bugComment, let bug = sync.bug else { return }
+        if try !bugzilla.comments(bug).contains(where: { $0.text == comment }) { _ = try bugzilla.addComment(bug, comment) }
+    }
+
     /// The PR's expectation metadata from the reports of try push `revision`, on Gecko's metadata at
     /// the run's mozilla-central `base`. The previous run's metadata is re-applied first (rebased
     /// three-way; a file that conflicts starts again from Gecko's), without what it disabled as
@@ -24,7 +31,7 @@ extension DownstreamSyncer {
             }
             let reason = sync.bug.map(DownstreamMetadata.disabledReason)
             let plan = MetadataPlan(updater: MetadataUpdater(unstable: reason.map { .disable(reason: $0) } ?? .intermittent))
-            return DownstreamMetadata.compute(revision: revision, base: base, gecko: gecko, start: start, results: results,
+            return DownstreamMetadata.compute(pullRequest: sync.pullRequest, revision: revision, base: base, gecko: gecko, start: start, results: results,
                                               plan: plan, disabledReason: reason)
         } catch {
             return DownstreamMetadata(revision: revision, base: base, error: redactor("\(error)"))

@@ -27,6 +27,7 @@ extension DownstreamSyncer {
                 let failed = wpt.contains { $0.state == .failed }
                 // Computed before the run is marked complete, in the same save: a rerun computes it again the same way.
                 sync.metadata = metadata(of: sync, revision: revision, base: run.base, reports: stored)
+                try tellBug(sync)
                 sync.finished(revision: revision, status: .complete, failed: failed)
                 try store.saveDownstreamSync(sync)
                 return ["PR #\(pr): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored.count) report(s) stored",
