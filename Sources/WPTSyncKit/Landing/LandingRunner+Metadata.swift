@@ -7,9 +7,10 @@ extension LandingRunner {
     /// The importability of a PR that is otherwise applied, as `[landing] wait_for_metadata` decides
     /// (`MetadataWait`): a landing past the limit lands it without its metadata and says so.
     func metadataWait(_ unit: ImportUnit) throws -> Importability {
-        guard settings.waitForMetadata, let pr = unit.pullRequest, let downstream else { return .ready(.apply) }
+        guard settings.waitForMetadata, let pr = unit.pullRequest, let sync = try downstream?.downstreamSync(pullRequest: pr),
+              sync.awaitsMetadata else { return .ready(.apply) }
         let merged = try mirror.commit(try mirror.resolve(unit.head)).committer.time
-        switch MetadataWait.decide(pullRequest: pr, sync: try downstream.downstreamSync(pullRequest: pr),
+        switch MetadataWait.decide(pullRequest: pr, sync: sync,
                                    mergedAt: Date(timeIntervalSince1970: TimeInterval(merged)), now: now(),
                                    limit: settings.metadataWaitSeconds) {
         case .land:
