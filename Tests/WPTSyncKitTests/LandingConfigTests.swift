@@ -1,6 +1,7 @@
 import HookIntake
 import SyncCore
 import Testing
+import WPTSyncKit
 
 @Suite("Configuration: [landing]")
 struct LandingConfigTests {
@@ -54,6 +55,14 @@ struct LandingConfigTests {
         #expect(full.retrySeconds == 60 && !full.enabled && full.user == "bot <bot@example.com>")
         #expect(full.waitForMetadata && full.metadataWaitSeconds == 7200)
         #expect(!minimal.waitForMetadata && minimal.metadataWaitSeconds == 14_400)
+    }
+
+    @Test func waitingForMetadataWithoutDownstreamingIsWarnedAbout() throws {
+        let config = try parse("[landing]\nrepository = \"autoland\"\nbug = 7\nwait_for_metadata = true\n")
+        let warning = "warning: [landing] wait_for_metadata is on but no [downstream] computes metadata: landings never wait"
+        #expect(ConfigCheck.warnings(in: config, file: "/etc/wptsync.toml").contains(warning))
+        let off = try parse("[landing]\nrepository = \"autoland\"\nbug = 7\n")
+        #expect(!ConfigCheck.warnings(in: off, file: "/etc/wptsync.toml").contains(warning))
     }
 
     @Test(arguments: [
