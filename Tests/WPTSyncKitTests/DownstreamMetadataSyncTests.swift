@@ -65,4 +65,24 @@ struct DownstreamMetadataSyncTests {
         #expect(sync.tryPushes.map(\.status) == [.complete, .complete])
         #expect(w.comments(sync.bug).filter { $0.contains("now expects these to CRASH") }.count == 1)
     }
+
+    @Test func aRenamedTestTakesItsMetadataAlongAndARemovedOneDropsIt() throws {
+        try w.world.hgFixture.write(Self.grid, "[grid.html]\n  [gap]\n    expected: FAIL\n")
+        try w.world.hgFixture.write("testing/web-platform/meta/dom/nodes/node.html.ini", "[node.html]\n  expected: TIMEOUT\n")
+        try w.world.commit("Bug 3 - metadata")
+        let head = try w.pullRequest(9, changing: ["css/css-grid/grid.html": nil, "dom/nodes/node.html": nil,
+                                                   "css/css-grid/renamed.html": Array("<title>grid</title>\n<p>one</p>\n".utf8)])
+        let syncer = try w.syncer()
+        _ = try syncer.reconcile(w.info(9, approved: true), head: head)
+        try finish(try #require(try w.tryHeads().first)) { _ in
+            [WPTTestResult(test: "/css/css-grid/renamed.html", status: "OK", subtests: [WPTSubtestResult(name: "gap", status: "FAIL")])]
+        }
+        _ = try syncer.reconcile(w.info(9, approved: true), head: head)
+        let metadata = try #require(try w.journal.downstreamSync(pullRequest: 9)?.metadata)
+        #expect(metadata.files == [
+            Self.grid: .init(before: "[grid.html]\n  [gap]\n    expected: FAIL\n", after: nil),
+            "testing/web-platform/meta/css/css-grid/renamed.html.ini": .init(before: nil, after: "[renamed.html]\n  [gap]\n    expected: FAIL\n"),
+            "testing/web-platform/meta/dom/nodes/node.html.ini": .init(before: "[node.html]\n  expected: TIMEOUT\n", after: nil),
+        ], "\(metadata)")
+    }
 }

@@ -40,15 +40,17 @@ public struct DownstreamMetadata: Sendable, Equatable, Codable {
     /// The metadata of the results `results` of try push `revision`: `gecko` is the metadata at `base`
     /// (parsed, by repository path; a missing path is no file), `start` the same files with the
     /// previous push's update re-applied (its files replace Gecko's). What the previous push disabled
-    /// (branches whose value is `disabledReason`) is dropped first: this run decides it again. Files
+    /// (branches whose value is `disabledReason`) is dropped first: this run decides it again. The
+    /// metadata of `renames` (old → new source path) moves, that of `removed` goes. Files
     /// the results do not touch keep the previous update. The same inputs give the same value.
     public static func compute(pullRequest: Int, revision: String, base: String, gecko: [String: MetadataFile], start: [String: MetadataFile],
-                               results: [String: [WptRun]], plan: MetadataPlan, disabledReason: String?) -> DownstreamMetadata {
+                               results: [String: [WptRun]], renames: [String: String] = [:], removed: Set<String> = [],
+                               plan: MetadataPlan, disabledReason: String?) -> DownstreamMetadata {
         var files = start
         if let disabledReason {
             for (path, file) in files { files[path] = MetadataUpdater.strippingDisabled(file, reason: disabledReason) }
         }
-        let outcome = plan.apply(files: files, results: results)
+        let outcome = plan.apply(files: files, results: results, renames: renames, removed: removed)
         for (path, change) in outcome.changes {
             if case .write(let file) = change { files[path] = file } else { files[path] = nil }
         }

@@ -12,16 +12,19 @@ extension DownstreamSyncer {
     }
 
     /// The PR's expectation metadata from the reports of try push `revision`, on Gecko's metadata at
-    /// the run's mozilla-central `base`. The previous run's metadata is re-applied first (rebased
+    /// the run's mozilla-central `base`, with the metadata of the tests its head renames or removes moved
+    /// or dropped. The previous run's metadata is re-applied first (rebased
     /// three-way; a file that conflicts starts again from Gecko's), without what it disabled as
     /// unstable. Unstable results are disabled with the bug's URL as the reason. Never throws: what
     /// went wrong (Gecko's metadata does not parse) is recorded in the value, and the run completes.
-    func metadata(of sync: DownstreamSync, revision: String, base: String?, reports: [DownstreamResult]) -> DownstreamMetadata {
-        guard let base else { return DownstreamMetadata(revision: revision, base: "", error: "the try push recorded no mozilla-central base") }
+    func metadata(of sync: DownstreamSync, run: DownstreamTryPush, revision: String, reports: [DownstreamResult]) -> DownstreamMetadata {
+        guard let base = run.base else { return DownstreamMetadata(revision: revision, base: "", error: "the try push recorded no mozilla-central base") }
         do {
             let results = WPTReport.runs(try reports.map { try WPTReport.decode(Data($0.report), file: "the wptreport.json of task \($0.taskID)") })
             let previous = sync.metadata?.error == nil ? sync.metadata : nil
-            let paths = Set(MetadataPlan.paths(testIDs: results.keys)).union(previous.map { Array($0.files.keys) } ?? [])
+            let moves = try PullRequestChanges.moves(git: git, head: run.head, master: master)
+            let paths = Set(MetadataPlan.paths(testIDs: results.keys, renames: moves.renames, removed: moves.removed))
+                .union(previous.map { Array($0.files.keys) } ?? [])
             let gecko = try MetadataCommitBuilder.read(paths.sorted(), at: base, in: clone.hg)
             var start = gecko
             if let previous {
@@ -32,7 +35,7 @@ extension DownstreamSyncer {
             let reason = sync.bug.map(DownstreamMetadata.disabledReason)
             let plan = MetadataPlan(updater: MetadataUpdater(unstable: reason.map { .disable(reason: $0) } ?? .intermittent))
             return DownstreamMetadata.compute(pullRequest: sync.pullRequest, revision: revision, base: base, gecko: gecko, start: start, results: results,
-                                              plan: plan, disabledReason: reason)
+                                              renames: moves.renames, removed: moves.removed, plan: plan, disabledReason: reason)
         } catch {
             return DownstreamMetadata(revision: revision, base: base, error: redactor("\(error)"))
         }

@@ -26,7 +26,7 @@ extension DownstreamSyncer {
                 let stored = try storeReports(of: wpt, pullRequest: pr, revision: revision)
                 let failed = wpt.contains { $0.state == .failed }
                 // Computed before the run is marked complete, in the same save: a rerun computes it again the same way.
-                sync.metadata = metadata(of: sync, revision: revision, base: run.base, reports: stored)
+                sync.metadata = metadata(of: sync, run: run, revision: revision, reports: stored)
                 try tellBug(sync)
                 sync.finished(revision: revision, status: .complete, failed: failed)
                 try store.saveDownstreamSync(sync)
