@@ -1,4 +1,5 @@
 import ArgumentParser
+import Store
 import WPTSyncKit
 
 struct Downstreams: ParsableCommand {
@@ -9,8 +10,10 @@ struct Downstreams: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        for seen in try Application(config: config, journalMustExist: true).journal.seenPullRequests() {
-            print(json ? DownstreamFormat.json(seen) : DownstreamFormat.line(seen))
+        let journal = try Application(config: config, journalMustExist: true).journal
+        let syncs = json ? Dictionary(try journal.downstreamSyncs().map { ($0.pullRequest, $0) }, uniquingKeysWith: { $1 }) : [:]
+        for seen in try journal.seenPullRequests() {
+            print(json ? DownstreamFormat.json(seen, sync: syncs[seen.record.pullRequest.number]) : DownstreamFormat.line(seen))
         }
     }
 }

@@ -22,7 +22,7 @@ struct Show: ParsableCommand {
     }
 
     struct Downstream: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "An upstream PR's downstream sync: bug, component, try pushes with links, what it waits for, last error.")
+        static let configuration = CommandConfiguration(abstract: "An upstream PR's downstream sync: bug, component, try pushes with links, its metadata as a diff, what it waits for, last error.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The upstream PR number.") var pullRequest: Int
         @Flag(help: "JSON: the record as stored.") var json = false

@@ -13,15 +13,15 @@ import TestSupport
 struct WebhookServeTests {
     /// A journal, a secret file, and a running `wptsync serve` on a port the system chose.
     final class World {
-        let dir = TempDir("webhooks")
+        let dir: TempDir
         let config: String
         let secretFile: String
         let serve: RunningProcess
         let port: Int
 
-        init(extraServe: String = "") throws {
-            config = dir.sub("wptsync.toml")
-            secretFile = dir.sub("webhook-secret")
+        convenience init(extraServe: String = "") throws {
+            let dir = TempDir("webhooks")
+            let config = dir.sub("wptsync.toml"), secretFile = dir.sub("webhook-secret")
             try writeFile(secretFile, "it's a secret to everybody\n")
             try writeFile(config, """
                 [store]
@@ -36,8 +36,14 @@ struct WebhookServeTests {
                 file = "\(dir.sub("state/wptsync.jsonl"))"
 
                 """)
+            try self.init(config: config, secretFile: secretFile, dir: dir)
+        }
+
+        /// `wptsync serve` on `config`, whose `[serve]` listens on `127.0.0.1:0` and reads `secretFile`.
+        init(config: String, secretFile: String, dir: TempDir = TempDir("webhooks"), environment: [String: String] = [:]) throws {
+            self.dir = dir; self.config = config; self.secretFile = secretFile
             try writeFile(dir.sub("client.py"), Self.client)
-            serve = try RunningProcess(builtProduct("wptsync"), ["serve", "--config", config], in: dir.path)
+            serve = try RunningProcess(builtProduct("wptsync"), ["serve", "--config", config], in: dir.path, extraEnvironment: environment)
             let serve = serve
             var port = 0
             waitUntil(limit: 60) {

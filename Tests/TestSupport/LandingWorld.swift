@@ -51,6 +51,15 @@ public final class LandingWorld: @unchecked Sendable {
     @discardableResult
     public func mergeUpstreamPR(_ files: [String: String?], symlinks: [String: String] = [:], title: String, method: MergeMethod = .merge,
                                 author: String = "Upstream Author <author@example.com>") throws -> Int {
+        let pr = try openUpstreamPR(files, symlinks: symlinks, title: title, author: author)
+        _ = try upstreamClient.merge(pr.number, method: method)
+        return pr.number
+    }
+
+    /// Opens a PR upstream (from a branch of upstream itself) changing `files` and adding `symlinks`;
+    /// its head is also `refs/pull/<number>/head` upstream, as GitHub keeps it.
+    public func openUpstreamPR(_ files: [String: String?], symlinks: [String: String] = [:], title: String,
+                               author: String = "Upstream Author <author@example.com>") throws -> (number: Int, head: String, branch: String) {
         let clone = world.dir.sub("upstream-clone")
         if !FileManager.default.fileExists(atPath: clone) { try sh("git", ["clone", "-q", upstreamWorld.upstream, clone]) }
         try sh("git", ["fetch", "-q", "origin"], in: clone)
@@ -67,10 +76,15 @@ public final class LandingWorld: @unchecked Sendable {
         try sh("git", ["add", "-A"], in: clone)
         try sh("git", ["commit", "-q", "--author", author, "-m", "\(title)\n\nUpstream details for \(title)."], in: clone)
         try sh("git", ["push", "-q", "origin", branch], in: clone)
-        let client = GitHubClient(apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token("test-token"))
-        let pr = try client.createPullRequest(title: title, head: BranchName(branch)!, body: "Body of \(title)").pullRequest
-        _ = try client.merge(pr.number, method: method)
-        return pr.number
+        let head = try sh("git", ["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pr = try upstreamClient.createPullRequest(title: title, head: BranchName(branch)!, body: "Body of \(title)").pullRequest
+        try sh("git", ["update-ref", "refs/pull/\(pr.number)/head", head], in: upstreamWorld.upstream)
+        return (pr.number, head, branch)
+    }
+
+    /// wptsync's account on the upstream repository.
+    public var upstreamClient: GitHubClient {
+        GitHubClient(apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token("test-token"))
     }
 
     /// Pushes a commit straight to upstream master (no PR); returns its sha.

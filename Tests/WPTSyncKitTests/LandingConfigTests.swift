@@ -1,6 +1,7 @@
 import HookIntake
 import SyncCore
 import Testing
+import WPTSyncKit
 
 @Suite("Configuration: [landing]")
 struct LandingConfigTests {
@@ -44,12 +45,24 @@ struct LandingConfigTests {
             max_push_attempts = 5
             retry_seconds = 60
             enabled = false
+            wait_for_metadata = true
+            metadata_wait_seconds = 7200
             """).landing)
         #expect(full.clone == "/srv/wptsync/clones/autoland" && full.pushURL == "ssh://hg.mozilla.org/integration/autoland")
         #expect(full.command == ["./mach", "wpt-manifest-update"] && full.maxPushAttempts == 5)
         #expect(full.exclude == ["resources/testdriver_vendor.js", "tools"])
         #expect(full.commandTimeoutSeconds == 600 && minimal.commandTimeoutSeconds == 1800)
         #expect(full.retrySeconds == 60 && !full.enabled && full.user == "bot <bot@example.com>")
+        #expect(full.waitForMetadata && full.metadataWaitSeconds == 7200)
+        #expect(!minimal.waitForMetadata && minimal.metadataWaitSeconds == 14_400)
+    }
+
+    @Test func waitingForMetadataWithoutDownstreamingIsWarnedAbout() throws {
+        let config = try parse("[landing]\nrepository = \"autoland\"\nbug = 7\nwait_for_metadata = true\n")
+        let warning = "warning: [landing] wait_for_metadata is on but no [downstream] computes metadata: landings never wait"
+        #expect(ConfigCheck.warnings(in: config, file: "/etc/wptsync.toml").contains(warning))
+        let off = try parse("[landing]\nrepository = \"autoland\"\nbug = 7\n")
+        #expect(!ConfigCheck.warnings(in: off, file: "/etc/wptsync.toml").contains(warning))
     }
 
     @Test(arguments: [
@@ -63,6 +76,8 @@ struct LandingConfigTests {
         ("[landing]\nrepository = \"autoland\"\nbug = 0", "/etc/wptsync.toml: `landing.bug` must be a whole number from 1 to 2147483647, got 0"),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\nmax_push_attempts = 2.5", "/etc/wptsync.toml: `landing.max_push_attempts` must be a whole number from 1 to 100, got 2.5"),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\nretry_seconds = -5", "/etc/wptsync.toml: `landing.retry_seconds` must be from 0.001 to 86400 seconds, got -5"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\nwait_for_metadata = \"yes\"", "/etc/wptsync.toml: `landing.wait_for_metadata` must be true or false"),
+        ("[landing]\nrepository = \"autoland\"\nbug = 7\nmetadata_wait_seconds = 0", "/etc/wptsync.toml: `landing.metadata_wait_seconds` must be from 0.001 to 86400 seconds, got 0"),
         ("[landing]\nrepository = \"autoland\"\nbug = 7\ncolour = 1", "/etc/wptsync.toml: unknown key `landing.colour` (misspelt?)"),
     ])
     func errorsNameTheKey(text: String, message: String) {

@@ -35,7 +35,9 @@ extension ConfigLoader {
             settings.command = command
         }
         settings.maxPushAttempts = try reader.integer("max_push_attempts", in: Ranges.maxPushAttempts) ?? settings.maxPushAttempts
-        for (key, target) in [("retry_seconds", \LandingSettings.retrySeconds), ("command_timeout_seconds", \.commandTimeoutSeconds)] {
+        settings.waitForMetadata = try reader.bool("wait_for_metadata") ?? false
+        for (key, target) in [("retry_seconds", \LandingSettings.retrySeconds), ("command_timeout_seconds", \.commandTimeoutSeconds),
+                              ("metadata_wait_seconds", \.metadataWaitSeconds)] {
             settings[keyPath: target] = try reader.number(key, in: Ranges.periodSeconds, unit: "seconds") ?? settings[keyPath: target]
         }
         settings.enabled = try reader.bool("enabled") ?? true

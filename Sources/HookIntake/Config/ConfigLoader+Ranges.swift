@@ -13,7 +13,7 @@ extension ConfigLoader {
         /// `worker.poll_seconds`.
         public static let pollSeconds = 0.001...3_600
         /// `worker.backoff_base_seconds`, `upstream.recheck_seconds`, `landing.retry_seconds`,
-        /// `landing.command_timeout_seconds`: from a millisecond to a day.
+        /// `landing.command_timeout_seconds`, `landing.metadata_wait_seconds`: from a millisecond to a day.
         public static let periodSeconds = 0.001...86_400
         /// `worker.backoff_max_seconds`: up to a week (and not below the base).
         public static let backoffMaxSeconds = 0.001...604_800

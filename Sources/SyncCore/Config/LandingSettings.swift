@@ -24,6 +24,10 @@ public struct LandingSettings: Sendable, Equatable {
     /// How often a deferred landing (closed tree, failed push) is tried again.
     public var retrySeconds: Double
     public var enabled: Bool
+    /// Whether a landing waits while a PR it carries still has a try run going (its metadata is not
+    /// computed yet), at most `metadataWaitSeconds` after the PR merged upstream.
+    public var waitForMetadata = false
+    public var metadataWaitSeconds: Double = 14_400
 
     public static let defaultUser = "wpt-sync <wpt-sync@mozilla.com>"
     public static let defaultExclude = ["resources/testdriver_vendor.js"]

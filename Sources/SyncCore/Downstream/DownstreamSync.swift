@@ -74,6 +74,11 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     /// PR always does): a service that is down is not asked again at every poll.
     public var failures: Int?
     public var retryAt: Date?
+    /// The PR's expectation metadata from its latest complete try run, landed with its import.
+    public var metadata: DownstreamMetadata?
+    /// A person said the PR lands with the metadata it has (`wptsync metadata <PR> --ready`): the
+    /// landing does not wait for its try run.
+    public var metadataReady: Bool?
 
     public struct Blocked: Sendable, Equatable, Codable {
         public var reason: String
@@ -84,7 +89,13 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     public init(pullRequest: Int) {
         self.pullRequest = pullRequest; bug = nil; component = nil; tryPushes = []; commented = []
         bugResolved = false; blockedLabel = false; requestedRetries = 0; blocked = nil; lastError = nil
-        failures = nil; retryAt = nil
+        failures = nil; retryAt = nil; metadata = nil; metadataReady = nil
+    }
+
+    /// Whether a landing carrying this PR should wait for its metadata: a try run of its changes
+    /// is still to come and no person said it is ready.
+    public var awaitsMetadata: Bool {
+        metadataReady != true && (tryPushes.last?.isPending ?? false)
     }
 
     /// Records a failed pass at `now`: the periodic pass waits `backoff`'s delay before the next one.

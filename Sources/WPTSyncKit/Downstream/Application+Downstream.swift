@@ -1,5 +1,6 @@
 import Foundation
 import HookIntake
+import RepoOps
 import Store
 import SyncCore
 
@@ -31,6 +32,18 @@ extension Application {
         return lines
     }
 
+    /// `wptsync metadata PR --ready`: landings carry the PR with the metadata it has, without waiting
+    /// for its try run. Idempotent.
+    public func markMetadataReady(pullRequest number: Int) throws -> String {
+        var sync = try downstreamSync(pullRequest: number)
+        if sync.metadataReady != true {
+            sync.metadataReady = true
+            try journal.saveDownstreamSync(sync)
+        }
+        return "PR #\(number): lands with " + (sync.metadata.map { $0.files.isEmpty ? "no metadata change" : "its metadata from try push \($0.revision.prefix(12))" }
+            ?? "no metadata") + "; landings no longer wait for its try run"
+    }
+
     private func changeDownstream(_ number: Int, _ change: (inout DownstreamSync) -> Void) throws -> [String] {
         var sync = try downstreamSync(pullRequest: number)
         change(&sync)
@@ -54,8 +67,17 @@ public enum DownstreamSyncFormat {
         }
         if let blocked = sync.blocked { lines.append("  waits for a person: \(blocked.reason) (then `wptsync continue downstream \(sync.pullRequest)`)") }
         if sync.blockedLabel { lines.append("  the PR carries the blocked label") }
+        if let metadata = sync.metadata {
+            lines.append("  " + metadata.summary + (sync.metadataReady == true ? " (ready to land)" : ""))
+            for (path, file) in metadata.files.sorted(by: { $0.key < $1.key }) {
+                let diff = (try? GitRepository.unifiedDiff(path: path, old: file.before.map { Array($0.utf8) }, new: file.after.map { Array($0.utf8) })) ?? ""
+                lines += diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "    " + $0 }
+            }
+        } else if sync.metadataReady == true {
+            lines.append("  lands without metadata (ready)")
+        }
         if let error = sync.lastError { lines.append("  last error: \(error)") }
-        return ControlCharacters.escaped(lines.joined(separator: "\n"))
+        return lines.map(ControlCharacters.escaped).joined(separator: "\n")
     }
 
     /// The record as stored (JSON).

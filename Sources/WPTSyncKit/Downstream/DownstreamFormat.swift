@@ -16,8 +16,8 @@ public enum DownstreamFormat {
         return ControlCharacters.escaped(text)
     }
 
-    /// One JSON object (README: `downstreams --json`).
-    public static func json(_ seen: SeenDownstream) -> String {
+    /// One JSON object (README: `downstreams --json`); with the PR's downstream sync, its metadata.
+    public static func json(_ seen: SeenDownstream, sync: DownstreamSync? = nil) -> String {
         let pr = seen.record.pullRequest
         let approvals = seen.record.reviews.values.filter { $0.state == .approved }.sorted { $0.reviewer < $1.reviewer }
         return JSONLine.encode(Entry(
@@ -26,7 +26,8 @@ public enum DownstreamFormat {
             labels: pr.labels, approvals: approvals.map { Approval(reviewer: $0.reviewer, head: $0.commit, at: $0.submittedAt) },
             headApproved: seen.record.headApproved,
             checks: seen.checks.map { Check(kind: $0.kind.rawValue, name: $0.name, status: $0.status, conclusion: $0.conclusion, at: $0.updatedAt) },
-            ignored: seen.record.ignored, updatedAt: pr.updatedAt, seenAt: seen.seenAt, lastDelivery: seen.record.lastDelivery))
+            ignored: seen.record.ignored, updatedAt: pr.updatedAt, seenAt: seen.seenAt, lastDelivery: seen.record.lastDelivery,
+            metadata: sync.map(MetadataState.init)))
     }
 
     struct Entry: Encodable {
@@ -41,6 +42,26 @@ public enum DownstreamFormat {
         var ignored: String?
         var updatedAt, seenAt: Date
         var lastDelivery: String
+        var metadata: MetadataState?
+    }
+
+    /// Where the PR's expectation metadata stands.
+    struct MetadataState: Encodable {
+        /// The try push it comes from, the files it changes, what it disabled; nil before any.
+        var revision: String?
+        var files: [String]
+        var disabled: [String]
+        var error: String?
+        /// A try run of the PR's changes is still going.
+        var waiting: Bool
+        /// A person said it lands with what it has.
+        var ready: Bool
+
+        init(_ sync: DownstreamSync) {
+            revision = sync.metadata?.revision; files = sync.metadata?.files.keys.sorted() ?? []
+            disabled = sync.metadata?.disabled ?? []; error = sync.metadata?.error
+            waiting = sync.awaitsMetadata; ready = sync.metadataReady == true
+        }
     }
 
     struct Approval: Encodable {

@@ -25,9 +25,13 @@ extension DownstreamSyncer {
                 let wpt = TryRunState.wptTasks(tasks)
                 let stored = try storeReports(of: wpt, pullRequest: pr, revision: revision)
                 let failed = wpt.contains { $0.state == .failed }
+                // Computed before the run is marked complete, in the same save: a rerun computes it again the same way.
+                sync.metadata = metadata(of: sync, run: run, revision: revision, reports: stored)
+                try tellBug(sync)
                 sync.finished(revision: revision, status: .complete, failed: failed)
                 try store.saveDownstreamSync(sync)
-                return ["PR #\(pr): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored) report(s) stored"]
+                return ["PR #\(pr): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored.count) report(s) stored",
+                        "PR #\(pr): " + (sync.metadata?.summary ?? "")]
             }
         } catch {
             throw DownstreamSyncError.step(pullRequest: pr, doing: "following try push \(revision.prefix(12))", reason: "\(error)")
@@ -36,7 +40,7 @@ extension DownstreamSyncer {
 
     /// Fetches the `wptreport.json` of each wpt task that ran to its end (tasks in exception
     /// published none), checks that it is a report, and stores them all at once.
-    private func storeReports(of wpt: [TryTask], pullRequest: Int, revision: String) throws -> Int {
+    private func storeReports(of wpt: [TryTask], pullRequest: Int, revision: String) throws -> [DownstreamResult] {
         var results: [DownstreamResult] = []
         for task in wpt where task.state == .completed || task.state == .failed {
             func unreadable(_ reason: String) -> DownstreamSyncError {
@@ -56,7 +60,7 @@ extension DownstreamSyncer {
             results.append(DownstreamResult(revision: revision, taskID: task.taskID, label: task.name, report: body))
         }
         try store.saveDownstreamResults(pullRequest: pullRequest, revision: revision, results, keepingRuns: Self.resultRunsKept)
-        return results.count
+        return results
     }
 
     /// What the stored reports of try push `revision` say, per platform.

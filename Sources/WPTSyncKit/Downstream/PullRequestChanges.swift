@@ -35,6 +35,19 @@ struct PullRequestChanges: Equatable {
                                   affected: AffectedTests.of(changed: paths, tree: tree, maxTestPaths: maxTestPaths))
     }
 
+    /// The source files `head` renames (old → new) and removes against `master`, paths relative to
+    /// the wpt root: their metadata moves or goes.
+    static func moves(git: GitRepository, head: String, master: String) throws -> (renames: [String: String], removed: Set<String>) {
+        let headID = try git.resolve(head), masterID = try git.resolve(master)
+        let base = try git.mergeBase(headID, masterID) ?? masterID
+        var renames: [String: String] = [:], removed = Set<String>()
+        for entry in try git.diffTrees(old: try git.commit(base).tree, new: try git.commit(headID).tree, options: DiffOptions(renames: true)) {
+            if entry.status == .renamed { renames[entry.oldPath.description] = entry.newPath.description }
+            if entry.status == .deleted { removed.insert(entry.oldPath.description) }
+        }
+        return (renames, removed)
+    }
+
     /// The folder whose tests a change of `path` concerns: above a `resources`/`support`/`tools`
     /// folder if the path is in one, else its own folder.
     private static func folder(of path: String) -> String {

@@ -22,9 +22,17 @@ final class LandingRunner {
     let redactor: Redactor
     private var openedClone: LandingClone?
     var now: () -> Date = { Date() }
+    /// The downstream syncs, whose stored metadata lands with each PR's import.
+    var downstream: (any DownstreamSyncStore)?
+    /// What this run said about metadata (a PR landing without its metadata, a file that conflicted).
+    var metadataNotes: [String] = []
+    /// The PR this run's importable prefix stopped at to wait for its metadata.
+    var metadataWaitingFor: Int?
+    /// Where that wait is remembered, so the periodic retry runs the landing again while it lasts.
+    var marks: (any RecheckMarkStore)?
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
-    static func make(config: Config, store: any LandingStore & ServiceStore, redactor: Redactor,
+    static func make(config: Config, store: any LandingStore & ServiceStore & DownstreamSyncStore, redactor: Redactor,
                      environment: [String: String], cancellation: Cancellation? = nil) throws -> LandingRunner? {
         guard config.isLanding, let settings = config.landing else { return nil }
         guard let mirror = config.wpt else { throw LandingError.notConfigured("[landing] needs the [wpt] mirror") }
@@ -34,10 +42,13 @@ final class LandingRunner {
         let git = try GitRepository.open(at: mirror.path)
         let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment, cancellation: cancellation),
                                   skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
-        return LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
-                             treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
-                             pushURL: settings.pushURL ?? repository.path,
-                             redactor: redactor)
+        let runner = LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
+                                   treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
+                                   pushURL: settings.pushURL ?? repository.path,
+                                   redactor: redactor)
+        runner.downstream = store
+        runner.marks = store
+        return runner
     }
 
     init(settings: LandingSettings, prefixes: PathPrefixes, store: any LandingStore & SyncStore, mirror: GitRepository,
@@ -96,7 +107,13 @@ final class LandingRunner {
             }
             let head = try mirror.resolve("refs/heads/master").hex
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
-            let (ready, waiting) = try ImportPlanner.importablePrefix(all) { try units.rule($0, geckoHas: clone.contains) }
+            metadataNotes = []
+            metadataWaitingFor = nil
+            let (ready, waiting) = try ImportPlanner.importablePrefix(all) { unit in
+                let verdict = try units.rule(unit, geckoHas: clone.contains)
+                return verdict == .ready(.apply) ? try metadataWait(unit) : verdict
+            }
+            try rememberMetadataWait()
             guard let last = ready.last else {
                 if var stale = current {
                     stale.status = .superseded
@@ -136,7 +153,7 @@ final class LandingRunner {
                 landing.status = .pushed
                 landing.waitingFor = "mozilla-central"
                 landing = try store.save(landing)
-                return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"]
+                return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"] + metadataNotes
             case .lostRace(let message):
                 landing.attempts += 1
                 landing.lastError = redactor(message)
@@ -179,9 +196,11 @@ final class LandingRunner {
                 landing.waitingFor = "a person to fix the import, then `wptsync continue landing`"
                 return .conflict
             case .files(let files) where files.isEmpty:
-                continue
+                planned += try metadataCommit(for: unit, after: nil, base: base, landed: planned)
             case .files(let files):
-                planned.append(try commit(for: unit, files: files))
+                let imported = try commit(for: unit, files: files)
+                planned.append(imported)
+                planned += try metadataCommit(for: unit, after: imported, base: base, landed: planned)
             }
         }
         var nodes = try clone.commit(planned, onto: base)

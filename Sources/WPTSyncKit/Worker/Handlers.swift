@@ -152,7 +152,7 @@ struct LandingRetry: PeriodicTask {
         if let central = hg.config.gecko.first(where: { $0.role == .central }) {
             notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(centralPath: central.path, central: { try hg.servers.server(for: central) }, marks: marks)
         }
-        if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
+        if try !runner.store.landings(statuses: [.deferred]).isEmpty || runner.waitsForMetadata { notes += try runner.run() }
         return notes
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import RepoOps
+import Store
+import SyncCore
+
+extension DownstreamSyncer {
+    /// Comments on the bug what the metadata disabled and which crashes it now expects, once (a
+    /// rerun finds the comment there).
+    func tellBug(_ sync: DownstreamSync) throws {
+        guard let comment = sync.metadata?.bugComment, let bug = sync.bug else { return }
+        if try !bugzilla.comments(bug).contains(where: { $0.text == comment }) { _ = try bugzilla.addComment(bug, comment) }
+    }
+
+    /// The PR's expectation metadata from the reports of try push `revision`, on Gecko's metadata at
+    /// the run's mozilla-central `base`, with the metadata of the tests its head renames or removes moved
+    /// or dropped. The previous run's metadata is re-applied first (rebased
+    /// three-way; a file that conflicts starts again from Gecko's), without what it disabled as
+    /// unstable. Unstable results are disabled with the bug's URL as the reason. Never throws: what
+    /// went wrong (Gecko's metadata does not parse) is recorded in the value, and the run completes.
+    func metadata(of sync: DownstreamSync, run: DownstreamTryPush, revision: String, reports: [DownstreamResult]) -> DownstreamMetadata {
+        guard let base = run.base else { return DownstreamMetadata(revision: revision, base: "", error: "the try push recorded no mozilla-central base") }
+        do {
+            let results = WPTReport.runs(try reports.map { try WPTReport.decode(Data($0.report), file: "the wptreport.json of task \($0.taskID)") })
+            let previous = sync.metadata?.error == nil ? sync.metadata : nil
+            let moves = try PullRequestChanges.moves(git: git, head: run.head, master: master)
+            let paths = Set(MetadataPlan.paths(testIDs: results.keys, renames: moves.renames, removed: moves.removed))
+                .union(previous.map { Array($0.files.keys) } ?? [])
+            let gecko = try MetadataCommitBuilder.read(paths.sorted(), at: base, in: clone.hg)
+            var start = gecko
+            if let previous {
+                for (path, text) in MetadataRebase.rebase(previous, onto: gecko.mapValues(\.text)).files {
+                    start[path] = try text.map { try MetadataParser.parse($0, file: path) }
+                }
+            }
+            let reason = sync.bug.map(DownstreamMetadata.disabledReason)
+            let plan = MetadataPlan(updater: MetadataUpdater(unstable: reason.map { .disable(reason: $0) } ?? .intermittent))
+            return DownstreamMetadata.compute(pullRequest: sync.pullRequest, revision: revision, base: base, gecko: gecko, start: start, results: results,
+                                              renames: moves.renames, removed: moves.removed, plan: plan, disabledReason: reason)
+        } catch {
+            return DownstreamMetadata(revision: revision, base: base, error: redactor("\(error)"))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LocalServices
+import RepoOps
+import SyncCore
+import Testing
+import TestSupport
+
+/// Issue 13, end to end: a PR's approval (a signed webhook to `wptsync serve`) makes its try push;
+/// the PR merges upstream while the run goes on, and the landing waits for it
+/// (`wait_for_metadata`); the run's results become the PR's metadata, stored with its sync and shown;
+/// the landing then puts that metadata file into autoland right after the PR's import commit.
+@Suite("Downstream metadata lands with its PR", .serialized)
+struct MetadataLandingTests {
+    final class World {
+        let landing: LandingWorld
+        let bugzilla: LocalBugzilla
+        let taskcluster: LocalTaskcluster
+        let dir = TempDir("metadata-landing")
+        let tryRepo: String
+        let serve: WebhookServeTests.World
+
+        init(waitSeconds: Double = 86_400) throws {
+            bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
+            taskcluster = try LocalTaskcluster()
+            tryRepo = dir.sub("try")
+            try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
+            try writeFile(dir.sub("webhook-secret"), "metadata secret\n")
+            landing = try LandingWorld(extraLandingConfig: "wait_for_metadata = true\nmetadata_wait_seconds = \(waitSeconds)", extraConfig: """
+                [serve]
+                listen = "127.0.0.1:0"
+                secret_file = "\(dir.sub("webhook-secret"))"
+
+                [downstream]
+                bugzilla_url = "\(bugzilla.restURL)"
+                bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
+                taskcluster_url = "\(taskcluster.rootURL)"
+                try_repository = "\(tryRepo)"
+                clone = "\(dir.sub("try-clone"))"
+                tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
+                poll_seconds = 0.001
+
+                """)
+            _ = try sh("hg", ["clone", "-q", "-U", landing.world.central, tryRepo])
+            try writeFile(tryRepo + "/.hg/hgrc", "[phases]\npublish = False\n")
+            serve = try WebhookServeTests.World(config: landing.world.config, secretFile: dir.sub("webhook-secret"),
+                                                environment: landing.world.environment)
+        }
+
+        /// A delivery saying `bob` approved the PR's head.
+        func approve(_ pr: (number: Int, head: String, branch: String)) throws -> Int {
+            let body = WebhookBodies.event("submitted", WebhookBodies.pullRequest(number: pr.number, head: pr.head, branch: pr.branch,
+                                                                                  updatedAt: "2026-11-20T10:05:00Z"), extra: """
+                , "review": {"user": {"login": "bob"}, "state": "approved", "commit_id": "\(pr.head)", "submitted_at": "2026-11-20T10:05:00Z"}
+                """)
+            return try serve.post("pull_request_review", body).status
+        }
+
+        func tryPushes() throws -> [String] {
+            try sh("hg", ["log", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"], in: tryRepo).split(separator: "\n").map(String.init)
+        }
+
+        /// `wptsync process` until autoland's tip moves from `tip`, at most `passes` times; the outputs.
+        func processUntilAutolandMoves(from tip: String, passes: Int = 4) throws -> [String] {
+            var outputs: [String] = []
+            for _ in 0..<passes where try landing.autolandTip == tip {
+                outputs += try landing.upstreamWorld.processUntilSettled()
+            }
+            return outputs
+        }
+    }
+
+    static let test = "css/css-grid/metadata.html"
+    static let metadataPath = "testing/web-platform/meta/css/css-grid/metadata.html.ini"
+    /// What the results below give: the subtest fails on Windows only.
+    static let expectedMetadata = """
+        [metadata.html]
+          [gap]
+            expected:
+              if os == "win": FAIL
+
+        """
+
+    @Test func aPullRequestsTryResultsLandAsItsMetadataCommitRightAfterItsImport() throws {
+        let w = try World()
+        #expect(w.serve.port != 0, "\(w.serve.serve.output)")
+        let pr = try w.landing.openUpstreamPR([Self.test: "<title>gap</title>\n"], title: "Test grid gaps")
+        #expect(try w.approve(pr) == 202)
+        _ = try w.landing.upstreamWorld.processUntilSettled()
+        let shownFirst = try w.landing.world.wptsync(["show", "downstream", "\(pr.number)"])
+        let revision = try #require(try w.tryPushes().first, "\(shownFirst)")
+        let bug = try #require(w.bugzilla.bugs.first).id
+
+        // The PR merges while its try run goes on: the landing waits for its metadata and says so.
+        let before = try w.landing.autolandTip
+        _ = try w.landing.upstreamClient.merge(pr.number, method: .merge)
+        try w.landing.syncMirror()
+        let waiting = try w.landing.upstreamWorld.processUntilSettled().joined(separator: "\n")
+        #expect(try w.landing.autolandTip == before)
+        let log = try String(contentsOfFile: w.landing.world.log, encoding: .utf8)
+        #expect(log.contains("PR #\(pr.number) waits for its metadata (try push \(revision.prefix(12)) is still going)"), "\(waiting)")
+
+        // The run ends: Windows fails the subtest, Linux passes it.
+        let config = try sh("hg", ["cat", "-r", revision, "try_task_config.json"], in: w.tryRepo)
+        let run = try w.taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(config.utf8))
+        for task in run.wptTasks {
+            let status = task.label.contains("windows") ? "FAIL" : "PASS"
+            w.taskcluster.scriptResults(group: run.decisionTaskID, label: task.label, runs: [[
+                WPTTestResult(test: "/" + Self.test, status: "OK", subtests: [WPTSubtestResult(name: "gap", status: status)]),
+            ]])
+        }
+        w.taskcluster.resolveAll(group: run.decisionTaskID)
+        _ = try w.processUntilAutolandMoves(from: before)
+
+        // Stored with the sync, shown as a diff and in `downstreams --json`.
+        let shown = try w.landing.world.wptsync(["show", "downstream", "\(pr.number)"])
+        #expect(shown.contains("metadata from try push \(revision.prefix(12))") && shown.contains("+++ b/\(Self.metadataPath)")
+                && shown.contains(#"+      if os == "win": FAIL"#), "\(shown)")
+        let listed = try w.serve.downstreams().first { $0["pull_request"] as? Int == pr.number }
+        let state = try #require(listed?["metadata"] as? [String: Any], "\(listed ?? [:])")
+        #expect(state["revision"] as? String == revision && state["files"] as? [String] == [Self.metadataPath], "\(state)")
+
+        // Landed: the import, then the metadata commit with exactly that file, then the landing commit.
+        let head = try w.landing.upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.landing.autolandSummaries(after: before) == [
+            "Bug \(w.landing.bug) [wpt PR \(pr.number)] - Test grid gaps, a=testonly",
+            "Bug \(bug) [wpt PR \(pr.number)] - Update wpt metadata, a=testonly",
+            "Bug \(w.landing.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly",
+        ])
+        #expect(try w.landing.hg(["log", "-r", "tip~1", "-T", "{files}"]) == Self.metadataPath)
+        #expect(try w.landing.hg(["log", "-r", "tip~1", "-T", "{desc}"]).contains("wpt-pr: \(pr.number)\nwpt-type: metadata"))
+        #expect(try w.landing.hg(["cat", "-r", "tip~1", "path:" + Self.metadataPath]) == Self.expectedMetadata)
+        #expect(try w.landing.autolandFile("testing/web-platform/tests/" + Self.test) == "<title>gap</title>\n")
+    }
+
+    @Test func aPersonCanLetAWaitingPullRequestLandAndPastTheLimitItLandsWithoutItsMetadata() throws {
+        for waitSeconds in [86_400, 0.001] {
+            let w = try World(waitSeconds: waitSeconds)
+            let pr = try w.landing.openUpstreamPR([Self.test: "<title>gap</title>\n"], title: "Test grid gaps")
+            #expect(try w.approve(pr) == 202)
+            _ = try w.landing.upstreamWorld.processUntilSettled()
+            #expect(try w.tryPushes().count == 1)
+            let before = try w.landing.autolandTip
+            _ = try w.landing.upstreamClient.merge(pr.number, method: .merge)
+            try w.landing.syncMirror()
+            _ = try w.landing.upstreamWorld.processUntilSettled()
+            if waitSeconds > 1 {
+                #expect(try w.landing.autolandTip == before, "waits for the try run")
+                #expect(try w.landing.world.wptsync(["metadata", "\(pr.number)", "--ready"])
+                        == "PR #\(pr.number): lands with no metadata; landings no longer wait for its try run\n")
+                _ = try w.processUntilAutolandMoves(from: before)
+            } else {
+                let log = try String(contentsOfFile: w.landing.world.log, encoding: .utf8)
+                #expect(log.contains("PR #\(pr.number) lands without its metadata"), "past the limit, it says so")
+            }
+            // Landed without metadata: the import and the landing commit only.
+            #expect(try w.landing.autolandSummaries(after: before).count == 2)
+            #expect(try w.landing.autolandSummaries(after: before).first == "Bug \(w.landing.bug) [wpt PR \(pr.number)] - Test grid gaps, a=testonly")
+            #expect(try w.landing.autolandFile(Self.metadataPath) == nil)
+        }
+    }
+}
