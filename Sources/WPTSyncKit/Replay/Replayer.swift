@@ -83,7 +83,7 @@ public final class Replayer {
             let changesets = try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming, repository.role != .try else { continue }
-            let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths, lookup: servers.server(for: repository).changeset(prefix:))
+            let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths, lookup: { [hg = try servers.server(for: repository)] in try hg.changeset(prefix: $0).map(GeckoChangeset.init) })
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths, backouts: backouts)
             let stored = try journal?.syncs(relevantToBugs: bugs, nodePrefixes: nodes) ?? []
             dry.apply(push: changesets, role: repository.role, stored: stored, backouts: backouts).forEach { output("  " + $0) }
