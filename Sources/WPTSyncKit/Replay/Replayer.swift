@@ -112,6 +112,7 @@ public final class Replayer {
     }
 
     private func revisionItems(_ repository: GeckoRepository, range: String) throws -> [Item] {
+        if repository.kind == .git { return [try gitRangeItem(repository, range: range)] }
         let server = try servers.server(for: repository)
         let nodes: [String]
         do {

@@ -65,14 +65,15 @@ final class UpstreamSyncer {
     /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
     /// revert PRs (merged: the sync is `reverted`). When the last pass had nothing to watch and
     /// neither central's changelog nor any sync changed since, it reads nothing more.
-    func recheckLanded(centralPath: String, central: @escaping () throws -> HgRepository, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
+    /// A git central (`central` nil) is not asked: only its pushes tell what arrived there.
+    func recheckLanded(centralPath: String, central: (() throws -> HgRepository)?, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         // Read before the pass: a change made meanwhile makes the next pass a full one.
         // Without a stamp (no readable changelog file) nothing can be known unchanged.
-        let unchanged = try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
+        let unchanged = central == nil ? nil : try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
         if let unchanged, try store.recheckMark(Self.idlePass) == unchanged { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
-        try CentralRecheck(marks: store, centralPath: centralPath, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
+        try central.map { CentralRecheck(marks: store, centralPath: centralPath, central: $0, task: "upstream-syncs") }?.run(pending: pending) { arrived in
             for index in open.indices where !open[index].isLanded {
                 var changed = false
                 for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {

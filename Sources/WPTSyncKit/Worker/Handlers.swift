@@ -124,9 +124,9 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        // The re-check asks central through Mercurial revsets; a git central's pushes are all it sees.
-        guard central.kind == .hg else { return [] }
-        return try upstream.recheckLanded(centralPath: central.path, central: { try self.servers.server(for: central) }) {
+        // Central is asked through Mercurial revsets; a git central's pushes are all that is seen of it.
+        let asked: (() throws -> HgRepository)? = central.kind == .hg ? { try self.servers.server(for: central) } : nil
+        return try upstream.recheckLanded(centralPath: central.path, central: asked) {
             try self.servers.source(containing: $0, preferring: central)
         }
     }
@@ -160,7 +160,7 @@ struct LandingRetry: PeriodicTask {
 
     func run() throws -> [String] {
         var notes: [String] = []
-        if let central = hg.config.gecko.first(where: { $0.role == .central }) {
+        if let central = hg.config.gecko.first(where: { $0.role == .central && $0.kind == .hg }) {
             notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(centralPath: central.path, central: { try hg.servers.server(for: central) }, marks: marks)
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty { notes += try runner.run() }
