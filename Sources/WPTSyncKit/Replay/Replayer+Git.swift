@@ -23,4 +23,17 @@ extension Replayer {
         return Item(payload: .gitPush(GitPush(repository: repository.name, updates: [update])),
                     label: "\(repository.name) \(branch) \(update.old.prefix(12))..\(update.new.prefix(12))")
     }
+
+    /// The changesets an event of `repository` names, for `--dry-run`.
+    func previewed(_ payload: EventPayload, in repository: GeckoRepository) throws -> [GeckoChangeset] {
+        switch payload {
+        case .hgPush(let push):
+            return try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
+        case .gitPush(let push):
+            let gecko = try servers.git(for: repository)
+            return try push.updates.flatMap { try gecko.changesets(from: $0.old, to: $0.new) }.map(GeckoChangeset.init)
+        case .gitHubDelivery:
+            return []
+        }
+    }
 }
