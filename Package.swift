@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalServices"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalServices", "Remote"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@ import WPTSyncKit
 
 struct Autoland: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Autoland requests (try pushes asking to be landed).", subcommands: [AutolandList.self, AutolandShow.self])
+        abstract: "Autoland requests (try pushes asking to be landed).", subcommands: [AutolandList.self, AutolandShow.self, AutolandLand.self, AutolandReject.self])
 }
 
 struct AutolandList: ParsableCommand {

@@ -8,7 +8,8 @@ struct WPTSync: ParsableCommand {
         commandName: "wptsync",
         abstract: "Keeps web-platform-tests in sync between Gecko and upstream wpt.",
         subcommands: [
-            Demo.self, Hook.self, ProcessEvents.self, RunWorker.self, Serve.self, Downstreams.self, RetryTry.self, ListEvents.self, Retry.self,
+            Demo.self, Hook.self, ProcessEvents.self, RunWorker.self, Serve.self, Downstreams.self, RetryTry.self, ReconcilePRs.self,
+            ListEvents.self, Retry.self,
             ListSyncs.self, Show.self, Continue.self, Revert.self, Landings.self, FetchUpstream.self, MapCommit.self, Replay.self,
             Status.self, Pause.self, Resume.self, Skip.self, Unskip.self, Delete.self, Rebuild.self,
             InstallHooks.self, CheckConfig.self, ParseMessage.self, Metadata.self, Autoland.self,

@@ -12,6 +12,8 @@ public protocol AutolandStore: Sendable {
     func autolandRequest(repository: String, tip: String) throws(StoreError) -> AutolandRequest?
     /// Requests, newest first, optionally only those in one of `phases`.
     func autolandRequests(phases: [AutolandPhase]?) throws(StoreError) -> [AutolandRequest]
+    /// Requests with comments not yet on their bugs, oldest first.
+    func autolandRequestsWithUnpostedComments() throws(StoreError) -> [AutolandRequest]
 }
 
 extension AutolandRequest: StoredRecord {}
@@ -32,6 +34,12 @@ extension SQLiteJournal: AutolandStore {
                 CREATE INDEX autoland_requests_status ON autoland_requests(status);
                 """)
         }
+        migrator.registerMigration("autoland-requests-v2-unposted") { db in
+            try db.execute(sql: """
+                ALTER TABLE autoland_requests ADD COLUMN unposted INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX autoland_requests_unposted ON autoland_requests(id) WHERE unposted > 0;
+                """)
+        }
     }
 
     public func save(_ request: AutolandRequest) throws(StoreError) -> AutolandRequest {
@@ -41,7 +49,8 @@ extension SQLiteJournal: AutolandStore {
                 return try Self.fetchRecord(db, table: "autoland_requests", id: id) ?? request
             }
             return try Self.saveVersioned(db, request, table: "autoland_requests",
-                                          columns: ["status": request.state.phase.rawValue, "repository": request.repository, "tip": request.tip])
+                                          columns: ["status": request.state.phase.rawValue, "repository": request.repository, "tip": request.tip,
+                                                   "unposted": request.unpostedComments.count])
         }
     }
 
@@ -62,6 +71,13 @@ extension SQLiteJournal: AutolandStore {
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM autoland_requests\(filter) ORDER BY id DESC",
                                          arguments: StatementArguments((phases ?? []).map(\.rawValue)))
             return try ids.compactMap { try Self.fetchRecord(db, table: "autoland_requests", id: $0) }
+        }
+    }
+
+    public func autolandRequestsWithUnpostedComments() throws(StoreError) -> [AutolandRequest] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM autoland_requests WHERE unposted > 0 ORDER BY id")
+                .compactMap { try Self.fetchRecord(db, table: "autoland_requests", id: $0) }
         }
     }
 }

@@ -26,6 +26,8 @@ public protocol DownstreamStore: Sendable {
     func seenPullRequests() throws(StoreError) -> [SeenDownstream]
     /// PR `number` as seen (through its primary key, not a scan), or nil.
     func seenPullRequest(_ number: Int) throws(StoreError) -> SeenDownstream?
+    /// The PRs seen whose head is `sha` (a status names no PR).
+    func seenPullRequests(head sha: String) throws(StoreError) -> [SeenDownstream]
 }
 
 extension SQLiteJournal: DownstreamStore {
@@ -49,6 +51,7 @@ extension SQLiteJournal: DownstreamStore {
                 );
                 """)
         }
+        registerHTTPCacheMigrations(&migrator)
     }
 
     public func observe(repository: String, pullRequest: PullRequestObservation, review: ReviewObservation?,
@@ -84,6 +87,10 @@ extension SQLiteJournal: DownstreamStore {
 
     public func seenPullRequest(_ number: Int) throws(StoreError) -> SeenDownstream? {
         try seen("WHERE number = ? ORDER BY repository LIMIT 1", [number]).first
+    }
+
+    public func seenPullRequests(head sha: String) throws(StoreError) -> [SeenDownstream] {
+        try seen("WHERE head = ? ORDER BY number DESC, repository", [sha])
     }
 
     private func seen(_ clause: String, _ arguments: StatementArguments = []) throws(StoreError) -> [SeenDownstream] {

@@ -63,7 +63,7 @@ struct AutolandWatchTests {
         queue.tasks(group: run.group).filter { $0.label == run.failed.label && $0.taskID != run.failed.taskID }
     }
 
-    @Test func aFailedJobIsRetriggeredOnceAndItsPassLeavesTheRequestToLand() throws {
+    @Test func aFailedJobIsRetriggeredOnceAndItsPassLandsTheRequest() throws {
         let run = try pushAndFailOneJob()
         let output = try world.wptsync(["process", "--verbose"])
         #expect(clones(run).count == 1, "one retrigger")
@@ -86,7 +86,7 @@ struct AutolandWatchTests {
         queue.setState(clones(run)[0].taskID, .completed)
         try world.wptsync(["process"])
         let passed = try #require(try request())
-        #expect(passed.state.phase == .landing && passed.state.failedJobs.isEmpty)
+        #expect(passed.state.phase == .landed && passed.state.failedJobs.isEmpty, "the passed run lands at once (AutolandLandingTests)")
         #expect(try String(contentsOfFile: world.log, encoding: .utf8).contains("autoland request #\(passed.id): the try run passed; to land on autoland"))
     }
 

@@ -20,7 +20,8 @@ struct WebhookDownstreamTests {
         let tryRepo: String
         let serve: WebhookServeTests.World
 
-        init() throws {
+        /// `extra` adds configuration once the mirror's master exists (the reconciliation's `[github]`).
+        init(extra: (ExportWorld, TempDir) throws -> String = { _, _ in "" }) throws {
             gecko = try ExportWorld()
             try gecko.write("css/css-grid/grid.html", "<title>grid</title>\n")
             try gecko.write("dom/nodes/node.html", "<title>node</title>\n")
@@ -37,6 +38,7 @@ struct WebhookDownstreamTests {
             _ = try sh("hg", ["clone", "-q", "-U", gecko.hgFixture.root, tryRepo])
             try writeFile(tryRepo + "/.hg/hgrc", "[phases]\npublish = False\n")
             try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
+            let more = try extra(gecko, dir)
             serve = try WebhookServeTests.World(extraServe: """
 
                 [[gecko]]
@@ -55,6 +57,7 @@ struct WebhookDownstreamTests {
                 clone = "\(dir.sub("try-clone"))"
                 tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
                 poll_seconds = 0.001
+                \(more)
                 """)
         }
 

@@ -18,10 +18,10 @@ final class Fixture: @unchecked Sendable {
     static let approverToken = Token("approver-token")
     static let personToken = Token("person-token")
 
-    init() throws {
+    init(now: @escaping @Sendable () -> Date = { Date() }) throws {
         github = try LocalGitHub(
             repositoryPath: directory.sub("wpt.git"),
-            users: ["bot-token": "wpt-sync-bot", "approver-token": "wpt-approver", "person-token": "a-person"])
+            users: ["bot-token": "wpt-sync-bot", "approver-token": "wpt-approver", "person-token": "a-person"], now: now)
         let http = HTTPClient(sleeper: sleeper, random: { 0 }, etagCache: cache)
         client = GitHubClient(
             apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!,

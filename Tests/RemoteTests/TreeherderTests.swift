@@ -56,4 +56,16 @@ struct TreeherderTests {
         #expect(try client.jobs(pushID: push.pushID).count == 7)
         #expect(sleeper.delays.count == 1)
     }
+
+    @Test func notesAreAddedToAJobAndListedAndBadRequestsAreRefused() throws {
+        let job = try #require(try client.jobs(pushID: push.pushID).first { $0.taskID == push.wptTasks[0].taskID })
+        #expect(try client.notes(repository: "try", jobID: job.id).isEmpty)
+        try client.addNote(repository: "try", jobID: job.id, text: "autoland held this push")
+        let notes = try client.notes(repository: "try", jobID: job.id)
+        #expect(notes.map(\.text) == ["autoland held this push"] && notes.map(\.jobId) == [job.id] && notes.map(\.failureClassificationId) == [1])
+        #expect(treeherder.notes(jobID: job.id).map(\.text) == ["autoland held this push"])
+        #expect(throws: RemoteError.self) { try client.addNote(repository: "try", jobID: 9999, text: "x") }
+        #expect(throws: RemoteError.self) { try client.addNote(repository: "try", jobID: job.id, text: "x", classification: 42) }
+        #expect(treeherder.notes(jobID: job.id).count == 1, "nothing added by the refused requests")
+    }
 }

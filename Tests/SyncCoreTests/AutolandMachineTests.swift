@@ -32,7 +32,11 @@ struct AutolandMachineTests {
             (.init(phase: .landing), .conflict(files: ["a.txt", "b/c.txt"]), .rejected,
              [.comment("Autoland could not land this: it no longer applies to autoland (conflicting files: a.txt, b/c.txt).")]),
             (.init(phase: .landing), .treeClosed(reason: "bustage"), .landing, []),
-            (.init(phase: .queued), .sheriffLand(by: "sheriff"), .landing, []),
+            (.init(phase: .queued), .sheriffLand(by: "sheriff"), .landing,
+             [.comment("A sheriff (sheriff) approved this autoland request: it lands on autoland.")]),
+            (.init(phase: .landing), .built(node: "abc"), .landing, []),
+            (.init(phase: .landing), .pushFailed(reason: "hook refused"), .landing, []),
+            (.init(phase: .queued), .built(node: "abc"), .queued, []),
             (.init(phase: .queued), .sheriffReject(by: "sheriff", reason: "real failure"), .rejected,
              [.comment("A sheriff (sheriff) rejected this autoland request: real failure")]),
             (watching, .sheriffLand(by: "sheriff"), .watching, []),
@@ -52,7 +56,7 @@ struct AutolandMachineTests {
         let inputs: [AutolandInput] = [
             .access(.granted), .access(.refused(reason: "no")), .access(.unavailable(reason: "down")), .jobs(failedOnce),
             .jobs([job(1, "build")]), .landed(node: "abc"), .conflict(files: ["a"]), .treeClosed(reason: "closed"),
-            .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"),
+            .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
         ]
         for phase in AutolandPhase.allCases {
             for input in inputs {

@@ -75,9 +75,23 @@ struct AutolandConfigTests {
             """))
         #expect(report.contains("autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
             + " bound as cn=wptsync,dc=mozilla with the password from file /etc/wptsync/ldap-password; runs read from Treeherder https://treeherder.mozilla.org,"
-            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"),
+            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"
+            + "; up to 3 push attempts per landing, trees taken as open (no treestatus_url); decisions not commented (no bugzilla_url); sheriffs: group sheriffs"),
                 "\(report)")
         #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
+        let landing = try #require(try parse("""
+            [autoland]
+            clone_dir = "clones"
+            treestatus_url = "https://treestatus.example/trees"
+            bugzilla_url = "https://bugzilla.example/rest"
+            bugzilla_api_key_env = "WPTSYNC_BUGZILLA_KEY"
+            max_push_attempts = 5
+            sheriff_group = "scm_sheriff"
+            """).autoland)
+        #expect(landing.cloneDir == "/srv/wptsync/clones" && landing.treestatusURL == "https://treestatus.example/trees")
+        #expect(landing.bugzillaURL == "https://bugzilla.example/rest" && landing.bugzillaKey == .environment("WPTSYNC_BUGZILLA_KEY"))
+        #expect(landing.maxPushAttempts == 5 && landing.sheriffGroup == "scm_sheriff")
+        #expect(expected.maxPushAttempts == 3 && expected.sheriffGroup == "sheriffs" && expected.treestatusURL == nil && expected.bugzillaURL == nil)
     }
 
     @Test(arguments: [
@@ -88,6 +102,8 @@ struct AutolandConfigTests {
         ("[autoland]\nmax_tier = 0", "`autoland.max_tier`"),
         ("[autoland]\nignored_jobs = [\"\"]", "`autoland.ignored_jobs` holds an empty name"),
         ("[autoland]\nland = true", "autoland.land"),
+        ("[autoland]\ntreestatus_url = \"ftp://x/trees\"", "`autoland.treestatus_url`"),
+        ("[autoland]\nmax_push_attempts = 0", "`autoland.max_push_attempts`"),
         ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
         ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),
         ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\npassword_env = \"P\"", "`autoland.ldap.bind_dn` is required when a password is given"),

@@ -49,6 +49,15 @@ extension ConfigLoader {
                            reason: "is required with `\(reader.name(settings.treeherderURL == nil ? "taskcluster_url" : "treeherder_url"))`: runs are watched in Treeherder and retriggered in Taskcluster")
         }
         settings.taskclusterToken = try secret(reader, "taskcluster_token")
+        for (key, target) in [("treestatus_url", \AutolandSettings.treestatusURL), ("bugzilla_url", \.bugzillaURL)] {
+            guard let url = try reader.string(key) else { continue }
+            try requireHTTP(url, reader: reader, key: key)
+            settings[keyPath: target] = url
+        }
+        settings.bugzillaKey = try secret(reader, "bugzilla_api_key")
+        settings.cloneDir = try reader.nonEmptyString("clone_dir").map(resolve)
+        settings.sheriffGroup = try reader.nonEmptyString("sheriff_group") ?? settings.sheriffGroup
+        settings.maxPushAttempts = try reader.integer("max_push_attempts", in: Ranges.maxPushAttempts) ?? settings.maxPushAttempts
         settings.access = .groupsFile(resolve(try reader.nonEmptyString("groups_file") ?? "autoland-groups"))
         if let ldap = try reader.table("ldap") {
             guard try reader.string("groups_file") == nil else {

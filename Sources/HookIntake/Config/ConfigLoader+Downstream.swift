@@ -30,6 +30,7 @@ extension ConfigLoader {
         }
         settings.runnerContact = try reader.nonEmptyString("runner_contact")
         settings.pollSeconds = try reader.number("poll_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.pollSeconds
+        settings.reconcileSeconds = try reader.number("reconcile_seconds", in: 0...86_400, unit: "seconds") ?? settings.reconcileSeconds
         settings.enabled = try reader.bool("enabled") ?? true
         try reader.rejectUnknownKeys()
         return settings

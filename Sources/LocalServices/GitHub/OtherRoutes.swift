@@ -30,6 +30,7 @@ extension Service {
             id: state.newID(), pull: pull.number, user: call.login, state: event.flatMap { states[$0] } ?? "PENDING",
             body: text, commitID: body.string("commit_id") ?? head, submittedAt: call.now)
         state.reviews.append(review)
+        if review.state != "PENDING", let index = state.pullIndex(pull.number) { state.pulls[index].updatedAt = call.now }
         return .json(200, reviewJSON(review, &state))
     }
 
@@ -47,17 +48,21 @@ extension Service {
         }
         for name in names {
             if state.labelIDs[name] == nil { state.labelIDs[name] = state.newID() }
-            if !state.pulls[index].labels.contains(name) { state.pulls[index].labels.append(name) }
+            if !state.pulls[index].labels.contains(name) {
+                state.pulls[index].labels.append(name)
+                state.pulls[index].updatedAt = call.now
+            }
         }
         return .json(200, .array(state.pulls[index].labels.map { labelJSON($0, &state) }))
     }
 
     /// `DELETE /issues/{n}/labels/{name}`: answers the labels left; 404 "Label does not exist" when
     /// the pull request does not carry it.
-    func removeLabel(_ name: String, from number: Int?, _ state: inout State) -> Response {
+    func removeLabel(_ name: String, from number: Int?, _ call: Call, _ state: inout State) -> Response {
         guard let number, let index = state.pullIndex(number) else { return .notFound }
         guard let position = state.pulls[index].labels.firstIndex(of: name) else { return .error(404, "Label does not exist") }
         state.pulls[index].labels.remove(at: position)
+        state.pulls[index].updatedAt = call.now
         return .json(200, .array(state.pulls[index].labels.map { labelJSON($0, &state) }))
     }
 

@@ -11,6 +11,7 @@ extension Service {
         case ("GET", "pulls", 1): return try listPulls(call, &state)
         case ("POST", "pulls", 1): return try createPull(call, &state)
         case ("GET", "pulls", 2):
+            try noteHeadMoves(call.now, &state)
             guard let pull = pull(number, state) else { return .notFound }
             return .json(200, try pullJSON(pull, full: true, &state))
         case ("PATCH", "pulls", 2): return try updatePull(number, call, &state)
@@ -21,7 +22,7 @@ extension Service {
         case ("POST", "pulls", 3) where route[2] == "reviews": return try createReview(number, call, &state)
         case ("GET", "issues", 3) where route[2] == "labels": return labels(number, &state)
         case ("POST", "issues", 3) where route[2] == "labels": return addLabels(number, call, &state)
-        case ("DELETE", "issues", 4) where route[2] == "labels": return removeLabel(route[3], from: number, &state)
+        case ("DELETE", "issues", 4) where route[2] == "labels": return removeLabel(route[3], from: number, call, &state)
         case ("POST", "statuses", 2): return createStatus(route[1], call, &state)
         case ("GET", "commits", 3...):
             let ref = route[1..<(route.count - 1)].joined(separator: "/")
@@ -34,6 +35,19 @@ extension Service {
         case ("DELETE", "git", 4...) where route[1] == "refs" && route[2] == "heads":
             return try deleteBranch(route[3...].joined(separator: "/"), &state)
         default: return .notFound
+        }
+    }
+
+    /// Bumps the `updated_at` of open pull requests whose head branch moved since last looked at,
+    /// as a push to a PR's branch does on GitHub.
+    func noteHeadMoves(_ now: Date, _ state: inout State) throws(LocalServiceError) {
+        let branches = try repository.branches()
+        for index in state.pulls.indices where state.pulls[index].isOpen {
+            let head = try liveHead(state.pulls[index], branches, state)
+            if head != state.pulls[index].seenHeadSHA {
+                state.pulls[index].seenHeadSHA = head
+                state.pulls[index].updatedAt = now
+            }
         }
     }
 
@@ -50,6 +64,7 @@ extension Service {
         guard ["open", "closed", "all"].contains(wanted) else {
             return .validationFailed(resource: "Issue", field: "state", code: "invalid")
         }
+        try noteHeadMoves(call.now, &state)
         var pulls = state.pulls.filter { wanted == "all" || ($0.isOpen ? "open" : "closed") == wanted }
         // GitHub ignores a head filter without the `owner:` part.
         if let head = query["head"], let colon = head.firstIndex(of: ":") {
@@ -57,8 +72,12 @@ extension Service {
             pulls = pulls.filter { user.lowercased() == ($0.headOwner ?? owner).lowercased() && $0.headRef == ref }
         }
         if let base = query["base"] { pulls = pulls.filter { $0.baseRef == base } }
-        let asc = query["direction"] == "asc"
-        pulls.sort { asc ? $0.number < $1.number : $0.number > $1.number }
+        // `sort`: created (default), updated; `direction`: desc by default. Ties keep the newest first.
+        let byUpdate = query["sort"] == "updated", asc = query["direction"] == "asc"
+        pulls.sort { a, b in
+            let (x, y) = byUpdate ? (a.updatedAt, b.updatedAt) : (a.createdAt, b.createdAt)
+            return x == y ? (asc ? a.number < b.number : a.number > b.number) : (asc ? x < y : x > y)
+        }
         var items: [JSON] = []
         for pull in pulls { items.append(try pullJSON(pull, full: false, &state)) }
         let (page, headers) = paginate(items, call)
@@ -96,7 +115,7 @@ extension Service {
         let pull = PullRecord(
             number: number, id: state.newID(), title: title, body: body.string("body"), headRef: head, headOwner: headOwner, baseRef: base,
             forkPoint: repository.mergeBase(baseSHA, headSHA) ?? baseSHA, author: call.login,
-            createdAt: call.now, updatedAt: call.now)
+            createdAt: call.now, updatedAt: call.now, seenHeadSHA: headSHA)
         state.pulls.append(pull)
         return .json(201, try pullJSON(pull, full: true, &state), headers: [("Location", "\(apiRepoURL)/pulls/\(number)")])
     }

@@ -128,9 +128,9 @@ final class Service: Sendable {
         headers.append(("X-GitHub-Request-Id", "LOCAL:\(state.newID())"))
         let rateLimited = headers.contains { $0.0.lowercased() == "x-ratelimit-remaining" }
         if request.method == "GET" && response.status == 200 {
-            let etag = "W/\"\(Self.digest(body))\""
+            let etag = "\"\(Self.digest(body))\""
             headers.append(("ETag", etag))
-            if request.header("If-None-Match") == etag {
+            if Self.matches(request.header("If-None-Match"), etag) {
                 // Conditional hits do not count against the rate limit.
                 let kept = headers.filter { ["etag", "x-github-request-id"].contains($0.0.lowercased()) }
                 return .respond(status: 304, headers: kept + rateLimitHeaders(remaining: state.rateLimitRemaining), body: [])
@@ -151,6 +151,17 @@ final class Service: Sendable {
 
     private func record(_ request: ServerRequest, status: Int, in state: inout State) {
         state.requests.append(RecordedRequest(request, status: status))
+    }
+
+    /// Whether an `If-None-Match` value (`*`, or a list of entity tags) matches `etag`, by the
+    /// weak comparison RFC 9110 prescribes for it (`W/"x"` matches `"x"`).
+    static func matches(_ ifNoneMatch: String?, _ etag: String) -> Bool {
+        guard let ifNoneMatch else { return false }
+        func opaque(_ tag: Substring) -> Substring {
+            let trimmed = tag.trimmingCharacters(in: .whitespaces)
+            return Substring(trimmed.hasPrefix("W/") ? trimmed.dropFirst(2) : Substring(trimmed))
+        }
+        return ifNoneMatch.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "*" || opaque($0) == opaque(Substring(etag)) }
     }
 
     /// 64-bit FNV-1a of `bytes` in hex: enough to tell two bodies apart for an ETag.

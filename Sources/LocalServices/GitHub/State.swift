@@ -64,6 +64,8 @@ struct PullRecord {
     /// (GitHub computes mergeability again after a push).
     var mergeableOverride: Bool?
     var mergeableOverrideHead: String?
+    /// The head when the PR was last listed or read: a different one bumps `updatedAt`.
+    var seenHeadSHA: String?
 }
 
 struct StatusRecord {

@@ -61,6 +61,8 @@ struct QueueState {
     var faults: [FaultRule] = []
     var treeherderFailures = 0
     var pushes: [RecordedPush] = []
+    /// Treeherder's job notes, in the order added.
+    var notes: [LocalTreeherderNote] = []
     var requests: [RecordedRequest] = []
 
     static func scriptKey(group: String, label: String) -> String { group + "\n" + label }

@@ -11,7 +11,7 @@ public final class LocalTreeherder: Sendable {
     /// `http://127.0.0.1:<port>`; the API is under `/api`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private let store: QueueStore
+    let store: QueueStore
     private let server: LoopbackServer
 
     /// The columns of a job row, in order.
@@ -53,6 +53,9 @@ public final class LocalTreeherder: Sendable {
             return detail(503, "Service Unavailable")
         }
         let parts = request.path.split(separator: "/").map(String.init)
+        if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "note" {
+            return note(project: parts[2], request, &state)
+        }
         guard request.method == "GET" else { return detail(405, "Method \"\(request.method)\" not allowed.") }
         if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "push" {
             return pushes(repository: parts[2], known: repositories, request, state)
@@ -133,7 +136,7 @@ public final class LocalTreeherder: Sendable {
         return jobProperties.map { values[$0] ?? .null }
     }
 
-    private static func detail(_ status: Int, _ message: String) -> ServerReply {
+    static func detail(_ status: Int, _ message: String) -> ServerReply {
         QueueStore.json(status, .object([("detail", .string(message))]))
     }
 }

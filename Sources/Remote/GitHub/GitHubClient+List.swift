@@ -5,6 +5,20 @@ extension GitHubClient {
         try list("/pulls", query: [("state", state), ("sort", "created"), ("direction", "desc")])
     }
 
+    /// The pull requests in `state` (`open`, `closed` or `all`), most recently updated first, page
+    /// by page while `more` says the page just read (decoded) may be followed by wanted ones; each
+    /// page conditional on the ETag cache when `http` has one. Also how many pages came from the
+    /// cache (answered 304).
+    public func pullRequestsByUpdate(state: String,
+                                     while more: ([PullRequest]) -> Bool) throws(RemoteError) -> (pulls: [PullRequest], notModified: Int) {
+        let responses = try pages("/pulls", query: [("state", state), ("sort", "updated"), ("direction", "desc")]) { response throws(RemoteError) in
+            more(try JSONCoding.decode([PullRequest].self, from: response.body))
+        }
+        var pulls: [PullRequest] = []
+        for response in responses { pulls += try JSONCoding.decode([PullRequest].self, from: response.body) }
+        return (pulls, responses.filter(\.servedFromCache).count)
+    }
+
     /// The account the client's token belongs to (`GET /user`): whose pull requests are its own.
     public func authenticatedUser() throws(RemoteError) -> User {
         var get = request(.get, "")

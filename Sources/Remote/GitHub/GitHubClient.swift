@@ -209,14 +209,16 @@ public struct GitHubClient: Sendable {
         return items
     }
 
-    func pages(_ path: String, query: [(String, String)] = [], token: Token? = nil) throws(RemoteError) -> [HTTPResponse] {
+    /// The pages of a list endpoint; after each, `continuing` says whether to read the next one.
+    func pages(_ path: String, query: [(String, String)] = [], token: Token? = nil,
+               continuing: (HTTPResponse) throws(RemoteError) -> Bool = { _ in true }) throws(RemoteError) -> [HTTPResponse] {
         var next: HTTPRequest? = request(.get, path, query: query + [("per_page", String(perPage))], token: token)
         var responses: [HTTPResponse] = []
         while let current = next, responses.count < maxPages {
             let response = try http.send(current)
             responses.append(response)
             next = nil
-            if let link = response.links["next"] {
+            if let link = response.links["next"], try continuing(response) {
                 guard link.hasPrefix(apiBaseURL + "/") else {
                     throw .decoding(type: "Link", field: "next", message: "points outside \(apiBaseURL): \(Redaction.url(link))")
                 }

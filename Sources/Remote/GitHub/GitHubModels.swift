@@ -16,6 +16,8 @@ public struct PullRequest: Codable, Sendable, Equatable {
         public var sha: String
         /// `owner:ref`.
         public var label: String?
+        /// The repository the branch is in (nil when it was deleted).
+        public var repo: RepositoryRef?
 
         /// `ref` as a validated branch name, nil when it is not one.
         public var branch: BranchName? { BranchName(ref) }
@@ -37,15 +39,23 @@ public struct PullRequest: Codable, Sendable, Equatable {
     public var mergeCommitSha: String?
     /// Who opened it.
     public var user: User?
+    public var updatedAt: Date?
+    /// Who merged it (only `GET /pulls/{n}` says).
+    public var mergedBy: User?
 
     /// Merged, judging by `merged` when present and by `merged_at` otherwise.
     public var isMerged: Bool { merged ?? (mergedAt != nil) }
     public var labelNames: [String] { labels.map(\.name) }
 
     enum CodingKeys: String, CodingKey {
-        case number, state, title, body, head, base, labels, merged, mergedAt, mergeable, mergeableState, mergeCommitSha, user
+        case number, state, title, body, head, base, labels, merged, mergedAt, mergeable, mergeableState, mergeCommitSha, user, updatedAt, mergedBy
         case htmlURL = "htmlUrl"
     }
+}
+
+/// A repository as a pull request's end names it.
+public struct RepositoryRef: Codable, Sendable, Equatable {
+    public var fullName: String
 }
 
 public struct Label: Codable, Sendable, Equatable {
@@ -65,9 +75,10 @@ public struct CommitStatus: Codable, Sendable, Equatable {
     public var context: String
     public var description: String?
     public var targetURL: String?
+    public var updatedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, state, context, description
+        case id, state, context, description, updatedAt
         case targetURL = "targetUrl"
     }
 }
@@ -91,6 +102,8 @@ public struct CheckRun: Codable, Sendable, Equatable {
     /// Set once completed: `success`, `failure`, `neutral`, `cancelled`, `skipped`, `timed_out`,
     /// `action_required`, `stale`.
     public var conclusion: String?
+    public var startedAt: Date?
+    public var completedAt: Date?
 
     public var isCompleted: Bool { status == "completed" }
     /// Completed with a conclusion that does not block a merge.
@@ -111,6 +124,8 @@ public struct Review: Codable, Sendable, Equatable {
     public var body: String?
     public var commitId: String?
     public var user: User?
+    /// Nil for a pending review.
+    public var submittedAt: Date?
 }
 
 /// Whether a pull request's checks allow merging, from its check runs and commit statuses.

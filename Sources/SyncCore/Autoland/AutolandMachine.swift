@@ -36,10 +36,13 @@ public struct AutolandState: Sendable, Equatable, Codable {
     /// Why it was refused or rejected, or what it waits for.
     public var reason: String?
     public var landedNode: String?
+    /// The tip built for the last push attempt, recorded before pushing: landed once the tree has it.
+    public var attemptNode: String?
 
     public init(phase: AutolandPhase = .requested, retriggers: [String: Int] = [:], failedJobs: [FailedJob] = [],
-                reason: String? = nil, landedNode: String? = nil) {
+                reason: String? = nil, landedNode: String? = nil, attemptNode: String? = nil) {
         self.phase = phase; self.retriggers = retriggers; self.failedJobs = failedJobs; self.reason = reason; self.landedNode = landedNode
+        self.attemptNode = attemptNode
     }
 }
 
@@ -48,6 +51,10 @@ public enum AutolandInput: Sendable, Equatable {
     case access(AccessVerdict)
     /// The try push's jobs as Treeherder lists them now.
     case jobs([AutolandJob])
+    /// The changesets were rebased onto the tree's tip as these commits, ending at `node`, about to be pushed.
+    case built(node: String)
+    /// The push did not go through (lost races, a refusing hook): the request stays to be landed.
+    case pushFailed(reason: String)
     case landed(node: String)
     /// The changesets no longer apply to the target tree: these files conflict.
     case conflict(files: [String])
@@ -116,8 +123,14 @@ public enum AutolandMachine {
                 return done([.annotate(failed, note: "autoland held this push for the sheriffs: failed again after retrigger"),
                              .comment("Autoland: \(names) failed again after retrigger; the request waits for a sheriff.")])
             }
+        case (.landing, .built(let node)):
+            next.attemptNode = node
+            return done()
+        case (.landing, .pushFailed(let reason)):
+            next.reason = "push to \(tree) failed: \(reason)"
+            return done()
         case (.landing, .landed(let node)):
-            next.phase = .landed; next.landedNode = node; next.reason = nil
+            next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
         case (.landing, .conflict(let files)):
             next.phase = .rejected
@@ -126,9 +139,9 @@ public enum AutolandMachine {
         case (.landing, .treeClosed(let reason)):
             next.reason = "\(tree) is closed: \(reason)"
             return done()
-        case (.queued, .sheriffLand):
+        case (.queued, .sheriffLand(let by)):
             next.phase = .landing; next.reason = nil
-            return done()
+            return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree).")])
         case (.queued, .sheriffReject(let by, let reason)):
             next.phase = .rejected; next.reason = "rejected by \(by): \(reason)"
             return done([.comment("A sheriff (\(by)) rejected this autoland request: \(reason)")])
@@ -141,6 +154,8 @@ public enum AutolandMachine {
         switch input {
         case .access: "an access check"
         case .jobs: "a job list"
+        case .built: "a built landing"
+        case .pushFailed: "a failed push"
         case .landed: "a landing"
         case .conflict: "a conflict"
         case .treeClosed: "a closed tree"

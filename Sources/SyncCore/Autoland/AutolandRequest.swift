@@ -19,6 +19,10 @@ public struct AutolandRequest: Sendable, Equatable, Codable {
     public var state: AutolandState
     /// Comments for the bugs, in order, kept until they are posted.
     public var comments: [String] = []
+    /// How many of `comments` are on every bug (nil: none yet).
+    public var postedComments: Int?
+    /// Every change of phase: who decided, when, what and why.
+    public var audit: [AutolandAudit]?
     public var receivedAt: Date
     /// Bumped on every save.
     public var version: Int
@@ -28,6 +32,23 @@ public struct AutolandRequest: Sendable, Equatable, Codable {
         self.id = id; self.repository = repository; self.tip = tip; self.nodes = nodes; self.requester = requester
         self.tree = tree; self.bugs = bugs; self.state = state; self.receivedAt = receivedAt; self.version = version
     }
+}
+
+extension AutolandRequest {
+    /// The comments not yet on every bug, in order.
+    public var unpostedComments: ArraySlice<String> { comments.dropFirst(postedComments ?? 0) }
+}
+
+/// One decision on a request, for the audit log.
+public struct AutolandAudit: Sendable, Equatable, Codable {
+    /// `autoland`, or the sheriff who pressed the button or ran the command.
+    public var who: String
+    public var at: Date
+    /// The phase the request moved to.
+    public var phase: AutolandPhase
+    public var why: String?
+
+    public init(who: String, at: Date, phase: AutolandPhase, why: String?) { self.who = who; self.at = at; self.phase = phase; self.why = why }
 }
 
 /// A changeset of a try push, as the intake rules need it.

@@ -20,6 +20,18 @@ public struct AutolandSettings: Sendable, Equatable {
     public var taskclusterToken: SecretSource?
     /// How often requests still waiting (an access check that could not be made, a run) are looked at.
     public var pollSeconds: Double = 60
+    /// Where each tree's clone (no work tree) is kept, one folder per tree; nil: `autoland-clones` next to the store.
+    public var cloneDir: String?
+    /// Treestatus's trees resource (`https://treestatus.mozilla-releng.net/trees`): a tree's status is
+    /// at `<url>/<tree>`. Nil: trees are taken as open.
+    public var treestatusURL: String?
+    /// Bugzilla's REST root: every decision is commented on the request's bugs. Nil: comments are only kept.
+    public var bugzillaURL: String?
+    public var bugzillaKey: SecretSource?
+    /// Pushes tried per landing before it waits for the next poll (each lost race rebuilds on the new tip).
+    public var maxPushAttempts = 3
+    /// The group (in the same access backend) whose members may land or reject queued requests.
+    public var sheriffGroup = "sheriffs"
 
     public static let retriggerRange = 0...5
     public static let tierRange = 1...3

@@ -14,6 +14,9 @@ extension ConfigReport {
         let ignored = autoland.ignoredJobs.isEmpty ? "" : ", ignoring \(autoland.ignoredJobs.joined(separator: ", "))"
         return "autoland: requests from \(tries) land on \(autoland.trees.joined(separator: ", ")) (default \(autoland.defaultTree)); "
             + "level 3 from \(access); \(runs); failed jobs of tier ≤ \(autoland.maxTier) run \(autoland.maxRetriggers) more time(s)\(ignored); "
-            + "waiting requests looked at every \(seconds(autoland.pollSeconds))"
+            + "waiting requests looked at every \(seconds(autoland.pollSeconds)); up to \(autoland.maxPushAttempts) push attempts per landing, "
+            + (autoland.treestatusURL.map { "deferred while Treestatus \(Redactor.url($0))/<tree> says closed" } ?? "trees taken as open (no treestatus_url)")
+            + "; " + (autoland.bugzillaURL.map { "decisions commented on Bugzilla \(Redactor.url($0))" } ?? "decisions not commented (no bugzilla_url)")
+            + "; sheriffs: group \(autoland.sheriffGroup)"
     }
 }

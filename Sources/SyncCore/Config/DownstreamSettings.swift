@@ -17,6 +17,9 @@ public struct DownstreamSettings: Sendable, Equatable {
     public var runnerContact: String?
     /// How often running try pushes are followed (the `downstream-results` periodic task).
     public var pollSeconds: Double = 300
+    /// How often the PRs GitHub lists are compared with what the webhooks showed (the
+    /// `pull-request-reconciliation` periodic task); 0 turns it off.
+    public var reconcileSeconds: Double = 300
     public var enabled: Bool
 
     /// Production's selection: web-platform-tests on Linux and Windows, opt and debug.

@@ -16,12 +16,17 @@ public enum AutolandFormat {
         return ControlCharacters.escaped(text)
     }
 
-    /// The request in detail: the line, then its changesets, failed jobs and bug comments.
+    /// The request in detail: the line, then its changesets, failed jobs, bug comments and the audit log.
     public static func detail(_ request: AutolandRequest) -> [String] {
         [line(request), "  received \(request.receivedAt.ISO8601Format())"]
             + request.nodes.map { "  changeset \($0)" }
             + request.state.failedJobs.map { "  failed again: \($0.name) (job \($0.jobID), task \($0.taskID), \($0.result))" }
-            + request.comments.map { ControlCharacters.escaped("  comment: \($0)") }
+            + request.comments.enumerated().map { index, text in
+                ControlCharacters.escaped("  comment\(index < (request.postedComments ?? 0) ? "" : " (not yet on the bug)"): \(text)")
+            }
+            + (request.audit ?? []).map { entry in
+                ControlCharacters.escaped("  decided \(entry.at.ISO8601Format()) by \(entry.who): \(entry.phase.rawValue)" + (entry.why.map { " (\($0))" } ?? ""))
+            }
     }
 
     /// One JSON object (README's "JSON output").
@@ -31,7 +36,8 @@ public enum AutolandFormat {
                               retriggers: request.state.retriggers.isEmpty ? nil : request.state.retriggers,
                               failedJobs: request.state.failedJobs.isEmpty ? nil : request.state.failedJobs,
                               reason: request.state.reason, landedNode: request.state.landedNode,
-                              comments: request.comments.isEmpty ? nil : request.comments, receivedAt: request.receivedAt))
+                              comments: request.comments.isEmpty ? nil : request.comments, postedComments: request.postedComments,
+                              audit: request.audit, receivedAt: request.receivedAt))
     }
 
     struct Shape: Encodable {
@@ -44,6 +50,8 @@ public enum AutolandFormat {
         var failedJobs: [FailedJob]?
         var reason, landedNode: String?
         var comments: [String]?
+        var postedComments: Int?
+        var audit: [AutolandAudit]?
         var receivedAt: Date
     }
 }

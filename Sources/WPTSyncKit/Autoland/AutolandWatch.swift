@@ -31,4 +31,12 @@ struct AutolandWatch {
             do { return try taskcluster.retrigger(retrigger.taskID, as: id) } catch let error as RemoteError where error.httpStatus == 409 { return id }
         }
     }
+
+    /// Adds `note` to each failed job of `request`'s push, unless the job already has it (an
+    /// earlier attempt that did not get to save).
+    func annotate(_ failed: [FailedJob], note: String, request: AutolandRequest) throws {
+        for job in failed where try !treeherder.notes(repository: request.repository, jobID: job.jobID).contains(where: { $0.text == note }) {
+            try treeherder.addNote(repository: request.repository, jobID: job.jobID, text: note)
+        }
+    }
 }

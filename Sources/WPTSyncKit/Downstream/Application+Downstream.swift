@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import Store
 import SyncCore
 
@@ -17,6 +18,17 @@ extension Application {
     /// `wptsync continue downstream PR`: a person settled what blocked the sync; it goes on now.
     public func continueDownstream(pullRequest number: Int) throws -> [String] {
         try changeDownstream(number) { $0.blocked = nil }
+    }
+
+    /// `wptsync reconcile-prs`: one pull request reconciliation now; what it found is recorded in
+    /// the journal for the worker, which is woken.
+    public func reconcilePullRequests() throws -> [String] {
+        guard let reconciler = try PullRequestReconciler.make(config: config, store: journal, environment: environment) else {
+            throw DownstreamSyncError.notConfigured("reconciling PRs needs [downstream] (enabled) and [github]")
+        }
+        let lines = try reconciler.run()
+        WakeBell.ring(config.store.wakePath)
+        return lines
     }
 
     private func changeDownstream(_ number: Int, _ change: (inout DownstreamSync) -> Void) throws -> [String] {

@@ -33,7 +33,10 @@ struct DeliveryHandler: EventHandler {
                                                  delivery: delivery.delivery, syncLabel: syncLabel, at: now())) + (try sync(pr.number))
         case .check(let check):
             guard try store.observe(check: check) else { return head + " (nothing newer than what was seen)" }
-            return head + (try check.pullRequests.map { try sync($0) }.joined())
+            // A status, or a fork's check, names no PR: those seen with this head are meant.
+            let numbers = check.pullRequests.isEmpty
+                ? try store.seenPullRequests(head: check.commit).map(\.record.pullRequest.number) : check.pullRequests
+            return head + (try numbers.map { try sync($0) }.joined())
         }
     }
 

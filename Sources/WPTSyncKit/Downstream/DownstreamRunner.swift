@@ -74,15 +74,8 @@ final class DownstreamRunner {
                                      state: PullRequestFacts.State(rawValue: pr.state.rawValue) ?? .open,
                                      body: pr.hasSyncMetadata ? "gecko-commits:" : "", labels: pr.labels, head: pr.head)
         let info = DownstreamPullRequestInfo(facts: facts, title: pr.title, author: pr.author, approved: seen.record.headApproved,
-                                             checksPassed: Self.passed(seen.checks))
+                                             checksPassed: CheckObservation.allPassed(seen.checks))
         return try syncer.reconcile(info, head: pr.head)
-    }
-
-    /// Whether the checks on a head all passed (and there is at least one).
-    static func passed(_ checks: [CheckObservation]) -> Bool {
-        !checks.isEmpty && checks.allSatisfy { check in
-            check.kind == .status ? check.status == "success" : ["success", "neutral", "skipped"].contains(check.conclusion ?? "")
-        }
     }
 }
 

@@ -52,11 +52,13 @@ extension Application {
                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Redactor {
         var ldapPassword: SecretSource?
         if case .ldap(let ldap) = config.autoland?.access { ldapPassword = ldap.password }
-        let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword, config.downstream?.bugzillaKey].compactMap { source in
+        let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword, config.downstream?.bugzillaKey,
+                      config.autoland?.bugzillaKey, config.autoland?.taskclusterToken].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL, config.downstream?.bugzillaURL,
-                    config.downstream?.taskclusterURL, config.downstream?.tryRepository] + config.gecko.map(\.url)
+                    config.downstream?.taskclusterURL, config.downstream?.tryRepository,
+                    config.autoland?.bugzillaURL, config.autoland?.treestatusURL] + config.gecko.map(\.url)
         let proxies = ProcessRunner.proxyNames.compactMap { environment[$0] }.map { $0.contains("://") ? $0 : "http://" + $0 }
         let passwords = (urls + proxies).compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
         return Redactor(tokens + passwords)

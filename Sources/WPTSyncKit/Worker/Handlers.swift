@@ -11,23 +11,23 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
-    static func make(config: Config, store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore, redactor: Redactor,
+    static func make(config: Config,
+                     store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore & PullRequestReconciler.Store,
+                     redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
-        let autoland = try config.autoland.map { settings in
-            AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
-                           watch: try AutolandWatch.make(settings, environment: environment))
-        }
+        let autoland = try AutolandRunner.make(config: config, store: store, redactor: redactor, environment: environment)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
                                tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                                    cancellation: cancellation)
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
             + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
+            + (try PullRequestReconciliationTask.make(config: config, store: store, environment: environment, cancellation: cancellation))
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing, gecko: hg),
                                  .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
                         periodic: periodic)
@@ -178,13 +178,22 @@ public enum PeriodicTaskNames {
     /// Follows running try pushes of downstream syncs (`downstream.poll_seconds`).
     public static let downstreamResults = "downstream-results"
 
+    /// Lists upstream PRs and records what the webhooks missed (`downstream.reconcile_seconds`).
+    public static let pullRequestReconciliation = "pull-request-reconciliation"
+
     /// Checks autoland requests that wait (`autoland.poll_seconds`).
     public static let autoland = "autoland"
+
+    private static func downstream(_ config: Config) -> [(name: String, interval: Double)] {
+        guard let settings = config.downstream, settings.enabled else { return [] }
+        let reconciles = settings.reconcileSeconds > 0 && config.github != nil
+        return [(downstreamResults, settings.pollSeconds)] + (reconciles ? [(pullRequestReconciliation, settings.reconcileSeconds)] : [])
+    }
 
     public static func configured(_ config: Config) -> [(name: String, interval: Double)] {
         (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
             + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
-            + (config.downstream.map { $0.enabled ? [(downstreamResults, $0.pollSeconds)] : [] } ?? [])
+            + downstream(config)
             + (config.autoland.map { [(autoland, $0.pollSeconds)] } ?? [])
     }
 }

@@ -1,0 +1,44 @@
+/// How one attempt to land a request ended, as the shell saw it.
+public enum LandingAttempt: Sendable, Equatable {
+    /// Treestatus says the tree is closed: nothing was built.
+    case treeClosed(reason: String)
+    /// The changesets no longer apply to the tree's tip: these files conflict.
+    case conflict(files: [String])
+    /// The tree already has the tip an earlier attempt built (pushed before a crash or a lost answer).
+    case alreadyLanded(node: String)
+    case pushed(node: String)
+    /// Someone pushed first: the tip moved.
+    case lostRace(message: String)
+    /// The push was refused otherwise (e.g. a hook), with hg's message.
+    case pushFailed(message: String)
+}
+
+/// The rules of landing a request whose run passed (or that a sheriff approved), from values.
+public enum AutolandLanding {
+    /// The input `AutolandMachine` takes for `attempt` (the `number`th of at most `maxAttempts`),
+    /// and whether to rebuild on the new tip and push again at once: only after a lost race while
+    /// attempts remain.
+    public static func decide(_ attempt: LandingAttempt, number: Int, maxAttempts: Int) -> (input: AutolandInput, again: Bool) {
+        switch attempt {
+        case .treeClosed(let reason): (.treeClosed(reason: reason), false)
+        case .conflict(let files): (.conflict(files: files), false)
+        case .alreadyLanded(let node), .pushed(let node): (.landed(node: node), false)
+        case .lostRace(let message):
+            number < maxAttempts ? (.pushFailed(reason: "lost a push race (attempt \(number))"), true)
+                : (.pushFailed(reason: "lost \(number) push races in a row: \(message)"), false)
+        case .pushFailed(let message): (.pushFailed(reason: message), false)
+        }
+    }
+
+    /// The changesets still to land: those of the request the tree does not have yet, in order.
+    public static func toLand(_ nodes: [String], treeHas: (String) throws -> Bool) rethrows -> [String] {
+        try nodes.filter { try !treeHas($0) }
+    }
+
+    /// The text posted on a bug for one of a request's comments: the comment, then which request
+    /// and try push it is about, so that two requests' equal comments are two comments, and a
+    /// comment already on the bug (posted before a crash) is recognised.
+    public static func bugComment(_ comment: String, request: AutolandRequest) -> String {
+        "\(comment)\n\n(autoland request #\(request.id): \(request.repository) push \(request.tip.prefix(12)) by \(request.requester ?? "an unknown user"))"
+    }
+}

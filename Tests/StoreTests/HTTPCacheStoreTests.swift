@@ -1,0 +1,38 @@
+import Foundation
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+/// The conditional responses kept across worker runs (`http_cache`), and the PRs found by head.
+@Suite("HTTP cache and PRs by head, in the store")
+struct HTTPCacheStoreTests {
+    let dir = TempDir("http-cache")
+    let t = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aResponseIsKeptAcrossOpeningsUntilPruned() throws {
+        let url = "https://api.github.com/repos/web-platform-tests/wpt/pulls?state=all&per_page=100"
+        let body = Array(String(repeating: "{\"number\": 1}", count: 1000).utf8)
+        let response = StoredResponse(etag: "\"abc\"", status: 200, headers: [["ETag", "\"abc\""], ["Link", "<x>; rel=\"next\""]],
+                                      body: body, storedAt: t)
+        try SQLiteJournal(path: dir.sub("j.sqlite")).saveCachedResponse(response, url: url)
+        let reopened = try SQLiteJournal(path: dir.sub("j.sqlite"))
+        #expect(try reopened.cachedResponse(url: url) == response)
+        #expect(try reopened.cachedResponse(url: url + "&page=2") == nil)
+        #expect(try reopened.pruneCachedResponses(storedBefore: t) == 0)
+        #expect(try reopened.pruneCachedResponses(storedBefore: t.addingTimeInterval(1)) == 1)
+        #expect(try reopened.cachedResponse(url: url) == nil)
+    }
+
+    @Test func aStatusFindsThePullRequestsWhoseHeadItIsOn() throws {
+        let store = try SQLiteJournal(path: dir.sub("h.sqlite"))
+        let (a, b) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40))
+        for (number, head) in [(7, a), (8, b), (9, a)] {
+            let pr = PullRequestObservation(number: number, url: "u\(number)", title: "t", author: "alice", state: .open, head: head,
+                                            headBranch: "f\(number)", base: "master", updatedAt: t)
+            _ = try store.observe(repository: "web-platform-tests/wpt", pullRequest: pr, review: nil, delivery: "d\(number)", syncLabel: "l", at: t)
+        }
+        #expect(try store.seenPullRequests(head: a).map(\.record.pullRequest.number) == [9, 7])
+        #expect(try store.seenPullRequests(head: String(repeating: "c", count: 40)).isEmpty)
+    }
+}
