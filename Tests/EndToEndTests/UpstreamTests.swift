@@ -79,12 +79,12 @@ struct UpstreamTests {
         #expect(u.github.pullRequests.map(\.headRef) == ["gecko/7", "gecko/7-1"])
     }
 
-    @Test func aChangesetAndItsBackoutInOnePushOpenNoPullRequest() throws {
-        let u = try UpstreamWorld()
-        try u.world.gecko.write("testing/web-platform/tests/z.html", "z\n")
-        let node = try u.world.gecko.commit("Bug 8 - z")
-        try u.world.gecko.hg(["backout", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug 8)", "-d", "0 0"])
-        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+    @Test(arguments: GeckoKind.allCases)
+    func aChangesetAndItsBackoutInOnePushOpenNoPullRequest(gecko: GeckoKind) throws {
+        let u = try UpstreamWorld(geckoKind: gecko)
+        let node = try u.world.commitInGecko(["testing/web-platform/tests/z.html": "z\n"], message: "Bug 8 - z")
+        try u.world.backOutInGecko(node, bug: 8, push: false)
+        try u.world.pushGecko(to: u.world.autoland)
         let output = try u.process()
         #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
         #expect(u.github.pullRequests.isEmpty)

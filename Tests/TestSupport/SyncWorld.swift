@@ -115,30 +115,40 @@ public final class SyncWorld: @unchecked Sendable {
     /// Commits in the developer clone and pushes to `repository` (autoland by default), through its hook.
     @discardableResult
     public func landInGecko(_ files: [String: String], message: String, to repository: String? = nil) throws -> String {
+        let node = try commitInGecko(files, message: message)
         guard geckoKind == .git else {
-            for (path, contents) in files { try gecko.write(path, contents) }
-            let node = try gecko.commit(message)
             try gecko.hg(["push", "-q", "-r", node, repository ?? autoland])
             return node
+        }
+        try pushGecko(to: repository ?? autoland)
+        return node
+    }
+
+    /// Commits in the developer clone without pushing; returns the node.
+    @discardableResult
+    public func commitInGecko(_ files: [String: String], message: String) throws -> String {
+        guard geckoKind == .git else {
+            for (path, contents) in files { try gecko.write(path, contents) }
+            return try gecko.commit(message)
         }
         for (path, contents) in files { try writeFile("\(geckoClone)/\(path)", contents) }
         try sh("git", ["add", "-A"], in: geckoClone)
         try sh("git", ["commit", "-q", "-m", message], in: geckoClone)
-        try pushGecko(to: repository ?? autoland)
         return try sh("git", ["rev-parse", "HEAD"], in: geckoClone).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Backs out `node` in the developer clone (`hg backout` with Gecko's message; `git revert`,
-    /// whose message says "This reverts commit …") and pushes to autoland. Returns the backout.
+    /// whose message says "This reverts commit …") and pushes to autoland unless `push` is false.
+    /// Returns the backout.
     @discardableResult
-    public func backOutInGecko(_ node: String, bug: Int) throws -> String {
+    public func backOutInGecko(_ node: String, bug: Int, push: Bool = true) throws -> String {
         guard geckoKind == .git else {
             try gecko.hg(["backout", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug \(bug)) for bustage", "-d", "0 0"])
-            try gecko.hg(["push", "-q", autoland])
+            if push { try gecko.hg(["push", "-q", autoland]) }
             return try gecko.hg(["log", "-r", "tip", "-T", "{node}"])
         }
         try sh("git", ["revert", "--no-edit", node], in: geckoClone)
-        try pushGecko(to: autoland)
+        if push { try pushGecko(to: autoland) }
         return try sh("git", ["rev-parse", "HEAD"], in: geckoClone).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
