@@ -70,6 +70,7 @@ public struct HookIntake: Sendable {
 
     func gitDecision(stdin: [UInt8], gitDirectory: String, user: String?) -> Decision {
         let here = Paths.canonical(gitDirectory)
+        if let gecko = geckoGitDecision(stdin: stdin, gitDirectory: here, user: user) { return gecko }
         guard let mirror = config.wpt else {
             return .unlisted(repository: here, reason: "this hook runs in \(here), but the configuration has no [wpt] mirror; the push was not recorded",
                              configured: "no [wpt] mirror configured")

@@ -96,8 +96,10 @@ public enum HookMain {
                 + "\(replay) --repository \(Paths.shellWord(push.repository)) --revs \(push.firstNode):\(push.lastNode)"
         case .gitPush(let push):
             return "\(push.repository) received " + push.updates.map { update in
-                let command = update.ref == "refs/heads/master" && !update.isCreation && !update.isDeletion
-                    ? " (run: \(replay) --wpt \(update.old)..\(update.new))" : ""
+                let range = "\(update.old)..\(update.new)"
+                let command = update.isCreation || update.isDeletion ? ""
+                    : push.repository != "wpt" ? " (run: \(replay) --repository \(Paths.shellWord(push.repository)) --revs \(range))"
+                    : update.ref == "refs/heads/master" ? " (run: \(replay) --wpt \(range))" : ""
                 return "\(update.ref) \(update.old) to \(update.new)" + command
             }.joined(separator: "; ")
         case .gitHubDelivery(let delivery):

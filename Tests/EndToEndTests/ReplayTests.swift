@@ -140,6 +140,7 @@ extension ReplayTests {
     static func worldWithoutHooks(world u: UpstreamWorld, configLines: String = "", journal: Bool = true) throws -> UpstreamWorld {
         let config = try String(contentsOfFile: u.world.config, encoding: .utf8)
         let table = "name = \"autoland\"\npath = \"\(u.world.autoland)\"\nrole = \"integration\"\n"
+            + (u.world.geckoKind == .git ? "kind = \"git\"\nbranch = \"autoland\"\n" : "")
         #expect(config.contains(table))
         try writeFile(u.world.config, config.replacingOccurrences(of: table, with: table + "enabled = false\n" + configLines))
         if journal { try u.world.wptsync(["process"]) }  // a worker ran before
@@ -181,7 +182,9 @@ struct WorldState: Equatable {
         syncs = try journal.syncs(bug: nil, status: nil)
         pulls = u.github.pullRequests
         requests = u.github.requests
-        heads = try [u.world.autoland, u.world.central].map { try sh("hg", ["-R", $0, "heads", "-T", "{node}\n"]) }
+        let gecko = [u.world.autoland, u.world.central]
+        heads = try (u.world.geckoKind == .git ? gecko.map { try sh("git", ["--git-dir", $0, "for-each-ref"]) }
+                     : gecko.map { try sh("hg", ["-R", $0, "heads", "-T", "{node}\n"]) })
             + [u.upstream, u.world.mirror].map { try sh("git", ["--git-dir", $0, "for-each-ref"]) }
     }
 }

@@ -8,8 +8,9 @@ import TestSupport
 /// Gecko pushes through the real hooks, the worker, and the local GitHub over loopback.
 @Suite("Upstreaming", .serialized)
 struct UpstreamTests {
-    @Test func aWptChangeBecomesAPullRequestWithExactlyItsWptPart() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: GeckoKind.allCases)
+    func aWptChangeBecomesAPullRequestWithExactlyItsWptPart(gecko: GeckoKind) throws {
+        let u = try UpstreamWorld(geckoKind: gecko)
         let node = try u.world.landInGecko([
             "testing/web-platform/tests/dom/a.html": "<p>a</p>\n",
             "dom/base/Other.cpp": "// not wpt\n",
@@ -37,14 +38,15 @@ struct UpstreamTests {
         #expect(try u.world.wptsync(["list"]).contains("sync 1 gecko/1234 open PR #1"))
     }
 
-    @Test func backoutClosesRelandReopensAndLandingMergesAfterChecks() throws {
-        let u = try UpstreamWorld()
+    /// With a git Gecko, the backout is a `git revert` commit.
+    @Test(arguments: GeckoKind.allCases)
+    func backoutClosesRelandReopensAndLandingMergesAfterChecks(gecko: GeckoKind) throws {
+        let u = try UpstreamWorld(geckoKind: gecko)
         let node = try u.world.landInGecko(["testing/web-platform/tests/x.html": "x\n"], message: "Bug 7 - Test x. r=bob")
         try u.process()
         #expect(u.github.pullRequests.first?.isOpen == true)
 
-        try u.world.gecko.hg(["backout", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug 7) for bustage", "-d", "0 0"])
-        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+        try u.world.backOutInGecko(node, bug: 7)
         try u.process()
         #expect(u.github.pullRequests.map(\.isOpen) == [false])
         #expect(try u.world.wptsync(["show", "upstream", "7"]).contains("incomplete PR #1"))
@@ -58,7 +60,7 @@ struct UpstreamTests {
 
         let head = try #require(reopened.headSHA)
         u.github.setCheckRun(sha: head, name: "wpt-chrome-stable", .inProgress)
-        try u.world.gecko.hg(["push", "-q", u.world.central])
+        try u.world.pushGecko()
         try u.process()
         #expect(u.github.pullRequests.first?.isMerged == false)
         #expect(try u.world.wptsync(["list"]).contains("waiting for checks to finish: wpt-chrome-stable"))
@@ -77,12 +79,12 @@ struct UpstreamTests {
         #expect(u.github.pullRequests.map(\.headRef) == ["gecko/7", "gecko/7-1"])
     }
 
-    @Test func aChangesetAndItsBackoutInOnePushOpenNoPullRequest() throws {
-        let u = try UpstreamWorld()
-        try u.world.gecko.write("testing/web-platform/tests/z.html", "z\n")
-        let node = try u.world.gecko.commit("Bug 8 - z")
-        try u.world.gecko.hg(["backout", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug 8)", "-d", "0 0"])
-        try u.world.gecko.hg(["push", "-q", u.world.autoland])
+    @Test(arguments: GeckoKind.allCases)
+    func aChangesetAndItsBackoutInOnePushOpenNoPullRequest(gecko: GeckoKind) throws {
+        let u = try UpstreamWorld(geckoKind: gecko)
+        let node = try u.world.commitInGecko(["testing/web-platform/tests/z.html": "z\n"], message: "Bug 8 - z")
+        try u.world.backOutInGecko(node, bug: 8, push: false)
+        try u.world.pushGecko(to: u.world.autoland)
         let output = try u.process()
         #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
         #expect(u.github.pullRequests.isEmpty)

@@ -186,3 +186,27 @@ struct PushingUserTests {
         }
     }
 }
+
+@Suite("HookInput: post-receive of a git Gecko repository")
+struct GeckoPostReceiveTests {
+    let nodeA = String(repeating: "a", count: 40)
+    let nodeB = String(repeating: "b", count: 40)
+    var gecko: GeckoRepository {
+        var repo = GeckoRepository(name: "autoland", path: "/repos/autoland.git", role: .integration)
+        repo.kind = .git
+        repo.branch = "refs/heads/autoland"
+        return repo
+    }
+
+    @Test func onlyItsBranchIsRecordedUnderItsName() {
+        let result = HookInput.gitPostReceive(stdin: Array("\(nodeA) \(nodeB) refs/heads/autoland\n\(nodeA) \(nodeB) refs/heads/main\n".utf8), gecko: gecko)
+        #expect(result.problems.isEmpty)
+        #expect(result.decision == .record(.gitPush(GitPush(repository: "autoland", updates: [RefUpdate(old: nodeA, new: nodeB, ref: "refs/heads/autoland")]))))
+        let other = HookInput.gitPostReceive(stdin: Array("\(nodeA) \(nodeB) refs/heads/main\n".utf8), gecko: gecko)
+        #expect(other.decision == .skip("refs not recorded: refs/heads/main"))
+        var disabled = gecko
+        disabled.enabled = false
+        #expect(HookInput.gitPostReceive(stdin: Array("\(nodeA) \(nodeB) refs/heads/autoland\n".utf8), gecko: disabled).decision
+                == .skip("recording is disabled for autoland"))
+    }
+}

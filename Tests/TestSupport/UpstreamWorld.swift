@@ -1,6 +1,7 @@
 import Foundation
 import LocalServices
 import Remote
+import SyncCore
 
 /// A `SyncWorld` whose upstream is a local GitHub: a bare repository `upstream.git` whose master
 /// holds the same wpt tree as Gecko, served over loopback.
@@ -11,7 +12,8 @@ public final class UpstreamWorld: @unchecked Sendable {
 
     /// `tokens` are the GitHub and approver tokens the `wptsync` commands get (the local GitHub also
     /// keeps accepting `test-token` and `approver-token`).
-    public init(extraConfig: String = "", tokens: (github: String, approver: String) = ("test-token", "approver-token")) throws {
+    public init(extraConfig: String = "", tokens: (github: String, approver: String) = ("test-token", "approver-token"),
+                geckoKind: GeckoKind = .hg) throws {
         let dir = TempDir("upstream-world")
         let upstream = dir.sub("upstream.git")
         try sh("git", ["init", "-q", "--bare", "-b", "master", upstream])
@@ -33,7 +35,7 @@ public final class UpstreamWorld: @unchecked Sendable {
             [upstream]
             recheck_seconds = 0.001
 
-            """ + extraConfig, upstreamURL: upstream, dir: dir)
+            """ + extraConfig, upstreamURL: upstream, dir: dir, geckoKind: geckoKind)
         world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": tokens.github, "WPTSYNC_TEST_APPROVER_TOKEN": tokens.approver]
     }
 

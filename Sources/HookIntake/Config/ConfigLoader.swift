@@ -57,6 +57,7 @@ public enum ConfigLoader {
             if gecko.contains(where: { $0.name == repo.name }) {
                 throw .invalid(file: file, key: entry.name("name"), reason: "repeats the name \"\(repo.name)\"")
             }
+            try refuseSharedGitRepository(repo, among: gecko, reader: entry)
             gecko.append(repo)
         }
         let wpt = try root.table("wpt").map { reader throws(ConfigError) in try readMirror(reader, resolve: resolve) }
@@ -128,7 +129,8 @@ public enum ConfigLoader {
         if let odd = sources.first(where: { !known.contains($0) }) {
             throw .invalid(file: reader.file, key: reader.name("sources"), reason: "has unknown source \"\(odd)\" (known: \(known.joined(separator: ", ")))")
         }
-        let repo = GeckoRepository(name: name, path: path, role: role, url: url, enabled: try reader.bool("enabled") ?? true, sources: sources)
+        var repo = GeckoRepository(name: name, path: path, role: role, url: url, enabled: try reader.bool("enabled") ?? true, sources: sources)
+        (repo.kind, repo.branch) = try readGeckoKind(reader)
         try reader.rejectUnknownKeys()
         return repo
     }

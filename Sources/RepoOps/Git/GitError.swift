@@ -17,6 +17,10 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
     case pushRejected(url: String, rejections: [String: String])
     /// The remote refused the configured credentials. `url` carries no credentials.
     case authenticationFailed(url: String)
+    /// `revision` names no commit in the repository at `repository`.
+    case unknownRevision(String, repository: String)
+    /// A commit's `field` is not UTF-8 from byte `offset` on: wptsync does not guess its encoding.
+    case notUTF8(commit: String, field: String, offset: Int)
 
     /// libgit2's return code, when the error came from libgit2.
     public var code: Int32? {
@@ -44,6 +48,10 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "push to \(url) rejected: " + list.joined(separator: "; ")
         case .authenticationFailed(let url):
             return "authentication to \(url) failed"
+        case let .unknownRevision(revision, repository):
+            return "unknown revision '\(revision)' in git repository \(repository)"
+        case let .notUTF8(commit, field, offset):
+            return "commit \(commit) has a \(field) that is not UTF-8 (invalid byte at offset \(offset)); it cannot be read as a Gecko changeset"
         }
     }
 

@@ -4,6 +4,8 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     case hg(HgError, node: String)
     /// Reading the wpt mirror or writing objects into it failed.
     case git(GitError, node: String)
+    /// Reading the commit from a git Gecko repository failed.
+    case gitRead(GitError, node: String)
     /// A changed path below the wpt prefix would leave the wpt tree (`..`, `.`, an empty
     /// component as in an absolute path, `.git`, a NUL byte). Nothing was written.
     case pathEscapesTree(path: HgPath, node: String)
@@ -18,6 +20,8 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .hg(error, node):
             "cannot read Gecko changeset \(node): \(error)"
+        case let .gitRead(error, node):
+            "cannot read Gecko commit \(node): \(error)"
         case let .git(error, node):
             "cannot build the wpt commit of Gecko changeset \(node): \(error)"
         case let .pathEscapesTree(path, node):

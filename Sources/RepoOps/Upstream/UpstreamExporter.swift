@@ -35,10 +35,17 @@ public final class UpstreamExporter {
         case stockCommands
     }
 
-    let hg: HgRepository
+    /// Where changesets are read.
+    private enum Source {
+        case hg(ChangesetReader)
+        case git(GitGecko)
+    }
+
     let git: GitRepository
     let bugzillaURL: String
-    private let reader: ChangesetReader
+    private let source: Source
+    /// The wpt prefix, without a trailing slash.
+    private let prefix: String
     /// Whether reads go through the `wptsync-export` extension (false after a fallback to stock commands).
     public private(set) var usesExtension: Bool
 
@@ -50,13 +57,34 @@ public final class UpstreamExporter {
     public init(hg: HgRepository, git: GitRepository, prefixes: PathPrefixes,
                 bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=",
                 readPath: HgReadPath = .automatic) {
-        self.hg = hg
         self.git = git
         self.bugzillaURL = bugzillaURL
-        var prefix = prefixes.wpt
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        reader = ChangesetReader(hg: hg, prefix: prefix)
+        prefix = Self.trimmed(prefixes.wpt)
+        source = .hg(ChangesetReader(hg: hg, prefix: prefix))
         usesExtension = readPath == .automatic
+    }
+
+    /// Exports from `gecko`, Mercurial or git; the same changes give the same wpt commits, except
+    /// that `gecko-commit:` names the node of the repository they were read from.
+    public init(gecko: any GeckoSource, git: GitRepository, prefixes: PathPrefixes,
+                bugzillaURL: String = "https://bugzilla.mozilla.org/show_bug.cgi?id=") {
+        self.git = git
+        self.bugzillaURL = bugzillaURL
+        prefix = Self.trimmed(prefixes.wpt)
+        if let gitGecko = gecko as? GitGecko {
+            source = .git(gitGecko)
+            usesExtension = false
+        } else {
+            // `GeckoSource` has these two implementations only.
+            source = .hg(ChangesetReader(hg: gecko as! HgRepository, prefix: prefix))
+            usesExtension = true
+        }
+    }
+
+    private static func trimmed(_ prefix: String) -> String {
+        var prefix = prefix
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        return prefix
     }
 
     /// Builds the wpt commit of `node` on top of commit `onto` (a commit in `git`, e.g. the mirror's
@@ -103,6 +131,11 @@ public final class UpstreamExporter {
     }
 
     private func read(_ node: String) throws(ExportError) -> ChangesetChanges {
+        let reader: ChangesetReader
+        switch source {
+        case .git(let gecko): return try gecko.changes(of: node, under: prefix)
+        case .hg(let hgReader): reader = hgReader
+        }
         if usesExtension {
             if let changes = try reader.viaExtension(node) { return changes }
             usesExtension = false
@@ -112,8 +145,8 @@ public final class UpstreamExporter {
 
     /// The path below the wpt prefix, or nil when the path is elsewhere.
     private func relative(_ path: HgPath) -> GitPath? {
-        if reader.prefix.isEmpty { return path }
-        let prefix = Array(reader.prefix.utf8) + [UInt8(ascii: "/")]
+        if self.prefix.isEmpty { return path }
+        let prefix = Array(self.prefix.utf8) + [UInt8(ascii: "/")]
         guard path.bytes.count > prefix.count, path.bytes.starts(with: prefix) else { return nil }
         return GitPath(bytes: Array(path.bytes[prefix.count...]))
     }

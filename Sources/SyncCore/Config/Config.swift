@@ -79,11 +79,23 @@ public enum GeckoRole: String, Sendable, Equatable, CaseIterable {
     case `try`
 }
 
-/// One Gecko Mercurial repository whose pushes the hook records.
+/// The version control system a Gecko repository is kept in.
+public enum GeckoKind: String, Sendable, Equatable, CaseIterable {
+    /// Mercurial: a `changegroup` hook records pushes, the command server reads them.
+    case hg
+    /// git (bare or not): a `post-receive` hook records updates of `branch`, libgit2 reads them.
+    case git
+}
+
+/// One Gecko repository whose pushes the hook records.
 public struct GeckoRepository: Sendable, Equatable {
     public var name: String
     public var path: String
     public var role: GeckoRole
+    /// Mercurial (default) or git.
+    public var kind: GeckoKind = .hg
+    /// For a git repository, the full name of the branch that plays `role` (e.g. `refs/heads/autoland`); nil for hg.
+    public var branch: String?
     /// The public URL, used in messages and to read the pushlog.
     public var url: String?
     /// Whether the hook records anything for this repository.

@@ -6,8 +6,9 @@ public enum ConfigReport {
     public static func lines(_ config: Config) -> [String] {
         var lines = ["store: journal \(config.store.path), spool \(config.store.spool), hooks wait \(config.store.busyTimeoutMilliseconds) ms for a locked journal"]
         for repo in config.gecko {
-            let records = repo.enabled ? "records pushes from sources \(repo.sources.joined(separator: ","))" : "records nothing (enabled = false)"
-            lines.append("gecko \(repo.name) (\(repo.role.rawValue)): \(repo.path); hook \(records)"
+            let records = !repo.enabled ? "records nothing (enabled = false)"
+                : repo.kind == .git ? "records updates of the branch" : "records pushes from sources \(repo.sources.joined(separator: ","))"
+            lines.append("gecko \(repo.name) (\(repo.role.rawValue)\(repo.kind == .git ? ", git branch \(repo.branch ?? "")" : "")): \(repo.path); hook \(records)"
                          + (repo.url.map { "; pushlog \(Redactor.url($0))" } ?? ""))
         }
         if let wpt = config.wpt {

@@ -89,6 +89,18 @@ public enum HookInput {
     /// in the others: the first `reportedLineProblems` each name their line, then one counts the rest.
     public static func gitPostReceive(stdin: [UInt8], mirror: WPTMirror, repositoryName: String,
                                       user: String? = nil) -> (decision: HookDecision, problems: [HookInputError]) {
+        gitPostReceive(stdin: stdin, refs: mirror.refs, enabled: mirror.enabled, repositoryName: repositoryName, user: user)
+    }
+
+    /// Interprets a post-receive hook's stdin for a git Gecko repository: only its branch is recorded.
+    public static func gitPostReceive(stdin: [UInt8], gecko: GeckoRepository,
+                                      user: String? = nil) -> (decision: HookDecision, problems: [HookInputError]) {
+        gitPostReceive(stdin: stdin, refs: gecko.branch.map { [$0] } ?? [], enabled: gecko.enabled, repositoryName: gecko.name, user: user)
+    }
+
+    /// Interprets a post-receive hook's stdin, recording the updates of refs matching `refs`.
+    public static func gitPostReceive(stdin: [UInt8], refs patterns: [String], enabled: Bool, repositoryName: String,
+                                      user: String? = nil) -> (decision: HookDecision, problems: [HookInputError]) {
         var updates: [RefUpdate] = []
         var problems: [HookInputError] = []
         var unreported = 0
@@ -119,13 +131,13 @@ public enum HookInput {
             guard RefName.isValid(fields[2]) else {
                 reject(.malformedLine(number: number, reason: "invalid ref name \(HookInputError.quote(fields[2]))")); continue
             }
-            guard mirror.refs.contains(where: { RefName.matches(fields[2], pattern: $0) }) else {
+            guard patterns.contains(where: { RefName.matches(fields[2], pattern: $0) }) else {
                 skippedRefs.append(fields[2]); continue
             }
             updates.append(RefUpdate(old: fields[0].lowercased(), new: fields[1].lowercased(), ref: fields[2]))
         }
         if unreported > 0 { problems.append(.moreMalformedLines(count: unreported)) }
-        if !mirror.enabled { return (.skip("recording is disabled for \(repositoryName)"), problems) }
+        if !enabled { return (.skip("recording is disabled for \(repositoryName)"), problems) }
         if updates.isEmpty {
             let more = skippedRefs.count > reportedLineProblems ? " and \(skippedRefs.count - reportedLineProblems) more" : ""
             let reason = skippedRefs.isEmpty ? "no ref updates to record"

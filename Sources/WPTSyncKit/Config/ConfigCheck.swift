@@ -13,9 +13,17 @@ public enum ConfigCheck {
     public static func problems(in config: Config, file: String,
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> [ConfigError] {
         var problems = pushURLProblems(in: config, file: file) + approverProblems(in: config, file: file, environment: environment)
-        for (index, repo) in config.gecko.enumerated() where !isDirectory(repo.path + "/.hg") {
-            problems.append(.invalid(file: file, key: "gecko[\(index)].path",
-                                     reason: "is not a Mercurial repository (no \(repo.path)/.hg)"))
+        for (index, repo) in config.gecko.enumerated() {
+            switch repo.kind {
+            case .hg where !isDirectory(repo.path + "/.hg"):
+                problems.append(.invalid(file: file, key: "gecko[\(index)].path",
+                                         reason: "is not a Mercurial repository (no \(repo.path)/.hg)"))
+            case .git:
+                do { _ = try GitRepository.open(at: repo.path) } catch {
+                    problems.append(.invalid(file: file, key: "gecko[\(index)].path", reason: "is not a git repository (\(repo.path): \(error))"))
+                }
+            default: break
+            }
         }
         if let wpt = config.wpt {
             do { _ = try GitRepository.open(at: wpt.path) } catch {

@@ -28,6 +28,10 @@ public enum ConfigOnline {
         }
         for repo in config.gecko {
             record("gecko \(repo.name) repository") {
+                if repo.kind == .git, let branch = repo.branch {
+                    let git = try GitRepository.open(at: repo.path)
+                    return "opens, \(branch) " + ((try git.referenceTarget(branch)).map { String($0.hex.prefix(12)) } ?? "not there yet")
+                }
                 let hg = try HgRepository(path: repo.path)
                 defer { hg.close() }
                 return "opens, tip \(try hg.node(of: "tip").prefix(12))"

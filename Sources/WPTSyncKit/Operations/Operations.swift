@@ -139,7 +139,7 @@ public struct Operations {
     }
 
     private func reconcile(_ sync: UpstreamSync, syncer: UpstreamSyncer, hgServers: HgServers, retryingConflict: Bool) throws -> UpstreamSync {
-        let hg = try hgServers.server(containing: sync.activeNodes.first ?? sync.changesets.first?.node ?? "")
+        let hg = try hgServers.source(containing: sync.activeNodes.first ?? sync.changesets.first?.node ?? "")
         return try syncer.reconciler.reconcile(sync, hg: hg, retryingConflict: retryingConflict)
     }
 

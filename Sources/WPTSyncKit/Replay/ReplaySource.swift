@@ -1,6 +1,7 @@
 /// What `wptsync replay` processes again.
 public enum ReplaySource: Sendable, Equatable {
-    /// A revision range `A:B` of a local Gecko repository: one hg-push event per changeset.
+    /// A revision range `A:B` of a local Mercurial Gecko repository: one hg-push event per
+    /// changeset; or `OLD..NEW` of a git one: one git-push event of its branch, as its hook records it.
     case revisions(repository: String, range: String)
     /// Push ids from the repository's pushlog, both ends included: one hg-push event per push,
     /// with the hook's dedupe key.
@@ -27,6 +28,15 @@ public enum ReplaySource: Sendable, Equatable {
             return
         }
         guard let repository else { throw .badArgument(option: "--repository", value: "", expected: "a [[gecko]] name with \(option)") }
+        if option == "--revs", value.contains("..") {
+            // A git Gecko repository's branch moving from OLD to NEW; the Replayer checks the kind.
+            let ends = value.components(separatedBy: "..")
+            guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty, !ends[1].hasPrefix(".") else {
+                throw .badArgument(option: option, value: value, expected: "A:B, or OLD..NEW for a git repository")
+            }
+            self = .revisions(repository: repository, range: value)
+            return
+        }
         let ends = value.split(separator: ":", omittingEmptySubsequences: false)
         guard ends.count == 2, !ends[0].isEmpty, !ends[1].isEmpty else {
             throw .badArgument(option: option, value: value, expected: option == "--revs" ? "A:B" : "START:END")

@@ -14,7 +14,7 @@ public final class Replayer {
     let output: (String) -> Void
     /// Reads pushlogs.
     var http = HTTPClient()
-    private lazy var servers = HgServers(config: config)
+    lazy var servers = HgServers(config: config)
 
     public init(config: Config, output: @escaping (String) -> Void) {
         self.config = config; self.output = output
@@ -73,17 +73,18 @@ public final class Replayer {
         if !upstreaming { output("upstreaming is not configured ([github] and [wpt] upstream_push_url): the worker would only read the changesets") }
         var dry = DryRun(prefixes: config.paths, skipped: try journal?.skippedChangesets() ?? [])
         for item in items {
-            guard case .hgPush(let push) = item.payload, let repository = config.geckoRepository(named: push.repository) else { continue }
+            guard let repository = config.geckoRepository(named: item.payload.repository) else { continue }
             if let existing = try journal?.event(recording: item.payload) {
                 report.duplicates += 1
                 output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): "
                        + (existing.state == .done ? "not processed again" : "the worker processes it as recorded"))
                 continue
             }
-            let changesets = try servers.server(for: repository).changesets("\(push.firstNode):\(push.lastNode)").map(GeckoChangeset.init)
+            let changesets = try previewed(item.payload, in: repository)
             output(item.label + (item.label.hasPrefix("push ") ? "" : ": \(changesets.count) changeset(s)"))
             guard upstreaming, repository.role != .try else { continue }
-            let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths, lookup: servers.server(for: repository).changeset(prefix:))
+            let backouts = try BackoutChain.resolve(push: changesets, prefixes: config.paths,
+                                                    lookup: { [source = try servers.source(for: repository)] in try source.changeset(prefix: $0).map(GeckoChangeset.init) })
             let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: changesets, prefixes: config.paths, backouts: backouts)
             let stored = try journal?.syncs(relevantToBugs: bugs, nodePrefixes: nodes) ?? []
             dry.apply(push: changesets, role: repository.role, stored: stored, backouts: backouts).forEach { output("  " + $0) }
@@ -112,6 +113,7 @@ public final class Replayer {
     }
 
     private func revisionItems(_ repository: GeckoRepository, range: String) throws -> [Item] {
+        if repository.kind == .git { return [try gitRangeItem(repository, range: range)] }
         let server = try servers.server(for: repository)
         let nodes: [String]
         do {

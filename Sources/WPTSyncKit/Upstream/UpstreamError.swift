@@ -11,6 +11,8 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case revertConflicts(commit: String, files: [String])
     case nothingToRevert(id: Int64)
     case revertBranchTaken(branch: String, by: String)
+    /// A Mercurial-only operation was asked of a git Gecko repository.
+    case notMercurial(repository: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case let .revertConflicts(commit, files):
             "reverting upstream commit \(commit.prefix(12)) conflicts with master in \(files.joined(separator: ", ")): revert it by hand"
         case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
+        case .notMercurial(let name):
+            "\(name) is a git repository (kind = \"git\"); this needs a Mercurial one"
         case let .revertBranchTaken(branch, by):
             "\(branch) holds \(by), not wptsync's revert: nothing pushed, no PR opened; revert by hand, or free the branch and run it again"
         }

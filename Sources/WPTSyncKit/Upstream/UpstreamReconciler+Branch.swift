@@ -11,8 +11,8 @@ extension UpstreamReconciler {
     /// afresh on master even when it could be appended to; `head` and `exportedNodes` change only
     /// once the new branch is built. False when the sync now waits: a conflict, a person's commits
     /// a rebuild would drop, or no wpt content left (then it is closed).
-    func buildBranch(_ sync: inout UpstreamSync, nodes: [String], current: Oid?, rebuild: Bool, hg: HgRepository) throws -> Bool {
-        let exporter = UpstreamExporter(hg: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
+    func buildBranch(_ sync: inout UpstreamSync, nodes: [String], current: Oid?, rebuild: Bool, hg: any GeckoSource) throws -> Bool {
+        let exporter = UpstreamExporter(gecko: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
         if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
             let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)
             switch try exportAll(appended.filter { !onBranch.contains($0) }, onto: current, with: exporter) {
@@ -69,7 +69,7 @@ extension UpstreamReconciler {
     /// takes the branch as it is (they are never pushed over); a head that only differs by
     /// wptsync's own exports (a push before a crash) is left for the push to settle.
     /// `fetched`: the branch's head as `publish` fetched it already, if it did.
-    func keepPeoplesCommits(_ sync: inout UpstreamSync, pullRequest: PullRequest?, fetched: Oid?, hg: HgRepository) throws {
+    func keepPeoplesCommits(_ sync: inout UpstreamSync, pullRequest: PullRequest?, fetched: Oid?, hg: any GeckoSource) throws {
         guard let pr = pullRequest, pr.state == .open, !pr.isMerged, let head = sync.head, pr.head.sha != head,
               let current = try fetched ?? currentHead(of: sync.branch), current.hex != head,
               !(try peoplesCommits(on: current, sync: sync, hg: hg).isEmpty) else { return }
@@ -125,7 +125,7 @@ extension UpstreamReconciler {
 
     /// The sync's changesets whose exact export is on `current` after `since` (pushed before a crash
     /// left the record behind).
-    private func exportedNodes(on current: Oid, since: String?, sync: UpstreamSync, hg: HgRepository) throws -> Set<String> {
+    private func exportedNodes(on current: Oid, since: String?, sync: UpstreamSync, hg: any GeckoSource) throws -> Set<String> {
         guard let since, let old = try? Oid(hex: since), mirror.contains(old), old != current else { return [] }
         var nodes = Set<String>()
         for oid in try mirror.commits(from: [current], hiding: [old]) {
@@ -140,7 +140,7 @@ extension UpstreamReconciler {
 
     /// Commits on `current` that wptsync did not write: neither on master, nor below the base (and,
     /// `keepingHead`, the head) it last pushed, nor its exact export of one of the sync's changesets.
-    private func peoplesCommits(on current: Oid, sync: UpstreamSync, keepingHead: Bool = true, hg: HgRepository) throws -> [Oid] {
+    private func peoplesCommits(on current: Oid, sync: UpstreamSync, keepingHead: Bool = true, hg: any GeckoSource) throws -> [Oid] {
         let known = [keepingHead ? sync.head : nil, sync.base].compactMap { $0.flatMap { try? Oid(hex: $0) } }.filter { mirror.contains($0) }
         let master = try mirror.referenceTarget(Self.upstreamMaster)
         var foreign: [Oid] = []
@@ -154,7 +154,7 @@ extension UpstreamReconciler {
 
     /// The upstream commit Gecko's wpt matched when `node` was written: `upstream:` in
     /// `<meta>/mozilla-sync` at its first parent (the file landings write), when the mirror has it.
-    private func syncPointCommit(before node: String, hg: HgRepository) throws -> Oid? {
+    private func syncPointCommit(before node: String, hg: any GeckoSource) throws -> Oid? {
         guard let parent = try hg.changeset(node).parents.first else { return nil }
         let file = try hg.files(at: parent, paths: [HgPath(bytes: Array("\(prefixes.meta)/mozilla-sync".utf8))])
         guard let data = file.values.first?.data, let sha = LandingText.upstream(inSyncPointFile: data),

@@ -21,7 +21,7 @@ extension UpstreamReconciler {
     }
 
     /// The head of `branch` upstream (fetched into the mirror), nil when there is no such branch.
-    func upstreamHead(of branch: BranchName, for sync: UpstreamSync, hg: HgRepository) throws -> BranchClaim.Head? {
+    func upstreamHead(of branch: BranchName, for sync: UpstreamSync, hg: any GeckoSource) throws -> BranchClaim.Head? {
         guard let (oid, commit) = try fetchedHead(of: branch) else { return nil }
         let message = String(decoding: commit.message, as: UTF8.self)
         return BranchClaim.Head(commit: oid.hex, message: message, isExport: try isExport(commit, message: message, of: sync, hg: hg))
@@ -35,13 +35,13 @@ extension UpstreamReconciler {
 
     /// Whether `commit` is exactly what the export writes for the sync's changeset its message
     /// names: that message, and the changeset's author and date as author and committer.
-    func isExport(_ commit: GitCommit, message: String, of sync: UpstreamSync, hg: HgRepository) throws -> Bool {
+    func isExport(_ commit: GitCommit, message: String, of sync: UpstreamSync, hg: any GeckoSource) throws -> Bool {
         guard let node = BranchClaim.exportedNode(message: message), sync.changesets.contains(where: { $0.node == node }) else { return false }
         let changeset: HgChangeset
         do {
             changeset = try hg.changeset(node)
         } catch {
-            if case .unknownRevision = error { return false }
+            if error.isUnknownGeckoRevision { return false }
             throw error
         }
         let signature = UpstreamExporter.signature(author: changeset.author, date: changeset.date)

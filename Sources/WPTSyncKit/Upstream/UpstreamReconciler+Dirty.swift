@@ -9,7 +9,7 @@ import SyncCore
 extension UpstreamReconciler {
     /// Called after GitHub refused to merge the landed `sync`: when the PR is dirty and master
     /// moved since the branch was built, rebuilds the branch holding `nodes` onto it and lands again.
-    func rebuildIfDirty(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository) throws {
+    func rebuildIfDirty(_ sync: inout UpstreamSync, nodes: [String], hg: any GeckoSource) throws {
         guard let number = sync.pullRequest else { return }
         let pr = try github.pullRequest(number)
         guard pr.state == .open, !pr.isMerged, pr.mergeableState == "dirty" else { return }

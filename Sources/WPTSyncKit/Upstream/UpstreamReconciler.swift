@@ -38,7 +38,7 @@ final class UpstreamReconciler {
 
     /// Reconciles `sync`, reading its changesets from `hg`; saves and returns the new record.
     /// `retryingConflict` tries a sync that needs fixing again (upstream may have moved on).
-    func reconcile(_ sync: UpstreamSync, hg: HgRepository, retryingConflict: Bool = false) throws -> UpstreamSync {
+    func reconcile(_ sync: UpstreamSync, hg: any GeckoSource, retryingConflict: Bool = false) throws -> UpstreamSync {
         var sync = sync
         do {
             try advance(&sync, hg: hg, retryingConflict: retryingConflict)
@@ -51,7 +51,7 @@ final class UpstreamReconciler {
         return try store.save(sync)
     }
 
-    private func advance(_ sync: inout UpstreamSync, hg: HgRepository, retryingConflict: Bool) throws {
+    private func advance(_ sync: inout UpstreamSync, hg: any GeckoSource, retryingConflict: Bool) throws {
         switch UpstreamPlanner.goal(for: sync, retryingConflict: retryingConflict) {
         case .none:
             return
@@ -68,7 +68,7 @@ final class UpstreamReconciler {
         }
     }
 
-    func close(_ sync: inout UpstreamSync, hg: HgRepository) throws {
+    func close(_ sync: inout UpstreamSync, hg: any GeckoSource) throws {
         let pr = try ownPullRequest(&sync, hg: hg)
         if let pr, pr.state == .open, !pr.isMerged { _ = try github.close(pr.number) }
         sync.settleClosed(pullRequest: pr.map { $0.isMerged ? .merged : .closed })
@@ -76,7 +76,7 @@ final class UpstreamReconciler {
 
     /// Makes the branch hold `nodes` (`rebuild`: built afresh on master) and a PR open for it.
     /// False when there is nothing to publish (the sync was closed or needs fixing).
-    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: HgRepository, rebuild: Bool = false) throws -> Bool {
+    func publish(_ sync: inout UpstreamSync, nodes: [String], hg: any GeckoSource, rebuild: Bool = false) throws -> Bool {
         var current: Oid?
         if rebuild || sync.exportedNodes != nodes || sync.head == nil {
             // A branch wptsync never pushed for the sync is not its to build on (`BranchClaim` decides whose it is).
@@ -134,7 +134,7 @@ final class UpstreamReconciler {
     /// author and metadata show to be this sync's on its branch. A branch where someone else's PR
     /// is, or that holds someone else's commits without a PR, moves the sync to its next branch
     /// name (`sequence`), leaving that PR and branch alone.
-    private func ownPullRequest(_ sync: inout UpstreamSync, hg: HgRepository) throws -> PullRequest? {
+    private func ownPullRequest(_ sync: inout UpstreamSync, hg: any GeckoSource) throws -> PullRequest? {
         if let number = sync.pullRequest { return try github.pullRequest(number) }
         var used: Set<Int>?
         for _ in 0..<Self.maxBranchNames {
@@ -157,7 +157,7 @@ final class UpstreamReconciler {
     static let maxBranchNames = 20
 
     /// Takes the branch a person fixed by hand as the sync's head, then reconciles.
-    func resume(_ sync: UpstreamSync, hg: HgRepository) throws -> UpstreamSync {
+    func resume(_ sync: UpstreamSync, hg: any GeckoSource) throws -> UpstreamSync {
         guard sync.status == .needsFixup else { throw UpstreamError.notNeedingFixup(id: sync.id, status: sync.status) }
         var sync = sync
         let fixed = "refs/wptsync/fixed/\(sync.branch)"

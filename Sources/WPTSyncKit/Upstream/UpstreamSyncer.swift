@@ -11,22 +11,6 @@ extension GeckoChangeset {
     }
 }
 
-extension HgRepository {
-    /// The changeset whose node starts with `prefix` (hex), nil when there is none or several.
-    func changeset(prefix: String) throws -> GeckoChangeset? {
-        guard prefix.allSatisfy(\.isHexDigit) else { return nil }
-        do {
-            let found = try changesets("id(\(prefix))")
-            return found.count == 1 ? GeckoChangeset(found[0]) : nil
-        } catch {
-            switch error {
-            case .unknownRevision, .commandFailed: return nil
-            default: throw error
-            }
-        }
-    }
-}
-
 /// The upstreaming side of a Gecko push: updates the syncs the push touches (pure rules in
 /// `UpstreamPlanner`), then reconciles each of them with GitHub.
 final class UpstreamSyncer {
@@ -61,10 +45,10 @@ final class UpstreamSyncer {
     /// and retries the syncs that need fixing (upstream may have moved on). `hgFor` opens the
     /// repository holding a node. One sync's failure does not stop the others; the first is
     /// rethrown at the end so the event is retried.
-    func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> HgRepository) throws -> [String] {
+    func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         let gecko = changesets.map(GeckoChangeset.init)
         let backouts = try gecko.first.map { first in
-            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: try hgFor(first.node).changeset(prefix:))
+            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: { [source = try hgFor(first.node)] prefix in try source.changeset(prefix: prefix).map(GeckoChangeset.init) })
         } ?? [:]
         let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
@@ -81,14 +65,15 @@ final class UpstreamSyncer {
     /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
     /// revert PRs (merged: the sync is `reverted`). When the last pass had nothing to watch and
     /// neither central's changelog nor any sync changed since, it reads nothing more.
-    func recheckLanded(centralPath: String, central: @escaping () throws -> HgRepository, hgFor: (String) throws -> HgRepository) throws -> [String] {
+    /// A git central (`central` nil) is not asked: only its pushes tell what arrived there.
+    func recheckLanded(centralPath: String, central: (() throws -> HgRepository)?, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         // Read before the pass: a change made meanwhile makes the next pass a full one.
         // Without a stamp (no readable changelog file) nothing can be known unchanged.
-        let unchanged = try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
+        let unchanged = central == nil ? nil : try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
         if let unchanged, try store.recheckMark(Self.idlePass) == unchanged { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
-        try CentralRecheck(marks: store, centralPath: centralPath, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
+        try central.map { CentralRecheck(marks: store, centralPath: centralPath, central: $0, task: "upstream-syncs") }?.run(pending: pending) { arrived in
             for index in open.indices where !open[index].isLanded {
                 var changed = false
                 for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {
@@ -108,7 +93,7 @@ final class UpstreamSyncer {
     /// The mark of a pass that found nothing to watch: central's changelog stamp and the syncs' generation.
     static let idlePass = "upstream-idle-pass"
 
-    private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> HgRepository,
+    private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> any GeckoSource,
                                retryingConflict: (UpstreamSync) -> Bool) throws -> [String] {
         var notes: [String] = []
         var firstError: (any Error)?

@@ -70,7 +70,7 @@ extension Application {
         guard let syncer = try UpstreamSyncer.make(config: config, store: journal, redactor: redactor, environment: environment) else {
             throw UpstreamError.notConfigured("[github] and [wpt] upstream_push_url")
         }
-        let hg = try HgServers(config: config).server(containing: sync.changesets.first?.node ?? "")
+        let hg = try HgServers(config: config).source(containing: sync.changesets.first?.node ?? "")
         return try syncer.reconciler.resume(sync, hg: hg)
     }
 }

@@ -28,7 +28,7 @@ struct Handlers {
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
             + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
             + (try PullRequestReconciliationTask.make(config: config, store: store, environment: environment, cancellation: cancellation))
-        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing),
+        return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing, gecko: hg),
                                  .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
                         periodic: periodic)
     }
@@ -100,11 +100,17 @@ final class HgPushHandler: EventHandler, PeriodicTask {
             let range = push.firstNode == push.lastNode ? push.firstNode : "\(push.firstNode):\(push.lastNode)"
             throw HandlerError.unknownRevision(repository: push.repository, revisions: range)
         }
+        return try process(changesets, pushedTo: repository)
+    }
+
+    /// Reports the changesets of one push to `repository` (Mercurial or git) touching wpt,
+    /// upstreams them and lets the landing tracker see them.
+    func process(_ changesets: [HgChangeset], pushedTo repository: GeckoRepository) throws -> String {
         let touching = changesets.filter { !$0.isMerge && $0.files.contains { config.paths.isWPT($0.bytes) } }
-        var summary = "push to \(push.repository): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
+        var summary = "push to \(repository.name): \(changesets.count) changeset(s), \(touching.count) touching \(config.paths.wpt)"
             + (touching.isEmpty ? "" : ": " + touching.map { String($0.node.prefix(12)) }.joined(separator: ", "))
         if let upstream {
-            let notes = try upstream.handle(changesets, role: repository.role) { try self.servers.server(containing: $0, preferring: repository) }
+            let notes = try upstream.handle(changesets, role: repository.role) { try self.servers.source(containing: $0, preferring: repository) }
             if !notes.isEmpty { summary += "\n  " + notes.joined(separator: "\n  ") }
         }
         if let notes = try tracker?.observe(changesets, role: repository.role), !notes.isEmpty {
@@ -118,18 +124,23 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded(centralPath: central.path, central: { try self.servers.server(for: central) }) {
-            try self.servers.server(containing: $0, preferring: central)
+        // Central is asked through Mercurial revsets; a git central's pushes are all that is seen of it.
+        let asked: (() throws -> HgRepository)? = central.kind == .hg ? { try self.servers.server(for: central) } : nil
+        return try upstream.recheckLanded(centralPath: central.path, central: asked) {
+            try self.servers.source(containing: $0, preferring: central)
         }
     }
 }
 
-/// Ref updates of the wpt mirror: an update of master starts (or continues) a landing.
+/// Ref updates of the wpt mirror: an update of master starts (or continues) a landing. Updates
+/// of a git Gecko repository's branch go to `gecko`.
 struct GitPushHandler: EventHandler {
     let landing: LandingRunner?
+    let gecko: HgPushHandler
 
     func handle(_ event: JournalEvent) throws -> String {
         guard case .gitPush(let push) = event.payload else { throw HandlerError.wrongPayload(expected: .gitPush, got: event.kind) }
+        if let repository = gecko.config.geckoRepository(named: push.repository) { return try gecko.handle(push, pushedTo: repository) }
         var summary = "push to \(push.repository): " + push.updates.map { "\($0.ref) \($0.old.prefix(12))..\($0.new.prefix(12))" }.joined(separator: ", ")
         if let landing, push.updates.contains(where: { $0.ref == "refs/heads/master" }) {
             summary += "\n  " + (try landing.run()).joined(separator: "\n  ")
@@ -149,7 +160,7 @@ struct LandingRetry: PeriodicTask {
 
     func run() throws -> [String] {
         var notes: [String] = []
-        if let central = hg.config.gecko.first(where: { $0.role == .central }) {
+        if let central = hg.config.gecko.first(where: { $0.role == .central && $0.kind == .hg }) {
             notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(centralPath: central.path, central: { try hg.servers.server(for: central) }, marks: marks)
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty || runner.waitsForMetadata { notes += try runner.run() }

@@ -1,30 +1,58 @@
 import RepoOps
 import SyncCore
 
-/// The Mercurial command servers of one process: one long-lived server per configured repository,
-/// started on first use.
+/// The Gecko repositories one process reads: one long-lived Mercurial command server per hg
+/// repository and one libgit2 handle per git repository, opened on first use.
 final class HgServers {
     let config: Config
     private var servers: [String: HgRepository] = [:]
+    private var gitRepositories: [String: GitGecko] = [:]
 
     init(config: Config) { self.config = config }
 
-    /// The server of `repository`.
+    /// The server of `repository` (a Mercurial one).
     func server(for repository: GeckoRepository) throws -> HgRepository {
         if let open = servers[repository.name] { return open }
+        guard repository.kind == .hg else { throw UpstreamError.notMercurial(repository: repository.name) }
         let server = try HgRepository(path: repository.path)
         servers[repository.name] = server
         return server
     }
 
-    /// The server of the first repository holding `node`, trying `preferred` first. Try
-    /// repositories hold what anyone pushed, not what landed: never searched.
+    /// `repository` as the upstream side reads it, Mercurial or git.
+    func source(for repository: GeckoRepository) throws -> any GeckoSource {
+        repository.kind == .git ? try git(for: repository) : try server(for: repository)
+    }
+
+    /// `repository`, a git one, through libgit2.
+    func git(for repository: GeckoRepository) throws -> GitGecko {
+        if let open = gitRepositories[repository.name] { return open }
+        let gecko = try GitGecko(path: repository.path)
+        gitRepositories[repository.name] = gecko
+        return gecko
+    }
+
+    /// The server of the first Mercurial repository holding `node`, trying `preferred` first.
     func server(containing node: String, preferring preferred: GeckoRepository? = nil) throws -> HgRepository {
-        let ordered = (preferred.map { [$0] } ?? []) + config.gecko.filter { $0.name != preferred?.name && $0.role != .try }
-        for repository in ordered {
+        for repository in searched(preferring: preferred) where repository.kind == .hg {
             let hg = try server(for: repository)
-            if (try? hg.node(of: node)) != nil { return hg }
+            if hg.holds(node) { return hg }
         }
         throw UpstreamError.changesetNotFound(node: node)
+    }
+
+    /// The first repository, of either kind, holding `node`, trying `preferred` first.
+    func source(containing node: String, preferring preferred: GeckoRepository? = nil) throws -> any GeckoSource {
+        for repository in searched(preferring: preferred) {
+            let source = try source(for: repository)
+            if source.holds(node) { return source }
+        }
+        throw UpstreamError.changesetNotFound(node: node)
+    }
+
+    /// `preferred`, then the other repositories. Try repositories hold what anyone pushed, not
+    /// what landed: never searched.
+    private func searched(preferring preferred: GeckoRepository?) -> [GeckoRepository] {
+        (preferred.map { [$0] } ?? []) + config.gecko.filter { $0.name != preferred?.name && $0.role != .try }
     }
 }
