@@ -35,7 +35,7 @@ public final class Replayer {
         let worker = try application.worker()
         let bar = progress(items.count)
         for item in items {
-            switch try application.journal.record(item.payload, at: Date()) {
+            switch try application.events.record(item.payload, at: Date()) {
             case .duplicate:
                 report.duplicates += 1
             case .recorded:
