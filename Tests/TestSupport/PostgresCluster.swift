@@ -34,7 +34,11 @@ public final class PostgresCluster: @unchecked Sendable {
         let cluster = try? PostgresCluster()
         if let cluster {
             sharedForExit = cluster
-            atexit { PostgresCluster.sharedForExit?.stop() }
+            atexit {
+                guard let cluster = PostgresCluster.sharedForExit else { return }
+                cluster.stop()
+                try? FileManager.default.removeItem(atPath: cluster.dir.path)
+            }
         }
         return cluster
     }()

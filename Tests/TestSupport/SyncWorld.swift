@@ -34,8 +34,9 @@ public final class SyncWorld: @unchecked Sendable {
     /// Extra environment for the `wptsync` commands this world runs.
     public var environment: [String: String] = [:]
 
+    /// `storeURL` puts the event journal in that PostgreSQL database (`[store] url`).
     public init(extraConfig: String = "", storePath: String? = nil, upstreamURL: String? = nil, installHooks: Bool = true,
-                dir: TempDir = TempDir("world")) throws {
+                dir: TempDir = TempDir("world"), storeURL: String? = nil) throws {
         self.dir = dir
         autoland = dir.sub("autoland"); central = dir.sub("central"); mirror = dir.sub("wpt.git")
         store = dir.sub("state/wptsync.sqlite"); log = dir.sub("state/wptsync.jsonl")
@@ -53,6 +54,7 @@ public final class SyncWorld: @unchecked Sendable {
             [store]
             path = "\(storePath ?? dir.sub("state/wptsync.sqlite"))"
             spool = "\(dir.sub("state/wptsync.spool"))"
+            \(storeURL.map { "url = \"\($0)\"" } ?? "")
 
             [[gecko]]
             name = "autoland"

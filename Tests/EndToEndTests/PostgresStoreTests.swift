@@ -1,0 +1,63 @@
+import Foundation
+import Store
+import SyncCore
+import Testing
+import TestSupport
+
+/// Issue 15: the event journal in PostgreSQL, written by the real hooks and drained by a real worker.
+@Suite("Event journal in PostgreSQL", .serialized,
+       .enabled(if: PostgresCluster.binaries != nil, "PostgreSQL is not installed (scripts/bootstrap installs postgresql-15)"))
+struct PostgresStoreTests {
+    static func pushes(_ url: String) throws -> [String] {
+        try PostgresJournal(PostgresParameters(url: url)).events(state: nil, limit: 100).reversed().compactMap {
+            if case .hgPush(let push) = $0.payload { push.lastNode } else { nil }
+        }
+    }
+
+    @Test func hooksWriteToPostgresAndSpoolWhileItIsDownLosingNothing() throws {
+        let cluster = try PostgresCluster()
+        let url = try cluster.createDatabase()
+        let world = try SyncWorld(storeURL: url)
+        #expect(try world.wptsync(["migrate"]).contains("applied migration(s) 1"))
+        #expect(try world.wptsync(["migrate"]).contains("already at schema version"))
+        #expect(try world.wptsync(["check-config"]).contains("store: PostgreSQL \(url) (events; other records in SQLite \(world.store)): reachable, schema version"))
+
+        let first = try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        #expect(try Self.pushes(url) == [first])
+
+        cluster.stop()
+        // The pushes go through; their events wait in the spool.
+        let second = try world.landInGecko(["testing/web-platform/tests/b.html": "b"], message: "Bug 2 - b")
+        let third = try world.landInGecko(["testing/web-platform/tests/c.html": "c"], message: "Bug 3 - c")
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).isEmpty == false)
+        let down = try world.wptsyncResult(["check-config"])
+        #expect(down.status == 1 && down.stdoutString.contains("store: PostgreSQL \(url) (events; other records in SQLite \(world.store)): cannot open the event journal \(url)"))
+
+        try cluster.start()
+        // The next push imports the spool first: every push once, in order.
+        let fourth = try world.landInGecko(["testing/web-platform/tests/d.html": "d"], message: "Bug 4 - d")
+        #expect(try Self.pushes(url) == [first, second, third, fourth])
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).isEmpty)
+    }
+
+    @Test func anIdleWorkerWakesOnNotifyAndDrainsTheJournal() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let url = try cluster.createDatabase()
+        // An hour between polls, and the event recorded by this process (no hook rings the FIFO):
+        // only NOTIFY can bring it to the worker.
+        let world = try SyncWorld(extraConfig: "[worker]\npoll_seconds = 3600\n", installHooks: false, storeURL: url)
+        let worker = try RunningProcess(builtProduct("wptsync"), ["worker", "--config", world.config], in: world.dir.path,
+                                        extraEnvironment: world.environment)
+        defer { worker.send(SIGKILL); _ = worker.waitForExit(limit: 30) }
+        let log = { (try? String(contentsOfFile: world.log, encoding: .utf8)) ?? "" }
+        #expect(waitUntil(limit: 60) { !worker.isRunning || log().contains("listening for hooks' wake-ups") }, "\(worker.output)")
+        // The worker migrated the new database at start.
+        let journal = try PostgresJournal(PostgresParameters(url: url))
+        #expect(try journal.schemaVersion() == PostgresJournal.schemaVersion)
+        let node = try world.landInGecko(["dom/base/Document.cpp": "int y;\n"], message: "Bug 5 - not wpt")
+        _ = try journal.record(.hgPush(HgPush(repository: "autoland", firstNode: node, lastNode: node, source: "push")), at: Date())
+        #expect(waitUntil(limit: 60) { (try? journal.event(id: 1))??.state == .done }, "\(worker.output)")
+        worker.send(SIGTERM)
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
+    }
+}
