@@ -38,6 +38,9 @@ struct PostgresStoreTests {
         let fourth = try world.landInGecko(["testing/web-platform/tests/d.html": "d"], message: "Bug 4 - d")
         #expect(try Self.pushes(url) == [first, second, third, fourth])
         #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).isEmpty)
+        // The commands read the events from PostgreSQL.
+        #expect(try world.wptsync(["events"]).contains("pending: 4, running: 0"))
+        #expect(try world.wptsyncResult(["status"]).stdoutString.contains("4 event(s) pending, the oldest #1"))
     }
 
     @Test func anIdleWorkerWakesOnNotifyAndDrainsTheJournal() throws {
@@ -59,5 +62,32 @@ struct PostgresStoreTests {
         #expect(waitUntil(limit: 60) { (try? journal.event(id: 1))??.state == .done }, "\(worker.output)")
         worker.send(SIGTERM)
         #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
+    }
+}
+
+@Suite("PostgreSQL store password", .enabled(if: PostgresCluster.binaries != nil, "PostgreSQL is not installed (scripts/bootstrap installs postgresql-15)"))
+struct PostgresPasswordTests {
+    @Test func thePasswordComesFromTheEnvironmentOrAFileAndIsNeverPrinted() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let database = try cluster.createDatabase().split(separator: "/").last.map(String.init) ?? ""
+        let url = "postgresql://\(PostgresCluster.guardedUser)@127.0.0.1:\(cluster.port)/\(database)"
+        var world = try SyncWorld(installHooks: false, storeURL: url)
+
+        world.environment = ["WPTSYNC_STORE_PASSWORD": "wrong-\(PostgresCluster.guardedPassword)"]
+        let refused = try world.wptsyncResult(["migrate"])
+        #expect(refused.status != 0 && refused.stderrString.contains("password authentication failed for user \"guarded\""), "\(refused.stderrString)")
+        #expect(!(refused.stdoutString + refused.stderrString).contains(PostgresCluster.guardedPassword))
+
+        world.environment = ["WPTSYNC_STORE_PASSWORD": PostgresCluster.guardedPassword]
+        #expect(try world.wptsync(["migrate"]).contains("applied migration(s) 1"))
+        let checked = try world.wptsync(["check-config"])
+        #expect(checked.contains("reachable, schema version") && !checked.contains(PostgresCluster.guardedPassword))
+
+        // From a file instead, with the variable unset.
+        world.environment = [:]
+        try writeFile(world.dir.sub("pg-password"), PostgresCluster.guardedPassword + "\n")
+        let config = try String(contentsOfFile: world.config, encoding: .utf8)
+        try writeFile(world.config, config.replacingOccurrences(of: "url = \"\(url)\"", with: "url = \"\(url)\"\npassword_file = \"pg-password\""))
+        #expect(try world.wptsync(["migrate"]).contains("already at schema version"))
     }
 }

@@ -54,9 +54,17 @@ public final class PostgresCluster: @unchecked Sendable {
             guard chown(dir.path, owner.pw_uid, owner.pw_gid) == 0 else { throw PostgresClusterError("chown \(dir.path): \(String(cString: strerror(errno)))") }
         }
         try Self.run(bin + "/initdb", ["-D", dir.sub("data"), "-U", "wptsync", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], in: dir.path)
+        // The role `guarded` must give its password (`guardedPassword`); every other connects freely.
+        try writeFile(dir.sub("data/pg_hba.conf"), "host all \(Self.guardedUser) 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n")
         port = try Slapd.freePort()
         try start()
+        _ = try ProcessRunner.check(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "wptsync", "-d", "postgres", "-q", "-c",
+                                                    "CREATE ROLE \(Self.guardedUser) LOGIN SUPERUSER PASSWORD '\(Self.guardedPassword)'"])
     }
+
+    /// A role that authenticates with `guardedPassword`.
+    public static let guardedUser = "guarded"
+    public static let guardedPassword = "pw-9f3c1e7a"
 
     /// Starts the server (again, after `stop`) on the same port.
     public func start() throws {

@@ -35,16 +35,21 @@ struct PostgresRows {
 /// broken is re-established before the next statement.
 final class PostgresConnection: @unchecked Sendable {
     let parameters: PostgresParameters
+    private let pq: LibPQ
     private(set) var handle: OpaquePointer
 
     init(_ parameters: PostgresParameters) throws(StoreError) {
         self.parameters = parameters
-        handle = try Self.connect(parameters)
+        switch LibPQ.shared {
+        case .success(let library): pq = library
+        case .failure(let error): throw .open(path: parameters.url, reason: error.reason)
+        }
+        handle = try Self.connect(parameters, pq)
     }
 
-    deinit { PQfinish(handle) }
+    deinit { pq.PQfinish(handle) }
 
-    private static func connect(_ parameters: PostgresParameters) throws(StoreError) -> OpaquePointer {
+    private static func connect(_ parameters: PostgresParameters, _ pq: LibPQ) throws(StoreError) -> OpaquePointer {
         var keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
         var values: [String] = [parameters.url, String(parameters.connectTimeoutSeconds), "wptsync", "UTF8"]
         if let password = parameters.password { keywords.append("password"); values.append(password) }
@@ -52,51 +57,51 @@ final class PostgresConnection: @unchecked Sendable {
             keywords.append("options"); values.append("-c statement_timeout=\(timeout)")
         }
         let handle = withCStrings(keywords) { keys in
-            withCStrings(values) { values in PQconnectdbParams(keys, values, 1) }
+            withCStrings(values) { values in pq.PQconnectdbParams(keys, values, 1) }
         }
         guard let handle else { throw .open(path: parameters.url, reason: "out of memory") }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let reason = message(handle)
-            PQfinish(handle)
+        guard pq.PQstatus(handle) == CONNECTION_OK else {
+            let reason = message(handle, pq)
+            pq.PQfinish(handle)
             throw .open(path: parameters.url, reason: reason)
         }
         return handle
     }
 
     /// The socket to wait on for notifications.
-    var socket: Int32 { PQsocket(handle) }
+    var socket: Int32 { pq.PQsocket(handle) }
 
     /// Runs `sql` with `$1`… bound to `arguments` (text; nil is NULL). Without arguments, `sql` may
     /// hold several statements.
     @discardableResult
     func execute(_ sql: String, _ arguments: [String?] = []) throws(StoreError) -> PostgresRows {
-        if PQstatus(handle) != CONNECTION_OK {
-            PQreset(handle)
-            guard PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle)) }
+        if pq.PQstatus(handle) != CONNECTION_OK {
+            pq.PQreset(handle)
+            guard pq.PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
         }
         let result: OpaquePointer? = if arguments.isEmpty {
-            PQexec(handle, sql)
+            pq.PQexec(handle, sql)
         } else {
             withOptionalCStrings(arguments) { values in
-                PQexecParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
+                pq.PQexecParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
             }
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        defer { pq.PQclear(result) }
+        let status = pq.PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let reason = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? Self.message(handle)
-            let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+            let reason = result.flatMap { pq.PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? Self.message(handle, pq)
+            let state = result.flatMap { pq.PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
             throw Self.error(state: state, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), url: parameters.url,
-                             broken: PQstatus(handle) != CONNECTION_OK)
+                             broken: pq.PQstatus(handle) != CONNECTION_OK)
         }
-        let columnCount = Int(PQnfields(result)), rowCount = Int(PQntuples(result))
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let columnCount = Int(pq.PQnfields(result)), rowCount = Int(pq.PQntuples(result))
+        let columns = (0..<columnCount).map { text(pq.PQfname(result, Int32($0))) }
         let rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column -> String? in
-                PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+                pq.PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : text(pq.PQgetvalue(result, Int32(row), Int32(column)))
             }
         }
-        return PostgresRows(columns: columns, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        return PostgresRows(columns: columns, rows: rows, affected: Int(text(pq.PQcmdTuples(result))) ?? 0)
     }
 
     /// Runs `body` in a transaction, committed when it returns and rolled back when it throws.
@@ -107,7 +112,7 @@ final class PostgresConnection: @unchecked Sendable {
             try execute("COMMIT")
             return result
         } catch {
-            if PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            if pq.PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
             throw error
         }
     }
@@ -115,24 +120,24 @@ final class PostgresConnection: @unchecked Sendable {
     /// The notifications received so far (after `consumeInput`): their channels.
     func takeNotifications() -> [String] {
         var channels: [String] = []
-        while let notification = PQnotifies(handle) {
+        while let notification = pq.PQnotifies(handle) {
             channels.append(String(cString: notification.pointee.relname))
-            PQfreemem(notification)
+            pq.PQfreemem(notification)
         }
         return channels
     }
 
     /// Reads what the server sent; false when the connection is broken.
-    func consumeInput() -> Bool { PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK }
+    func consumeInput() -> Bool { pq.PQconsumeInput(handle) == 1 && pq.PQstatus(handle) == CONNECTION_OK }
 
     /// Re-establishes a broken connection; false when the server still cannot be reached.
     func reset() -> Bool {
-        PQreset(handle)
-        return PQstatus(handle) == CONNECTION_OK
+        pq.PQreset(handle)
+        return pq.PQstatus(handle) == CONNECTION_OK
     }
 
-    private static func message(_ handle: OpaquePointer) -> String {
-        String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func message(_ handle: OpaquePointer, _ pq: LibPQ) -> String {
+        text(pq.PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Lock waits and serialization failures are `busy` (try again); a lost server `unavailable`.
@@ -142,6 +147,8 @@ final class PostgresConnection: @unchecked Sendable {
         return .query(path: url, reason: reason)
     }
 }
+
+private func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
 
 private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies = strings.map { strdup($0) }

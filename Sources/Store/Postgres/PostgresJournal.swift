@@ -145,6 +145,16 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
         }
     }
 
+    /// How many events are pending, and the oldest of them (`wptsync status`).
+    public func pendingSummary() throws(StoreError) -> (count: Int, oldest: (id: Int64, receivedAt: Date)?) {
+        let rows = try run("""
+            SELECT (SELECT COUNT(*) FROM events WHERE state = 'pending'), id, received_at
+            FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, received_at FROM events WHERE state = 'pending' ORDER BY id LIMIT 1) oldest ON TRUE
+            """).rows[0]
+        let oldest = rows[1].flatMap { Int64($0) }.map { (id: $0, receivedAt: Date(timeIntervalSince1970: Double(rows[2] ?? "") ?? 0)) }
+        return (Int(rows[0] ?? "") ?? 0, oldest)
+    }
+
     public func counts() throws(StoreError) -> [EventState: Int] {
         var result: [EventState: Int] = [:]
         for row in try run("SELECT state, COUNT(*) FROM events GROUP BY state").rows {

@@ -24,7 +24,9 @@ public struct Application {
     /// read-only commands) a missing journal is an error and none is created.
     public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
                 journalMustExist: Bool = false) throws(StoreError) {
-        if journalMustExist, !FileManager.default.fileExists(atPath: config.store.path) { throw .noJournal(path: config.store.path) }
+        if journalMustExist, config.store.postgres == nil, !FileManager.default.fileExists(atPath: config.store.path) {
+            throw .noJournal(path: config.store.path)
+        }
         self.config = config; self.environment = environment
         redactor = Self.secretRedactor(for: config, environment: environment)
         SecretRedaction.install(redactor)
