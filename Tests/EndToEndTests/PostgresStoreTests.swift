@@ -1,4 +1,5 @@
 import Foundation
+import RepoOps
 import Store
 import SyncCore
 import Testing
@@ -41,6 +42,29 @@ struct PostgresStoreTests {
         // The commands read the events from PostgreSQL.
         #expect(try world.wptsync(["events"]).contains("pending: 4, running: 0"))
         #expect(try world.wptsyncResult(["status"]).stdoutString.contains("4 event(s) pending, the oldest #1"))
+    }
+
+    @Test func aWorkerRidesOutAServerRestartAndProcessesWhatTheHooksSpooledMeanwhile() throws {
+        let cluster = try PostgresCluster()
+        let url = try cluster.createDatabase()
+        let world = try SyncWorld(extraConfig: "[worker]\npoll_seconds = 0.2\n", storeURL: url)
+        let worker = try RunningProcess(builtProduct("wptsync"), ["worker", "--config", world.config], in: world.dir.path,
+                                        extraEnvironment: world.environment)
+        defer { worker.send(SIGKILL); _ = worker.waitForExit(limit: 30) }
+        let log = { (try? String(contentsOfFile: world.log, encoding: .utf8)) ?? "" }
+        let done = { (n: Int) in ((try? PostgresJournal(PostgresParameters(url: url)).counts()) ?? [:])[.done] == n }
+        _ = try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        #expect(waitUntil(limit: 60) { done(1) }, "\(worker.output)")
+
+        cluster.stop()
+        _ = try world.landInGecko(["testing/web-platform/tests/b.html": "b"], message: "Bug 2 - b")
+        #expect(waitUntil(limit: 60) { log().contains("the store cannot be reached; trying again") }, "\(worker.output)")
+        #expect(worker.isRunning)
+        try cluster.start()
+        #expect(waitUntil(limit: 120) { done(2) }, "\(worker.output)")
+        #expect(try Self.pushes(url).count == 2)
+        worker.send(SIGTERM)
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
     }
 
     @Test func anIdleWorkerWakesOnNotifyAndDrainsTheJournal() throws {
@@ -89,5 +113,15 @@ struct PostgresPasswordTests {
         let config = try String(contentsOfFile: world.config, encoding: .utf8)
         try writeFile(world.config, config.replacingOccurrences(of: "url = \"\(url)\"", with: "url = \"\(url)\"\npassword_file = \"pg-password\""))
         #expect(try world.wptsync(["migrate"]).contains("already at schema version"))
+    }
+}
+
+@Suite("The hook stays lean")
+struct HookLinkTests {
+    /// libpq and the libraries it needs (TLS, Kerberos, LDAP) cost a hook about 8 ms at start-up: only
+    /// a hook configured for PostgreSQL loads them.
+    @Test func theHookDoesNotLinkLibpq() throws {
+        let linked = try ProcessRunner.check("/usr/bin/ldd", [builtProduct("wptsync-hook")]).stdoutString
+        #expect(linked.contains("libc.so") && !linked.contains("libpq"))
     }
 }
