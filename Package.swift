@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Only libpq's header: Store loads the library when a PostgreSQL store is used (LibPQ.swift).
+        .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"])]),
 
         // Pure core: message parsing, classification, configuration model, state machines. No I/O.
         .target(name: "SyncCore"),
@@ -34,7 +36,7 @@ let package = Package(
         // Local stand-ins for remote services (GitHub over a real bare git repository; more to come) for tests and `wptsync demo`.
         .target(name: "LocalServices", dependencies: ["RepoOps", "SyncCore"]),
         // The durable event journal and sync records (SQLite by default).
-        .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", "CZlib", "CPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CSQLiteSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Configuration loading, logging and hook intake: all a hook needs, without libgit2 or libcurl.
         .target(name: "HookIntake", dependencies: [

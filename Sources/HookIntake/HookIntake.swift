@@ -135,19 +135,17 @@ public struct HookIntake: Sendable {
 
     /// Writes `payload` to the journal (`journal` when a long-running process holds it open, else
     /// opened for this event), importing any spooled events first; falls back to the spool.
-    public func record(_ payload: EventPayload, journal: SQLiteJournal? = nil) -> HookOutcome {
+    public func record(_ payload: EventPayload, journal: (any EventJournal)? = nil) -> HookOutcome {
         record([payload], journal: journal)[0]
     }
 
     /// `record` for several events at once, in one journal transaction (`wptsync serve` writes the
     /// deliveries that arrived meanwhile together); one outcome per payload, in order.
-    public func record(_ payloads: [EventPayload], journal open: SQLiteJournal? = nil) -> [HookOutcome] {
+    public func record(_ payloads: [EventPayload], journal open: (any EventJournal)? = nil) -> [HookOutcome] {
         let time = now()
         let spool = spool
         do {
-            let journal = if let open { open } else {
-                try SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
-            }
+            let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
             let imported = try spool.drain(into: journal, waiting: false)
             let outcomes = try journal.record(payloads, at: time)
             // Events imported from the spool are new to the worker all the same.

@@ -17,13 +17,18 @@ struct CheckConfig: ParsableCommand {
         if !problems.isEmpty { throw GlobalOptions.configurationFailure(problems.map(\.description)) }
         print("\(file): ok")
         for line in ConfigReport.lines(config) { print(line) }
+        let store = StoreCheck.check(config)
+        print(store.line)
         let environment = ProcessInfo.processInfo.environment
         if let approval = ConfigCheck.approvalLine(for: config, environment: environment) { print(approval) }
         for warning in ConfigCheck.warnings(in: config, file: file) + ConfigReport.warnings(config)
             + [ConfigCheck.webhookSecretWarning(for: config, environment: environment)].compactMap({ $0 }) { print(warning) }
-        guard online else { return }
+        guard online else {
+            if !store.ok { throw ExitCode(1) }
+            return
+        }
         let results = ConfigOnline.check(config, file: file)
         for result in results { print(result.line) }
-        if results.contains(where: { !$0.ok }) { throw ExitCode(1) }
+        if !store.ok || results.contains(where: { !$0.ok }) { throw ExitCode(1) }
     }
 }

@@ -19,7 +19,7 @@ struct DropEvent: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load()
         let note = OperatorNote(by: by ?? Operations.currentUser(), reason: reason, since: Date())
-        switch try Application(config: config).journal.drop(id: id, note: note) {
+        switch try Application(config: config).events.drop(id: id, note: note) {
         case .dropped(let event): print("dropped " + EventFormat.line(event))
         case .alreadyDropped(let event): print("already dropped, nothing changed: " + EventFormat.line(event))
         }

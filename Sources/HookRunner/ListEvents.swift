@@ -20,7 +20,7 @@ struct ListEvents: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load()
         let app = try Application(config: config, journalMustExist: true)
-        let journal = app.journal
+        let journal = app.events
         let operations = Operations(app: app)
         for warning in [operations.quarantineLine(), try operations.pauseLine()].compactMap({ $0 }) {
             json ? FileHandle.standardError.write(Data((warning + "\n").utf8)) : print(warning)

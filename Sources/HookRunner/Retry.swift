@@ -22,7 +22,7 @@ struct Retry: ParsableCommand {
             for line in try Operations(app: Application(config: config)).retry(syncID: sync) { print(line) }
             return
         }
-        let journal = try Application(config: config, journalMustExist: true).journal
+        let journal = try Application(config: config, journalMustExist: true).events
         let retried = try journal.retry(ids: all ? nil : ids, now: Date())
         let missed = Set(ids).subtracting(retried)
         print(retried.isEmpty ? "no failed events to retry" : "will retry event(s) \(retried.map(String.init).joined(separator: ", "))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookIntake
 import Logging
 import Store
 import Synchronization
@@ -20,7 +21,7 @@ struct Serve: ParsableCommand {
             throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
         }
         // As a hook would: a journal locked past the busy timeout sends the delivery to the spool.
-        let journal = try? SQLiteJournal(path: config.store.path, busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds)
+        let journal = try? JournalOpening.open(config.store, role: .hook)
         let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret, journal: journal), logger: Logger(label: "wptsync.serve"))
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)

@@ -55,6 +55,9 @@ public enum RecordOutcome: Sendable, Equatable {
 public protocol EventJournal: Sendable {
     /// Appends `payload` unless the same push (same dedupe key) is already recorded.
     func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome
+    /// Records several events in one transaction, in order, each unless already recorded (a payload
+    /// repeated within `payloads` is recorded once).
+    func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome]
     /// Claims the oldest event due by `dueBy` whose repository has no earlier unfinished event, and counts
     /// the attempt; its lease runs from `now`. An event whose worker died during its last allowed
     /// attempt is marked failed instead.
@@ -81,6 +84,8 @@ public protocol EventJournal: Sendable {
     func events(state: EventState?, limit: Int) throws(StoreError) -> [JournalEvent]
     /// One event by id.
     func event(id: Int64) throws(StoreError) -> JournalEvent?
+    /// The event recorded for this push (same dedupe key), if any; records nothing.
+    func event(recording payload: EventPayload) throws(StoreError) -> JournalEvent?
     /// Makes failed events (all, or those with the given ids) due now with a fresh attempt count.
     /// An id with no event is `noSuchEvent`, and nothing changes.
     func retry(ids: [Int64]?, now: Date) throws(StoreError) -> [Int64]
@@ -110,6 +115,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case noJournal(path: String)
     /// A stored compressed value (`what`) that cannot be expanded.
     case corruptBlob(what: String, reason: String)
+    /// The PostgreSQL server at `store` (a URL without password) cannot be reached or went away.
+    case unavailable(store: String, reason: String)
+    /// The PostgreSQL store's schema is not the one this wptsync uses; `reason` says what to do.
+    case schema(store: String, reason: String)
 
     public var description: String {
         switch self {
@@ -123,6 +132,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .eventNotChangeable(id, reason): "event \(id) \(reason)"
         case .noJournal(let path): "there is no event journal at \(path): nothing was recorded there yet (hooks and `wptsync process` create it); check `[store] path`"
         case let .corruptBlob(what, reason): "\(what) cannot be read: \(reason)"
+        case let .unavailable(store, reason): "the PostgreSQL store \(store) cannot be reached: \(reason)"
+        case let .schema(store, reason): "the PostgreSQL store \(store): \(reason)"
         }
     }
 }

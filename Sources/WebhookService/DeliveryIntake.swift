@@ -33,11 +33,11 @@ public struct DeliveryIntake: Sendable {
     /// The webhook's shared secret, the HMAC key. Never shown.
     private let secret: [UInt8]
     /// The journal, held open between deliveries (a hook opens it per push).
-    private let journal: SQLiteJournal?
+    private let journal: (any EventJournal)?
 
     /// `journal` is the configured one, opened with the hooks' busy timeout; when it could not be
     /// opened, each delivery tries again, then goes to the spool.
-    public init(config: Config, secret: [UInt8], journal: SQLiteJournal?) {
+    public init(config: Config, secret: [UInt8], journal: (any EventJournal)?) {
         self.config = config; self.secret = secret; self.journal = journal
     }
 

@@ -1,5 +1,7 @@
 import Foundation
+import Store
 import SyncCore
+import TestSupport
 
 /// A one-changeset hg push to `repository` whose node is `n` in hex.
 func push(_ repository: String, _ n: Int) -> EventPayload {
@@ -9,3 +11,31 @@ func push(_ repository: String, _ n: Int) -> EventPayload {
 
 /// The journal tests' clock starts here.
 let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+/// The journal implementations the shared journal tests run against: SQLite always, PostgreSQL
+/// when it is installed (`PostgresCluster`; CI installs it), each test in a database of its own.
+enum JournalBackend: String, CustomStringConvertible, Sendable, CaseIterable {
+    case sqlite, postgres
+
+    static var available: [JournalBackend] { PostgresCluster.binaries == nil ? [.sqlite] : allCases }
+
+    var description: String { rawValue }
+
+    /// A new, empty journal: a file in `dir`, or a fresh database of the shared cluster, migrated.
+    func journal(in dir: TempDir) throws -> any EventJournal {
+        switch self {
+        case .sqlite: return try SQLiteJournal(path: dir.sub("state/j.sqlite"))
+        case .postgres: return try PostgresJournal.fresh()
+        }
+    }
+}
+
+extension PostgresJournal {
+    /// A migrated journal in a new database of the shared test cluster.
+    static func fresh() throws -> PostgresJournal {
+        guard let cluster = PostgresCluster.shared else { throw PostgresClusterError(PostgresCluster.unavailableReason ?? "the test cluster did not start") }
+        let journal = try PostgresJournal(PostgresParameters(url: try cluster.createDatabase()))
+        try journal.migrate()
+        return journal
+    }
+}

@@ -6,17 +6,17 @@ import TestSupport
 
 /// Issue 9: leases renewed while an event runs, events given back on stop, permanent failures and
 /// dropped events that hold nothing back.
-@Suite("SQLite event journal: renewing, releasing, giving up, dropping")
+@Suite("Event journal (SQLite; PostgreSQL when installed): renewing, releasing, giving up, dropping")
 struct JournalSettlingTests {
     let dir = TempDir("journal-settling")
     var journal: SQLiteJournal { get throws { try SQLiteJournal(path: dir.sub("state/j.sqlite")) } }
 
-    func claim(_ journal: SQLiteJournal, _ worker: String, at time: Date = t0, lease: Double = 60) throws -> JournalEvent? {
+    func claim(_ journal: any EventJournal, _ worker: String, at time: Date = t0, lease: Double = 60) throws -> JournalEvent? {
         try journal.claimNext(worker: worker, now: time, dueBy: time, leaseSeconds: lease, maxAttempts: 3)
     }
 
-    @Test func aRenewedLeaseIsNotClaimedByAnotherWorkerAndOnlyItsOwnerRenews() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aRenewedLeaseIsNotClaimedByAnotherWorkerAndOnlyItsOwnerRenews(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         #expect(try claim(journal, "h:1", lease: 10)?.id == 1)
         #expect(try journal.renewLease(id: 1, worker: "h:1", until: t0.addingTimeInterval(30)))
@@ -32,8 +32,8 @@ struct JournalSettlingTests {
         #expect(event.state == .running && event.leaseOwner == "h:2" && event.attempts == 2)
     }
 
-    @Test func aReleasedEventIsPendingAgainWithoutTheAttempt() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aReleasedEventIsPendingAgainWithoutTheAttempt(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try claim(journal, "h:1")
         try journal.release(id: 1, worker: "h:1", now: t0.addingTimeInterval(5))
@@ -42,8 +42,8 @@ struct JournalSettlingTests {
         #expect(try claim(journal, "h:2", at: t0.addingTimeInterval(5))?.attempts == 1)
     }
 
-    @Test func aPermanentFailureIsNotRetriedAndHoldsNothingBack() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aPermanentFailureIsNotRetriedAndHoldsNothingBack(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.record(push("autoland", 2), at: t0)
         _ = try claim(journal, "h:1")
@@ -57,8 +57,8 @@ struct JournalSettlingTests {
         #expect(try journal.event(id: 1).map { $0.state == .pending && !$0.permanent } == true)
     }
 
-    @Test func aDroppedEventKeepsWhoWhenAndWhyAndHoldsNothingBack() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aDroppedEventKeepsWhoWhenAndWhyAndHoldsNothingBack(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.record(push("autoland", 2), at: t0)
         _ = try claim(journal, "h:1")
@@ -76,8 +76,8 @@ struct JournalSettlingTests {
         #expect(try journal.counts()[.dropped] == 1)
     }
 
-    @Test func onlyPendingAndFailedEventsCanBeDropped() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func onlyPendingAndFailedEventsCanBeDropped(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.record(push("central", 2), at: t0)
         _ = try claim(journal, "h:1")

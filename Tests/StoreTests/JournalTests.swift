@@ -5,21 +5,21 @@ import SyncCore
 import Testing
 import TestSupport
 
-@Suite("SQLite event journal")
+@Suite("Event journal (SQLite; PostgreSQL when installed)")
 struct JournalTests {
     let dir = TempDir("journal")
     var journal: SQLiteJournal { get throws { try SQLiteJournal(path: dir.sub("state/j.sqlite")) } }
 
-    @Test func samePushIsRecordedOnce() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func samePushIsRecordedOnce(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         #expect(try journal.record(push("autoland", 1), at: t0) == .recorded(id: 1))
         #expect(try journal.record(push("autoland", 1), at: t0) == .duplicate(id: 1))
         #expect(try journal.record(push("central", 1), at: t0) == .recorded(id: 2))
         #expect(try journal.counts() == [.pending: 2])
     }
 
-    @Test func theEventOfAPushIsFoundByItsKeyWithoutRecording() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func theEventOfAPushIsFoundByItsKeyWithoutRecording(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         #expect(try journal.event(recording: push("autoland", 1)) == nil)
         _ = try journal.record(push("autoland", 1), at: t0)
         var other = push("autoland", 1)
@@ -37,8 +37,8 @@ struct JournalTests {
         #expect(mode == "wal")
     }
 
-    @Test func claimsInOrderAndOneAtATimePerRepository() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func claimsInOrderAndOneAtATimePerRepository(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         for (repo, n) in [("autoland", 1), ("autoland", 2), ("central", 3)] { _ = try journal.record(push(repo, n), at: t0) }
         let first = try #require(try journal.claimNext(worker: "h:1", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3))
         #expect(first.id == 1 && first.state == .running && first.attempts == 1)
@@ -50,8 +50,8 @@ struct JournalTests {
         #expect(try journal.claimNext(worker: "h:2", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)?.id == 2)
     }
 
-    @Test func anExpiredLeaseIsClaimedAgainAndAStaleWorkerCannotSettleIt() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func anExpiredLeaseIsClaimedAgainAndAStaleWorkerCannotSettleIt(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.claimNext(worker: "h:1", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 3)
         #expect(try journal.claimNext(worker: "h:2", now: t0.addingTimeInterval(30), dueBy: t0.addingTimeInterval(30), leaseSeconds: 60, maxAttempts: 3) == nil)
@@ -63,8 +63,8 @@ struct JournalTests {
         #expect(try journal.event(id: 1)?.state == .done)
     }
 
-    @Test func failedEventsWaitForTheirRetryTimeThenGiveUp() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func failedEventsWaitForTheirRetryTimeThenGiveUp(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 2)
         try journal.fail(id: 1, worker: "w", error: "hg: unknown revision", retryAt: t0.addingTimeInterval(30), now: t0)
@@ -80,8 +80,8 @@ struct JournalTests {
         #expect(retried.attempts == 1)
     }
 
-    @Test func aLaterEventOfTheSameRepositoryWaitsForAnEarlierRetryButNotForOneThatGaveUp() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aLaterEventOfTheSameRepositoryWaitsForAnEarlierRetryButNotForOneThatGaveUp(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.record(push("autoland", 2), at: t0)
         _ = try journal.record(push("central", 3), at: t0)
@@ -95,8 +95,8 @@ struct JournalTests {
         #expect(try journal.claimNext(worker: "w", now: t0.addingTimeInterval(60), dueBy: t0.addingTimeInterval(60), leaseSeconds: 60, maxAttempts: 3)?.id == 2)
     }
 
-    @Test func aWorkerThatDiedDuringItsLastAttemptLeavesTheEventFailed() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func aWorkerThatDiedDuringItsLastAttemptLeavesTheEventFailed(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.claimNext(worker: "w", now: t0, dueBy: t0, leaseSeconds: 60, maxAttempts: 1)
         #expect(try journal.claimNext(worker: "w2", now: t0.addingTimeInterval(120), dueBy: t0.addingTimeInterval(120), leaseSeconds: 60, maxAttempts: 1) == nil)
@@ -104,8 +104,8 @@ struct JournalTests {
         #expect(event.state == .failed && event.lastError == "the worker stopped during attempt 1" && event.nextAttemptAt == nil)
     }
 
-    @Test func releasingLeasesOfDeadOwnersMakesTheirEventsClaimable() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func releasingLeasesOfDeadOwnersMakesTheirEventsClaimable(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         _ = try journal.claimNext(worker: "host:999", now: t0, dueBy: t0, leaseSeconds: 600, maxAttempts: 3)
         #expect(try journal.runningOwners() == ["host:999"])
@@ -113,8 +113,8 @@ struct JournalTests {
         #expect(try journal.claimNext(worker: "host:1", now: t0, dueBy: t0, leaseSeconds: 600, maxAttempts: 3)?.id == 1)
     }
 
-    @Test func retryOnlyTouchesFailedEvents() throws {
-        let journal = try journal
+    @Test(arguments: JournalBackend.available) func retryOnlyTouchesFailedEvents(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         _ = try journal.record(push("autoland", 1), at: t0)
         #expect(try journal.retry(ids: [1], now: t0).isEmpty)
         #expect { try journal.retry(ids: [1, 42], now: t0) } throws: { "\($0)" == "\(StoreError.noSuchEvent(id: 42))" }

@@ -39,8 +39,9 @@ public final class SyncWorld: @unchecked Sendable {
     /// Extra environment for the `wptsync` commands this world runs.
     public var environment: [String: String] = [:]
 
+    /// `storeURL` puts the event journal in that PostgreSQL database (`[store] url`).
     public init(extraConfig: String = "", storePath: String? = nil, upstreamURL: String? = nil, installHooks: Bool = true,
-                dir: TempDir = TempDir("world"), geckoKind: GeckoKind = .hg) throws {
+                dir: TempDir = TempDir("world"), geckoKind: GeckoKind = .hg, storeURL: String? = nil) throws {
         self.dir = dir
         self.geckoKind = geckoKind
         geckoClone = dir.sub("gecko-git")
@@ -74,6 +75,7 @@ public final class SyncWorld: @unchecked Sendable {
             [store]
             path = "\(storePath ?? dir.sub("state/wptsync.sqlite"))"
             spool = "\(dir.sub("state/wptsync.spool"))"
+            \(storeURL.map { "url = \"\($0)\"" } ?? "")
 
             [[gecko]]
             name = "autoland"

@@ -125,6 +125,13 @@ struct ConfigLoaderTests {
         ("[worker]\nbackoff_max_seconds = 10", "/etc/wptsync.toml: `worker.backoff_max_seconds` (10) is below `worker.backoff_base_seconds` (30)"),
         ("[store]\npath = \"a.sqlite\"\n\u{0}[stroe]", "/etc/wptsync.toml:3:1: holds a NUL byte; a configuration file is text"),
         ("\u{0}", "/etc/wptsync.toml:1:1: holds a NUL byte; a configuration file is text"),
+        ("[store]\nurl = \"postgresql://sync:s3cret@db:5432/wptsync\"",
+         "/etc/wptsync.toml: `store.url` holds a password: put it in WPTSYNC_STORE_PASSWORD or `store.password_file` instead"),
+        ("[store]\nurl = \"mysql://db/wptsync\"", "/etc/wptsync.toml: `store.url` is \"mysql://db/wptsync\": expected postgresql://user@host:port/database"),
+        ("[store]\nurl = \"postgresql://sync@db:5432\"",
+         "/etc/wptsync.toml: `store.url` is \"postgresql://sync@db:5432\": it must name the host and the database (postgresql://user@host:port/database)"),
+        ("[store]\npassword_file = \"pw\"", "/etc/wptsync.toml: `store.password_file` is set without `store.url`"),
+        ("[store]\nurl = \"postgresql://db/w\"\nconnect_timeout_s = 1", "/etc/wptsync.toml: `store.connect_timeout_s` must be a whole number from 2 to 60, got 1"),
         ("[upstream]\non_conflict = \"retry\"", "/etc/wptsync.toml: `upstream.on_conflict` must be one of wait, open-from-sync-point, got \"retry\""),
         ("[wpt]\npath = \"w\"\nfork_owner = \"a b\"", "/etc/wptsync.toml: `wpt.fork_owner` must be a GitHub account name (letters, digits and -), got \"a b\""),
     ])
@@ -142,6 +149,15 @@ struct ConfigLoaderTests {
         #expect(ConfigLoader.commandProblems(in: fetched, file: "/etc/wptsync.toml").isEmpty)
         let odd = try parse("[github]\n[wpt]\npath = \"w\"\nupstream_push_url = \"git@github.com:some_one/wpt.git\"")
         #expect(odd.pullRequestHeadOwner == nil, "an owner GitHub cannot have is not taken from the URL")
+    }
+
+    @Test func aStoreURLSelectsPostgreSQLWithThePasswordFromTheEnvironmentOrAFile() throws {
+        #expect(try parse("[store]\npath = \"j.sqlite\"").store.postgres == nil)
+        let plain = try #require(try parse("[store]\nurl = \"postgresql://sync@db.internal:5432/wptsync?sslmode=verify-full\"").store.postgres)
+        #expect(plain.url == "postgresql://sync@db.internal:5432/wptsync?sslmode=verify-full")
+        #expect(plain.password == .environment("WPTSYNC_STORE_PASSWORD") && plain.connectTimeoutSeconds == 2 && plain.statementTimeoutMilliseconds == 2000)
+        let filed = try #require(try parse("[store]\nurl = \"postgres://sync@db/w\"\npassword_file = \"secrets/pg\"\nconnect_timeout_s = 5\nstatement_timeout_ms = 500").store.postgres)
+        #expect(filed.password == .file("/srv/wptsync/secrets/pg") && filed.connectTimeoutSeconds == 5 && filed.statementTimeoutMilliseconds == 500)
     }
 
     @Test func secondsTakeFractions() throws {

@@ -6,6 +6,10 @@ extension ConfigLoader {
     public enum Ranges {
         /// `store.busy_timeout_ms`: a hook waits this long for a locked journal, so it stays short.
         public static let busyTimeoutMilliseconds = 1...60_000
+        /// `store.connect_timeout_s`: libpq waits at least 2 seconds; a hook waits this long for PostgreSQL.
+        public static let connectTimeoutSeconds = 2...60
+        /// `store.statement_timeout_ms`.
+        public static let statementTimeoutMilliseconds = 1...600_000
         /// `worker.max_attempts`.
         public static let maxAttempts = 1...1_000
         /// `worker.lease_seconds`: renewed every third of it while an event runs.

@@ -46,8 +46,9 @@ public enum ConfigLoader {
 
         let storeTable = try root.table("store")
         let storePath = try storeTable?.nonEmptyString("path").map(resolve) ?? resolve("wptsync.sqlite")
-        let store = StoreSettings(path: storePath, spool: try storeTable?.nonEmptyString("spool").map(resolve),
+        var store = StoreSettings(path: storePath, spool: try storeTable?.nonEmptyString("spool").map(resolve),
                                   busyTimeoutMilliseconds: try storeTable?.integer("busy_timeout_ms", in: Ranges.busyTimeoutMilliseconds) ?? 250)
+        store.postgres = try storeTable.flatMap { reader throws(ConfigError) in try readPostgres(reader, resolve: resolve) }
         try storeTable?.rejectUnknownKeys()
 
         let paths = try readPaths(root.table("paths"))

@@ -46,6 +46,9 @@ public struct StoreSettings: Sendable, Equatable {
     public var spool: String
     /// How long a hook waits for a locked database before spilling to the spool.
     public var busyTimeoutMilliseconds: Int
+    /// `[store] url`: the event journal is in this PostgreSQL database instead of the SQLite file
+    /// (the other records stay in the SQLite file for now).
+    public var postgres: PostgresStoreSettings?
 
     /// The FIFO beside the database through which a hook that recorded an event wakes a waiting worker.
     public var wakePath: String { path + ".wake" }
@@ -55,6 +58,23 @@ public struct StoreSettings: Sendable, Equatable {
         self.spool = spool ?? path + ".spool"
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
+}
+
+/// `[store] url = "postgresql://user@host:port/db"` and how to connect to it.
+public struct PostgresStoreSettings: Sendable, Equatable {
+    /// The URL, never with a password; query parameters such as `sslmode` are passed to libpq.
+    public var url: String
+    /// Where the password is read (`password_file`, or the environment variable `WPTSYNC_STORE_PASSWORD`
+    /// when it is set).
+    public var password: SecretSource = .environment(PostgresStoreSettings.passwordVariable)
+    /// How long a hook may take to connect before it spools the event (`connect_timeout_s`; libpq's least is 2).
+    public var connectTimeoutSeconds = 2
+    /// The longest a hook's statement may run before it spools the event (`statement_timeout_ms`).
+    public var statementTimeoutMilliseconds = 2_000
+
+    public static let passwordVariable = "WPTSYNC_STORE_PASSWORD"
+
+    public init(url: String) { self.url = url }
 }
 
 /// Where wpt lives inside Gecko.

@@ -28,9 +28,9 @@ public struct Operations {
     /// failed and wait for an automatic retry (most likely during the outage) are made due now.
     public func resume() throws -> [String] {
         guard let pause = try store.resume() else { return ["not paused: nothing to resume"] }
-        let waiting = try store.events(state: .failed, limit: Int.max).filter { $0.nextAttemptAt != nil }.map(\.id)
-        let retried = waiting.isEmpty ? [] : try store.retry(ids: waiting, now: Date())
-        let pending = try store.counts()[.pending] ?? 0
+        let waiting = try app.events.events(state: .failed, limit: Int.max).filter { $0.nextAttemptAt != nil }.map(\.id)
+        let retried = waiting.isEmpty ? [] : try app.events.retry(ids: waiting, now: Date())
+        let pending = try app.events.counts()[.pending] ?? 0
         return ["resumed (was paused \(pause.text)); \(pending) event(s) to process"
                 + (retried.isEmpty ? "" : ", of which failed and now due: \(retried.map(String.init).joined(separator: ", "))")]
     }
@@ -62,13 +62,13 @@ public struct Operations {
         var touching: [Int64] = []
         // One revset per failed push: is any of the sync's nodes in its range? (No changeset is read.)
         let ofSync = sync.changesets.map { "id(\($0.node))" }.joined(separator: " + ")
-        for event in try store.events(state: .failed, limit: Int.max) where !ofSync.isEmpty {
+        for event in try app.events.events(state: .failed, limit: Int.max) where !ofSync.isEmpty {
             guard case .hgPush(let push) = event.payload, let repository = app.config.geckoRepository(named: push.repository) else { continue }
             let hg = try hgServers.server(for: repository)
             if try !hg.nodes("(\(push.firstNode):\(push.lastNode)) and (\(ofSync))").isEmpty { touching.append(event.id) }
         }
         var lines: [String] = []
-        let retried = touching.isEmpty ? [] : try store.retry(ids: touching, now: Date())
+        let retried = touching.isEmpty ? [] : try app.events.retry(ids: touching, now: Date())
         if !retried.isEmpty { lines.append("will retry event(s) \(retried.map(String.init).joined(separator: ", "))") }
         let updated = try reconcile(sync, syncer: try syncer(), hgServers: hgServers, retryingConflict: true)
         lines.append("reconciled: " + SyncFormat.line(updated))

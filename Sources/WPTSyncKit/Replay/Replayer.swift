@@ -1,4 +1,5 @@
 import Foundation
+import HookIntake
 import Remote
 import RepoOps
 import Store
@@ -35,7 +36,7 @@ public final class Replayer {
         let worker = try application.worker()
         let bar = progress(items.count)
         for item in items {
-            switch try application.journal.record(item.payload, at: Date()) {
+            switch try application.events.record(item.payload, at: Date()) {
             case .duplicate:
                 report.duplicates += 1
             case .recorded:
@@ -61,10 +62,11 @@ public final class Replayer {
         let items = try items(for: source, report: &report)
         // Without a journal nothing was recorded and there are no syncs; do not create one.
         let journal = FileManager.default.fileExists(atPath: config.store.path) ? try SQLiteJournal(path: config.store.path) : nil
+        let recorded: (any EventJournal)? = config.store.postgres == nil ? journal : try JournalOpening.open(config.store, role: .worker)
         let upstreaming = config.github != nil && config.wpt?.upstreamPushURL != nil
         if case .wpt(let old, let new) = source {
             let mirror = try GitRepository.open(at: try mirrorPath())
-            let existing = try journal?.event(recording: items[0].payload)
+            let existing = try recorded?.event(recording: items[0].payload)
             output("\(items[0].label): " + (existing.map { "already recorded as event #\($0.id) (\($0.state.rawValue))" } ?? "would be recorded"))
             try ImportPreview.describeImport(mirror: mirror, from: try mirror.resolve(old).hex, to: try mirror.resolve(new).hex,
                                              landing: config.landing, store: journal).forEach { output("  " + $0) }
@@ -74,7 +76,7 @@ public final class Replayer {
         var dry = DryRun(prefixes: config.paths, skipped: try journal?.skippedChangesets() ?? [])
         for item in items {
             guard let repository = config.geckoRepository(named: item.payload.repository) else { continue }
-            if let existing = try journal?.event(recording: item.payload) {
+            if let existing = try recorded?.event(recording: item.payload) {
                 report.duplicates += 1
                 output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): "
                        + (existing.state == .done ? "not processed again" : "the worker processes it as recorded"))

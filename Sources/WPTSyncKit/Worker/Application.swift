@@ -10,6 +10,9 @@ import SyncCore
 public struct Application {
     public let config: Config
     public let journal: SQLiteJournal
+    /// The event journal: `journal`, or the PostgreSQL one when `[store] url` is set (the other
+    /// records stay in `journal` for now).
+    public let events: any EventJournal
     /// Every configured secret (`secretRedactor`): what the worker and its handlers store or print
     /// passes through it.
     public let redactor: Redactor
@@ -21,19 +24,24 @@ public struct Application {
     /// read-only commands) a missing journal is an error and none is created.
     public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
                 journalMustExist: Bool = false) throws(StoreError) {
-        if journalMustExist, !FileManager.default.fileExists(atPath: config.store.path) { throw .noJournal(path: config.store.path) }
+        if journalMustExist, config.store.postgres == nil, !FileManager.default.fileExists(atPath: config.store.path) {
+            throw .noJournal(path: config.store.path)
+        }
         self.config = config; self.environment = environment
         redactor = Self.secretRedactor(for: config, environment: environment)
         SecretRedaction.install(redactor)
         journal = try SQLiteJournal(path: config.store.path)
+        events = config.store.postgres == nil ? journal : try JournalOpening.open(config.store, role: .worker, environment: environment)
     }
 
     /// A worker with the handlers for every kind of event; cancelling `cancellation` stops it and
     /// ends the handlers' waits.
+    /// Brings a PostgreSQL journal's schema up to date first.
     public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
+        if let postgres = events as? PostgresJournal, !(try postgres.migrate()).isEmpty { logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"]) }
         let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment,
                                          cancellation: cancellation)
-        return Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
+        return Worker(journal: events, settings: config.worker, spool: HookIntake(config: config).spool,
                       handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor,
                       operations: journal, cancellation: cancellation, store: config.store)
     }
@@ -56,12 +64,13 @@ extension Application {
                       config.autoland?.bugzillaKey, config.autoland?.taskclusterToken].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
+        let storePassword = config.store.postgres.flatMap { try? JournalOpening.parameters($0, role: .worker, environment: environment).password }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL, config.downstream?.bugzillaURL,
                     config.downstream?.taskclusterURL, config.downstream?.tryRepository,
                     config.autoland?.bugzillaURL, config.autoland?.treestatusURL] + config.gecko.map(\.url)
         let proxies = ProcessRunner.proxyNames.compactMap { environment[$0] }.map { $0.contains("://") ? $0 : "http://" + $0 }
         let passwords = (urls + proxies).compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
-        return Redactor(tokens + passwords)
+        return Redactor(tokens + passwords + [storePassword].compactMap { $0 })
     }
 
     /// Resumes a sync after a person fixed its branch upstream by hand; returns the new record.

@@ -96,6 +96,13 @@ public final class Worker {
         }
         defer { listener?.stop() }
         if let store, listener != nil { logger.info("listening for hooks' wake-ups", metadata: ["fifo": "\(store.wakePath)"]) }
+        let notified = (journal as? PostgresJournal).flatMap { postgres in
+            do { return try PostgresListener(postgres.parameters) { cancellation.wake() } } catch {
+                logger.warning("cannot LISTEN for recorded events; polling only", metadata: ["reason": "\(error)"])
+                return nil
+            }
+        }
+        defer { notified?.stop() }
         var busyAttempts = 0
         while !cancellation.isStopRequested {
             do {
@@ -108,6 +115,12 @@ public final class Worker {
             } catch .busy(let path) {
                 busyAttempts += 1
                 waitForBusyJournal(path, attempt: busyAttempts)
+            } catch .unavailable(let store, let reason) {
+                busyAttempts += 1
+                let delay = Backoff(baseSeconds: min(settings.pollSeconds, 1), maxSeconds: Self.maxBusyWaitSeconds).delay(afterAttempt: busyAttempts)
+                logger.warning("the store cannot be reached; trying again", metadata: [
+                    "store": "\(store)", "reason": "\(reason)", "retry_in_seconds": "\(String(format: "%.2f", delay))"])
+                cancellation.wait(for: delay)
             }
         }
     }

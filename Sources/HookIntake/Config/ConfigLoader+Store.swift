@@ -1,0 +1,30 @@
+import Foundation
+import SyncCore
+
+extension ConfigLoader {
+    /// `[store] url` and its connection settings; nil when no URL is given.
+    static func readPostgres(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> PostgresStoreSettings? {
+        guard let url = try reader.nonEmptyString("url") else {
+            for key in ["password_file", "connect_timeout_s", "statement_timeout_ms"] where reader.table[key] != nil {
+                throw .invalid(file: reader.file, key: reader.name(key), reason: "is set without `\(reader.name("url"))`")
+            }
+            return nil
+        }
+        let key = reader.name("url")
+        guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? "") else {
+            throw .invalid(file: reader.file, key: key, reason: "is \"\(Redactor.url(url))\": expected postgresql://user@host:port/database")
+        }
+        if parts.password != nil {
+            throw .invalid(file: reader.file, key: key, reason: "holds a password: put it in \(PostgresStoreSettings.passwordVariable) or `\(reader.name("password_file"))` instead")
+        }
+        guard let host = parts.host, !host.isEmpty, parts.path.count > 1 else {
+            throw .invalid(file: reader.file, key: key, reason: "is \"\(url)\": it must name the host and the database (postgresql://user@host:port/database)")
+        }
+        var settings = PostgresStoreSettings(url: url)
+        if let file = try reader.nonEmptyString("password_file") { settings.password = .file(resolve(file)) }
+        settings.connectTimeoutSeconds = try reader.integer("connect_timeout_s", in: Ranges.connectTimeoutSeconds) ?? settings.connectTimeoutSeconds
+        settings.statementTimeoutMilliseconds = try reader.integer("statement_timeout_ms", in: Ranges.statementTimeoutMilliseconds)
+            ?? settings.statementTimeoutMilliseconds
+        return settings
+    }
+}

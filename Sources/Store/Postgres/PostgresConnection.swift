@@ -1,0 +1,165 @@
+import CPostgres
+import Foundation
+
+/// How to reach a PostgreSQL server: a `postgresql://` URL without a password (the password comes
+/// from the environment or a file, `[store]`), and the timeouts a caller can afford.
+public struct PostgresParameters: Sendable, Equatable {
+    /// `postgresql://user@host:port/database`, query parameters (`sslmode`, …) passed to libpq as given.
+    public var url: String
+    public var password: String?
+    /// How long connecting may take; libpq's smallest is 2 seconds.
+    public var connectTimeoutSeconds: Int
+    /// The longest a statement may run before the server cancels it; nil for no limit.
+    public var statementTimeoutMilliseconds: Int?
+
+    public init(url: String, password: String? = nil, connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil) {
+        self.url = url; self.password = password
+        self.connectTimeoutSeconds = connectTimeoutSeconds; self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    }
+}
+
+/// The rows of one statement's result, as text (libpq's text format); NULL is nil.
+struct PostgresRows {
+    var columns: [String]
+    var rows: [[String?]]
+    /// How many rows an INSERT, UPDATE or DELETE changed.
+    var affected: Int
+
+    func value(_ row: Int, _ column: String) -> String? {
+        guard let index = columns.firstIndex(of: column) else { return nil }
+        return rows[row][index]
+    }
+}
+
+/// One libpq connection, used by one thread at a time (callers hold a lock). A connection found
+/// broken is re-established before the next statement.
+final class PostgresConnection: @unchecked Sendable {
+    let parameters: PostgresParameters
+    private let pq: LibPQ
+    private(set) var handle: OpaquePointer
+
+    init(_ parameters: PostgresParameters) throws(StoreError) {
+        self.parameters = parameters
+        switch LibPQ.shared {
+        case .success(let library): pq = library
+        case .failure(let error): throw .open(path: parameters.url, reason: error.reason)
+        }
+        handle = try Self.connect(parameters, pq)
+    }
+
+    deinit { pq.PQfinish(handle) }
+
+    private static func connect(_ parameters: PostgresParameters, _ pq: LibPQ) throws(StoreError) -> OpaquePointer {
+        var keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
+        var values: [String] = [parameters.url, String(parameters.connectTimeoutSeconds), "wptsync", "UTF8"]
+        if let password = parameters.password { keywords.append("password"); values.append(password) }
+        if let timeout = parameters.statementTimeoutMilliseconds {
+            keywords.append("options"); values.append("-c statement_timeout=\(timeout)")
+        }
+        let handle = withCStrings(keywords) { keys in
+            withCStrings(values) { values in pq.PQconnectdbParams(keys, values, 1) }
+        }
+        guard let handle else { throw .open(path: parameters.url, reason: "out of memory") }
+        guard pq.PQstatus(handle) == CONNECTION_OK else {
+            let reason = message(handle, pq)
+            pq.PQfinish(handle)
+            throw .open(path: parameters.url, reason: reason)
+        }
+        return handle
+    }
+
+    /// The socket to wait on for notifications.
+    var socket: Int32 { pq.PQsocket(handle) }
+
+    /// Runs `sql` with `$1`… bound to `arguments` (text; nil is NULL). Without arguments, `sql` may
+    /// hold several statements.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [String?] = []) throws(StoreError) -> PostgresRows {
+        if pq.PQstatus(handle) != CONNECTION_OK {
+            pq.PQreset(handle)
+            guard pq.PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
+        }
+        let result: OpaquePointer? = if arguments.isEmpty {
+            pq.PQexec(handle, sql)
+        } else {
+            withOptionalCStrings(arguments) { values in
+                pq.PQexecParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
+            }
+        }
+        defer { pq.PQclear(result) }
+        let status = pq.PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let reason = result.flatMap { pq.PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? Self.message(handle, pq)
+            let state = result.flatMap { pq.PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+            throw Self.error(state: state, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), url: parameters.url,
+                             broken: pq.PQstatus(handle) != CONNECTION_OK)
+        }
+        let columnCount = Int(pq.PQnfields(result)), rowCount = Int(pq.PQntuples(result))
+        let columns = (0..<columnCount).map { text(pq.PQfname(result, Int32($0))) }
+        let rows = (0..<rowCount).map { row in
+            (0..<columnCount).map { column -> String? in
+                pq.PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : text(pq.PQgetvalue(result, Int32(row), Int32(column)))
+            }
+        }
+        return PostgresRows(columns: columns, rows: rows, affected: Int(text(pq.PQcmdTuples(result))) ?? 0)
+    }
+
+    /// Runs `body` in a transaction, committed when it returns and rolled back when it throws.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if pq.PQstatus(handle) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// The notifications received so far (after `consumeInput`): their channels.
+    func takeNotifications() -> [String] {
+        var channels: [String] = []
+        while let notification = pq.PQnotifies(handle) {
+            channels.append(String(cString: notification.pointee.relname))
+            pq.PQfreemem(notification)
+        }
+        return channels
+    }
+
+    /// Reads what the server sent; false when the connection is broken.
+    func consumeInput() -> Bool { pq.PQconsumeInput(handle) == 1 && pq.PQstatus(handle) == CONNECTION_OK }
+
+    /// Re-establishes a broken connection; false when the server still cannot be reached.
+    func reset() -> Bool {
+        pq.PQreset(handle)
+        return pq.PQstatus(handle) == CONNECTION_OK
+    }
+
+    private static func message(_ handle: OpaquePointer, _ pq: LibPQ) -> String {
+        text(pq.PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Lock waits and serialization failures are `busy` (try again); a lost server `unavailable`.
+    private static func error(state: String?, reason: String, url: String, broken: Bool) -> StoreError {
+        if broken || state?.hasPrefix("08") == true || state == "57P01" { return .unavailable(store: url, reason: reason) }
+        if ["40001", "40P01", "55P03", "57014"].contains(state ?? "") { return .busy(path: url) }
+        return .query(path: url, reason: reason)
+    }
+}
+
+private func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { UnsafePointer($0) } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+private func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { $0.map { UnsafePointer($0) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

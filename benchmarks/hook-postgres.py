@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Hook wall time with the journal in PostgreSQL against SQLite (issue 15; see docs/PERFORMANCE.md).
+
+Runs `wptsync-hook hg-changegroup` (release build) as Mercurial would, alternating between a
+configuration with the SQLite journal and one with `[store] url` pointing at a throw-away
+PostgreSQL cluster on 127.0.0.1 (initdb into a temporary folder; as the `postgres` user when run
+as root). Every run records a new event. Prints median and 99th percentile of each.
+
+Usage: benchmarks/hook-postgres.py [--runs N] [--bin DIR]   (after `swift build -c release`)
+"""
+import argparse, glob, os, pwd, socket, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.com>")
+
+
+def run(args, **kw):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, **kw)
+
+
+def as_owner(args):
+    return ["runuser", "-u", "postgres", "--"] + args if os.geteuid() == 0 else args
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
+    options = parser.parse_args()
+    hook = os.path.join(os.path.abspath(options.bin), "wptsync-hook")
+    if not os.path.exists(hook):
+        sys.exit("build first: swift build -c release --product wptsync-hook")
+    pg_bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+    with tempfile.TemporaryDirectory(prefix="wptsync-pgbench-") as tmp:
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(tmp, owner.pw_uid, owner.pw_gid)
+        data = os.path.join(tmp, "data")
+        run(as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "wptsync", "--auth=trust", "--no-sync"]), cwd=tmp)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w", "-o",
+                      f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=", "start"]), cwd=tmp)
+        try:
+            run([f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "bench"])
+            repo = os.path.join(tmp, "autoland")
+            run(["hg", "init", repo])
+            run(["hg", "debugbuilddag", f"+{2 * options.runs + 10}"], cwd=repo)
+            nodes = run(["hg", "log", "-r", "0:tip", "-T", "{node}\n"], cwd=repo).stdout.decode().split()
+            configs = {}
+            for name, extra in [("sqlite", ""), ("postgresql", f'url = "postgresql://wptsync@127.0.0.1:{port}/bench"\n')]:
+                configs[name] = os.path.join(tmp, f"{name}.toml")
+                with open(configs[name], "w") as f:
+                    f.write(f'[store]\npath = "{tmp}/{name}/wptsync.sqlite"\n{extra}\n[[gecko]]\nname = "autoland"\npath = "{repo}"\nrole = "integration"\n')
+            # Any build with `migrate` will do: the debug one is built by the tests.
+            wptsync = next(p for p in (os.path.join(ROOT, ".build", "debug", "wptsync"), os.path.join(options.bin, "wptsync")) if os.path.exists(p))
+            run([wptsync, "migrate", "--config", configs["postgresql"]])
+            times = {name: [] for name in configs}
+            for i in range(options.runs):
+                for j, name in enumerate(configs):
+                    node = nodes[2 * i + j]
+                    env = dict(ENV, WPTSYNC_CONFIG=configs[name], HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
+                    start = time.perf_counter()
+                    subprocess.run([hook, "hg-changegroup"], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    times[name].append((time.perf_counter() - start) * 1000)
+            counted = run([f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "-At", "-c", "SELECT count(*) FROM events", "bench"]).stdout.decode().strip()
+            print(f"hook wall time, {options.runs} runs each, alternating (ms); PostgreSQL events recorded: {counted}")
+            for name, samples in times.items():
+                print(f"  {name:10}  median {statistics.median(samples):6.1f}   p99 {percentile(samples, 99):6.1f}")
+        finally:
+            run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]), cwd=tmp)
+
+
+if __name__ == "__main__":
+    main()
