@@ -92,6 +92,7 @@ struct ConfigLoaderTests {
         ("[[gecko]]\nname = \"a b\"\npath = \"/x\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].name` may hold only letters, digits, - and _"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nsources = [\"psuh\"]", "/etc/wptsync.toml: `gecko[0].sources` has unknown source \"psuh\" (known: push, serve, pull, unbundle, strip, bundle, push-response)"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\n[[gecko]]\nname = \"a\"\npath = \"/y\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[1].name` repeats the name \"a\""),
+        ("[[gecko]]\nname = \"wpt\"\npath = \"/x\"\nrole = \"central\"", "/etc/wptsync.toml: `gecko[0].name` \"wpt\" is the wpt mirror's name in the journal; choose another"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nurl = \"ftp://x\"", "/etc/wptsync.toml: `gecko[0].url` must be an http or https URL, got \"ftp://x\""),
         // Values are echoed without a URL's userinfo or secret query values: the error may reach a pusher.
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"central\"\nurl = \"htps://bot:pw-1234@hg.example/x\"", "/etc/wptsync.toml: `gecko[0].url` must be an http or https URL, got \"htps://<redacted>@hg.example/x\""),

@@ -55,6 +55,9 @@ public enum ConfigLoader {
         var gecko: [GeckoRepository] = []
         for entry in try root.tables("gecko") {
             let repo = try readGecko(entry, resolve: resolve)
+            if repo.name == "wpt" {
+                throw .invalid(file: file, key: entry.name("name"), reason: "\"wpt\" is the wpt mirror's name in the journal; choose another")
+            }
             if gecko.contains(where: { $0.name == repo.name }) {
                 throw .invalid(file: file, key: entry.name("name"), reason: "repeats the name \"\(repo.name)\"")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SyncCore
 
 /// An answer before the common headers (rate limit, ETag, content type) are added.
 struct Response {
@@ -164,12 +165,8 @@ final class Service: Sendable {
         return ifNoneMatch.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "*" || opaque($0) == opaque(Substring(etag)) }
     }
 
-    /// 64-bit FNV-1a of `bytes` in hex: enough to tell two bodies apart for an ETag.
-    private static func digest(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
+    /// Enough to tell two bodies apart for an ETag.
+    private static func digest(_ bytes: [UInt8]) -> String { FNV1a.hex(bytes) }
 
     // MARK: Helpers for the routes
 

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// Writes the Python source of a Mercurial extension embedded in the binary to a per-user cache
 /// folder, once per content, so a command server can load it per command with
@@ -13,9 +14,7 @@ enum EmbeddedExtension {
         let folder = env["WPTSYNC_CACHE_DIR"] ?? env["XDG_CACHE_HOME"].map { $0 + "/wptsync" }
             ?? env["HOME"].map { $0 + "/.cache/wptsync" }
             ?? NSTemporaryDirectory() + "wptsync-\(getuid())"
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        let path = "\(folder)/hgext-\(name)-\(String(hash, radix: 16)).py"
+        let path = "\(folder)/hgext-\(name)-\(FNV1a.hex(source.utf8)).py"
         let data = Data(source.utf8)
         if FileManager.default.contents(atPath: path) == data { return .success(path) }
         do {

@@ -71,13 +71,15 @@ public final class UpstreamExporter {
         self.git = git
         self.bugzillaURL = bugzillaURL
         prefix = Self.trimmed(prefixes.wpt)
-        if let gitGecko = gecko as? GitGecko {
+        switch gecko {
+        case let gitGecko as GitGecko:
             source = .git(gitGecko)
             usesExtension = false
-        } else {
-            // `GeckoSource` has these two implementations only.
-            source = .hg(ChangesetReader(hg: gecko as! HgRepository, prefix: prefix))
+        case let hg as HgRepository:
+            source = .hg(ChangesetReader(hg: hg, prefix: prefix))
             usesExtension = true
+        default:
+            preconditionFailure("GeckoSource is implemented by HgRepository and GitGecko only")
         }
     }
 

@@ -110,10 +110,11 @@ extension AutolandRun {
     /// time, so a retrigger repeated after a crash is refused by the queue (409) instead of run twice.
     public static func retriggerTaskID(request: Int64, tip: String, label: String, index: Int) -> String {
         let key = Array("\(request) \(tip) \(label) \(index)".utf8)
-        func fnv(_ seed: UInt64) -> UInt64 {
-            key.reduce(seed) { ($0 ^ UInt64($1)) &* 0x100000001b3 }
+        let halves = [FNV1a.offsetBasis, 0x8422_2325_cbf2_9ce4].map { seed in
+            var digest = FNV1a(seed: seed)
+            digest.add(key)
+            return digest.value
         }
-        let halves = [fnv(0xcbf29ce484222325), fnv(0x84222325cbf29ce4)]
         return SlugID.make(from: halves.flatMap { half in (0..<8).map { UInt8(truncatingIfNeeded: half >> (8 * $0)) } })
     }
 }

@@ -29,15 +29,7 @@ public struct ReconciledDelivery: Sendable, Equatable {
     init(pullRequest: Int, change: Change, event: String, action: String?, observation: WebhookObservation) {
         self.pullRequest = pullRequest; self.change = change; self.event = event; self.action = action; self.observation = observation
         let body = WebhookPayload.body(event: event, action: action, observation: observation, repository: "")
-        delivery = "reconciled-pr\(pullRequest)-\(change.rawValue)-\(Self.digest(Array(event.utf8) + [0] + body))"
-    }
-
-    /// 64-bit FNV-1a in 16 hex digits.
-    private static func digest(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        delivery = "reconciled-pr\(pullRequest)-\(change.rawValue)-\(FNV1a.hex(Array(event.utf8) + [0] + body))"
     }
 }
 

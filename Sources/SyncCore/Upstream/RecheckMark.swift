@@ -30,14 +30,8 @@ public enum RecheckMark {
     }
 
     private static func pendingPart(_ pending: Set<String>) -> String {
-        // FNV-1a, 64 bits, over the sorted nodes.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for node in pending.sorted() {
-            for byte in node.utf8 + [0x0a] {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-        }
-        let digest = String(hash, radix: 16)
-        return "\(pending.count) \(String(repeating: "0", count: 16 - digest.count) + digest)"
+        var digest = FNV1a()
+        for node in pending.sorted() { digest.add(node.utf8 + [0x0a]) }
+        return "\(pending.count) \(digest.hex)"
     }
 }
