@@ -2,6 +2,7 @@ import Foundation
 import LocalServices
 import Remote
 import RepoOps
+import Store
 import Synchronization
 import Testing
 import TestSupport
@@ -76,6 +77,38 @@ struct ReconciliationTests {
         let details = try serve.events().compactMap { $0["detail"] as? String }
         #expect(details.contains { $0.contains("pull_request_review #1 approved by bob (reconciled)") }, "\(details)")
         #expect(details.contains { $0.contains("status failure lint on") }, "\(details)")
+    }
+
+    /// With `[store] url`, what the reconciliation finds goes to the PostgreSQL journal, the one the worker claims from.
+    @Test(.enabled(if: PostgresCluster.binaries != nil, "PostgreSQL is not installed (scripts/bootstrap installs postgresql-15)"))
+    func withThePostgreSQLStoreAMissedPullRequestIsRecordedThereAndHandled() throws {
+        let url = try #require(PostgresCluster.shared).createDatabase()
+        let world = try World()
+        let serve = world.serve
+        let config = try String(contentsOfFile: serve.config, encoding: .utf8)
+        try writeFile(serve.config, config.replacingOccurrences(of: "[store]\n", with: "[store]\nurl = \"\(url)\"\n"))
+        _ = try serve.wptsync(["migrate"])
+        _ = try world.open(1, adding: "grid-gap.html")
+        let found = try serve.wptsync(["reconcile-prs"])
+        #expect(found.contains("recorded #1"), "\(found)")
+        let journal = try PostgresJournal(PostgresParameters(url: url))
+        #expect(try journal.events(state: .pending, limit: 10).count == 1)
+        _ = try serve.wptsync(["process"])
+        #expect(world.downstream.bugzilla.bugs.count == 1)
+        let events = try journal.events(state: nil, limit: 10)
+        #expect(!events.isEmpty && events.allSatisfy { $0.state == .done }, "\(events.map { "\($0.id) \($0.state)" })")
+    }
+
+    /// A review whose commit id is no commit id: nothing of its PR is recorded, and the output names the PR and the field.
+    @Test func aPullRequestWithAReviewOfNoCommitIsSkippedNamingTheField() throws {
+        let world = try World()
+        _ = try world.open(1, adding: "grid-gap.html")
+        var bob = world.person
+        bob.token = Token("bob-token")
+        _ = try bob.approve(1, commitID: "HEAD; rm -rf /", approverToken: Token("bob-token"))
+        let found = try world.serve.wptsync(["reconcile-prs"])
+        #expect(found.contains("skipped #1 review ") && found.contains("commit_id is \"HEAD; rm -rf /\", not a commit id"), "\(found)")
+        #expect(try world.serve.events().isEmpty)
     }
 
     @Test func pullRequestsWhoseDeliveriesNeverArrivedGetTheirBugAndTryPush() throws {

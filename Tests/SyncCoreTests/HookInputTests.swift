@@ -160,6 +160,20 @@ struct RefNameAndBackoffTests {
                       "refs/heads/a\\b", "refs/heads/a@{1}", "refs//heads", "refs/heads/a\u{7f}"])
     func invalidRefs(_ name: String) { #expect(!RefName.isValid(name)) }
 
+    /// GitHub's shas, from deliveries and from listings alike: 40 lowercase hex digits, nothing else.
+    @Test func commitIDsAreFortyLowercaseHexDigits() {
+        #expect(Hex.isCommitID(String(repeating: "0123456789abcdef", count: 3).prefix(40).description))
+        for bad in ["", "abc", String(repeating: "A", count: 40), String(repeating: "a", count: 39), String(repeating: "a", count: 41),
+                    String(repeating: "g", count: 40), String(repeating: "a", count: 39) + "\n", "../" + String(repeating: "a", count: 37)] {
+            #expect(!Hex.isCommitID(bad), "\(bad.debugDescription)")
+        }
+    }
+
+    @Test func branchNamesAreWhatFollowsRefsHeads() {
+        #expect(RefName.isBranch("grid-1") && RefName.isBranch("gecko/1234567"))
+        for bad in ["", "a..b", "-/x/", "a b", "x.lock", "/x", "a\u{0}b", "../../etc"] { #expect(!RefName.isBranch(bad), "\(bad.debugDescription)") }
+    }
+
     @Test func globsMatchOneComponent() {
         #expect(RefName.matches("refs/pull/12/head", pattern: "refs/pull/*/head"))
         #expect(!RefName.matches("refs/pull/12/merge", pattern: "refs/pull/*/head"))

@@ -156,7 +156,7 @@ struct JSONFields {
 
     func sha(_ key: String) throws(WebhookPayloadError) -> String {
         let text = try string(key)
-        guard text.utf8.count == 40, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard Hex.isCommitID(text) else {
             throw invalid(key, "is \"\(text.prefix(80))\", not a commit id (40 lowercase hex digits)")
         }
         return text

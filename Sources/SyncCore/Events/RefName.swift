@@ -18,6 +18,9 @@ public enum RefName {
         return !name.split(separator: "/").contains { $0.hasPrefix(".") }
     }
 
+    /// Whether `name` is a well-formed branch name: `refs/heads/` followed by it is a valid reference.
+    public static func isBranch(_ name: String) -> Bool { isValid("refs/heads/" + name) }
+
     /// Whether `name` matches `pattern`, where `*` in the pattern matches exactly one non-empty component.
     public static func matches(_ name: String, pattern: String) -> Bool {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
@@ -32,6 +35,12 @@ public enum Hex {
     /// Whether `text` is exactly `length` lowercase or uppercase hex digits.
     public static func isHex(_ text: String, length: Int) -> Bool {
         text.utf8.count == length && text.utf8.allSatisfy { isHexDigit($0) }
+    }
+
+    /// Whether `text` is a commit id as GitHub sends one: exactly 40 lowercase hex digits (the rule
+    /// for every sha read from GitHub, in webhook deliveries and in the reconciliation's listings).
+    public static func isCommitID(_ text: String) -> Bool {
+        text.utf8.count == 40 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {

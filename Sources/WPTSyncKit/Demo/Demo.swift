@@ -49,7 +49,7 @@ public struct Demo {
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
         let redactor = Application.secretRedactor(for: config, environment: environment)
-        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment)
+        let handlers = try Handlers.make(config: config, store: journal, events: journal, redactor: redactor, environment: environment)
         let log = LineCollector()
         let worker = Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
                             handlers: handlers.byKind, periodic: handlers.periodic,

@@ -24,7 +24,7 @@ extension Application {
     /// `wptsync reconcile-prs`: one pull request reconciliation now; what it found is recorded in
     /// the journal for the worker, which is woken.
     public func reconcilePullRequests() throws -> [String] {
-        guard let reconciler = try PullRequestReconciler.make(config: config, store: journal, environment: environment) else {
+        guard let reconciler = try PullRequestReconciler.make(config: config, store: journal, events: events, environment: environment) else {
             throw DownstreamSyncError.notConfigured("reconciling PRs needs [downstream] (enabled) and [github]")
         }
         let lines = try reconciler.run()

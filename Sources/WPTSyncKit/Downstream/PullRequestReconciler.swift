@@ -6,13 +6,16 @@ import SyncCore
 /// Nothing missed stays missed: lists the upstream PRs GitHub shows (conditional requests, ETags
 /// kept in the store) and records, in the journal the webhook deliveries go to, a delivery for
 /// each state wptsync has not seen (`PullRequestReconciliation`). The worker handles them as
-/// deliveries (`DeliveryHandler`): the same merge, the same downstream sync.
+/// deliveries (`DeliveryHandler`): the same merge, the same downstream sync. A PR with a value no
+/// delivery could carry (a sha that is no commit id, a head that is no branch name) is skipped.
 struct PullRequestReconciler {
-    typealias Store = DownstreamStore & RecheckMarkStore & HTTPCacheStore & EventJournal
+    typealias Store = DownstreamStore & RecheckMarkStore & HTTPCacheStore
 
     /// Conditional on `StoredETagCache`.
     let github: GitHubClient
     let store: any Store
+    /// The journal the worker claims from (`Application.events`), where the deliveries go.
+    let events: any EventJournal
     let tryAfter: DownstreamPlanner.TryAfter
     let syncLabel: String
     var now: () -> Date = { Date() }
@@ -21,11 +24,12 @@ struct PullRequestReconciler {
     static let cacheDays = 7.0
 
     /// Builds it from `[github]` and `[downstream]`; nil when either is missing.
-    static func make(config: Config, store: any Store, environment: [String: String], cancellation: Cancellation? = nil) throws -> Self? {
+    static func make(config: Config, store: any Store, events: any EventJournal, environment: [String: String],
+                     cancellation: Cancellation? = nil) throws -> Self? {
         guard let settings = config.downstream, settings.enabled,
               var github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation) else { return nil }
         github.http.etagCache = StoredETagCache(store: store)
-        return Self(github: github, store: store, tryAfter: settings.tryAfter, syncLabel: config.upstream.label)
+        return Self(github: github, store: store, events: events, tryAfter: settings.tryAfter, syncLabel: config.upstream.label)
     }
 
     var repository: String { github.repository.description }
@@ -46,6 +50,7 @@ struct PullRequestReconciler {
             pulls += open.pulls.filter { !numbers.contains($0.number) }
             notModified += open.notModified
         }
+        var skipped = pulls.compactMap { pr in Self.invalidField(pr).map { "#\(pr.number) \($0)" } }
         let listed = pulls.compactMap(Self.observation)
         var known: [Int: PullRequestReconciliation.Known] = [:]
         for seen in try store.seenPullRequests() where seen.repository == repository {
@@ -57,16 +62,22 @@ struct PullRequestReconciler {
         let probed = PullRequestReconciliation.needingReviewsAndChecks(listed: listed, known: known, now: started,
                                                                        tryAfter: tryAfter, syncLabel: syncLabel)
         for pr in probed {
-            let reviews = try github.reviews(pr.number).compactMap(Self.review)
+            let (reviewed, runs) = (try github.reviews(pr.number), try github.checkRuns(ref: pr.head))
+            if let field = reviewed.lazy.compactMap(Self.invalidField).first ?? runs.lazy.compactMap(Self.invalidField).first {
+                skipped.append("#\(pr.number) \(field)")
+                deliveries.removeAll { $0.pullRequest == pr.number }
+                continue
+            }
+            let reviews = reviewed.compactMap(Self.review)
             deliveries += PullRequestReconciliation.reviewChanges(pr, reviews: reviews, seen: known[pr.number]?.record)
-            let checks = try github.checkRuns(ref: pr.head).compactMap(Self.check)
+            let checks = runs.compactMap(Self.check)
                 + (try github.combinedStatus(ref: pr.head).statuses.compactMap { Self.status($0, on: pr.head) })
             deliveries += PullRequestReconciliation.checkChanges(pr, checks: checks, seen: known[pr.number]?.checks ?? [])
         }
         var recorded: [String] = [], already: [String] = []
         for delivery in deliveries {
             let name = "#\(delivery.pullRequest) \(delivery.change.rawValue)"
-            switch try store.record(.gitHubDelivery(delivery.payload(repository: repository)), at: started) {
+            switch try events.record(.gitHubDelivery(delivery.payload(repository: repository)), at: started) {
             case .recorded: recorded.append(name)
             case .duplicate: already.append(name)
             }
@@ -76,17 +87,38 @@ struct PullRequestReconciler {
         let pages = "\(listed.count) PR(s) listed (\(notModified) page(s) not modified), \(probed.count) with reviews and checks read"
         let found = (recorded.isEmpty ? [] : ["recorded " + recorded.joined(separator: ", ")])
             + (already.isEmpty ? [] : ["already recorded, not handled yet: " + already.joined(separator: ", ")])
+            + (skipped.isEmpty ? [] : ["skipped " + skipped.joined(separator: ", ")])
         return ["reconciled \(repository): \(pages); " + (found.isEmpty ? ["nothing missed"] : found).joined(separator: "; ")]
     }
 
-    /// A listed PR as a delivery would show it; nil for a PR whose head branch and commit are gone.
+    /// A listed PR as a delivery would show it; nil for a PR whose head branch and commit are gone,
+    /// or with a value no delivery could carry (`invalidField`).
     static func observation(_ pr: PullRequest) -> PullRequestObservation? {
-        guard let updated = pr.updatedAt, pr.head.sha.count == 40 else { return nil }
+        guard let updated = pr.updatedAt, Hex.isCommitID(pr.head.sha), RefName.isBranch(pr.head.ref) else { return nil }
         return PullRequestObservation(
             number: pr.number, url: pr.htmlURL, title: pr.title, author: pr.user?.login ?? "ghost",
             state: pr.state == .open ? .open : (pr.isMerged ? .merged : .closed), mergedBy: pr.mergedBy?.login,
             head: pr.head.sha, headBranch: pr.head.ref, headRepository: pr.head.repo?.fullName, base: pr.base.ref, labels: pr.labelNames,
             hasSyncMetadata: !SyncRebuild.nodes(inBody: pr.body ?? "").isEmpty, updatedAt: updated)
+    }
+
+    /// What makes a listed PR unusable, for the log: its head commit is there but its sha is no
+    /// commit id, or its head is no branch name. Nil when it is fine, or gone (no head sha).
+    static func invalidField(_ pr: PullRequest) -> String? {
+        if !pr.head.sha.isEmpty, !Hex.isCommitID(pr.head.sha) { return invalid("head.sha", pr.head.sha, "a commit id") }
+        return RefName.isBranch(pr.head.ref) ? nil : invalid("head.ref", pr.head.ref, "a branch name")
+    }
+
+    static func invalidField(_ review: Review) -> String? {
+        review.commitId.flatMap { Hex.isCommitID($0) ? nil : invalid("review \(review.id) commit_id", $0, "a commit id") }
+    }
+
+    static func invalidField(_ run: CheckRun) -> String? {
+        Hex.isCommitID(run.headSha) ? nil : invalid("check run \(run.id) head_sha", run.headSha, "a commit id")
+    }
+
+    private static func invalid(_ field: String, _ value: String, _ expected: String) -> String {
+        "\(field) is \(value.prefix(80).debugDescription), not \(expected)"
     }
 
     static func review(_ review: Review) -> ReviewObservation? {
@@ -112,10 +144,10 @@ struct PullRequestReconciliationTask: PeriodicTask {
     let interval: Double
 
     /// The task `config` asks for, or none (`reconcile_seconds = 0`, or no `[github]`).
-    static func make(config: Config, store: any PullRequestReconciler.Store, environment: [String: String],
+    static func make(config: Config, store: any PullRequestReconciler.Store, events: any EventJournal, environment: [String: String],
                      cancellation: Cancellation?) throws -> [any PeriodicTask] {
         guard let seconds = config.downstream?.reconcileSeconds, seconds > 0,
-              let reconciler = try PullRequestReconciler.make(config: config, store: store, environment: environment,
+              let reconciler = try PullRequestReconciler.make(config: config, store: store, events: events, environment: environment,
                                                               cancellation: cancellation) else { return [] }
         return [Self(reconciler: reconciler, interval: seconds)]
     }

@@ -39,7 +39,7 @@ public struct Application {
     /// Brings a PostgreSQL journal's schema up to date first.
     public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
         if let postgres = events as? PostgresJournal, !(try postgres.migrate()).isEmpty { logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"]) }
-        let handlers = try Handlers.make(config: config, store: journal, redactor: redactor, environment: environment,
+        let handlers = try Handlers.make(config: config, store: journal, events: events, redactor: redactor, environment: environment,
                                          cancellation: cancellation)
         return Worker(journal: events, settings: config.worker, spool: HookIntake(config: config).spool,
                       handlers: handlers.byKind, periodic: handlers.periodic, logger: logger, redactor: redactor,

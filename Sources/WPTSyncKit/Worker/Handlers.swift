@@ -11,9 +11,10 @@ struct Handlers {
     var periodic: [any PeriodicTask]
 
     /// `cancellation` ends the handlers' waits (rate limits, retries) and stops their requests.
+    /// What they find to do later (the reconciliation's deliveries) goes to `events`, the journal the worker claims from.
     static func make(config: Config,
                      store: any ServiceStore & LandingStore & DownstreamStore & DownstreamSyncStore & AutolandStore & PullRequestReconciler.Store,
-                     redactor: Redactor,
+                     events: any EventJournal, redactor: Redactor,
                      environment: [String: String] = ProcessInfo.processInfo.environment,
                      cancellation: Cancellation? = nil) throws -> Handlers {
         let upstream = try UpstreamSyncer.make(config: config, store: store, redactor: redactor, environment: environment,
@@ -27,7 +28,7 @@ struct Handlers {
                                                    cancellation: cancellation)
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
             + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
-            + (try PullRequestReconciliationTask.make(config: config, store: store, environment: environment, cancellation: cancellation))
+            + (try PullRequestReconciliationTask.make(config: config, store: store, events: events, environment: environment, cancellation: cancellation))
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing, gecko: hg),
                                  .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
                         periodic: periodic)
