@@ -9,7 +9,7 @@ struct AutolandLand: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let (request, notes) = try Application(config: config, journalMustExist: true).decideAutoland(id: id, .land, as: Operations.currentUser())
+        let (request, notes) = try Application(config: config, journalMustExist: true).decideAutoland(id: id, .land, as: Application.realUser())
         for line in notes + [AutolandFormat.line(request)] { print(line) }
     }
 }
@@ -28,7 +28,7 @@ struct AutolandReject: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load()
         let (request, notes) = try Application(config: config, journalMustExist: true)
-            .decideAutoland(id: id, .reject(reason: reason), as: Operations.currentUser())
+            .decideAutoland(id: id, .reject(reason: reason), as: Application.realUser())
         for line in notes + [AutolandFormat.line(request)] { print(line) }
     }
 }

@@ -9,7 +9,7 @@ import TestSupport
 
 /// A Gecko world with a try repository whose hook records pushes, the local Treeherder,
 /// Taskcluster, Treestatus and Bugzilla, and `[autoland]` using them all; a groups file with a
-/// level-3 user (alice), a level-1 user (carol) and a sheriff (sam); one bug to name in commits.
+/// level-3 user (alice), a level-1 user (carol) and a sheriff (sam, not the account running the tests); one bug to name in commits.
 final class AutolandLandingWorld {
     let world: SyncWorld
     let tryRepo: String
@@ -19,6 +19,8 @@ final class AutolandLandingWorld {
     let bugzilla: LocalBugzilla
     let bug: Int
     static let author = "Dana Developer <dana@example.com>"
+    /// The account running the tests: who `wptsync autoland land|reject` acts as, whatever `USER` says.
+    static let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
 
     init(_ name: String) throws {
         let dir = TempDir(name)
@@ -47,14 +49,19 @@ final class AutolandLandingWorld {
         try sh("hg", ["init", tryRepo])
         try world.gecko.hg(["push", "-q", tryRepo])
         try world.wptsync(["install-hooks", tryRepo])
-        try writeFile(dir.sub("autoland-groups"), """
-            alice@mozilla.com: active_scm_level_3
-            carol@mozilla.com: active_scm_level_1
-            sam: sheriffs active_scm_level_3
-
-            """)
         bug = try BugzillaClient(restURL: bugzilla.restURL, apiKey: Token("bot-key"))
             .createBug(NewBug(product: "Testing", component: "web-platform-tests", summary: "Fix the document", description: "d"))
+        try writeGroups(sheriff: "sam")
+    }
+
+    /// Writes the groups file: alice level 3, carol level 1, and `sheriff` a level-3 sheriff.
+    func writeGroups(sheriff: String) throws {
+        try writeFile(world.dir.sub("autoland-groups"), """
+            alice@mozilla.com: active_scm_level_3
+            carol@mozilla.com: active_scm_level_1
+            \(sheriff): sheriffs active_scm_level_3
+
+            """)
     }
 
     /// Commits a fix of `Document.cpp` by `author` and a try commit asking for autoland, pushes

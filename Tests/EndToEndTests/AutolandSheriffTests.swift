@@ -29,18 +29,21 @@ struct AutolandSheriffTests {
         try w.world.wptsync(["process"])
         #expect(w.treeherder.notes(jobID: failed.jobID).count == 1, "noted once")
 
-        // Not a sheriff: refused, nothing changes.
-        w.world.environment = ["USER": "alice@mozilla.com", "SUDO_USER": "alice@mozilla.com"]
+        // Not a sheriff: refused, nothing changes; naming a sheriff in USER or SUDO_USER (without
+        // sudo's SUDO_UID for that account) does not help.
+        let me = AutolandLandingWorld.me
+        w.world.environment = ["USER": "sam", "SUDO_USER": "sam", "LOGNAME": "sam"]
         let refused = try w.world.wptsyncResult(["autoland", "land", "\(queued.id)"])
-        #expect(refused.status != 0 && refused.stderrString.contains("alice@mozilla.com may not decide on autoland requests: not a member (needs the group sheriffs)"))
+        #expect(refused.status != 0 && refused.stderrString.contains("\(me) may not decide on autoland requests: unknown to the access backend (needs the group sheriffs)"),
+                "\(refused.stderrString)")
         #expect(try w.request() == queued)
 
         // The access backend cannot answer: fail closed, nothing changes.
-        w.world.environment = ["USER": "sam", "SUDO_USER": "sam"]
+        try w.writeGroups(sheriff: me)
         let groups = w.world.dir.sub("autoland-groups")
         try FileManager.default.moveItem(atPath: groups, toPath: groups + ".away")
         let closed = try w.world.wptsyncResult(["autoland", "land", "\(queued.id)"])
-        #expect(closed.status != 0 && closed.stderrString.contains("sam may not decide on autoland requests: the access backend cannot answer: cannot read the groups file"))
+        #expect(closed.status != 0 && closed.stderrString.contains("\(me) may not decide on autoland requests: the access backend cannot answer: cannot read the groups file"))
         #expect(try w.request() == queued)
         try FileManager.default.moveItem(atPath: groups + ".away", toPath: groups)
 
@@ -48,8 +51,8 @@ struct AutolandSheriffTests {
         let landed = try w.request()
         #expect(landed.state.phase == .landed, "\(output)")
         #expect(try w.autoland("{node}") == landed.state.landedNode && w.autoland("{author}") == AutolandLandingWorld.author)
-        #expect(w.comments.contains { $0.hasPrefix("A sheriff (sam) approved this autoland request: it lands on autoland.") })
-        #expect(landed.audit?.map { "\($0.who) \($0.phase.rawValue)" } == ["autoland watching", "autoland queued", "sam landing", "autoland landed"])
+        #expect(w.comments.contains { $0.hasPrefix("A sheriff (\(me)) approved this autoland request: it lands on autoland.") })
+        #expect(landed.audit?.map { "\($0.who) \($0.phase.rawValue)" } == ["autoland watching", "autoland queued", "\(me) landing", "autoland landed"])
 
         let unknown = try w.world.wptsyncResult(["autoland", "land", "99"])
         #expect(unknown.status != 0 && unknown.stderrString.contains("no autoland request 99"))
@@ -64,11 +67,12 @@ struct AutolandSheriffTests {
         let run = try w.failOnceAndRetrigger(pushed.tip)
         w.queue.setState(try w.retrigger(run).taskID, .failed)
         try w.world.wptsync(["process"])
-        w.world.environment = ["USER": "sam", "SUDO_USER": "sam"]
+        let me = AutolandLandingWorld.me
+        try w.writeGroups(sheriff: me)
         try w.world.wptsync(["autoland", "reject", "\(try w.request().id)", "--reason", "a real regression in wpt-1"])
         let rejected = try w.request()
-        #expect(rejected.state.phase == .rejected && rejected.state.reason == "rejected by sam: a real regression in wpt-1")
-        #expect(w.comments.contains { $0.hasPrefix("A sheriff (sam) rejected this autoland request: a real regression in wpt-1") })
+        #expect(rejected.state.phase == .rejected && rejected.state.reason == "rejected by \(me): a real regression in wpt-1")
+        #expect(w.comments.contains { $0.hasPrefix("A sheriff (\(me)) rejected this autoland request: a real regression in wpt-1") })
         #expect(try w.autoland("{rev}") == "0")
 
         _ = try w.pushToTry("int w;\n", user: "carol@mozilla.com")
@@ -76,6 +80,22 @@ struct AutolandSheriffTests {
         #expect(refused.state.phase == .refused && refused.requester == "carol@mozilla.com")
         #expect(w.comments.contains { $0.hasPrefix("Autoland refused this request: carol@mozilla.com is not in active_scm_level_3: no commit access level 3.") },
                 "\(w.comments)")
+    }
+
+    @Test func aNoteTreeherderRefusesDoesNotHoldTheRequestBack() throws {
+        let pushed = try w.pushToTry()
+        let run = try w.failOnceAndRetrigger(pushed.tip)
+        w.queue.setState(try w.retrigger(run).taskID, .failed)
+        // Treeherder answers 403 to notes sent without credentials.
+        w.treeherder.injectFault(.errorMessage(status: 403, message: "Authentication credentials were not provided."),
+                                 count: 100, method: "POST", pathPrefix: "/api/project/try/note/")
+        try w.world.wptsync(["process"])
+        let queued = try w.request()
+        #expect(queued.state.phase == .queued)
+        #expect(w.comments.contains { $0.hasPrefix("Autoland: \(run.failed.label) failed again after retrigger; the request waits for a sheriff.") })
+        #expect(queued.unpostedComments.isEmpty)
+        let log = try String(contentsOfFile: w.world.log, encoding: .utf8)
+        #expect(log.contains("autoland request #\(queued.id): Treeherder note not added: ") && log.contains("403"), "\(log.suffix(2000))")
     }
 
     @Test func aBugThatDoesNotExistIsNotCommentedAgainAndAgain() throws {

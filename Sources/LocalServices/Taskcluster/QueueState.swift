@@ -59,7 +59,8 @@ struct QueueState {
     var artifactFaults: [String: ArtifactFault] = [:]
     var lostGroups: Set<String> = []
     var faults: [FaultRule] = []
-    var treeherderFailures = 0
+    /// Faults of the Treeherder API, apart from the queue's.
+    var treeherderFaults: [FaultRule] = []
     var pushes: [RecordedPush] = []
     /// Treeherder's job notes, in the order added.
     var notes: [LocalTreeherderNote] = []

@@ -44,14 +44,33 @@ public final class LocalTreeherder: Sendable {
     public func stop() { server.stop() }
 
     /// Makes the next `count` Treeherder requests answer 503.
-    public func failNext(_ count: Int) { store.state.withLock { $0.treeherderFailures = count } }
+    public func failNext(_ count: Int) { injectFault(.serverError(status: 503), count: count) }
+
+    /// Makes the next `count` requests matching `method` and `pathPrefix` (any when nil) fail with
+    /// `fault`: e.g. `.errorMessage(status: 403, …)` on `POST /api/project/try/note/`, Treeherder's
+    /// answer to a note sent without credentials.
+    public func injectFault(_ fault: Fault, count: Int = 1, method: String? = nil, pathPrefix: String? = nil) {
+        store.state.withLock { $0.treeherderFaults.append(FaultRule(fault: fault, remaining: count, method: method, pathPrefix: pathPrefix)) }
+    }
 
     private static func reply(_ request: ServerRequest, _ state: inout QueueState, repositories: Set<String>,
                               pageSize: Int) -> ServerReply {
-        if state.treeherderFailures > 0 {
-            state.treeherderFailures -= 1
-            return detail(503, "Service Unavailable")
+        switch state.treeherderFaults.take(method: request.method, path: request.path) {
+        case nil: break
+        case .hang: return .hang
+        case .serverError(let status): return detail(status, "Service Unavailable")
+        case .serverErrorAfterActing(let status):
+            _ = route(request, &state, repositories: repositories, pageSize: pageSize)
+            return detail(status, "Service Unavailable")
+        case .errorMessage(let status, let message): return detail(status, message)
+        case .rateLimited(let after), .secondaryRateLimit(let after):
+            return .respond(status: 429, headers: [("Retry-After", String(after))], body: [])
         }
+        return route(request, &state, repositories: repositories, pageSize: pageSize)
+    }
+
+    private static func route(_ request: ServerRequest, _ state: inout QueueState, repositories: Set<String>,
+                              pageSize: Int) -> ServerReply {
         let parts = request.path.split(separator: "/").map(String.init)
         if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "note" {
             return note(project: parts[2], request, &state)

@@ -14,6 +14,7 @@ public enum AutolandCommandError: Error, CustomStringConvertible {
     case notQueued(id: Int64, phase: AutolandPhase)
     case notASheriff(user: String, group: String, why: String)
     case emptyReason
+    case unknownAccount(uid: UInt32)
 
     public var description: String {
         switch self {
@@ -22,11 +23,25 @@ public enum AutolandCommandError: Error, CustomStringConvertible {
         case let .notQueued(id, phase): "autoland request \(id) is \(phase.rawValue), not queued for a sheriff"
         case let .notASheriff(user, group, why): "\(user) may not decide on autoland requests: \(why) (needs the group \(group))"
         case .emptyReason: "a rejection needs a reason (--reason TEXT)"
+        case .unknownAccount(let uid): "cannot tell who runs this command: uid \(uid) has no account (getpwuid)"
         }
     }
 }
 
 extension Application {
+    /// Who runs an autoland decision: the account of the real uid (`getpwuid(getuid())`), never
+    /// `$USER`, which anyone can set; under sudo (real uid 0, `SUDO_UID` the uid of `SUDO_USER`'s
+    /// account) the user who ran sudo.
+    public static func realUser(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        let uid = getuid()
+        if uid == 0, let name = environment["SUDO_USER"], let sudoUID = environment["SUDO_UID"].flatMap(uid_t.init),
+           let account = getpwnam(name), account.pointee.pw_uid == sudoUID {
+            return name
+        }
+        guard let account = getpwuid(uid) else { throw AutolandCommandError.unknownAccount(uid: uid) }
+        return String(cString: account.pointee.pw_name)
+    }
+
     /// Lands or rejects queued request `id` as `user`, who must be in the sheriff group of the
     /// access backend; a landing is attempted at once. Returns the request as saved and lines for the log.
     public func decideAutoland(id: Int64, _ decision: SheriffDecision, as user: String) throws -> (AutolandRequest, [String]) {

@@ -6,8 +6,8 @@ import SyncCore
 /// Moves autoland requests on through `AutolandMachine`, saving each step: the access check of
 /// requests that wait for it; when Treeherder and Taskcluster are configured, their try run
 /// (failed jobs retriggered before the step is saved, under task ids derived from the request, so
-/// a rerun after a crash clones nothing twice; failed retriggers noted in Treeherder); then the
-/// landing (`AutolandLander`). Each decision's comment is then posted on the request's bugs once.
+/// a rerun after a crash clones nothing twice; failed retriggers noted in Treeherder, best-effort:
+/// a refused note is logged and the request moves on); then the landing (`AutolandLander`). Each decision's comment is then posted on the request's bugs once.
 /// Every step is idempotent.
 struct AutolandRunner {
     let settings: AutolandSettings
@@ -49,8 +49,8 @@ struct AutolandRunner {
         return notes + postComments(current)
     }
 
-    /// Feeds `input` to the rules, does what they ask (retriggers, Treeherder notes) and saves the
-    /// request when it changed; a change of phase enters the audit log as decided by `who`.
+    /// Feeds `input` to the rules, does what they ask (retriggers, Treeherder notes, whose failure is
+    /// only logged) and saves the request when it changed; a change of phase enters the audit log as decided by `who`.
     func apply(_ input: AutolandInput, to request: AutolandRequest, by who: String, notes: inout [String]) throws -> AutolandRequest {
         let step = AutolandMachine.step(request.state, input, tree: request.tree ?? settings.defaultTree, settings: settings)
         var next = request
@@ -64,7 +64,10 @@ struct AutolandRunner {
                     notes.append("autoland request #\(request.id): retriggered \(retrigger.name) as \(ids.joined(separator: ", "))")
                 }
             case let .annotate(failed, note):
-                try watch?.annotate(failed, note: note, request: request)
+                // Best-effort: Treeherder may refuse notes (403 without credentials); the request moves on.
+                do { try watch?.annotate(failed, note: note, request: request) } catch {
+                    notes.append("autoland request #\(request.id): Treeherder note not added: \(error)")
+                }
             }
         }
         let moved = next.state.phase != request.state.phase

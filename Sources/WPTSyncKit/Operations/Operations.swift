@@ -11,7 +11,8 @@ public struct Operations {
 
     public init(app: Application) { self.app = app }
 
-    /// Who runs the command: `$SUDO_USER`, then `$USER`.
+    /// Who runs the command, for operator notes: `$SUDO_USER`, then `$USER`. Anyone can set these:
+    /// decisions that need a permission use `Application.realUser()`.
     public static func currentUser(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         environment["SUDO_USER"] ?? environment["USER"] ?? "unknown"
     }
