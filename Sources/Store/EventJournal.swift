@@ -137,3 +137,37 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension JournalEvent {
+    /// The event as its worker holds it once claimed: running, one more attempt, leased to
+    /// `worker` until `leaseUntil`.
+    func claimed(by worker: String, until leaseUntil: Date) -> JournalEvent {
+        var event = self
+        event.state = .running
+        event.attempts += 1
+        event.leaseOwner = worker
+        event.leaseUntil = leaseUntil
+        return event
+    }
+
+    /// The event once an operator dropped it with `note`; nil when it already was. A done or
+    /// running event cannot be dropped.
+    func dropped(with note: OperatorNote) throws(StoreError) -> JournalEvent? {
+        switch state {
+        case .dropped:
+            return nil
+        case .done:
+            throw .eventNotChangeable(id: id, reason: "is done: there is nothing to drop")
+        case .running:
+            throw .eventNotChangeable(id: id, reason: "is being processed by \(leaseOwner ?? "a worker"): "
+                + "stop that worker, or wait until the event failed, then drop it")
+        case .pending, .failed:
+            var event = self
+            event.state = .dropped
+            event.nextAttemptAt = nil
+            event.finishedAt = note.since
+            event.dropped = note
+            return event
+        }
+    }
+}

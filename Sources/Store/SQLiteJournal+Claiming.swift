@@ -44,12 +44,7 @@ extension SQLiteJournal {
                     UPDATE events SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?
                     WHERE id = ?
                     """, arguments: [worker, t + leaseSeconds, event.id])
-                var claimed = event
-                claimed.state = .running
-                claimed.attempts += 1
-                claimed.leaseOwner = worker
-                claimed.leaseUntil = Date(timeIntervalSince1970: t + leaseSeconds)
-                return claimed
+                return event.claimed(by: worker, until: Date(timeIntervalSince1970: t + leaseSeconds))
             }
         }
     }

@@ -36,27 +36,14 @@ extension SQLiteJournal {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]) else {
                 throw StoreError.noSuchEvent(id: id)
             }
-            var event = try Self.event(from: row)
-            switch event.state {
-            case .dropped:
-                return .alreadyDropped(event)
-            case .done:
-                throw StoreError.eventNotChangeable(id: id, reason: "is done: there is nothing to drop")
-            case .running:
-                throw StoreError.eventNotChangeable(id: id, reason: "is being processed by \(event.leaseOwner ?? "a worker"): "
-                    + "stop that worker, or wait until the event failed, then drop it")
-            case .pending, .failed:
-                try db.execute(sql: """
-                    UPDATE events SET state = 'dropped', next_attempt_at = NULL, finished_at = ?,
-                           dropped_by = ?, dropped_at = ?, drop_reason = ?
-                    WHERE id = ?
-                    """, arguments: [note.since.timeIntervalSince1970, note.by, note.since.timeIntervalSince1970, note.reason, id])
-                event.state = .dropped
-                event.nextAttemptAt = nil
-                event.finishedAt = note.since
-                event.dropped = note
-                return .dropped(event)
-            }
+            let event = try Self.event(from: row)
+            guard let dropped = try event.dropped(with: note) else { return .alreadyDropped(event) }
+            try db.execute(sql: """
+                UPDATE events SET state = 'dropped', next_attempt_at = NULL, finished_at = ?,
+                       dropped_by = ?, dropped_at = ?, drop_reason = ?
+                WHERE id = ?
+                """, arguments: [note.since.timeIntervalSince1970, note.by, note.since.timeIntervalSince1970, note.reason, id])
+            return .dropped(dropped)
         }
     }
 }

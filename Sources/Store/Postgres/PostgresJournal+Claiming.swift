@@ -28,12 +28,7 @@ extension PostgresJournal {
                 }
                 try db.execute("UPDATE events SET state = 'running', attempts = attempts + 1, lease_owner = $1, lease_until = $2 WHERE id = $3",
                                [worker, String(t + leaseSeconds), String(event.id)])
-                var claimed = event
-                claimed.state = .running
-                claimed.attempts += 1
-                claimed.leaseOwner = worker
-                claimed.leaseUntil = Date(timeIntervalSince1970: t + leaseSeconds)
-                return claimed
+                return event.claimed(by: worker, until: Date(timeIntervalSince1970: t + leaseSeconds))
             }
         }
     }
@@ -42,28 +37,14 @@ extension PostgresJournal {
         try transaction { db throws(StoreError) in
             let rows = try db.execute("SELECT * FROM events WHERE id = $1 FOR UPDATE", [String(id)])
             guard !rows.rows.isEmpty else { throw .noSuchEvent(id: id) }
-            var event = try Self.event(from: rows, row: 0)
-            switch event.state {
-            case .dropped:
-                return .alreadyDropped(event)
-            case .done:
-                throw .eventNotChangeable(id: id, reason: "is done: there is nothing to drop")
-            case .running:
-                throw .eventNotChangeable(id: id, reason: "is being processed by \(event.leaseOwner ?? "a worker"): "
-                    + "stop that worker, or wait until the event failed, then drop it")
-            case .pending, .failed:
-                let since = Self.time(note.since)
-                try db.execute("""
-                    UPDATE events SET state = 'dropped', next_attempt_at = NULL, finished_at = $1,
-                           dropped_by = $2, dropped_at = $1, drop_reason = $3
-                    WHERE id = $4
-                    """, [since, note.by, note.reason, String(id)])
-                event.state = .dropped
-                event.nextAttemptAt = nil
-                event.finishedAt = note.since
-                event.dropped = note
-                return .dropped(event)
-            }
+            let event = try Self.event(from: rows, row: 0)
+            guard let dropped = try event.dropped(with: note) else { return .alreadyDropped(event) }
+            try db.execute("""
+                UPDATE events SET state = 'dropped', next_attempt_at = NULL, finished_at = $1,
+                       dropped_by = $2, dropped_at = $1, drop_reason = $3
+                WHERE id = $4
+                """, [Self.time(note.since), note.by, note.reason, String(id)])
+            return .dropped(dropped)
         }
     }
 }
