@@ -44,6 +44,19 @@ struct PostgresStoreTests {
         #expect(try world.wptsyncResult(["status"]).stdoutString.contains("4 event(s) pending, the oldest #1"))
     }
 
+    @Test func aHookSpoolsWhenTheServerStopsAnsweringAfterItConnected() throws {
+        let server = try SilentPostgres()
+        defer { server.stop() }
+        let world = try SyncWorld(storeURL: server.url)
+        let node = try world.commitInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        let push = try RunningProcess("/usr/bin/hg", ["push", "-q", "-r", node, world.autoland], in: world.gecko.root,
+                                      extraEnvironment: world.environment)
+        defer { push.send(SIGKILL); _ = push.waitForExit(limit: 30) }
+        // The push goes through; its event waits in the spool.
+        #expect(push.waitForExit(limit: 120) == 0, "\(push.output)")
+        #expect(SpoolFile(path: world.dir.sub("state/wptsync.spool")).isEmpty == false)
+    }
+
     @Test func aWorkerRidesOutAServerRestartAndProcessesWhatTheHooksSpooledMeanwhile() throws {
         let cluster = try PostgresCluster()
         let url = try cluster.createDatabase()
@@ -113,6 +126,15 @@ struct PostgresPasswordTests {
         let config = try String(contentsOfFile: world.config, encoding: .utf8)
         try writeFile(world.config, config.replacingOccurrences(of: "url = \"\(url)\"", with: "url = \"\(url)\"\npassword_file = \"pg-password\""))
         #expect(try world.wptsync(["migrate"]).contains("already at schema version"))
+    }
+
+    @Test func connectionParametersNeverShowThePassword() {
+        let parameters = PostgresParameters(url: "postgresql://sync@db/w", password: PostgresCluster.guardedPassword, statementTimeoutMilliseconds: 500)
+        var dumped = ""
+        dump(parameters, to: &dumped)
+        for shown in ["\(parameters)", String(reflecting: parameters), dumped, "\(Mirror(reflecting: parameters).children.map(\.value))"] {
+            #expect(shown.contains("postgresql://sync@db/w") && shown.contains("<redacted>") && !shown.contains(PostgresCluster.guardedPassword), "\(shown)")
+        }
     }
 }
 

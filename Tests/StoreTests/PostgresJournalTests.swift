@@ -1,5 +1,5 @@
 import Foundation
-import Store
+@testable import Store
 import SyncCore
 import Testing
 import TestSupport
@@ -84,6 +84,41 @@ struct PostgresJournalTests {
         // A push recorded before is no news.
         _ = try journal.record(push("autoland", 1), at: t0)
         #expect(woken.wait(timeout: .now() + 0.5) == .timedOut)
+    }
+
+    @Test func theListenersPipeIsNotInheritedByChildProcesses() throws {
+        let journal = try PostgresJournal.fresh()
+        let listener = try PostgresListener(journal.parameters) {}
+        defer { listener.stop() }
+        for fd in [listener.stopPipe.read, listener.stopPipe.write] { #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC != 0) }
+    }
+
+    @Test func batchesNamingTheSameRepositoriesInOppositeOrdersDoNotDeadlock() throws {
+        let journal = try PostgresJournal.fresh()
+        let waiting = { () throws -> Int in
+            let rows = try PostgresConnection(journal.parameters).execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            return Int(rows.rows[0][0] ?? "") ?? -1
+        }
+        // `central` is held while one batch asks for it first and the other for `autoland` first.
+        let holder = try PostgresConnection(journal.parameters)
+        try holder.execute("BEGIN")
+        try holder.execute("SELECT pg_advisory_xact_lock(hashtext('central'))")
+        let errors = Locked<[String]>([])
+        let batch = { (repositories: [String], n: Int) in
+            { @Sendable in
+                do { _ = try PostgresJournal(journal.parameters).record(repositories.map { push($0, n) }, at: t0) } catch { errors.update { $0.append("\(error)") } }
+            }
+        }
+        let done = DispatchSemaphore(value: 0)
+        let first = batch(["central", "autoland"], 1), second = batch(["autoland", "central"], 2)
+        Thread { first(); done.signal() }.start()
+        #expect(waitUntil(limit: 60) { (try? waiting()) == 1 })
+        Thread { second(); done.signal() }.start()
+        #expect(waitUntil(limit: 60) { (try? waiting()) == 2 })
+        try holder.execute("COMMIT")
+        for _ in 0..<2 { #expect(done.wait(timeout: .now() + 120) == .success) }
+        #expect(errors.value.isEmpty, "\(errors.value)")
+        #expect(try journal.counts() == [.pending: 4])
     }
 
     @Test func anUnreachableServerIsUnavailableNotAQueryError() throws {

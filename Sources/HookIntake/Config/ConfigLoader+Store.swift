@@ -14,8 +14,11 @@ extension ConfigLoader {
         guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? "") else {
             throw .invalid(file: reader.file, key: key, reason: "is \"\(Redactor.url(url))\": expected postgresql://user@host:port/database")
         }
-        if parts.password != nil {
-            throw .invalid(file: reader.file, key: key, reason: "holds a password: put it in \(PostgresStoreSettings.passwordVariable) or `\(reader.name("password_file"))` instead")
+        let passwordItem = parts.queryItems?.first { ["password", "sslpassword"].contains($0.name.lowercased()) }
+        if parts.password != nil || passwordItem != nil {
+            let which = passwordItem.map { " (`\($0.name)=`)" } ?? ""
+            throw .invalid(file: reader.file, key: key,
+                           reason: "holds a password\(which): put it in \(PostgresStoreSettings.passwordVariable) or `\(reader.name("password_file"))` instead")
         }
         guard let host = parts.host, !host.isEmpty, parts.path.count > 1 else {
             throw .invalid(file: reader.file, key: key, reason: "is \"\(url)\": it must name the host and the database (postgresql://user@host:port/database)")

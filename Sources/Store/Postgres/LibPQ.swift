@@ -15,9 +15,11 @@ struct LibPQ: @unchecked Sendable {
     let PQreset: @convention(c) (Connection?) -> Void
     let PQerrorMessage: @convention(c) (Connection?) -> UnsafeMutablePointer<CChar>?
     let PQsocket: @convention(c) (Connection?) -> Int32
-    let PQexec: @convention(c) (Connection?, UnsafePointer<CChar>?) -> Result?
-    let PQexecParams: @convention(c) (Connection?, UnsafePointer<CChar>?, Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
-                                      UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Result?
+    let PQsendQuery: @convention(c) (Connection?, UnsafePointer<CChar>?) -> Int32
+    let PQsendQueryParams: @convention(c) (Connection?, UnsafePointer<CChar>?, Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?,
+                                           UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Int32
+    let PQgetResult: @convention(c) (Connection?) -> Result?
+    let PQisBusy: @convention(c) (Connection?) -> Int32
     let PQresultStatus: @convention(c) (Result?) -> ExecStatusType
     let PQresultErrorMessage: @convention(c) (Result?) -> UnsafeMutablePointer<CChar>?
     let PQresultErrorField: @convention(c) (Result?, Int32) -> UnsafeMutablePointer<CChar>?
@@ -52,7 +54,8 @@ struct LibPQ: @unchecked Sendable {
         let pq = LibPQ(
             PQconnectdbParams: symbol("PQconnectdbParams"), PQstatus: symbol("PQstatus"), PQfinish: symbol("PQfinish"),
             PQreset: symbol("PQreset"), PQerrorMessage: symbol("PQerrorMessage"), PQsocket: symbol("PQsocket"),
-            PQexec: symbol("PQexec"), PQexecParams: symbol("PQexecParams"), PQresultStatus: symbol("PQresultStatus"),
+            PQsendQuery: symbol("PQsendQuery"),
+            PQsendQueryParams: symbol("PQsendQueryParams"), PQgetResult: symbol("PQgetResult"), PQisBusy: symbol("PQisBusy"), PQresultStatus: symbol("PQresultStatus"),
             PQresultErrorMessage: symbol("PQresultErrorMessage"), PQresultErrorField: symbol("PQresultErrorField"),
             PQclear: symbol("PQclear"), PQnfields: symbol("PQnfields"), PQntuples: symbol("PQntuples"), PQfname: symbol("PQfname"),
             PQgetisnull: symbol("PQgetisnull"), PQgetvalue: symbol("PQgetvalue"), PQcmdTuples: symbol("PQcmdTuples"),

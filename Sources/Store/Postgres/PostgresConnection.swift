@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CPostgres
 import Foundation
 
@@ -11,10 +14,29 @@ public struct PostgresParameters: Sendable, Equatable {
     public var connectTimeoutSeconds: Int
     /// The longest a statement may run before the server cancels it; nil for no limit.
     public var statementTimeoutMilliseconds: Int?
+    /// How long to wait for the server's answer before giving it up as unreachable (a server that
+    /// froze or was cut off after the connection was made never answers): a second more than the
+    /// statement timeout, so that the server's own cancellation normally comes first; nil to wait.
+    public var answerTimeoutMilliseconds: Int? { statementTimeoutMilliseconds.map { $0 + 1_000 } }
 
     public init(url: String, password: String? = nil, connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil) {
         self.url = url; self.password = password
         self.connectTimeoutSeconds = connectTimeoutSeconds; self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    }
+}
+
+/// Printed, logged or dumped, the parameters never show the password, only whether there is one.
+extension PostgresParameters: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "PostgresParameters(url: \(url), password: \(password == nil ? "none" : "<redacted>"), connectTimeoutSeconds: \(connectTimeoutSeconds), "
+            + "statementTimeoutMilliseconds: \(statementTimeoutMilliseconds.map(String.init) ?? "none"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": url, "password": password == nil ? "none" : "<redacted>", "connectTimeoutSeconds": connectTimeoutSeconds,
+                                "statementTimeoutMilliseconds": statementTimeoutMilliseconds as Any], displayStyle: .struct)
     }
 }
 
@@ -79,13 +101,14 @@ final class PostgresConnection: @unchecked Sendable {
             pq.PQreset(handle)
             guard pq.PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
         }
-        let result: OpaquePointer? = if arguments.isEmpty {
-            pq.PQexec(handle, sql)
+        let sent = if arguments.isEmpty {
+            pq.PQsendQuery(handle, sql)
         } else {
             withOptionalCStrings(arguments) { values in
-                pq.PQexecParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
+                pq.PQsendQueryParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
             }
         }
+        let result = sent == 1 ? try awaitResult() : nil
         defer { pq.PQclear(result) }
         let status = pq.PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
@@ -102,6 +125,44 @@ final class PostgresConnection: @unchecked Sendable {
             }
         }
         return PostgresRows(columns: columns, rows: rows, affected: Int(text(pq.PQcmdTuples(result))) ?? 0)
+    }
+
+    /// The last result of the statements sent (or the first error), as `PQexec` gives it, waiting at
+    /// most `parameters.answerTimeoutMilliseconds`: past that the connection is cut and `unavailable`
+    /// thrown, since a server that accepted the connection and then froze or was cut off would
+    /// otherwise be waited for forever.
+    private func awaitResult() throws(StoreError) -> OpaquePointer? {
+        let deadline = parameters.answerTimeoutMilliseconds.map { DispatchTime.now().uptimeNanoseconds + UInt64($0) * 1_000_000 }
+        var kept: OpaquePointer?
+        while true {
+            while pq.PQisBusy(handle) == 1 {
+                let now = DispatchTime.now().uptimeNanoseconds
+                let remaining = deadline.map { $0 > now ? Int32(($0 - now) / 1_000_000) : 0 }
+                if remaining == 0 {
+                    pq.PQclear(kept)
+                    abandon()
+                    throw .unavailable(store: parameters.url, reason: "no answer within \(parameters.answerTimeoutMilliseconds ?? 0) ms; the connection was closed")
+                }
+                var polled = pollfd(fd: pq.PQsocket(handle), events: Int16(POLLIN), revents: 0)
+                let ready = poll(&polled, 1, remaining ?? -1)
+                if ready < 0 && errno == EINTR { continue }
+                if ready != 0 && pq.PQconsumeInput(handle) == 0 { break }
+            }
+            guard let next = pq.PQgetResult(handle) else { return kept }
+            if let kept, pq.PQresultStatus(kept) == PGRES_FATAL_ERROR {
+                pq.PQclear(next)
+            } else {
+                pq.PQclear(kept)
+                kept = next
+            }
+        }
+    }
+
+    /// Shuts the socket so that libpq finds the connection broken, and drops what it still holds.
+    private func abandon() {
+        shutdown(pq.PQsocket(handle), Int32(SHUT_RDWR))
+        _ = pq.PQconsumeInput(handle)
+        while let result = pq.PQgetResult(handle) { pq.PQclear(result) }
     }
 
     /// Runs `body` in a transaction, committed when it returns and rolled back when it throws.

@@ -38,10 +38,13 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
 
     public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {
         try transaction { db throws(StoreError) in
+            // Ids of one repository are taken and committed in order; the locks in one order for
+            // every batch, or two batches naming the same repositories could wait for each other.
+            for repository in Set(payloads.map(\.repository)).sorted() {
+                try db.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [repository])
+            }
             var outcomes: [RecordOutcome] = []
             for payload in payloads {
-                // Ids of one repository are taken and committed in order.
-                try db.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [payload.repository])
                 let key = payload.dedupeKey
                 if let id = try db.execute("SELECT id FROM events WHERE dedupe_key = $1", [key]).rows.first?[0].flatMap({ Int64($0) }) {
                     outcomes.append(.duplicate(id: id))

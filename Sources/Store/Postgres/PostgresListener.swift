@@ -8,7 +8,7 @@ import Foundation
 /// events are recorded. A lost connection is re-established (checking every `retrySeconds`) and
 /// counts as a notification, since some may have been missed meanwhile.
 public final class PostgresListener: @unchecked Sendable {
-    private let stopPipe: (read: Int32, write: Int32)
+    let stopPipe: (read: Int32, write: Int32)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts listening; fails when the server cannot be reached now.
@@ -16,7 +16,8 @@ public final class PostgresListener: @unchecked Sendable {
         let connection = try PostgresConnection(parameters)
         try connection.execute("LISTEN \(PostgresJournal.channel)")
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw .unavailable(store: parameters.url, reason: String(cString: strerror(errno))) }
+        // A socket pair, not a pipe: it can be made close-on-exec atomically (pipe2 is not in Glibc's module).
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else { throw .unavailable(store: parameters.url, reason: String(cString: strerror(errno))) }
         let stopPipe = (read: fds[0], write: fds[1])
         self.stopPipe = stopPipe
         let finished = finished
