@@ -6,7 +6,12 @@ configuration with the SQLite journal and one with `[store] url` pointing at a t
 PostgreSQL cluster on 127.0.0.1 (initdb into a temporary folder; as the `postgres` user when run
 as root). Every run records a new event. Prints median and 99th percentile of each.
 
-Usage: benchmarks/hook-postgres.py [--runs N] [--bin DIR]   (after `swift build -c release`)
+By default it measures what a production hook meets: a new process per push, a journal that
+already holds many finished events (`--prefill`, in both journals), and a password checked by
+SCRAM-SHA-256 (`--auth scram`). `--prefill 0 --auth trust` is the friendlier pattern.
+
+Usage: benchmarks/hook-postgres.py [--runs N] [--prefill N] [--auth scram|trust] [--bin DIR]
+       (after `swift build -c release --product wptsync-hook`)
 """
 import argparse, glob, os, pwd, socket, statistics, subprocess, sys, tempfile, time
 
@@ -15,7 +20,8 @@ ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.co
 
 
 def run(args, **kw):
-    return subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, **kw)
+    kw.setdefault("env", ENV)
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
 
 def as_owner(args):
@@ -30,6 +36,8 @@ def percentile(samples, p):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--prefill", type=int, default=100_000, help="finished events in each journal before timing")
+    parser.add_argument("--auth", choices=["scram", "trust"], default="scram")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
     options = parser.parse_args()
     hook = os.path.join(os.path.abspath(options.bin), "wptsync-hook")
@@ -41,7 +49,13 @@ def main():
             owner = pwd.getpwnam("postgres")
             os.chown(tmp, owner.pw_uid, owner.pw_gid)
         data = os.path.join(tmp, "data")
-        run(as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "wptsync", "--auth=trust", "--no-sync"]), cwd=tmp)
+        password = "bench-password"
+        with open(os.path.join(tmp, "pwfile"), "w") as f:
+            f.write(password + "\n")
+        os.chmod(os.path.join(tmp, "pwfile"), 0o644)
+        auth = ["--auth=scram-sha-256", "--pwfile", os.path.join(tmp, "pwfile")] if options.auth == "scram" else ["--auth=trust"]
+        run(as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "wptsync", "--no-sync"] + auth), cwd=tmp)
+        ENV["PGPASSWORD"] = password
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -60,21 +74,37 @@ def main():
                     f.write(f'[store]\npath = "{tmp}/{name}/wptsync.sqlite"\n{extra}\n[[gecko]]\nname = "autoland"\npath = "{repo}"\nrole = "integration"\n')
             # Any build with `migrate` will do: the debug one is built by the tests.
             wptsync = next(p for p in (os.path.join(ROOT, ".build", "debug", "wptsync"), os.path.join(options.bin, "wptsync")) if os.path.exists(p))
-            run([wptsync, "migrate", "--config", configs["postgresql"]])
+            run([wptsync, "migrate", "--config", configs["postgresql"]], env=dict(ENV, WPTSYNC_STORE_PASSWORD=password))
+            prefill(options.prefill, pg_bin, port, os.path.join(tmp, "sqlite", "wptsync.sqlite"), hook, repo, configs["sqlite"], nodes[-1])
             times = {name: [] for name in configs}
             for i in range(options.runs):
                 for j, name in enumerate(configs):
                     node = nodes[2 * i + j]
-                    env = dict(ENV, WPTSYNC_CONFIG=configs[name], HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
+                    env = dict(ENV, WPTSYNC_STORE_PASSWORD=password, WPTSYNC_CONFIG=configs[name], HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
                     start = time.perf_counter()
                     subprocess.run([hook, "hg-changegroup"], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     times[name].append((time.perf_counter() - start) * 1000)
             counted = run([f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "-At", "-c", "SELECT count(*) FROM events", "bench"]).stdout.decode().strip()
-            print(f"hook wall time, {options.runs} runs each, alternating (ms); PostgreSQL events recorded: {counted}")
+            print(f"hook wall time, {options.runs} runs each, alternating (ms); auth {options.auth}; "
+                  f"{options.prefill} finished events before; PostgreSQL events now: {counted}")
             for name, samples in times.items():
                 print(f"  {name:10}  median {statistics.median(samples):6.1f}   p99 {percentile(samples, 99):6.1f}")
         finally:
             run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]), cwd=tmp)
+
+
+def prefill(count, pg_bin, port, sqlite_path, hook, repo, sqlite_config, node):
+    """`count` finished events in each journal (the SQLite one is made by one hook run first)."""
+    if count == 0:
+        return
+    env = dict(ENV, WPTSYNC_CONFIG=sqlite_config, HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
+    subprocess.run([hook, "hg-changegroup"], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = ("SELECT 'hg-push', 'autoland', 'prefill-' || n, '{{}}', 'done', 1, 0, 0 FROM {series}")
+    columns = "INSERT INTO events (kind, repository, dedupe_key, payload, state, attempts, received_at, finished_at) "
+    run([f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "-q", "-c",
+         columns + rows.format(series=f"generate_series(1, {count}) AS n"), "bench"])
+    run(["sqlite3", sqlite_path, f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) "
+         + columns + rows.format(series="s")])
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ public protocol DownstreamStore: Sendable {
     func seenPullRequest(_ number: Int) throws(StoreError) -> SeenDownstream?
     /// The PRs seen whose head is `sha` (a status names no PR).
     func seenPullRequests(head sha: String) throws(StoreError) -> [SeenDownstream]
+    /// The PRs of `repository` seen that are among `numbers` or were seen at or after `since`.
+    func seenPullRequests(repository: String, numbers: Set<Int>, seenSince since: Date) throws(StoreError) -> [SeenDownstream]
 }
 
 extension SQLiteJournal: DownstreamStore {
@@ -52,6 +54,9 @@ extension SQLiteJournal: DownstreamStore {
                 """)
         }
         registerHTTPCacheMigrations(&migrator)
+        migrator.registerMigration("downstream-seen-v2") { db in
+            try db.execute(sql: "CREATE INDEX downstream_prs_number ON downstream_prs(number, repository)")
+        }
     }
 
     public func observe(repository: String, pullRequest: PullRequestObservation, review: ReviewObservation?,
@@ -91,6 +96,12 @@ extension SQLiteJournal: DownstreamStore {
 
     public func seenPullRequests(head sha: String) throws(StoreError) -> [SeenDownstream] {
         try seen("WHERE head = ? ORDER BY number DESC, repository", [sha])
+    }
+
+    public func seenPullRequests(repository: String, numbers: Set<Int>, seenSince since: Date) throws(StoreError) -> [SeenDownstream] {
+        let list = "[" + numbers.sorted().map(String.init).joined(separator: ",") + "]"
+        return try seen("WHERE repository = ? AND (number IN (SELECT value FROM json_each(?)) OR seen_at >= ?) ORDER BY number DESC",
+                        [repository, list, since.timeIntervalSince1970])
     }
 
     private func seen(_ clause: String, _ arguments: StatementArguments = []) throws(StoreError) -> [SeenDownstream] {

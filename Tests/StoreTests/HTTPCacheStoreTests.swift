@@ -4,7 +4,7 @@ import SyncCore
 import Testing
 import TestSupport
 
-/// The conditional responses kept across worker runs (`http_cache`), and the PRs found by head.
+/// The conditional responses kept across worker runs (`http_cache`), and the PRs found by head or for a reconciliation.
 @Suite("HTTP cache and PRs by head, in the store")
 struct HTTPCacheStoreTests {
     let dir = TempDir("http-cache")
@@ -34,5 +34,17 @@ struct HTTPCacheStoreTests {
         }
         #expect(try store.seenPullRequests(head: a).map(\.record.pullRequest.number) == [9, 7])
         #expect(try store.seenPullRequests(head: String(repeating: "c", count: 40)).isEmpty)
+    }
+
+    @Test func aReconciliationReadsOnlyTheListedPullRequestsAndThoseSeenRecently() throws {
+        let store = try SQLiteJournal(path: dir.sub("r.sqlite"))
+        for (repository, number, seenAt) in [("web-platform-tests/wpt", 1, t), ("web-platform-tests/wpt", 2, t.addingTimeInterval(-30 * 86_400)),
+                                             ("web-platform-tests/wpt", 3, t.addingTimeInterval(-30 * 86_400)), ("other/wpt", 4, t)] {
+            let pr = PullRequestObservation(number: number, url: "u\(number)", title: "t", author: "alice", state: .open,
+                                            head: String(repeating: "a", count: 40), headBranch: "f\(number)", base: "master", updatedAt: seenAt)
+            _ = try store.observe(repository: repository, pullRequest: pr, review: nil, delivery: "d\(number)", syncLabel: "l", at: seenAt)
+        }
+        let read = try store.seenPullRequests(repository: "web-platform-tests/wpt", numbers: [2, 4], seenSince: t.addingTimeInterval(-86_400))
+        #expect(read.map(\.record.pullRequest.number) == [2, 1])
     }
 }

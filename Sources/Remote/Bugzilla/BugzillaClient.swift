@@ -71,6 +71,18 @@ public struct BugzillaClient: Sendable {
         return try send(jsonRequest(.post, "/bug/\(id)/comment", Body(comment: text, isMarkdown: isMarkdown)), as: Created.self).id
     }
 
+    /// Adds `text` unless the bug already has that comment (an earlier attempt's answer was lost,
+    /// or it crashed after Bugzilla took it); `known` is the bug's comments when the caller has them.
+    /// Returns whether it added it.
+    @discardableResult
+    public func addCommentOnce(_ id: Int, _ text: String, known: [BugComment]? = nil) throws(RemoteError) -> Bool {
+        let onBug: [BugComment]
+        if let known { onBug = known } else { onBug = try comments(id) }
+        if onBug.contains(where: { $0.text == text }) { return false }
+        _ = try addComment(id, text)
+        return true
+    }
+
     /// The bug's comments, the description first.
     public func comments(_ id: Int) throws(RemoteError) -> [BugComment] {
         struct Answer: Decodable {

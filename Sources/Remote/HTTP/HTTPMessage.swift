@@ -1,3 +1,5 @@
+import Foundation
+
 /// An HTTP request method.
 public enum HTTPMethod: String, Sendable, Hashable, CustomStringConvertible {
     case get = "GET", head = "HEAD", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
@@ -127,4 +129,11 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The links of the `Link` header by relation (`next`, `last`, …).
     public var links: [String: String] { parseLinkHeader(headers.values(for: "Link").joined(separator: ", ")) }
+}
+
+extension String {
+    /// The string percent-encoded to stand as one segment of a URL path (`/`, `?` and `#` escaped).
+    var pathSegmentEscaped: String {
+        addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? self
+    }
 }

@@ -43,7 +43,7 @@ public struct LandoClient: Sendable {
         struct Action: Encodable { var action = "add-commit-base64"; var content: String }
         struct Operation: Encodable { var actions: [Action] }
         let body = Operation(actions: patches.map { Action(content: Data($0).base64EncodedString()) })
-        var post = try HTTPRequest.json(.post, "\(url)/api/repo/\(escape(repository))", body: body)
+        var post = try HTTPRequest.json(.post, "\(url)/api/repo/\(repository.pathSegmentEscaped)", body: body)
         post.timeout = timeout
         post.authorize(with: token)
         return try http.sendJSON(post, as: LandoJob.self)
@@ -70,7 +70,7 @@ public struct LandoClient: Sendable {
     }
 
     public func repoInfo(_ repository: String) throws(RemoteError) -> LandoRepoInfo {
-        try http.sendJSON(request("\(url)/api/repoinfo/\(escape(repository))"), as: LandoRepoInfo.self)
+        try http.sendJSON(request("\(url)/api/repoinfo/\(repository.pathSegmentEscaped)"), as: LandoRepoInfo.self)
     }
 
     /// The git commit of hg changeset `hg` (40 hex digits) in git repository `repo` (`firefox`),
@@ -93,7 +93,7 @@ public struct LandoClient: Sendable {
     private struct CommitPair: Decodable { var gitHash: String; var hgHash: String }
 
     private func commitMap(_ direction: String, repo: String, hash: String) throws(RemoteError) -> CommitPair? {
-        let target = "\(url)/api/\(direction)/\(escape(repo))/\(escape(hash.lowercased()))"
+        let target = "\(url)/api/\(direction)/\(repo.pathSegmentEscaped)/\(hash.lowercased().pathSegmentEscaped)"
         do {
             return try http.sendJSON(request(target, authorized: false), as: CommitPair.self)
         } catch {
@@ -110,7 +110,4 @@ public struct LandoClient: Sendable {
         return request
     }
 
-    private func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? segment
-    }
 }

@@ -32,7 +32,7 @@ public struct TaskclusterClient: Sendable {
     /// A 404 that is not the index's own `ResourceNotFound` (a wrong root URL) is an error.
     public func decisionTaskID(project: String, revision: String) throws(RemoteError) -> String? {
         struct Indexed: Decodable { var taskId: String }
-        let url = "\(rootURL)/api/index/v1/task/gecko.v2.\(escape(project)).revision.\(escape(revision)).firefox.decision"
+        let url = "\(rootURL)/api/index/v1/task/gecko.v2.\(project.pathSegmentEscaped).revision.\(revision.pathSegmentEscaped).firefox.decision"
         do {
             return try http.sendJSON(request(.get, url), as: Indexed.self).taskId
         } catch {
@@ -47,7 +47,7 @@ public struct TaskclusterClient: Sendable {
         if let pageLimit { query.append(("limit", String(pageLimit))) }
         if let continuationToken { query.append(("continuationToken", continuationToken)) }
         let text = query.map { "\($0.0)=\(GitHubClient.escapeQuery($0.1))" }.joined(separator: "&")
-        let url = "\(rootURL)/api/queue/v1/task-group/\(escape(group))/list" + (text.isEmpty ? "" : "?\(text)")
+        let url = "\(rootURL)/api/queue/v1/task-group/\(group.pathSegmentEscaped)/list" + (text.isEmpty ? "" : "?\(text)")
         return try http.sendJSON(request(.get, url), as: TaskGroupPage.self)
     }
 
@@ -142,7 +142,7 @@ public struct TaskclusterClient: Sendable {
     /// A fresh random task id (a slugid).
     public static func newTaskID() -> String { SlugID.make(from: withUnsafeBytes(of: UUID().uuid) { Array($0) }) }
 
-    private func taskURL(_ taskID: String) -> String { "\(rootURL)/api/queue/v1/task/\(escape(taskID))" }
+    private func taskURL(_ taskID: String) -> String { "\(rootURL)/api/queue/v1/task/\(taskID.pathSegmentEscaped)" }
 
     private func request(_ method: HTTPMethod, _ url: String) -> HTTPRequest {
         var request = HTTPRequest(method, url, timeout: timeout)
@@ -151,7 +151,4 @@ public struct TaskclusterClient: Sendable {
         return request
     }
 
-    private func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? segment
-    }
 }

@@ -23,11 +23,9 @@ public final class GitGecko: GeckoSource {
     public func changeset(prefix: String) throws(GitError) -> HgChangeset? {
         guard (4...40).contains(prefix.count), prefix.allSatisfy(\.isHexDigit) else { return nil }
         do {
-            return try changeset(of: git.resolve("\(prefix)^{commit}"))
-        } catch {
-            // Unknown, or ambiguous (GIT_EAMBIGUOUS): no single changeset.
-            if error.isNotFound || error.code == GIT_EAMBIGUOUS.rawValue { return nil }
-            throw error
+            return try changeset(of: commitID(prefix))
+        } catch .unknownRevision {
+            return nil
         }
     }
 
@@ -66,14 +64,16 @@ public final class GitGecko: GeckoSource {
         }
     }
 
-    func changeset(of oid: Oid) throws(GitError) -> HgChangeset {
+    /// The commit `oid` as a changeset; `listingFiles: false` leaves `files` empty and spares a
+    /// diff of the whole tree (the export diffs only below the wpt prefix).
+    func changeset(of oid: Oid, listingFiles: Bool = true) throws(GitError) -> HgChangeset {
         let commit = try git.commit(oid)
         if let offset = Self.firstInvalidUTF8(commit.message) {
             throw .notUTF8(commit: oid.hex, field: "message", offset: offset)
         }
         let author = commit.author
         let files: [HgPath]
-        if commit.parents.count > 1 {
+        if commit.parents.count > 1 || !listingFiles {
             files = []
         } else {
             let parentTree = try commit.parents.first.map { (parent) throws(GitError) in try git.commit(parent).tree }

@@ -4,9 +4,10 @@ extension GitGecko {
     /// source, like hg's copy records; merges have no files (they are not exported).
     func changes(of node: String, under prefix: String) throws(ExportError) -> ChangesetChanges {
         do throws(GitError) {
-            let changeset = try changeset(node)
+            let oid = try commitID(node)
+            let changeset = try changeset(of: oid, listingFiles: false)
             if changeset.isMerge { return ChangesetChanges(changeset: changeset, files: []) }
-            let commit = try git.commit(Oid(hex: changeset.node))
+            let commit = try git.commit(oid)
             let parentTree = try commit.parents.first.map { (parent) throws(GitError) in try git.commit(parent).tree }
             var files: [ChangedFile] = []
             func file(_ oid: Oid, _ mode: FileMode) throws(GitError) -> HgFile? {

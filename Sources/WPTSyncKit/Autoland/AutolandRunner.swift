@@ -84,12 +84,15 @@ struct AutolandRunner {
         guard let bugzilla, !request.unpostedComments.isEmpty else { return [] }
         var current = request
         var notes: [String] = []
+        var onBug: [Int: [BugComment]] = [:]
         do {
             for comment in request.unpostedComments {
                 let text = AutolandLanding.bugComment(comment, request: current)
                 for bug in current.bugs {
                     do throws(RemoteError) {
-                        if try !bugzilla.comments(bug).contains(where: { $0.text == text }) { _ = try bugzilla.addComment(bug, text) }
+                        if onBug[bug] == nil { onBug[bug] = try bugzilla.comments(bug) }
+                        let known = onBug[bug]
+                        try bugzilla.addCommentOnce(bug, text, known: known)
                     } catch {
                         // A bug number that does not exist (or is hidden) would otherwise be retried forever.
                         guard case .bugzilla(_, _, _, let code, let message) = error, Self.missingBugCodes.contains(code) else { throw error }

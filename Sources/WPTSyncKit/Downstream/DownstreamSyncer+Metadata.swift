@@ -8,7 +8,7 @@ extension DownstreamSyncer {
     /// rerun finds the comment there).
     func tellBug(_ sync: DownstreamSync) throws {
         guard let comment = sync.metadata?.bugComment, let bug = sync.bug else { return }
-        if try !bugzilla.comments(bug).contains(where: { $0.text == comment }) { _ = try bugzilla.addComment(bug, comment) }
+        try bugzilla.addCommentOnce(bug, comment)
     }
 
     /// The PR's expectation metadata from the reports of try push `revision`, on Gecko's metadata at

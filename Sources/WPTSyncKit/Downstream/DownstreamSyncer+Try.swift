@@ -2,16 +2,14 @@ import RepoOps
 import SyncCore
 
 extension DownstreamSyncer {
-    /// Builds the try commit of `push` (planned and saved already) on the mozilla-central revision
-    /// recorded with it and pushes it. The same head on the same base gives the same commit, so after
+    /// Builds the try commit of `push` (planned and saved already) on `base`, the mozilla-central
+    /// revision recorded with it (the clone was refreshed from central just before), and pushes it. The same head on the same base gives the same commit, so after
     /// a crash between the push and its record, the rebuild finds try already has it (`nothingToPush`).
-    func pushTry(_ push: DownstreamTryPush, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
+    func pushTry(_ push: DownstreamTryPush, base: String, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
                  changes current: PullRequestChanges) throws -> String {
         // A retry may test an earlier head than the PR's current one.
         let changes = push.head == current.head.hex ? current
             : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
-        let tip = try clone.refresh(from: central)
-        let base = push.base ?? tip
         let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks)
         let message = "try: wpt PR \(pr.facts.number) at \(push.head.prefix(12)) (\(push.reason.rawValue))\n\nwpt-pr: \(pr.facts.number)\nwpt-head: \(push.head)\n"
         let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)

@@ -153,17 +153,15 @@ struct DownstreamSyncer {
             return "try push \(sync.tryPushes[index].revision ?? "(planned)") superseded"
         case .pushTry(var push):
             let tip = try clone.refresh(from: central)
-            if push.base == nil { push.base = tip }
+            let base = push.base ?? tip
+            push.base = base
             sync.plan(push)
             try store.saveDownstreamSync(sync)
-            return try pushTry(push, sync: &sync, pr: pr, changes: changes)
+            return try pushTry(push, base: base, sync: &sync, pr: pr, changes: changes)
         case .comment(let milestone):
             let results = if case .results(let revision) = milestone { try resultsSummary(of: sync.pullRequest, revision: revision) } else { TryResultsSummary?.none }
             let text = DownstreamBug.comment(milestone, results: results)
-            // Said already if an earlier pass crashed, or its answer was lost, after Bugzilla took it.
-            if try !bugzilla.comments(try bug(of: sync)).contains(where: { $0.text == text }) {
-                _ = try bugzilla.addComment(try bug(of: sync), text)
-            }
+            try bugzilla.addCommentOnce(try bug(of: sync), text)
             sync.commented.insert(milestone.key)
             return "commented on bug \(sync.bug ?? 0): \(milestone.key)"
         case .needinfo(let contact, let revision):

@@ -53,7 +53,8 @@ struct PullRequestReconciler {
         var skipped = pulls.compactMap { pr in Self.invalidField(pr).map { "#\(pr.number) \($0)" } }
         let listed = pulls.compactMap(Self.observation)
         var known: [Int: PullRequestReconciliation.Known] = [:]
-        for seen in try store.seenPullRequests() where seen.repository == repository {
+        let window = started.addingTimeInterval(-PullRequestReconciliation.checksWindowSeconds)
+        for seen in try store.seenPullRequests(repository: repository, numbers: Set(listed.map(\.number)), seenSince: window) {
             known[seen.record.pullRequest.number] = .init(record: seen.record, checks: seen.checks)
         }
         var deliveries = listed.compactMap {
