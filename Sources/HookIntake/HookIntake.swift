@@ -149,7 +149,7 @@ public struct HookIntake: Sendable {
             let imported = try spool.drain(into: journal, waiting: false)
             let outcomes = try journal.record(payloads, at: time)
             // Events imported from the spool are new to the worker all the same.
-            if imported > 0 || outcomes.contains(where: { if case .recorded = $0 { true } else { false } }) {
+            if imported > 0 || outcomes.contains(where: \.isRecorded) {
                 WakeBell.ring(config.store.wakePath)
             }
             return outcomes.map { outcome in

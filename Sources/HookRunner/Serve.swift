@@ -15,9 +15,9 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let app = try Application(config: config)
+        SecretRedaction.install(Application.secretRedactor(for: config))
         let secret: [UInt8]
-        do { secret = try app.webhookSecret() } catch {
+        do { secret = try Application.webhookSecret(config) } catch {
             throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
         }
         // As a hook would: a journal locked past the busy timeout sends the delivery to the spool.

@@ -43,6 +43,9 @@ public struct JournalEvent: Sendable, Equatable {
 public enum RecordOutcome: Sendable, Equatable {
     case recorded(id: Int64)
     case duplicate(id: Int64)
+
+    /// Whether a new event was stored.
+    public var isRecorded: Bool { if case .recorded = self { true } else { false } }
 }
 
 /// The durable event journal: hooks append, workers claim, process and settle events.
@@ -169,5 +172,12 @@ extension JournalEvent {
             event.dropped = note
             return event
         }
+    }
+}
+
+extension EventJournal {
+    /// Appends `payload` unless the same push is already recorded: a batch of one.
+    public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
+        try record([payload], at: now)[0]
     }
 }

@@ -82,10 +82,6 @@ public final class SQLiteJournal: EventJournal {
         return migrator
     }
 
-    public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
-        try record([payload], at: now)[0]
-    }
-
     /// Records several events in one transaction (one fsync), in order, each unless already
     /// recorded (a payload repeated within `payloads` is recorded once).
     public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {

@@ -32,10 +32,6 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
     /// The schema version the database is at (0 when none was applied).
     public func schemaVersion() throws(StoreError) -> Int { try locked { () throws(StoreError) in try PostgresSchema.version(connection) } }
 
-    public func record(_ payload: EventPayload, at now: Date) throws(StoreError) -> RecordOutcome {
-        try record([payload], at: now)[0]
-    }
-
     public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {
         try transaction { db throws(StoreError) in
             // Ids of one repository are taken and committed in order; the locks in one order for
@@ -46,19 +42,19 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
             var outcomes: [RecordOutcome] = []
             for payload in payloads {
                 let key = payload.dedupeKey
+                // Looked up first rather than `ON CONFLICT DO NOTHING`, which would use up an id per
+                // duplicate: ids stay consecutive, as in SQLite.
                 if let id = try db.execute("SELECT id FROM events WHERE dedupe_key = $1", [key]).rows.first?[0].flatMap({ Int64($0) }) {
                     outcomes.append(.duplicate(id: id))
                     continue
                 }
-                let encoded = PayloadCoding.encode(payload)
-                let t = Self.time(now)
                 let inserted = try db.execute("""
                     INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
                     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id
-                    """, [payload.kind.rawValue, payload.repository, key, encoded, t])
+                    """, [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload), Self.time(now)])
                 outcomes.append(.recorded(id: Int64(inserted.rows[0][0] ?? "") ?? 0))
             }
-            if outcomes.contains(where: { if case .recorded = $0 { true } else { false } }) { try db.execute("NOTIFY \(Self.channel)") }
+            if outcomes.contains(where: \.isRecorded) { try db.execute("NOTIFY \(Self.channel)") }
             return outcomes
         }
     }

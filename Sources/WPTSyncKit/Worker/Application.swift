@@ -49,7 +49,7 @@ public struct Application {
 
 extension Application {
     /// The webhook secret `wptsync serve` checks signatures with (`[serve] secret_env` or `secret_file`).
-    public func webhookSecret() throws -> [UInt8] {
+    public static func webhookSecret(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
         Array(try GitHubSetup.token(config.serve.secret, environment: environment).revealedValue.utf8)
     }
 
