@@ -11,11 +11,12 @@ extension GitHubClient {
     /// cache (answered 304).
     public func pullRequestsByUpdate(state: String,
                                      while more: ([PullRequest]) -> Bool) throws(RemoteError) -> (pulls: [PullRequest], notModified: Int) {
-        let responses = try pages("/pulls", query: [("state", state), ("sort", "updated"), ("direction", "desc")]) { response throws(RemoteError) in
-            more(try JSONCoding.decode([PullRequest].self, from: response.body))
-        }
         var pulls: [PullRequest] = []
-        for response in responses { pulls += try JSONCoding.decode([PullRequest].self, from: response.body) }
+        let responses = try pages("/pulls", query: [("state", state), ("sort", "updated"), ("direction", "desc")]) { response throws(RemoteError) in
+            let page = try JSONCoding.decode([PullRequest].self, from: response.body)
+            pulls += page
+            return more(page)
+        }
         return (pulls, responses.filter(\.servedFromCache).count)
     }
 

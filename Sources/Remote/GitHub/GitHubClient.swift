@@ -218,7 +218,7 @@ public struct GitHubClient: Sendable {
             let response = try http.send(current)
             responses.append(response)
             next = nil
-            if let link = response.links["next"], try continuing(response) {
+            if try continuing(response), let link = response.links["next"] {
                 guard link.hasPrefix(apiBaseURL + "/") else {
                     throw .decoding(type: "Link", field: "next", message: "points outside \(apiBaseURL): \(Redaction.url(link))")
                 }
