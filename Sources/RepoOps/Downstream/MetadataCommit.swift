@@ -8,6 +8,8 @@ public struct MetadataCommit: Sendable, Equatable {
     /// The files it writes or removes, by repository path.
     public var files: [HgPath: PlannedCommit.FileChange]
     public var outcome: MetadataOutcome
+    /// The metadata files the outcome was computed from, as they were at the revision.
+    public var before: [String: MetadataFile]
 }
 
 /// Builds a pull request's metadata commit in the landing clone without a work tree: Gecko's metadata
@@ -52,9 +54,9 @@ public struct MetadataCommitBuilder {
             case .delete: files[HgPath(path)] = .remove
             }
         }
-        guard !files.isEmpty else { return MetadataCommit(node: nil, files: [:], outcome: outcome) }
+        guard !files.isEmpty else { return MetadataCommit(node: nil, files: [:], outcome: outcome, before: current) }
         let message = LandingText.metadataCommit(bug: bug, pullRequest: pullRequest)
         let nodes = try clone.commit([PlannedCommit(user: user, date: date, message: message, files: files)], onto: revision)
-        return MetadataCommit(node: nodes[0], files: files, outcome: outcome)
+        return MetadataCommit(node: nodes[0], files: files, outcome: outcome, before: current)
     }
 }

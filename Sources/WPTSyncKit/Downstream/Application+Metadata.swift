@@ -31,11 +31,10 @@ extension Application {
         return try clone.whileLocked {
             let tip = try clone.refresh(from: central.path)
             let base = try revision.map { try clone.hg.node(of: $0) } ?? tip
-            let current = try MetadataCommitBuilder.read(MetadataPlan.paths(testIDs: results.keys), at: base, in: clone.hg)
             let built = try MetadataCommitBuilder(clone: clone).build(
                 pullRequest: pullRequest, bug: bug, plan: plan, results: results, onto: base,
                 user: landing.user, date: (Int64(Date().timeIntervalSince1970), 0))
-            return try Self.describe(built.outcome, current: current, pullRequest: pullRequest, base: base, node: built.node)
+            return try Self.describe(built.outcome, current: built.before, pullRequest: pullRequest, base: base, node: built.node)
         }
     }
 
