@@ -34,6 +34,6 @@ public enum JournalOpening {
         }
         return PostgresParameters(url: settings.url, password: password,
                                   connectTimeoutSeconds: role == .hook ? settings.connectTimeoutSeconds : 10,
-                                  statementTimeoutMilliseconds: role == .hook ? settings.statementTimeoutMilliseconds : nil)
+                                  statementTimeoutMilliseconds: role == .hook ? settings.statementTimeoutMilliseconds : settings.workerStatementTimeoutMilliseconds)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Remote
 import Synchronization
 import WPTSyncKit
@@ -14,7 +15,7 @@ struct RunWorker: ParsableCommand {
         let (config, _) = try options.load()
         let cancellation = Cancellation()
         try StopSignal.install(cancelling: cancellation)
-        try Application(config: config).worker(cancellation: cancellation).run()
+        try Application.startWorker(config: config, logger: Logger(label: "wptsync.worker"), cancellation: cancellation)?.run()
     }
 }
 

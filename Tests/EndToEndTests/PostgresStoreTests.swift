@@ -80,6 +80,43 @@ struct PostgresStoreTests {
         #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
     }
 
+    @Test func aWorkerStartedWhileTheServerIsDownWaitsForItAndThenProcessesWhatWasSpooled() throws {
+        let cluster = try PostgresCluster()
+        let url = try cluster.createDatabase()
+        let world = try SyncWorld(extraConfig: "[worker]\npoll_seconds = 0.2\n", storeURL: url)
+        cluster.stop()
+        let worker = try RunningProcess(builtProduct("wptsync"), ["worker", "--config", world.config], in: world.dir.path,
+                                        extraEnvironment: world.environment)
+        defer { worker.send(SIGKILL); _ = worker.waitForExit(limit: 30) }
+        let log = { (try? String(contentsOfFile: world.log, encoding: .utf8)) ?? "" }
+        #expect(waitUntil(limit: 60) { !worker.isRunning || log().contains("the store cannot be reached at start; waiting for it") }, "\(worker.output)")
+        #expect(worker.isRunning, "\(worker.output)")
+        _ = try world.landInGecko(["testing/web-platform/tests/a.html": "a"], message: "Bug 1 - a")
+        try cluster.start()
+        let done = { ((try? PostgresJournal(PostgresParameters(url: url)).counts()) ?? [:])[.done] == 1 }
+        #expect(waitUntil(limit: 120) { done() }, "\(worker.output)")
+        worker.send(SIGTERM)
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
+    }
+
+    @Test func aWorkerGivesUpOnAServerThatStopsAnsweringAndKeepsTrying() throws {
+        let server = try SilentPostgres()
+        defer { server.stop() }
+        let world = try SyncWorld(extraConfig: "[worker]\npoll_seconds = 0.2\n", installHooks: false, storeURL: server.url)
+        let config = try String(contentsOfFile: world.config, encoding: .utf8)
+        try config.replacingOccurrences(of: "url = \"\(server.url)\"", with: "url = \"\(server.url)\"\nworker_statement_timeout_ms = 200")
+            .write(toFile: world.config, atomically: false, encoding: .utf8)
+        let worker = try RunningProcess(builtProduct("wptsync"), ["worker", "--config", world.config], in: world.dir.path,
+                                        extraEnvironment: world.environment)
+        defer { worker.send(SIGKILL); _ = worker.waitForExit(limit: 30) }
+        let log = { (try? String(contentsOfFile: world.log, encoding: .utf8)) ?? "" }
+        // Its first statement (the migration check) is never answered: given up 1.2 s later, and tried again.
+        #expect(waitUntil(limit: 60) { !worker.isRunning || log().components(separatedBy: "no answer within 1200 ms").count > 2 }, "\(worker.output)")
+        #expect(worker.isRunning, "\(worker.output)")
+        worker.send(SIGTERM)
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
+    }
+
     @Test func anIdleWorkerWakesOnNotifyAndDrainsTheJournal() throws {
         let cluster = try #require(PostgresCluster.shared)
         let url = try cluster.createDatabase()

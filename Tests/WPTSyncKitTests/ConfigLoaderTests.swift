@@ -160,9 +160,12 @@ struct ConfigLoaderTests {
         #expect(try parse("[store]\npath = \"j.sqlite\"").store.postgres == nil)
         let plain = try #require(try parse("[store]\nurl = \"postgresql://sync@db.internal:5432/wptsync?sslmode=verify-full\"").store.postgres)
         #expect(plain.url == "postgresql://sync@db.internal:5432/wptsync?sslmode=verify-full")
-        #expect(plain.password == .environment("WPTSYNC_STORE_PASSWORD") && plain.connectTimeoutSeconds == 2 && plain.statementTimeoutMilliseconds == 2000)
-        let filed = try #require(try parse("[store]\nurl = \"postgres://sync@db/w\"\npassword_file = \"secrets/pg\"\nconnect_timeout_s = 5\nstatement_timeout_ms = 500").store.postgres)
-        #expect(filed.password == .file("/srv/wptsync/secrets/pg") && filed.connectTimeoutSeconds == 5 && filed.statementTimeoutMilliseconds == 500)
+        #expect(plain.password == .environment("WPTSYNC_STORE_PASSWORD") && plain.connectTimeoutSeconds == 2 && plain.statementTimeoutMilliseconds == 2000
+                && plain.workerStatementTimeoutMilliseconds == 60_000)
+        let filed = try #require(try parse("[store]\nurl = \"postgres://sync@db/w\"\npassword_file = \"secrets/pg\"\nconnect_timeout_s = 5\nstatement_timeout_ms = 500\nworker_statement_timeout_ms = 9000").store.postgres)
+        #expect(filed.password == .file("/srv/wptsync/secrets/pg") && filed.connectTimeoutSeconds == 5 && filed.statementTimeoutMilliseconds == 500
+                && filed.workerStatementTimeoutMilliseconds == 9000)
+        #expect(throws: ConfigError.self) { try parse("[store]\nworker_statement_timeout_ms = 9000") }
     }
 
     @Test func secondsTakeFractions() throws {

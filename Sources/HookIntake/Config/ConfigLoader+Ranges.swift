@@ -8,7 +8,7 @@ extension ConfigLoader {
         public static let busyTimeoutMilliseconds = 1...60_000
         /// `store.connect_timeout_s`: libpq waits at least 2 seconds; a hook waits this long for PostgreSQL.
         public static let connectTimeoutSeconds = 2...60
-        /// `store.statement_timeout_ms`.
+        /// `store.statement_timeout_ms` and `store.worker_statement_timeout_ms`.
         public static let statementTimeoutMilliseconds = 1...600_000
         /// `worker.max_attempts`.
         public static let maxAttempts = 1...1_000

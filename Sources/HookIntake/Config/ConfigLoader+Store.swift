@@ -5,7 +5,7 @@ extension ConfigLoader {
     /// `[store] url` and its connection settings; nil when no URL is given.
     static func readPostgres(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> PostgresStoreSettings? {
         guard let url = try reader.nonEmptyString("url") else {
-            for key in ["password_file", "connect_timeout_s", "statement_timeout_ms"] where reader.table[key] != nil {
+            for key in ["password_file", "connect_timeout_s", "statement_timeout_ms", "worker_statement_timeout_ms"] where reader.table[key] != nil {
                 throw .invalid(file: reader.file, key: reader.name(key), reason: "is set without `\(reader.name("url"))`")
             }
             return nil
@@ -28,6 +28,8 @@ extension ConfigLoader {
         settings.connectTimeoutSeconds = try reader.integer("connect_timeout_s", in: Ranges.connectTimeoutSeconds) ?? settings.connectTimeoutSeconds
         settings.statementTimeoutMilliseconds = try reader.integer("statement_timeout_ms", in: Ranges.statementTimeoutMilliseconds)
             ?? settings.statementTimeoutMilliseconds
+        settings.workerStatementTimeoutMilliseconds = try reader.integer("worker_statement_timeout_ms", in: Ranges.statementTimeoutMilliseconds)
+            ?? settings.workerStatementTimeoutMilliseconds
         return settings
     }
 }

@@ -33,6 +33,7 @@ struct LibPQ: @unchecked Sendable {
     let PQconsumeInput: @convention(c) (Connection?) -> Int32
     let PQnotifies: @convention(c) (Connection?) -> UnsafeMutablePointer<PGnotify>?
     let PQfreemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    let PQpingParams: @convention(c) (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> PGPing
 
     /// The library, or why it cannot be loaded.
     static let shared: Swift.Result<LibPQ, LoadError> = load("libpq.so.5")
@@ -59,7 +60,8 @@ struct LibPQ: @unchecked Sendable {
             PQresultErrorMessage: symbol("PQresultErrorMessage"), PQresultErrorField: symbol("PQresultErrorField"),
             PQclear: symbol("PQclear"), PQnfields: symbol("PQnfields"), PQntuples: symbol("PQntuples"), PQfname: symbol("PQfname"),
             PQgetisnull: symbol("PQgetisnull"), PQgetvalue: symbol("PQgetvalue"), PQcmdTuples: symbol("PQcmdTuples"),
-            PQconsumeInput: symbol("PQconsumeInput"), PQnotifies: symbol("PQnotifies"), PQfreemem: symbol("PQfreemem"))
+            PQconsumeInput: symbol("PQconsumeInput"), PQnotifies: symbol("PQnotifies"), PQfreemem: symbol("PQfreemem"),
+            PQpingParams: symbol("PQpingParams"))
         guard missing.isEmpty else { return .failure(LoadError(reason: "\(name) lacks \(missing.joined(separator: ", "))")) }
         return .success(pq)
     }

@@ -71,13 +71,28 @@ final class PostgresConnection: @unchecked Sendable {
 
     deinit { pq.PQfinish(handle) }
 
-    private static func connect(_ parameters: PostgresParameters, _ pq: LibPQ) throws(StoreError) -> OpaquePointer {
+    /// libpq's connection keywords and their values for `parameters`.
+    private static func settings(_ parameters: PostgresParameters) -> (keywords: [String], values: [String]) {
         var keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
         var values: [String] = [parameters.url, String(parameters.connectTimeoutSeconds), "wptsync", "UTF8"]
         if let password = parameters.password { keywords.append("password"); values.append(password) }
         if let timeout = parameters.statementTimeoutMilliseconds {
             keywords.append("options"); values.append("-c statement_timeout=\(timeout)")
         }
+        return (keywords, values)
+    }
+
+    /// Whether the server does not answer or does not accept connections yet (`PQpingParams`): an
+    /// outage to wait out, unlike a refused password or a missing database.
+    static func isDown(_ parameters: PostgresParameters) -> Bool {
+        guard case .success(let pq) = LibPQ.shared else { return false }
+        let (keywords, values) = settings(parameters)
+        let ping = withCStrings(keywords) { keys in withCStrings(values) { values in pq.PQpingParams(keys, values, 1) } }
+        return ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT
+    }
+
+    private static func connect(_ parameters: PostgresParameters, _ pq: LibPQ) throws(StoreError) -> OpaquePointer {
+        let (keywords, values) = settings(parameters)
         let handle = withCStrings(keywords) { keys in
             withCStrings(values) { values in pq.PQconnectdbParams(keys, values, 1) }
         }

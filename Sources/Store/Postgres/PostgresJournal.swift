@@ -19,6 +19,10 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
         connection = try PostgresConnection(parameters)
     }
 
+    /// Whether the server behind `parameters` does not answer or does not yet accept connections:
+    /// an outage to wait out, unlike a refused password or a missing database.
+    public static func isDown(_ parameters: PostgresParameters) -> Bool { PostgresConnection.isDown(parameters) }
+
     /// The URL, for messages (it never holds the password).
     public var url: String { parameters.url }
 

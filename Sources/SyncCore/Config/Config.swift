@@ -71,6 +71,10 @@ public struct PostgresStoreSettings: Sendable, Equatable {
     public var connectTimeoutSeconds = 2
     /// The longest a hook's statement may run before it spools the event (`statement_timeout_ms`).
     public var statementTimeoutMilliseconds = 2_000
+    /// The longest a worker's or command's statement may run (`worker_statement_timeout_ms`): past it
+    /// and a second more without an answer, the server is taken as unreachable and the worker waits
+    /// for it, as it does for a refused connection.
+    public var workerStatementTimeoutMilliseconds = 60_000
 
     public static let passwordVariable = "WPTSYNC_STORE_PASSWORD"
 
