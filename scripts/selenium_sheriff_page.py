@@ -16,6 +16,8 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 PAGE = os.environ["PAGE"]
 URL = urllib.parse.urlsplit(PAGE)
@@ -38,14 +40,18 @@ def step(text):
     print("ok:", text, flush=True)
 
 
-def texts(driver, selector):
-    return [element.text for element in driver.find_elements(By.CSS_SELECTOR, selector)]
+def submit(driver, button):
+    """Clicks a form's button and waits until the page it leads to has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 300).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver, token):
     driver.get(PAGE)
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.ID, "sign-in").click()
+    submit(driver, driver.find_element(By.ID, "sign-in"))
 
 
 def session_of(driver):
@@ -121,27 +127,27 @@ def main():
         assert queued(sheriff) == both
         step("after the refused POSTs both requests still wait")
 
-        sheriff.find_element(By.CSS_SELECTOR, f"#request-{LAND} button.land").click()
+        submit(sheriff, sheriff.find_element(By.CSS_SELECTOR, f"#request-{LAND} button.land"))
         notice = sheriff.find_element(By.ID, "notice").text
         assert notice.startswith(f"Request {LAND} is now landed (landed as "), notice
         step(f"Land: {notice}")
 
         sheriff.find_element(By.CSS_SELECTOR, f"#request-{REJECT} input[name=reason]").send_keys(REASON)
-        sheriff.find_element(By.CSS_SELECTOR, f"#request-{REJECT} button.reject").click()
+        submit(sheriff, sheriff.find_element(By.CSS_SELECTOR, f"#request-{REJECT} button.reject"))
         notice = sheriff.find_element(By.ID, "notice").text
         assert notice == f"Request {REJECT} is now rejected: rejected by {SHERIFF}: {REASON}", notice
         step(f"Reject: {notice}")
+        if SCREENSHOTS:
+            sheriff.save_screenshot(os.path.join(SCREENSHOTS, "sheriff-queue-decided.png"))
 
         assert queued(sheriff) == [] and sheriff.find_elements(By.ID, "empty")
         rows = [row.find_elements(By.TAG_NAME, "td") for row in sheriff.find_elements(By.CSS_SELECTOR, "#audit tbody tr")]
         decisions = [(r[1].text, r[2].text, r[3].text) for r in rows]
         assert (LAND, SHERIFF, "landing") in decisions and (LAND, "autoland", "landed") in decisions, decisions
         assert [r[4].text for r in rows if (r[1].text, r[3].text) == (REJECT, "rejected")] == [f"rejected by {SHERIFF}: {REASON}"]
-        if SCREENSHOTS:
-            sheriff.save_screenshot(os.path.join(SCREENSHOTS, "sheriff-queue-decided.png"))
         step("the queue is empty and the audit log names the sheriff, the decisions and the reason")
 
-        sheriff.find_element(By.ID, "sign-out").click()
+        submit(sheriff, sheriff.find_element(By.ID, "sign-out"))
         assert sheriff.find_elements(By.ID, "sign-in")
         status, _ = post(f"/{LAND}/land", {"csrf": sheriff_csrf}, sheriff_cookie)
         assert status == 403, status

@@ -31,6 +31,7 @@ enum SheriffPageTemplate {
     .readonly { color: #555; font-style: italic; }
     table { border-collapse: collapse; width: 100%; font-size: .92em; }
     th, td { text-align: left; border-bottom: 1px solid #e2e2e8; padding: .25em .5em; vertical-align: top; }
+    td:first-child { white-space: nowrap; }
     </style>
     </head>
     <body>
