@@ -44,6 +44,8 @@ public struct SheriffQueueView: Sendable, Equatable {
     public struct Link: Sendable, Equatable {
         public var text: String
         public var url: String?
+
+        public init(text: String, url: String?) { self.text = text; self.url = url }
     }
 
     public struct Job: Sendable, Equatable {
