@@ -20,8 +20,9 @@ public struct SheriffQueue: Sendable {
     let template: MustacheTemplate
     let logger: Logger
     let redactor: Redactor
-    /// Decisions and access checks run here, one at a time, off the server's threads (a landing pushes).
-    private let work = DispatchQueue(label: "wptsync.serve.sheriff")
+    /// Decisions run here, one at a time, off the server's threads (a landing pushes); access
+    /// checks (which may ask LDAP) run off them too, but do not wait for a landing.
+    private let decisions = DispatchQueue(label: "wptsync.serve.sheriff")
 
     static let sessionCookie = "wptsync_session"
     static let loginCookie = "wptsync_login"
@@ -62,7 +63,7 @@ public struct SheriffQueue: Sendable {
         var mayDecide = false
         if let user = session?.session.user {
             do {
-                try await onWorkQueue { try WPTSyncKit.Application(config: config).checkSheriff(user) }
+                try await off(on: .global()) { try WPTSyncKit.Application(config: config).checkSheriff(user) }
                 mayDecide = true
             } catch { readOnlyBecause = redactor("\(error)") }
         }
@@ -119,7 +120,7 @@ public struct SheriffQueue: Sendable {
         let decision: SheriffDecision = reject ? .reject(reason: form.reason ?? "") : .land
         let config = config
         do {
-            let (decided, notes) = try await onWorkQueue {
+            let (decided, notes) = try await off(on: decisions) {
                 try WPTSyncKit.Application(config: config).decideAutoland(id: id, decision, as: session.user)
             }
             logger.notice("sheriff decision", metadata: ["user": "\(session.user)", "request": "\(id)", "phase": "\(decided.state.phase.rawValue)",
@@ -186,9 +187,9 @@ public struct SheriffQueue: Sendable {
         return try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer))
     }
 
-    func onWorkQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func off<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            work.async { continuation.resume(with: Result { try body() }) }
+            queue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 
