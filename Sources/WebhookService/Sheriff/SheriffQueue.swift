@@ -45,9 +45,14 @@ public struct SheriffQueue: Sendable {
         router.post("/autoland/:id/reject") { request, context in await self.decide(request, context, reject: true) }
     }
 
+    /// The fields of the page's forms.
     struct Form: Decodable {
-        var csrf, token, reason: String?
-        var login_csrf: String?
+        var csrf, token, reason, loginCSRF: String?
+
+        enum CodingKeys: String, CodingKey {
+            case csrf, token, reason
+            case loginCSRF = "login_csrf"
+        }
     }
 
     // MARK: - Handlers
@@ -86,7 +91,7 @@ public struct SheriffQueue: Sendable {
 
     func signIn(_ request: Request) async -> Response {
         guard let form = await Self.form(request) else { return await page(request, status: .badRequest, error: "the form could not be read") }
-        guard let expected = request.cookies[Self.loginCookie]?.value, let sent = form.login_csrf, SheriffCredentials.same(expected, sent) else {
+        guard let expected = request.cookies[Self.loginCookie]?.value, let sent = form.loginCSRF, SheriffCredentials.same(expected, sent) else {
             return await refuse(request, "the sign-in form did not come from this page (its CSRF token does not match): reload the page and sign in again")
         }
         let user: String?
