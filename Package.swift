@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found by pkg-config.
@@ -49,11 +50,12 @@ let package = Package(
             "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events.
-        // Its own target so that `wptsync-hook` never links the server.
+        // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events,
+        // and the autoland sheriff page (Mustache). Its own target so that `wptsync-hook` never links the server.
         .target(name: "WebhookService", dependencies: [
-            "SyncCore", "Store", "HookIntake",
+            "SyncCore", "Store", "HookIntake", "WPTSyncKit",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),

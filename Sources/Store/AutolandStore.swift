@@ -12,6 +12,8 @@ public protocol AutolandStore: Sendable {
     func autolandRequest(repository: String, tip: String) throws(StoreError) -> AutolandRequest?
     /// Requests, newest first, optionally only those in one of `phases`.
     func autolandRequests(phases: [AutolandPhase]?) throws(StoreError) -> [AutolandRequest]
+    /// The `limit` newest requests, whatever their phase.
+    func latestAutolandRequests(limit: Int) throws(StoreError) -> [AutolandRequest]
     /// Requests with comments not yet on their bugs, oldest first.
     func autolandRequestsWithUnpostedComments() throws(StoreError) -> [AutolandRequest]
 }
@@ -40,6 +42,7 @@ extension SQLiteJournal: AutolandStore {
                 CREATE INDEX autoland_requests_unposted ON autoland_requests(id) WHERE unposted > 0;
                 """)
         }
+        registerSheriffAccessMigrations(&migrator)
     }
 
     public func save(_ request: AutolandRequest) throws(StoreError) -> AutolandRequest {
@@ -71,6 +74,13 @@ extension SQLiteJournal: AutolandStore {
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM autoland_requests\(filter) ORDER BY id DESC",
                                          arguments: StatementArguments((phases ?? []).map(\.rawValue)))
             return try ids.compactMap { try Self.fetchRecord(db, table: "autoland_requests", id: $0) }
+        }
+    }
+
+    public func latestAutolandRequests(limit: Int) throws(StoreError) -> [AutolandRequest] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM autoland_requests ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .compactMap { try Self.fetchRecord(db, table: "autoland_requests", id: $0) }
         }
     }
 

@@ -9,10 +9,12 @@ import SyncCore
 public struct WebhookServer: Sendable {
     public let intake: DeliveryIntake
     public let logger: Logger
+    /// The autoland sheriff page, served under `/autoland` when `[autoland]` is configured.
+    public let sheriffQueue: SheriffQueue?
     private let recorder: DeliveryRecorder
 
-    public init(intake: DeliveryIntake, logger: Logger) {
-        self.intake = intake; self.logger = logger
+    public init(intake: DeliveryIntake, logger: Logger, sheriffQueue: SheriffQueue? = nil) {
+        self.intake = intake; self.logger = logger; self.sheriffQueue = sheriffQueue
         recorder = DeliveryRecorder(intake: intake)
     }
 
@@ -21,6 +23,7 @@ public struct WebhookServer: Sendable {
         let settings = intake.config.serve
         let router = Router()
         router.post("/github/webhook") { request, _ in await self.respond(to: request) }
+        sheriffQueue?.register(on: router)
         let logger = logger
         let app = Application(
             router: router,

@@ -22,7 +22,8 @@ final class AutolandLandingWorld {
     /// The account running the tests: who `wptsync autoland land|reject` acts as, whatever `USER` says.
     static let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
 
-    init(_ name: String) throws {
+    /// `extraConfig` is appended to the configuration (e.g. a `[serve]` section).
+    init(_ name: String, extraConfig: String = "") throws {
         let dir = TempDir(name)
         tryRepo = dir.sub("try")
         queue = try LocalTaskcluster()
@@ -44,6 +45,7 @@ final class AutolandLandingWorld {
             treestatus_url = "http://127.0.0.1:\(treestatus.port)/trees"
             bugzilla_url = "\(bugzilla.restURL)"
             bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
+            \(extraConfig)
 
             """, installHooks: false, dir: dir)
         try sh("hg", ["init", tryRepo])

@@ -51,14 +51,7 @@ extension Application {
         if case .reject(let reason) = decision, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw AutolandCommandError.emptyReason
         }
-        let groups: Set<String>?
-        do { groups = try runner.permission.groups(of: user) } catch {
-            throw AutolandCommandError.notASheriff(user: user, group: runner.settings.sheriffGroup, why: "the access backend cannot answer: \(error)")
-        }
-        guard let groups, groups.contains(runner.settings.sheriffGroup) else {
-            throw AutolandCommandError.notASheriff(user: user, group: runner.settings.sheriffGroup,
-                                                   why: groups == nil ? "unknown to the access backend" : "not a member")
-        }
+        try Self.checkSheriff(user, runner)
         guard let request = try journal.autolandRequest(id: id) else { throw AutolandCommandError.noSuchRequest(id) }
         guard request.state.phase == .queued else { throw AutolandCommandError.notQueued(id: id, phase: request.state.phase) }
         let input: AutolandInput = switch decision {
@@ -69,5 +62,25 @@ extension Application {
         let decided = try runner.apply(input, to: request, by: user, notes: &notes)
         notes += try runner.advance(decided)
         return (try journal.autolandRequest(id: id) ?? decided, notes)
+    }
+
+    /// Throws `notASheriff` unless `user` is in the sheriff group of the access backend (which
+    /// must answer: fail closed), `notConfigured` without `[autoland]`.
+    public func checkSheriff(_ user: String) throws {
+        guard let runner = try AutolandRunner.make(config: config, store: journal, redactor: redactor, environment: environment) else {
+            throw AutolandCommandError.notConfigured
+        }
+        try Self.checkSheriff(user, runner)
+    }
+
+    private static func checkSheriff(_ user: String, _ runner: AutolandRunner) throws {
+        let groups: Set<String>?
+        do { groups = try runner.permission.groups(of: user) } catch {
+            throw AutolandCommandError.notASheriff(user: user, group: runner.settings.sheriffGroup, why: "the access backend cannot answer: \(error)")
+        }
+        guard let groups, groups.contains(runner.settings.sheriffGroup) else {
+            throw AutolandCommandError.notASheriff(user: user, group: runner.settings.sheriffGroup,
+                                                   why: groups == nil ? "unknown to the access backend" : "not a member")
+        }
     }
 }
