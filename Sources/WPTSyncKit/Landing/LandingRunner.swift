@@ -30,6 +30,8 @@ final class LandingRunner {
     var downstream: (any DownstreamSyncStore)?
     /// What this run said about metadata (a PR landing without its metadata, a file that conflicted).
     var metadataNotes: [String] = []
+    /// Landings this run found already in the integration repository (pushed or landed before a crash).
+    private var foundNotes: [String] = []
     /// The PR this run's importable prefix stopped at to wait for its metadata.
     var metadataWaitingFor: Int?
     /// Where that wait is remembered, so the periodic retry runs the landing again while it lasts.
@@ -85,7 +87,9 @@ final class LandingRunner {
         if units.github == nil { Logger(label: "wptsync.landing").warning("\(ConfigReport.noGitHubForLanding)") }
         return try workspace().whileLocked {
             do {
-                return try runLocked(resuming: resuming)
+                foundNotes = []
+                let lines = try runLocked(resuming: resuming)
+                return foundNotes + lines
             } catch {
                 if var landing = try? store.landings(statuses: [.open, .deferred]).first {
                     landing.status = .deferred
@@ -115,7 +119,7 @@ final class LandingRunner {
                 // Pushed or landed by Lando before a crash, or before its answer was lost.
                 done.status = .pushed; done.waitingFor = "mozilla-central"; done.nodes = nodes
                 current = nil
-                _ = try store.save(done)
+                foundNotes.append("landing \(done.id) found on \(settings.repository): \(LandingFormat.line(try store.save(done)))")
             }
             if let lando, let gitClone = clone as? GitLandingClone, let submitted = current {
                 if let job = submitted.landoJob {
