@@ -138,3 +138,20 @@ struct LandoLandingTests {
         #expect(try l.autolandFile("testing/web-platform/tests/lost.html") == "lost\n")
     }
 }
+
+@Suite("check-config --online and Lando", .serialized)
+struct LandoCheckConfigTests {
+    @Test("check-config --online asks Lando for the repository with the token, and names a refused token")
+    func onlineAsksLando() throws {
+        let l = try LandingWorld(geckoKind: .git, lando: true)
+        let good = try l.world.wptsyncResult(["check-config", "--online"]).stdoutString
+        #expect(good.contains("ok: landing lando_repo firefox-autoland (token from environment variable WPTSYNC_TEST_LANDO_TOKEN): Lando http://127.0.0.1:"),
+                "\(good)")
+        #expect(good.contains("lands it on branch autoland (scm_level_3)"), "\(good)")
+        l.world.environment["WPTSYNC_TEST_LANDO_TOKEN"] = "wrong-lando-token"
+        let wrong = try l.world.wptsyncResult(["check-config", "--online"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdoutString.contains("FAILED: landing lando_repo firefox-autoland") && wrong.stdoutString.contains("401"), "\(wrong.stdoutString)")
+        #expect(!(wrong.stdoutString + wrong.stderrString).contains("wrong-lando-token"), "the token is never printed")
+    }
+}
