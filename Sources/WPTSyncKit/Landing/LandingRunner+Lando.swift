@@ -3,7 +3,7 @@ import Remote
 import RepoOps
 import SyncCore
 
-/// Lando's side of a landing (`[landing] push = "lando"`): the client and where the commits are built.
+/// Lando's side of a landing (`[landing] push = "lando"`): its settings and the client.
 struct LandoLanding {
     let settings: LandoSettings
     let client: LandoClient
