@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SyncCore
 import TestSupport
 
 @Suite("Landing scenarios", .serialized)
@@ -13,9 +14,9 @@ struct LandingScenarioTests {
         try l.upstreamWorld.processUntilSettled()
     }
 
-    @Test("three PRs in a row (merge, squash, rebase) give three commits and the landing commit")
-    func threePullRequests() throws {
-        let l = try LandingWorld()
+    @Test("three PRs in a row (merge, squash, rebase) give three commits and the landing commit", arguments: GeckoKind.allCases)
+    func threePullRequests(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         let before = try l.autolandTip
         let a = try l.mergeUpstreamPR(["a.html": "a\n"], title: "Test a", method: .merge)
         let b = try l.mergeUpstreamPR(["b.html": "b\n"], title: "Test b", method: .squash)
@@ -38,12 +39,14 @@ struct LandingScenarioTests {
         #expect(asked() == 1)
     }
 
-    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try")
-    func refusedPush() throws {
-        let l = try LandingWorld()
-        let hgrc = l.world.autoland + "/.hg/hgrc"
-        let original = try String(contentsOfFile: hgrc, encoding: .utf8)
-        try writeFile(hgrc, original + "\n[hooks]\npretxnchangegroup.refuse = echo 'tree rules: not now' && false\n")
+    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try", arguments: GeckoKind.allCases)
+    func refusedPush(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
+        // The repository's own hook refuses every push for now.
+        let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
+        let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
+        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho 'tree rules: not now'\nexit 1\n"
+                      : original + "\n[hooks]\npretxnchangegroup.refuse = echo 'tree rules: not now' && false\n", executable: gecko == .git)
         try l.mergeUpstreamPR(["p.html": "p\n"], title: "Refused at first")
         let before = try l.autolandTip
         try land(l)
@@ -51,14 +54,14 @@ struct LandingScenarioTests {
         let listed = try l.world.wptsync(["landings"])
         #expect(listed.contains("deferred") && listed.contains("tree rules: not now"), "\(listed)")
 
-        try writeFile(hgrc, original)
+        try writeFile(hook, original, executable: gecko == .git)
         #expect(try l.world.wptsync(["continue", "landing"]).contains("pushed"))
         #expect(try l.autolandFile("testing/web-platform/tests/p.html") == "p\n")
     }
 
-    @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere")
-    func geckoChangeSurvives() throws {
-        let l = try LandingWorld()
+    @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases)
+    func geckoChangeSurvives(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         try l.mergeUpstreamPR(["t.html": "1\n2\n3\n4\n5\n"], title: "Add t")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/t.html": "one\n2\n3\n4\n5\n"], message: "Bug 77 - Change t in Gecko. r=me")
@@ -67,14 +70,14 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/t.html") == "one\n2\n3\n4\nfive\n")
     }
 
-    @Test("an upstream sync's own PR, merged upstream, imports as no change to Gecko: only the sync point moves")
-    func ownPullRequestIsNoChange() throws {
-        let l = try LandingWorld()
+    @Test("an upstream sync's own PR, merged upstream, imports as no change to Gecko: only the sync point moves", arguments: GeckoKind.allCases)
+    func ownPullRequestIsNoChange(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         try l.landInGecko(["testing/web-platform/tests/own.html": "from gecko\n"], message: "Bug 88 - Add own test. r=me")
         try l.upstreamWorld.process()
         let pr = try #require(l.github.pullRequests.first)
         l.github.setCheckRun(sha: try #require(pr.headSHA), name: "wpt-chrome-stable", .success)
-        try l.world.gecko.hg(["push", "-q", l.world.central])
+        try l.world.pushGecko(to: l.world.central)
         try l.upstreamWorld.processUntilSettled()
         #expect(l.github.pullRequests.first?.isMerged == true)
 
@@ -82,13 +85,13 @@ struct LandingScenarioTests {
         try land(l)
         let head = try upstreamHead(l)
         #expect(try l.autolandSummaries(after: before) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly"])
-        #expect(try l.hg(["log", "-r", "tip", "-T", "{files}"]) == "testing/web-platform/meta/mozilla-sync")
+        #expect(try l.autolandCommit().files == "testing/web-platform/meta/mozilla-sync")
         #expect(try l.autolandFile("testing/web-platform/tests/own.html") == "from gecko\n")
     }
 
-    @Test("a commit pushed upstream without a PR is imported on its own")
-    func commitWithoutPullRequest() throws {
-        let l = try LandingWorld()
+    @Test("a commit pushed upstream without a PR is imported on its own", arguments: GeckoKind.allCases)
+    func commitWithoutPullRequest(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         let before = try l.autolandTip
         let sha = try l.pushToUpstreamMaster(["lint.txt": "fixed\n"], message: "Fix lint directly on master")
         try land(l)
@@ -96,9 +99,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/lint.txt") == "fixed\n")
     }
 
-    @Test("a conflict puts the landing in needs-fixup with the PR and files; after a fix, continue landing lands it")
-    func conflictThenContinue() throws {
-        let l = try LandingWorld()
+    @Test("a conflict puts the landing in needs-fixup with the PR and files; after a fix, continue landing lands it", arguments: GeckoKind.allCases)
+    func conflictThenContinue(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 90 - Gecko's c. r=me")
@@ -131,9 +134,9 @@ struct LandingScenarioTests {
         #expect(try l.world.wptsync(["list"]).split(separator: "\n").count == 1, "only bug 90's own sync; the import exported nothing")
     }
 
-    @Test("a conflict fixed in Gecko first is continued as it is")
-    func conflictFixedInGecko() throws {
-        let l = try LandingWorld()
+    @Test("a conflict fixed in Gecko first is continued as it is", arguments: GeckoKind.allCases)
+    func conflictFixedInGecko(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 91 - Gecko's c. r=me")
@@ -147,17 +150,28 @@ struct LandingScenarioTests {
         #expect(try l.autolandSummaries(after: fixedTip) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly"])
     }
 
-    @Test("a lost push race is retried on the new tip")
-    func pushRace() throws {
-        let l = try LandingWorld()
-        // Someone pushes to autoland while the landing is being pushed (once).
-        try sh("hg", ["clone", "-q", "-U", l.world.autoland, l.clonePath])
+    @Test("a lost push race is retried on the new tip", arguments: GeckoKind.allCases)
+    func pushRace(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
+        // Someone pushes to autoland while the landing is being pushed (once): the landing clone's pre-push hook.
         let marker = l.world.dir.sub("raced")
-        try writeFile(l.clonePath + "/.hg/hgrc", """
-            [hooks]
-            pre-push.race = test -e \(marker) || (touch \(marker) && echo raced > \(l.world.gecko.root)/dom/race.txt && hg -R \(l.world.gecko.root) commit -q -A -m "Bug 5 - Race. r=me" && hg -R \(l.world.gecko.root) push -q \(l.world.autoland))
+        if gecko == .git {
+            try sh("git", ["init", "-q", "--bare", l.clonePath])
+            let developer = l.world.geckoClone
+            try writeFile(l.clonePath + "/hooks/pre-push", """
+                #!/bin/sh
+                unset GIT_DIR
+                test -e \(marker) || (touch \(marker) && cd \(developer) && echo raced > dom/race.txt && git add -A && git commit -q -m "Bug 5 - Race. r=me" && git push -q \(l.world.autoland) HEAD:refs/heads/autoland)
 
-            """)
+                """, executable: true)
+        } else {
+            try sh("hg", ["clone", "-q", "-U", l.world.autoland, l.clonePath])
+            try writeFile(l.clonePath + "/.hg/hgrc", """
+                [hooks]
+                pre-push.race = test -e \(marker) || (touch \(marker) && echo raced > \(l.world.gecko.root)/dom/race.txt && hg -R \(l.world.gecko.root) commit -q -A -m "Bug 5 - Race. r=me" && hg -R \(l.world.gecko.root) push -q \(l.world.autoland))
+
+                """)
+        }
         let pr = try l.mergeUpstreamPR(["r.html": "r\n"], title: "Race test")
         let before = try l.autolandTip
         try land(l)
@@ -166,13 +180,13 @@ struct LandingScenarioTests {
             "Bug \(l.bug) [wpt PR \(pr)] - Race test, a=testonly",
             "Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly",
         ])
-        #expect(try l.hg(["heads", "-T", "x"]) == "x")
+        if gecko == .hg { #expect(try l.hg(["heads", "-T", "x"]) == "x") }
         #expect(try l.landings().first?["attempts"] as? Int == 1)
     }
 
-    @Test("a closed tree defers the landing; it lands once the tree reopens")
-    func closedTree() throws {
-        let l = try LandingWorld()
+    @Test("a closed tree defers the landing; it lands once the tree reopens", arguments: GeckoKind.allCases)
+    func closedTree(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         l.treestatus.set("autoland", status: "closed", reason: "bustage")
         try l.mergeUpstreamPR(["d.html": "d\n"], title: "Deferred")
         let before = try l.autolandTip
@@ -187,9 +201,9 @@ struct LandingScenarioTests {
         #expect(try l.landings().first?["status"] as? String == "pushed")
     }
 
-    @Test("processing again changes nothing; landed once in central; backed out, it waits for a person before importing again")
-    func idempotentThenTracked() throws {
-        let l = try LandingWorld()
+    @Test("processing again changes nothing; landed once in central; backed out, it waits for a person before importing again", arguments: GeckoKind.allCases)
+    func idempotentThenTracked(gecko: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: gecko)
         try l.mergeUpstreamPR(["e.html": "e\n"], title: "Test e")
         try land(l)
         let tip = try l.autolandTip
@@ -200,13 +214,12 @@ struct LandingScenarioTests {
         #expect(try l.landings().count == 1)
         #expect(try l.world.wptsync(["list"]).isEmpty, "the landing's changesets exported nothing")
 
-        try l.hg(["push", "-q", l.world.central])
+        try l.pushAutolandToCentral()
         try l.upstreamWorld.processUntilSettled()
         #expect(try l.landings().first?["status"] as? String == "landed")
 
-        try l.world.gecko.hg(["pull", "-q", "-u", l.world.autoland])
-        try l.world.gecko.hg(["backout", "-r", tip, "-m", "Backed out changeset \(tip.prefix(12)) (bug \(l.bug)) for bustage", "-d", "0 0"])
-        try l.world.gecko.hg(["push", "-q", l.world.autoland])
+        try l.updateDeveloperClone()
+        try l.world.backOutInGecko(tip, bug: l.bug)
         try l.upstreamWorld.processUntilSettled()
         #expect(try l.landings().first?["status"] as? String == "backed-out")
         #expect(try l.autolandFile("testing/web-platform/meta/mozilla-sync")?.contains(head) == false, "the sync point went back")

@@ -40,7 +40,7 @@ struct ImportBuilderTests {
             "a.html": ten.replacingOccurrences(of: "line 9\n", with: "line nine\n"),
             "b.html": "new\n", "keep.js": nil, "resources/testdriver_vendor.js": "upstream's vendor file\n",
         ])
-        let builder = ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: LandingSettings.defaultExclude)
+        let builder = ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: LandingSettings.defaultExclude)
         let applied = try builder.apply([UpstreamChange(base: base.hex, head: head.hex)], geckoBase: gecko)
         #expect(applied == [.files([
             path("a.html"): write(ten.replacingOccurrences(of: "line 2\n", with: "line two (gecko)\n").replacingOccurrences(of: "line 9\n", with: "line nine\n")),
@@ -55,7 +55,7 @@ struct ImportBuilderTests {
         let first = try upstreamChange(w, onto: base, ["c.html": "one\n"])
         let second = try upstreamChange(w, onto: first, ["c.html": "two\n"])
         let geckoHas = try upstreamChange(w, onto: second, ["a.html": ten.replacingOccurrences(of: "line 2\n", with: "line two (gecko)\n")])
-        let applied = try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [])
+        let applied = try ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: [])
             .apply([UpstreamChange(base: base.hex, head: first.hex), UpstreamChange(base: first.hex, head: second.hex),
                     UpstreamChange(base: second.hex, head: geckoHas.hex)], geckoBase: gecko)
         #expect(applied == [.files([path("c.html"): write("one\n")]), .files([path("c.html"): write("two\n")]), .files([:])])
@@ -66,7 +66,7 @@ struct ImportBuilderTests {
         let (w, base, gecko) = try importWorld()
         let clash = try upstreamChange(w, onto: base, ["a.html": ten.replacingOccurrences(of: "line 2\n", with: "line two (upstream)\n")])
         let later = try upstreamChange(w, onto: clash, ["d.html": "d\n"])
-        let applied = try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [])
+        let applied = try ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: [])
             .apply([UpstreamChange(base: base.hex, head: clash.hex), UpstreamChange(base: clash.hex, head: later.hex)], geckoBase: gecko)
         #expect(applied == [.conflict(["a.html"])])
     }
@@ -76,7 +76,7 @@ struct ImportBuilderTests {
         let (w, base, gecko) = try importWorld()
         let hgPath = try upstreamChange(w, onto: base, ["x/.hg/hgrc": "[hooks]\n", "ok.html": "ok\n"])
         let builder = { (resolutions: [String: ConflictResolution]) in
-            ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: resolutions)
+            ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: resolutions)
         }
         #expect(try builder([:]).apply([UpstreamChange(base: base.hex, head: hgPath.hex)], geckoBase: gecko)
                 == [.conflict(["x/.hg/hgrc (a path Gecko cannot hold)"])])
@@ -105,10 +105,10 @@ struct ImportBuilderTests {
         let head = try w.git.createCommit(tree: tree, parents: [base], author: testSignature, committer: testSignature, message: Array("Links\n".utf8))
         let change = [UpstreamChange(base: base.hex, head: head.hex)]
         let leaving = " (a symlink leading out of the wpt tree)"
-        #expect(try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: []).apply(change, geckoBase: gecko)
+        #expect(try ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: []).apply(change, geckoBase: gecko)
                 == [.conflict(["bell\u{7}.html (a file name with control characters)", "deep/hgrc" + leaving, "passwd" + leaving, "up" + leaving])])
         let keepGecko = Dictionary(uniqueKeysWithValues: ["bell\u{7}.html", "deep/hgrc", "passwd", "up"].map { ($0, ConflictResolution.gecko) })
-        #expect(try ImportBuilder(git: w.git, hg: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: keepGecko).apply(change, geckoBase: gecko)
+        #expect(try ImportBuilder(git: w.git, gecko: w.hg, prefix: ExportWorld.wpt, excluded: [], resolutions: keepGecko).apply(change, geckoBase: gecko)
                 == [.files([path("inside"): write("a.html", flags: .symlink), path("deep/ok"): write("../keep.js", flags: .symlink)])])
     }
 

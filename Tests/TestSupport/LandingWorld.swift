@@ -2,10 +2,13 @@ import Foundation
 import LocalServices
 import Remote
 import RepoOps
+import SyncCore
 
-/// An `UpstreamWorld` set up for landings: Gecko records the upstream commit its wpt matches in
-/// `testing/web-platform/meta/mozilla-sync`, the mirror holds upstream master, a local Treestatus
-/// serves autoland's state, and `[landing]` imports into autoland.
+/// An `UpstreamWorld` set up for landings: Gecko (Mercurial, or git with branches `autoland` and
+/// `main`) records the upstream commit its wpt matches in `testing/web-platform/meta/mozilla-sync`,
+/// the mirror holds upstream master, a local Treestatus serves autoland's state, and `[landing]`
+/// imports into autoland: pushed directly, or, with `lando`, through a local Lando landing into
+/// autoland's git repository.
 public final class LandingWorld: @unchecked Sendable {
     public let upstreamWorld: UpstreamWorld
     public let treestatus: LocalTreestatus
@@ -14,9 +17,14 @@ public final class LandingWorld: @unchecked Sendable {
     public let bug = 1_500_000
     /// wptsync's landing clone (configured explicitly so tests can add hooks to it).
     public let clonePath: String
+    public var geckoKind: GeckoKind { world.geckoKind }
+    /// The local Lando (repository `firefox-autoland`, tree `autoland`), when landing through it.
+    public private(set) var lando: LocalLando?
 
+    /// `lando`: land through a local Lando (git only) whose worker runs jobs by itself when `automatic`.
     public init(extraLandingConfig: String = "", extraConfig: String = "",
-                tokens: (github: String, approver: String) = ("test-token", "approver-token")) throws {
+                tokens: (github: String, approver: String) = ("test-token", "approver-token"),
+                geckoKind: GeckoKind = .hg, lando: Bool = false, automatic: Bool = true) throws {
         let treestatus = try LocalTreestatus(trees: ["autoland"])
         let dir = TempDir("landing-world")
         clonePath = dir.sub("landing-clone")
@@ -29,17 +37,34 @@ public final class LandingWorld: @unchecked Sendable {
             retry_seconds = 0.001
             \(extraLandingConfig)
 
-            """ + extraConfig, tokens: tokens)
+            """ + extraConfig, tokens: tokens, geckoKind: geckoKind)
         self.treestatus = treestatus
+        if lando {
+            let local = try LocalLando(repositories: [LandoRepository(name: "firefox-autoland", path: upstreamWorld.world.autoland,
+                                                                      branch: "autoland", tree: "autoland")],
+                                       automatic: automatic, deferRetry: 0.05)
+            let config = try String(contentsOfFile: upstreamWorld.world.config, encoding: .utf8)
+            try writeFile(upstreamWorld.world.config, config.replacingOccurrences(of: "[landing]\n", with: """
+                [landing]
+                lando_url = "\(local.url)"
+                lando_repo = "firefox-autoland"
+                lando_token_env = "WPTSYNC_TEST_LANDO_TOKEN"
+                lando_poll_seconds = 0.02
+                lando_wait_seconds = 20
+
+                """))
+            upstreamWorld.world.environment["WPTSYNC_TEST_LANDO_TOKEN"] = LocalLando.defaultTokens.keys.first
+            self.lando = local
+        }
         let initial = try upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(initial)\n"],
                               message: "Bug 1 - Record the wpt sync point. r=me")
-        try world.gecko.hg(["push", "-q", world.central])
+        try world.pushGecko(to: world.central)
         try syncMirror()
         try upstreamWorld.processUntilSettled()
     }
 
-    deinit { treestatus.stop() }
+    deinit { treestatus.stop(); lando?.stop() }
 
     /// Pushes upstream master to the mirror, through the mirror's post-receive hook.
     public func syncMirror() throws {
@@ -105,8 +130,21 @@ public final class LandingWorld: @unchecked Sendable {
     /// (landings arrive there).
     @discardableResult
     public func landInGecko(_ files: [String: String], message: String) throws -> String {
-        try world.gecko.hg(["pull", "-q", "-u", world.autoland])
+        try updateDeveloperClone()
         return try world.landInGecko(files, message: message)
+    }
+
+    /// Brings the developer clone to autoland's tip.
+    public func updateDeveloperClone() throws {
+        guard geckoKind == .git else { try world.gecko.hg(["pull", "-q", "-u", world.autoland]); return }
+        try sh("git", ["fetch", "-q", world.autoland, "autoland"], in: world.geckoClone)
+        try sh("git", ["reset", "-q", "--hard", "FETCH_HEAD"], in: world.geckoClone)
+    }
+
+    /// Pushes autoland's tip to mozilla-central, through central's hook.
+    public func pushAutolandToCentral() throws {
+        guard geckoKind == .git else { _ = try hg(["push", "-q", world.central]); return }
+        try sh("git", ["--git-dir", world.autoland, "push", "-q", world.central, "autoland:main"])
     }
 
     /// `hg` in autoland (or another repository).
@@ -114,19 +152,41 @@ public final class LandingWorld: @unchecked Sendable {
         try sh("hg", ["-R", repository ?? world.autoland] + arguments)
     }
 
+    /// `git` in autoland's git repository.
+    public func git(_ arguments: [String]) throws -> String {
+        try sh("git", ["--git-dir", world.autoland] + arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A file of autoland's tip, or nil when it does not exist there.
     public func autolandFile(_ path: String) throws -> String? {
-        let result = try ProcessRunner.run("hg", ["-R", world.autoland, "cat", "-r", "tip", "path:" + path], extraEnvironment: testEnvironment)
+        let result = geckoKind == .git
+            ? try ProcessRunner.run("git", ["--git-dir", world.autoland, "cat-file", "-p", "autoland:" + path], extraEnvironment: testEnvironment)
+            : try ProcessRunner.run("hg", ["-R", world.autoland, "cat", "-r", "tip", "path:" + path], extraEnvironment: testEnvironment)
         return result.status == 0 ? result.stdoutString : nil
     }
 
     /// Autoland's changesets after `revision`, oldest first, as "first line of description".
     public func autolandSummaries(after revision: String) throws -> [String] {
-        try hg(["log", "-r", "\(revision)::tip - \(revision)", "-T", "{desc|firstline}\n"]).split(separator: "\n").map(String.init)
+        let text = geckoKind == .git
+            ? try git(["log", "--reverse", "--format=%s", "\(revision)..autoland"])
+            : try hg(["log", "-r", "\(revision)::tip - \(revision)", "-T", "{desc|firstline}\n"])
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The description and author (`Name <email>`) of autoland's commit `back` commits before its tip.
+    public func autolandCommit(back: Int = 0) throws -> (description: String, author: String, files: String) {
+        guard geckoKind == .git else {
+            let rev = "tip~\(back)"
+            return (try hg(["log", "-r", rev, "-T", "{desc}"]), try hg(["log", "-r", rev, "-T", "{author}"]),
+                    try hg(["log", "-r", rev, "-T", "{files}"]))
+        }
+        let rev = "autoland~\(back)"
+        return (try git(["log", "-1", "--format=%B", rev]), try git(["log", "-1", "--format=%an <%ae>", rev]),
+                try git(["diff-tree", "--no-commit-id", "--name-only", "-r", rev]).split(separator: "\n").joined(separator: " "))
     }
 
     public var autolandTip: String {
-        get throws { try hg(["log", "-r", "tip", "-T", "{node}"]) }
+        get throws { geckoKind == .git ? try git(["rev-parse", "autoland"]) : try hg(["log", "-r", "tip", "-T", "{node}"]) }
     }
 
     /// `wptsync landings --json`, one dictionary per landing, newest first.

@@ -61,7 +61,7 @@ func land(into path: String) throws -> Run {
     let start = now()
     let history = try mirror.firstParentHistory(from: upstreamBase, to: "refs/heads/master")
     let changes = history.map { UpstreamChange(base: $0.parents[0], head: $0.sha) }
-    let builder = ImportBuilder(git: mirror, hg: clone.hg, prefix: prefix, excluded: [])
+    let builder = ImportBuilder(git: mirror, gecko: clone.hg, prefix: prefix, excluded: [])
     let applied = try builder.apply(changes, geckoBase: base)
     let applyDone = now()
     var planned: [PlannedCommit] = []

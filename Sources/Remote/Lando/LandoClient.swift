@@ -57,13 +57,15 @@ public struct LandoClient: Sendable {
     /// Reads the job until it is LANDED, FAILED or CANCELLED, waiting `pollInterval` between
     /// reads, or `deferredInterval` after a DEFERRED one (the job is read again: Lando retries
     /// it). Stops early, returning the job as last read, once `deadline` has passed, so that a
-    /// long tree closure does not hold the caller. `onChange` sees each new status.
-    public func follow(_ id: Int, deadline: Date? = nil, onChange: (LandoJob) -> Void = { _ in }) throws(RemoteError) -> LandoJob {
+    /// long tree closure does not hold the caller; with `untilDeferred`, also at a DEFERRED answer.
+    /// `onChange` sees each new status.
+    public func follow(_ id: Int, deadline: Date? = nil, untilDeferred: Bool = false,
+                       onChange: (LandoJob) -> Void = { _ in }) throws(RemoteError) -> LandoJob {
         var previous: LandoJobStatus?
         while true {
             let current = try job(id)
             if current.status != previous { onChange(current); previous = current.status }
-            if current.status.isFinal { return current }
+            if current.status.isFinal || (untilDeferred && current.status == .deferred) { return current }
             if let deadline, http.now() >= deadline { return current }
             http.sleeper.sleep(for: current.status == .deferred ? deferredInterval : pollInterval)
         }

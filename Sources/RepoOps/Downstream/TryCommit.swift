@@ -18,7 +18,7 @@ public struct TryCommitBuilder {
     let clone: LandingClone
 
     public init(git: GitRepository, clone: LandingClone, prefix: String, excluded: [String]) {
-        importer = ImportBuilder(git: git, hg: clone.hg, prefix: prefix, excluded: excluded)
+        importer = ImportBuilder(git: git, gecko: clone.hg, prefix: prefix, excluded: excluded)
         self.clone = clone
     }
 

@@ -23,7 +23,8 @@ public enum AppliedChange: Sendable, Equatable {
 /// of the ones before; nothing is written anywhere.
 public struct ImportBuilder {
     let git: GitRepository
-    let hg: HgRepository
+    /// Gecko as it is read: Mercurial or git.
+    let gecko: any GeckoSource
     /// The wpt prefix without a trailing slash.
     let prefix: String
     /// Paths relative to the wpt root (files or folders) that are never imported; Gecko keeps its own.
@@ -32,9 +33,9 @@ public struct ImportBuilder {
     /// How a person settled files that did not merge, by path relative to the wpt root.
     let resolutions: [String: ConflictResolution]
 
-    public init(git: GitRepository, hg: HgRepository, prefix: String, excluded: [String],
+    public init(git: GitRepository, gecko: any GeckoSource, prefix: String, excluded: [String],
                 resolutions: [String: ConflictResolution] = [:]) {
-        self.git = git; self.hg = hg; self.resolutions = resolutions
+        self.git = git; self.gecko = gecko; self.resolutions = resolutions
         var prefix = prefix
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.prefix = prefix
@@ -51,12 +52,18 @@ public struct ImportBuilder {
             }.filter { !isExcluded($0.newPath) }
             diffs.append(entries)
         }
-        var gecko: [HgPath: HgFile]
+        var files: [HgPath: HgFile]
         let paths = diffs.flatMap { $0.filter { nameRefusal($0.newPath) == nil }.map { geckoPath($0.newPath) } }
-        do { gecko = try hg.files(at: geckoBase, paths: paths) } catch { throw .hg(error) }
+        do {
+            files = try gecko.files(at: geckoBase, paths: paths)
+        } catch let error as HgError {
+            throw .hg(error)
+        } catch {
+            throw .geckoGit(error as? GitError ?? .unknownRevision(geckoBase, repository: gecko.path))
+        }
         var results: [AppliedChange] = []
         for entries in diffs {
-            let result = try gitStep { () throws(GitError) in try apply(entries, to: &gecko) }
+            let result = try gitStep { () throws(GitError) in try apply(entries, to: &files) }
             results.append(result)
             if case .conflict = result { break }
         }

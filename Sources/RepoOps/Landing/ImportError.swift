@@ -6,6 +6,10 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case hg(HgError)
     /// Reading the wpt mirror failed.
     case git(GitError)
+    /// Reading or writing wptsync's git clone of a git Gecko repository failed.
+    case geckoGit(GitError)
+    /// The clone's lock file at `path` could not be opened.
+    case lock(path: String, reason: String)
     /// The sync point is not on `master`'s first-parent history.
     case notAnAncestor(syncPoint: String, head: String)
     /// The hg extension file could not be written; `path` is where it was to go.
@@ -19,6 +23,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .hg(let error): "\(error)"
         case .git(let error): "reading the wpt mirror: \(error)"
+        case .geckoGit(let error): "in the git landing clone: \(error)"
+        case let .lock(path, reason): "cannot open the landing lock \(path): \(reason)"
         case let .notAnAncestor(syncPoint, head):
             "the sync point \(syncPoint) is not in the first-parent history of upstream \(head)"
         case let .extensionUnavailable(path, reason):

@@ -54,12 +54,7 @@ public final class LandingClone {
     /// Runs `body` holding the clone's lock, so two runs (two workers, a worker and a command)
     /// never build or push in the same clone at once; a second caller waits.
     public func whileLocked<T>(_ body: () throws -> T) throws -> T {
-        let fd = open(hg.path + "/.hg/wptsync-landing.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ImportError.hg(.commandFailed(arguments: ["lock"], status: errno, stderr: String(cString: strerror(errno)), repository: hg.path)) }
-        defer { Glibc.close(fd) }
-        flock(fd, LOCK_EX)
-        defer { flock(fd, LOCK_UN) }
-        return try body()
+        try whileHoldingLock(hg.path + "/.hg/wptsync-landing.lock", body)
     }
 
     /// Commits `commits` in order on top of `parent`; returns their nodes.

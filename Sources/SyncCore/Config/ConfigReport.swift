@@ -56,7 +56,11 @@ public enum ConfigReport {
         guard landing.enabled else { return "landing: off (enabled = false)" }
         let tree = landing.treestatusURL.map { "Treestatus \(Redactor.url($0))" } ?? "no Treestatus check"
         let command = landing.command.map { "runs \($0.joined(separator: " ")) (timeout \(seconds(landing.commandTimeoutSeconds)))" } ?? "no command"
-        return "landing: into \(landing.repository) (pushed to \(Redactor.url(landing.pushURL ?? config.geckoRepository(named: landing.repository)?.path ?? landing.repository))), "
+        let target = Redactor.url(landing.pushURL ?? config.geckoRepository(named: landing.repository)?.path ?? landing.repository)
+        let delivery = landing.lando.map { lando in
+            "built from \(target), submitted to Lando \(Redactor.url(lando.url)) repository \(lando.repository) with the token from \(lando.token)"
+        } ?? "pushed to \(target)"
+        return "landing: into \(landing.repository) (\(delivery)), "
             + "bug \(landing.bug), clone \(landing.clone), as \(landing.user); \(tree); \(command); "
             + "up to \(landing.maxPushAttempts) push attempts, retried every \(seconds(landing.retrySeconds))"
             + (landing.exclude.isEmpty ? "" : "; never imports \(landing.exclude.joined(separator: ", "))")

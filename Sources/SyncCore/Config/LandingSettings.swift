@@ -28,6 +28,10 @@ public struct LandingSettings: Sendable, Equatable {
     /// computed yet), at most `metadataWaitSeconds` after the PR merged upstream.
     public var waitForMetadata = false
     public var metadataWaitSeconds: Double = 14_400
+    /// How the built commits reach the integration repository: pushed to it, or landed through Lando.
+    public var push: LandingPush = .direct
+    /// Lando's headless API, when `push` is `.lando`.
+    public var lando: LandoSettings?
 
     public static let defaultUser = "wpt-sync <wpt-sync@mozilla.com>"
     public static let defaultExclude = ["resources/testdriver_vendor.js"]
@@ -39,6 +43,36 @@ public struct LandingSettings: Sendable, Equatable {
         self.exclude = exclude; self.treestatusURL = treestatusURL; self.command = command
         self.commandTimeoutSeconds = commandTimeoutSeconds
         self.maxPushAttempts = maxPushAttempts; self.retrySeconds = retrySeconds; self.enabled = enabled
+    }
+}
+
+/// How a landing's commits reach the integration repository (`[landing] push`).
+public enum LandingPush: String, Sendable, Equatable, CaseIterable {
+    /// Pushed to the repository (hg push, or git push of the branch).
+    case direct
+    /// Submitted to Lando's headless API as one job (git only), and followed until it lands.
+    case lando
+}
+
+/// Lando's headless API (`[landing] lando_url`, `lando_repo`, `lando_token_env` or `lando_token_file`).
+public struct LandoSettings: Sendable, Equatable {
+    /// Lando's root, e.g. `https://lando.moz.tools`.
+    public var url: String
+    /// Lando's name of the repository, e.g. `firefox-autoland`.
+    public var repository: String
+    public var token: SecretSource
+    /// Wait between reads of a job that is submitted or in progress.
+    public var pollSeconds: Double
+    /// How long one run follows a job; a job still running then is followed again by the next run.
+    public var waitSeconds: Double
+
+    /// The variable lando-cli reads the token from.
+    public static let defaultToken = SecretSource.environment("LANDO_HEADLESS_API_TOKEN")
+
+    public init(url: String, repository: String, token: SecretSource = LandoSettings.defaultToken,
+                pollSeconds: Double = 10, waitSeconds: Double = 600) {
+        self.url = url; self.repository = repository; self.token = token
+        self.pollSeconds = pollSeconds; self.waitSeconds = waitSeconds
     }
 }
 

@@ -63,6 +63,11 @@ public struct Landing: Sendable, Equatable, Codable {
     /// What the landing waits for, for people: e.g. "the tree to reopen (closed: …)".
     public var waitingFor: String?
     public var lastError: String?
+    /// The Lando job the landing was submitted as, stored as soon as Lando answers: it is followed, never submitted again.
+    public var landoJob: Int?
+    /// When the landing was last submitted to Lando (seconds since the epoch), recorded before the
+    /// submission: after a crash or a lost answer, the branch is checked before submitting again.
+    public var landoSubmittedAt: Int64?
 
     public init(id: Int64 = 0, status: LandingStatus = .open, upstreamBase: String, upstreamHead: String, units: [ImportUnit]) {
         self.id = id; self.status = status; self.upstreamBase = upstreamBase; self.upstreamHead = upstreamHead
@@ -71,4 +76,7 @@ public struct Landing: Sendable, Equatable, Codable {
 
     /// The landing commit, once built.
     public var landingNode: String? { nodes.last }
+
+    /// The metadata lines that mark this landing's commit, whoever wrote it (Lando rewrites commits).
+    public var landingCommitMarkers: [String] { LandingText.landingCommitMarkers(head: upstreamHead) }
 }

@@ -29,8 +29,12 @@ public enum LandingText {
 
     /// The final commit of a landing, which also writes the sync-point file.
     public static func landingCommit(bug: Int, head: String) -> [UInt8] {
-        Array("Bug \(bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly\n\nwpt-head: \(head)\nwpt-type: landing\n".utf8)
+        Array(("Bug \(bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly\n\n"
+               + landingCommitMarkers(head: head).joined(separator: "\n") + "\n").utf8)
     }
+
+    /// The metadata lines of the landing commit to `head`, each on a line of its own.
+    public static func landingCommitMarkers(head: String) -> [String] { ["wpt-head: \(head)", "wpt-type: landing"] }
 
     /// `testing/web-platform/meta/mozilla-sync`: the Gecko revision the landing was built on and
     /// the upstream commit Gecko's wpt now matches.

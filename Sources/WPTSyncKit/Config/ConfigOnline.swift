@@ -48,7 +48,15 @@ public enum ConfigOnline {
             }
         }
         if let landing = config.landing, landing.enabled {
-            if let push = landing.pushURL { record("landing push_url") { try hgRemoteAnswers(push, http: http) } }
+            let integration = config.geckoRepository(named: landing.repository)
+            if let push = landing.pushURL {
+                record("landing push_url") { integration?.kind == .git ? try gitRemoteAnswers(push, http: http) : try hgRemoteAnswers(push, http: http) }
+            }
+            if let lando = landing.lando {
+                record("landing lando_repo \(lando.repository) (token from \(lando.token))") {
+                    try landoAnswers(lando, branch: integration?.branch, environment: environment, http: http)
+                }
+            }
             if let url = landing.treestatusURL {
                 record("landing treestatus_url") { "answers: the tree is \(try TreestatusClient(url: url, http: http).status().status)" }
             }
@@ -101,6 +109,16 @@ public enum ConfigOnline {
             results.append(Result(what: "github repository \(github.repository)", ok: false, detail: SecretRedaction.redact("\(error)")))
         }
         return results
+    }
+
+    /// Lando knows the repository, takes the token, and lands it on the integration repository's branch.
+    static func landoAnswers(_ lando: LandoSettings, branch: String?, environment: [String: String], http: HTTPClient) throws -> String {
+        let client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment), http: http)
+        let info = try client.repoInfo(lando.repository)
+        if let branch, branch != "refs/heads/" + info.branchName {
+            throw LandingError.notConfigured("Lando lands \(lando.repository) on branch \(info.branchName), but the integration repository's branch is \(branch)")
+        }
+        return "Lando \(Redactor.url(lando.url)) lands it on branch \(info.branchName) (\(info.scmLevel))"
     }
 
     /// An http(s) URL answers a GET with a status below 400.

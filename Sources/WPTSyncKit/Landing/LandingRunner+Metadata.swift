@@ -49,7 +49,7 @@ extension LandingRunner {
         guard let pr = unit.pullRequest, let sync = try downstream?.downstreamSync(pullRequest: pr),
               let metadata = sync.metadata, metadata.error == nil, !metadata.files.isEmpty else { return [] }
         var current: [String: String] = [:]
-        for (path, file) in try clone().hg.files(at: base, paths: metadata.files.keys.sorted().map { HgPath($0) }) {
+        for (path, file) in try workspace().source.files(at: base, paths: metadata.files.keys.sorted().map { HgPath($0) }) {
             current[path.description] = String(decoding: file.data, as: UTF8.self)
         }
         for commit in landed {

@@ -7,8 +7,8 @@ import SyncCore
 
 /// Imports upstream wpt into Gecko: from the sync point recorded in Gecko
 /// (`testing/web-platform/meta/mozilla-sync`) to upstream master, one Gecko commit per applied
-/// PR plus a landing commit, built in wptsync's own clone and pushed to the integration
-/// repository. Level-triggered: every run recomputes what to do from Gecko, the mirror and the
+/// PR plus a landing commit, built in wptsync's own clone (Mercurial or git) and pushed to the
+/// integration repository, or submitted to Lando. Level-triggered: every run recomputes what to do from Gecko, the mirror and the
 /// store, so running twice, or after a crash anywhere, does no more than one clean run.
 final class LandingRunner {
     let settings: LandingSettings
@@ -20,12 +20,18 @@ final class LandingRunner {
     let pushURL: String
     /// What a stored error passes through.
     let redactor: Redactor
-    private var openedClone: LandingClone?
+    /// Opens wptsync's own clone of the integration repository (Mercurial or git).
+    let openWorkspace: () throws -> any LandingWorkspace
+    private var openedWorkspace: (any LandingWorkspace)?
+    /// Lando, when the landing is submitted there rather than pushed.
+    var lando: LandoLanding?
     var now: () -> Date = { Date() }
     /// The downstream syncs, whose stored metadata lands with each PR's import.
     var downstream: (any DownstreamSyncStore)?
     /// What this run said about metadata (a PR landing without its metadata, a file that conflicted).
     var metadataNotes: [String] = []
+    /// Landings this run found already in the integration repository (pushed or landed before a crash).
+    private var foundNotes: [String] = []
     /// The PR this run's importable prefix stopped at to wait for its metadata.
     var metadataWaitingFor: Int?
     /// Where that wait is remembered, so the periodic retry runs the landing again while it lasts.
@@ -42,26 +48,33 @@ final class LandingRunner {
         let git = try GitRepository.open(at: mirror.path)
         let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment, cancellation: cancellation),
                                   skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
+        let pushURL = settings.pushURL ?? repository.path
         let runner = LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                                    treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
-                                   pushURL: settings.pushURL ?? repository.path,
-                                   redactor: redactor)
+                                   pushURL: pushURL, redactor: redactor) {
+            if let branch = repository.branch, repository.kind == .git {
+                return try GitLandingClone(path: settings.clone, url: pushURL, branch: branch)
+            }
+            return HgLandingWorkspace(clone: try LandingClone(path: settings.clone, source: pushURL), url: pushURL)
+        }
+        runner.lando = try lando(settings, environment: environment, cancellation: cancellation)
         runner.downstream = store
         runner.marks = store
         return runner
     }
 
     init(settings: LandingSettings, prefixes: PathPrefixes, store: any LandingStore & SyncStore, mirror: GitRepository,
-         units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String, redactor: Redactor) {
+         units: UpstreamUnits, treestatus: TreestatusClient?, pushURL: String, redactor: Redactor,
+         workspace: @escaping () throws -> any LandingWorkspace) {
         self.settings = settings; self.prefixes = prefixes; self.store = store; self.mirror = mirror
         self.units = units; self.treestatus = treestatus; self.pushURL = pushURL
-        self.redactor = redactor
+        self.redactor = redactor; openWorkspace = workspace
     }
 
-    func clone() throws -> LandingClone {
-        if let openedClone { return openedClone }
-        let opened = try LandingClone(path: settings.clone, source: pushURL)
-        openedClone = opened
+    func workspace() throws -> any LandingWorkspace {
+        if let openedWorkspace { return openedWorkspace }
+        let opened = try openWorkspace()
+        openedWorkspace = opened
         return opened
     }
 
@@ -72,9 +85,11 @@ final class LandingRunner {
     /// landing (deferred, so the periodic task tries again) before it is rethrown.
     func run(resuming: Bool = false) throws -> [String] {
         if units.github == nil { Logger(label: "wptsync.landing").warning("\(ConfigReport.noGitHubForLanding)") }
-        return try clone().whileLocked {
+        return try workspace().whileLocked {
             do {
-                return try runLocked(resuming: resuming)
+                foundNotes = []
+                let lines = try runLocked(resuming: resuming)
+                return foundNotes + lines
             } catch {
                 if var landing = try? store.landings(statuses: [.open, .deferred]).first {
                     landing.status = .deferred
@@ -96,21 +111,35 @@ final class LandingRunner {
         if let waiting = current, waiting.status == .needsFixup, !resuming {
             return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.conflict(waiting))"]
         }
-        for attempt in 1...settings.maxPushAttempts {
-            let clone = try clone()
-            let base = try clone.refresh(from: pushURL)
-            let syncPoint = try readSyncPoint(clone, at: base)
-            if var done = current, let node = done.landingNode, (try? clone.hg.isAncestor(node, of: base)) == true {
-                done.status = .pushed; done.waitingFor = "mozilla-central"
+        for _ in 1...settings.maxPushAttempts {
+            let clone = try workspace()
+            let base = try clone.refresh()
+            if var done = current,
+               let nodes = try clone.landed(done.nodes, markers: done.landingCommitMarkers, base: done.geckoBase ?? base, tip: base) {
+                // Pushed or landed by Lando before a crash, or before its answer was lost.
+                done.status = .pushed; done.waitingFor = "mozilla-central"; done.nodes = nodes
                 current = nil
-                _ = try store.save(done)
+                foundNotes.append("landing \(done.id) found on \(settings.repository): \(LandingFormat.line(try store.save(done)))")
             }
+            if let lando, let gitClone = clone as? GitLandingClone, let submitted = current {
+                if let job = submitted.landoJob {
+                    // A submitted job is followed, never submitted again.
+                    switch try follow(submitted, job: job, on: lando, clone: gitClone) {
+                    case .done(let lines): return lines
+                    case .again(let failed): current = failed; continue
+                    }
+                }
+                if waitsForLostSubmission(submitted, lando: lando) {
+                    return ["landing \(submitted.id) deferred: waiting for \(submitted.waitingFor ?? "Lando")"]
+                }
+            }
+            let syncPoint = try readSyncPoint(clone, at: base)
             let head = try mirror.resolve("refs/heads/master").hex
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
             metadataNotes = []
             metadataWaitingFor = nil
             let (ready, waiting) = try ImportPlanner.importablePrefix(all) { unit in
-                let verdict = try units.rule(unit, geckoHas: clone.contains)
+                let verdict = try units.rule(unit, geckoHas: clone.source.holds)
                 return verdict == .ready(.apply) ? try metadataWait(unit) : verdict
             }
             try rememberMetadataWait()
@@ -148,43 +177,20 @@ final class LandingRunner {
                 landing.waitingFor = "push to \(settings.repository)"
                 landing = try store.save(landing)
             }
-            switch try clone.push(landing.landingNode ?? base, to: pushURL) {
-            case .pushed, .nothingToPush:
-                landing.status = .pushed
-                landing.waitingFor = "mozilla-central"
-                landing = try store.save(landing)
-                return ["landing \(landing.id) pushed to \(settings.repository): \(LandingFormat.line(landing))"] + metadataNotes
-            case .lostRace(let message):
-                landing.attempts += 1
-                landing.lastError = redactor(message)
-                landing = try store.save(landing)
-                current = landing
-                if attempt == settings.maxPushAttempts {
-                    landing.status = .deferred
-                    landing.waitingFor = "another try after \(attempt) lost push races"
-                    landing = try store.save(landing)
-                    return ["landing \(landing.id) deferred: \(attempt) lost push races"]
-                }
-            case .failed(let output):
-                // hg's output quotes the destination's hooks.
-                let message = redactor(output)
-                landing.status = .deferred
-                landing.attempts += 1
-                landing.lastError = message
-                landing.waitingFor = "another try (the push failed)"
-                landing = try store.save(landing)
-                return ["landing \(landing.id) deferred: push failed: \(message)"]
+            switch try deliver(landing, from: clone) {
+            case .done(let lines): return lines
+            case .again(let retried): current = retried
             }
         }
-        return []
+        return try deferAfterLostRaces(current)
     }
 
     private enum BuildResult { case built, conflict }
 
     /// Builds the landing's commits on `base` in the clone (drafts until pushed).
-    private func build(_ landing: inout Landing, clone: LandingClone, base: String) throws -> BuildResult {
+    private func build(_ landing: inout Landing, clone: any LandingWorkspace, base: String) throws -> BuildResult {
         let applying = landing.units.filter { $0.disposition == .apply }
-        let builder = ImportBuilder(git: mirror, hg: clone.hg, prefix: prefixes.wpt, excluded: settings.exclude,
+        let builder = ImportBuilder(git: mirror, gecko: clone.source, prefix: prefixes.wpt, excluded: settings.exclude,
                                     resolutions: landing.resolutions ?? [:])
         let applied = try builder.apply(applying.map { UpstreamChange(base: $0.base, head: $0.head) }, geckoBase: base)
         var planned: [PlannedCommit] = []
@@ -231,8 +237,8 @@ final class LandingRunner {
                              message: message, files: files)
     }
 
-    private func readSyncPoint(_ clone: LandingClone, at base: String) throws -> String {
-        guard let file = try clone.hg.files(at: base, paths: [syncPointPath])[syncPointPath],
+    private func readSyncPoint(_ clone: any LandingWorkspace, at base: String) throws -> String {
+        guard let file = try clone.source.files(at: base, paths: [syncPointPath])[syncPointPath],
               let upstream = LandingText.upstream(inSyncPointFile: file.data) else {
             throw LandingError.noSyncPoint(path: syncPointPath.description, revision: base)
         }

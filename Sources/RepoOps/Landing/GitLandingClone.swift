@@ -1,0 +1,129 @@
+import Foundation
+
+/// wptsync's own bare clone of a git Gecko integration repository: the branch is fetched into it
+/// (libgit2), landing commits are written there in memory (trees edited with `TreeEditor`, no work
+/// tree), then pushed to the branch with `git push` (so the destination's hooks run, and a branch
+/// that moved is refused, never overwritten) or formatted as patches for Lando.
+public final class GitLandingClone: LandingWorkspace {
+    public let gecko: GitGecko
+    /// Where the integration repository is fetched from and pushed to.
+    public let url: String
+    /// The integration branch's full name, e.g. `refs/heads/autoland`.
+    public let branch: String
+    /// The clone's copy of the branch as last fetched.
+    static let fetched = "refs/wptsync/integration"
+
+    /// Opens the clone at `path`, creating it (bare) when missing.
+    public init(path: String, url: String, branch: String) throws(ImportError) {
+        self.url = url; self.branch = branch
+        do {
+            if !FileManager.default.fileExists(atPath: path) { _ = try GitRepository.initBare(at: path) }
+            gecko = try GitGecko(path: path)
+        } catch { throw .geckoGit(error) }
+    }
+
+    var git: GitRepository { gecko.git }
+    public var source: any GeckoSource { gecko }
+
+    public func whileLocked<T>(_ body: () throws -> T) throws -> T {
+        try whileHoldingLock(gecko.path + "/wptsync-landing.lock", body)
+    }
+
+    /// Fetches the branch; commits built earlier and never pushed are simply left unreferenced.
+    public func refresh() throws -> String {
+        do {
+            try git.fetch(from: url, refspecs: ["+\(branch):\(Self.fetched)"], credentials: Self.credentials(for: url))
+            return try git.resolve(Self.fetched).hex
+        } catch { throw ImportError.geckoGit(error) }
+    }
+
+    /// Writes each commit with the author as committer too, so the same inputs give the same hashes.
+    public func commit(_ commits: [PlannedCommit], onto parent: String) throws -> [String] {
+        do throws(GitError) {
+            var parentID = try Oid(hex: parent)
+            var tree = try git.commit(parentID).tree
+            var nodes: [String] = []
+            for planned in commits {
+                var editor = TreeEditor()
+                for (path, change) in planned.files.sorted(by: { $0.key < $1.key }) {
+                    switch change {
+                    case .remove: editor.delete(path)
+                    case .write(let file): editor.upsert(path, oid: try git.writeBlob(file.data), mode: FileMode(rawValue: file.flags.gitMode))
+                    }
+                }
+                tree = try editor.write(onto: tree, in: git)
+                let signature = Self.signature(planned)
+                // Mercurial stores descriptions as UTF-8; so does this, for the same commits.
+                let message = Array(String(decoding: planned.message, as: UTF8.self).utf8)
+                parentID = try git.createCommit(tree: tree, parents: [parentID], author: signature, committer: signature, message: message)
+                nodes.append(parentID.hex)
+            }
+            return nodes
+        } catch { throw ImportError.geckoGit(error) }
+    }
+
+    /// `git push` of `node` to the branch, unforced: a branch someone moved meanwhile is a lost race.
+    public func push(_ node: String) throws -> PushOutcome {
+        let output: ProcessOutput
+        do {
+            output = try ProcessRunner.run("git", ["--git-dir", gecko.path, "push", "--porcelain", "--", url, "\(node):\(branch)"],
+                                           extraEnvironment: ProcessRunner.sshAgent())
+        } catch { throw ImportError.commandFailed(command: ["git", "push"], status: -1, output: "\(error)") }
+        let message = (output.stderrString + output.stdoutString).trimmingCharacters(in: .whitespacesAndNewlines)
+        if output.status == 0 { return message.contains("[up to date]") ? .nothingToPush : .pushed }
+        return message.contains("[rejected]") ? .lostRace(message) : .failed(message)
+    }
+
+    /// Searches the branch's first-parent history from `tip` back to `base` for the newest commit
+    /// carrying every marker line (Lando rewrites the commits it lands, so hashes cannot be
+    /// compared); the landing is that commit and the `nodes.count - 1` commits before it.
+    public func landed(_ nodes: [String], markers: [String], base: String, tip: String) throws -> [String]? {
+        guard !nodes.isEmpty else { return nil }
+        do throws(GitError) {
+            let stop = try? Oid(hex: base)
+            var chain: [GitCommit] = []
+            var current: Oid? = try Oid(hex: tip)
+            while let oid = current, oid != stop, chain.count < Self.searchLimit {
+                let commit = try git.commit(oid)
+                chain.append(commit)
+                current = commit.parents.first
+            }
+            guard let index = chain.firstIndex(where: { Self.carries($0.message, markers) }) else { return nil }
+            return chain[index...].prefix(nodes.count).map(\.oid.hex).reversed()
+        } catch { throw ImportError.geckoGit(error) }
+    }
+
+    /// How many commits of the branch `landed` looks at.
+    static let searchLimit = 5_000
+
+    /// The `git format-patch` output of each commit, for Lando's `add-commit-base64` actions.
+    public func patches(_ nodes: [String]) throws -> [[UInt8]] {
+        do throws(GitError) {
+            return try nodes.map { (node) throws(GitError) in try git.formatPatch(try Oid(hex: node)) }
+        } catch { throw ImportError.geckoGit(error) }
+    }
+
+    public func runInCheckout(_ node: String, command: [String], timeout: Double) throws -> [HgPath: PlannedCommit.FileChange] {
+        throw ImportError.commandFailed(command: command, status: -1, output: "landing commands are not supported for a git integration repository yet")
+    }
+
+    static func carries(_ message: [UInt8], _ markers: [String]) -> Bool {
+        let lines = Set(String(decoding: message, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        return markers.allSatisfy(lines.contains)
+    }
+
+    /// `Name <email>` and the date of a planned commit as a git signature.
+    static func signature(_ commit: PlannedCommit) -> GitSignature {
+        var name = commit.user, email = ""
+        if let open = commit.user.range(of: " <", options: .backwards), commit.user.hasSuffix(">") {
+            name = String(commit.user[..<open.lowerBound])
+            email = String(commit.user[open.upperBound...].dropLast())
+        }
+        // Mercurial's offset is seconds west of UTC; git's minutes east.
+        return GitSignature(name: name, email: email, time: commit.date.seconds, offsetMinutes: -commit.date.offset / 60)
+    }
+
+    static func credentials(for url: String) -> RemoteCredentials {
+        url.hasPrefix("ssh://") || (url.contains("@") && !url.contains("://")) ? .sshAgent() : .none
+    }
+}

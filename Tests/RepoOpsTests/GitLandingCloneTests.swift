@@ -1,0 +1,67 @@
+import Foundation
+import RepoOps
+import Testing
+import TestSupport
+
+@Suite("Git landing clone: commits written with libgit2 without a work tree, pushed, found again")
+struct GitLandingCloneTests {
+    private func change(_ text: String, flags: HgFileFlags = .regular) -> PlannedCommit.FileChange {
+        .write(HgFile(data: Array(text.utf8), flags: flags))
+    }
+
+    @Test("commits keep bytes, modes, symlinks, removals, author, date and message; push reports races; landed commits are found by their markers")
+    func commitsPushesAndFinds() throws {
+        let dir = TempDir("git-landing-clone")
+        let work = dir.sub("work"), target = dir.sub("firefox.git")
+        try sh("git", ["init", "-q", "-b", "autoland", work])
+        try writeFile(work + "/testing/web-platform/tests/keep.js", "keep\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Bug 1 - initial"], in: work)
+        try sh("git", ["init", "-q", "--bare", "-b", "autoland", target])
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: target, branch: "refs/heads/autoland")
+        let base = try clone.refresh()
+        #expect(base == (try sh("git", ["--git-dir", target, "rev-parse", "autoland"]).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let message = Array("Bug 3 [wpt PR 4] - Title, a=testonly\n\nbody \u{e9}\n".utf8) + [0xff]
+        let nodes = try clone.commit([
+            PlannedCommit(user: "Upstream Author <a@example.com>", date: (1_700_000_000, -3600), message: message, files: [
+                HgPath("testing/web-platform/tests/run.sh"): change("#!/bin/sh\n", flags: .executable),
+                HgPath("testing/web-platform/tests/link"): change("keep.js", flags: .symlink),
+                HgPath("testing/web-platform/tests/keep.js"): .remove,
+            ]),
+            PlannedCommit(user: "wpt-sync <wpt-sync@mozilla.com>", date: (1_700_000_100, 0), message: Array("landing\n\nwpt-type: landing\n".utf8),
+                          files: [HgPath("testing/web-platform/meta/mozilla-sync"): change("upstream: x\n")]),
+        ], onto: base)
+        #expect(nodes.count == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.sub("clone/testing")), "no work tree")
+        let git = { (arguments: [String]) in try sh("git", ["--git-dir", dir.sub("clone")] + arguments) }
+        #expect(try git(["log", "-1", "--format=%an <%ae>|%ad|%P", "--date=raw", nodes[0]]) == "Upstream Author <a@example.com>|1700000000 +0100|\(base)\n")
+        #expect(try git(["log", "-1", "--format=%B", nodes[0]]) == "Bug 3 [wpt PR 4] - Title, a=testonly\n\nbody \u{e9}\n\u{fffd}\n", "not UTF-8: replaced, as Mercurial does")
+        #expect(try git(["ls-tree", "-r", "--format=%(objectmode) %(path)", nodes[0]]) == """
+            120000 testing/web-platform/tests/link
+            100755 testing/web-platform/tests/run.sh
+
+            """)
+        #expect(try git(["rev-parse", "\(nodes[1])^"]).trimmingCharacters(in: .whitespacesAndNewlines) == nodes[0])
+
+        #expect(try clone.push(nodes[1]) == .pushed)
+        #expect(try clone.push(nodes[1]) == .nothingToPush)
+        #expect(try clone.landed(nodes, markers: ["wpt-type: landing"], base: base, tip: try clone.refresh()) == nodes)
+        #expect(try clone.landed(nodes, markers: ["wpt-type: other"], base: base, tip: nodes[1]) == nil)
+
+        // Someone else lands first: the next push loses the race, and overwrites nothing.
+        let next = try clone.commit([PlannedCommit(user: "x <x@example.com>", date: (0, 0), message: Array("next\n".utf8),
+                                                   files: [HgPath("n.html"): change("n\n")])], onto: nodes[1])
+        try sh("git", ["pull", "-q", target, "autoland"], in: work)
+        try writeFile(work + "/other.html", "other\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: work)
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        let other = try sh("git", ["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard case .lostRace = try clone.push(next[0]) else { Issue.record("expected a lost race"); return }
+        #expect(try sh("git", ["--git-dir", target, "rev-parse", "autoland"]).trimmingCharacters(in: .whitespacesAndNewlines) == other)
+        // Found again after a later commit (as Lando's own commits are, whatever their hashes).
+        #expect(try clone.landed(nodes, markers: ["wpt-type: landing"], base: base, tip: try clone.refresh()) == nodes)
+    }
+}
