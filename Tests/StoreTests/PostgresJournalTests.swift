@@ -109,7 +109,7 @@ struct PostgresJournalTests {
     @Test func batchesNamingTheSameRepositoriesInOppositeOrdersDoNotDeadlock() throws {
         let journal = try PostgresJournal.fresh()
         let waiting = { () throws -> Int in
-            let rows = try PostgresConnection(journal.parameters).execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            let rows = try PostgresConnection(journal.parameters).execute(PostgresRecordRaceTests.waiting + " AND locktype = 'advisory'")
             return Int(rows.rows[0][0] ?? "") ?? -1
         }
         // `central` is held while one batch asks for it first and the other for `autoland` first.
