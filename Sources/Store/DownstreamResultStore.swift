@@ -16,7 +16,18 @@ public struct DownstreamResult: Sendable, Equatable {
     }
 }
 
-extension SQLiteJournal {
+/// Where the reports of downstream try pushes are kept, per pull request. Implemented by the
+/// journal's database.
+public protocol DownstreamResultStore: Sendable {
+    /// Stores the reports of try push `revision` of pull request `pullRequest` (compressed),
+    /// replacing those stored for it before, then keeps only the newest `keep` try pushes' reports
+    /// of that pull request; in one transaction.
+    func saveDownstreamResults(pullRequest: Int, revision: String, _ results: [DownstreamResult], keepingRuns keep: Int) throws(StoreError)
+    /// The stored reports of pull request `pullRequest`, oldest try push first.
+    func downstreamResults(pullRequest: Int) throws(StoreError) -> [DownstreamResult]
+}
+
+extension SQLiteJournal: DownstreamResultStore {
     static func registerDownstreamResultMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("downstream-results-v1") { db in
             try db.execute(sql: """

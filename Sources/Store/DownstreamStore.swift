@@ -70,7 +70,7 @@ extension SQLiteJournal: DownstreamStore {
             try db.execute(sql: """
                 INSERT INTO downstream_prs (repository, number, head, seen_at, record) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (repository, number) DO UPDATE SET head = excluded.head, seen_at = excluded.seen_at, record = excluded.record
-                """, arguments: [repository, pullRequest.number, merged.pullRequest.head, now.timeIntervalSince1970, try Self.encode(merged)])
+                """, arguments: [repository, pullRequest.number, merged.pullRequest.head, now.timeIntervalSince1970, try RecordCoding.encode(merged)])
             return (merged, true)
         }
     }
@@ -81,7 +81,7 @@ extension SQLiteJournal: DownstreamStore {
             let seen = try json.map { try decode(CheckObservation.self, $0, what: "check \(check.key) on \(check.commit)") }
             guard check.replaces(seen) else { return false }
             try db.execute(sql: "INSERT OR REPLACE INTO commit_checks (sha, key, record) VALUES (?, ?, ?)",
-                           arguments: [check.commit, check.key, try Self.encode(check)])
+                           arguments: [check.commit, check.key, try RecordCoding.encode(check)])
             return true
         }
     }
@@ -118,14 +118,8 @@ extension SQLiteJournal: DownstreamStore {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ json: String, what: String) throws -> T {
-        do { return try JSONDecoder().decode(type, from: Data(json.utf8)) } catch {
+        do { return try RecordCoding.decode(type, json) } catch {
             throw StoreError.query(path: path, reason: "\(what) cannot be read: \(error)")
         }
-    }
-
-    private static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -3,19 +3,13 @@ import GRDB
 import SyncCore
 
 /// Where downstream syncs (one per upstream pull request) are kept. Implemented by the journal's database.
-public protocol DownstreamSyncStore: Sendable {
+public protocol DownstreamSyncStore: DownstreamResultStore {
     /// The sync of pull request `number`, if there is one.
     func downstreamSync(pullRequest number: Int) throws(StoreError) -> DownstreamSync?
     /// Every downstream sync, by pull request number.
     func downstreamSyncs() throws(StoreError) -> [DownstreamSync]
     /// Inserts or replaces the sync of its pull request.
     func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError)
-    /// Stores the reports of try push `revision` of pull request `pullRequest` (compressed),
-    /// replacing those stored for it before, then keeps only the newest `keep` try pushes' reports
-    /// of that pull request; in one transaction.
-    func saveDownstreamResults(pullRequest: Int, revision: String, _ results: [DownstreamResult], keepingRuns keep: Int) throws(StoreError)
-    /// The stored reports of pull request `pullRequest`, oldest try push first.
-    func downstreamResults(pullRequest: Int) throws(StoreError) -> [DownstreamResult]
 }
 
 extension SQLiteJournal: DownstreamSyncStore {
@@ -40,16 +34,14 @@ extension SQLiteJournal: DownstreamSyncStore {
     }
 
     public func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO downstream_syncs (pull_request, record) VALUES (?, ?)",
-                           arguments: [sync.pullRequest, String(decoding: try encoder.encode(sync), as: UTF8.self)])
+                           arguments: [sync.pullRequest, try RecordCoding.encode(sync)])
         }
     }
 
     private static func decodeDownstream(_ text: String, pullRequest: Int) throws -> DownstreamSync {
-        do { return try JSONDecoder().decode(DownstreamSync.self, from: Data(text.utf8)) } catch {
+        do { return try RecordCoding.decode(DownstreamSync.self, text) } catch {
             throw StoreError.corruptRecord(id: Int64(pullRequest), reason: "downstream_syncs: \(error)")
         }
     }

@@ -106,13 +106,7 @@ extension Landing: StoredRecord {}
 extension SQLiteJournal {
     static func fetchRecord<Record: StoredRecord>(_ db: Database, table: String, id: Int64) throws -> Record? {
         guard let json = try String.fetchOne(db, sql: "SELECT record FROM \(table) WHERE id = ?", arguments: [id]) else { return nil }
-        do {
-            var record = try JSONDecoder().decode(Record.self, from: Data(json.utf8))
-            record.id = id
-            return record
-        } catch {
-            throw StoreError.corruptRecord(id: id, reason: "\(table): \(error)")
-        }
+        return try Record.decoded(json, id: id, table: table)
     }
 
     /// Inserts (id 0) or updates `record` with `columns` beside its JSON; an update based on a
@@ -133,16 +127,10 @@ extension SQLiteJournal {
         }
         stored.version = record.version + 1
         try db.execute(sql: "UPDATE \(table) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")), record = ? WHERE id = ?",
-                       arguments: values + [try encodeRecord(stored), stored.id])
+                       arguments: values + [try RecordCoding.encode(stored), stored.id])
         try markStatusChange(db, table: table, id: stored.id, previous: previous)
         return stored
     }
 
     typealias RecordColumns = [String: (any DatabaseValueConvertible)?]
-
-    static func encodeRecord<Record: StoredRecord>(_ record: Record) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(record), as: UTF8.self)
-    }
 }

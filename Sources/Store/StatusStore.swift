@@ -2,9 +2,21 @@ import Foundation
 import GRDB
 import SyncCore
 
-/// What `wptsync status` reads besides events: when syncs and landings entered their status, and
-/// the last outcome of each periodic task.
-extension SQLiteJournal {
+/// What `wptsync status` reads besides the failed events: when syncs and landings entered their
+/// status, the pending events, and the last outcome of each periodic task. Implemented by both
+/// journals' databases.
+public protocol StatusStore: Sendable {
+    /// The syncs in `statuses`, each with when it entered its status, newest first.
+    func syncsWithStatusTime(_ statuses: [SyncStatus]) throws(StoreError) -> [(sync: UpstreamSync, since: Date?)]
+    /// The landings in `statuses`, each with when it entered its status, newest first.
+    func landingsWithStatusTime(_ statuses: [LandingStatus]) throws(StoreError) -> [(landing: Landing, since: Date?)]
+    /// How many events are pending, and the oldest of them.
+    func pendingSummary() throws(StoreError) -> (count: Int, oldest: (id: Int64, receivedAt: Date)?)
+    /// What the store knows of each periodic task, by name.
+    func periodicRuns() throws(StoreError) -> [PeriodicRun]
+}
+
+extension SQLiteJournal: StatusStore {
     static func registerStatusMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("status-v1") { db in
             // Records saved before this have no time: they count from the upgrade.
@@ -31,7 +43,6 @@ extension SQLiteJournal {
                        arguments: [Date().timeIntervalSince1970, id, previous, previous])
     }
 
-    /// The syncs in `statuses`, each with when it entered its status, newest first.
     public func syncsWithStatusTime(_ statuses: [SyncStatus]) throws(StoreError) -> [(sync: UpstreamSync, since: Date?)] {
         try read { db in
             try Self.idsAndTimes(db, table: "upstream_syncs", statuses: statuses.map(\.rawValue)).compactMap { id, since in
@@ -41,7 +52,6 @@ extension SQLiteJournal {
         }
     }
 
-    /// The landings in `statuses`, each with when it entered its status, newest first.
     public func landingsWithStatusTime(_ statuses: [LandingStatus]) throws(StoreError) -> [(landing: Landing, since: Date?)] {
         try read { db in
             try Self.idsAndTimes(db, table: "landings", statuses: statuses.map(\.rawValue)).compactMap { id, since in
@@ -59,7 +69,6 @@ extension SQLiteJournal {
         }
     }
 
-    /// How many events are pending, and the oldest of them.
     public func pendingSummary() throws(StoreError) -> (count: Int, oldest: (id: Int64, receivedAt: Date)?) {
         try read { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE state = 'pending'") ?? 0
@@ -87,7 +96,6 @@ extension SQLiteJournal {
         }
     }
 
-    /// What the store knows of each periodic task, by name.
     public func periodicRuns() throws(StoreError) -> [PeriodicRun] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM periodic_runs ORDER BY name").map { row in

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Issue 12: try results are kept with their downstream sync, compressed, the last 3 runs per PR.
-@Suite("Downstream try results in the store")
+@Suite("Downstream try results in the store (SQLite; PostgreSQL when installed)")
 struct DownstreamResultStoreTests {
     let dir = TempDir("downstream-results")
 
@@ -13,9 +13,8 @@ struct DownstreamResultStoreTests {
         Array(#"{"run_info": {"os": "linux"}, "results": [\#((0..<200).map { _ in #"{"test": "\#(test)", "status": "\#(status)"}"# }.joined(separator: ", "))]}"#.utf8)
     }
 
-    @Test func theLastThreeRunsOfAPullRequestAreKeptCompressedAndReadBackExactly() throws {
-        let path = dir.sub("j.sqlite")
-        let store = try SQLiteJournal(path: path)
+    @Test(arguments: JournalBackend.available) func theLastThreeRunsOfAPullRequestAreKeptCompressedAndReadBackExactly(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         for (run, revision) in ["r1", "r2", "r3", "r4"].enumerated() {
             try store.saveDownstreamResults(pullRequest: 7, revision: revision, [
                 DownstreamResult(revision: revision, taskID: "T\(run)a", label: "test-linux/opt-web-platform-tests-1", report: report("/a.html", "OK")),
@@ -30,7 +29,7 @@ struct DownstreamResultStoreTests {
             DownstreamResult(revision: "r2", taskID: "T1a", label: "test-linux/opt-web-platform-tests-1", report: report("/a.html", "TIMEOUT")),
         ], keepingRuns: 3)
 
-        let kept = try SQLiteJournal(path: path).downstreamResults(pullRequest: 7)
+        let kept = try backend.reopen(store).downstreamResults(pullRequest: 7)
         #expect(kept.map(\.revision) == ["r2", "r3", "r3", "r4", "r4"])
         #expect(kept.map(\.taskID) == ["T1a", "T2a", "T2b", "T3a", "T3b"])
         #expect(kept.first?.report == report("/a.html", "TIMEOUT"))
@@ -38,19 +37,20 @@ struct DownstreamResultStoreTests {
         #expect(try store.downstreamResults(pullRequest: 8).map(\.taskID) == ["X"])
 
         // Kept as gzip (magic 1f 8b), far smaller than the report.
-        let rows = try sh("sqlite3", [path, "SELECT hex(substr(report, 1, 2)) || ' ' || length(report) FROM downstream_results WHERE task_id = 'T3b'"])
+        let rows = try backend.outside(store, backend == .sqlite
+            ? "SELECT hex(substr(report, 1, 2)) || ' ' || length(report) FROM downstream_results WHERE task_id = 'T3b'"
+            : "SELECT upper(encode(substr(report, 1, 2), 'hex')) || ' ' || length(report) FROM downstream_results WHERE task_id = 'T3b'")
         let parts = rows.split(separator: " ")
         #expect(parts.first == "1F8B")
         #expect((Int(parts.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .max) * 10 < report("/b.html", "ERROR").count)
     }
 
-    @Test func aDamagedStoredReportIsAnErrorNamingIt() throws {
-        let path = dir.sub("j.sqlite")
-        let store = try SQLiteJournal(path: path)
+    @Test(arguments: JournalBackend.available) func aDamagedStoredReportIsAnErrorNamingIt(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         try store.saveDownstreamResults(pullRequest: 7, revision: "abc", [
             DownstreamResult(revision: "abc", taskID: "TASK1", label: "l", report: report("/a.html", "OK")),
         ], keepingRuns: 3)
-        _ = try sh("sqlite3", [path, "UPDATE downstream_results SET report = X'1F8B0800'"])
+        try backend.outside(store, "UPDATE downstream_results SET report = \(backend == .sqlite ? "X'1F8B0800'" : "'\\x1f8b0800'::bytea")")
         #expect {
             try store.downstreamResults(pullRequest: 7)
         } throws: { error in

@@ -4,7 +4,7 @@ import SyncCore
 import Testing
 import TestSupport
 
-@Suite("What wptsync has seen of upstream PRs, in the store")
+@Suite("What wptsync has seen of upstream PRs, in the store (SQLite; PostgreSQL when installed)")
 struct DownstreamStoreTests {
     let dir = TempDir("downstream-store")
     let t = Date(timeIntervalSince1970: 1_800_000_000)
@@ -15,8 +15,8 @@ struct DownstreamStoreTests {
                                head: head, headBranch: branch, base: "master", updatedAt: t.addingTimeInterval(offset))
     }
 
-    @Test func aDeliveryTwiceOrAnOlderOneAfterANewerChangesNothing() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func aDeliveryTwiceOrAnOlderOneAfterANewerChangesNothing(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         let (h1, h2) = (String(repeating: "1", count: 40), String(repeating: "2", count: 40))
         #expect(try store.observe(repository: repo, pullRequest: pr(7, head: h2, at: 60), review: nil, delivery: "d2", syncLabel: "l", at: t).changed)
         #expect(try !store.observe(repository: repo, pullRequest: pr(7, head: h2, at: 60), review: nil, delivery: "d2", syncLabel: "l", at: t).changed)
@@ -31,8 +31,8 @@ struct DownstreamStoreTests {
         #expect(try store.seenPullRequest(99) == nil)
     }
 
-    @Test func checksAreKeptPerCommitAndShownOnTheHead() throws {
-        let store = try SQLiteJournal(path: dir.sub("c.sqlite"))
+    @Test(arguments: JournalBackend.available) func checksAreKeptPerCommitAndShownOnTheHead(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         let head = String(repeating: "3", count: 40)
         let done = CheckObservation(kind: .checkRun, name: "ci", commit: head, status: "completed", conclusion: "success", updatedAt: t.addingTimeInterval(10))
         // A status arriving before its PR is known is kept for it.
@@ -44,8 +44,8 @@ struct DownstreamStoreTests {
         #expect(try store.seenPullRequests().first?.checks == [done])
     }
 
-    @Test func aBatchIsRecordedInOneGoEachDeliveryOnce() throws {
-        let store = try SQLiteJournal(path: dir.sub("b.sqlite"))
+    @Test(arguments: JournalBackend.available) func aBatchIsRecordedInOneGoEachDeliveryOnce(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         func delivery(_ id: String) -> EventPayload {
             .gitHubDelivery(GitHubDelivery(repository: repo, event: "ping", delivery: id, summary: "ping", body: "{}"))
         }

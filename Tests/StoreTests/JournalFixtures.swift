@@ -21,11 +21,32 @@ enum JournalBackend: String, CustomStringConvertible, Sendable, CaseIterable {
 
     var description: String { rawValue }
 
-    /// A new, empty journal: a file in `dir`, or a fresh database of the shared cluster, migrated.
-    func journal(in dir: TempDir) throws -> any EventJournal {
+    /// A new, empty journal with every record: a file in `dir`, or a fresh database of the shared
+    /// cluster, migrated.
+    func journal(in dir: TempDir) throws -> any EventJournal & RecordStore {
         switch self {
         case .sqlite: return try SQLiteJournal(path: dir.sub("state/j.sqlite"))
         case .postgres: return try PostgresJournal.fresh()
+        }
+    }
+
+    /// The database of `store` opened again, as another process would.
+    func reopen(_ store: any EventJournal & RecordStore) throws -> any EventJournal & RecordStore {
+        switch store {
+        case let sqlite as SQLiteJournal: return try SQLiteJournal(path: sqlite.path)
+        case let postgres as PostgresJournal: return try PostgresJournal(postgres.parameters)
+        default: throw PostgresClusterError("not a journal of this backend: \(store)")
+        }
+    }
+
+    /// Runs `sql` on the database of `store` as an operator's client would (`sqlite3`, `psql`);
+    /// what it prints.
+    @discardableResult
+    func outside(_ store: any EventJournal & RecordStore, _ sql: String) throws -> String {
+        switch store {
+        case let sqlite as SQLiteJournal: return try sh("sqlite3", [sqlite.path, sql])
+        case let postgres as PostgresJournal: return try sh((PostgresCluster.binaries ?? "") + "/psql", ["-X", "-A", "-t", "-q", "-d", postgres.url, "-c", sql])
+        default: throw PostgresClusterError("not a journal of this backend: \(store)")
         }
     }
 }

@@ -4,12 +4,12 @@ import SyncCore
 import Testing
 import TestSupport
 
-@Suite("Operators' switches in the store")
+@Suite("Operators' switches in the store (SQLite; PostgreSQL when installed)")
 struct OperationsStoreTests {
     let dir = TempDir("operations")
 
-    @Test func skipsAreKeptOnceListedAndRemoved() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func skipsAreKeptOnceListedAndRemoved(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         let node = String(repeating: "a", count: 40)
         let note = OperatorNote(by: "alice", reason: "breaks upstream", since: Date(timeIntervalSince1970: 100))
         #expect(try store.skip(.changeset(node), note: note).added)
@@ -24,11 +24,11 @@ struct OperationsStoreTests {
         #expect(try store.skip(for: .pullRequest(12)) == nil)
     }
 
-    @Test func aPauseIsDurableAndKeptUntilResumed() throws {
-        let path = dir.sub("p.sqlite")
+    @Test(arguments: JournalBackend.available) func aPauseIsDurableAndKeptUntilResumed(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         let note = OperatorNote(by: "alice", reason: "GitHub outage", since: Date(timeIntervalSince1970: 200))
-        #expect(try SQLiteJournal(path: path).pause(note).added)
-        let reopened = try SQLiteJournal(path: path)
+        #expect(try store.pause(note).added)
+        let reopened = try backend.reopen(store)
         #expect(try reopened.currentPause() == note)
         #expect(try reopened.pause(OperatorNote(by: "bob", reason: "x", since: Date())) == (note, false))
         #expect(try reopened.resume() == note)

@@ -29,6 +29,19 @@ struct PostgresJournalTests {
         #expect(try PostgresJournal(database).migrate().isEmpty)
     }
 
+    /// Issue 15: the records besides the events came with version 2; a store at version 1 keeps its
+    /// events and gains the other tables.
+    @Test func aStoreAtVersionOneIsMigratedKeepingItsEvents() throws {
+        let parameters = PostgresParameters(url: try #require(PostgresCluster.shared).createDatabase())
+        #expect(try PostgresSchema.migrate(PostgresConnection(parameters), upTo: 1) == [1])
+        let journal = try PostgresJournal(parameters)
+        _ = try journal.record(push("autoland", 1), at: t0)
+        #expect(try journal.migrate() == Array(2...PostgresJournal.schemaVersion))
+        #expect(try journal.event(id: 1)?.payload == push("autoland", 1))
+        let sync = try journal.save(UpstreamSync(bug: 5, changesets: [SyncChangeset(node: String(repeating: "a", count: 40))]))
+        #expect(try journal.syncs(relevantToBugs: [], nodePrefixes: ["aaaa"]) == [sync])
+    }
+
     @Test func threeWorkersDrainFiveHundredEventsOnceEachInEachRepositorysOrder() throws {
         let journal = try PostgresJournal.fresh()
         let repositories = ["autoland", "central", "beta", "release", "wpt"]
@@ -96,7 +109,7 @@ struct PostgresJournalTests {
     @Test func batchesNamingTheSameRepositoriesInOppositeOrdersDoNotDeadlock() throws {
         let journal = try PostgresJournal.fresh()
         let waiting = { () throws -> Int in
-            let rows = try PostgresConnection(journal.parameters).execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            let rows = try PostgresConnection(journal.parameters).execute(PostgresRecordRaceTests.waiting + " AND locktype = 'advisory'")
             return Int(rows.rows[0][0] ?? "") ?? -1
         }
         // `central` is held while one batch asks for it first and the other for `autoland` first.

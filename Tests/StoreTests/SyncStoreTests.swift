@@ -3,12 +3,12 @@ import SyncCore
 import Testing
 import TestSupport
 
-@Suite("Upstream sync records")
+@Suite("Upstream sync records (SQLite; PostgreSQL when installed)")
 struct SyncStoreTests {
     let dir = TempDir("syncs")
 
-    @Test func savesFindsByBugNodePrefixAndStatus() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func savesFindsByBugNodePrefixAndStatus(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         let a = try store.save(UpstreamSync(bug: 5, changesets: [SyncChangeset(node: String(repeating: "a", count: 40))]))
         var b = try store.save(UpstreamSync(bug: 6, changesets: [SyncChangeset(node: String(repeating: "b", count: 40))]))
         #expect(a.id == 1 && b.id == 2)
@@ -36,13 +36,13 @@ struct SyncStoreTests {
     }
 }
 
-@Suite("Landing records and the commit map")
+@Suite("Landing records and the commit map (SQLite; PostgreSQL when installed)")
 struct LandingStoreTests {
     let dir = TempDir("landings")
     let sha = String(repeating: "a", count: 40)
 
-    @Test func oneUnpushedLandingStaleSavesRefusedManualMappingsWin() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func oneUnpushedLandingStaleSavesRefusedManualMappingsWin(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         var first = try store.save(Landing(upstreamBase: sha, upstreamHead: sha, units: [ImportUnit(pullRequest: 3, commits: [sha], base: sha)]))
         #expect(try store.landing(id: first.id) == first)
         #expect { try store.save(Landing(upstreamBase: sha, upstreamHead: sha, units: [])) } throws: { _ in true }
@@ -55,6 +55,8 @@ struct LandingStoreTests {
         let second = try store.save(Landing(status: .deferred, upstreamBase: sha, upstreamHead: sha, units: []))
         #expect(try store.landings(statuses: nil).map(\.id) == [second.id, first.id])
         #expect(try store.landings(statuses: [.pushed]).map(\.id) == [first.id])
+        #expect(try store.landings(statuses: nil, limit: 1).map(\.id) == [second.id])
+        #expect(try store.landings(statuses: [.open]).isEmpty)
 
         try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: 5, source: "github", title: "T"))
         try store.setCommitMapping(CommitMapping(sha: sha, pullRequest: 6, source: "manual"))
@@ -66,9 +68,8 @@ struct LandingStoreTests {
     }
 
     /// Issue 11: an idle re-check compares this number instead of reading every sync.
-    @Test func theSyncsGenerationChangesWithEveryWriteIncludingOnesFromOutside() throws {
-        let path = dir.sub("j.sqlite")
-        let store = try SQLiteJournal(path: path)
+    @Test(arguments: JournalBackend.available) func theSyncsGenerationChangesWithEveryWriteIncludingOnesFromOutside(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         var generation = try store.syncsGeneration()
         func changed() throws -> Bool {
             let now = try store.syncsGeneration()
@@ -81,7 +82,7 @@ struct LandingStoreTests {
         sync.status = .open
         sync = try store.save(sync)
         #expect(try changed())
-        _ = try sh("sqlite3", [path, "UPDATE upstream_syncs SET status = 'closed'"])
+        try backend.outside(store, "UPDATE upstream_syncs SET status = 'closed'")
         #expect(try changed())
         try store.deleteSync(id: sync.id)
         #expect(try changed())

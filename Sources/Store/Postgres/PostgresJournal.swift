@@ -179,6 +179,11 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
         try locked { () throws(StoreError) in try connection.execute(sql, arguments) }
     }
 
+    /// Runs `body`'s statements outside a transaction (each sees what was committed when it started).
+    func read<T>(_ body: (PostgresConnection) throws(StoreError) -> T) throws(StoreError) -> T {
+        try locked { () throws(StoreError) in try body(connection) }
+    }
+
     func transaction<T>(_ body: (PostgresConnection) throws(StoreError) -> T) throws(StoreError) -> T {
         try locked { () throws(StoreError) in try connection.transaction { () throws(StoreError) in try body(connection) } }
     }

@@ -29,6 +29,7 @@ enum PostgresSchema {
         CREATE INDEX events_due ON events(state, next_attempt_at);
         CREATE INDEX events_unfinished ON events(repository, id) WHERE \(SQLiteJournal.unfinished);
         """,
+        recordTables,
     ]
 
     /// The version this wptsync's schema is at.
@@ -43,19 +44,20 @@ enum PostgresSchema {
         return Int(try db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").rows.first?[0] ?? "") ?? 0
     }
 
-    /// Applies the missing migrations; returns their versions. A database at a later version than
-    /// this wptsync knows is an error: it was migrated by a newer wptsync.
-    static func migrate(_ db: PostgresConnection) throws(StoreError) -> [Int] {
+    /// Applies the missing migrations (up to `target`); returns their versions. A database at a
+    /// later version than this wptsync knows is an error: it was migrated by a newer wptsync.
+    static func migrate(_ db: PostgresConnection, upTo target: Int = latest) throws(StoreError) -> [Int] {
         try db.transaction { () throws(StoreError) in
             try db.execute("SELECT pg_advisory_xact_lock(\(lockKey))")
             try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             let current = try version(db)
             if current > latest { throw .schema(store: db.parameters.url, reason: tooNew(current)) }
-            for version in (current + 1)..<(latest + 1) {
+            let missing = Array((current + 1)..<max(current + 1, target + 1))
+            for version in missing {
                 try db.execute(migrations[version - 1])
                 try db.execute("INSERT INTO schema_version (version) VALUES ($1)", [String(version)])
             }
-            return Array((current + 1)..<(latest + 1))
+            return missing
         }
     }
 
