@@ -90,6 +90,7 @@ struct RecordStoreContractTests {
                                                    bugs: [], receivedAt: t))
         #expect(try store.autolandRequests(phases: nil).map(\.id) == [other.id, stored.id])
         #expect(try store.autolandRequests(phases: [.watching]) == [stored])
+        #expect(try store.latestAutolandRequests(limit: 1).map(\.id) == [other.id])
         #expect(try store.autolandRequestsWithUnpostedComments() == [stored])
         #expect(try store.autolandRequest(repository: "try", tip: "e") == nil)
     }

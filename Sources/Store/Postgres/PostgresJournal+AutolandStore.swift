@@ -39,6 +39,12 @@ extension PostgresJournal: AutolandStore {
         }
     }
 
+    public func latestAutolandRequests(limit: Int) throws(StoreError) -> [AutolandRequest] {
+        try read { db throws(StoreError) in
+            try Self.records(db, table: "autoland_requests", "SELECT id, record FROM autoland_requests ORDER BY id DESC LIMIT $1", [String(limit)])
+        }
+    }
+
     public func autolandRequestsWithUnpostedComments() throws(StoreError) -> [AutolandRequest] {
         try read { db throws(StoreError) in
             try Self.records(db, table: "autoland_requests", "SELECT id, record FROM autoland_requests WHERE unposted > 0 ORDER BY id")
