@@ -8,8 +8,8 @@ struct SheriffAccessStoreTests {
     let dir = TempDir("sheriff-access")
     let now = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test func aTokenIsFoundByItsHashAndReissuingOrRevokingEndsItsSessions() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func aTokenIsFoundByItsHashAndReissuingOrRevokingEndsItsSessions(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         #expect(try store.issueToken(user: "sam", hash: "h1", at: now) == false)
         #expect(try store.tokenUser(hash: "h1") == "sam" && store.tokenUser(hash: "h2") == nil)
         let session = SheriffSession(user: "sam", csrf: "c", expires: now.addingTimeInterval(60))
@@ -28,8 +28,8 @@ struct SheriffAccessStoreTests {
         #expect(try store.revokeToken(user: "sam") == false, "nothing left to revoke")
     }
 
-    @Test func startingASessionForgetsExpiredOnesAndSigningOutEndsOne() throws {
-        let store = try SQLiteJournal(path: dir.sub("j.sqlite"))
+    @Test(arguments: JournalBackend.available) func startingASessionForgetsExpiredOnesAndSigningOutEndsOne(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
         _ = try store.issueToken(user: "sam", hash: "h", at: now)
         try store.startSession(hash: "old", SheriffSession(user: "sam", csrf: "c", expires: now), now: now.addingTimeInterval(-10))
         try store.startSession(hash: "new", SheriffSession(user: "sam", csrf: "d", expires: now.addingTimeInterval(60)), now: now)

@@ -30,6 +30,7 @@ enum PostgresSchema {
         CREATE INDEX events_unfinished ON events(repository, id) WHERE \(SQLiteJournal.unfinished);
         """,
         recordTables,
+        sheriffAccessTables,
     ]
 
     /// The version this wptsync's schema is at.
