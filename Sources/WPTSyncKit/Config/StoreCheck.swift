@@ -9,7 +9,7 @@ public enum StoreCheck {
     /// One line about the store, and whether it is usable as it is.
     public static func check(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) -> (line: String, ok: Bool) {
         guard let postgres = config.store.postgres else { return ("store: SQLite \(config.store.path)", true) }
-        let name = "store: PostgreSQL \(postgres.url) (events; other records in SQLite \(config.store.path))"
+        let name = "store: PostgreSQL \(postgres.url)"
         do {
             let journal = try PostgresJournal(JournalOpening.parameters(postgres, role: .hook, environment: environment))
             let version = try journal.schemaVersion()

@@ -7,7 +7,7 @@ import SyncCore
 /// thing it changed, for the operator.
 public struct Operations {
     public let app: Application
-    var store: SQLiteJournal { app.journal }
+    var store: any EventJournal & RecordStore { app.journal }
 
     public init(app: Application) { self.app = app }
 

@@ -6,7 +6,7 @@ extension Application {
     /// What `wptsync status` shows, read from the journal (reading only) and judged by
     /// `ServiceStatus.summarize` under `thresholds`.
     public func status(thresholds: StatusThresholds, now: Date = Date()) throws(StoreError) -> ServiceStatus {
-        let pending = if let postgres = events as? PostgresJournal { try postgres.pendingSummary() } else { try journal.pendingSummary() }
+        let pending = try journal.pendingSummary()
         let failed = try events.events(state: .failed, limit: StatusFormat.maxFailedEvents).map {
             FailedEvent(id: $0.id, repository: $0.repository, receivedAt: $0.receivedAt, nextAttemptAt: $0.nextAttemptAt,
                         permanent: $0.permanent, attempts: $0.attempts, lastError: $0.lastError)

@@ -61,12 +61,12 @@ public final class Replayer {
         var report = ReplayReport()
         let items = try items(for: source, report: &report)
         // Without a journal nothing was recorded and there are no syncs; do not create one.
-        let journal = FileManager.default.fileExists(atPath: config.store.path) ? try SQLiteJournal(path: config.store.path) : nil
-        let recorded: (any EventJournal)? = config.store.postgres == nil ? journal : try JournalOpening.open(config.store, role: .worker)
+        let exists = config.store.postgres != nil || FileManager.default.fileExists(atPath: config.store.path)
+        let journal = exists ? try Application.openStore(config) : nil
         let upstreaming = config.github != nil && config.wpt?.upstreamPushURL != nil
         if case .wpt(let old, let new) = source {
             let mirror = try GitRepository.open(at: try mirrorPath())
-            let existing = try recorded?.event(recording: items[0].payload)
+            let existing = try journal?.event(recording: items[0].payload)
             output("\(items[0].label): " + (existing.map { "already recorded as event #\($0.id) (\($0.state.rawValue))" } ?? "would be recorded"))
             try ImportPreview.describeImport(mirror: mirror, from: try mirror.resolve(old).hex, to: try mirror.resolve(new).hex,
                                              landing: config.landing, store: journal).forEach { output("  " + $0) }
@@ -76,7 +76,7 @@ public final class Replayer {
         var dry = DryRun(prefixes: config.paths, skipped: try journal?.skippedChangesets() ?? [])
         for item in items {
             guard let repository = config.geckoRepository(named: item.payload.repository) else { continue }
-            if let existing = try recorded?.event(recording: item.payload) {
+            if let existing = try journal?.event(recording: item.payload) {
                 report.duplicates += 1
                 output("\(item.label): already recorded as event #\(existing.id) (\(existing.state.rawValue)): "
                        + (existing.state == .done ? "not processed again" : "the worker processes it as recorded"))

@@ -9,10 +9,11 @@ import SyncCore
 /// The pieces a long-running command needs, built from the configuration.
 public struct Application {
     public let config: Config
-    public let journal: SQLiteJournal
-    /// The event journal: `journal`, or the PostgreSQL one when `[store] url` is set (the other
-    /// records stay in `journal` for now).
-    public let events: any EventJournal
+    /// Every record and the event journal: the SQLite file, or the PostgreSQL store when
+    /// `[store] url` is set.
+    public let journal: any EventJournal & RecordStore
+    /// The event journal (the same store as `journal`).
+    public var events: any EventJournal { journal }
     /// Every configured secret (`secretRedactor`): what the worker and its handlers store or print
     /// passes through it.
     public let redactor: Redactor
@@ -30,15 +31,23 @@ public struct Application {
         self.config = config; self.environment = environment
         redactor = Self.secretRedactor(for: config, environment: environment)
         SecretRedaction.install(redactor)
-        journal = try SQLiteJournal(path: config.store.path)
-        events = config.store.postgres == nil ? journal : try JournalOpening.open(config.store, role: .worker, environment: environment)
+        journal = try Self.openStore(config, environment: environment)
+    }
+
+    /// The store `config` names, as a worker or command opens it (the SQLite file is created if needed).
+    public static func openStore(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(StoreError) -> any EventJournal & RecordStore {
+        if let postgres = config.store.postgres {
+            return try PostgresJournal(JournalOpening.parameters(postgres, role: .worker, environment: environment))
+        }
+        return try SQLiteJournal(path: config.store.path)
     }
 
     /// A worker with the handlers for every kind of event; cancelling `cancellation` stops it and
     /// ends the handlers' waits.
     /// Brings a PostgreSQL journal's schema up to date first.
     public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
-        if let postgres = events as? PostgresJournal, !(try postgres.migrate()).isEmpty { logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"]) }
+        if let postgres = journal as? PostgresJournal, !(try postgres.migrate()).isEmpty { logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"]) }
         let handlers = try Handlers.make(config: config, store: journal, events: events, redactor: redactor, environment: environment,
                                          cancellation: cancellation)
         return Worker(journal: events, settings: config.worker, spool: HookIntake(config: config).spool,

@@ -16,7 +16,7 @@ import WPTSyncKit
 /// sign-in form a cookie's); without it, 403 and nothing changes.
 public struct SheriffQueue: Sendable {
     let config: Config
-    let store: SQLiteJournal
+    let store: any RecordStore
     let template: MustacheTemplate
     let logger: Logger
     let redactor: Redactor
@@ -32,7 +32,7 @@ public struct SheriffQueue: Sendable {
     public init?(config: Config, logger: Logger) throws {
         guard config.autoland != nil else { return nil }
         self.config = config; self.logger = logger
-        store = try SQLiteJournal(path: config.store.path)
+        store = try WPTSyncKit.Application.openStore(config)
         template = try MustacheTemplate(string: SheriffPageTemplate.page)
         redactor = WPTSyncKit.Application.secretRedactor(for: config)
     }
