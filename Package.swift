@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // The application: worker, event handlers, installation, demo.
         .target(name: "WPTSyncKit", dependencies: [
-            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices", "WebhookService",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events.
