@@ -9,15 +9,22 @@ BLOCKS `with Files()` blocks), its wpt mirror and an upstream repository holding
   1. posts its signed `pull_request` (opened) delivery and waits for its bug (`POST /rest/bug`);
   2. posts its signed `pull_request_review` (approved) delivery and waits for the try push's bug
      comment.
-Phases, from clocks outside wptsync: the HTTP round trip of the delivery (webhook -> journal);
-the event's claim by the worker (an SQLite trigger added to the journal records it); Bugzilla's
-requests as the local Bugzilla answers them; the try repository's `prechangegroup` and
-`changegroup` hooks (the push's data arriving, and committed).
+Phases, from clocks outside wptsync (medians and maxima in ms):
+  webhook  request sent -> the event's `received_at` in the journal (answer: -> 202 received);
+  pickup   recorded -> claimed by the worker (an SQLite trigger added to the journal notes it);
+  read     claimed -> Bugzilla's bug search answered: the PR head fetched into the mirror, its
+           changes diffed, mozilla-central pulled into wptsync's clone, moz.build read and matched;
+  bug      search answered -> `POST /rest/bug` answered;
+  build    claimed -> the try repository's `prechangegroup` hook: changes, pull, the try commit
+           built in memory, and `hg push` started (up to its data arriving);
+  push     `prechangegroup` -> `changegroup` (the push applied and committed);
+  comment  -> the try push's bug comment answered.
+Also the worker's and its hg command servers' peak resident memory (VmHWM).
 
 Usage: benchmarks/downstream.py [--runs 10] [--files 5000] [--blocks 300] [--pr-files 1]
        (after `swift build -c release --product wptsync` and `--product DownstreamServer`)
 """
-import argparse, hashlib, hmac, http.client, json, os, queue, socket, sqlite3, statistics, subprocess, sys, tempfile, threading, time
+import argparse, hashlib, hmac, http.client, json, os, queue, shutil, socket, sqlite3, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.com>",
@@ -50,8 +57,7 @@ def build_world(tmp, files, blocks):
     run(["git", "add", "-A"], cwd=wpt)
     run(["git", "commit", "-q", "-m", "wpt"], cwd=wpt)
     run(["hg", "init", gecko])
-    run(["cp", "-r", wpt, os.path.join(gecko, "testing/web-platform/tests")])
-    run(["rm", "-rf", os.path.join(gecko, "testing/web-platform/tests/.git")])
+    shutil.copytree(wpt, os.path.join(gecko, "testing/web-platform/tests"), ignore=shutil.ignore_patterns(".git"))
     moz = "".join(f'with Files("tests/area{n % 40}/sub{n // 40}/**"):\n    BUG_COMPONENT = ("Core", "Area {n}")\n\n' for n in range(blocks))
     write(os.path.join(gecko, "testing/web-platform/moz.build"),
           moz + 'with Files("tests/css/css-grid/**"):\n    BUG_COMPONENT = ("Core", "Layout: Grid")\n')
@@ -166,12 +172,22 @@ def main():
             sys.exit(f"no {method} {suffix} from wptsync within {deadline} s (saw {seen})")
 
         def claim(event):
+            """When the event was recorded, and when the worker claimed it."""
             for _ in range(1000):
-                row = sqlite3.connect(store).execute("SELECT claimed_at FROM bench_claims WHERE event = ?", (event,)).fetchone()
+                row = sqlite3.connect(store).execute("SELECT received_at, claimed_at FROM events JOIN bench_claims"
+                                                     " ON bench_claims.event = events.id WHERE id = ?", (event,)).fetchone()
                 if row:
-                    return row[0]
+                    return row
                 time.sleep(0.01)
             sys.exit(f"event {event} was never claimed")
+
+        def peak_rss(process):
+            """The process's and its children's (hg command servers) peak resident sizes, in MB."""
+            def hwm(pid):
+                with open(f"/proc/{pid}/status") as f:
+                    return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+            children = open(f"/proc/{process.pid}/task/{process.pid}/children").read().split()
+            return hwm(process.pid), sum(hwm(child) for child in children)
 
         opened, approved = [], []
         try:
@@ -180,18 +196,20 @@ def main():
                 t0, t1, event = post(port, "pull_request", delivery("pull_request", n, head, "2026-11-20T10:00:00Z"))
                 seen, filed = bugzilla("POST", "/rest/bug")
                 search = next(float(line[3]) for line in seen if line[1] == "GET")
-                claimed = claim(event)
-                opened.append(dict(webhook=t1 - t0, pickup=claimed - t1, read=search - claimed, bug=filed - search, total=filed - t0))
+                recorded, claimed = claim(event)
+                opened.append(dict(webhook=recorded - t0, answer=t1 - t0, pickup=claimed - recorded, read=search - claimed,
+                                   bug=filed - search, total=filed - t0))
                 time.sleep(0.5)
                 t0, t1, event = post(port, "pull_request_review", delivery("pull_request_review", n, head, "2026-11-20T10:05:00Z", review=True))
                 _, commented = bugzilla("POST", "/comment")
-                claimed = claim(event)
+                recorded, claimed = claim(event)
                 with open(world["hooks"]) as f:
                     marks = [line.split() for line in f][-2:]
                 pre, post_ = float(marks[0][1]), float(marks[1][1])
-                approved.append(dict(webhook=t1 - t0, pickup=claimed - t1, build=pre - claimed, push=post_ - pre,
+                approved.append(dict(webhook=recorded - t0, answer=t1 - t0, pickup=claimed - recorded, build=pre - claimed, push=post_ - pre,
                                      comment=commented - post_, total=commented - t0))
                 time.sleep(0.5)
+            rss = peak_rss(worker)
         finally:
             worker.terminate(); worker.wait()
             serve.terminate(); serve.wait()
@@ -200,11 +218,12 @@ def main():
         assert tries == options.runs, f"{tries} try pushes for {options.runs} PRs"
         print(f"{options.runs} PRs of {options.pr_files} file(s), Gecko with {options.files} wpt files and {options.blocks + 1} moz.build blocks;"
               f" load average {os.getloadavg()[0]:.1f}; medians in ms (max):")
-        for name, samples, phases in (("opened -> bug filed", opened, ("webhook", "pickup", "read", "bug")),
-                                      ("approved -> try pushed", approved, ("webhook", "pickup", "build", "push", "comment"))):
+        for name, samples, phases in (("opened -> bug filed", opened, ("webhook", "answer", "pickup", "read", "bug")),
+                                      ("approved -> try pushed", approved, ("webhook", "answer", "pickup", "build", "push", "comment"))):
             parts = ", ".join(f"{p} {statistics.median(s[p] for s in samples) * 1000:.0f} ({max(s[p] for s in samples) * 1000:.0f})" for p in phases)
             total = [s["total"] * 1000 for s in samples]
-            print(f"  {name}: total {statistics.median(total):.0f} ({max(total):.0f}) = {parts}")
+            print(f"  {name}: total {statistics.median(total):.0f} ({max(total):.0f}): {parts}")
+        print(f"  peak resident memory: worker {rss[0]:.0f} MB, its hg command servers {rss[1]:.0f} MB")
 
 
 if __name__ == "__main__":
