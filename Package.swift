@@ -47,7 +47,7 @@ let package = Package(
         ]),
         // The application: worker, event handlers, installation, demo.
         .target(name: "WPTSyncKit", dependencies: [
-            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices", "WebhookService",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events,
@@ -74,6 +74,8 @@ let package = Package(
         .executableTarget(name: "ExportBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/export-benchmark"),
         // `benchmarks/replay.py` serves its pushlog with this.
         .executableTarget(name: "PushlogServer", dependencies: ["LocalServices"], path: "benchmarks/pushlog-server"),
+        // benchmarks/downstream.py's local Bugzilla and Taskcluster, which say when Bugzilla is asked.
+        .executableTarget(name: "DownstreamServer", dependencies: ["LocalServices"], path: "benchmarks/downstream-server"),
         // benchmarks/worker.py's local GitHub, which says when a pull request appears.
         .executableTarget(name: "GitHubServer", dependencies: ["LocalServices"], path: "benchmarks/github-server"),
         // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.

@@ -87,6 +87,13 @@ public struct DeliveryIntake: Sendable {
         }
     }
 
+    /// The `X-Hub-Signature-256` value GitHub sends with `body` for the webhook secret `secret`
+    /// (`sha256=` and the HMAC-SHA256 in hex), as `wptsync demo` signs its deliveries.
+    public static func signature(of body: [UInt8], secret: [UInt8]) -> String {
+        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret))
+            .map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
     /// Why `signature` does not sign `body` with `key`, or nil when it does. The comparison is
     /// HMAC-SHA256's constant-time one.
     static func signatureProblem(_ signature: String?, body: [UInt8], key: SymmetricKey) -> String? {

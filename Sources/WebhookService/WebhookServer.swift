@@ -18,8 +18,9 @@ public struct WebhookServer: Sendable {
         recorder = DeliveryRecorder(intake: intake)
     }
 
-    /// Serves until SIGINT or SIGTERM; `onListening` gets the address bound (the port chosen when 0).
-    public func run(onListening: @escaping @Sendable (ListenAddress) -> Void = { _ in }) async throws {
+    /// Serves until SIGINT or SIGTERM (or, with `stopOnSignals` false, until its task is
+    /// cancelled); `onListening` gets the address bound (the port chosen when 0).
+    public func run(stopOnSignals: Bool = true, onListening: @escaping @Sendable (ListenAddress) -> Void = { _ in }) async throws {
         let settings = intake.config.serve
         let router = Router()
         router.post("/github/webhook") { request, _ in await self.respond(to: request) }
@@ -34,7 +35,7 @@ public struct WebhookServer: Sendable {
                 onListening(bound)
             },
             logger: logger)
-        try await app.runService()
+        if stopOnSignals { try await app.runService() } else { try await app.runService(gracefulShutdownSignals: []) }
     }
 
     func respond(to request: Request) async -> Response {

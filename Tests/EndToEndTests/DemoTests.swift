@@ -14,7 +14,7 @@ struct DemoTests {
 
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 10).reversed()
-        #expect(events.map(\.kind) == [.hgPush, .hgPush, .hgPush, .hgPush, .gitPush, .hgPush])
+        #expect(events.map(\.kind) == [.hgPush, .hgPush, .hgPush, .hgPush, .gitPush, .hgPush, .gitHubWebhook, .gitHubWebhook])
         #expect(events.allSatisfy { $0.state == .done })
 
         let descriptions = try sh("hg", ["log", "-R", folder + "/autoland", "-T", "{desc|firstline}\n"])
@@ -40,5 +40,18 @@ struct DemoTests {
         #expect(landing.status == .pushed && landing.units.map(\.pullRequest) == [1, 2])
         #expect(output.contains("autoland has the import"))
         #expect(output.contains("PR #1 is closed") && output.contains("PR #1 is open again") && output.contains("PR #1 is merged"))
+
+        // Downstream: PR #3, opened from a fork and delivered to wptsync serve, got its bug in the
+        // component moz.build names, one try push of only its test once approved, and its results.
+        #expect(output.contains("bug 1 \"[wpt-sync] Sync PR 3 - Test grid gaps\" is filed in Core :: Layout: Grid"), "\(output)")
+        let downstream = try #require(try journal.downstreamSync(pullRequest: 3))
+        #expect(downstream.bug == 1 && downstream.component?.description == "Core :: Layout: Grid")
+        #expect(downstream.tryPushes.map(\.status) == [.complete])
+        let tryPushes = try sh("hg", ["log", "-R", folder + "/try", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
+        #expect(tryPushes == (downstream.tryPushes.first?.revision ?? "-") + "\n")
+        let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", "tip", "path:try_task_config.json"])
+        #expect(tryConfig.contains("css/css-grid/grid-gap.html") && !tryConfig.contains("frob"), "\(tryConfig)")
+        #expect(try journal.downstreamResults(pullRequest: 3).count == 3)
+        #expect(output.contains("The try run's results are in") && output.contains("- linux1804-64-qr/opt: 0 of 1 test, 1 of 2 subtests"))
     }
 }

@@ -14,7 +14,8 @@ extension LocalTaskcluster {
         return scheduleTryPush(project: project, revision: revision, platforms: platforms, tests: tests)
     }
 
-    static func testPaths(tryTaskConfig: [UInt8]) throws(LocalServiceError) -> [String] {
+    /// The web-platform-tests paths a `try_task_config.json` (version 2) selects, as Gecko's decision task reads them.
+    public static func testPaths(tryTaskConfig: [UInt8]) throws(LocalServiceError) -> [String] {
         func fail(_ why: String) -> LocalServiceError { .io("try_task_config.json: \(why)") }
         guard let root = (try? JSONSerialization.jsonObject(with: Data(tryTaskConfig))) as? [String: Any] else {
             throw fail("not a JSON object")

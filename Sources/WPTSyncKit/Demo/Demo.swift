@@ -7,9 +7,10 @@ import RepoOps
 import Store
 import SyncCore
 
-/// `wptsync demo`: builds a small world in a folder — Gecko's autoland and mozilla-central with a
-/// wpt tree, a wpt mirror, and a local GitHub serving upstream wpt on loopback — installs the real
-/// hooks, makes real pushes, lets the real worker act, and checks that each step happened.
+/// `wptsync demo`: builds a small world in a folder — Gecko's autoland, mozilla-central and try with
+/// a wpt tree, a wpt mirror, and on loopback a local GitHub serving upstream wpt, Treestatus,
+/// Bugzilla, Taskcluster and `wptsync serve` — installs the real hooks, makes real pushes and
+/// webhook deliveries, lets the real worker act, and checks that each step happened.
 public struct Demo {
     public let folder: String
     /// The `wptsync-hook` executable the installed hooks run.
@@ -31,14 +32,28 @@ public struct Demo {
     public func run() throws {
         let world = DemoWorld(folder: folder)
         try world.create()
-        let github = try LocalGitHub(repositoryPath: world.upstream, users: ["demo-token": "wpt-sync-bot"])
+        let github = try LocalGitHub(repositoryPath: world.upstream, users: [
+            "demo-token": "wpt-sync-bot", DemoDownstreamAct.contributorToken: "alice", DemoDownstreamAct.reviewerToken: "bob",
+        ])
         defer { github.stop() }
         let treestatus = try LocalTreestatus(trees: ["autoland"])
         defer { treestatus.stop() }
-        try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"))
-        say("1. Built autoland, mozilla-central, the wpt mirror, a local GitHub at \(github.baseURL) and a local Treestatus in \(folder)")
-
+        let bugzilla = try LocalBugzilla(users: [Self.bugzillaKey: "wptsync@mozilla.bugs"])
+        defer { bugzilla.stop() }
+        let taskcluster = try LocalTaskcluster()
+        defer { taskcluster.stop() }
+        try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"),
+                              bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL)
+        var environment = ProcessInfo.processInfo.environment
+        environment[DemoWorld.tokenVariable] = "demo-token"
+        environment[DemoWorld.bugzillaKeyVariable] = Self.bugzillaKey
+        environment[DemoWorld.webhookSecretVariable] = Self.webhookSecret
         let config = try ConfigLoader.load(file: world.configFile)
+        let webhooks = try DemoWebhooks(config: config, secret: Application.webhookSecret(config, environment: environment))
+        defer { webhooks.stop() }
+        say("1. Built autoland, mozilla-central, try, the wpt mirror, and on loopback a local GitHub at \(github.baseURL),"
+            + " Treestatus, Bugzilla at \(bugzilla.restURL), Taskcluster and wptsync serve, in \(folder)")
+
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
                                           hookDirectory: HookInstaller.defaultHookDirectory(config: world.configFile))
         _ = try installer.installFiles()
@@ -46,8 +61,6 @@ public struct Demo {
         say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")
 
         let journal = try SQLiteJournal(path: config.store.path)
-        var environment = ProcessInfo.processInfo.environment
-        environment[DemoWorld.tokenVariable] = "demo-token"
         let redactor = Application.secretRedactor(for: config, environment: environment)
         let handlers = try Handlers.make(config: config, store: journal, events: journal, redactor: redactor, environment: environment)
         let log = LineCollector()
@@ -117,10 +130,18 @@ public struct Demo {
         say("   → autoland has the import (PR #\(pr.number), exported from Gecko, was recognised and passed over):")
         for line in imported { say("       \(line)") }
         try drain("the landing's own push")
+
+        try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
+                              journal: journal, say: say, drain: drain).run(first: 8)
         let counts = try journal.counts()
         guard (counts[.failed] ?? 0) == 0, (counts[.pending] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
-        say("8. The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
+        say("11. The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
     }
+}
+
+extension Demo {
+    static let bugzillaKey = "demo-bugzilla-key"
+    static let webhookSecret = "demo-webhook-secret"
 }
 
 /// Collects log messages for the demo's timeline.

@@ -10,8 +10,14 @@ struct DemoWorld {
     var mirror: String { folder + "/wpt.git" }
     var upstream: String { folder + "/github/wpt.git" }
     var upstreamClone: String { folder + "/wpt-upstream" }
+    /// A contributor's fork on the local GitHub, where the downstream act's PR comes from.
+    var fork: String { folder + "/github/alice-wpt.git" }
+    /// The try repository (non-publishing, as Mozilla's is) and wptsync's clone of central for try commits.
+    var tryRepository: String { folder + "/try" }
     var configFile: String { folder + "/wptsync.toml" }
     static let tokenVariable = "WPTSYNC_DEMO_GITHUB_TOKEN"
+    static let bugzillaKeyVariable = "WPTSYNC_DEMO_BUGZILLA_KEY"
+    static let webhookSecretVariable = "WPTSYNC_DEMO_WEBHOOK_SECRET"
     static let landingBug = 1000002
 
     /// Deterministic, user-independent settings for the demo's hg and git commands.
@@ -39,16 +45,26 @@ struct DemoWorld {
         try run("hg", ["init", gecko])
         try write(gecko + "/testing/web-platform/tests/README.md", readme)
         try write(gecko + "/testing/web-platform/meta/mozilla-sync", "local: 0000000000000000000000000000000000000000\nupstream: \(initial)\n")
+        try write(gecko + "/testing/web-platform/moz.build", """
+            with Files("**"):
+                BUG_COMPONENT = ("Testing", "web-platform-tests")
+
+            with Files("tests/css/css-grid/**"):
+                BUG_COMPONENT = ("Core", "Layout: Grid")
+
+            """)
         try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
         try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
-        for repository in [autoland, central] {
+        for repository in [autoland, central, tryRepository] {
             try run("hg", ["init", repository])
             try run("hg", ["push", "-q", repository], in: gecko)
         }
+        try write(tryRepository + "/.hg/hgrc", "[phases]\npublish = False\n")
     }
 
-    /// Writes the configuration, pointing at the local GitHub at `apiURL` and the local Treestatus at `treestatusURL`.
-    func writeConfig(apiURL: String, treestatusURL: String) throws {
+    /// Writes the configuration, pointing at the local services: GitHub at `apiURL`, Treestatus at
+    /// `treestatusURL`, Bugzilla's REST API at `bugzillaURL`, Taskcluster at `taskclusterURL`.
+    func writeConfig(apiURL: String, treestatusURL: String, bugzillaURL: String, taskclusterURL: String) throws {
         try write(configFile, """
             # wptsync demo configuration (see the README for every key).
             [store]
@@ -78,6 +94,19 @@ struct DemoWorld {
             bug = \(Self.landingBug)
             treestatus_url = "\(treestatusURL)"
 
+            [serve]
+            listen = "127.0.0.1:0"
+            secret_env = "\(Self.webhookSecretVariable)"
+
+            [downstream]
+            bugzilla_url = "\(bugzillaURL)"
+            bugzilla_api_key_env = "\(Self.bugzillaKeyVariable)"
+            taskcluster_url = "\(taskclusterURL)"
+            try_repository = "try"
+            clone = "state/try-clone"
+            poll_seconds = 0.001
+            reconcile_seconds = 0
+
             [log]
             file = "state/wptsync.jsonl"
 
@@ -106,14 +135,15 @@ struct DemoWorld {
         try run("hg", ["push", "-q", central], in: autoland)
     }
 
-    /// Commits one file upstream on a new branch of the local GitHub's repository, for a PR.
-    func pushUpstreamBranch(_ branch: String, path: String, contents: String, message: String) throws {
+    /// Commits one file upstream on a new branch of the local GitHub's repository (or of `repository`,
+    /// a fork), for a PR.
+    func pushUpstreamBranch(_ branch: String, path: String, contents: String, message: String, to repository: String? = nil) throws {
         try run("git", ["fetch", "-q", upstream, "master"], in: upstreamClone)
         try run("git", ["checkout", "-q", "-B", branch, "FETCH_HEAD"], in: upstreamClone)
         try write(upstreamClone + "/" + path, contents)
         try run("git", ["add", "-A"], in: upstreamClone)
         try run("git", ["commit", "-q", "-m", message], in: upstreamClone)
-        try run("git", ["push", "-q", upstream, branch], in: upstreamClone)
+        try run("git", ["push", "-q", repository ?? upstream, branch], in: upstreamClone)
     }
 
     /// Pushes upstream master to the mirror's master, as the mirror's updater does; returns the sha.
@@ -126,6 +156,17 @@ struct DemoWorld {
     func autolandLog(after revision: String) throws -> [String] {
         try run("hg", ["log", "-R", autoland, "-r", "\(revision)::tip - \(revision)", "-T", "{node|short} {desc|firstline}\n"])
             .split(separator: "\n").map(String.init)
+    }
+
+    /// The try commits in the try repository (those with a `try_task_config.json`), oldest first.
+    func tryPushes() throws -> [String] {
+        try run("hg", ["log", "-R", tryRepository, "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// A try commit's `try_task_config.json`.
+    func tryTaskConfig(_ revision: String) throws -> String {
+        try run("hg", ["-R", tryRepository, "cat", "-r", revision, "path:try_task_config.json"])
     }
 
     /// A file of autoland's tip, or nil.
