@@ -45,9 +45,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        // The application: worker, event handlers, installation, demo.
+        // The application: worker, event handlers, installation.
         .target(name: "WPTSyncKit", dependencies: [
-            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices", "WebhookService",
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `wptsync demo`: both directions end to end on local repositories and services, the webhook server included.
+        .target(name: "WPTSyncDemo", dependencies: [
+            "SyncCore", "RepoOps", "Remote", "Store", "HookIntake", "LocalServices", "WPTSyncKit", "WebhookService",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `wptsync serve`: GitHub's webhooks over HTTP (Hummingbird), recorded in the journal like hook events,
@@ -65,7 +70,7 @@ let package = Package(
         .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
-            "WPTSyncKit", "HookIntake", "SyncCore", "Store", "WebhookService",
+            "WPTSyncKit", "WPTSyncDemo", "HookIntake", "SyncCore", "Store", "WebhookService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

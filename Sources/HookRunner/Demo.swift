@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WPTSyncDemo
 import WPTSyncKit
 
 struct Demo: ParsableCommand {
@@ -17,7 +18,7 @@ struct Demo: ParsableCommand {
         }
         let hookBinary = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("wptsync-hook").path
         let target = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("wptsync-demo-\(getpid())").path
-        let demo = WPTSyncKit.Demo(folder: target, hookBinary: hookBinary, share: share)
+        let demo = WPTSyncDemo.Demo(folder: target, hookBinary: hookBinary, share: share)
         defer {
             if keep || folder != nil {
                 print("Kept \(target); look around with `wptsync events`, `list` or `landings` --config \(target)/wptsync.toml")

@@ -8,7 +8,7 @@ import SyncCore
 /// each state wptsync has not seen (`PullRequestReconciliation`). The worker handles them as
 /// deliveries (`DeliveryHandler`): the same merge, the same downstream sync. A PR with a value no
 /// delivery could carry (a sha that is no commit id, a head that is no branch name) is skipped.
-struct PullRequestReconciler {
+public struct PullRequestReconciler {
     typealias Store = DownstreamStore & RecheckMarkStore & HTTPCacheStore
 
     /// Conditional on `StoredETagCache`.
@@ -94,7 +94,7 @@ struct PullRequestReconciler {
 
     /// A listed PR as a delivery would show it; nil for a PR whose head branch and commit are gone,
     /// or with a value no delivery could carry (`invalidField`).
-    static func observation(_ pr: PullRequest) -> PullRequestObservation? {
+    public static func observation(_ pr: PullRequest) -> PullRequestObservation? {
         guard let updated = pr.updatedAt, Hex.isCommitID(pr.head.sha), RefName.isBranch(pr.head.ref) else { return nil }
         return PullRequestObservation(
             number: pr.number, url: pr.htmlURL, title: pr.title, author: pr.user?.login ?? "ghost",
@@ -122,7 +122,9 @@ struct PullRequestReconciler {
         "\(field) is \(value.prefix(80).debugDescription), not \(expected)"
     }
 
-    static func review(_ review: Review) -> ReviewObservation? {
+    /// A review as a `pull_request_review` delivery would show it; nil without a submission time,
+    /// reviewer, commit or known state.
+    public static func review(_ review: Review) -> ReviewObservation? {
         guard let submitted = review.submittedAt, let login = review.user?.login, let commit = review.commitId,
               let state = ReviewObservation.State(rawValue: review.state.lowercased()) else { return nil }
         return ReviewObservation(reviewer: login, state: state, commit: commit, submittedAt: submitted)

@@ -6,6 +6,7 @@ import Remote
 import RepoOps
 import Store
 import SyncCore
+import WPTSyncKit
 
 /// `wptsync demo`: builds a small world in a folder — Gecko's autoland, mozilla-central and try with
 /// a wpt tree, a wpt mirror, and on loopback a local GitHub serving upstream wpt, Treestatus,
@@ -60,13 +61,10 @@ public struct Demo {
         for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
         say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")
 
-        let journal = try SQLiteJournal(path: config.store.path)
-        let redactor = Application.secretRedactor(for: config, environment: environment)
-        let handlers = try Handlers.make(config: config, store: journal, events: journal, redactor: redactor, environment: environment)
+        let application = try Application(config: config, environment: environment)
+        let journal = application.journal
         let log = LineCollector()
-        let worker = Worker(journal: journal, settings: config.worker, spool: HookIntake(config: config).spool,
-                            handlers: handlers.byKind, periodic: handlers.periodic,
-                            logger: Logger(label: "wptsync.demo") { _ in log }, redactor: redactor)
+        let worker = try application.worker(logger: Logger(label: "wptsync.demo") { _ in log })
         let drain = { (step: String) throws in
             let report = try worker.drain()
             guard report.failed.isEmpty else { throw StepFailed(description: "\(step): the worker failed: \(log.take().joined(separator: "; "))") }

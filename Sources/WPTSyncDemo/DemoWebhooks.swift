@@ -4,6 +4,7 @@ import Logging
 import Remote
 import Synchronization
 import SyncCore
+import WPTSyncKit
 import WebhookService
 
 /// The demo's `wptsync serve`: the real webhook server (`WebhookServer`, Hummingbird) on a loopback

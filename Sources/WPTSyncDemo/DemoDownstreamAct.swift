@@ -3,6 +3,7 @@ import LocalServices
 import Remote
 import Store
 import SyncCore
+import WPTSyncKit
 
 /// The demo's downstream act (issue 12): a contributor opens an upstream PR from her fork and
 /// GitHub delivers it, signed, to `wptsync serve`; the worker files its bug in the component that

@@ -1,5 +1,6 @@
 import Foundation
 import RepoOps
+import WPTSyncKit
 
 /// The demo's repositories and configuration, made with the real `hg` and `git` commands.
 struct DemoWorld {
