@@ -104,6 +104,8 @@ struct AutolandConfigTests {
         ("[autoland]\nland = true", "autoland.land"),
         ("[autoland]\ntreestatus_url = \"ftp://x/trees\"", "`autoland.treestatus_url`"),
         ("[autoland]\nmax_push_attempts = 0", "`autoland.max_push_attempts`"),
+        ("[autoland]\nbatch_seconds = -1", "`autoland.batch_seconds`"),
+        ("[autoland]\nbatch = true", "`autoland.batch` needs `autoland.batch_seconds` above 0"),
         ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
         ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),
         ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\npassword_env = \"P\"", "`autoland.ldap.bind_dn` is required when a password is given"),
@@ -115,6 +117,15 @@ struct AutolandConfigTests {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test func batchesAreOffUnlessASecondsIntervalIsGiven() throws {
+        let off = try #require(try parse("[autoland]\n").autoland)
+        #expect(!off.isBatching && !off.batchPassed)
+        let sheriffs = try #require(try parse("[autoland]\nbatch_seconds = 3600\n").autoland)
+        #expect(sheriffs.isBatching && sheriffs.batchSeconds == 3600 && !sheriffs.batchPassed)
+        let all = try #require(try parse("[autoland]\nbatch_seconds = 600\nbatch = true\n").autoland)
+        #expect(all.batchSeconds == 600 && all.batchPassed)
     }
 
     @Test func needsATryRepositoryAndADefaultAmongSeveralTrees() throws {
