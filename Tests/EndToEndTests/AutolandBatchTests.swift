@@ -5,7 +5,8 @@ import Testing
 import TestSupport
 
 /// With `batch_seconds`, requests the sheriffs approve wait for the batch, which lands them in
-/// one push in approval order; one that no longer applies is rejected on its bug and the others land.
+/// one push in approval order; one that no longer applies is rejected on its bug and the others
+/// land; a closed tree holds the batch; a crash after the push lands nothing twice.
 @Suite("Autoland batches", .serialized)
 struct AutolandBatchTests {
     let w: AutolandLandingWorld
@@ -47,6 +48,13 @@ struct AutolandBatchTests {
         }
         #expect(try w.autoland("{node}") == before, "nothing lands before the batch")
 
+        // A closed tree: the whole batch waits.
+        w.treestatus.set("autoland", status: "closed", reason: "bustage")
+        try w.world.wptsync(["process"])
+        #expect(try [b, a, c].map { try request($0.tip).state } .allSatisfy { $0.phase == .batched && $0.reason == "autoland is closed: bustage" })
+        #expect(try w.autoland("{node}") == before && pushes(log).isEmpty)
+
+        w.treestatus.set("autoland", status: "open")
         try w.world.wptsync(["process"])
         let (landedB, landedA, rejected) = (try request(b.tip), try request(a.tip), try request(c.tip))
         #expect(landedB.state.phase == .landed && landedA.state.phase == .landed)
