@@ -1,6 +1,7 @@
 import HookIntake
 import SyncCore
 import Testing
+import WPTSyncKit
 
 @Suite("Configuration: [autoland]")
 struct AutolandConfigTests {
@@ -124,8 +125,13 @@ struct AutolandConfigTests {
         #expect(!off.isBatching && !off.batchPassed)
         let sheriffs = try #require(try parse("[autoland]\nbatch_seconds = 3600\n").autoland)
         #expect(sheriffs.isBatching && sheriffs.batchSeconds == 3600 && !sheriffs.batchPassed)
-        let all = try #require(try parse("[autoland]\nbatch_seconds = 600\nbatch = true\n").autoland)
+        let allConfig = try parse("[autoland]\nbatch_seconds = 600\nbatch = true\n")
+        let all = try #require(allConfig.autoland)
         #expect(all.batchSeconds == 600 && all.batchPassed)
+        #expect(PeriodicTaskNames.configured(allConfig).contains { $0.name == PeriodicTaskNames.autolandBatch && $0.interval == 600 })
+        #expect(try !PeriodicTaskNames.configured(parse("[autoland]\n")).contains { $0.name == PeriodicTaskNames.autolandBatch })
+        #expect(ConfigReport.lines(allConfig).contains { $0.contains("; approved and passed requests land together every 600 s") },
+                "\(ConfigReport.lines(allConfig))")
     }
 
     @Test func needsATryRepositoryAndADefaultAmongSeveralTrees() throws {
