@@ -11,7 +11,7 @@ struct Autoland: ParsableCommand {
 struct AutolandList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List autoland requests, newest first: state, requester, tree, why.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only requests in this state (requested, watching, landing, queued, landed, rejected, refused).") var state: AutolandPhase?
+    @Option(help: "Only requests in this state (requested, watching, landing, queued, batched, landed, rejected, refused).") var state: AutolandPhase?
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {

@@ -66,10 +66,11 @@ final class AutolandLandingWorld {
             """)
     }
 
-    /// Commits a fix of `Document.cpp` by `author` and a try commit asking for autoland, pushes
-    /// both to try as `user`, and processes the push.
-    func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com", bug: Int? = nil) throws -> (fix: String, tip: String) {
-        try world.gecko.write("dom/base/Document.cpp", contents)
+    /// Commits a fix of `path` (`Document.cpp`) by `author` and a try commit asking for autoland,
+    /// pushes both to try as `user`, and processes the push.
+    func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com", bug: Int? = nil,
+                   path: String = "dom/base/Document.cpp") throws -> (fix: String, tip: String) {
+        try world.gecko.write(path, contents)
         let fix = try world.gecko.commit("Bug \(bug ?? self.bug) - Fix the document r=bob", date: "1700000000 -3600", user: Self.author)
         try world.gecko.write("try_task_config.json", "{}\n")
         let tip = try world.gecko.commit("try: -b o --autoland")

@@ -27,7 +27,7 @@ struct AutolandLandingRulesTests {
     func goals() {
         func run(_ state: AutolandState, _ inputs: [AutolandInput]) -> (AutolandState, [AutolandEffect]) {
             inputs.reduce((state, [])) { acc, input in
-                let step = AutolandMachine.step(acc.0, input, tree: "autoland", settings: settings)
+                let step = AutolandMachine.step(acc.0, input, tree: "autoland", settings: settings, at: Date(timeIntervalSince1970: 0))
                 return (step.state, acc.1 + step.effects)
             }
         }

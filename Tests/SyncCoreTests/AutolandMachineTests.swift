@@ -1,3 +1,4 @@
+import Foundation
 import SyncCore
 import Testing
 
@@ -9,8 +10,8 @@ struct AutolandMachineTests {
         AutolandJob(id: id, name: name, state: state, result: state == "completed" ? result : "unknown", taskID: "task\(id)", tier: tier)
     }
 
-    func step(_ state: AutolandState, _ input: AutolandInput, _ settings: AutolandSettings? = nil) -> AutolandStep {
-        AutolandMachine.step(state, input, tree: "autoland", settings: settings ?? self.settings)
+    func step(_ state: AutolandState, _ input: AutolandInput, _ settings: AutolandSettings? = nil, at time: Date = Date(timeIntervalSince1970: 0)) -> AutolandStep {
+        AutolandMachine.step(state, input, tree: "autoland", settings: settings ?? self.settings, at: time)
     }
 
     var watching: AutolandState { AutolandState(phase: .watching) }

@@ -1,6 +1,7 @@
 import HookIntake
 import SyncCore
 import Testing
+import WPTSyncKit
 
 @Suite("Configuration: [autoland]")
 struct AutolandConfigTests {
@@ -104,6 +105,8 @@ struct AutolandConfigTests {
         ("[autoland]\nland = true", "autoland.land"),
         ("[autoland]\ntreestatus_url = \"ftp://x/trees\"", "`autoland.treestatus_url`"),
         ("[autoland]\nmax_push_attempts = 0", "`autoland.max_push_attempts`"),
+        ("[autoland]\nbatch_seconds = -1", "`autoland.batch_seconds`"),
+        ("[autoland]\nbatch = true", "`autoland.batch` needs `autoland.batch_seconds` above 0"),
         ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
         ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),
         ("[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"\npassword_env = \"P\"", "`autoland.ldap.bind_dn` is required when a password is given"),
@@ -115,6 +118,20 @@ struct AutolandConfigTests {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test func batchesAreOffUnlessASecondsIntervalIsGiven() throws {
+        let off = try #require(try parse("[autoland]\n").autoland)
+        #expect(!off.isBatching && !off.batchPassed)
+        let sheriffs = try #require(try parse("[autoland]\nbatch_seconds = 3600\n").autoland)
+        #expect(sheriffs.isBatching && sheriffs.batchSeconds == 3600 && !sheriffs.batchPassed)
+        let allConfig = try parse("[autoland]\nbatch_seconds = 600\nbatch = true\n")
+        let all = try #require(allConfig.autoland)
+        #expect(all.batchSeconds == 600 && all.batchPassed)
+        #expect(PeriodicTaskNames.configured(allConfig).contains { $0.name == PeriodicTaskNames.autolandBatch && $0.interval == 600 })
+        #expect(try !PeriodicTaskNames.configured(parse("[autoland]\n")).contains { $0.name == PeriodicTaskNames.autolandBatch })
+        #expect(ConfigReport.lines(allConfig).contains { $0.contains("; approved and passed requests land together every 600 s") },
+                "\(ConfigReport.lines(allConfig))")
     }
 
     @Test func needsATryRepositoryAndADefaultAmongSeveralTrees() throws {

@@ -58,6 +58,11 @@ extension ConfigLoader {
         settings.cloneDir = try reader.nonEmptyString("clone_dir").map(resolve)
         settings.sheriffGroup = try reader.nonEmptyString("sheriff_group") ?? settings.sheriffGroup
         settings.maxPushAttempts = try reader.integer("max_push_attempts", in: Ranges.maxPushAttempts) ?? settings.maxPushAttempts
+        settings.batchSeconds = try reader.number("batch_seconds", in: Ranges.batchSeconds, unit: "seconds") ?? settings.batchSeconds
+        settings.batchPassed = try reader.bool("batch") ?? settings.batchPassed
+        if settings.batchPassed, !settings.isBatching {
+            throw .invalid(file: reader.file, key: reader.name("batch"), reason: "needs `\(reader.name("batch_seconds"))` above 0: without batches there is nothing to wait for")
+        }
         settings.access = .groupsFile(resolve(try reader.nonEmptyString("groups_file") ?? "autoland-groups"))
         if let ldap = try reader.table("ldap") {
             guard try reader.string("groups_file") == nil else {

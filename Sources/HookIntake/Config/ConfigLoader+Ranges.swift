@@ -21,6 +21,8 @@ extension ConfigLoader {
         public static let periodSeconds = 0.001...86_400
         /// `worker.backoff_max_seconds`: up to a week (and not below the base).
         public static let backoffMaxSeconds = 0.001...604_800
+        /// `autoland.batch_seconds`: up to a day (0: no batches).
+        public static let batchSeconds = 0.0...86_400
         /// `landing.bug`.
         public static let bug = 1...Int(Int32.max)
         /// `landing.max_push_attempts`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an autoland request stands.
 public enum AutolandPhase: String, Sendable, Equatable, Codable, CaseIterable {
     /// Recorded from the try push; the requester's access is not checked yet.
@@ -8,6 +10,9 @@ public enum AutolandPhase: String, Sendable, Equatable, Codable, CaseIterable {
     case landing
     /// A retrigger failed again: a sheriff lands or rejects it.
     case queued
+    /// Approved (or passed, with `batch = true`): lands with the next batch (`batch_seconds`), in
+    /// the order of `approvedAt`.
+    case batched
     /// Final: landed; `landedNode` says where.
     case landed
     /// Final: no longer applies, or a sheriff rejected it.
@@ -38,11 +43,13 @@ public struct AutolandState: Sendable, Equatable, Codable {
     public var landedNode: String?
     /// The tip built for the last push attempt, recorded before pushing: landed once the tree has it.
     public var attemptNode: String?
+    /// When it was approved for a batch (`batched`): batches land in this order.
+    public var approvedAt: Date?
 
     public init(phase: AutolandPhase = .requested, retriggers: [String: Int] = [:], failedJobs: [FailedJob] = [],
-                reason: String? = nil, landedNode: String? = nil, attemptNode: String? = nil) {
+                reason: String? = nil, landedNode: String? = nil, attemptNode: String? = nil, approvedAt: Date? = nil) {
         self.phase = phase; self.retriggers = retriggers; self.failedJobs = failedJobs; self.reason = reason; self.landedNode = landedNode
-        self.attemptNode = attemptNode
+        self.attemptNode = attemptNode; self.approvedAt = approvedAt
     }
 }
 
@@ -87,10 +94,13 @@ public struct AutolandStep: Sendable, Equatable {
 
 /// The autoland rules as one pure function: requested → (access) → watching → (jobs: retrigger
 /// failed jobs `max_retriggers` times) → landing → landed | rejected (conflict), or queued
-/// (a retrigger failed again) → landing | rejected (sheriff). Final phases take no input.
+/// (a retrigger failed again) → landing | rejected (sheriff). With `batch_seconds`, an approved
+/// request (and, with `batch = true`, a passed one) is `batched` instead of `landing`: it lands
+/// with the next batch, which feeds it the same inputs. Final phases take no input.
 public enum AutolandMachine {
+    /// `time` is when `input` arrived: a batched request's approval time.
     public static func step(_ state: AutolandState, _ input: AutolandInput, tree: String,
-                            settings: AutolandSettings) -> AutolandStep {
+                            settings: AutolandSettings, at time: Date) -> AutolandStep {
         var next = state
         func done(_ effects: [AutolandEffect] = []) -> AutolandStep { AutolandStep(state: next, effects: effects) }
         func ignore() -> AutolandStep {
@@ -115,6 +125,7 @@ public enum AutolandMachine {
                 return done([.retrigger(retriggers)])
             case .passed:
                 next.phase = .landing; next.reason = nil
+                if settings.isBatching, settings.batchPassed { next.phase = .batched; next.approvedAt = time }
                 return done()
             case .failed(let failed):
                 next.phase = .queued; next.failedJobs = failed
@@ -123,25 +134,27 @@ public enum AutolandMachine {
                 return done([.annotate(failed, note: "autoland held this push for the sheriffs: failed again after retrigger"),
                              .comment("Autoland: \(names) failed again after retrigger; the request waits for a sheriff.")])
             }
-        case (.landing, .built(let node)):
+        case (.landing, .built(let node)), (.batched, .built(let node)):
             next.attemptNode = node
             return done()
-        case (.landing, .pushFailed(let reason)):
+        case (.landing, .pushFailed(let reason)), (.batched, .pushFailed(let reason)):
             next.reason = "push to \(tree) failed: \(reason)"
             return done()
-        case (.landing, .landed(let node)):
+        case (.landing, .landed(let node)), (.batched, .landed(let node)):
             next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
-        case (.landing, .conflict(let files)):
+        case (.landing, .conflict(let files)), (.batched, .conflict(let files)):
             next.phase = .rejected
             next.reason = "no longer applies to \(tree): conflicts in \(files.joined(separator: ", "))"
             return done([.comment("Autoland could not land this: it no longer applies to \(tree) (conflicting files: \(files.joined(separator: ", "))).")])
-        case (.landing, .treeClosed(let reason)):
+        case (.landing, .treeClosed(let reason)), (.batched, .treeClosed(let reason)):
             next.reason = "\(tree) is closed: \(reason)"
             return done()
         case (.queued, .sheriffLand(let by)):
             next.phase = .landing; next.reason = nil
-            return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree).")])
+            guard settings.isBatching else { return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree).")]) }
+            next.phase = .batched; next.approvedAt = time
+            return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree) with the next batch.")])
         case (.queued, .sheriffReject(let by, let reason)):
             next.phase = .rejected; next.reason = "rejected by \(by): \(reason)"
             return done([.comment("A sheriff (\(by)) rejected this autoland request: \(reason)")])

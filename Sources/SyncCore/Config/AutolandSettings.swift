@@ -32,6 +32,13 @@ public struct AutolandSettings: Sendable, Equatable {
     public var maxPushAttempts = 3
     /// The group (in the same access backend) whose members may land or reject queued requests.
     public var sheriffGroup = "sheriffs"
+    /// Approved requests land together every this many seconds, in one push per tree (0: each lands on its own).
+    public var batchSeconds: Double = 0
+    /// Whether requests whose run passed also wait for the batch (otherwise only those sheriffs approve).
+    public var batchPassed = false
+
+    /// Whether approved requests wait for the next batch.
+    public var isBatching: Bool { batchSeconds > 0 }
 
     public static let retriggerRange = 0...5
     public static let tierRange = 1...3

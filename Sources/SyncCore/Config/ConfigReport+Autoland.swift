@@ -18,5 +18,6 @@ extension ConfigReport {
             + (autoland.treestatusURL.map { "deferred while Treestatus \(Redactor.url($0))/<tree> says closed" } ?? "trees taken as open (no treestatus_url)")
             + "; " + (autoland.bugzillaURL.map { "decisions commented on Bugzilla \(Redactor.url($0))" } ?? "decisions not commented (no bugzilla_url)")
             + "; sheriffs: group \(autoland.sheriffGroup)"
+            + (autoland.isBatching ? "; approved\(autoland.batchPassed ? " and passed" : "") requests land together every \(seconds(autoland.batchSeconds))" : "")
     }
 }

@@ -52,25 +52,46 @@ struct AutolandLander {
                          built: (AutolandInput) throws -> Void) throws -> LandingAttempt {
         let tip = try clone.refresh(from: destination)
         if let node = request.state.attemptNode, clone.contains(node) { return .alreadyLanded(node: node) }
-        if let base = settings.treestatusURL {
-            let status = try TreestatusClient(url: base + "/" + tree).status()
-            guard status.isOpen else {
-                return .treeClosed(reason: status.reason.flatMap { $0.isEmpty ? nil : $0 } ?? status.status)
-            }
-        }
-        let nodes = AutolandLanding.toLand(request.nodes, treeHas: clone.contains)
-        guard !nodes.isEmpty else { return .alreadyLanded(node: request.nodes.last ?? tip) }
-        switch try ChangesetRebase(source: source, target: clone.hg).rebase(nodes, onto: tip) {
-        case .conflict(let files):
-            return .conflict(files: files)
-        case .commits(let commits):
-            guard let node = try clone.commit(commits, onto: tip).last else { return .alreadyLanded(node: tip) }
+        if let reason = try closedReason(tree) { return .treeClosed(reason: reason) }
+        switch try build(request, onto: tip, clone: clone, source: source) {
+        case .decided(let attempt):
+            return attempt
+        case .built(let node):
             try built(.built(node: node))
-            switch try clone.push(node, to: destination) {
-            case .pushed, .nothingToPush: return .pushed(node: node)
-            case .lostRace(let message): return .lostRace(message: redactor(message))
-            case .failed(let message): return .pushFailed(message: redactor(message))
-            }
+            return try push(node, clone: clone, destination: destination)
+        }
+    }
+
+    /// Why Treestatus says `tree` is closed; nil when open or not configured.
+    func closedReason(_ tree: String) throws -> String? {
+        guard let base = settings.treestatusURL else { return nil }
+        let status = try TreestatusClient(url: base + "/" + tree).status()
+        return status.isOpen ? nil : status.reason.flatMap { $0.isEmpty ? nil : $0 } ?? status.status
+    }
+
+    /// A request rebased in memory onto `base` in the clone, or what decides it without a push.
+    enum Build { case built(node: String), decided(LandingAttempt) }
+
+    /// Commits `request`'s changesets the tree lacks onto `base` in the clone (not pushed): the
+    /// tree already has them all, they conflict, or the node of the last commit.
+    func build(_ request: AutolandRequest, onto base: String, clone: LandingClone, source: HgRepository) throws -> Build {
+        let nodes = AutolandLanding.toLand(request.nodes, treeHas: clone.contains)
+        guard !nodes.isEmpty else { return .decided(.alreadyLanded(node: request.nodes.last ?? base)) }
+        switch try ChangesetRebase(source: source, target: clone.hg).rebase(nodes, onto: base) {
+        case .conflict(let files):
+            return .decided(.conflict(files: files))
+        case .commits(let commits):
+            guard let node = try clone.commit(commits, onto: base).last else { return .decided(.alreadyLanded(node: base)) }
+            return .built(node: node)
+        }
+    }
+
+    /// Pushes `node` (and its ancestors) from the clone.
+    func push(_ node: String, clone: LandingClone, destination: String) throws -> LandingAttempt {
+        switch try clone.push(node, to: destination) {
+        case .pushed, .nothingToPush: .pushed(node: node)
+        case .lostRace(let message): .lostRace(message: redactor(message))
+        case .failed(let message): .pushFailed(message: redactor(message))
         }
     }
 }

@@ -52,7 +52,7 @@ struct AutolandRunner {
     /// Feeds `input` to the rules, does what they ask (retriggers, Treeherder notes, whose failure is
     /// only logged) and saves the request when it changed; a change of phase enters the audit log as decided by `who`.
     func apply(_ input: AutolandInput, to request: AutolandRequest, by who: String, notes: inout [String]) throws -> AutolandRequest {
-        let step = AutolandMachine.step(request.state, input, tree: request.tree ?? settings.defaultTree, settings: settings)
+        let step = AutolandMachine.step(request.state, input, tree: request.tree ?? settings.defaultTree, settings: settings, at: now())
         var next = request
         next.state = step.state
         for effect in step.effects {
@@ -130,6 +130,7 @@ struct AutolandRunner {
         case .watching: return "autoland request #\(request.id) from \(who): level 3, watching the try run"
         case .landing where request.state.reason != nil: return "autoland request #\(request.id): waits to land: \(request.state.reason ?? "")"
         case .landing: return "autoland request #\(request.id): the try run passed; to land on \(request.tree ?? "?")"
+        case .batched: return "autoland request #\(request.id): approved; lands on \(request.tree ?? "?") with the next batch"
         case .queued: return "autoland request #\(request.id): \(request.state.reason ?? ""); in the sheriff queue"
         case .landed: return "autoland request #\(request.id) landed on \(request.tree ?? "?") as \(request.state.landedNode ?? "?")"
         default: return "autoland request #\(request.id): \(request.state.phase.rawValue)" + (request.state.reason.map { ": \($0)" } ?? "")

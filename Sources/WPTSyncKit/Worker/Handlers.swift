@@ -27,7 +27,7 @@ struct Handlers {
         let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                                    cancellation: cancellation)
         let periodic: [any PeriodicTask] = (upstream == nil ? [] : [hg]) + (landing.map { [LandingRetry(runner: $0, hg: hg, marks: store)] } ?? [])
-            + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] } ?? [])
+            + (downstream.map { [DownstreamResults(runner: $0)] } ?? []) + (autoland.map { [AutolandPoll(runner: $0)] + ($0.settings.isBatching ? [AutolandBatchTask(runner: $0)] : []) } ?? [])
             + (try PullRequestReconciliationTask.make(config: config, store: store, events: events, environment: environment, cancellation: cancellation))
         return Handlers(byKind: [.hgPush: hg, .gitPush: GitPushHandler(landing: landing, gecko: hg),
                                  .gitHubWebhook: DeliveryHandler(store: store, syncLabel: config.upstream.label, downstream: downstream)],
@@ -184,6 +184,8 @@ public enum PeriodicTaskNames {
 
     /// Checks autoland requests that wait (`autoland.poll_seconds`).
     public static let autoland = "autoland"
+    /// Lands the approved autoland requests together (`autoland.batch_seconds`).
+    public static let autolandBatch = "autoland-batch"
 
     private static func downstream(_ config: Config) -> [(name: String, interval: Double)] {
         guard let settings = config.downstream, settings.enabled else { return [] }
@@ -195,6 +197,6 @@ public enum PeriodicTaskNames {
         (config.isUpstreaming ? [(upstreamRecheck, config.upstream.recheckSeconds)] : [])
             + (config.isLanding ? [(landingRetry, config.landing?.retrySeconds ?? 0)] : [])
             + downstream(config)
-            + (config.autoland.map { [(autoland, $0.pollSeconds)] } ?? [])
+            + (config.autoland.map { [(autoland, $0.pollSeconds)] + ($0.isBatching ? [(autolandBatch, $0.batchSeconds)] : []) } ?? [])
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+import RepoOps
+import SyncCore
+
+extension AutolandLander {
+    /// Lands `plan`'s requests in one push: each rebased in memory onto the one before it (the
+    /// first onto the tree's tip), in order. One the tree already has (an earlier attempt's tip,
+    /// pushed before a crash) or that no longer applies is decided on its own and the others go
+    /// on; a closed tree leaves them all waiting; a lost race rebuilds the whole batch on the new
+    /// tip. Each request's tip is recorded before the push. Every outcome goes to `record`, which
+    /// steps the rules and saves, returning the saved request.
+    func land(_ plan: AutolandBatchPlan, record: (AutolandRequest, AutolandInput) throws -> AutolandRequest) throws {
+        guard let destination = trees[plan.tree] else {
+            for request in plan.requests { _ = try record(request, .pushFailed(reason: "no [[gecko]] repository \(plan.tree) in the configuration")) }
+            return
+        }
+        let clone = try LandingClone(path: cloneDir + "/" + plan.tree, source: destination)
+        defer { clone.close() }
+        var opened: [String: HgRepository] = [:]
+        defer { opened.values.forEach { $0.close() } }
+        try clone.whileLocked {
+            var pending = plan.requests
+            for number in 1...settings.maxPushAttempts {
+                var base = try clone.refresh(from: destination)
+                pending = try pending.filter { request in
+                    guard let node = request.state.attemptNode, clone.contains(node) else { return true }
+                    _ = try record(request, AutolandLanding.decide(.alreadyLanded(node: node), number: 1, maxAttempts: 1).input)
+                    return false
+                }
+                if let reason = try closedReason(plan.tree) {
+                    for request in pending { _ = try record(request, .treeClosed(reason: reason)) }
+                    return
+                }
+                var built: [(request: AutolandRequest, node: String)] = []
+                for request in pending {
+                    guard let sourcePath = sources[request.repository] else {
+                        _ = try record(request, .pushFailed(reason: "no [[gecko]] repository \(request.repository) in the configuration"))
+                        continue
+                    }
+                    if opened[sourcePath] == nil { opened[sourcePath] = try HgRepository(path: sourcePath) }
+                    switch try build(request, onto: base, clone: clone, source: opened[sourcePath]!) {
+                    case .decided(let attempt):
+                        _ = try record(request, AutolandLanding.decide(attempt, number: 1, maxAttempts: 1).input)
+                    case .built(let node):
+                        built.append((try record(request, .built(node: node)), node))
+                        base = node
+                    }
+                }
+                guard !built.isEmpty else { return }
+                let attempt = try push(base, clone: clone, destination: destination)
+                let (inputs, again) = AutolandBatch.decide(attempt, built: built.map(\.node), number: number, maxAttempts: settings.maxPushAttempts)
+                pending = try zip(built, inputs).map { try record($0.request, $1) }
+                if !again { return }
+            }
+        }
+    }
+}
