@@ -13,8 +13,8 @@ import Foundation
 /// against their filelogs; if a check fails it falls back to Mercurial's own manifest read.
 /// `hg wptsync-export-advance REV PREFIX` moves the kept lines to REV's manifest ahead of the next
 /// export (a worker calls it per push); `hg wptsync-export-stats` prints the process's counts (full
-/// texts read, deltas applied and undone, fallbacks, advances). It is loaded per command with `--config extensions.wptsync=<file>`, so any
-/// command server can run it.
+/// texts read, deltas applied and undone, fallbacks, advances). It is loaded per command with
+/// `--config extensions.wptsync=<file>`, so any command server can run it.
 public enum HgExportExtension {
     /// The first line of the command's output; bumped whenever the format changes.
     static let formatLine = Array("wptsync-export 1\n".utf8)
