@@ -9,8 +9,10 @@ wpt), `--per-gap` of them after each gap of Gecko-only changesets (`--gaps`, as 
 
   ours:     `ExportBenchmark` (UpstreamExporter, through one long-lived hg command server), from
             reading the changeset to the wpt commit written, in the same process: each changeset
-            exported once, in commit order (a row per gap), the first export after a server start,
-            and, labelled, the issue-3 pattern (6 changesets cycled, mostly repeats);
+            exported once, in commit order (a row per gap), as the worker meets them (the cursor
+            advanced after each Gecko-only changeset, as per push; the advances are their own row)
+            and without advancing (the export walks the whole gap), the first export after a server
+            start, and, labelled, the issue-3 pattern (6 changesets cycled, mostly repeats);
   baseline: what the production service does: in a git work tree of the mirror at master,
             `git apply --index -p4` of the changeset's `hg export --git` patch (limited to wpt
             paths beforehand, not timed), then `git commit`; the reset afterwards is not timed.

@@ -5,7 +5,11 @@ CPU time (process_time, min over --reps) of each first-seen export in order, per
 all outputs (must not change between versions). For a count that ignores the machine's load, run it
 under `valgrind --tool=callgrind` with --reps 1, once with --upto K and once without, and subtract.
 
-usage: benchmarks/export_cursor.py WORLD SOURCES [--reps N] [--upto K] [--profile GAP]
+With --advance, the cursor is first advanced over each Gecko-only changeset before an export, one
+at a time, as the worker does per push (`wptsync-export-advance`): the exports and the advances are
+then reported separately.
+
+usage: benchmarks/export_cursor.py WORLD SOURCES [--reps N] [--upto K] [--profile GAP] [--advance]
   WORLD    a folder made by `benchmarks/export.py --keep WORLD`
   SOURCES  a wptsync checkout (or `git worktree`) whose extension to measure
 Run with the Python that runs hg (e.g. /usr/bin/python3).
@@ -47,6 +51,12 @@ def export(mod, node):
     return u.popbuffer()
 
 
+advance = "--advance" in sys.argv
+pushes = {}  # wpt node -> the Gecko-only changesets since the wpt changeset before it
+for (_, before), (_, node) in zip(series, series[1:]):
+    revs = repo.revs(b"%s::%s - %s - %s", before.encode(), node.encode(), before.encode(), node.encode())
+    pushes[node] = [repo[r].hex() for r in revs] if advance else []
+advances = []
 best = {}
 outputs = {}
 for rep in range(reps):
@@ -57,6 +67,12 @@ for rep in range(reps):
     prof = cProfile.Profile(time.process_time) if profile_gap and rep == 0 else None
     upto = int(sys.argv[sys.argv.index("--upto") + 1]) if "--upto" in sys.argv else len(series)
     for gap, node in series[1:upto]:
+        for push in pushes[node]:
+            u.pushbuffer()
+            t = time.process_time()
+            mod.wptsyncexportadvance(u, repo, push, PREFIX)
+            advances.append((time.process_time() - t) * 1000)
+            u.popbuffer()
         if prof and gap == profile_gap:
             prof.enable()
         t = time.process_time()
@@ -75,5 +91,9 @@ for rep in range(reps):
 for g in dict.fromkeys(g for g, n in series[1:] if n in best):
     ts = [best[n] for gg, n in series[1:] if gg == g and n in best]
     print(f"gap {g}: median {statistics.median(ts):.2f} ms  all {' '.join(f'{t:.2f}' for t in ts)}")
+if advances:
+    ordered = sorted(advances)
+    print(f"advances: {len(advances)}, median {statistics.median(advances):.3f} ms  p90 {ordered[int(0.9 * (len(ordered) - 1))]:.3f} ms"
+          f"  max {ordered[-1]:.2f} ms  total {sum(advances):.0f} ms (all reps)")
 import hashlib
 print("outputs digest", hashlib.sha1(b"".join(outputs[n] for _, n in series[1:] if n in outputs)).hexdigest())

@@ -22,6 +22,13 @@ private func geckoOnly(_ world: ExportWorld, _ count: Int, round: Int) throws {
     try world.hgFixture.hg(["update", "-q", "tip"])
 }
 
+/// The extension's counts in `hg`'s command server (`hg wptsync-export-stats`).
+private func counts(_ hg: HgRepository) throws -> [String: Int] {
+    let stats = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export-stats"])
+    return Dictionary(uniqueKeysWithValues: String(decoding: stats.output, as: UTF8.self)
+        .split(separator: "\n").map { line in (String(line.split(separator: " ")[0]), Int(line.split(separator: " ")[1]) ?? -1) })
+}
+
 private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oid) -> Result<ExportOutcome, ExportError> {
     Result { () throws(ExportError) in try exporter.export(node: node, onto: onto) }
 }
@@ -87,12 +94,50 @@ private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oi
         }
         #expect(exported == steps.count + 2)
         #expect(fast.usesExtension)
-        let stats = try world.hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())",
-                                      "wptsync-export-stats"])
-        let counts = Dictionary(uniqueKeysWithValues: String(decoding: stats.output, as: UTF8.self)
-            .split(separator: "\n").map { line in (String(line.split(separator: " ")[0]), Int(line.split(separator: " ")[1]) ?? -1) })
+        let counts = try counts(world.hg)
         #expect(counts["fallbacks"] == 0, "every step was verified: \(counts)")
         #expect((counts["steps"] ?? 0) > 0)
         if maxChainLength != nil { #expect((counts["undone"] ?? 0) > 0, "the cursor moved back to a snapshot: \(counts)") }
+    }
+
+    /// Issue 11: a worker advances the cursor after each push (`advanceCursor`), so exporting the next
+    /// wpt changeset applies only that changeset's own manifest delta, whatever the gap, and gives what
+    /// stock hg commands give, also when the advances cross snapshots (`maxchainlen` 3).
+    @Test(arguments: [nil, 3])
+    func advancingPerPushLeavesTheExportOnlyItsOwnChangeset(maxChainLength: Int?) throws {
+        let world = try ExportWorld()
+        if let maxChainLength {
+            try writeFile(world.hgFixture.root + "/.hg/hgrc", "[format]\nmaxchainlen = \(maxChainLength)\n")
+        }
+        for (k, path) in geckoFiles.enumerated() { try world.hgFixture.write(path, "gecko \(k)\n") }
+        try world.write("a.html", "a\n")
+        var previous = try world.commit("Import wpt")
+        let fast = UpstreamExporter(hg: world.hg, git: world.git, prefixes: PathPrefixes())
+        let stock = UpstreamExporter(hg: world.hg, git: world.git, prefixes: PathPrefixes(), readPath: .stockCommands)
+        let first = try world.mirror(previous)
+        #expect(exportResult(fast, previous, onto: first) == exportResult(stock, previous, onto: first))
+        for (round, gap) in [7, 1, 12].enumerated() {
+            try geckoOnly(world, gap, round: round)
+            let pushed = try world.hgFixture.hg(["log", "-r", "\(previous)::tip - \(previous)", "-T", "{node}\n"]).split(separator: "\n")
+            #expect(pushed.count == gap)
+            for node in pushed { #expect(try UpstreamExporter.advanceCursor(in: world.hg, to: String(node), prefixes: PathPrefixes())) }
+            let onto = try world.mirror("tip")
+            let before = try counts(world.hg)
+            try world.write("a.html", "a, round \(round)\n")
+            previous = try world.commit("Bug \(round) - Change a. r=me")
+            let result = exportResult(fast, previous, onto: onto)
+            let after = try counts(world.hg)
+            if maxChainLength == nil {  // one chain: the export steps from its parent's manifest to its own, nothing else
+                #expect(after["steps"].map { $0 - (before["steps"] ?? 0) } == 1, "round \(round): \(before) then \(after)")
+                #expect(after["undone"] == before["undone"] && after["cold"] == before["cold"], "round \(round): \(before) then \(after)")
+            }
+            #expect(result == exportResult(stock, previous, onto: onto), "round \(round)")
+            guard case .success(.exported) = result else { Issue.record("round \(round): \(result)"); continue }
+        }
+        #expect(try counts(world.hg)["fallbacks"] == 0)
+        #expect(try counts(world.hg)["advances"] == 20)
+        #expect { try UpstreamExporter.advanceCursor(in: world.hg, to: String(repeating: "e", count: 40), prefixes: PathPrefixes()) } throws: { error in
+            "\(error)".contains(String(repeating: "e", count: 40))
+        }
     }
 }

@@ -5,7 +5,9 @@
 // GAP is `warm` (it warms the command server and is not timed in the first-seen rows). Every export
 // writes into a fresh bare repository that borrows the mirror's objects through
 // `objects/info/alternates`, so it really writes its blobs, trees and commit; opening that repository
-// is not timed. Timed: from the first hg read to the commit written.
+// is not timed. Timed: from the first hg read to the commit written. The first-seen rows come twice:
+// as the worker meets them (the cursor advanced after each Gecko-only changeset, as per push, each
+// advance timed as its own row) and without advancing (the export walks the whole gap).
 import Foundation
 import RepoOps
 import SyncCore
@@ -55,16 +57,34 @@ func report(_ label: String, _ times: [Double], key: String? = nil) {
 
 let master = try GitRepository.open(at: mirrorPath).referenceTarget("refs/heads/master")!
 
+/// The Gecko-only changesets before each wpt changeset (since the one before it), in order.
+func geckoOnlyBefore() throws -> [[String]] {
+    let hg = try HgRepository(path: hgPath)
+    defer { hg.close() }
+    return try series.indices.map { index in
+        guard index > 0 else { return [] }
+        let between = try hg.run(["log", "-r", "\(nodes[index - 1])::\(nodes[index]) - \(nodes[index - 1]) - \(nodes[index])", "-T", "{node}\n"])
+        return String(decoding: between.output, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}
+
 /// Exports `order` (indices into `series`) through one command server, one fresh repository each;
-/// with `hgOnly`, times only the `wptsync-export` command. Returns the times and the outcomes.
+/// with `hgOnly`, times only the `wptsync-export` command. With `pushes` (Gecko-only changesets before
+/// each index), first advances the cursor once per changeset, as the worker does per push, timing
+/// each advance into `advances`. Returns the times and the outcomes.
 func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automatic, hgOnly: Bool = false,
-               warm: Bool = false) throws -> ([Double], [ExportOutcome]) {
+               warm: Bool = false, pushes: [[String]]? = nil, advances: inout [Double]) throws -> ([Double], [ExportOutcome]) {
     let hg = try HgRepository(path: hgPath)
     defer { hg.close() }
     _ = try hg.node(of: "tip")  // the server is up and has read the changelog
     if warm { _ = try UpstreamExporter(hg: hg, git: try freshRepository(), prefixes: PathPrefixes()).export(node: nodes[0], onto: master) }
     var times: [Double] = [], outcomes: [ExportOutcome] = []
     for index in order {
+        for node in pushes?[index] ?? [] {
+            let start = now()
+            guard try UpstreamExporter.advanceCursor(in: hg, to: node, prefixes: PathPrefixes()) else { throw ExportError.unreadableChanges(node: node, detail: "no extension") }
+            advances.append(now() - start)
+        }
         let git = try freshRepository()
         let exporter = UpstreamExporter(hg: hg, git: git, prefixes: PathPrefixes(), readPath: readPath)
         let start = now()
@@ -84,18 +104,37 @@ func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automati
     return (times, outcomes)
 }
 
+func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automatic, hgOnly: Bool = false,
+               warm: Bool = false) throws -> ([Double], [ExportOutcome]) {
+    var unused: [Double] = []
+    return try exportAll(order, readPath: readPath, hgOnly: hgOnly, warm: warm, advances: &unused)
+}
+
 do {
     let timed = Array(series.indices.dropFirst())
-    // First-seen, in order: each wpt changeset exported once, after its gap of Gecko-only changesets.
-    let (times, outcomes) = try exportAll(timed, warm: true)
+    // First-seen, in order: each wpt changeset exported once, after its gap of Gecko-only changesets,
+    // as the worker meets them: the cursor advanced after each push (one Gecko-only changeset each).
+    let pushes = try geckoOnlyBefore()
+    var advances: [Double] = []
+    let (times, outcomes) = try exportAll(timed, warm: true, pushes: pushes, advances: &advances)
     for gap in gaps {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
-        report("ours, first-seen in order, gap \(gap)", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
+        report("ours, first-seen in order, gap \(gap), advanced per push", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
+    }
+    report("  the per-push advance (1 changeset a push)", advances)
+    // The same without advancing: the export itself meets the whole gap.
+    let (plain, plainOutcomes) = try exportAll(timed, warm: true)
+    for gap in gaps {
+        let own = timed.indices.filter { series[timed[$0]].gap == gap }
+        report("ours, first-seen in order, gap \(gap), no advance", own.map { plain[$0] }, key: "no-advance,gap-\(gap)")
     }
     let (hgTimes, _) = try exportAll(timed, hgOnly: true, warm: true)
     for gap in gaps {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
-        report("  of which the hg read, gap \(gap)", own.map { hgTimes[$0] })
+        report("  of which the hg read, gap \(gap), no advance", own.map { hgTimes[$0] })
+    }
+    for (k, outcome) in plainOutcomes.enumerated() where outcome != outcomes[k] {
+        print("warning: \(nodes[timed[k]]) exported differently without advancing")
     }
     // Cold: the first export after the command server starts, spread over the series.
     var cold: [Double] = []

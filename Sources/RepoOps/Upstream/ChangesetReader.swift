@@ -28,21 +28,7 @@ struct ChangesetReader {
 
     /// Through the extension; nil when this hg does not know the command (then use `stock`).
     func viaExtension(_ node: String) throws(ExportError) -> ChangesetChanges? {
-        let path = try HgExportExtension.installed.get()
-        let result: HgCommandResult
-        do {
-            result = try hg.run(["--config", "extensions.wptsync=\(path)", "wptsync-export", node, prefix])
-        } catch { throw .hg(error, node: node) }
-        guard result.status == 0 else {
-            let message = result.errorString
-            // Also what hg says when the extension failed to load (an incompatible Mercurial).
-            if message.contains("unknown command") { return nil }
-            if message.contains("unknown revision") || message.contains("invalid revision identifier") {
-                throw .hg(.unknownRevision(revision: node, repository: hg.path), node: node)
-            }
-            throw .hg(.commandFailed(arguments: ["wptsync-export", node, prefix], status: result.status,
-                                     stderr: message, repository: hg.path), node: node)
-        }
+        guard let result = try extensionCommand("wptsync-export", node) else { return nil }
         var parser = FieldParser(bytes: result.output)
         guard result.output.starts(with: HgExportExtension.formatLine) else {
             throw .unreadableChanges(node: node, detail: "missing header")
@@ -78,6 +64,32 @@ struct ChangesetReader {
         } catch {
             throw .unreadableChanges(node: node, detail: "truncated or malformed fields")
         }
+    }
+
+    /// Moves the manifest lines the extension keeps in the command server to `node`'s manifest, so that
+    /// exporting the changesets after it starts there; false when this hg does not know the command.
+    func advance(to node: String) throws(ExportError) -> Bool {
+        try extensionCommand("wptsync-export-advance", node) != nil
+    }
+
+    /// Runs the extension's `command` on `node` and the prefix; nil when this hg does not know it.
+    private func extensionCommand(_ command: String, _ node: String) throws(ExportError) -> HgCommandResult? {
+        let path = try HgExportExtension.installed.get()
+        let result: HgCommandResult
+        do {
+            result = try hg.run(["--config", "extensions.wptsync=\(path)", command, node, prefix])
+        } catch { throw .hg(error, node: node) }
+        guard result.status == 0 else {
+            let message = result.errorString
+            // Also what hg says when the extension failed to load (an incompatible Mercurial).
+            if message.contains("unknown command") { return nil }
+            if message.contains("unknown revision") || message.contains("invalid revision identifier") {
+                throw .hg(.unknownRevision(revision: node, repository: hg.path), node: node)
+            }
+            throw .hg(.commandFailed(arguments: [command, node, prefix], status: result.status,
+                                     stderr: message, repository: hg.path), node: node)
+        }
+        return result
     }
 
     /// With stock hg commands: about four manifest rebuilds per changeset.

@@ -11,9 +11,10 @@ import Foundation
 /// so Gecko-only changesets in between cost a delta header each. Every step is checked (the text
 /// length against the revlog index, splices on line boundaries) and so are the changeset's files
 /// against their filelogs; if a check fails it falls back to Mercurial's own manifest read.
-/// `hg wptsync-export-stats` prints the process's counts (full texts read, deltas applied and
-/// undone, fallbacks). It is loaded per command with `--config extensions.wptsync=<file>`, so any
-/// command server can run it.
+/// `hg wptsync-export-advance REV PREFIX` moves the kept lines to REV's manifest ahead of the next
+/// export (a worker calls it per push); `hg wptsync-export-stats` prints the process's counts (full
+/// texts read, deltas applied and undone, fallbacks, advances). It is loaded per command with
+/// `--config extensions.wptsync=<file>`, so any command server can run it.
 public enum HgExportExtension {
     /// The first line of the command's output; bumped whenever the format changes.
     static let formatLine = Array("wptsync-export 1\n".utf8)
@@ -38,8 +39,16 @@ def _entries(repo, prefix, mnode, files):
     """{path: (filenode, flags) or None} for `files` (below prefix) in the manifest `mnode`."""
     if mnode == repo.nullid:
         return dict.fromkeys(files)
-    if b"treemanifest" in repo.requirements:  # lines name directories: let Mercurial read it
+    cursor = _moved(repo, prefix, mnode)
+    if cursor is None:
         return _read(repo, mnode, files)
+    return {f: cursor.find(f) for f in files}
+
+
+def _moved(repo, prefix, mnode):
+    """The cursor of (repository, prefix) moved to the manifest `mnode`, or None when Mercurial must read it."""
+    if b"treemanifest" in repo.requirements:  # lines name directories: let Mercurial read it
+        return None
     rl = repo.manifestlog.getstorage(b"")._revlog
     key = (repo.sharedpath, prefix)
     cursor = _cursors.get(key)
@@ -47,11 +56,11 @@ def _entries(repo, prefix, mnode, files):
         cursor = _cursors[key] = _Cursor(prefix + b"/")
     try:
         cursor.moveto(rl, rl.rev(mnode))
-        return {f: cursor.find(f) for f in files}
+        return cursor
     except Exception:  # malformed data, a failed check, or revlog internals another Mercurial changed
         del _cursors[key]
         _stats[b"fallbacks"] += 1
-        return _read(repo, mnode, files)
+        return None
 
 
 def _read(repo, mnode, files):
@@ -128,9 +137,19 @@ def wptsyncexport(ui, repo, rev, prefix):
         _field(ui, None if new is None else flog.read(new[0]))
 
 
+@command(b"wptsync-export-advance", [], b"REV PREFIX")
+def wptsyncexportadvance(ui, repo, rev, prefix):
+    """move the kept manifest lines below PREFIX to REV's manifest, where the next export starts"""
+    mnode = scmutil.revsingle(repo, rev).manifestnode()
+    if mnode != repo.nullid:
+        _moved(repo, prefix, mnode)
+    _stats[b"advances"] += 1
+    ui.write(b"wptsync-export-advance 1\n")
+
+
 @command(b"wptsync-export-stats", [], b"")
 def wptsyncexportstats(ui, repo):
-    """print what the export reads cost in this process: full texts read, deltas applied and undone, fallbacks"""
+    """print what the export reads cost in this process: full texts read, deltas applied and undone, fallbacks, advances"""
     ui.write(b"".join(b"%s %d\n" % (k, v) for k, v in sorted(_stats.items())))
 """#
 }

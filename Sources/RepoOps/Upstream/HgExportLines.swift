@@ -10,7 +10,7 @@ from mercurial import node as nodemod, registrar, scmutil
 cmdtable = {}
 command = registrar.command(cmdtable)
 _cursors = {}  # (repository, prefix) -> _Cursor, kept by the command server's process
-_stats = {b"cold": 0, b"steps": 0, b"undone": 0, b"fallbacks": 0}
+_stats = {b"cold": 0, b"steps": 0, b"undone": 0, b"fallbacks": 0, b"advances": 0}
 _header = struct.Struct(b">lll")
 
 

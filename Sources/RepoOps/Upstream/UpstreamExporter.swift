@@ -132,6 +132,14 @@ public final class UpstreamExporter {
         }
     }
 
+    /// Moves what the `wptsync-export` extension keeps of the manifest in `hg`'s command server to
+    /// `node`'s manifest, so that a later export from that server does not walk the Gecko-only
+    /// changesets up to `node` (a worker calls it per push). Costs what exporting a changeset after
+    /// those changesets would have spent on them; false when this hg cannot load the extension.
+    public static func advanceCursor(in hg: HgRepository, to node: String, prefixes: PathPrefixes) throws(ExportError) -> Bool {
+        try ChangesetReader(hg: hg, prefix: trimmed(prefixes.wpt)).advance(to: node)
+    }
+
     private func read(_ node: String) throws(ExportError) -> ChangesetChanges {
         let reader: ChangesetReader
         switch source {

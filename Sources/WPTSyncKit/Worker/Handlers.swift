@@ -75,7 +75,8 @@ public enum HandlerError: Error, CustomStringConvertible {
 
 /// Reads the changesets of a Gecko push through the repository's command server (one long-lived
 /// server per repository per worker), reports those touching wpt, and upstreams them when
-/// upstreaming is configured. A try push only goes to `tryPushes`.
+/// upstreaming is configured (then moves the export's manifest cursor to the push's tip). A try
+/// push only goes to `tryPushes`.
 final class HgPushHandler: EventHandler, PeriodicTask {
     let config: Config
     let upstream: UpstreamSyncer?
@@ -101,7 +102,21 @@ final class HgPushHandler: EventHandler, PeriodicTask {
             let range = push.firstNode == push.lastNode ? push.firstNode : "\(push.firstNode):\(push.lastNode)"
             throw HandlerError.unknownRevision(repository: push.repository, revisions: range)
         }
-        return try process(changesets, pushedTo: repository)
+        return try process(changesets, pushedTo: repository) + advanceExportCursor(hg, to: push.lastNode)
+    }
+
+    /// With upstreaming configured, moves the export's kept manifest lines in `hg`'s command server
+    /// (the one the exporter reads through) to the push's tip, so that the next export does not walk
+    /// the Gecko-only changesets pushed meanwhile. At most one delta chain's walk; a failure only
+    /// leaves that walk to the next export, so it never fails the event.
+    private func advanceExportCursor(_ hg: HgRepository, to node: String) -> String {
+        guard config.isUpstreaming else { return "" }
+        do {
+            _ = try UpstreamExporter.advanceCursor(in: hg, to: node, prefixes: config.paths)
+            return ""
+        } catch {
+            return "\n  export cursor not moved to \(node.prefix(12)): \(error)"
+        }
     }
 
     /// Reports the changesets of one push to `repository` (Mercurial or git) touching wpt,

@@ -1,0 +1,50 @@
+import Foundation
+import HookIntake
+import Logging
+import RepoOps
+import SyncCore
+import Testing
+import TestSupport
+@testable import WPTSyncKit
+
+/// Issue 11: the worker moves the export's manifest cursor to each push's tip in the command server
+/// the exporter reads through, so a wpt change pushed after many Gecko-only pushes is exported
+/// without walking them.
+@Suite("Export cursor advanced per push", .serialized)
+struct ExportCursorWorkerTests {
+    /// The `wptsync-export` extension's counts in `hg`'s command server.
+    func counts(_ hg: HgRepository) throws -> [String: Int] {
+        let stats = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export-stats"])
+        return Dictionary(uniqueKeysWithValues: String(decoding: stats.output, as: UTF8.self).split(separator: "\n").map { line in
+            (String(line.split(separator: " ")[0]), Int(line.split(separator: " ")[1]) ?? -1)
+        })
+    }
+
+    @Test func aWptChangeAfterGeckoOnlyPushesIsExportedWithoutWalkingThem() throws {
+        let u = try UpstreamWorld()
+        try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
+        for k in 0..<4 { try u.world.landInGecko(["dom/f\(k).cpp": "\(k)\n"], message: "Bug 2 - Gecko only \(k). r=x") }
+        let config = try ConfigLoader.load(file: u.world.config)
+        let environment = ProcessInfo.processInfo.environment.merging(u.world.environment) { $1 }
+        let app = try Application(config: config, environment: environment)
+        let handlers = try Handlers.make(config: config, store: app.journal, events: app.events, redactor: app.redactor,
+                                         environment: environment)
+        let worker = Worker(journal: app.events, settings: config.worker, spool: nil, handlers: handlers.byKind,
+                            logger: Logger(label: "test"), redactor: app.redactor)
+        let pushes = try #require(handlers.byKind[.hgPush] as? HgPushHandler)
+        let report = try worker.drain()
+        #expect(report.processed.count == 5 && report.failed.isEmpty)
+        let autoland = try pushes.servers.server(for: try #require(config.geckoRepository(named: "autoland")))
+        let before = try counts(autoland)
+        #expect(before["advances"] == 5, "\(before)")
+
+        try u.world.landInGecko(["testing/web-platform/tests/b.html": "b\n"], message: "Bug 3 - Add b. r=x")
+        #expect(try worker.drain().processed.count == 1)
+        let after = try counts(autoland)
+        // The parent's manifest is where the cursor already is: only b's own manifest delta is applied.
+        #expect(after["steps"].map { $0 - (before["steps"] ?? 0) } == 1, "\(before) then \(after)")
+        #expect(after["cold"] == before["cold"] && after["fallbacks"] == 0, "\(before) then \(after)")
+        #expect(u.github.pullRequests.map(\.headRef) == ["gecko/1", "gecko/3"])
+        #expect(try u.git(["show", "gecko/3:b.html"]) == "b\n")
+    }
+}
