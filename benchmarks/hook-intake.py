@@ -11,12 +11,13 @@ Measures, with the release build:
 
   3. with --baseline, each hook run paired with a `sqlite3` command-line durable insert into the same
      journal (synchronous = FULL), and the ratio of the medians; with --busy, all of it while another
-     process keeps one core busy.
+     process keeps one core busy. Beside the wall time, each row gives the CPU time (user + system) of
+     the processes: on a machine whose disk is shared, fsync waits swamp the wall times, not the CPU.
 
 Usage: benchmarks/hook-intake.py [--runs N] [--events N] [--baseline] [--busy] [--bin DIR]
        (after `swift build -c release`, or with --bin pointing at another build's folder)
 """
-import argparse, os, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, sqlite3, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release")
@@ -38,15 +39,19 @@ def percentile(samples, p):
 
 def time_hook(repo, config, first, last):
     env = dict(ENV, WPTSYNC_CONFIG=config, HG_NODE=first, HG_NODE_LAST=last, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
-    start = time.perf_counter()
-    subprocess.run([os.path.join(BIN, "wptsync-hook"), "hg-changegroup"], cwd=repo, env=env, check=True)
-    return (time.perf_counter() - start) * 1000
+    return timed([os.path.join(BIN, "wptsync-hook"), "hg-changegroup"], cwd=repo, env=env)
+
+
+def timed(args, **kw):
+    """Wall and CPU (user + system) milliseconds of one process."""
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(args, check=True, **kw)
+    wall, after = (time.perf_counter() - start) * 1000, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
 
 
 def time_sqlite3(journal, n):
-    start = time.perf_counter()
-    subprocess.run(["sqlite3", journal, SQLITE_INSERT.format(n=n)], check=True, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - start) * 1000
+    return timed(["sqlite3", journal, SQLITE_INSERT.format(n=n)], stdout=subprocess.DEVNULL)
 
 
 def main():
@@ -83,17 +88,21 @@ def main():
                 worker = sqlite3.connect(os.path.join(tmp, "state", "wptsync.sqlite"))
                 worker.execute("SELECT COUNT(*) FROM events").fetchone()
             for label, span in (("1 changeset", 1), ("1,000 changesets", 1000)):
-                samples, baseline = [], []
+                samples, cpu, baseline, baseline_cpu = [], [], [], []
                 for i in range(options.runs):
-                    samples.append(time_hook(repo, config, nodes[start + i], nodes[start + i + span - 1]))
+                    wall, used = time_hook(repo, config, nodes[start + i], nodes[start + i + span - 1])
+                    samples.append(wall), cpu.append(used)
                     if options.baseline:
-                        baseline.append(time_sqlite3(os.path.join(tmp, "state", "wptsync.sqlite"), start + i))
+                        wall, used = time_sqlite3(os.path.join(tmp, "state", "wptsync.sqlite"), start + i)
+                        baseline.append(wall), baseline_cpu.append(used)
                 start += options.runs
-                print(f"  {situation:32} {label:17} median {statistics.median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
-                      f"   min {min(samples):5.1f}   max {max(samples):5.1f}")
+                median = statistics.median
+                print(f"  {situation:32} {label:17} median {median(samples):5.1f}   p99 {percentile(samples, 99):5.1f}"
+                      f"   min {min(samples):5.1f}   max {max(samples):5.1f}   cpu median {median(cpu):5.2f}")
                 if baseline:
-                    print(f"  {'':32} {'sqlite3 insert':17} median {statistics.median(baseline):5.1f}   p99 {percentile(baseline, 99):5.1f}"
-                          f"   -> hook / sqlite3 medians {statistics.median(samples) / statistics.median(baseline):.2f}")
+                    print(f"  {'':32} {'sqlite3 insert':17} median {median(baseline):5.1f}   p99 {percentile(baseline, 99):5.1f}"
+                          f"   -> hook / sqlite3 medians {median(samples) / median(baseline):.2f}"
+                          f"   cpu median {median(baseline_cpu):5.2f} -> {median(cpu) / median(baseline_cpu):.2f}")
         worker.close()
         if spinner:
             spinner.kill()

@@ -24,6 +24,10 @@ public enum HookOutcome: Sendable, Equatable {
 public struct HookIntake: Sendable {
     public let config: Config
     public var now: @Sendable () -> Date = { Date() }
+    /// Whether a SQLite journal opened for an event is closed afterwards. A hook process, which exits
+    /// right after, leaves it to the exit: the commit is already durable, and closing would cost
+    /// GRDB's teardown (a dispatch thread and Foundation look-ups) on every push.
+    public var closesJournal = true
 
     public init(config: Config) { self.config = config }
 
@@ -146,6 +150,7 @@ public struct HookIntake: Sendable {
         let spool = spool
         do {
             let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
+            defer { if open == nil, !closesJournal, let kept = journal as? SQLiteJournal { _ = Unmanaged.passRetained(kept) } }
             let imported = try spool.drain(into: journal, waiting: false)
             let outcomes = try journal.record(payloads, at: time)
             // Events imported from the spool are new to the worker all the same.

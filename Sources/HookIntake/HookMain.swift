@@ -17,9 +17,10 @@ public enum HookMain {
         case gitPostReceive = "git-post-receive"
     }
 
-    /// Runs `kind` with the configuration at `configFile` (or the default one) and returns the exit status.
+    /// Runs `kind` with the configuration at `configFile` (or the default one) and returns the exit
+    /// status. With `exitsAfter` (the process ends with this run) the journal is left to the exit.
     @discardableResult
-    public static func run(_ kind: Kind, configFile: String?, verbose: Bool = false,
+    public static func run(_ kind: Kind, configFile: String?, verbose: Bool = false, exitsAfter: Bool = false,
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         let config: Config
         let file: String
@@ -31,7 +32,8 @@ public enum HookMain {
             return notKept
         }
         LogSetup.bootstrap(config.log, verbose: verbose)
-        let intake = HookIntake(config: config)
+        var intake = HookIntake(config: config)
+        intake.closesJournal = !exitsAfter
         let outcome: HookOutcome
         switch kind {
         case .hgChangegroup:
@@ -64,7 +66,7 @@ public enum HookMain {
             default: warn("ignoring unknown argument \(argument)")
             }
         }
-        return run(kind, configFile: configFile, verbose: verbose)
+        return run(kind, configFile: configFile, verbose: verbose, exitsAfter: true)
     }
 
     static func report(_ outcome: HookOutcome, kind: Kind, configFile: String) {

@@ -8,11 +8,12 @@ public enum JournalOpening {
     /// Who connects: a hook uses the short timeouts of `[store]` so that a push never waits long.
     public enum Role: Sendable { case hook, worker }
 
-    /// The journal of `store`; for PostgreSQL the schema is not checked here (`migrate`).
+    /// The journal of `store`; for PostgreSQL the schema is not checked here (`migrate`). The
+    /// environment (the process's when nil) is read only for a PostgreSQL password.
     public static func open(_ store: StoreSettings, role: Role,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> any EventJournal {
+                            environment: [String: String]? = nil) throws(StoreError) -> any EventJournal {
         if let postgres = store.postgres {
-            return try PostgresJournal(parameters(postgres, role: role, environment: environment))
+            return try PostgresJournal(parameters(postgres, role: role, environment: environment ?? ProcessInfo.processInfo.environment))
         }
         let timeout = role == .hook ? store.busyTimeoutMilliseconds : 5000
         return try SQLiteJournal(path: store.path, busyTimeoutMilliseconds: timeout)

@@ -14,7 +14,7 @@ struct Hook: ParsableCommand {
             abstract: "Mercurial changegroup hook: reads HG_NODE, HG_NODE_LAST, HG_SOURCE, HG_URL and the pushing user.")
         @OptionGroup var options: GlobalOptions
 
-        func run() { HookMain.run(.hgChangegroup, configFile: options.config, verbose: options.verbose) }
+        func run() { HookMain.run(.hgChangegroup, configFile: options.config, verbose: options.verbose, exitsAfter: true) }
     }
 
     struct GitPostReceive: ParsableCommand {
@@ -23,6 +23,6 @@ struct Hook: ParsableCommand {
             abstract: "git post-receive hook: reads <old> <new> <ref> lines on stdin.")
         @OptionGroup var options: GlobalOptions
 
-        func run() { HookMain.run(.gitPostReceive, configFile: options.config, verbose: options.verbose) }
+        func run() { HookMain.run(.gitPostReceive, configFile: options.config, verbose: options.verbose, exitsAfter: true) }
     }
 }

@@ -142,7 +142,7 @@ public enum ConfigLoader {
     private static func readMirror(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> WPTMirror {
         let path = resolve(try reader.requiredString("path"))
         let refs = try reader.strings("refs") ?? WPTMirror.defaultRefs
-        for pattern in refs where !RefName.isValid(pattern.replacingOccurrences(of: "*", with: "x")) {
+        for pattern in refs where !RefName.isValid(String(pattern.map { $0 == "*" ? "x" : $0 })) {
             throw .invalid(file: reader.file, key: reader.name("refs"), reason: "has an invalid ref pattern \"\(pattern)\" (full names like refs/heads/master; * matches one component)")
         }
         let forkOwner = try reader.nonEmptyString("fork_owner")
