@@ -137,6 +137,23 @@ struct LandoLandingTests {
         #expect(try l.landings().first?["status"] as? String == "pushed")
         #expect(try l.autolandFile("testing/web-platform/tests/lost.html") == "lost\n")
     }
+
+    @Test("a crash after submitting, before the job id was saved, leaves the landing deferred for the periodic retry, not open")
+    func crashBeforeTheJobIdIsSavedDefersTheLanding() throws {
+        let l = try LandingWorld(geckoKind: .git, lando: true, automatic: false)
+        let lando = try #require(l.lando)
+        lando.injectFault(.serverErrorAfterActing(status: 502), method: "POST", pathPrefix: "/api/repo/")
+        try l.mergeUpstreamPR(["crash.html": "crash\n"], title: "Crash after submit")
+        try land(l)
+        // What a crash between the submission and saving Lando's answer leaves: submitted, no job, still open.
+        _ = try sh("sqlite3", [l.world.store, "UPDATE landings SET status = 'open', record = json_set(record, '$.status', 'open')"])
+        #expect(try l.landings().first?["status"] as? String == "open")
+
+        _ = try l.world.wptsyncResult(["continue", "landing"])
+        #expect(lando.jobs.count == 1, "not submitted again while Lando may have taken it")
+        let waiting = try #require(try l.landings().first)
+        #expect(waiting["status"] as? String == "deferred", "\(waiting)")
+    }
 }
 
 @Suite("check-config --online and Lando", .serialized)

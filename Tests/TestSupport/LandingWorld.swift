@@ -50,7 +50,7 @@ public final class LandingWorld: @unchecked Sendable {
                 lando_repo = "firefox-autoland"
                 lando_token_env = "WPTSYNC_TEST_LANDO_TOKEN"
                 lando_poll_seconds = 0.02
-                lando_wait_seconds = 20
+                lando_wait_seconds = 120
 
                 """))
             upstreamWorld.world.environment["WPTSYNC_TEST_LANDO_TOKEN"] = LocalLando.defaultTokens.keys.first

@@ -23,7 +23,7 @@ extension LandingRunner {
             job = try lando.client.submit(repository: lando.settings.repository, patches: patches)
         } catch {
             guard case .outcomeUnknown = error else { throw error }
-            return try answerLost(landing, error: error, lando: lando)
+            return .done(try deferForLostAnswer(landing, error: redactor("submitting to Lando: \(error)"), lando: lando))
         }
         landing.landoJob = job.id
         landing.waitingFor = "Lando job \(job.id) (\(job.status.rawValue))"
@@ -31,14 +31,18 @@ extension LandingRunner {
         return try follow(landing, job: job.id, on: lando, clone: clone)
     }
 
-    /// Lando may have taken the job whose answer was lost: the landing waits for the branch to say.
-    private func answerLost(_ landing: Landing, error: RemoteError, lando: LandoLanding) throws -> Delivery {
+    /// Lando may have taken the job whose answer was lost (an error, or a crash before the job id was
+    /// saved): the landing is deferred until the branch says, or `lando_wait_seconds` pass.
+    func deferForLostAnswer(_ landing: Landing, error: String?, lando: LandoLanding) throws -> [String] {
         var landing = landing
-        landing.status = .deferred
-        landing.lastError = redactor("submitting to Lando: \(error)")
-        landing.waitingFor = "the branch to show whether Lando took the job (its answer was lost); submitted again only after \(Int(lando.settings.waitSeconds)) s"
-        landing = try store.save(landing)
-        return .done(["landing \(landing.id) deferred: \(landing.lastError ?? "")"])
+        let waitingFor = "the branch to show whether Lando took the job (its answer was lost); submitted again only after \(Int(lando.settings.waitSeconds)) s"
+        if landing.status != .deferred || landing.waitingFor != waitingFor || landing.lastError != error {
+            landing.status = .deferred
+            landing.lastError = error
+            landing.waitingFor = waitingFor
+            landing = try store.save(landing)
+        }
+        return ["landing \(landing.id) deferred: waiting for \(landing.waitingFor ?? "Lando")"]
     }
 
     /// Follows a submitted job (for at most `lando_wait_seconds`): LANDED marks the landing pushed

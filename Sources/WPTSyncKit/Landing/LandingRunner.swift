@@ -130,7 +130,8 @@ final class LandingRunner {
                     }
                 }
                 if waitsForLostSubmission(submitted, lando: lando) {
-                    return ["landing \(submitted.id) deferred: waiting for \(submitted.waitingFor ?? "Lando")"]
+                    // Deferred, so that the periodic retry comes back after a crash left it open.
+                    return try deferForLostAnswer(submitted, error: submitted.lastError, lando: lando)
                 }
             }
             let syncPoint = try readSyncPoint(clone, at: base)
