@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncCore
 import WPTSyncDemo
 import WPTSyncKit
 
@@ -10,6 +11,7 @@ struct Demo: ParsableCommand {
 
     @Option(help: "Build the world here instead of a new temporary folder.") var folder: String?
     @Flag(help: "Keep the folder afterwards for inspection.") var keep = false
+    @Option(help: "Gecko's repositories: hg, or git (then landing goes through a local Lando).") var gecko: GeckoKind = .hg
 
     func run() throws {
         let executable = CommandLine.executablePath
@@ -18,7 +20,7 @@ struct Demo: ParsableCommand {
         }
         let hookBinary = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("wptsync-hook").path
         let target = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("wptsync-demo-\(getpid())").path
-        let demo = WPTSyncDemo.Demo(folder: target, hookBinary: hookBinary, share: share)
+        let demo = WPTSyncDemo.Demo(folder: target, hookBinary: hookBinary, share: share, gecko: gecko)
         defer {
             if keep || folder != nil {
                 print("Kept \(target); look around with `wptsync events`, `list` or `landings` --config \(target)/wptsync.toml")
@@ -31,3 +33,5 @@ struct Demo: ParsableCommand {
         print("demo ok")
     }
 }
+
+extension GeckoKind: ExpressibleByArgument {}

@@ -11,17 +11,20 @@ import WPTSyncKit
 /// `wptsync demo`: builds a small world in a folder — Gecko's autoland, mozilla-central and try with
 /// a wpt tree, a wpt mirror, and on loopback a local GitHub serving upstream wpt, Treestatus,
 /// Bugzilla, Taskcluster and `wptsync serve` — installs the real hooks, makes real pushes and
-/// webhook deliveries, lets the real worker act, and checks that each step happened.
+/// webhook deliveries, lets the real worker act, and checks that each step happened. With `gecko`
+/// git, autoland and mozilla-central are git repositories and the landing goes through a local Lando.
 public struct Demo {
     public let folder: String
+    /// Mercurial (the default) or git Gecko.
+    public let gecko: GeckoKind
     /// The `wptsync-hook` executable the installed hooks run.
     public let hookBinary: String
     /// The project folder holding `hooks/` and `vcs-config/`.
     public let share: String
     public var say: (String) -> Void = { print($0) }
 
-    public init(folder: String, hookBinary: String, share: String) {
-        self.folder = folder; self.hookBinary = hookBinary; self.share = share
+    public init(folder: String, hookBinary: String, share: String, gecko: GeckoKind = .hg) {
+        self.folder = folder; self.hookBinary = hookBinary; self.share = share; self.gecko = gecko
     }
 
     /// Why the demo stopped: a step that did not happen.
@@ -31,7 +34,7 @@ public struct Demo {
 
     /// Runs every step; throws at the first one that did not happen.
     public func run() throws {
-        let world = DemoWorld(folder: folder)
+        let world = DemoWorld(folder: folder, kind: gecko)
         try world.create()
         let github = try LocalGitHub(repositoryPath: world.upstream, users: [
             "demo-token": "wpt-sync-bot", DemoDownstreamAct.contributorToken: "alice", DemoDownstreamAct.reviewerToken: "bob",
@@ -43,23 +46,31 @@ public struct Demo {
         defer { bugzilla.stop() }
         let taskcluster = try LocalTaskcluster()
         defer { taskcluster.stop() }
+        let lando = try gecko == .git ? LocalLando(repositories: [
+            LandoRepository(name: DemoWorld.landoRepository, path: world.autoland, branch: "autoland", tree: "autoland"),
+        ], tokens: [Self.landoToken: LandoUser(email: "wptsync@mozilla.com")]) : nil
+        defer { lando?.stop() }
         try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"),
-                              bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL)
+                              bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL, landoURL: lando?.url)
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
         environment[DemoWorld.bugzillaKeyVariable] = Self.bugzillaKey
         environment[DemoWorld.webhookSecretVariable] = Self.webhookSecret
+        if lando != nil { environment[DemoWorld.landoTokenVariable] = Self.landoToken }
         let config = try ConfigLoader.load(file: world.configFile)
         let webhooks = try DemoWebhooks(config: config, secret: Application.webhookSecret(config, environment: environment))
         defer { webhooks.stop() }
-        say("1. Built autoland, mozilla-central, try, the wpt mirror, and on loopback a local GitHub at \(github.baseURL),"
+        say("1. Built autoland, mozilla-central" + (lando == nil ? ", try" : " (git, branches autoland and main)")
+            + ", the wpt mirror, and on loopback a local GitHub at \(github.baseURL),"
+            + (lando.map { " Lando at \($0.url)," } ?? "")
             + " Treestatus, Bugzilla at \(bugzilla.restURL), Taskcluster and wptsync serve, in \(folder)")
 
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
                                           hookDirectory: HookInstaller.defaultHookDirectory(config: world.configFile))
         _ = try installer.installFiles()
         for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
-        say("2. Installed the hooks: autoland and mozilla-central .hg/hgrc, wpt.git/hooks/post-receive")
+        say("2. Installed the hooks: autoland and mozilla-central " + (gecko == .git ? "hooks/post-receive" : ".hg/hgrc")
+            + ", wpt.git/hooks/post-receive")
 
         let application = try Application(config: config, environment: environment)
         let journal = application.journal
@@ -76,7 +87,7 @@ public struct Demo {
         let test = "testing/web-platform/tests/dom/frobnicate.html"
         let node = try world.landInGecko(path: test, contents: "<!doctype html>\n<title>frobnicate</title>\n",
                                          message: "Bug 1000001 - Test frobnication. r=reviewer")
-        say("3. Pushed \(node.prefix(12)) \"Bug 1000001 - Test frobnication\" to autoland; the worker:")
+        say("3. Pushed \(node.prefix(12)) \"Bug 1000001 - Test frobnication\" to autoland (\(gecko.rawValue)); the worker:")
         try drain("the wpt change")
         guard let pr = github.pullRequests.first, pr.isOpen, pr.headRef == "gecko/1000001",
               world.upstreamFile("dom/frobnicate.html", on: "gecko/1000001") != nil else {
@@ -85,7 +96,7 @@ public struct Demo {
         say("   → PR #\(pr.number) \"\(pr.title)\" is open: \(github.baseURL)/repos/web-platform-tests/wpt/pulls/\(pr.number)")
 
         let backout = try world.backOut(node, bug: 1000001)
-        say("4. Backed out \(node.prefix(12)) with \(backout.prefix(12)); the worker:")
+        say("4. Backed out \(node.prefix(12)) with \(backout.prefix(12)) (\(gecko == .git ? "git revert" : "hg backout")); the worker:")
         try drain("the backout")
         guard github.pullRequests.first?.isOpen == false else { throw StepFailed(description: "the backout did not close PR #\(pr.number)") }
         say("   → PR #\(pr.number) is closed")
@@ -110,7 +121,7 @@ public struct Demo {
         }
         say("   → PR #\(pr.number) is merged: upstream master has dom/frobnicate.html, branch gecko/1000001 is deleted")
 
-        let before = try world.autolandLog(after: "null").count
+        let before = try world.autolandLog().count
         try world.pushUpstreamBranch("add-frob", path: "css/frob.html", contents: "<!doctype html>\n<title>frob</title>\n",
                                      message: "Add a frob test")
         let client = GitHubClient(apiBaseURL: github.baseURL, repository: RepositoryName("web-platform-tests/wpt")!, token: Token("demo-token"))
@@ -119,27 +130,37 @@ public struct Demo {
         let head = try world.updateMirror()
         say("7. Upstream merged PR #\(upstreamPR.number) \"Add a frob test\"; the mirror's master moved to \(head.prefix(12)); the worker:")
         try drain("the upstream push")
-        let imported = try world.autolandLog(after: "null").dropFirst(before)
+        let imported = try world.autolandLog().dropFirst(before)
         guard imported.count == 2, imported.first?.contains("[wpt PR \(upstreamPR.number)] - Add a frob test") == true,
               world.autolandFile("testing/web-platform/tests/css/frob.html") != nil,
               world.autolandFile("testing/web-platform/meta/mozilla-sync")?.contains(head) == true else {
             throw StepFailed(description: "PR #\(upstreamPR.number) did not land in autoland (autoland has: \(imported.joined(separator: "; ")))")
         }
-        say("   → autoland has the import (PR #\(pr.number), exported from Gecko, was recognised and passed over):")
+        say("   → autoland has the import" + (lando.map { ", landed by Lando job \($0.jobs.last?.id ?? 0)" } ?? "")
+            + " (PR #\(pr.number), exported from Gecko, was recognised and passed over):")
         for line in imported { say("       \(line)") }
         try drain("the landing's own push")
 
-        try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
-                              journal: journal, say: say, drain: drain).run(first: 8)
+        var step = 8
+        if gecko == .hg {
+            try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
+                                  journal: journal, say: say, drain: drain).run(first: step)
+            step += 3
+        } else {
+            say("8. The downstream act (an upstream PR's bug and try push) is skipped: try commits are built in a Mercurial"
+                + " clone of mozilla-central; run `wptsync demo --gecko hg` to see it")
+            step += 1
+        }
         let counts = try journal.counts()
         guard (counts[.failed] ?? 0) == 0, (counts[.pending] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
-        say("11. The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
+        say("\(step). The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")
     }
 }
 
 extension Demo {
     static let bugzillaKey = "demo-bugzilla-key"
     static let webhookSecret = "demo-webhook-secret"
+    static let landoToken = "demo-lando-token"
 }
 
 /// Collects log messages for the demo's timeline.

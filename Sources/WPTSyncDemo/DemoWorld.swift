@@ -1,13 +1,18 @@
 import Foundation
 import RepoOps
+import SyncCore
 import WPTSyncKit
 
 /// The demo's repositories and configuration, made with the real `hg` and `git` commands.
+/// Gecko is Mercurial, or git (`kind`): then autoland and mozilla-central are bare git repositories
+/// whose branches `autoland` and `main` play the roles, and landing goes through a local Lando.
 struct DemoWorld {
     let folder: String
+    let kind: GeckoKind
+    /// The developer's clone, where Gecko changes are made.
     var gecko: String { folder + "/gecko" }
-    var autoland: String { folder + "/autoland" }
-    var central: String { folder + "/mozilla-central" }
+    var autoland: String { folder + (kind == .git ? "/autoland.git" : "/autoland") }
+    var central: String { folder + (kind == .git ? "/mozilla-central.git" : "/mozilla-central") }
     var mirror: String { folder + "/wpt.git" }
     var upstream: String { folder + "/github/wpt.git" }
     var upstreamClone: String { folder + "/wpt-upstream" }
@@ -19,6 +24,9 @@ struct DemoWorld {
     static let tokenVariable = "WPTSYNC_DEMO_GITHUB_TOKEN"
     static let bugzillaKeyVariable = "WPTSYNC_DEMO_BUGZILLA_KEY"
     static let webhookSecretVariable = "WPTSYNC_DEMO_WEBHOOK_SECRET"
+    static let landoTokenVariable = "WPTSYNC_DEMO_LANDO_TOKEN"
+    /// The repository the local Lando lands on: autoland's git repository, branch `autoland`.
+    static let landoRepository = "firefox-autoland"
     static let landingBug = 1000002
 
     /// Deterministic, user-independent settings for the demo's hg and git commands.
@@ -43,29 +51,16 @@ struct DemoWorld {
         try run("git", ["push", "-q", mirror, "master"], in: upstreamClone)
         let initial = try run("git", ["rev-parse", "HEAD"], in: upstreamClone)
 
-        try run("hg", ["init", gecko])
-        try write(gecko + "/testing/web-platform/tests/README.md", readme)
-        try write(gecko + "/testing/web-platform/meta/mozilla-sync", "local: 0000000000000000000000000000000000000000\nupstream: \(initial)\n")
-        try write(gecko + "/testing/web-platform/moz.build", """
-            with Files("**"):
-                BUG_COMPONENT = ("Testing", "web-platform-tests")
-
-            with Files("tests/css/css-grid/**"):
-                BUG_COMPONENT = ("Core", "Layout: Grid")
-
-            """)
-        try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
-        try run("hg", ["commit", "-A", "-q", "-m", "Initial import"], in: gecko)
-        for repository in [autoland, central, tryRepository] {
-            try run("hg", ["init", repository])
-            try run("hg", ["push", "-q", repository], in: gecko)
-        }
-        try write(tryRepository + "/.hg/hgrc", "[phases]\npublish = False\n")
+        try createGecko(readme: readme, syncPoint: "local: 0000000000000000000000000000000000000000\nupstream: \(initial)\n")
     }
 
     /// Writes the configuration, pointing at the local services: GitHub at `apiURL`, Treestatus at
-    /// `treestatusURL`, Bugzilla's REST API at `bugzillaURL`, Taskcluster at `taskclusterURL`.
-    func writeConfig(apiURL: String, treestatusURL: String, bugzillaURL: String, taskclusterURL: String) throws {
+    /// `treestatusURL`, Bugzilla's REST API at `bugzillaURL`, Taskcluster at `taskclusterURL`, and
+    /// with git Gecko Lando at `landoURL`.
+    func writeConfig(apiURL: String, treestatusURL: String, bugzillaURL: String, taskclusterURL: String, landoURL: String? = nil) throws {
+        let lando = landoURL.map {
+            "lando_url = \"\($0)\"\nlando_repo = \"\(Self.landoRepository)\"\nlando_token_env = \"\(Self.landoTokenVariable)\"\nlando_poll_seconds = 0.02\n"
+        } ?? ""
         try write(configFile, """
             # wptsync demo configuration (see the README for every key).
             [store]
@@ -73,13 +68,15 @@ struct DemoWorld {
 
             [[gecko]]
             name = "autoland"
-            path = "autoland"
+            path = "\(URL(fileURLWithPath: autoland).lastPathComponent)"
             role = "integration"
+            \(kind == .git ? "kind = \"git\"\nbranch = \"autoland\"" : "")
 
             [[gecko]]
             name = "mozilla-central"
-            path = "mozilla-central"
+            path = "\(URL(fileURLWithPath: central).lastPathComponent)"
             role = "central"
+            \(kind == .git ? "kind = \"git\"\nbranch = \"main\"" : "")
 
             [wpt]
             path = "wpt.git"
@@ -94,46 +91,31 @@ struct DemoWorld {
             repository = "autoland"
             bug = \(Self.landingBug)
             treestatus_url = "\(treestatusURL)"
-
+            \(lando)
             [serve]
             listen = "127.0.0.1:0"
             secret_env = "\(Self.webhookSecretVariable)"
 
-            [downstream]
-            bugzilla_url = "\(bugzillaURL)"
-            bugzilla_api_key_env = "\(Self.bugzillaKeyVariable)"
-            taskcluster_url = "\(taskclusterURL)"
-            try_repository = "try"
-            clone = "state/try-clone"
-            poll_seconds = 0.001
-            reconcile_seconds = 0
-
+            \(kind == .hg ? downstream(bugzillaURL: bugzillaURL, taskclusterURL: taskclusterURL) : "")
             [log]
             file = "state/wptsync.jsonl"
 
             """)
     }
 
-    /// Commits one file in the developer's clone (nil contents removes it) and pushes to autoland; returns the node.
-    func landInGecko(path: String, contents: String, message: String) throws -> String {
-        try write(gecko + "/" + path, contents)
-        try run("hg", ["commit", "-A", "-q", "-m", message], in: gecko)
-        let node = try run("hg", ["log", "-r", ".", "-T", "{node}"], in: gecko)
-        try run("hg", ["push", "-q", "-r", node, autoland], in: gecko)
-        return node
-    }
+    /// `[downstream]`: try pushes are built in an hg clone of mozilla-central, so Mercurial Gecko only.
+    private func downstream(bugzillaURL: String, taskclusterURL: String) -> String {
+        """
+        [downstream]
+        bugzilla_url = "\(bugzillaURL)"
+        bugzilla_api_key_env = "\(Self.bugzillaKeyVariable)"
+        taskcluster_url = "\(taskclusterURL)"
+        try_repository = "try"
+        clone = "state/try-clone"
+        poll_seconds = 0.001
+        reconcile_seconds = 0
 
-    /// Backs out `node` in the developer's clone and pushes to autoland; returns the backout's node.
-    func backOut(_ node: String, bug: Int) throws -> String {
-        try run("hg", ["backout", "-q", "-r", node, "-m", "Backed out changeset \(node.prefix(12)) (bug \(bug)) for causing failures"], in: gecko)
-        let backout = try run("hg", ["log", "-r", ".", "-T", "{node}"], in: gecko)
-        try run("hg", ["push", "-q", autoland], in: gecko)
-        return backout
-    }
-
-    /// Pushes everything autoland has to mozilla-central, as the daily merge does.
-    func mergeToCentral() throws {
-        try run("hg", ["push", "-q", central], in: autoland)
+        """
     }
 
     /// Commits one file upstream on a new branch of the local GitHub's repository (or of `repository`,
@@ -153,12 +135,6 @@ struct DemoWorld {
         return try run("git", ["--git-dir", upstream, "rev-parse", "master"])
     }
 
-    /// One line per autoland changeset after `revision`: short node and first line.
-    func autolandLog(after revision: String) throws -> [String] {
-        try run("hg", ["log", "-R", autoland, "-r", "\(revision)::tip - \(revision)", "-T", "{node|short} {desc|firstline}\n"])
-            .split(separator: "\n").map(String.init)
-    }
-
     /// The try commits in the try repository (those with a `try_task_config.json`), oldest first.
     func tryPushes() throws -> [String] {
         try run("hg", ["log", "-R", tryRepository, "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
@@ -170,13 +146,6 @@ struct DemoWorld {
         try run("hg", ["-R", tryRepository, "cat", "-r", revision, "path:try_task_config.json"])
     }
 
-    /// A file of autoland's tip, or nil.
-    func autolandFile(_ path: String) -> String? {
-        guard let out = try? ProcessRunner.run("hg", ["-R", autoland, "cat", "-r", "tip", "path:" + path], extraEnvironment: Self.environment),
-              out.status == 0 else { return nil }
-        return out.stdoutString
-    }
-
     /// A file's content on a branch of the upstream repository, or nil.
     func upstreamFile(_ path: String, on branch: String) -> String? {
         guard let out = try? ProcessRunner.run("git", ["--git-dir", upstream, "show", "\(branch):\(path)"]), out.status == 0 else { return nil }
@@ -184,12 +153,12 @@ struct DemoWorld {
     }
 
     @discardableResult
-    private func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> String {
+    func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> String {
         try ProcessRunner.check(tool, arguments, in: directory, extraEnvironment: Self.environment)
             .stdoutString.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func write(_ path: String, _ contents: String) throws {
+    func write(_ path: String, _ contents: String) throws {
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         try contents.write(toFile: path, atomically: true, encoding: .utf8)

@@ -6,23 +6,50 @@ import TestSupport
 
 @Suite("wptsync demo")
 struct DemoTests {
-    @Test func everyStepOfTheTimelineHappened() throws {
+    /// Gecko's repositories as the demo makes them: their paths, and their history read with the VCS of `kind`.
+    private struct Gecko {
+        let kind: GeckoKind
+        let folder: String
+        var autoland: String { folder + (kind == .git ? "/autoland.git" : "/autoland") }
+        var central: String { folder + (kind == .git ? "/mozilla-central.git" : "/mozilla-central") }
+
+        /// First lines of `repository`'s commits on its role's branch, newest first.
+        func summaries(_ repository: String) throws -> [String] {
+            let log = kind == .git
+                ? try sh("git", ["--git-dir", repository, "log", "--format=%s", repository == central ? "main" : "autoland"])
+                : try sh("hg", ["log", "-R", repository, "-T", "{desc|firstline}\n"])
+            return log.split(separator: "\n").map(String.init)
+        }
+
+        func autolandFile(_ path: String) throws -> String {
+            kind == .git ? try sh("git", ["--git-dir", autoland, "show", "autoland:" + path])
+                : try sh("hg", ["-R", autoland, "cat", "-r", "tip", "path:" + path])
+        }
+    }
+
+    @Test("every step of the timeline happened", arguments: GeckoKind.allCases)
+    func everyStepOfTheTimelineHappened(kind: GeckoKind) throws {
         let dir = TempDir("demo")
         let folder = dir.sub("world")
-        let output = try sh(builtProduct("wptsync"), ["demo", "--folder", folder])
-        #expect(output.contains("demo ok"))
+        let output = try sh(builtProduct("wptsync"), ["demo", "--folder", folder, "--gecko", kind.rawValue])
+        #expect(output.contains("demo ok"), "\(output)")
+        let gecko = Gecko(kind: kind, folder: folder)
 
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 10).reversed()
-        #expect(events.map(\.kind) == [.hgPush, .hgPush, .hgPush, .hgPush, .gitPush, .hgPush, .gitHubWebhook, .gitHubWebhook])
+        // Land, back out, reland, merge to central, the mirror's push; then, with hg, the landing's own
+        // push and the downstream act's two deliveries (the local Lando moves autoland's branch without a push).
+        let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
+        #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush]
+                + (kind == .hg ? [.hgPush, .gitHubWebhook, .gitHubWebhook] : []))
         #expect(events.allSatisfy { $0.state == .done })
 
-        let descriptions = try sh("hg", ["log", "-R", folder + "/autoland", "-T", "{desc|firstline}\n"])
-        #expect(descriptions.contains("Bug 1000001 - Test frobnication. r=reviewer"))
-        #expect(descriptions.contains("Backed out changeset"))
-        #expect(descriptions.contains("Bug 1000001 - Test frobnication, relanded. r=reviewer"))
-        #expect(try sh("hg", ["log", "-R", folder + "/mozilla-central", "-r", "tip", "-T", "{desc|firstline}"])
-                == "Bug 1000001 - Test frobnication, relanded. r=reviewer")
+        let summaries = try gecko.summaries(gecko.autoland)
+        #expect(summaries.contains("Bug 1000001 - Test frobnication. r=reviewer"))
+        #expect(summaries.contains { $0.hasPrefix(kind == .git ? "Revert \"Bug 1000001 - Test frobnication. r=reviewer\"" : "Backed out changeset") },
+                "\(summaries)")
+        #expect(summaries.contains("Bug 1000001 - Test frobnication, relanded. r=reviewer"))
+        #expect(try gecko.summaries(gecko.central).first == "Bug 1000001 - Test frobnication, relanded. r=reviewer")
 
         let sync = try #require(try journal.syncs(bug: 1000001, status: nil).first)
         #expect(sync.status == .merged && sync.pullRequest == 1)
@@ -32,15 +59,23 @@ struct DemoTests {
         #expect(try sh("git", ["--git-dir", upstream, "branch", "--list", "gecko/*"]).isEmpty)
         #expect(try sh("git", ["--git-dir", folder + "/wpt.git", "log", "-1", "--format=%s", "master"]) == "Add a frob test (#2)\n")
 
-        // The upstream PR landed back in autoland as an import: its commit, then the landing commit.
-        let imported = try sh("hg", ["log", "-R", folder + "/autoland", "-r", "tip~1:", "-T", "{desc|firstline}\n"])
-        #expect(imported.hasPrefix("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "))
-        #expect(try sh("hg", ["-R", folder + "/autoland", "cat", "-r", "tip", "path:testing/web-platform/tests/css/frob.html"]).contains("frob"))
+        // The upstream PR landed back in autoland as an import: its commit, then the landing commit
+        // (with git Gecko, by one job of the local Lando).
+        #expect(summaries.prefix(2).reversed().joined(separator: "\n")
+                .hasPrefix("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "),
+                "\(summaries)")
+        #expect(try gecko.autolandFile("testing/web-platform/tests/css/frob.html").contains("frob"))
         let landing = try #require(try journal.landings(statuses: nil).first)
         #expect(landing.status == .pushed && landing.units.map(\.pullRequest) == [1, 2])
-        #expect(output.contains("autoland has the import"))
+        #expect((landing.landoJob != nil) == (kind == .git), "\(landing)")
+        #expect(output.contains("autoland has the import" + (kind == .git ? ", landed by Lando job 1" : " (")), "\(output)")
         #expect(output.contains("PR #1 is closed") && output.contains("PR #1 is open again") && output.contains("PR #1 is merged"))
+        #expect(!output.contains("demo-lando-token") && !output.contains("demo-token"), "no token in the timeline")
 
+        guard kind == .hg else {
+            #expect(output.contains("8. The downstream act") && output.contains("9. The journal holds 5 processed events"), "\(output)")
+            return
+        }
         // Downstream: PR #3, opened from a fork and delivered to wptsync serve, got its bug in the
         // component moz.build names, one try push of only its test once approved, and its results.
         #expect(output.contains("bug 1 \"[wpt-sync] Sync PR 3 - Test grid gaps\" is filed in Core :: Layout: Grid"), "\(output)")
