@@ -26,7 +26,10 @@ struct MigrateStoreTests {
         _ = try world.wptsync(["token", "issue", "alice"])
         _ = try world.wptsync(["pause", "--reason", "moving the store", "--by", "sheriff"])
         let shown = { () throws -> [String] in
-            try ["list", "events", "status"].map { try world.wptsyncResult([$0]).stdoutString }
+            // Without the moment `status` ran, and the ages it computes from it.
+            try ["list", "events", "status"].map {
+                try world.wptsyncResult([$0]).stdoutString.replacing(/status at \S+:/, with: "status:").replacing(/\ \(\d+\w* ago\)/, with: "")
+            }
         }
         let before = try shown()
         #expect(before[0].contains("gecko/11") && before[0].contains("gecko/12"), "\(before[0])")
@@ -45,7 +48,8 @@ struct MigrateStoreTests {
         #expect(copied.contains("events: 2 row(s), checked") && copied.contains("upstream_syncs: 2 row(s), checked")
                 && copied.contains("sheriff_tokens: 1 row(s), checked"), "\(copied)")
         try writeFile(world.config, postgresConfig)
-        #expect(try shown() == before)
+        let after = try shown()
+        #expect(after == before, "\(after)\nbefore:\n\(before)")
         // Ids go on from the highest copied one.
         let journal = try PostgresJournal(PostgresParameters(url: url))
         let next = try journal.record([.hgPush(HgPush(repository: "autoland", firstNode: "f", lastNode: "f", source: "push"))], at: Date())
