@@ -87,4 +87,19 @@ struct MigrateStoreTests {
         #expect(refused.status != 0 && refused.stderrString.contains("event 1 is running under worker-1's lease"), "\(refused.stderrString)")
         #expect(try PostgresJournal(PostgresParameters(url: url)).events(state: nil, limit: 10).isEmpty)
     }
+
+    @Test func aValueTheTargetCannotHoldUndoesTheWholeCopyAndNamesTheTable() throws {
+        let world = try SyncWorld(installHooks: false)
+        let sqlitePath = world.dir.sub("state/wptsync.sqlite")
+        let journal = try SQLiteJournal(path: sqlitePath)
+        _ = try journal.record([.hgPush(HgPush(repository: "autoland", firstNode: "a", lastNode: "a", source: "push"))], at: Date())
+        // SQLite keeps what an operator's sqlite3 wrote into an INTEGER column; PostgreSQL cannot.
+        _ = try ProcessRunner.check("/usr/bin/sqlite3", [sqlitePath, "UPDATE events SET attempts = 1.5"])
+        let url = try #require(PostgresCluster.shared).createDatabase()
+        _ = try PostgresJournal(PostgresParameters(url: url)).migrate()
+        let refused = try world.wptsyncResult(["migrate-store", "--to", url])
+        #expect(refused.status != 0 && refused.stderrString.contains("table events cannot be copied")
+                && refused.stderrString.contains("nothing was written"), "\(refused.stderrString)")
+        #expect(try PostgresJournal(PostgresParameters(url: url)).events(state: nil, limit: 10).isEmpty)
+    }
 }

@@ -34,7 +34,7 @@ extension SQLiteJournal {
         switch value.storage {
         case .null: nil
         case .int64(let number): kind == .real ? CopiedColumn.canonicalReal(Double(number)) : String(number)
-        case .double(let number): kind == .real ? CopiedColumn.canonicalReal(number) : String(Int64(number))
+        case .double(let number): kind == .real || number.rounded() != number ? CopiedColumn.canonicalReal(number) : String(Int64(number))
         case .string(let string): string
         case .blob(let data): StoreCopy.hex(data)
         }

@@ -27,7 +27,9 @@ public enum StoreCopy {
                     throw .copy(reason: "\(parameters.url) is not empty: table \(table.name) has rows; migrate into a new, empty database")
                 }
             }
-            for (table, rows) in tables { try target.insert(rows, into: table) }
+            for (table, rows) in tables {
+                do { try target.insert(rows, into: table) } catch { throw .copy(reason: "table \(table.name) cannot be copied: \(error)") }
+            }
             return try tables.map { (table, rows) throws(StoreError) in try compare(table, rows, try target.copiedRows(table)) }
         }
     }
@@ -49,7 +51,11 @@ public enum StoreCopy {
         do {
             let target = try SQLiteJournal(path: sqlitePath)
             return try target.write { db in
-                for (table, rows) in tables { try SQLiteJournal.insert(rows, into: table, in: db) }
+                for (table, rows) in tables {
+                    do { try SQLiteJournal.insert(rows, into: table, in: db) } catch {
+                        throw StoreError.copy(reason: "table \(table.name) cannot be copied: \(error)")
+                    }
+                }
                 return try tables.map { table, rows in try compare(table, rows, try SQLiteJournal.copiedRows(table, in: db)) }
             }
         } catch {
