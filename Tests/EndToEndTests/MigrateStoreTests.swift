@@ -102,4 +102,26 @@ struct MigrateStoreTests {
                 && refused.stderrString.contains("nothing was written"), "\(refused.stderrString)")
         #expect(try PostgresJournal(PostgresParameters(url: url)).events(state: nil, limit: 10).isEmpty)
     }
+
+    @Test func thePasswordComesFromAFileOrTheEnvironmentAndIsNeverPrinted() throws {
+        let cluster = try #require(PostgresCluster.shared)
+        let database = try cluster.createDatabase().split(separator: "/").last.map(String.init) ?? ""
+        let url = "postgresql://\(PostgresCluster.guardedUser)@127.0.0.1:\(cluster.port)/\(database)"
+        var world = try SyncWorld(installHooks: false)
+        _ = try SQLiteJournal(path: world.dir.sub("state/wptsync.sqlite"))
+            .record([.hgPush(HgPush(repository: "autoland", firstNode: "a", lastNode: "a", source: "push"))], at: Date())
+        _ = try PostgresJournal(PostgresParameters(url: url, password: PostgresCluster.guardedPassword)).migrate()
+
+        world.environment = ["WPTSYNC_STORE_PASSWORD": "wrong-\(PostgresCluster.guardedPassword)"]
+        let refused = try world.wptsyncResult(["migrate-store", "--to", url])
+        #expect(refused.status != 0 && refused.stderrString.contains("password authentication failed"), "\(refused.stderrString)")
+        #expect(!(refused.stdoutString + refused.stderrString).contains(PostgresCluster.guardedPassword))
+        let inURL = try world.wptsyncResult(["migrate-store", "--to", url.replacingOccurrences(of: "guarded@", with: "guarded:secret@")])
+        #expect(inURL.status != 0 && inURL.stderrString.contains("holds a password") && !inURL.stderrString.contains("secret"), "\(inURL.stderrString)")
+
+        world.environment = [:]
+        try writeFile(world.dir.sub("pg-password"), PostgresCluster.guardedPassword + "\n")
+        let copied = try world.wptsync(["migrate-store", "--to", url, "--password-file", world.dir.sub("pg-password")])
+        #expect(copied.contains("events: 1 row(s), checked") && !copied.contains(PostgresCluster.guardedPassword), "\(copied)")
+    }
 }
