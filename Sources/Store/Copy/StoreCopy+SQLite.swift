@@ -28,6 +28,17 @@ extension SQLiteJournal {
                          arguments: [now.timeIntervalSince1970]).map { ($0[0], $0[1] ?? "?") }
     }
 
+    /// The tables and columns of this database that `CopiedTable.all` does not name (`table.column`):
+    /// a schema change the copy would silently leave behind.
+    static func uncopied(in db: Database) throws -> [String] {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY name")
+        return try tables.flatMap { name in
+            guard let table = CopiedTable.all.first(where: { $0.name == name }) else { return [name] }
+            return try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [name])
+                .filter { column in !table.columns.contains { $0.name == column && $0.sqliteName == nil } }.map { "\(name).\($0)" }
+        }
+    }
+
     private static func sqliteName(_ column: CopiedColumn) -> String { column.sqliteName ?? "\"\(column.name)\"" }
 
     private static func text(_ value: DatabaseValue, _ kind: CopiedColumn.Kind) -> String? {

@@ -19,6 +19,7 @@ public enum StoreCopy {
         try requireCurrentSchema(target)
         let tables = try source.read { db in
             try refuseLeases(try SQLiteJournal.leasedEvents(in: db, now: now))
+            try refuseUncopied(try SQLiteJournal.uncopied(in: db))
             return try CopiedTable.all.map { try ($0, SQLiteJournal.copiedRows($0, in: db)) }
         }
         return try target.transaction { () throws(StoreError) in
@@ -51,6 +52,7 @@ public enum StoreCopy {
         do {
             let target = try SQLiteJournal(path: sqlitePath)
             return try target.write { db in
+                try refuseUncopied(try SQLiteJournal.uncopied(in: db))
                 for (table, rows) in tables {
                     do { try SQLiteJournal.insert(rows, into: table, in: db) } catch {
                         throw StoreError.copy(reason: "table \(table.name) cannot be copied: \(error)")
@@ -73,6 +75,11 @@ public enum StoreCopy {
     private static func refuseLeases(_ leased: [(Int64, String)]) throws(StoreError) {
         guard let (id, owner) = leased.first else { return }
         throw .copy(reason: "event \(id) is running under \(owner)'s lease (\(leased.count) running in all): stop the workers first")
+    }
+
+    private static func refuseUncopied(_ uncopied: [String]) throws(StoreError) {
+        guard !uncopied.isEmpty else { return }
+        throw .copy(reason: "this wptsync does not know how to copy \(uncopied.joined(separator: ", "))")
     }
 
     private static func compare(_ table: CopiedTable, _ source: CopiedRows, _ copy: CopiedRows) throws(StoreError) -> Copied {
