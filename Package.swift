@@ -37,7 +37,8 @@ let package = Package(
         // Local stand-ins for remote services (GitHub over a real bare git repository; more to come) for tests and `wptsync demo`.
         .target(name: "LocalServices", dependencies: ["RepoOps", "SyncCore"]),
         // The durable event journal and sync records (SQLite by default).
-        .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", "CZlib", "CPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["SyncCore", "CSQLiteSupport", "CZlib", "CPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                                      .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "CSQLiteSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Configuration loading, logging and hook intake: all a hook needs, without libgit2 or libcurl.
         .target(name: "HookIntake", dependencies: [

@@ -12,7 +12,7 @@ struct WPTSync: ParsableCommand {
             ListEvents.self, Retry.self,
             ListSyncs.self, Show.self, Continue.self, Revert.self, Landings.self, FetchUpstream.self, MapCommit.self, Replay.self,
             Status.self, Pause.self, Resume.self, Skip.self, Unskip.self, Delete.self, Rebuild.self,
-            InstallHooks.self, CheckConfig.self, Migrate.self, ParseMessage.self, Metadata.self, Autoland.self, SheriffToken.self,
+            InstallHooks.self, CheckConfig.self, Migrate.self, MigrateStore.self, ParseMessage.self, Metadata.self, Autoland.self, SheriffToken.self,
         ])
 
     /// ArgumentParser's own `main`, except that a failing command's message is printed with the

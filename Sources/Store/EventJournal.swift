@@ -122,6 +122,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unavailable(store: String, reason: String)
     /// The PostgreSQL store's schema is not the one this wptsync uses; `reason` says what to do.
     case schema(store: String, reason: String)
+    /// `wptsync migrate-store` refused or undid a copy; `reason` says why (and which table).
+    case copy(reason: String)
 
     public var description: String {
         switch self {
@@ -137,6 +139,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .corruptBlob(what, reason): "\(what) cannot be read: \(reason)"
         case let .unavailable(store, reason): "the PostgreSQL store \(store) cannot be reached: \(reason)"
         case let .schema(store, reason): "the PostgreSQL store \(store): \(reason)"
+        case .copy(let reason): "migrate-store: \(reason); nothing was written"
         }
     }
 }

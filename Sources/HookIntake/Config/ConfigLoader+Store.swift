@@ -10,18 +10,8 @@ extension ConfigLoader {
             }
             return nil
         }
-        let key = reader.name("url")
-        guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? "") else {
-            throw .invalid(file: reader.file, key: key, reason: "is \"\(Redactor.url(url))\": expected postgresql://user@host:port/database")
-        }
-        let passwordItem = parts.queryItems?.first { ["password", "sslpassword"].contains($0.name.lowercased()) }
-        if parts.password != nil || passwordItem != nil {
-            let which = passwordItem.map { " (`\($0.name)=`)" } ?? ""
-            throw .invalid(file: reader.file, key: key,
-                           reason: "holds a password\(which): put it in \(PostgresStoreSettings.passwordVariable) or `\(reader.name("password_file"))` instead")
-        }
-        guard let host = parts.host, !host.isEmpty, parts.path.count > 1 else {
-            throw .invalid(file: reader.file, key: key, reason: "is \"\(url)\": it must name the host and the database (postgresql://user@host:port/database)")
+        if let problem = postgresURLProblem(url, passwordSetting: "`\(reader.name("password_file"))`") {
+            throw .invalid(file: reader.file, key: reader.name("url"), reason: problem)
         }
         var settings = PostgresStoreSettings(url: url)
         if let file = try reader.nonEmptyString("password_file") { settings.password = .file(resolve(file)) }
@@ -31,5 +21,22 @@ extension ConfigLoader {
         settings.workerStatementTimeoutMilliseconds = try reader.integer("worker_statement_timeout_ms", in: Ranges.statementTimeoutMilliseconds)
             ?? settings.workerStatementTimeoutMilliseconds
         return settings
+    }
+
+    /// What is wrong with `url` as a PostgreSQL store's URL, if anything (never repeating a password it holds);
+    /// `passwordSetting` names where a password belongs besides the environment variable.
+    public static func postgresURLProblem(_ url: String, passwordSetting: String) -> String? {
+        guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? "") else {
+            return "is \"\(Redactor.url(url))\": expected postgresql://user@host:port/database"
+        }
+        let passwordItem = parts.queryItems?.first { ["password", "sslpassword"].contains($0.name.lowercased()) }
+        if parts.password != nil || passwordItem != nil {
+            let which = passwordItem.map { " (`\($0.name)=`)" } ?? ""
+            return "holds a password\(which): put it in \(PostgresStoreSettings.passwordVariable) or \(passwordSetting) instead"
+        }
+        guard let host = parts.host, !host.isEmpty, parts.path.count > 1 else {
+            return "is \"\(url)\": it must name the host and the database (postgresql://user@host:port/database)"
+        }
+        return nil
     }
 }
