@@ -122,6 +122,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unavailable(store: String, reason: String)
     /// The PostgreSQL store's schema is not the one this wptsync uses; `reason` says what to do.
     case schema(store: String, reason: String)
+    /// `[store] url` names a PostgreSQL store with no records while the SQLite file at `[store] path` holds some.
+    case recordsLeftInSQLite(path: String, store: String)
     /// `wptsync migrate-store` refused or undid a copy; `reason` says why (and which table).
     case copy(reason: String)
 
@@ -139,6 +141,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case let .corruptBlob(what, reason): "\(what) cannot be read: \(reason)"
         case let .unavailable(store, reason): "the PostgreSQL store \(store) cannot be reached: \(reason)"
         case let .schema(store, reason): "the PostgreSQL store \(store): \(reason)"
+        case let .recordsLeftInSQLite(path, store):
+            "the PostgreSQL store \(store) holds no syncs, landings, downstream syncs or autoland requests, but the SQLite store \(path) does: "
+            + "copy them with `wptsync migrate-store --to \(store)` (workers stopped), or move \(path) away to start afresh"
         case .copy(let reason): "migrate-store: \(reason); nothing was written"
         }
     }

@@ -14,7 +14,15 @@ public protocol StatusStore: Sendable {
     func pendingSummary() throws(StoreError) -> (count: Int, oldest: (id: Int64, receivedAt: Date)?)
     /// What the store knows of each periodic task, by name.
     func periodicRuns() throws(StoreError) -> [PeriodicRun]
+    /// Whether any sync, landing, downstream sync or autoland request is stored.
+    func holdsRecords() throws(StoreError) -> Bool
 }
+
+/// The query of `StatusStore.holdsRecords`, the same in SQLite and PostgreSQL.
+let holdsRecordsQuery = """
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM upstream_syncs) OR EXISTS (SELECT 1 FROM landings)
+        OR EXISTS (SELECT 1 FROM downstream_syncs) OR EXISTS (SELECT 1 FROM autoland_requests) THEN 1 ELSE 0 END
+    """
 
 extension SQLiteJournal: StatusStore {
     static func registerStatusMigrations(_ migrator: inout DatabaseMigrator) {
@@ -67,6 +75,10 @@ extension SQLiteJournal: StatusStore {
                                 arguments: StatementArguments(statuses)).map { row in
             (row["id"], (row["status_since"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
+    }
+
+    public func holdsRecords() throws(StoreError) -> Bool {
+        try read { db in try Int.fetchOne(db, sql: holdsRecordsQuery) == 1 }
     }
 
     public func pendingSummary() throws(StoreError) -> (count: Int, oldest: (id: Int64, receivedAt: Date)?) {

@@ -42,6 +42,9 @@ struct MigrateStoreTests {
         let postgresConfig = sqliteConfig.replacingOccurrences(of: "[store]\n", with: "[store]\nurl = \"\(url)\"\n")
         try writeFile(world.config, postgresConfig)
         _ = try world.wptsync(["migrate"])
+        // Switching the store before copying would start afresh and redo the work: refused, naming the way.
+        let empty = try world.wptsyncResult(["list"])
+        #expect(empty.status != 0 && empty.stderrString.contains("copy them with `wptsync migrate-store --to \(url)`"), "\(empty.stderrString)")
         try writeFile(world.config, sqliteConfig)
 
         let copied = try world.wptsync(["migrate-store", "--to", url])

@@ -40,4 +40,8 @@ extension PostgresJournal: StatusStore {
             PeriodicRun(name: row[0] ?? "", lastSuccess: Self.date(row[1]), failingSince: Self.date(row[2]), lastError: row[3])
         }
     }
+
+    public func holdsRecords() throws(StoreError) -> Bool {
+        try run(holdsRecordsQuery).rows.first?[0] == "1"
+    }
 }

@@ -38,7 +38,13 @@ public struct Application {
     public static func openStore(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(StoreError) -> any EventJournal & RecordStore {
         if let postgres = config.store.postgres {
-            return try PostgresJournal(JournalOpening.parameters(postgres, role: .worker, environment: environment))
+            let store = try PostgresJournal(JournalOpening.parameters(postgres, role: .worker, environment: environment))
+            // An unmigrated database cannot answer: it holds nothing yet either.
+            if FileManager.default.fileExists(atPath: config.store.path), (try? store.holdsRecords()) != true,
+               try SQLiteJournal(path: config.store.path).holdsRecords() {
+                throw .recordsLeftInSQLite(path: config.store.path, store: postgres.url)
+            }
+            return store
         }
         return try SQLiteJournal(path: config.store.path)
     }
