@@ -16,7 +16,7 @@ import WPTSyncKit
 /// sign-in form a cookie's); without it, 403 and nothing changes.
 public struct SheriffQueue: Sendable {
     let config: Config
-    let store: any RecordStore
+    private let opened: OpenedStore
     let template: MustacheTemplate
     let logger: Logger
     let redactor: Redactor
@@ -32,7 +32,7 @@ public struct SheriffQueue: Sendable {
     public init?(config: Config, logger: Logger) throws {
         guard config.autoland != nil else { return nil }
         self.config = config; self.logger = logger
-        store = try WPTSyncKit.Application.openStore(config)
+        opened = OpenedStore(config: config)
         template = try MustacheTemplate(string: SheriffPageTemplate.page)
         redactor = WPTSyncKit.Application.secretRedactor(for: config)
     }
@@ -60,7 +60,7 @@ public struct SheriffQueue: Sendable {
     func page(_ request: Request, status: HTTPResponse.Status = .ok, notice: String? = nil, error: String? = nil) async -> Response {
         var notice = notice
         if notice == nil, let id = request.uri.queryParameters.get("decided", as: Int64.self),
-           let decided = try? store.autolandRequest(id: id) {
+           let decided = try? store().autolandRequest(id: id) {
             notice = SheriffQueueView.outcome(decided)
         }
         let session = signedIn(request)
@@ -75,7 +75,7 @@ public struct SheriffQueue: Sendable {
         let loginToken = request.cookies[Self.loginCookie]?.value ?? SheriffCredentials.random()
         let view: SheriffQueueView
         do {
-            view = SheriffQueueView.make(queued: try store.autolandRequests(phases: [.queued]), recent: try store.latestAutolandRequests(limit: 100),
+            view = SheriffQueueView.make(queued: try store().autolandRequests(phases: [.queued]), recent: try store().latestAutolandRequests(limit: 100),
                                          links: SheriffLinks(config: config), user: session?.session.user, mayDecide: mayDecide,
                                          readOnlyBecause: readOnlyBecause, formToken: session?.session.csrf ?? loginToken,
                                          notice: notice, error: error)
@@ -95,13 +95,13 @@ public struct SheriffQueue: Sendable {
             return await refuse(request, "the sign-in form did not come from this page (its CSRF token does not match): reload the page and sign in again")
         }
         let user: String?
-        do { user = try store.tokenUser(hash: SheriffCredentials.hash(form.token ?? "")) } catch {
+        do { user = try store().tokenUser(hash: SheriffCredentials.hash(form.token ?? "")) } catch {
             return Self.plain(.internalServerError, "the tokens cannot be read: \(error)")
         }
         guard let user else { return await refuse(request, "this token is not valid: it was mistyped, replaced or revoked") }
         let id = SheriffCredentials.random()
         let session = SheriffSession(user: user, csrf: SheriffCredentials.random(), expires: Date().addingTimeInterval(SheriffCredentials.sessionLifetime))
-        do { try store.startSession(hash: SheriffCredentials.hash(id), session, now: Date()) } catch {
+        do { try store().startSession(hash: SheriffCredentials.hash(id), session, now: Date()) } catch {
             return Self.plain(.internalServerError, "the session cannot be saved: \(error)")
         }
         logger.notice("signed in on the sheriff page", metadata: ["user": "\(user)"])
@@ -113,7 +113,7 @@ public struct SheriffQueue: Sendable {
 
     func signOut(_ request: Request) async -> Response {
         guard let (hash, _) = await checkedPost(request) else { return await refuse(request, Self.forged) }
-        try? store.endSession(hash: hash)
+        try? store().endSession(hash: hash)
         var response = Response.redirect(to: "/autoland", type: .normal)
         response.setCookie(cookie(Self.sessionCookie, "", request, maxAge: 0))
         return response
@@ -153,7 +153,7 @@ public struct SheriffQueue: Sendable {
     func signedIn(_ request: Request) -> (hash: String, session: SheriffSession)? {
         guard let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty else { return nil }
         let hash = SheriffCredentials.hash(id)
-        return (try? store.session(hash: hash, now: Date())).flatMap { $0.map { (hash, $0) } }
+        return (try? store().session(hash: hash, now: Date())).flatMap { $0.map { (hash, $0) } }
     }
 
     /// A POST from a signed-in session whose form carries that session's CSRF token; nil otherwise.
@@ -212,5 +212,28 @@ public struct SheriffQueue: Sendable {
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+}
+
+extension SheriffQueue {
+    /// The store, opened on first use and kept; an outage at start costs the page, not `serve` and
+    /// its webhooks, and the next request tries again.
+    func store() throws -> any RecordStore { try opened.store() }
+
+    final class OpenedStore: @unchecked Sendable {
+        let config: Config
+        private let lock = NSLock()
+        private var opened: (any RecordStore)?
+
+        init(config: Config) { self.config = config }
+
+        func store() throws -> any RecordStore {
+            try lock.withLock {
+                if let opened { return opened }
+                let store = try WPTSyncKit.Application.openStore(config)
+                opened = store
+                return store
+            }
+        }
     }
 }
