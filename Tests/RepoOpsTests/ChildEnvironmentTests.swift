@@ -45,3 +45,25 @@ import TestSupport
         names.filter { !ProcessRunner.inheritedNames.contains($0) && !$0.hasPrefix("LC_") && !also.contains($0) }
     }
 }
+
+@Suite("Children spawned at once")
+struct ConcurrentSpawnTests {
+    /// Each child reads its stdin to the end. A pipe end inherited by a child another thread spawned
+    /// meanwhile kept that end open, so two such children could wait for each other forever (seen
+    /// with two local Landos running `git mailinfo` in the same test process).
+    @Test func childrenStartedFromSeveralThreadsAllSeeTheEndOfTheirInput() async throws {
+        let input = Array(repeating: UInt8(ascii: "x"), count: 4096)
+        let outcomes = await withTaskGroup(of: [Bool].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    (0..<60).map { _ in
+                        let out = try? ProcessRunner.run("/bin/cat", [], stdin: input, timeout: 20)
+                        return out.map { !$0.timedOut && $0.status == 0 && $0.stdout == input } ?? false
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(outcomes.count == 240 && outcomes.allSatisfy { $0 }, "\(outcomes.filter { !$0 }.count) of \(outcomes.count) children never saw the end of their input")
+    }
+}

@@ -155,7 +155,9 @@ public final class Child {
         var pipes: [[Int32]] = []
         for _ in 0..<3 {
             var fds: [Int32] = [0, 0]
-            guard pipe(&fds) == 0 else { throw .spawn(executable: executable, reason: String(cString: strerror(errno))) }
+            // Close-on-exec from the start: a child another thread spawns meanwhile must not keep
+            // this child's stdin open (both would wait forever for end of input).
+            guard wpts_pipe_cloexec(&fds) == 0 else { throw .spawn(executable: executable, reason: String(cString: strerror(errno))) }
             pipes.append(fds)
         }
         var actions = posix_spawn_file_actions_t()
@@ -181,7 +183,6 @@ public final class Child {
             close(pipes[0][1]); close(pipes[1][0]); close(pipes[2][0])
             throw .spawn(executable: executable, reason: String(cString: strerror(rc)))
         }
-        for fd in [pipes[0][1], pipes[1][0], pipes[2][0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return Child(pid: pid, stdin: pipes[0][1], stdout: pipes[1][0], stderr: pipes[2][0])
     }
 
