@@ -138,7 +138,8 @@ public struct HookIntake: Sendable {
     }
 
     /// Writes `payload` to the journal (`journal` when a long-running process holds it open, else
-    /// opened for this event), importing any spooled events first; falls back to the spool.
+    /// opened for this event: through SQLite's C API when the spool is empty and the SQLite journal
+    /// migrated), importing any spooled events first; falls back to the spool.
     public func record(_ payload: EventPayload, journal: (any EventJournal)? = nil) -> HookOutcome {
         record([payload], journal: journal)[0]
     }
@@ -149,20 +150,15 @@ public struct HookIntake: Sendable {
         let time = now()
         let spool = spool
         do {
+            if open == nil, config.store.postgres == nil, spool.file.isEmpty,
+               let outcomes = try SQLiteEventWriter.record(payloads, at: time, path: config.store.path,
+                                                           busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds) {
+                return reported(outcomes, imported: 0)
+            }
             let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
             defer { if open == nil, !closesJournal, let kept = journal as? SQLiteJournal { _ = Unmanaged.passRetained(kept) } }
             let imported = try spool.drain(into: journal, waiting: false)
-            let outcomes = try journal.record(payloads, at: time)
-            // Events imported from the spool are new to the worker all the same.
-            if imported > 0 || outcomes.contains(where: \.isRecorded) {
-                WakeBell.ring(config.store.wakePath)
-            }
-            return outcomes.map { outcome in
-                switch outcome {
-                case .recorded(let id): .recorded(id: id)
-                case .duplicate(let id): .duplicate(id: id)
-                }
-            }
+            return reported(try journal.record(payloads, at: time), imported: imported)
         } catch let storeError {
             let outcomes = payloads.map { payload -> HookOutcome in
                 do {
@@ -175,6 +171,20 @@ public struct HookIntake: Sendable {
             // The worker imports the spool at each pass.
             if outcomes.contains(where: { if case .spooled = $0 { true } else { false } }) { WakeBell.ring(config.store.wakePath) }
             return outcomes
+        }
+    }
+
+    /// The hook outcomes of `outcomes`, having woken the worker if anything is new to it.
+    private func reported(_ outcomes: [RecordOutcome], imported: Int) -> [HookOutcome] {
+        // Events imported from the spool are new to the worker all the same.
+        if imported > 0 || outcomes.contains(where: \.isRecorded) {
+            WakeBell.ring(config.store.wakePath)
+        }
+        return outcomes.map { outcome in
+            switch outcome {
+            case .recorded(let id): .recorded(id: id)
+            case .duplicate(let id): .duplicate(id: id)
+            }
         }
     }
 }

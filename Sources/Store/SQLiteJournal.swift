@@ -82,20 +82,28 @@ public final class SQLiteJournal: EventJournal {
         return migrator
     }
 
+    /// The id of the event with a dedupe key, if recorded (shared with `SQLiteEventWriter`).
+    static let recordedSQL = "SELECT id FROM events WHERE dedupe_key = ?"
+    /// A new event: kind, repository, dedupe key, payload, received at, next attempt at.
+    static let insertSQL = """
+        INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """
+    /// The last migration: a journal that has it needs none (migrations run in order).
+    static let latestMigration = migrator.migrations.last!
+
     /// Records several events in one transaction (one fsync), in order, each unless already
     /// recorded (a payload repeated within `payloads` is recorded once).
     public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {
         try write { db in
             try payloads.map { payload in
                 let key = payload.dedupeKey
-                if let id = try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE dedupe_key = ?", arguments: [key]) {
+                if let id = try Int64.fetchOne(db, sql: Self.recordedSQL, arguments: [key]) {
                     return .duplicate(id: id)
                 }
-                try db.execute(sql: """
-                    INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
-                                     now.timeIntervalSince1970, now.timeIntervalSince1970])
+                try db.execute(sql: Self.insertSQL,
+                               arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
+                                           now.timeIntervalSince1970, now.timeIntervalSince1970])
                 return .recorded(id: db.lastInsertedRowID)
             }
         }
