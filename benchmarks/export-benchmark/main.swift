@@ -159,7 +159,7 @@ do {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
         report("ours, first-seen in order, gap \(gap), advanced per push", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
     }
-    report("  the per-push advance (1 changeset a push)", advances)
+    if !advances.isEmpty { report("  the per-push advance (1 changeset a push)", advances) }
     // The same without advancing: the export itself meets the whole gap.
     let (plain, plainOutcomes) = try exportAll(timed, warm: true)
     for gap in gaps {
