@@ -13,6 +13,10 @@ wpt), `--per-gap` of them after each gap of Gecko-only changesets (`--gaps`, as 
             advanced after each Gecko-only changeset, as per push; the advances are their own row)
             and without advancing (the export walks the whole gap), the first export after a server
             start, and, labelled, the issue-3 pattern (6 changesets cycled, mostly repeats);
+  git:      with `--git`, the same Gecko as a git repository (export_gitgecko.py: same trees and
+            commits, the import commit then the gap and wpt commits), the same changesets exported from
+            it (UpstreamExporter over GitGecko), first seen in order and first after opening it; they
+            must give the wpt trees of the hg path;
   baseline: what the production service does: in a git work tree of the mirror at master,
             `git apply --index -p4` of the changeset's `hg export --git` patch (limited to wpt
             paths beforehand, not timed), then `git commit`; the reset afterwards is not timed.
@@ -20,10 +24,11 @@ wpt), `--per-gap` of them after each gap of Gecko-only changesets (`--gaps`, as 
 Generating the default world takes long (each Gecko-only changeset rewrites a 15 MB manifest):
 use `--keep DIR` to reuse it.
 
-Usage: benchmarks/export.py [--files N] [--gaps 0,10,100,1000] [--per-gap N] [--runs N] [--keep DIR]
+Usage: benchmarks/export.py [--files N] [--gaps 0,10,100,1000] [--per-gap N] [--runs N] [--keep DIR] [--git]
        (after `swift build -c release --product ExportBenchmark`)
 """
 import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time
+import export_gitgecko
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HGGEN = os.path.join(ROOT, "benchmarks", "export_hggen.py")
@@ -250,6 +255,7 @@ def main():
     parser.add_argument("--per-gap", type=int, default=5, help="wpt changesets (first-seen exports) per gap")
     parser.add_argument("--runs", type=int, default=60, help="runs of the cycling row and of the baseline")
     parser.add_argument("--keep", help="build (or reuse) the repositories in this folder")
+    parser.add_argument("--git", action="store_true", help="also export from a git copy of the Gecko repository")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "ExportBenchmark"))
     options = parser.parse_args()
     if not os.path.exists(options.bin):
@@ -266,12 +272,16 @@ def main():
             hgrepo, mirror = os.path.join(tmp, "gecko"), os.path.join(tmp, "wpt.git")
             series = [tuple(line.split()) for line in open(marker).read().splitlines()[1:]]
         else:
-            for leftover in ("gecko", "wpt.git"):
+            for leftover in ("gecko", "wpt.git", "gecko.git"):
                 shutil.rmtree(os.path.join(tmp, leftover), ignore_errors=True)
             os.makedirs(tmp, exist_ok=True)
             hgrepo, mirror, _, series = build(tmp, options.files, options.others, gaps, options.per_gap)
             open(marker, "w").write(expected + "\n" + "".join(f"{gap} {node}\n" for gap, node in series))
-        ours = subprocess.run([options.bin, hgrepo, mirror, str(options.runs)] + [f"{gap}:{node}" for gap, node in series],
+        items, git = [f"{gap}:{node}" for gap, node in series], []
+        if options.git:
+            commits = export_gitgecko.convert(hgrepo, os.path.join(tmp, "gecko.git"), ENV, HGGEN)
+            items, git = [f"{gap}:{node}:{commits[node]}" for gap, node in series], ["--git-gecko", os.path.join(tmp, "gecko.git")]
+        ours = subprocess.run([options.bin, hgrepo, mirror, str(options.runs)] + git + items,
                               env=ENV, check=True, stdout=subprocess.PIPE, text=True).stdout
         print(ours, end="")
         medians = [(line.split()[1], float(line.split()[2])) for line in ours.splitlines() if line.startswith("median ")]

@@ -83,3 +83,31 @@ def benchgecko(ui, repo, count, seed):
                                  filectx, user=b"Gecko Dev <dev@example.com>", date=b"1700000000 0")
             node = ctx.commit()
     ui.write(repo[node].hex() + b"\n")
+
+
+@command(b"wptsync-bench-fast-export", [], b"")
+def benchfastexport(ui, repo):
+    """Writes the repository (one line of development) as a `git fast-import` stream on stdout, onto
+    `refs/heads/master`: changeset `rev` becomes mark `rev + 1`, with the same author, date, message
+    and files (copies are left to git's rename detection)."""
+    modes = {b"l": b"120000", b"x": b"100755", b"": b"100644"}
+    out = ui.fout
+    for rev in repo:
+        ctx = repo[rev]
+        name, _, email = ctx.user().partition(b" <")
+        seconds, offset = ctx.date()
+        zone = b"%s%02d%02d" % (b"-" if offset > 0 else b"+", abs(offset) // 3600, abs(offset) % 3600 // 60)
+        who = b"%s <%s %d %s\n" % (name, email.rstrip(b">") + b">", seconds, zone)
+        message = ctx.description()
+        out.write(b"commit refs/heads/master\nmark :%d\nauthor %scommitter %sdata %d\n%s\n" % (
+            rev + 1, who, who, len(message), message))
+        if rev > 0:
+            out.write(b"from :%d\n" % rev)
+        changed = ctx.manifestctx().readfast()  # the delta against p1 when stored so: no 15 MB manifest per changeset
+        for path in ctx.files():
+            if path not in changed:
+                out.write(b"D %s\n" % path)
+                continue
+            data = repo.file(path).read(changed[path])
+            out.write(b"M %s inline %s\ndata %d\n%s\n" % (modes[changed.flags(path)], path, len(data), data))
+        out.write(b"\n")

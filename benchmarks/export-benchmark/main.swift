@@ -1,5 +1,5 @@
 // Times UpstreamExporter on a generated repository (driven by benchmarks/export.py).
-// Usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS GAP:NODE...
+// Usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS [--git-gecko GIT_GECKO] GAP:NODE[:COMMIT]...
 //
 // The nodes are wpt changesets in commit order, each after GAP Gecko-only changesets; the first one's
 // GAP is `warm` (it warms the command server and is not timed in the first-seen rows). Every export
@@ -7,20 +7,23 @@
 // `objects/info/alternates`, so it really writes its blobs, trees and commit; opening that repository
 // is not timed. Timed: from the first hg read to the commit written. The first-seen rows come twice:
 // as the worker meets them (the cursor advanced after each Gecko-only changeset, as per push, each
-// advance timed as its own row) and without advancing (the export walks the whole gap).
+// advance timed as its own row) and without advancing (the export walks the whole gap). With
+// `--git-gecko`, the same changesets (COMMIT, in a git copy of HG_REPO) are also exported from git
+// (GitGecko.swift's rows), and must give the same trees.
 import Foundation
 import RepoOps
 import SyncCore
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 5, let runs = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS GAP:NODE...\n".utf8))
+let gitGeckoPath = arguments.count > 5 && arguments[4] == "--git-gecko" ? arguments[5] : nil
+guard arguments.count >= (gitGeckoPath == nil ? 5 : 7), let runs = Int(arguments[3]) else {
+    FileHandle.standardError.write(Data("usage: ExportBenchmark HG_REPO WPT_MIRROR RUNS [--git-gecko GIT_GECKO] GAP:NODE[:COMMIT]...\n".utf8))
     exit(2)
 }
 let (hgPath, mirrorPath) = (arguments[1], arguments[2])
-let series = arguments[4...].map { item in
-    let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
-    return (gap: parts[0], node: parts[1])
+let series = arguments[(gitGeckoPath == nil ? 4 : 6)...].map { item in
+    let parts = item.split(separator: ":").map(String.init)
+    return (gap: parts[0], node: parts[1], commit: parts.count > 2 ? parts[2] : nil)
 }
 let nodes = series.map(\.node)
 let gaps = series.map(\.gap).reduce(into: [String]()) { if $1 != "warm" && !$0.contains($1) { $0.append($1) } }
@@ -110,6 +113,41 @@ func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automati
     return try exportAll(order, readPath: readPath, hgOnly: hgOnly, warm: warm, advances: &unused)
 }
 
+/// Exports `order` (indices into `series`) from the git Gecko, one fresh repository each, after one
+/// untimed export when `warm`; with `cold`, each from a newly opened repository, its opening timed.
+func exportAllFromGit(_ path: String, _ order: [Int], warm: Bool = false, cold: Bool = false) throws -> ([Double], [ExportOutcome]) {
+    var gecko = try GitGecko(path: path)
+    if warm { _ = try UpstreamExporter(gecko: gecko, git: try freshRepository(), prefixes: PathPrefixes()).export(node: series[0].commit!, onto: master) }
+    var times: [Double] = [], outcomes: [ExportOutcome] = []
+    for index in order {
+        let git = try freshRepository()
+        let start = now()
+        if cold { gecko = try GitGecko(path: path) }
+        outcomes.append(try UpstreamExporter(gecko: gecko, git: git, prefixes: PathPrefixes()).export(node: series[index].commit!, onto: master))
+        times.append(now() - start)
+    }
+    return (times, outcomes)
+}
+
+/// The git path's rows, and whether it wrote the trees the hg path wrote (`hgOutcomes`, for `timed`).
+func gitRows(_ path: String, timed: [Int], hgOutcomes: [ExportOutcome]) throws {
+    let (times, outcomes) = try exportAllFromGit(path, timed, warm: true)
+    for gap in gaps {
+        let own = timed.indices.filter { series[timed[$0]].gap == gap }
+        report("git path, first-seen in order, gap \(gap)", own.map { times[$0] }, key: "git,gap-\(gap)")
+    }
+    let spread = (0..<min(10, timed.count)).map { timed[$0 * timed.count / min(10, timed.count)] }
+    report("git path, first export after opening the repository", try exportAllFromGit(path, spread, cold: true).0, key: "git-cold")
+    var same = 0
+    for (k, outcome) in outcomes.enumerated() {
+        switch (outcome, hgOutcomes[k]) {
+        case let (.exported(git), .exported(hg)) where git.tree == hg.tree: same += 1
+        default: print("warning: \(nodes[timed[k]]) gave \(outcome) from git, \(hgOutcomes[k]) from hg")
+        }
+    }
+    print("git path: the same wpt tree as the hg path for \(same) of \(outcomes.count) changesets")
+}
+
 do {
     let timed = Array(series.indices.dropFirst())
     // First-seen, in order: each wpt changeset exported once, after its gap of Gecko-only changesets,
@@ -121,7 +159,7 @@ do {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
         report("ours, first-seen in order, gap \(gap), advanced per push", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
     }
-    report("  the per-push advance (1 changeset a push)", advances)
+    if !advances.isEmpty { report("  the per-push advance (1 changeset a push)", advances) }
     // The same without advancing: the export itself meets the whole gap.
     let (plain, plainOutcomes) = try exportAll(timed, warm: true)
     for gap in gaps {
@@ -143,6 +181,7 @@ do {
         cold += one
     }
     report("ours, first export after the server starts", cold, key: "cold")
+    if let gitGeckoPath { try gitRows(gitGeckoPath, timed: timed, hgOutcomes: outcomes) }
     // The pattern of the issue-3 figure: the first 6 changesets cycled `runs` times (all but 6 seen before).
     let cycle = Array(timed.prefix(6))
     let (cycling, cyclingOutcomes) = try exportAll((0..<runs).map { cycle[$0 % cycle.count] }, warm: true)
