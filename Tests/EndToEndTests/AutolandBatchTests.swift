@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 
 /// With `batch_seconds`, requests the sheriffs approve wait for the batch, which lands them in
-/// one push in approval order; one that no longer applies is rejected on its bug and the others
-/// land; a closed tree holds the batch; a crash after the push lands nothing twice.
+/// one push in approval order; one that no longer applies is rejected on its bug (after waiting
+/// for the next batch when it conflicts only with requests before it) and the others land; a closed tree holds the batch; a crash after the push lands nothing twice.
 @Suite("Autoland batches", .serialized)
 struct AutolandBatchTests {
     let w: AutolandLandingWorld
@@ -55,6 +55,12 @@ struct AutolandBatchTests {
         #expect(try w.autoland("{node}") == before && pushes(log).isEmpty)
 
         w.treestatus.set("autoland", status: "open")
+        try w.world.wptsync(["process"])
+        // c conflicts with a, which lands before it: it waits, since a might not have landed.
+        let waiting = try request(c.tip)
+        #expect(waiting.state.phase == .batched
+                && waiting.state.reason?.contains("it conflicts with requests landing before it in this batch") == true, "\(waiting.state)")
+        // The next batch builds it on the tree's new tip, where it still conflicts: rejected.
         try w.world.wptsync(["process"])
         let (landedB, landedA, rejected) = (try request(b.tip), try request(a.tip), try request(c.tip))
         #expect(landedB.state.phase == .landed && landedA.state.phase == .landed)

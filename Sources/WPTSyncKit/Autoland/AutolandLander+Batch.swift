@@ -5,8 +5,8 @@ import SyncCore
 extension AutolandLander {
     /// Lands `plan`'s requests in one push: each rebased in memory onto the one before it (the
     /// first onto the tree's tip), in order. One the tree already has (an earlier attempt's tip,
-    /// pushed before a crash) or that no longer applies is decided on its own and the others go
-    /// on; a closed tree leaves them all waiting; a lost race rebuilds the whole batch on the new
+    /// pushed before a crash) or that no longer applies to the tree's tip is decided on its own and
+    /// the others go on (one that conflicts only with requests before it waits for the next batch); a closed tree leaves them all waiting; a lost race rebuilds the whole batch on the new
     /// tip. Each request's tip is recorded before the push. Every outcome goes to `record`, which
     /// steps the rules and saves, returning the saved request.
     func land(_ plan: AutolandBatchPlan, record: (AutolandRequest, AutolandInput) throws -> AutolandRequest) throws {
@@ -21,7 +21,8 @@ extension AutolandLander {
         try clone.whileLocked {
             var pending = plan.requests
             for number in 1...settings.maxPushAttempts {
-                var base = try clone.refresh(from: destination)
+                let tip = try clone.refresh(from: destination)
+                var base = tip
                 pending = try pending.filter { request in
                     guard let node = request.state.attemptNode, clone.contains(node) else { return true }
                     _ = try record(request, AutolandLanding.decide(.alreadyLanded(node: node), number: 1, maxAttempts: 1).input)
@@ -39,6 +40,13 @@ extension AutolandLander {
                     }
                     if opened[sourcePath] == nil { opened[sourcePath] = try HgRepository(path: sourcePath) }
                     switch try build(request, onto: base, clone: clone, source: opened[sourcePath]!) {
+                    case .decided(.conflict) where base != tip:
+                        // It may conflict only with requests before it, which may still fail to land.
+                        if case .decided(let attempt) = try build(request, onto: tip, clone: clone, source: opened[sourcePath]!) {
+                            _ = try record(request, AutolandLanding.decide(attempt, number: 1, maxAttempts: 1).input)
+                        } else {
+                            _ = try record(request, .pushFailed(reason: "it conflicts with requests landing before it in this batch: it waits for the next batch"))
+                        }
                     case .decided(let attempt):
                         _ = try record(request, AutolandLanding.decide(attempt, number: 1, maxAttempts: 1).input)
                     case .built(let node):
