@@ -88,4 +88,24 @@ struct AutolandBatchTests {
         #expect(try request(a.tip).state.landedNode == nodeA && request(b.tip).state.landedNode == landedB.state.landedNode)
         #expect(try w.autoland("{node}") == nodeA && pushes(log).count == 1, "nothing lands twice")
     }
+
+    @Test func requestsBatchedBeforeBatchingIsSwitchedOffStillLand() throws {
+        let a = try w.pushToTry("int y;\n")
+        let push = w.queue.scheduleTryPush(project: "try", revision: a.tip, tests: ["/dom/a.html"])
+        w.queue.setState(try #require(push.wptTasks.first).taskID, .failed)
+        w.queue.resolveAll(group: push.decisionTaskID)
+        try w.world.wptsync(["process"])
+        let journal = try SQLiteJournal(path: w.world.store)
+        let id = try #require(try journal.autolandRequest(repository: "try", tip: a.tip)).id
+        try w.writeGroups(sheriff: AutolandLandingWorld.me)
+        try w.world.wptsync(["autoland", "land", "\(id)"])
+        #expect(try journal.autolandRequest(id: id)?.state.phase == .batched)
+
+        let config = try String(contentsOfFile: w.world.config, encoding: .utf8)
+        try writeFile(w.world.config, config.replacingOccurrences(of: "batch_seconds = 3600", with: "batch_seconds = 0"))
+        try w.world.wptsync(["process"])
+        let landed = try #require(try journal.autolandRequest(id: id))
+        let tip = try w.autoland("{node}")
+        #expect(landed.state.phase == .landed && landed.state.landedNode == tip, "\(landed.state)")
+    }
 }

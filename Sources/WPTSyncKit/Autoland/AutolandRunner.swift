@@ -156,6 +156,10 @@ struct AutolandPoll: PeriodicTask {
                 firstError = firstError ?? error
             }
         }
+        // Requests batched before batching was switched off land at the next poll.
+        if !runner.settings.isBatching, try !runner.store.autolandRequests(phases: [.batched]).isEmpty {
+            do { notes += try AutolandBatchTask(runner: runner).run() } catch { firstError = firstError ?? error }
+        }
         if runner.bugzilla != nil {
             notes += try runner.store.autolandRequestsWithUnpostedComments().flatMap(runner.postComments)
         }
