@@ -23,12 +23,6 @@ private func geckoOnly(_ world: ExportWorld, _ count: Int, round: Int) throws {
 }
 
 /// The extension's counts in `hg`'s command server (`hg wptsync-export-stats`).
-private func counts(_ hg: HgRepository) throws -> [String: Int] {
-    let stats = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export-stats"])
-    return Dictionary(uniqueKeysWithValues: String(decoding: stats.output, as: UTF8.self)
-        .split(separator: "\n").map { line in (String(line.split(separator: " ")[0]), Int(line.split(separator: " ")[1]) ?? -1) })
-}
-
 private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oid) -> Result<ExportOutcome, ExportError> {
     Result { () throws(ExportError) in try exporter.export(node: node, onto: onto) }
 }
@@ -94,7 +88,7 @@ private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oi
         }
         #expect(exported == steps.count + 2)
         #expect(fast.usesExtension)
-        let counts = try counts(world.hg)
+        let counts = try exportCursorStats(world.hg)
         #expect(counts["fallbacks"] == 0, "every step was verified: \(counts)")
         #expect((counts["steps"] ?? 0) > 0)
         if maxChainLength != nil { #expect((counts["undone"] ?? 0) > 0, "the cursor moved back to a snapshot: \(counts)") }
@@ -122,11 +116,11 @@ private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oi
             #expect(pushed.count == gap)
             for node in pushed { #expect(try UpstreamExporter.advanceCursor(in: world.hg, to: String(node), prefixes: PathPrefixes())) }
             let onto = try world.mirror("tip")
-            let before = try counts(world.hg)
+            let before = try exportCursorStats(world.hg)
             try world.write("a.html", "a, round \(round)\n")
             previous = try world.commit("Bug \(round) - Change a. r=me")
             let result = exportResult(fast, previous, onto: onto)
-            let after = try counts(world.hg)
+            let after = try exportCursorStats(world.hg)
             if maxChainLength == nil {  // one chain: the export steps from its parent's manifest to its own, nothing else
                 #expect(after["steps"].map { $0 - (before["steps"] ?? 0) } == 1, "round \(round): \(before) then \(after)")
                 #expect(after["undone"] == before["undone"] && after["cold"] == before["cold"], "round \(round): \(before) then \(after)")
@@ -134,8 +128,8 @@ private func exportResult(_ exporter: UpstreamExporter, _ node: String, onto: Oi
             #expect(result == exportResult(stock, previous, onto: onto), "round \(round)")
             guard case .success(.exported) = result else { Issue.record("round \(round): \(result)"); continue }
         }
-        #expect(try counts(world.hg)["fallbacks"] == 0)
-        #expect(try counts(world.hg)["advances"] == 20)
+        #expect(try exportCursorStats(world.hg)["fallbacks"] == 0)
+        #expect(try exportCursorStats(world.hg)["advances"] == 20)
         #expect { try UpstreamExporter.advanceCursor(in: world.hg, to: String(repeating: "e", count: 40), prefixes: PathPrefixes()) } throws: { error in
             "\(error)".contains(String(repeating: "e", count: 40))
         }

@@ -13,13 +13,6 @@ import TestSupport
 @Suite("Export cursor advanced per push", .serialized)
 struct ExportCursorWorkerTests {
     /// The `wptsync-export` extension's counts in `hg`'s command server.
-    func counts(_ hg: HgRepository) throws -> [String: Int] {
-        let stats = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export-stats"])
-        return Dictionary(uniqueKeysWithValues: String(decoding: stats.output, as: UTF8.self).split(separator: "\n").map { line in
-            (String(line.split(separator: " ")[0]), Int(line.split(separator: " ")[1]) ?? -1)
-        })
-    }
-
     @Test func aWptChangeAfterGeckoOnlyPushesIsExportedWithoutWalkingThem() throws {
         let u = try UpstreamWorld()
         try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
@@ -35,12 +28,12 @@ struct ExportCursorWorkerTests {
         let report = try worker.drain()
         #expect(report.processed.count == 5 && report.failed.isEmpty)
         let autoland = try pushes.servers.server(for: try #require(config.geckoRepository(named: "autoland")))
-        let before = try counts(autoland)
+        let before = try exportCursorStats(autoland)
         #expect(before["advances"] == 5, "\(before)")
 
         try u.world.landInGecko(["testing/web-platform/tests/b.html": "b\n"], message: "Bug 3 - Add b. r=x")
         #expect(try worker.drain().processed.count == 1)
-        let after = try counts(autoland)
+        let after = try exportCursorStats(autoland)
         // The parent's manifest is where the cursor already is: only b's own manifest delta is applied.
         #expect(after["steps"].map { $0 - (before["steps"] ?? 0) } == 1, "\(before) then \(after)")
         #expect(after["cold"] == before["cold"] && after["fallbacks"] == 0, "\(before) then \(after)")
