@@ -25,6 +25,7 @@ public protocol SheriffAccessStore: Sendable {
     func startSession(hash: String, _ session: SheriffSession, now: Date) throws(StoreError)
     /// The session whose id hashes to `hash`, unless it expired by `now` or its token was revoked.
     func session(hash: String, now: Date) throws(StoreError) -> SheriffSession?
+    /// Ends the session whose id hashes to `hash` (signing out); nothing when there is none.
     func endSession(hash: String) throws(StoreError)
 }
 

@@ -21,6 +21,7 @@ public struct SheriffLinks: Sendable, Equatable {
                   repositories: Dictionary(config.gecko.compactMap { repo in repo.url.map { (repo.name, $0) } }) { first, _ in first })
     }
 
+    /// The bug's page on Bugzilla.
     public func bug(_ number: Int) -> String { "\(bugzilla)/show_bug.cgi?id=\(number)" }
 
     /// The job on Treeherder, selected in its push (the try repository's name is Treeherder's project).
@@ -28,8 +29,10 @@ public struct SheriffLinks: Sendable, Equatable {
         "\(treeherder)/jobs?repo=\(request.repository)&revision=\(request.tip)&selectedJob=\(job.jobID)"
     }
 
+    /// The request's try push on Treeherder.
     public func push(_ request: AutolandRequest) -> String { "\(treeherder)/jobs?repo=\(request.repository)&revision=\(request.tip)" }
 
+    /// The changeset's page in its repository, when the repository has a `url`.
     public func changeset(_ node: String, in repository: String) -> String? { repositories[repository].map { "\($0)/rev/\(node)" } }
 
     private static func trimmed(_ url: String) -> String {
@@ -41,6 +44,7 @@ public struct SheriffLinks: Sendable, Equatable {
 
 /// What the sheriff page shows, built from values only; the template renders it as it is (escaped).
 public struct SheriffQueueView: Sendable, Equatable {
+    /// A text, linked when its address is known.
     public struct Link: Sendable, Equatable {
         public var text: String
         public var url: String?
@@ -48,6 +52,7 @@ public struct SheriffQueueView: Sendable, Equatable {
         public init(text: String, url: String?) { self.text = text; self.url = url }
     }
 
+    /// A job that failed again after its retriggers, with its Treeherder link.
     public struct Job: Sendable, Equatable {
         public var name, result, task, url: String
     }

@@ -60,6 +60,7 @@ public struct LandoSettings: Sendable, Equatable {
     public var url: String
     /// Lando's name of the repository, e.g. `firefox-autoland`.
     public var repository: String
+    /// Where the headless API token is read (`lando_token_env`, default `LANDO_HEADLESS_API_TOKEN`, or `lando_token_file`).
     public var token: SecretSource
     /// Wait between reads of a job that is submitted or in progress.
     public var pollSeconds: Double
