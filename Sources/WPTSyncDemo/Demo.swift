@@ -46,12 +46,19 @@ public struct Demo {
         defer { bugzilla.stop() }
         let taskcluster = try LocalTaskcluster()
         defer { taskcluster.stop() }
+        let treeherder = try LocalTreeherder(taskcluster: taskcluster)
+        defer { treeherder.stop() }
         let lando = try gecko == .git ? LocalLando(repositories: [
             LandoRepository(name: DemoWorld.landoRepository, path: world.autoland, branch: "autoland", tree: "autoland"),
         ], tokens: [Self.landoToken: LandoUser(email: "wptsync@mozilla.com")]) : nil
         defer { lando?.stop() }
-        try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"),
-                              bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL, landoURL: lando?.url)
+        try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"), treestatusTreesURL: treestatus.treesURL,
+                              bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL, treeherderURL: treeherder.baseURL,
+                              landoURL: lando?.url)
+        if gecko == .hg {
+            try world.write(folder + "/autoland-groups", DemoAutolandAct.groups)
+            try world.write(folder + "/state/bugzilla-key", Self.bugzillaKey + "\n")
+        }
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
         environment[DemoWorld.bugzillaKeyVariable] = Self.bugzillaKey
@@ -68,8 +75,9 @@ public struct Demo {
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
                                           hookDirectory: HookInstaller.defaultHookDirectory(config: world.configFile))
         _ = try installer.installFiles()
-        for repository in [world.autoland, world.central, world.mirror] { _ = try installer.install(repository: repository) }
-        say("2. Installed the hooks: autoland and mozilla-central " + (gecko == .git ? "hooks/post-receive" : ".hg/hgrc")
+        let hooked = [world.autoland, world.central] + (gecko == .hg ? [world.tryRepository] : []) + [world.mirror]
+        for repository in hooked { _ = try installer.install(repository: repository) }
+        say("2. Installed the hooks: autoland, mozilla-central" + (gecko == .git ? " hooks/post-receive" : " and try .hg/hgrc")
             + ", wpt.git/hooks/post-receive")
 
         let application = try Application(config: config, environment: environment)
@@ -146,9 +154,12 @@ public struct Demo {
             try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
                                   journal: journal, say: say, drain: drain).run(first: step)
             step += 3
+            try DemoAutolandAct(world: world, taskcluster: taskcluster, treeherder: treeherder, bugzilla: bugzilla, webhooks: webhooks,
+                                journal: journal, say: say, drain: drain).run(first: step)
+            step += 5
         } else {
-            say("8. The downstream act (an upstream PR's bug and try push) is skipped: try commits are built in a Mercurial"
-                + " clone of mozilla-central; run `wptsync demo --gecko hg` to see it")
+            say("8. The downstream and autoland acts (an upstream PR's bug and try push; landing what passed on try) are skipped:"
+                + " try is a Mercurial repository; run `wptsync demo --gecko hg` to see them")
             step += 1
         }
         let counts = try journal.counts()

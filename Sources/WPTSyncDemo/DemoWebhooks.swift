@@ -11,18 +11,22 @@ import WebhookService
 /// port the system chose, recording into the demo's journal, and GitHub's side of it: deliveries
 /// signed with the webhook secret and posted over HTTP.
 final class DemoWebhooks {
-    /// `http://127.0.0.1:<port>/github/webhook`.
-    let url: String
+    /// `http://127.0.0.1:<port>`: the sheriff page is under `/autoland`.
+    let base: String
+    /// `<base>/github/webhook`.
+    var url: String { base + "/github/webhook" }
     private let secret: [UInt8]
     private let repository: String
     private let task: Task<Void, Never>
     private let stopped = DispatchSemaphore(value: 0)
 
-    /// Starts serving `config`'s `[serve]` with the journal it names; returns once it listens.
+    /// Starts serving `config`'s `[serve]` with the journal it names, and with `[autoland]` the sheriff
+    /// page; returns once it listens.
     init(config: Config, secret: [UInt8]) throws {
         let journal = try JournalOpening.open(config.store, role: .hook)
         let intake = DeliveryIntake(config: config, secret: secret, journal: journal)
-        let server = WebhookServer(intake: intake, logger: Logger(label: "wptsync.demo.serve") { _ in SwiftLogNoOpLogHandler() })
+        let logger = Logger(label: "wptsync.demo.serve") { _ in SwiftLogNoOpLogHandler() }
+        let server = WebhookServer(intake: intake, logger: logger, sheriffQueue: try SheriffQueue(config: config, logger: logger))
         let listening = DispatchSemaphore(value: 0)
         let bound = Mutex<(address: ListenAddress?, failure: String?)>((nil, nil))
         let stopped = stopped
@@ -39,7 +43,7 @@ final class DemoWebhooks {
         _ = listening.wait(timeout: .now() + 30)
         let (address, failure) = bound.withLock { $0 }
         guard let address else { throw Demo.StepFailed(description: "wptsync serve did not start: \(failure ?? "no answer in 30 s")") }
-        url = "http://\(address)/github/webhook"
+        base = "http://\(address)"
         self.secret = secret
         repository = intake.repository
     }

@@ -54,6 +54,21 @@ extension DemoWorld {
         return backout
     }
 
+    /// Commits a fix of `path` in the developer's clone and an empty try commit asking for autoland on top,
+    /// pushes both to try as `user` (Mercurial Gecko), and goes back to where the clone was.
+    func pushToTry(path: String, contents: String, message: String, user: String) throws -> (fix: String, tip: String) {
+        let base = try head()
+        try write(gecko + "/" + path, contents)
+        let fix = try commitInGecko(message: message)
+        // As `mach try syntax` pushes: an empty commit whose message holds the try syntax.
+        try run("hg", ["commit", "-q", "--config", "ui.allowemptycommit=true", "-m", "try: -b o -p all -u all --autoland"], in: gecko)
+        let tip = try head()
+        try ProcessRunner.check("hg", ["push", "-q", "-f", "-r", tip, tryRepository], in: gecko,
+                                extraEnvironment: Self.environment.merging(["USER": user]) { $1 })
+        try run("hg", ["update", "-q", "-r", base], in: gecko)
+        return (fix, tip)
+    }
+
     /// Pushes everything autoland has to mozilla-central, as the daily merge does.
     func mergeToCentral() throws {
         if kind == .git {

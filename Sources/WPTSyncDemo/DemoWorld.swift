@@ -55,9 +55,11 @@ struct DemoWorld {
     }
 
     /// Writes the configuration, pointing at the local services: GitHub at `apiURL`, Treestatus at
-    /// `treestatusURL`, Bugzilla's REST API at `bugzillaURL`, Taskcluster at `taskclusterURL`, and
-    /// with git Gecko Lando at `landoURL`.
-    func writeConfig(apiURL: String, treestatusURL: String, bugzillaURL: String, taskclusterURL: String, landoURL: String? = nil) throws {
+    /// `treestatusURL` (autoland's tree; `treestatusTreesURL` lists the trees), Bugzilla's REST API
+    /// at `bugzillaURL`, Taskcluster at `taskclusterURL` and Treeherder at `treeherderURL`, and with
+    /// git Gecko Lando at `landoURL`.
+    func writeConfig(apiURL: String, treestatusURL: String, treestatusTreesURL: String, bugzillaURL: String, taskclusterURL: String, treeherderURL: String,
+                     landoURL: String? = nil) throws {
         let lando = landoURL.map {
             "lando_url = \"\($0)\"\nlando_repo = \"\(Self.landoRepository)\"\nlando_token_env = \"\(Self.landoTokenVariable)\"\nlando_poll_seconds = 0.02\n"
         } ?? ""
@@ -97,6 +99,8 @@ struct DemoWorld {
             secret_env = "\(Self.webhookSecretVariable)"
 
             \(kind == .hg ? downstream(bugzillaURL: bugzillaURL, taskclusterURL: taskclusterURL) : "")
+            \(kind == .hg ? autolandConfig(treeherderURL: treeherderURL, taskclusterURL: taskclusterURL, treestatusTreesURL: treestatusTreesURL,
+                                           bugzillaURL: bugzillaURL) : "")
             [log]
             file = "state/wptsync.jsonl"
 
@@ -114,6 +118,27 @@ struct DemoWorld {
         clone = "state/try-clone"
         poll_seconds = 0.001
         reconcile_seconds = 0
+
+        """
+    }
+
+    /// The try repository's `[[gecko]]` entry and `[autoland]`: try is Mercurial, so Mercurial Gecko only.
+    /// The sheriff page's decisions read the Bugzilla key from a file, as `wptsync serve` would.
+    private func autolandConfig(treeherderURL: String, taskclusterURL: String, treestatusTreesURL: String, bugzillaURL: String) -> String {
+        """
+        [[gecko]]
+        name = "try"
+        path = "try"
+        role = "try"
+
+        [autoland]
+        groups_file = "autoland-groups"
+        treeherder_url = "\(treeherderURL)"
+        taskcluster_url = "\(taskclusterURL)"
+        treestatus_url = "\(treestatusTreesURL)"
+        bugzilla_url = "\(bugzillaURL)"
+        bugzilla_api_key_file = "state/bugzilla-key"
+        poll_seconds = 0.001
 
         """
     }

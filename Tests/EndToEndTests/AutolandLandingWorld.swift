@@ -42,7 +42,7 @@ final class AutolandLandingWorld {
             groups_file = "\(dir.sub("autoland-groups"))"
             treeherder_url = "\(treeherder.baseURL)"
             taskcluster_url = "\(queue.rootURL)"
-            treestatus_url = "http://127.0.0.1:\(treestatus.port)/trees"
+            treestatus_url = "\(treestatus.treesURL)"
             bugzilla_url = "\(bugzilla.restURL)"
             bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
             \(extraConfig)

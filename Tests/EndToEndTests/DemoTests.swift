@@ -36,12 +36,13 @@ struct DemoTests {
         let gecko = Gecko(kind: kind, folder: folder)
 
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
-        let events = try journal.events(state: nil, limit: 10).reversed()
+        let events = try journal.events(state: nil, limit: 20).reversed()
         // Land, back out, reland, merge to central, the mirror's push; then, with hg, the landing's own
-        // push and the downstream act's two deliveries (the local Lando moves autoland's branch without a push).
+        // push, the downstream act's two deliveries and its try push, and the autoland act's two try
+        // pushes and two landings (the local Lando moves autoland's branch without a push).
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
         #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush]
-                + (kind == .hg ? [.hgPush, .gitHubWebhook, .gitHubWebhook] : []))
+                + (kind == .hg ? [.hgPush, .gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 5) : []))
         #expect(events.allSatisfy { $0.state == .done })
 
         let summaries = try gecko.summaries(gecko.autoland)
@@ -61,7 +62,8 @@ struct DemoTests {
 
         // The upstream PR landed back in autoland as an import: its commit, then the landing commit
         // (with git Gecko, by one job of the local Lando).
-        #expect(summaries.prefix(2).reversed().joined(separator: "\n")
+        // With hg, the autoland act's two fixes follow them.
+        #expect(summaries.drop { !$0.hasPrefix("Bug 1000002 - [wpt-sync]") }.prefix(2).reversed().joined(separator: "\n")
                 .hasPrefix("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "),
                 "\(summaries)")
         #expect(try gecko.autolandFile("testing/web-platform/tests/css/frob.html").contains("frob"))
@@ -73,7 +75,7 @@ struct DemoTests {
         #expect(!output.contains("demo-lando-token") && !output.contains("demo-token"), "no token in the timeline")
 
         guard kind == .hg else {
-            #expect(output.contains("8. The downstream act") && output.contains("9. The journal holds 5 processed events"), "\(output)")
+            #expect(output.contains("8. The downstream and autoland acts") && output.contains("9. The journal holds 5 processed events"), "\(output)")
             return
         }
         // Downstream: PR #3, opened from a fork and delivered to wptsync serve, got its bug in the
@@ -84,9 +86,20 @@ struct DemoTests {
         #expect(downstream.tryPushes.map(\.status) == [.complete])
         let tryPushes = try sh("hg", ["log", "-R", folder + "/try", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
         #expect(tryPushes == (downstream.tryPushes.first?.revision ?? "-") + "\n")
-        let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", "tip", "path:try_task_config.json"])
+        let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", tryPushes.trimmingCharacters(in: .newlines), "path:try_task_config.json"])
         #expect(tryConfig.contains("css/css-grid/grid-gap.html") && !tryConfig.contains("frob"), "\(tryConfig)")
         #expect(try journal.downstreamResults(pullRequest: 3).count == 3)
         #expect(output.contains("The try run's results are in") && output.contains("- linux1804-64-qr/opt: 0 of 1 test, 1 of 2 subtests"))
+
+        // Autoland: Alice's first fix landed after its retrigger passed; her second, whose retrigger
+        // failed again, waited for a sheriff, who landed it from the page.
+        #expect(events.suffix(5).map(\.repository) == ["try", "try", "autoland", "try", "autoland"])
+        let requests = try journal.autolandRequests(phases: nil).sorted { $0.id < $1.id }
+        #expect(requests.map(\.state.phase) == [.landed, .landed] && requests.allSatisfy { $0.requester == "alice@mozilla.com" })
+        #expect(requests.map { $0.audit?.map(\.who) ?? [] } == [["autoland", "autoland", "autoland"], ["autoland", "autoland", "sam", "autoland"]],
+                "\(requests.map(\.audit))")
+        #expect(summaries.prefix(2) == ["Bug 2 - Fix the elements. r=bob", "Bug 2 - Fix the document. r=bob"], "\(summaries)")
+        #expect(try sh("hg", ["log", "-R", gecko.autoland, "-r", "tip", "-T", "{node}"]) == requests.last?.state.landedNode)
+        #expect(output.contains("waits in the sheriff queue") && output.contains("pressed Land on request #2"), "\(output)")
     }
 }

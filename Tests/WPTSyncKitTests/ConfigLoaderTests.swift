@@ -85,6 +85,13 @@ struct ConfigLoaderTests {
         #expect(try parse("[upstream]\non_conflict = \"open-from-sync-point\"").upstream.onConflict == .openFromSyncPoint)
     }
 
+    /// A hook runs in its repository's folder: a relative secret file must not depend on it.
+    @Test func aRelativeSecretFileIsTakenFromTheConfigurationsFolder() throws {
+        let config = try parse("[github]\ntoken_file = \"secrets/github\"\n[serve]\nsecret_file = \"../webhook\"\n")
+        #expect(config.github?.token == .file("/srv/wptsync/secrets/github"))
+        #expect(config.serve.secret == .file("/srv/webhook"))
+    }
+
     @Test(arguments: [
         ("[[gecko]]\nname = \"a\"\nrole = \"central\"", "/etc/wptsync.toml: missing required key `gecko[0].path`"),
         ("[[gecko]]\nname = \"a\"\npath = \"/x\"\nrole = \"beta\"", "/etc/wptsync.toml: `gecko[0].role` must be one of integration, central, try, got \"beta\""),

@@ -41,8 +41,8 @@ public enum ConfigLoader {
         } catch {
             throw .syntax(file: file, line: 0, column: 0, reason: "\(error)")
         }
-        let root = TableReader(table, path: "", file: file)
-        let resolve = { (path: String) in path.hasPrefix("/") ? path : URL(fileURLWithPath: base(baseDirectory, path)).standardized.path }
+        let root = TableReader(table, path: "", file: file, directory: baseDirectory)
+        let resolve = root.resolve
 
         let storeTable = try root.table("store")
         let storePath = try storeTable?.nonEmptyString("path").map(resolve) ?? resolve("wptsync.sqlite")
@@ -95,9 +95,6 @@ public enum ConfigLoader {
     }
 
     private static func seconds(_ value: Double) -> String { String(format: "%g", value) }
-
-    private static func base(_ directory: String, _ path: String) -> String { directory + "/" + path }
-
 
     private static func readPaths(_ reader: TableReader?) throws(ConfigError) -> PathPrefixes {
         guard let reader else { return PathPrefixes() }
@@ -183,7 +180,7 @@ public enum ConfigLoader {
         switch (env, file) {
         case (nil, nil): return nil
         case (let env?, nil): return .environment(env)
-        case (nil, let file?): return .file(file)
+        case (nil, let file?): return .file(reader.resolve(file))
         case (_?, _?): throw .invalid(file: reader.file, key: reader.name("\(prefix)_env"), reason: "and `\(reader.name("\(prefix)_file"))` are both set; choose one")
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import TOMLKit
 
 /// Reads typed values from one TOML table, naming keys by their full dotted path in errors and
@@ -6,10 +7,17 @@ final class TableReader {
     let table: TOMLTable
     let path: String
     let file: String
+    /// The folder relative paths are resolved against: the configuration file's.
+    let directory: String
     private var read: Set<String> = []
 
-    init(_ table: TOMLTable, path: String, file: String) {
-        self.table = table; self.path = path; self.file = file
+    init(_ table: TOMLTable, path: String, file: String, directory: String) {
+        self.table = table; self.path = path; self.file = file; self.directory = directory
+    }
+
+    /// `path`, absolute: relative ones are taken from `directory`.
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: directory + "/" + path).standardized.path
     }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -96,7 +104,7 @@ final class TableReader {
         read.insert(key)
         guard let value = table[key] else { return nil }
         guard let sub = value.table else { throw .wrongType(file: file, key: name(key), expected: "a table ([\(name(key))])") }
-        return TableReader(sub, path: name(key), file: file)
+        return TableReader(sub, path: name(key), file: file, directory: directory)
     }
 
     func tables(_ key: String) throws(ConfigError) -> [TableReader] {
@@ -106,7 +114,7 @@ final class TableReader {
         var result: [TableReader] = []
         for (index, element) in array.enumerated() {
             guard let sub = element.table else { throw .wrongType(file: file, key: "\(name(key))[\(index)]", expected: "a table") }
-            result.append(TableReader(sub, path: "\(name(key))[\(index)]", file: file))
+            result.append(TableReader(sub, path: "\(name(key))[\(index)]", file: file, directory: directory))
         }
         return result
     }

@@ -29,7 +29,10 @@ public final class LocalTreestatus: Sendable {
     public func stop() { server.stop() }
 
     /// The URL of `tree`'s resource, for `treestatus_url`.
-    public func url(tree: String) -> String { "http://127.0.0.1:\(port)/trees/\(tree)" }
+    public func url(tree: String) -> String { treesURL + "/" + tree }
+
+    /// The URL of the trees' collection, for `[autoland] treestatus_url`.
+    public var treesURL: String { "http://127.0.0.1:\(port)/trees" }
 
     /// Sets a tree's status (`open`, `closed`, `approval required`) and reason.
     public func set(_ tree: String, status: String, reason: String = "") {
