@@ -16,7 +16,7 @@ import WPTSyncKit
 /// sign-in form a cookie's); without it, 403 and nothing changes.
 public struct SheriffQueue: Sendable {
     let config: Config
-    private let opened: OpenedStore
+    private let opened: OpenedApplication
     let template: MustacheTemplate
     let logger: Logger
     let redactor: Redactor
@@ -32,7 +32,7 @@ public struct SheriffQueue: Sendable {
     public init?(config: Config, logger: Logger) throws {
         guard config.autoland != nil else { return nil }
         self.config = config; self.logger = logger
-        opened = OpenedStore(config: config)
+        opened = OpenedApplication(config: config)
         template = try MustacheTemplate(string: SheriffPageTemplate.page)
         redactor = WPTSyncKit.Application.secretRedactor(for: config)
     }
@@ -68,7 +68,7 @@ public struct SheriffQueue: Sendable {
         var mayDecide = false
         if let user = session?.session.user {
             do {
-                try await off(on: .global()) { try WPTSyncKit.Application(config: config).checkSheriff(user) }
+                try await off(on: .global()) { try application().checkSheriff(user) }
                 mayDecide = true
             } catch { readOnlyBecause = redactor("\(error)") }
         }
@@ -123,10 +123,9 @@ public struct SheriffQueue: Sendable {
         guard let (_, session, form) = await checkedPostWithForm(request) else { return await refuse(request, Self.forged) }
         guard let id = context.parameters.get("id", as: Int64.self) else { return await page(request, status: .notFound, error: "no such request") }
         let decision: SheriffDecision = reject ? .reject(reason: form.reason ?? "") : .land
-        let config = config
         do {
             let (decided, notes) = try await off(on: decisions) {
-                try WPTSyncKit.Application(config: config).decideAutoland(id: id, decision, as: session.user)
+                try application().decideAutoland(id: id, decision, as: session.user)
             }
             logger.notice("sheriff decision", metadata: ["user": "\(session.user)", "request": "\(id)", "phase": "\(decided.state.phase.rawValue)",
                                                          "notes": "\(notes.joined(separator: "; "))"])
@@ -216,23 +215,25 @@ public struct SheriffQueue: Sendable {
 }
 
 extension SheriffQueue {
-    /// The store, opened on first use and kept; an outage at start costs the page, not `serve` and
-    /// its webhooks, and the next request tries again.
-    func store() throws -> any RecordStore { try opened.store() }
+    /// The application (its store and secrets), made on first use and kept; an outage at start
+    /// costs the page, not `serve` and its webhooks, and the next request tries again.
+    func application() throws -> WPTSyncKit.Application { try opened.application() }
 
-    final class OpenedStore: @unchecked Sendable {
+    func store() throws -> any RecordStore { try application().journal }
+
+    final class OpenedApplication: @unchecked Sendable {
         let config: Config
         private let lock = NSLock()
-        private var opened: (any RecordStore)?
+        private var opened: WPTSyncKit.Application?
 
         init(config: Config) { self.config = config }
 
-        func store() throws -> any RecordStore {
+        func application() throws -> WPTSyncKit.Application {
             try lock.withLock {
                 if let opened { return opened }
-                let store = try WPTSyncKit.Application.openStore(config)
-                opened = store
-                return store
+                let application = try WPTSyncKit.Application(config: config)
+                opened = application
+                return application
             }
         }
     }
