@@ -107,6 +107,25 @@ struct AutolandLandingTests {
                 "\(w.comments)")
     }
 
+    /// Try is reset from time to time: a request whose changesets went with it cannot land, and says so.
+    @Test func aRequestWhoseChangesetsWereStrippedFromTryIsRejectedOnce() throws {
+        let pushed = try w.pushToTry()
+        try sh("hg", ["--config", "extensions.strip=", "strip", "-q", "--no-backup", "-r", pushed.fix], in: w.tryRepo)
+        let tipBefore = try w.autoland("{node}")
+        let push = w.queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
+        w.queue.resolveAll(group: push.decisionTaskID)
+        try w.world.wptsync(["process"])
+
+        let rejected = try w.request()
+        #expect(rejected.state.phase == .rejected)
+        #expect(rejected.state.reason == "its changesets are no longer in the try repository: \(pushed.fix.prefix(12))")
+        #expect(try w.autoland("{node}") == tipBefore, "nothing pushed")
+        try w.world.wptsync(["process"])
+        #expect(try w.request().version == rejected.version)
+        #expect(w.comments.filter { $0.hasPrefix("Autoland could not land this: the try repository no longer has its changesets") }.count == 1,
+                "\(w.comments)")
+    }
+
     @Test func aClosedTreeDefersTheLandingUntilItReopens() throws {
         w.treestatus.set("autoland", status: "closed", reason: "bustage")
         let pushed = try w.pushToTry()

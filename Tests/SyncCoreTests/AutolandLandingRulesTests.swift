@@ -11,6 +11,7 @@ struct AutolandLandingRulesTests {
         let rows: [(LandingAttempt, Int, AutolandInput, Bool)] = [
             (.treeClosed(reason: "bustage"), 1, .treeClosed(reason: "bustage"), false),
             (.conflict(files: ["a.cpp"]), 1, .conflict(files: ["a.cpp"]), false),
+            (.stripped(nodes: ["abc"]), 1, .stripped(nodes: ["abc"]), false),
             (.pushed(node: "n1"), 2, .landed(node: "n1"), false),
             (.alreadyLanded(node: "n0"), 1, .landed(node: "n0"), false),
             (.lostRace(message: "new remote head"), 1, .pushFailed(reason: "lost a push race (attempt 1)"), true),

@@ -32,6 +32,9 @@ struct AutolandMachineTests {
             (.init(phase: .landing), .landed(node: "abc"), .landed, [.comment("Autoland landed this on autoland as abc.")]),
             (.init(phase: .landing), .conflict(files: ["a.txt", "b/c.txt"]), .rejected,
              [.comment("Autoland could not land this: it no longer applies to autoland (conflicting files: a.txt, b/c.txt).")]),
+            (.init(phase: .landing), .stripped(nodes: [String(repeating: "a", count: 40)]), .rejected,
+             [.comment("Autoland could not land this: the try repository no longer has its changesets (aaaaaaaaaaaa); push them to try again with --autoland.")]),
+            (.init(phase: .watching), .stripped(nodes: ["abc"]), .watching, []),
             (.init(phase: .landing), .treeClosed(reason: "bustage"), .landing, []),
             (.init(phase: .queued), .sheriffLand(by: "sheriff"), .landing,
              [.comment("A sheriff (sheriff) approved this autoland request: it lands on autoland.")]),
@@ -57,7 +60,7 @@ struct AutolandMachineTests {
         let inputs: [AutolandInput] = [
             .access(.granted), .access(.refused(reason: "no")), .access(.unavailable(reason: "down")), .jobs(failedOnce),
             .jobs([job(1, "build")]), .landed(node: "abc"), .conflict(files: ["a"]), .treeClosed(reason: "closed"),
-            .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
+            .stripped(nodes: ["abc"]), .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
         ]
         for phase in AutolandPhase.allCases {
             for input in inputs {

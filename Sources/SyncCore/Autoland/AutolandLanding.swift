@@ -4,6 +4,8 @@ public enum LandingAttempt: Sendable, Equatable {
     case treeClosed(reason: String)
     /// The changesets no longer apply to the tree's tip: these files conflict.
     case conflict(files: [String])
+    /// The try repository no longer has these changesets (try is reset from time to time).
+    case stripped(nodes: [String])
     /// The tree already has the tip an earlier attempt built (pushed before a crash or a lost answer).
     case alreadyLanded(node: String)
     case pushed(node: String)
@@ -22,6 +24,7 @@ public enum AutolandLanding {
         switch attempt {
         case .treeClosed(let reason): (.treeClosed(reason: reason), false)
         case .conflict(let files): (.conflict(files: files), false)
+        case .stripped(let nodes): (.stripped(nodes: nodes), false)
         case .alreadyLanded(let node), .pushed(let node): (.landed(node: node), false)
         case .lostRace(let message):
             number < maxAttempts ? (.pushFailed(reason: "lost a push race (attempt \(number))"), true)

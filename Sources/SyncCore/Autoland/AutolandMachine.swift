@@ -65,6 +65,8 @@ public enum AutolandInput: Sendable, Equatable {
     case landed(node: String)
     /// The changesets no longer apply to the target tree: these files conflict.
     case conflict(files: [String])
+    /// The try repository no longer has these changesets to land.
+    case stripped(nodes: [String])
     case treeClosed(reason: String)
     case sheriffLand(by: String)
     case sheriffReject(by: String, reason: String)
@@ -147,6 +149,12 @@ public enum AutolandMachine {
             next.phase = .rejected
             next.reason = "no longer applies to \(tree): conflicts in \(files.joined(separator: ", "))"
             return done([.comment("Autoland could not land this: it no longer applies to \(tree) (conflicting files: \(files.joined(separator: ", "))).")])
+        case (.landing, .stripped(let nodes)), (.batched, .stripped(let nodes)):
+            let short = nodes.map { String($0.prefix(12)) }.joined(separator: ", ")
+            next.phase = .rejected
+            next.reason = "its changesets are no longer in the try repository: \(short)"
+            return done([.comment("Autoland could not land this: the try repository no longer has its changesets (\(short)); "
+                                  + "push them to try again with --autoland.")])
         case (.landing, .treeClosed(let reason)), (.batched, .treeClosed(let reason)):
             next.reason = "\(tree) is closed: \(reason)"
             return done()
@@ -171,6 +179,7 @@ public enum AutolandMachine {
         case .pushFailed: "a failed push"
         case .landed: "a landing"
         case .conflict: "a conflict"
+        case .stripped: "changesets gone from try"
         case .treeClosed: "a closed tree"
         case .sheriffLand: "landing by a sheriff"
         case .sheriffReject: "rejection by a sheriff"

@@ -73,10 +73,14 @@ struct AutolandLander {
     enum Build { case built(node: String), decided(LandingAttempt) }
 
     /// Commits `request`'s changesets the tree lacks onto `base` in the clone (not pushed): the
-    /// tree already has them all, they conflict, or the node of the last commit.
+    /// tree already has them all, try no longer has them, they conflict, or the node of the last commit.
     func build(_ request: AutolandRequest, onto base: String, clone: LandingClone, source: HgRepository) throws -> Build {
         let nodes = AutolandLanding.toLand(request.nodes, treeHas: clone.contains)
         guard !nodes.isEmpty else { return .decided(.alreadyLanded(node: request.nodes.last ?? base)) }
+        let stripped = try nodes.filter { node in
+            try !(node.count == 40 && node.allSatisfy(\.isHexDigit)) || source.nodes("id(\(node))").isEmpty
+        }
+        guard stripped.isEmpty else { return .decided(.stripped(nodes: stripped)) }
         switch try ChangesetRebase(source: source, target: clone.hg).rebase(nodes, onto: base) {
         case .conflict(let files):
             return .decided(.conflict(files: files))
