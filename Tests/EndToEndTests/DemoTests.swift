@@ -37,12 +37,12 @@ struct DemoTests {
 
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 20).reversed()
-        // Land, back out, reland, merge to central, the mirror's push; then, with hg, the landing's own
-        // push, the downstream act's two deliveries and its try push, and the autoland act's two try
-        // pushes and two landings (the local Lando moves autoland's branch without a push).
+        // Land, back out, reland, merge to central, the mirror's push, the landing's own push (with git,
+        // the local Lando's); then, with hg, the downstream act's two deliveries and its try push, and
+        // the autoland act's two try pushes and two landings.
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
-        #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush]
-                + (kind == .hg ? [.hgPush, .gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 5) : []))
+        #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush]
+                + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 5) : []))
         #expect(events.allSatisfy { $0.state == .done })
 
         let summaries = try gecko.summaries(gecko.autoland)
@@ -75,7 +75,7 @@ struct DemoTests {
         #expect(!output.contains("demo-lando-token") && !output.contains("demo-token"), "no token in the timeline")
 
         guard kind == .hg else {
-            #expect(output.contains("8. The downstream and autoland acts") && output.contains("9. The journal holds 5 processed events"), "\(output)")
+            #expect(output.contains("8. The downstream and autoland acts") && output.contains("9. The journal holds 6 processed events"), "\(output)")
             return
         }
         // Downstream: PR #3, opened from a fork and delivered to wptsync serve, got its bug in the

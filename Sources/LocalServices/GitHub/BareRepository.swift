@@ -53,6 +53,12 @@ struct BareRepository: Sendable {
         try git(["update-ref", "refs/heads/\(branch)", new, old])
     }
 
+    /// Moves `branch` from `old` to `new` by a push into the repository itself, as a landing service
+    /// pushes: the repository's hooks run. Fails if the branch moved meanwhile.
+    func pushBranch(_ branch: String, to new: String, from old: String) throws(LocalServiceError) {
+        try git(["push", "--quiet", "--force-with-lease=refs/heads/\(branch):\(old)", "--", path, "\(new):refs/heads/\(branch)"])
+    }
+
     /// The tree of merging `theirs` into `ours` (their merge base as base), or nil on a conflict.
     func mergedTree(_ ours: String, _ theirs: String) throws(LocalServiceError) -> String? {
         let out = try run(["merge-tree", "--write-tree", "--no-messages", ours, theirs])

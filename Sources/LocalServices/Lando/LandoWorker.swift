@@ -6,8 +6,9 @@ import SyncCore
 /// Runs the local Lando's jobs as Lando's automation worker does: apply each job's patches onto
 /// the branch's current head (as `git am` would: `mailsplit`, `mailinfo`, `apply --cached` on a
 /// temporary index, `commit-tree` with the patch's author and the requester as committer), then
-/// "push": a closed tree defers the job, otherwise the branch moves and the job is LANDED. A
-/// series that does not apply FAILS with git's message, which names the file.
+/// push: a closed tree defers the job, otherwise the branch moves by a push into the repository
+/// (its hooks run, as on Lando's hosting) and the job is LANDED. A series that does not apply
+/// FAILS with git's message, which names the file.
 final class LandoWorker: Sendable {
     let service: LandoService
     /// Where temporary indexes and patches go.
@@ -85,7 +86,7 @@ final class LandoWorker: Sendable {
                              + "\(push): Tree \(repo.tree) is \(status).")
         }
         do {
-            try bare.moveBranch(repo.branch, to: tip, from: head)
+            try bare.pushBranch(repo.branch, to: tip, from: head)
         } catch {
             return .deferred("Temporary error (<class 'lando.main.scm.exceptions.SCMLostPushRace'>) encountered while "
                              + "pushing to \(push): \(error)")
@@ -161,7 +162,7 @@ final class LandoWorker: Sendable {
             "GIT_AUTHOR_NAME": "Other Lander", "GIT_AUTHOR_EMAIL": "other@example.com",
             "GIT_COMMITTER_NAME": "Lando", "GIT_COMMITTER_EMAIL": "lando@lando.test",
         ], stdin: Array(move.message.utf8)), "commit-tree")
-        try bare.moveBranch(repo.branch, to: commit, from: head)
+        try bare.pushBranch(repo.branch, to: commit, from: head)
     }
 
     /// `Author`, `Email`, `Subject`, `Date` from `git mailinfo`'s output.
