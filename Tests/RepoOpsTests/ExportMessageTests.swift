@@ -1,5 +1,6 @@
 import Testing
 import RepoOps
+import SyncCore
 import TestSupport
 
 private let node = String(repeating: "ab", count: 20)
@@ -19,6 +20,16 @@ private func message(_ description: String) -> String {
             gecko-reviewers: a, b
 
             """)
+    }
+
+    /// An export from git Gecko whose hg changeset Lando's commit map knows names both, and the
+    /// landing reads the hg one back.
+    @Test func theHgChangesetOfAGitCommitFollowsItsNode() {
+        let hg = String(repeating: "cd", count: 20)
+        let text = UpstreamExporter.message(for: Array("Bug 1 - Fix it. r=a".utf8), node: node, hgNode: hg, bugzillaURL: url)
+        #expect(String(decoding: text, as: UTF8.self).hasSuffix("gecko-commit: \(node)\ngecko-commit-hg: \(hg)\ngecko-reviewers: a\n"))
+        #expect(PullRequestNumbers.geckoNode(in: text) == node && PullRequestNumbers.geckoHgNode(in: text) == hg)
+        #expect(PullRequestNumbers.geckoHgNode(in: Array("x\n\ngecko-commit-hg: 12ab\n".utf8)) == nil, "only a full node")
     }
 
     @Test func noBugAndNoReviewers() {

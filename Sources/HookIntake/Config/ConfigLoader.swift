@@ -74,6 +74,7 @@ public enum ConfigLoader {
         let serve = try readServe(root.table("serve"))
         let downstream = try readDownstream(root.table("downstream"), storePath: storePath, resolve: resolve)
         let autoland = try readAutoland(root.table("autoland"), gecko: gecko, resolve: resolve)
+        let commitMap = try root.table("commit_map").map(readCommitMap)
         try root.rejectUnknownKeys()
         var config = Config(store: store, paths: paths, gecko: gecko, wpt: wpt, github: github, upstream: upstream,
                             landing: landing, worker: worker, log: log)
@@ -81,7 +82,16 @@ public enum ConfigLoader {
         config.serve = serve
         config.downstream = downstream
         config.autoland = autoland
+        config.commitMap = commitMap
         return config
+    }
+
+    private static func readCommitMap(_ reader: TableReader) throws(ConfigError) -> CommitMapSettings {
+        let url = try reader.requiredString("lando_url")
+        try requireHTTP(url, reader: reader, key: "lando_url")
+        let settings = CommitMapSettings(landoURL: url, repository: try reader.nonEmptyString("repo") ?? "firefox")
+        try reader.rejectUnknownKeys()
+        return settings
     }
 
     /// Line and column (1-based) of the first NUL byte: TOML's parser would silently stop there.

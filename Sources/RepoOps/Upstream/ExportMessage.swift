@@ -4,8 +4,9 @@ extension UpstreamExporter {
     /// The upstream commit message for a changeset: the first line without the leading `Bug N - `
     /// and the review annotations (`CommitMessage.exportSummary`), the rest of the description
     /// byte for byte, a blank line, then `bugzilla-url: <url><bug>` (when there is a bug),
-    /// `gecko-commit: <node>` and `gecko-reviewers: a, b` (when there are reviewers).
-    public static func message(for description: [UInt8], node: String, bugzillaURL: String) -> [UInt8] {
+    /// `gecko-commit: <node>`, `gecko-commit-hg: <hgNode>` (when a git commit's hg changeset is
+    /// known) and `gecko-reviewers: a, b` (when there are reviewers).
+    public static func message(for description: [UInt8], node: String, hgNode: String? = nil, bugzillaURL: String) -> [UInt8] {
         let newline = UInt8(ascii: "\n")
         let firstEnd = description.firstIndex(of: newline) ?? description.endIndex
         var first = description[..<firstEnd]
@@ -19,6 +20,7 @@ extension UpstreamExporter {
         var metadata: [String] = []
         if let bug = parsed.bugs.first { metadata.append("bugzilla-url: \(bugzillaURL)\(bug)") }
         metadata.append("gecko-commit: \(node)")
+        if let hgNode { metadata.append("gecko-commit-hg: \(hgNode)") }
         if !parsed.reviewers.isEmpty { metadata.append("gecko-reviewers: " + parsed.reviewers.joined(separator: ", ")) }
         return summary + body + Array("\n\n".utf8) + Array((metadata.joined(separator: "\n") + "\n").utf8)
     }

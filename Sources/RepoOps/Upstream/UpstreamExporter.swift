@@ -48,6 +48,9 @@ public final class UpstreamExporter {
     private let prefix: String
     /// Whether reads go through the `wptsync-export` extension (false after a fallback to stock commands).
     public private(set) var usesExtension: Bool
+    /// The hg changeset of a node, when the export reads git Gecko and its hg mirror is known
+    /// (`gecko-commit-hg:`); nil otherwise.
+    public var hgNode: (String) -> String? = { _ in nil }
 
     /// - Parameters:
     ///   - hg: the Gecko repository (its command server serves every read).
@@ -123,7 +126,7 @@ public final class UpstreamExporter {
             let tree = try editor.write(onto: base.tree, in: git)
             if tree == base.tree { return .empty }
             let signature = Self.signature(author: changes.changeset.author, date: changes.changeset.date)
-            let message = Self.message(for: changes.changeset.description, node: fullNode, bugzillaURL: bugzillaURL)
+            let message = Self.message(for: changes.changeset.description, node: fullNode, hgNode: hgNode(fullNode), bugzillaURL: bugzillaURL)
             let commit = try git.createCommit(tree: tree, parents: [onto], author: signature,
                                               committer: signature, message: message)
             return .exported(ExportedCommit(node: fullNode, commit: commit, tree: tree))

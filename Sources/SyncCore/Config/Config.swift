@@ -19,6 +19,8 @@ public struct Config: Sendable, Equatable {
     public var downstream: DownstreamSettings?
     /// Landing try pushes that ask for it (`[autoland]`); nil when not configured.
     public var autoland: AutolandSettings?
+    /// Gecko's git ↔ hg pairs (`[commit_map]`); nil when not configured.
+    public var commitMap: CommitMapSettings?
 
     public init(store: StoreSettings, paths: PathPrefixes = .init(), gecko: [GeckoRepository] = [],
                 wpt: WPTMirror? = nil, github: GitHubSettings? = nil, upstream: UpstreamSettings = .init(),

@@ -18,8 +18,16 @@ public enum PullRequestNumbers {
     /// The Gecko changeset an exported commit came from (its `gecko-commit:` metadata, a full
     /// 40-hex node, lowercased), if any. Anything else is ignored: the value comes from upstream.
     public static func geckoNode(in message: [UInt8]) -> String? {
-        guard let value = CommitMessage.parse(bytes: message).metadata["gecko-commit"]?.lowercased(),
-              value.count == 40, value.allSatisfy(\.isHexDigit) else { return nil }
+        fullNode(CommitMessage.parse(bytes: message).metadata["gecko-commit"])
+    }
+
+    /// The hg changeset an export from git Gecko also names (`gecko-commit-hg:`), if any.
+    public static func geckoHgNode(in message: [UInt8]) -> String? {
+        fullNode(CommitMessage.parse(bytes: message).metadata["gecko-commit-hg"])
+    }
+
+    private static func fullNode(_ value: String?) -> String? {
+        guard let value = value?.lowercased(), value.count == 40, value.allSatisfy(\.isHexDigit) else { return nil }
         return value
     }
 

@@ -47,7 +47,8 @@ final class LandingRunner {
         }
         let git = try GitRepository.open(at: mirror.path)
         let units = UpstreamUnits(mirror: git, store: store, github: try GitHubSetup.client(config, environment: environment, cancellation: cancellation),
-                                  skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason })
+                                  skipReason: { pr in try store.skip(for: .pullRequest(pr))?.note.reason },
+                                  commitMap: GeckoCommitMap.make(config, cancellation: cancellation))
         let pushURL = settings.pushURL ?? repository.path
         let runner = LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                                    treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },

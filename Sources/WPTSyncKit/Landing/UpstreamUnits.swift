@@ -13,6 +13,8 @@ struct UpstreamUnits {
     let github: GitHubClient?
     /// A reason when a person chose not to sync this PR.
     let skipReason: (Int) throws -> String?
+    /// Gecko's git ↔ hg pairs (`[commit_map]`): a change exported from the other kind of Gecko.
+    var commitMap: GeckoCommitMap?
 
     /// The units from `base` (excluded) to `head`, oldest first.
     func units(from base: String, to head: String) throws -> [ImportUnit] {
@@ -26,16 +28,26 @@ struct UpstreamUnits {
     /// (an upstream sync records it) whose every commit names a Gecko node the integration
     /// repository has, since its change is already there. Any other merged PR, or commit without a
     /// PR, is applied. Downstreaming adds its conditions here. `geckoHas` tells whether a full
-    /// Gecko node is in the integration repository.
+    /// Gecko node is in the integration repository; a change exported from the other kind of
+    /// Gecko is found by its `gecko-commit-hg:` or through `commitMap`.
     func rule(_ unit: ImportUnit, geckoHas: (String) -> Bool) throws -> Importability {
         guard let pr = unit.pullRequest else { return .ready(.apply) }
         if let reason = try skipReason(pr) { return .ready(.passOver(reason: "skipped: \(reason)")) }
-        let nodes = try unit.commits.flatMap(prCommits).map { PullRequestNumbers.geckoNode(in: $0.message) }
+        let messages = try unit.commits.flatMap(prCommits).map(\.message)
+        let nodes = messages.map { PullRequestNumbers.geckoNode(in: $0) }
         guard !nodes.isEmpty, nodes.allSatisfy({ $0 != nil }) else { return .ready(.apply) }
         let geckoNodes = nodes.compactMap { $0 }
         let opened = try store.syncs(relevantToBugs: [], nodePrefixes: geckoNodes).contains { $0.pullRequest == pr }
-        guard opened, geckoNodes.allSatisfy(geckoHas) else { return .ready(.apply) }
+        guard opened, zip(messages, geckoNodes).allSatisfy({ inGecko($1, message: $0, geckoHas: geckoHas) }) else { return .ready(.apply) }
         return .ready(.passOver(reason: "exported from Gecko: already there"))
+    }
+
+    /// Whether the change an export of `node` carries is in Gecko: `node` itself, the hg changeset
+    /// its message also names, or `node`'s git commit in Lando's commit map.
+    private func inGecko(_ node: String, message: [UInt8], geckoHas: (String) -> Bool) -> Bool {
+        if geckoHas(node) { return true }
+        if let hg = PullRequestNumbers.geckoHgNode(in: message), geckoHas(hg) { return true }
+        return commitMap?.git(forHg: node).map(geckoHas) ?? false
     }
 
     /// The commits whose messages a unit's Gecko commit lists: for a merge commit the PR's own

@@ -12,7 +12,8 @@ extension UpstreamReconciler {
     /// once the new branch is built. False when the sync now waits: a conflict, a person's commits
     /// a rebuild would drop, or no wpt content left (then it is closed).
     func buildBranch(_ sync: inout UpstreamSync, nodes: [String], current: Oid?, rebuild: Bool, hg: any GeckoSource) throws -> Bool {
-        let exporter = UpstreamExporter(gecko: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
+        var exporter = UpstreamExporter(gecko: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
+        if hg is GitGecko, let commitMap { exporter.hgNode = { commitMap.hg(forGit: $0) } }
         if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
             let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)
             switch try exportAll(appended.filter { !onBranch.contains($0) }, onto: current, with: exporter) {

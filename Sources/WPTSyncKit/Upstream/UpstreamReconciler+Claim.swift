@@ -45,8 +45,10 @@ extension UpstreamReconciler {
             throw error
         }
         let signature = UpstreamExporter.signature(author: changeset.author, date: changeset.date)
+        // The hg changeset is named when the commit map knew it at the time of the export.
+        let hgNode = PullRequestNumbers.geckoHgNode(in: commit.message)
         return commit.author == signature && commit.committer == signature
-            && commit.message == UpstreamExporter.message(for: changeset.description, node: node, bugzillaURL: settings.bugzillaURL)
+            && commit.message == UpstreamExporter.message(for: changeset.description, node: node, hgNode: hgNode, bugzillaURL: settings.bugzillaURL)
     }
 }
 

@@ -26,6 +26,8 @@ final class UpstreamReconciler {
     var approverLogin: String?
     /// Where upstream master is fetched from (`wpt.fetch_url`, for a fork); nil: `upstreamURL`.
     var masterURL: String?
+    /// Gecko's git ↔ hg pairs (`[commit_map]`), for exports from git Gecko.
+    var commitMap: GeckoCommitMap?
     /// Whether `upstreamURL` is a fork: its branches are deleted by pushing, not through the API.
     var pushesToFork: Bool { github.headOwner != nil }
 

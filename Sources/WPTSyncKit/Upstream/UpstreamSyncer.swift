@@ -38,6 +38,7 @@ final class UpstreamSyncer {
             upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths, redactor: redactor)
         // A fork's master lags upstream's: branches are built on the master `fetch_url` names (required then).
         reconciler.masterURL = reconciler.pushesToFork ? mirror.fetchURL : nil
+        reconciler.commitMap = GeckoCommitMap.make(config, cancellation: cancellation)
         return UpstreamSyncer(store: store, reconciler: reconciler, prefixes: config.paths)
     }
 
