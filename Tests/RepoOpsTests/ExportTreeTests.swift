@@ -31,6 +31,24 @@ private func baseWorld() throws -> (ExportWorld, base: String) {
 }
 
 @Suite struct ExportTreeTests {
+    /// The extension's answer, every file's contents included, comes as one message of the command
+    /// server, not one per field: each message wakes the exporter, and on an otherwise idle machine
+    /// each wake-up cost more than the export's own work.
+    @Test func extensionAnswersInOneMessage() throws {
+        let (world, base) = try baseWorld()
+        let onto = try world.mirror(base)
+        try world.write("dom/a.html", "<title>a</title>\nchanged\n")
+        try world.write("dom/new.html", "new\n")
+        try world.hgFixture.hg(["rm", "\(ExportWorld.wpt)/dom/keep.html"])
+        let node = try world.commit("Bug 1 - Three files. r=me")
+        let subject = exporter(world)
+        let before = (commands: world.hg.commandsRun, messages: world.hg.outputMessages)
+        _ = try exported(try subject.export(node: node, onto: onto))
+        #expect(subject.usesExtension)
+        #expect(world.hg.commandsRun - before.commands == 1)
+        #expect(world.hg.outputMessages - before.messages == 1)
+    }
+
     @Test(arguments: readPaths)
     func oneChangesetGivesExactTreeAndMessage(readPath: UpstreamExporter.HgReadPath) throws {
         let (world, base) = try baseWorld()

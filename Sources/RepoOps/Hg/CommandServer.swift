@@ -41,6 +41,8 @@ final class CommandServer {
     private(set) var busyTime: Duration = .zero
     /// Commands run so far.
     private(set) var commandCount = 0
+    /// Messages received on the output and error channels so far: each wakes this process.
+    private(set) var outputMessageCount = 0
 
     /// Starts the server for `repository`, whose root is also its working directory.
     init(hg: String, repository: String, environment: [String: String]) throws(HgError) {
@@ -86,8 +88,8 @@ final class CommandServer {
         while true {
             let (channel, data) = try readMessage()
             switch channel {
-            case UInt8(ascii: "o"): result.output += data
-            case UInt8(ascii: "e"): result.error += data
+            case UInt8(ascii: "o"): result.output += data; outputMessageCount += 1
+            case UInt8(ascii: "e"): result.error += data; outputMessageCount += 1
             case UInt8(ascii: "r"):
                 guard data.count == 4 else { throw failProtocol("result of \(data.count) bytes") }
                 result.status = Int32(bitPattern: UInt32(fromBigEndian: data))

@@ -44,6 +44,9 @@ public final class HgRepository {
     /// Commands sent to the command server so far (for tests and benchmarks).
     public var commandsRun: Int { server.commandCount }
 
+    /// Output and error messages the command server sent so far (for tests and benchmarks).
+    public var outputMessages: Int { server.outputMessageCount }
+
     // MARK: - Escape hatch
 
     /// Runs any hg command (without the leading `hg`) through the command server.

@@ -85,12 +85,12 @@ def _consistent(repo, flogs, before, after):
     return True
 
 
-def _field(ui, data):
+def _field(out, data):
     if data is None:
-        ui.write(b"-\n")
+        out.append(b"-\n")
     else:
-        ui.write(b"%d\n" % len(data))
-        ui.write(data)
+        out.append(b"%d\n" % len(data))
+        out.append(data)
 
 
 @command(b"wptsync-export", [], b"REV PREFIX")
@@ -113,11 +113,11 @@ def wptsyncexport(ui, repo, rev, prefix):
         _stats[b"fallbacks"] += 1
         _cursors.clear()
         before, after = _read(repo, p1mnode, files), _read(repo, mnode, files)
-    ui.write(b"wptsync-export 1\n")
-    _field(ui, ctx.hex())
-    _field(ui, b" ".join(parents))
-    _field(ui, cl.revision(ctx.node()))
-    _field(ui, b"%d" % len(files))
+    out = [b"wptsync-export 1\n"]  # written at once: the command server sends each write as a message
+    _field(out, ctx.hex())
+    _field(out, b" ".join(parents))
+    _field(out, cl.revision(ctx.node()))
+    _field(out, b"%d" % len(files))
     for f in files:
         old, new, flog = before[f], after[f], flogs[f]
         source, sourcedata = None, None
@@ -127,14 +127,15 @@ def wptsyncexport(ui, repo, rev, prefix):
                 source = renamed[0]
                 sourcedata = repo.file(source).read(renamed[1])
         status = b"A" if old is None else (b"R" if new is None else b"M")
-        _field(ui, f)
-        _field(ui, status)
-        _field(ui, source)
-        _field(ui, sourcedata)
-        _field(ui, None if old is None else old[1])
-        _field(ui, None if old is None else flog.read(old[0]))
-        _field(ui, None if new is None else new[1])
-        _field(ui, None if new is None else flog.read(new[0]))
+        _field(out, f)
+        _field(out, status)
+        _field(out, source)
+        _field(out, sourcedata)
+        _field(out, None if old is None else old[1])
+        _field(out, None if old is None else flog.read(old[0]))
+        _field(out, None if new is None else new[1])
+        _field(out, None if new is None else flog.read(new[0]))
+    ui.write(b"".join(out))
 
 
 @command(b"wptsync-export-advance", [], b"REV PREFIX")
