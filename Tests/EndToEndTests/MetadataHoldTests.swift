@@ -43,9 +43,18 @@ struct MetadataHoldTests {
         _ = try l.upstreamWorld.processUntilSettled()
         #expect(try l.autolandTip == afterB)
 
-        // A's results arrive: A with its metadata, then C, land on top of B, and the sync point reaches master.
+        // A's results arrive: a worker lands A with its metadata, then C, on top of B, and is killed
+        // the moment autoland grows (pushed, not yet recorded); processing again adds nothing.
         try w.finishTryRun(revision)
+        let changelog = l.world.autoland + "/.hg/store/00changelog.i"
+        func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: changelog)[.size] as? Int) ?? 0 }
+        let pushedBefore = size()
+        let killed = try runAndKill(builtProduct("wptsync"), ["worker", "--config", l.world.config], in: l.world.dir.path,
+                                    extraEnvironment: testEnvironment.merging(l.world.environment) { $1 },
+                                    when: { size() != pushedBefore }, limit: 120)
+        #expect(size() != pushedBefore, "the worker landed within the limit: \(killed.output)")
         _ = try w.processUntilAutolandMoves(from: afterB)
+        _ = try l.upstreamWorld.processUntilSettled()
         let bug = try #require(w.bugzilla.bugs.first).id
         #expect(try l.autolandSummaries(after: afterB) == [
             "Bug \(l.bug) [wpt PR \(a.number)] - Test grid gaps, a=testonly",
