@@ -65,7 +65,8 @@ public enum ImportPlanner {
     /// the heads of units Gecko already has past it (imported out of order). A unit the rule holds
     /// holds back every later applied unit whose footprint overlaps its own or another held one's
     /// (`footprint` is asked only once something is held); the others are imported now. A unit that
-    /// waits stops the import (the units Gecko has past it stay recorded). The sync point moves to the last unit before the first one left.
+    /// waits stops the import (the units Gecko has past it stay recorded). The sync point moves to
+    /// the last unit before the first one left.
     public static func plan(_ units: [ImportUnit], after syncPoint: String, landed: Set<String>,
                             rule: (ImportUnit) throws -> Importability,
                             footprint: (ImportUnit) throws -> UnitFootprint) rethrows -> ImportPlan {
