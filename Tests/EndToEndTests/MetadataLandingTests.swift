@@ -59,6 +59,19 @@ struct MetadataLandingTests {
             try sh("hg", ["log", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"], in: tryRepo).split(separator: "\n").map(String.init)
         }
 
+        /// Ends the try run of `revision`: Windows fails the subtest `gap` of the test, Linux passes it.
+        func finishTryRun(_ revision: String) throws {
+            let config = try sh("hg", ["cat", "-r", revision, "try_task_config.json"], in: tryRepo)
+            let run = try taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(config.utf8))
+            for task in run.wptTasks {
+                let status = task.label.contains("windows") ? "FAIL" : "PASS"
+                taskcluster.scriptResults(group: run.decisionTaskID, label: task.label, runs: [[
+                    WPTTestResult(test: "/" + MetadataLandingTests.test, status: "OK", subtests: [WPTSubtestResult(name: "gap", status: status)]),
+                ]])
+            }
+            taskcluster.resolveAll(group: run.decisionTaskID)
+        }
+
         /// `wptsync process` until autoland's tip moves from `tip`, at most `passes` times; the outputs.
         func processUntilAutolandMoves(from tip: String, passes: Int = 4) throws -> [String] {
             var outputs: [String] = []
@@ -100,15 +113,7 @@ struct MetadataLandingTests {
         #expect(log.contains("PR #\(pr.number) waits for its metadata (try push \(revision.prefix(12)) is still going)"), "\(waiting)")
 
         // The run ends: Windows fails the subtest, Linux passes it.
-        let config = try sh("hg", ["cat", "-r", revision, "try_task_config.json"], in: w.tryRepo)
-        let run = try w.taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(config.utf8))
-        for task in run.wptTasks {
-            let status = task.label.contains("windows") ? "FAIL" : "PASS"
-            w.taskcluster.scriptResults(group: run.decisionTaskID, label: task.label, runs: [[
-                WPTTestResult(test: "/" + Self.test, status: "OK", subtests: [WPTSubtestResult(name: "gap", status: status)]),
-            ]])
-        }
-        w.taskcluster.resolveAll(group: run.decisionTaskID)
+        try w.finishTryRun(revision)
         _ = try w.processUntilAutolandMoves(from: before)
 
         // Stored with the sync, shown as a diff and in `downstreams --json`.

@@ -47,17 +47,18 @@ struct LandingRulesTests {
     @Test("the importable prefix stops at the first unit that waits, and keeps each disposition")
     func importablePrefix() {
         let units = (1...4).map { ImportUnit(pullRequest: $0, commits: [sha(Character("\($0)"))], base: sha(Character("\($0 - 1)"))) }
-        let (ready, waiting) = ImportPlanner.importablePrefix(units) { unit in
+        let plan = ImportPlanner.plan(units, after: sha("0"), landed: []) { unit in
             switch unit.pullRequest {
             case 2: .ready(.passOver(reason: "already in Gecko"))
             case 3: .wait(reason: "no try run yet")
             default: .ready(.apply)
             }
-        }
-        #expect(ready.map(\.pullRequest) == [1, 2])
-        #expect(ready.map(\.disposition) == [.apply, .passOver(reason: "already in Gecko")])
-        #expect(waiting?.unit.pullRequest == 3 && waiting?.reason == "no try run yet")
-        #expect(ImportPlanner.importablePrefix(units) { _ in .ready(.apply) }.waiting == nil)
+        } footprint: { _ in UnitFootprint(files: []) }
+        #expect(plan.ready.map(\.pullRequest) == [1, 2])
+        #expect(plan.ready.map(\.disposition) == [.apply, .passOver(reason: "already in Gecko")])
+        #expect(plan.waiting?.pullRequest == 3 && plan.waiting?.reason == "no try run yet")
+        #expect(plan.syncPoint == sha("2") && plan.landedBeyond.isEmpty)
+        #expect(ImportPlanner.plan(units, after: sha("0"), landed: []) { _ in .ready(.apply) } footprint: { _ in UnitFootprint(files: []) }.waiting == nil)
     }
 
     @Test("the PR commit carries the production format and the markers that stop re-export")

@@ -24,6 +24,8 @@ public enum Importability: Sendable, Equatable {
     case ready(Disposition)
     /// Not yet: every later unit waits too.
     case wait(reason: String)
+    /// Not yet: the later units touching the same paths or tests wait with it, the others may land.
+    case hold(reason: String)
 }
 
 /// The upstream change of one PR (or of one commit without a PR): consecutive master commits.
@@ -59,20 +61,49 @@ public enum ImportPlanner {
         return units
     }
 
-    /// The longest prefix of `units` whose every unit is ready, each with its disposition, and
-    /// the first unit that waits (with why), if any.
-    public static func importablePrefix(_ units: [ImportUnit], rule: (ImportUnit) throws -> Importability) rethrows
-        -> (ready: [ImportUnit], waiting: (unit: ImportUnit, reason: String)?) {
-        var ready: [ImportUnit] = []
-        for var unit in units {
+    /// What to import of `units` (master's units after `syncPoint`, oldest first), `landed` being
+    /// the heads of units Gecko already has past it (imported out of order). A unit the rule holds
+    /// holds back every later applied unit whose footprint overlaps its own or another held one's
+    /// (`footprint` is asked only once something is held); the others are imported now. A unit that
+    /// waits stops the import (the units Gecko has past it stay recorded). The sync point moves to
+    /// the last unit before the first one left.
+    public static func plan(_ units: [ImportUnit], after syncPoint: String, landed: Set<String>,
+                            rule: (ImportUnit) throws -> Importability,
+                            footprint: (ImportUnit) throws -> UnitFootprint) rethrows -> ImportPlan {
+        var plan = ImportPlan(ready: [], held: [], waiting: nil, syncPoint: syncPoint, landedBeyond: [])
+        var heldFootprints: [UnitFootprint] = []
+        func imported(_ unit: ImportUnit) {
+            if plan.held.isEmpty { plan.syncPoint = unit.head } else { plan.landedBeyond.append(unit.head) }
+        }
+        for (position, var unit) in units.enumerated() {
+            if landed.contains(unit.head) {
+                imported(unit)
+                continue
+            }
             switch try rule(unit) {
-            case .ready(let disposition):
-                unit.disposition = disposition
-                ready.append(unit)
             case .wait(let reason):
-                return (ready, (unit, reason))
+                plan.waiting = HeldUnit(pullRequest: unit.pullRequest, head: unit.head, reason: reason)
+                plan.landedBeyond += units[(position + 1)...].map(\.head).filter(landed.contains)
+                return plan
+            case .hold(let reason):
+                plan.held.append(HeldUnit(pullRequest: unit.pullRequest, head: unit.head, reason: reason))
+                heldFootprints.append(try footprint(unit))
+            case .ready(let disposition):
+                if disposition == .apply, !heldFootprints.isEmpty {
+                    let touched = try footprint(unit)
+                    if let index = heldFootprints.firstIndex(where: { $0.overlaps(touched) }) {
+                        let name = HeldUnit.name(pullRequest: unit.pullRequest, head: unit.head)
+                        plan.held.append(HeldUnit(pullRequest: unit.pullRequest, head: unit.head,
+                                                  reason: "\(name) touches the same tests as \(plan.held[index].name), which is held back"))
+                        heldFootprints.append(touched)
+                        continue
+                    }
+                }
+                unit.disposition = disposition
+                plan.ready.append(unit)
+                imported(unit)
             }
         }
-        return (ready, nil)
+        return plan
     }
 }

@@ -51,6 +51,10 @@ public struct Landing: Sendable, Equatable, Codable {
     public var upstreamBase: String
     public var upstreamHead: String
     public var units: [ImportUnit]
+    /// The upstream commit the sync-point file names after this landing, when units before
+    /// `upstreamHead` are held back (nil: `upstreamHead`), and the units imported past it.
+    public var syncPoint: String?
+    public var landedBeyond: [String]?
     /// The integration repository's revision the commits were last built on.
     public var geckoBase: String?
     /// The Gecko commits built, in order; the last is the landing commit.

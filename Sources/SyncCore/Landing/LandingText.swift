@@ -36,10 +36,19 @@ public enum LandingText {
     /// The metadata lines of the landing commit to `head`, each on a line of its own.
     public static func landingCommitMarkers(head: String) -> [String] { ["wpt-head: \(head)", "wpt-type: landing"] }
 
-    /// `testing/web-platform/meta/mozilla-sync`: the Gecko revision the landing was built on and
-    /// the upstream commit Gecko's wpt now matches.
-    public static func syncPointFile(local: String, upstream: String) -> [UInt8] {
-        Array("local: \(local)\nupstream: \(upstream)\n".utf8)
+    /// `testing/web-platform/meta/mozilla-sync`: the Gecko revision the landing was built on, the
+    /// upstream commit Gecko's wpt matches with every unit before it imported, and a `landed:` line
+    /// per unit imported past it (out of order, while an earlier one is held back) with its head.
+    public static func syncPointFile(local: String, upstream: String, landed: [String] = []) -> [UInt8] {
+        Array(("local: \(local)\nupstream: \(upstream)\n" + landed.map { "landed: \($0)\n" }.joined()).utf8)
+    }
+
+    /// The heads of the units a sync-point file records as imported past its `upstream:` commit.
+    public static func landed(inSyncPointFile bytes: [UInt8]) -> [String] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("landed:") }.compactMap { line in
+            let sha = line.dropFirst("landed:".count).trimmingCharacters()
+            return sha.count == 40 && sha.allSatisfy(\.isHexDigit) ? sha.lowercased() : nil
+        }
     }
 
     /// The upstream commit named by a sync-point file, or nil when it names none.

@@ -7,10 +7,15 @@ import Foundation
 public enum MetadataWait: Sendable, Equatable {
     /// Nothing to wait for: land it with the metadata it has.
     case land
-    /// Hold the landing at this PR, with the reason.
+    /// Hold this PR back, with the reason (and the later PRs touching the same tests).
     case wait(String)
     /// The limit passed: land without the coming metadata, saying so.
     case landWithout(String)
+
+    /// What the import does with the PR: a waiting PR is held (`Importability.hold`).
+    public var importability: Importability {
+        if case .wait(let reason) = self { .hold(reason: reason) } else { .ready(.apply) }
+    }
 
     public static func decide(pullRequest: Int, sync: DownstreamSync?, mergedAt: Date, now: Date, limit: TimeInterval) -> MetadataWait {
         guard let sync, sync.awaitsMetadata else { return .land }

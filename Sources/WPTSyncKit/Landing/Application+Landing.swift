@@ -49,6 +49,10 @@ extension Application {
         return "upstream master \(old.prefix(12))..\(new.prefix(12)): \(outcome)"
     }
 
+    /// The upstream units the last landing run held back (waiting for their metadata, or touching
+    /// the same tests as one that does), with why.
+    public func heldImports() throws -> [HeldUnit] { try LandingRunner.held(in: journal) }
+
     /// Sets by hand which PR an upstream commit came from (nil: none).
     public func mapCommit(_ sha: String, pullRequest: Int?) throws -> String {
         guard let mirror = config.wpt else { throw LandingError.notConfigured("no [wpt] mirror") }

@@ -10,11 +10,17 @@ public enum LandingFormat {
         var text = "landing \(landing.id) \(landing.status.rawValue): upstream \(landing.upstreamBase.prefix(12))..\(landing.upstreamHead.prefix(12))"
             + ", \(landing.units.count) unit(s)" + (prs.isEmpty ? "" : " (PRs \(prs.joined(separator: ", ")))")
             + (passed == 0 ? "" : ", \(passed) already in Gecko or skipped")
+            + (landing.syncPoint.map { ", sync point \($0.prefix(12)) (\(landing.landedBeyond?.count ?? 0) unit(s) imported past it)" } ?? "")
         if let node = landing.landingNode { text += ", landing commit \(node.prefix(12))" }
         if let waiting = landing.waitingFor, landing.status != .landed { text += ", waiting for \(waiting)" }
         if landing.conflict != nil { text += ", " + conflict(landing) }
         if let error = landing.lastError { text += ", last error: \(error)" }
         return ControlCharacters.escaped(text)
+    }
+
+    /// A unit the landing holds back, with why, as `wptsync landings` prints it.
+    public static func held(_ unit: HeldUnit) -> String {
+        ControlCharacters.escaped("held back: \(unit.name) (\(unit.head.prefix(12))): \(unit.reason)")
     }
 
     static func conflict(_ landing: Landing) -> String {

@@ -5,40 +5,48 @@ import SyncCore
 
 extension LandingRunner {
     /// The importability of a PR that is otherwise applied, as `[landing] wait_for_metadata` decides
-    /// (`MetadataWait`): a landing past the limit lands it without its metadata and says so.
+    /// (`MetadataWait`): a waiting PR is held back, with the later PRs touching the same tests; past
+    /// the limit it lands without its metadata, and the run says so.
     func metadataWait(_ unit: ImportUnit) throws -> Importability {
         guard settings.waitForMetadata, let pr = unit.pullRequest, let sync = try downstream?.downstreamSync(pullRequest: pr),
               sync.awaitsMetadata else { return .ready(.apply) }
         let merged = try mirror.commit(try mirror.resolve(unit.head)).committer.time
-        switch MetadataWait.decide(pullRequest: pr, sync: sync,
-                                   mergedAt: Date(timeIntervalSince1970: TimeInterval(merged)), now: now(),
-                                   limit: settings.metadataWaitSeconds) {
-        case .land:
-            return .ready(.apply)
-        case .wait(let reason):
-            metadataNotes.append(reason)
-            metadataWaitingFor = pr
-            return .wait(reason: reason)
-        case .landWithout(let note):
-            metadataNotes.append(note)
-            return .ready(.apply)
-        }
+        let wait = MetadataWait.decide(pullRequest: pr, sync: sync, mergedAt: Date(timeIntervalSince1970: TimeInterval(merged)),
+                                       now: now(), limit: settings.metadataWaitSeconds)
+        if case .landWithout(let note) = wait { metadataNotes.append(note) }
+        return wait.importability
     }
 
-    /// The `recheck_marks` entry naming the PR a landing waits for (empty: none).
-    static let metadataWaitMark = "landing-metadata-wait"
+    /// What `unit` touches: its changed paths (`[landing] exclude` left out) and the tests a try
+    /// run of it would run, as downstreaming selects them.
+    func footprint(_ unit: ImportUnit) throws -> UnitFootprint {
+        let changes = try PullRequestChanges.read(git: mirror, head: unit.head, master: unit.base, exclude: settings.exclude,
+                                                  maxTestPaths: maxTestPaths)
+        return UnitFootprint(changed: changes.paths, affected: changes.affected)
+    }
 
-    /// Records the PR this run waits for, when that changed; the periodic retry runs the landing
-    /// again while one is recorded.
-    func rememberMetadataWait() throws {
+    /// The `recheck_marks` entry listing the units held back (JSON; empty: none).
+    static let heldMark = "landing-metadata-wait"
+
+    /// Records the units this run held back, when that changed; the periodic retry runs the
+    /// landing again while some are, and `wptsync landings` shows them.
+    func rememberHeld(_ held: [HeldUnit]) throws {
         guard let marks else { return }
-        let mark = metadataWaitingFor.map(String.init) ?? ""
-        if try (marks.recheckMark(Self.metadataWaitMark) ?? "") != mark { try marks.setRecheckMark(Self.metadataWaitMark, to: mark) }
+        let mark = held.isEmpty ? "" : JSONLine.encode(held)
+        if try (marks.recheckMark(Self.heldMark) ?? "") != mark { try marks.setRecheckMark(Self.heldMark, to: mark) }
     }
 
-    /// Whether a landing waits for a PR's metadata (the periodic retry runs it again).
+    /// Whether the last landing run held units back (the periodic retry runs it again).
     var waitsForMetadata: Bool {
-        get throws { try !(marks?.recheckMark(Self.metadataWaitMark) ?? "").isEmpty }
+        get throws { try !(marks?.recheckMark(Self.heldMark) ?? "").isEmpty }
+    }
+
+    /// The units the last landing run held back, with why.
+    static func held(in marks: any RecheckMarkStore) throws -> [HeldUnit] {
+        guard let mark = try marks.recheckMark(heldMark), !mark.isEmpty else { return [] }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return (try? decoder.decode([HeldUnit].self, from: Data(mark.utf8))) ?? []
     }
 
     /// The metadata commit that follows the import of `unit` (`imported`, nil when Gecko had the

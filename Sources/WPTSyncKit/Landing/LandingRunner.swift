@@ -32,9 +32,9 @@ final class LandingRunner {
     var metadataNotes: [String] = []
     /// Landings this run found already in the integration repository (pushed or landed before a crash).
     private var foundNotes: [String] = []
-    /// The PR this run's importable prefix stopped at to wait for its metadata.
-    var metadataWaitingFor: Int?
-    /// Where that wait is remembered, so the periodic retry runs the landing again while it lasts.
+    /// The most tests a unit's footprint lists before folders stand for them (`[downstream] max_test_paths`).
+    var maxTestPaths = AffectedTests.defaultMaxTestPaths
+    /// Where the units held back are remembered, so the periodic retry runs the landing again while it lasts.
     var marks: (any RecheckMarkStore)?
 
     /// Builds the runner from the configuration, or nil when landing is not configured or disabled.
@@ -61,6 +61,7 @@ final class LandingRunner {
         runner.lando = try lando(settings, environment: environment, cancellation: cancellation)
         runner.downstream = store
         runner.marks = store
+        runner.maxTestPaths = config.downstream?.maxTestPaths ?? AffectedTests.defaultMaxTestPaths
         return runner
     }
 
@@ -135,26 +136,29 @@ final class LandingRunner {
                     return try deferForLostAnswer(submitted, error: submitted.lastError, lando: lando)
                 }
             }
-            let syncPoint = try readSyncPoint(clone, at: base)
+            let (syncPoint, landedBeyond) = try readSyncPoint(clone, at: base)
             let head = try mirror.resolve("refs/heads/master").hex
             let all = syncPoint == head ? [] : try units.units(from: syncPoint, to: head)
             metadataNotes = []
-            metadataWaitingFor = nil
-            let (ready, waiting) = try ImportPlanner.importablePrefix(all) { unit in
+            let plan = try ImportPlanner.plan(all, after: syncPoint, landed: Set(landedBeyond)) { unit in
                 let verdict = try units.rule(unit, geckoHas: clone.source.holds)
                 return verdict == .ready(.apply) ? try metadataWait(unit) : verdict
-            }
-            try rememberMetadataWait()
-            guard let last = ready.last else {
+            } footprint: { try footprint($0) }
+            try rememberHeld(plan.held)
+            metadataNotes = plan.held.map(\.reason) + metadataNotes
+            guard let last = plan.ready.last else {
                 if var stale = current {
                     stale.status = .superseded
                     stale.waitingFor = nil
                     _ = try store.save(stale)
                 }
-                return [waiting.map { "import waits at \($0.unit.head.prefix(12)): \($0.reason)" } ?? "Gecko is up to date with upstream \(head.prefix(12))"]
+                let waits = plan.waiting.map { ["import waits at \($0.head.prefix(12)): \($0.reason)"] } ?? []
+                return waits.isEmpty && plan.held.isEmpty ? ["Gecko is up to date with upstream \(head.prefix(12))"] : metadataNotes + waits
             }
-            var landing = current ?? Landing(upstreamBase: syncPoint, upstreamHead: last.head, units: ready)
-            landing.upstreamBase = syncPoint; landing.upstreamHead = last.head; landing.units = ready
+            var landing = current ?? Landing(upstreamBase: syncPoint, upstreamHead: last.head, units: plan.ready)
+            landing.upstreamBase = syncPoint; landing.upstreamHead = last.head; landing.units = plan.ready
+            landing.syncPoint = plan.syncPoint == last.head ? nil : plan.syncPoint
+            landing.landedBeyond = plan.landedBeyond.isEmpty ? nil : plan.landedBeyond
             landing.geckoBase = base; landing.conflict = nil; landing.lastError = nil
 
             if let treestatus {
@@ -213,7 +217,8 @@ final class LandingRunner {
         }
         var nodes = try clone.commit(planned, onto: base)
         var final: [HgPath: PlannedCommit.FileChange] = [
-            syncPointPath: .write(HgFile(data: LandingText.syncPointFile(local: base, upstream: landing.upstreamHead), flags: .regular)),
+            syncPointPath: .write(HgFile(data: LandingText.syncPointFile(local: base, upstream: landing.syncPoint ?? landing.upstreamHead,
+                                                              landed: landing.landedBeyond ?? []), flags: .regular)),
         ]
         if let command = settings.command {
             final.merge(try clone.runInCheckout(nodes.last ?? base, command: command, timeout: settings.commandTimeoutSeconds)) { _, syncPoint in syncPoint }
@@ -239,11 +244,12 @@ final class LandingRunner {
                              message: message, files: files)
     }
 
-    private func readSyncPoint(_ clone: any LandingWorkspace, at base: String) throws -> String {
+    /// The sync point at `base` and the units imported past it.
+    private func readSyncPoint(_ clone: any LandingWorkspace, at base: String) throws -> (upstream: String, landed: [String]) {
         guard let file = try clone.source.files(at: base, paths: [syncPointPath])[syncPointPath],
               let upstream = LandingText.upstream(inSyncPointFile: file.data) else {
             throw LandingError.noSyncPoint(path: syncPointPath.description, revision: base)
         }
-        return upstream
+        return (upstream, LandingText.landed(inSyncPointFile: file.data))
     }
 }
