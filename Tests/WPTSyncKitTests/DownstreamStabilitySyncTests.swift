@@ -35,15 +35,15 @@ struct DownstreamStabilitySyncTests {
         _ = try syncer.reconcile(w.info(9, approved: true), head: head)
         let stability = try #require(try w.tryHeads().last)
         #expect(try w.tryHeads().count == 2 && stability != first)
-        #expect(try finish(stability, ["PASS", "FAIL", "FAIL", "FAIL"]).wptTasks.count == 4 * 3)
+        #expect(try finish(stability, ["PASS"]).wptTasks.count == 4 * 3)
         _ = try syncer.reconcile(w.info(9, approved: true), head: head)
 
         let sync = try #require(try w.journal.downstreamSync(pullRequest: 9))
         #expect(sync.tryPushes.map(\.status) == [.complete, .complete] && sync.tryPushes.map(\.rebuild) == [nil, 4])
-        // The first run's FAIL and the stability run's 3 FAIL and 1 PASS, in every configuration.
+        // The stability run passes 4 times out of 4, but with the first run's FAIL the subtest is intermittent everywhere.
         #expect(sync.metadata?.revision == stability)
         #expect(sync.metadata?.files == ["testing/web-platform/meta/css/css-grid/grid.html.ini": .init(
-            before: nil, after: "[grid.html]\n  [gap]\n    expected: [FAIL, PASS]\n")], "\(String(describing: sync.metadata))")
+            before: nil, after: "[grid.html]\n  [gap]\n    expected: [PASS, FAIL]\n")], "\(String(describing: sync.metadata))")
         #expect(sync.metadata?.disabled == [] && w.bugzilla.bug(sync.bug ?? 0)?.flags == [], "nothing disabled: nobody asked")
     }
 }
