@@ -38,11 +38,12 @@ struct DemoTests {
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 20).reversed()
         // Land, back out, reland, merge to central, the mirror's push, the landing's own push (with git,
-        // the local Lando's); then, with hg, the downstream act's two deliveries and its try push, and
+        // the local Lando's); then, with hg, the downstream act's two deliveries and its two try pushes (the
+        // second its stability push), and
         // the autoland act's two try pushes and two landings.
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
         #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush]
-                + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 5) : []))
+                + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 6) : []))
         #expect(events.allSatisfy { $0.state == .done })
 
         let summaries = try gecko.summaries(gecko.autoland)
@@ -83,10 +84,11 @@ struct DemoTests {
         #expect(output.contains("bug 1 \"[wpt-sync] Sync PR 3 - Test grid gaps\" is filed in Core :: Layout: Grid"), "\(output)")
         let downstream = try #require(try journal.downstreamSync(pullRequest: 3))
         #expect(downstream.bug == 1 && downstream.component?.description == "Core :: Layout: Grid")
-        #expect(downstream.tryPushes.map(\.status) == [.complete])
+        // Its results made the stability push, running its test 10 times.
+        #expect(downstream.tryPushes.map(\.status) == [.complete, .running] && downstream.tryPushes.last?.rebuild == 10)
         let tryPushes = try sh("hg", ["log", "-R", folder + "/try", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
-        #expect(tryPushes == (downstream.tryPushes.first?.revision ?? "-") + "\n")
-        let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", tryPushes.trimmingCharacters(in: .newlines), "path:try_task_config.json"])
+        #expect(tryPushes == downstream.tryPushes.map { ($0.revision ?? "-") + "\n" }.joined())
+        let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", downstream.tryPushes.last?.revision ?? "-", "path:try_task_config.json"])
         #expect(tryConfig.contains("css/css-grid/grid-gap.html") && !tryConfig.contains("frob"), "\(tryConfig)")
         #expect(try journal.downstreamResults(pullRequest: 3).count == 3)
         #expect(output.contains("The try run's results are in") && output.contains("- linux1804-64-qr/opt: 0 of 1 test, 1 of 2 subtests"))

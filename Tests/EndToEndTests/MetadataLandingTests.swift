@@ -38,6 +38,8 @@ struct MetadataLandingTests {
                 clone = "\(dir.sub("try-clone"))"
                 tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
                 poll_seconds = 0.001
+                # The first run's metadata lands here; StabilityDownstreamTests covers the stability run.
+                rebuild = 0
 
                 """)
             _ = try sh("hg", ["clone", "-q", "-U", landing.world.central, tryRepo])

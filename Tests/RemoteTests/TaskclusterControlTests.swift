@@ -33,6 +33,30 @@ struct TaskclusterControlTests {
         #expect("\(error)".contains("try_task_config.json") && "\(error)".contains(complaint), "\(error)")
     }
 
+    @Test func withRebuildEachPlatformsWptTaskIsMadeThatManyTimesUnderOneLabelAndScriptedResultsVaryBetweenThem() throws {
+        let linux = TryPlatform(name: "linux1804-64-qr", buildType: "opt", os: "linux", debug: false)
+        let queue = try LocalTaskcluster(platforms: [linux])
+        let client = TaskclusterClient(rootURL: queue.rootURL, http: testClient())
+        let config = Self.config.replacingOccurrences(of: #""use-artifact-builds": true"#, with: #""rebuild": 3, "use-artifact-builds": true"#)
+        let push = try queue.scheduleTryPush(revision: String(repeating: "4", count: 40), tryTaskConfig: Array(config.utf8))
+        #expect(push.wptTasks.count == 3 && Set(push.wptTasks.map(\.label)) == ["test-linux1804-64-qr/opt-web-platform-tests"])
+        queue.scriptResults(group: push.decisionTaskID, label: push.wptTasks[0].label,
+                            runs: ["OK", "TIMEOUT"].map { [WPTTestResult(test: "/dom/a.html", status: $0)] })
+        queue.resolveAll(group: push.decisionTaskID)
+        #expect(try push.wptTasks.map { try client.wptReport($0.taskID).results.map(\.status) } == [["OK"], ["TIMEOUT"], ["TIMEOUT"]])
+
+        let http = testClient(policy: .never)
+        let body = #"{"revision": "\#(String(repeating: "5", count: 40))", "try_task_config": \#(config)}"#
+        let reply = try http.send(HTTPRequest(.post, "\(queue.rootURL)/_control/try-push", body: Array(body.utf8)))
+        let scheduled = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any])
+        #expect((scheduled["wptTasks"] as? [[String: String]])?.count == 3)
+        let wrong = Self.config.replacingOccurrences(of: #""use-artifact-builds": true"#, with: #""rebuild": 30, "use-artifact-builds": true"#)
+        let error = try #require(throws: LocalServiceError.self) {
+            try queue.scheduleTryPush(revision: String(repeating: "6", count: 40), tryTaskConfig: Array(wrong.utf8))
+        }
+        #expect("\(error)".contains("rebuild is not a whole number from 2 to 20"), "\(error)")
+    }
+
     @Test func theControlEndpointsScheduleAndMoveTasksOverHTTP() throws {
         let queue = try LocalTaskcluster()
         let http = testClient(policy: .never)

@@ -29,10 +29,39 @@ extension ConfigLoader {
             settings.tasks = tasks
         }
         settings.runnerContact = try reader.nonEmptyString("runner_contact")
+        try readStability(reader, into: &settings)
         settings.pollSeconds = try reader.number("poll_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.pollSeconds
         settings.reconcileSeconds = try reader.number("reconcile_seconds", in: 0...86_400, unit: "seconds") ?? settings.reconcileSeconds
         settings.enabled = try reader.bool("enabled") ?? true
         try reader.rejectUnknownKeys()
         return settings
+    }
+
+    /// `rebuild` (0: no stability run, else 2–20), `unstable`, `triage` (`{ "Product :: Component" = "who@example.org" }`)
+    /// and `triage_default`.
+    private static func readStability(_ reader: TableReader, into settings: inout DownstreamSettings) throws(ConfigError) {
+        if let rebuild = try reader.integer("rebuild", in: 0...TryTaskConfig.rebuildRange.upperBound) {
+            guard rebuild == 0 || TryTaskConfig.rebuildRange.contains(rebuild) else {
+                throw .invalid(file: reader.file, key: reader.name("rebuild"), reason: "must be 0 (no stability run) or from 2 to 20, got \(rebuild)")
+            }
+            settings.rebuild = rebuild == 0 ? nil : rebuild
+        }
+        if let mode = try reader.string("unstable") {
+            guard let known = DownstreamSettings.Unstable(rawValue: mode) else {
+                let allowed = DownstreamSettings.Unstable.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+                throw .invalid(file: reader.file, key: reader.name("unstable"), reason: "is \"\(mode)\"; expected \(allowed)")
+            }
+            settings.unstable = known
+        }
+        if let triage = try reader.table("triage") {
+            for component in triage.table.keys.sorted() {
+                let parts = component.components(separatedBy: " :: ")
+                guard parts.count == 2, parts.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                    throw .invalid(file: reader.file, key: triage.name(component), reason: "is not a bug component: expected \"Product :: Component\"")
+                }
+                settings.triage[component] = try triage.requiredString(component)
+            }
+        }
+        settings.triageDefault = try reader.nonEmptyString("triage_default")
     }
 }

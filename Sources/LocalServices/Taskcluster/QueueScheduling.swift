@@ -5,13 +5,30 @@ extension LocalTaskcluster {
     /// `scheduleTryPush` for a try commit's `try_task_config.json` (version 2), as Gecko's
     /// decision task reads it: the wpt tasks report the paths of
     /// `parameters.try_task_config.env.MOZHARNESS_TEST_PATHS` (a JSON string) under keys starting
-    /// with `web-platform-tests`.
+    /// with `web-platform-tests`, and with `rebuild` each platform's wpt task is made that many
+    /// times under one label (scripted results then differ from one copy to the next).
     /// - Throws: `LocalServiceError.io` naming what is wrong with the file.
     @discardableResult
     public func scheduleTryPush(project: String = "try", revision: String, tryTaskConfig: [UInt8],
                                 platforms: [TryPlatform]? = nil) throws(LocalServiceError) -> ScheduledTryPush {
         let tests = try Self.testPaths(tryTaskConfig: tryTaskConfig)
-        return scheduleTryPush(project: project, revision: revision, platforms: platforms, tests: tests)
+        let rebuild = try Self.rebuild(tryTaskConfig: tryTaskConfig)
+        return store.state.withLock {
+            $0.schedule(project: project, revision: revision, platforms: platforms ?? store.platforms, tests: tests,
+                        author: "wptsync@mozilla.com", now: store.now(), rebuild: rebuild)
+        }
+    }
+
+    /// How many times a `try_task_config.json` (version 2) runs each test task: its
+    /// `parameters.try_task_config.rebuild`, 1 when absent.
+    public static func rebuild(tryTaskConfig: [UInt8]) throws(LocalServiceError) -> Int {
+        let root = (try? JSONSerialization.jsonObject(with: Data(tryTaskConfig))) as? [String: Any]
+        let config = (root?["parameters"] as? [String: Any])?["try_task_config"] as? [String: Any]
+        guard let value = config?["rebuild"] else { return 1 }
+        guard let count = value as? Int, TryTaskConfig.rebuildRange.contains(count) else {
+            throw .io("try_task_config.json: rebuild is not a whole number from 2 to 20")
+        }
+        return count
     }
 
     /// The web-platform-tests paths a `try_task_config.json` (version 2) selects, as Gecko's decision task reads them.
@@ -47,14 +64,15 @@ extension QueueStore {
                   let bytes = try? JSONSerialization.data(withJSONObject: config) else {
                 return Self.error(400, "InputValidationError", "expected {\"revision\", \"try_task_config\"}", request)
             }
-            let tests: [String]
+            let tests: [String], rebuild: Int
             do {
                 tests = try LocalTaskcluster.testPaths(tryTaskConfig: Array(bytes))
+                rebuild = try LocalTaskcluster.rebuild(tryTaskConfig: Array(bytes))
             } catch {
                 return Self.error(400, "InputValidationError", error.description, request)
             }
             let push = state.schedule(project: body?["project"] as? String ?? "try", revision: revision,
-                                      platforms: platforms, tests: tests, author: "wptsync@mozilla.com", now: now())
+                                      platforms: platforms, tests: tests, author: "wptsync@mozilla.com", now: now(), rebuild: rebuild)
             return Self.json(201, .object([
                 ("decisionTaskId", .string(push.decisionTaskID)), ("pushId", .int(push.pushID)),
                 ("wptTasks", .array(push.wptTasks.map {
@@ -76,9 +94,9 @@ extension QueueStore {
 }
 
 extension QueueState {
-    /// See `LocalTaskcluster.scheduleTryPush`.
+    /// See `LocalTaskcluster.scheduleTryPush`; each platform's wpt task is made `rebuild` times, with one label.
     mutating func schedule(project: String, revision: String, platforms: [TryPlatform], tests: [String],
-                           author: String, now: Date) -> ScheduledTryPush {
+                           author: String, now: Date, rebuild: Int = 1) -> ScheduledTryPush {
         let groupID = LocalTaskcluster.newTaskID()
         var decision = QueueStore.task(id: groupID, group: groupID, name: "Gecko Decision Task", kind: "decision-task",
                                        suite: nil, dependencies: [], platform: "gecko-decision", buildType: "opt",
@@ -94,16 +112,17 @@ extension QueueState {
                 id: LocalTaskcluster.newTaskID(), group: groupID, name: "build-\(platform.name)/\(platform.buildType)", kind: "build",
                 suite: nil, dependencies: [groupID], platform: platform.name, buildType: platform.buildType,
                 runInfo: nil, tests: [], now: now)
-            let test = QueueStore.task(
+            let copies = (0..<max(1, rebuild)).map { _ in QueueStore.task(
                 id: LocalTaskcluster.newTaskID(), group: groupID, name: "test-\(platform.name)/\(platform.buildType)-web-platform-tests",
                 kind: "test", suite: "web-platform-tests", dependencies: [groupID, build.taskID], platform: platform.name,
                 buildType: platform.buildType, runInfo: platform.runInfo, tests: tests, now: now)
-            for task in [build, test] {
+            }
+            for task in [build] + copies {
                 add(task)
                 _ = move(task.taskID, to: .pending, reason: nil, now: now)
             }
             builds.append(.init(taskID: build.taskID, label: build.name, platform: platform.name))
-            wpt.append(.init(taskID: test.taskID, label: test.name, platform: platform.name))
+            wpt += copies.map { .init(taskID: $0.taskID, label: $0.name, platform: platform.name) }
         }
         pushes.append(RecordedPush(id: pushes.count + 1, repository: project, revision: revision,
                                      author: author, timestamp: now, groupID: groupID))

@@ -15,12 +15,31 @@ public struct DownstreamSettings: Sendable, Equatable {
     public var tasks: [String]
     /// Asked for information when a PR breaks the test runner.
     public var runnerContact: String?
+    /// Each task of the stability run after a PR's first results runs this many times; nil: no
+    /// stability run (`rebuild = 0`).
+    public var rebuild: Int? = 10
+    /// What a test or subtest giving several statuses in one configuration of the stability run becomes.
+    public var unstable: Unstable = .disable
+    /// Who is asked (needinfo) to triage what a stability run disabled, by bug component (`Core :: DOM`).
+    public var triage: [String: String] = [:]
+    /// Who is asked for a component `triage` does not name; nobody when nil.
+    public var triageDefault: String?
     /// How often running try pushes are followed (the `downstream-results` periodic task).
     public var pollSeconds: Double = 300
     /// How often the PRs GitHub lists are compared with what the webhooks showed (the
     /// `pull-request-reconciliation` periodic task); 0 turns it off.
     public var reconcileSeconds: Double = 300
     public var enabled: Bool
+
+    /// `unstable`: a `disabled: <bug URL>` entry, or an intermittent list of the statuses seen.
+    public enum Unstable: String, Sendable, Equatable, CaseIterable {
+        case disable, intermittent
+    }
+
+    /// The planner's part of these settings.
+    public var planner: DownstreamPlanner.Settings {
+        .init(tryAfter: tryAfter, runnerContact: runnerContact, rebuild: rebuild, triage: triage, triageDefault: triageDefault)
+    }
 
     /// Production's selection: web-platform-tests on Linux and Windows, opt and debug.
     public static let defaultTasks = [

@@ -87,9 +87,23 @@ public enum DownstreamPlanner {
         public var tryAfter: TryAfter
         /// Who is asked (needinfo) when a PR breaks the test runner; nobody when nil.
         public var runnerContact: String?
+        /// After the first complete run of a PR's tests, a stability run of them, each task this many
+        /// times (`TryTaskConfig.rebuildRange`); none when nil.
+        public var rebuild: Int?
+        /// Who triages what a stability run disabled, by bug component (`Core :: DOM`).
+        public var triage: [String: String]
+        /// Who triages it for a component `triage` does not name; nobody when nil.
+        public var triageDefault: String?
 
-        public init(tryAfter: TryAfter = .approval, runnerContact: String? = nil) {
-            self.tryAfter = tryAfter; self.runnerContact = runnerContact
+        public init(tryAfter: TryAfter = .approval, runnerContact: String? = nil, rebuild: Int? = nil,
+                    triage: [String: String] = [:], triageDefault: String? = nil) {
+            self.tryAfter = tryAfter; self.runnerContact = runnerContact; self.rebuild = rebuild
+            self.triage = triage; self.triageDefault = triageDefault
+        }
+
+        /// The triage contact of `component` (its own, else the default).
+        public func triageContact(for component: BugComponent?) -> String? {
+            component.flatMap { triage[$0.description] } ?? triageDefault
         }
     }
 
@@ -152,7 +166,9 @@ public enum DownstreamPlanner {
             case .superseded:
                 return [.waitForPerson(reason: "try push \(revision) was superseded; `wptsync retry-try` pushes again")]
             case .infraFailure where run.reason != .infraRetry:
-                return [.pushTry(DownstreamTryPush(head: run.head, treeChanges: run.treeChanges, mode: run.mode, reason: .infraRetry))]
+                // A stability run's retry is one too, on the same base.
+                return [.pushTry(DownstreamTryPush(head: run.head, treeChanges: run.treeChanges, mode: run.mode, reason: .infraRetry,
+                                                   base: run.isStability ? run.base : nil, rebuild: run.rebuild))]
             case .infraFailure:
                 return once(.infraFailure(revision: revision), then: [.waitForPerson(reason: "try infrastructure failed twice (\(revision))")])
             case .complete where run.mode == .infrastructure && run.failed:
@@ -161,8 +177,23 @@ public enum DownstreamPlanner {
                 } ?? []
                 return once(.breaksRunner(revision: revision), then: ask.isEmpty ? [.waitForPerson(reason: "breaks the test runner")] : ask)
             case .complete:
-                return once(.results(revision: revision), then: [.done(reason: "results of \(revision) are in")])
+                return once(.results(revision: revision), then: afterResults(run, revision: revision, sync, settings))
             }
         }())
+    }
+
+    /// Once a complete run's results are said: the first run of the PR's tests is followed by a
+    /// stability run on the same base; a stability run that disabled tests asks the triage contact.
+    private static func afterResults(_ run: DownstreamTryPush, revision: String, _ sync: DownstreamSync, _ settings: Settings) -> [DownstreamGoal] {
+        if !run.isStability, run.mode == .tests, let rebuild = settings.rebuild {
+            return [.pushTry(DownstreamTryPush(head: run.head, treeChanges: run.treeChanges, mode: run.mode, reason: .stability,
+                                               base: run.base, rebuild: rebuild))]
+        }
+        guard run.isStability else { return [.done(reason: "results of \(revision) are in")] }
+        let done = DownstreamGoal.done(reason: "results of the stability run \(revision) are in")
+        guard let metadata = sync.metadata, metadata.revision == revision, !metadata.disabled.isEmpty,
+              let contact = settings.triageContact(for: sync.component),
+              !sync.commented.contains(DownstreamGoal.needinfoKey(revision: revision)) else { return [done] }
+        return [.needinfo(contact: contact, revision: revision)]
     }
 }

@@ -10,6 +10,8 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
         case infraRetry = "infra-retry"
         /// A person asked for it (`wptsync retry-try`).
         case requested
+        /// The stability run after the first complete run of these changes: its tests `rebuild` times.
+        case stability
     }
 
     public enum Status: String, Sendable, Codable {
@@ -38,15 +40,21 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
     public var revision: String?
     /// For a complete run: whether any test (in `infrastructure` mode: any infrastructure test) failed.
     public var failed: Bool
+    /// How many times each task runs (`try_task_config.json`'s `rebuild`): set for a stability run
+    /// (and its infrastructure retry), nil for a run of each task once.
+    public var rebuild: Int?
 
     public init(head: String, treeChanges: String, mode: AffectedTests.Mode, reason: Reason,
-                status: Status = .planned, revision: String? = nil, failed: Bool = false) {
+                status: Status = .planned, revision: String? = nil, failed: Bool = false, base: String? = nil, rebuild: Int? = nil) {
         self.head = head; self.treeChanges = treeChanges; self.mode = mode; self.reason = reason
-        self.status = status; self.revision = revision; self.failed = failed
+        self.status = status; self.revision = revision; self.failed = failed; self.base = base; self.rebuild = rebuild
     }
 
     /// Planned or running: its results are still to come.
     public var isPending: Bool { status == .planned || status == .running }
+
+    /// A stability run: each task `rebuild` times.
+    public var isStability: Bool { rebuild != nil }
 }
 
 /// The state of one upstream PR's downstream sync, as stored. The shell changes it only through
@@ -110,6 +118,18 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     public func isDue(at now: Date) -> Bool {
         if let retryAt, retryAt > now { return false }
         return tryPushes.last?.status == .running || lastError != nil
+    }
+
+    /// The try pushes whose results make the metadata of the complete run at `index`: a stability run's
+    /// with those of the last complete run of the same changes before it (its first results); any
+    /// other run's alone.
+    public func resultRevisions(ofRunAt index: Int) -> [String] {
+        guard tryPushes.indices.contains(index), let revision = tryPushes[index].revision else { return [] }
+        let run = tryPushes[index]
+        guard run.isStability, let first = tryPushes[..<index].last(where: {
+            $0.status == .complete && !$0.isStability && $0.head == run.head && $0.treeChanges == run.treeChanges
+        })?.revision else { return [revision] }
+        return [first, revision]
     }
 
     /// Records `push` as planned, unless it is the last push already (a rerun after a crash).

@@ -62,7 +62,7 @@ public enum DownstreamSyncFormat {
                      + (sync.component.map { " (\($0))" } ?? "") + (sync.bugResolved ? ", resolved INVALID" : "")]
         for push in sync.tryPushes {
             let link = push.revision.map { " \(treeherder)/jobs?repo=try&revision=\($0)" } ?? ""
-            lines.append("  try push (\(push.reason.rawValue), \(push.mode.rawValue)) of \(push.head.prefix(12)): \(push.status.rawValue)"
+            lines.append("  try push (\(push.reason.rawValue), \(push.mode.rawValue)\(push.rebuild.map { ", each task \($0) times" } ?? "")) of \(push.head.prefix(12)): \(push.status.rawValue)"
                          + (push.failed ? ", with failures" : "") + link)
         }
         if let blocked = sync.blocked { lines.append("  waits for a person: \(blocked.reason) (then `wptsync continue downstream \(sync.pullRequest)`)") }

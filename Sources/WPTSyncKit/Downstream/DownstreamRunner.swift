@@ -33,12 +33,13 @@ final class DownstreamRunner {
             clone: try LandingClone(path: settings.clone, source: central.path), central: central.path,
             tryRepository: settings.tryRepository, bugzilla: BugzillaClient(restURL: settings.bugzillaURL, apiKey: key, http: http),
             taskcluster: TaskclusterClient(rootURL: settings.taskclusterURL, http: http),
-            settings: .init(tryAfter: settings.tryAfter, runnerContact: settings.runnerContact),
+            settings: settings.planner,
             exclude: config.landing?.exclude ?? LandingSettings.defaultExclude, upstreamLabel: config.upstream.label,
             tasks: settings.tasks, prefixes: config.paths)
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
         syncer.maxTestPaths = settings.maxTestPaths
+        syncer.unstable = settings.unstable
         syncer.backoff = Backoff(baseSeconds: settings.pollSeconds, maxSeconds: max(settings.pollSeconds, 3600))
         return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
                                 pollSeconds: settings.pollSeconds)

@@ -15,7 +15,9 @@ extension DownstreamSyncer {
     /// the run's mozilla-central `base`, with the metadata of the tests its head renames or removes moved
     /// or dropped. The previous run's metadata is re-applied first (rebased
     /// three-way; a file that conflicts starts again from Gecko's), without what it disabled as
-    /// unstable. Unstable results are disabled with the bug's URL as the reason. Never throws: what
+    /// unstable. Unstable results (several statuses in one configuration, as the repeated runs of a
+    /// stability run give) are disabled with the bug's URL as the reason, or, with `unstable =
+    /// "intermittent"`, recorded as intermittent. Never throws: what
     /// went wrong (Gecko's metadata does not parse) is recorded in the value, and the run completes.
     func metadata(of sync: DownstreamSync, run: DownstreamTryPush, revision: String, reports: [DownstreamResult]) -> DownstreamMetadata {
         guard let base = run.base else { return DownstreamMetadata(revision: revision, base: "", error: "the try push recorded no mozilla-central base") }
@@ -33,7 +35,8 @@ extension DownstreamSyncer {
                 }
             }
             let reason = sync.bug.map(DownstreamMetadata.disabledReason)
-            let plan = MetadataPlan(updater: MetadataUpdater(unstable: reason.map { .disable(reason: $0) } ?? .intermittent))
+            let disable = unstable == .disable ? reason.map { UnstableResults.disable(reason: $0) } : nil
+            let plan = MetadataPlan(updater: MetadataUpdater(unstable: disable ?? .intermittent))
             return DownstreamMetadata.compute(pullRequest: sync.pullRequest, revision: revision, base: base, gecko: gecko, start: start, results: results,
                                               renames: moves.renames, removed: moves.removed, plan: plan, disabledReason: reason)
         } catch {

@@ -9,7 +9,9 @@ extension DownstreamSyncer {
     /// before the run is marked complete, so a report that cannot be read leaves the run running
     /// and is fetched again on the next pass.
     func followResults(_ sync: inout DownstreamSync) throws -> [String] {
-        guard let run = sync.tryPushes.last, run.status == .running, let revision = run.revision else { return [] }
+        guard let index = sync.tryPushes.indices.last, sync.tryPushes[index].status == .running,
+              let revision = sync.tryPushes[index].revision else { return [] }
+        let run = sync.tryPushes[index]
         let pr = sync.pullRequest
         do {
             guard let decision = try taskcluster.decisionTaskID(project: "try", revision: revision) else { return [] }
@@ -25,12 +27,15 @@ extension DownstreamSyncer {
                 let wpt = TryRunState.wptTasks(tasks)
                 let stored = try storeReports(of: wpt, pullRequest: pr, revision: revision)
                 let failed = wpt.contains { $0.state == .failed }
+                // A stability run's metadata comes from its results and the first run's together.
+                let earlier = Set(sync.resultRevisions(ofRunAt: index)).subtracting([revision])
+                let reports = try store.downstreamResults(pullRequest: pr).filter { earlier.contains($0.revision) } + stored
                 // Computed before the run is marked complete, in the same save: a rerun computes it again the same way.
-                sync.metadata = metadata(of: sync, run: run, revision: revision, reports: stored)
+                sync.metadata = metadata(of: sync, run: run, revision: revision, reports: reports)
                 try tellBug(sync)
                 sync.finished(revision: revision, status: .complete, failed: failed)
                 try store.saveDownstreamSync(sync)
-                return ["PR #\(pr): try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored.count) report(s) stored",
+                return ["PR #\(pr): \(run.isStability ? "stability " : "")try push \(revision.prefix(12)) complete" + (failed ? ", with failures" : "") + "; \(stored.count) report(s) stored",
                         "PR #\(pr): " + (sync.metadata?.summary ?? "")]
             }
         } catch {

@@ -10,7 +10,7 @@ extension DownstreamSyncer {
         // A retry may test an earlier head than the PR's current one.
         let changes = push.head == current.head.hex ? current
             : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
-        let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks)
+        let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks, rebuild: push.rebuild)
         let message = "try: wpt PR \(pr.facts.number) at \(push.head.prefix(12)) (\(push.reason.rawValue))\n\nwpt-pr: \(pr.facts.number)\nwpt-head: \(push.head)\n"
         let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)
             .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: base, taskConfig: config.json(wpt: prefixes.wpt),

@@ -42,6 +42,8 @@ struct DownstreamSyncer {
     let tasks: [String]
     /// More affected tests than this run their folders instead.
     var maxTestPaths = AffectedTests.defaultMaxTestPaths
+    /// What unstable results of a stability run become in the metadata.
+    var unstable = DownstreamSettings.Unstable.disable
     let prefixes: PathPrefixes
     /// Upstream's repository, where the blocked label is put and removed; without it the label
     /// is only recorded.
@@ -165,7 +167,11 @@ struct DownstreamSyncer {
             sync.commented.insert(milestone.key)
             return "commented on bug \(sync.bug ?? 0): \(milestone.key)"
         case .needinfo(let contact, let revision):
-            _ = try bugzilla.setNeedinfo(try bug(of: sync), requestee: contact)
+            // A needinfo set before a crash, or by a request whose answer was lost, is there already.
+            let flags = try bugzilla.bug(try bug(of: sync), fields: ["flags"]).flags ?? []
+            if !flags.contains(where: { $0.name == "needinfo" && $0.status == "?" && $0.requestee == contact }) {
+                _ = try bugzilla.setNeedinfo(try bug(of: sync), requestee: contact)
+            }
             sync.commented.insert(DownstreamGoal.needinfoKey(revision: revision))
             return "asked \(contact) for information on bug \(sync.bug ?? 0)"
         case .waitForApproval, .waitForMerge, .waitForResults, .waitForPerson, .done:
