@@ -38,9 +38,8 @@ struct DemoTests {
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 20).reversed()
         // Land, back out, reland, merge to central, the mirror's push, the landing's own push (with git,
-        // the local Lando's); then, with hg, the downstream act's two deliveries and its two try pushes (the
-        // second its stability push), and
-        // the autoland act's two try pushes and two landings.
+        // the local Lando's); then, with hg, the downstream act's two deliveries and its two try pushes
+        // (the second its stability push), and the autoland act's two try pushes and two landings.
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
         #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush]
                 + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 6) : []))
