@@ -8,12 +8,19 @@ as root). Every run records a new event. Prints median and 99th percentile of ea
 
 By default it measures what a production hook meets: a new process per push, a journal that
 already holds many finished events (`--prefill`, in both journals), and a password checked by
-SCRAM-SHA-256 (`--auth scram`). `--prefill 0 --auth trust` is the friendlier pattern.
+SCRAM-SHA-256 (`--auth scram`). `--prefill 0 --auth trust` is the friendlier pattern. `--ssl`
+makes the server offer TLS, as a cluster Debian's postgresql package creates does. `--before DIR`
+also runs another build's hook against the same PostgreSQL database, in turn with this one (A/B).
+Each row gives the wall time and the CPU time (user + system) of the hook process.
 
-Usage: benchmarks/hook-postgres.py [--runs N] [--prefill N] [--auth scram|trust] [--bin DIR]
-       (after `swift build -c release --product wptsync-hook`)
+Usage: benchmarks/hook-postgres.py [--runs N] [--prefill N] [--auth scram|trust] [--ssl] [--bin DIR] [--before DIR]
+       (after `swift build -c release --static-swift-stdlib --product wptsync-hook`)
 """
-import argparse, glob, os, pwd, socket, statistics, subprocess, sys, tempfile, time
+import argparse, glob, importlib.util, os, pwd, socket, statistics, subprocess, sys, tempfile, time
+
+spec = importlib.util.spec_from_file_location("intake", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hook-intake.py"))
+intake = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(intake)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV = dict(os.environ, HGPLAIN="1", HGRCPATH="", HGUSER="Bench <bench@example.com>")
@@ -38,11 +45,17 @@ def main():
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--prefill", type=int, default=100_000, help="finished events in each journal before timing")
     parser.add_argument("--auth", choices=["scram", "trust"], default="scram")
+    parser.add_argument("--ssl", action="store_true", help="the server offers TLS (a self-signed certificate)")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
+    parser.add_argument("--before", help="another build's folder whose wptsync-hook also runs, in turn, against PostgreSQL")
     options = parser.parse_args()
     hook = os.path.join(os.path.abspath(options.bin), "wptsync-hook")
-    if not os.path.exists(hook):
-        sys.exit("build first: swift build -c release --product wptsync-hook")
+    hooks = {"sqlite": hook, "postgresql": hook}
+    if options.before:
+        hooks = {"sqlite": hook, "postgresql (before)": os.path.join(os.path.abspath(options.before), "wptsync-hook"), "postgresql": hook}
+    for path in set(hooks.values()):
+        if not os.path.exists(path):
+            sys.exit(f"build first: swift build -c release --static-swift-stdlib --product wptsync-hook (missing {path})")
     pg_bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
     with tempfile.TemporaryDirectory(prefix="wptsync-pgbench-") as tmp:
         if os.geteuid() == 0:
@@ -55,40 +68,50 @@ def main():
         os.chmod(os.path.join(tmp, "pwfile"), 0o644)
         auth = ["--auth=scram-sha-256", "--pwfile", os.path.join(tmp, "pwfile")] if options.auth == "scram" else ["--auth=trust"]
         run(as_owner([f"{pg_bin}/initdb", "-D", data, "-U", "wptsync", "--no-sync"] + auth), cwd=tmp)
+        ssl = ""
+        if options.ssl:
+            run(["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1",
+                 "-keyout", os.path.join(data, "server.key"), "-out", os.path.join(data, "server.crt")])
+            if os.geteuid() == 0:
+                for name in ("server.key", "server.crt"):
+                    os.chown(os.path.join(data, name), owner.pw_uid, owner.pw_gid)
+            os.chmod(os.path.join(data, "server.key"), 0o600)
+            ssl = " -c ssl=on"
         ENV["PGPASSWORD"] = password
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w", "-o",
-                      f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=", "start"]), cwd=tmp)
+                      f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={ssl}", "start"]), cwd=tmp)
         try:
             run([f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "bench"])
             repo = os.path.join(tmp, "autoland")
             run(["hg", "init", repo])
-            run(["hg", "debugbuilddag", f"+{2 * options.runs + 10}"], cwd=repo)
+            run(["hg", "debugbuilddag", f"+{3 * options.runs + 10}"], cwd=repo)
             nodes = run(["hg", "log", "-r", "0:tip", "-T", "{node}\n"], cwd=repo).stdout.decode().split()
             configs = {}
             for name, extra in [("sqlite", ""), ("postgresql", f'url = "postgresql://wptsync@127.0.0.1:{port}/bench"\n')]:
                 configs[name] = os.path.join(tmp, f"{name}.toml")
                 with open(configs[name], "w") as f:
                     f.write(f'[store]\npath = "{tmp}/{name}/wptsync.sqlite"\n{extra}\n[[gecko]]\nname = "autoland"\npath = "{repo}"\nrole = "integration"\n')
+            configs["postgresql (before)"] = configs["postgresql"]
             # Any build with `migrate` will do: the debug one is built by the tests.
             wptsync = next(p for p in (os.path.join(ROOT, ".build", "debug", "wptsync"), os.path.join(options.bin, "wptsync")) if os.path.exists(p))
             run([wptsync, "migrate", "--config", configs["postgresql"]], env=dict(ENV, WPTSYNC_STORE_PASSWORD=password))
             prefill(options.prefill, pg_bin, port, os.path.join(tmp, "sqlite", "wptsync.sqlite"), hook, repo, configs["sqlite"], nodes[-1])
-            times = {name: [] for name in configs}
+            times = {name: ([], []) for name in hooks}
             for i in range(options.runs):
-                for j, name in enumerate(configs):
-                    node = nodes[2 * i + j]
+                for j, (name, path) in enumerate(hooks.items()):
+                    node = nodes[3 * i + j]
                     env = dict(ENV, WPTSYNC_STORE_PASSWORD=password, WPTSYNC_CONFIG=configs[name], HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
-                    start = time.perf_counter()
-                    subprocess.run([hook, "hg-changegroup"], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                    times[name].append((time.perf_counter() - start) * 1000)
+                    for sample, value in zip(times[name], intake.timed([path, "hg-changegroup"], cwd=repo, env=env,
+                                                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)):
+                        sample.append(value)
             counted = run([f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "-At", "-c", "SELECT count(*) FROM events", "bench"]).stdout.decode().strip()
-            print(f"hook wall time, {options.runs} runs each, alternating (ms); auth {options.auth}; "
-                  f"{options.prefill} finished events before; PostgreSQL events now: {counted}")
-            for name, samples in times.items():
-                print(f"  {name:10}  median {statistics.median(samples):6.1f}   p99 {percentile(samples, 99):6.1f}")
+            print(f"hook wall time, {options.runs} runs each, alternating (ms); auth {options.auth}{'; server offers TLS' if options.ssl else ''}; "
+                  f"{options.prefill} finished events before; PostgreSQL events now: {counted}; load average {os.getloadavg()[0]:.1f}")
+            for name, (wall, cpu) in times.items():
+                print(f"  {name:20}  median {statistics.median(wall):6.1f}   p99 {percentile(wall, 99):6.1f}   cpu median {statistics.median(cpu):5.2f}")
         finally:
             run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]), cwd=tmp)
 

@@ -34,6 +34,11 @@ struct LibPQ: @unchecked Sendable {
     let PQnotifies: @convention(c) (Connection?) -> UnsafeMutablePointer<PGnotify>?
     let PQfreemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
     let PQpingParams: @convention(c) (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> PGPing
+    let PQenterPipelineMode: @convention(c) (Connection?) -> Int32
+    let PQexitPipelineMode: @convention(c) (Connection?) -> Int32
+    let PQpipelineSync: @convention(c) (Connection?) -> Int32
+    let PQconninfoParse: @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> UnsafeMutablePointer<PQconninfoOption>?
+    let PQconninfoFree: @convention(c) (UnsafeMutablePointer<PQconninfoOption>?) -> Void
 
     /// The library, or why it cannot be loaded.
     static let shared: Swift.Result<LibPQ, LoadError> = load("libpq.so.5")
@@ -61,7 +66,9 @@ struct LibPQ: @unchecked Sendable {
             PQclear: symbol("PQclear"), PQnfields: symbol("PQnfields"), PQntuples: symbol("PQntuples"), PQfname: symbol("PQfname"),
             PQgetisnull: symbol("PQgetisnull"), PQgetvalue: symbol("PQgetvalue"), PQcmdTuples: symbol("PQcmdTuples"),
             PQconsumeInput: symbol("PQconsumeInput"), PQnotifies: symbol("PQnotifies"), PQfreemem: symbol("PQfreemem"),
-            PQpingParams: symbol("PQpingParams"))
+            PQpingParams: symbol("PQpingParams"), PQenterPipelineMode: symbol("PQenterPipelineMode"),
+            PQexitPipelineMode: symbol("PQexitPipelineMode"), PQpipelineSync: symbol("PQpipelineSync"),
+            PQconninfoParse: symbol("PQconninfoParse"), PQconninfoFree: symbol("PQconninfoFree"))
         guard missing.isEmpty else { return .failure(LoadError(reason: "\(name) lacks \(missing.joined(separator: ", "))")) }
         return .success(pq)
     }

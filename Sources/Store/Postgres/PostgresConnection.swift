@@ -4,42 +4,6 @@ import Glibc
 import CPostgres
 import Foundation
 
-/// How to reach a PostgreSQL server: a `postgresql://` URL without a password (the password comes
-/// from the environment or a file, `[store]`), and the timeouts a caller can afford.
-public struct PostgresParameters: Sendable, Equatable {
-    /// `postgresql://user@host:port/database`, query parameters (`sslmode`, …) passed to libpq as given.
-    public var url: String
-    public var password: String?
-    /// How long connecting may take; libpq's smallest is 2 seconds.
-    public var connectTimeoutSeconds: Int
-    /// The longest a statement may run before the server cancels it; nil for no limit.
-    public var statementTimeoutMilliseconds: Int?
-    /// How long to wait for the server's answer before giving it up as unreachable (a server that
-    /// froze or was cut off after the connection was made never answers): a second more than the
-    /// statement timeout, so that the server's own cancellation normally comes first; nil to wait.
-    public var answerTimeoutMilliseconds: Int? { statementTimeoutMilliseconds.map { $0 + 1_000 } }
-
-    public init(url: String, password: String? = nil, connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil) {
-        self.url = url; self.password = password
-        self.connectTimeoutSeconds = connectTimeoutSeconds; self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
-    }
-}
-
-/// Printed, logged or dumped, the parameters never show the password, only whether there is one.
-extension PostgresParameters: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String {
-        "PostgresParameters(url: \(url), password: \(password == nil ? "none" : "<redacted>"), connectTimeoutSeconds: \(connectTimeoutSeconds), "
-            + "statementTimeoutMilliseconds: \(statementTimeoutMilliseconds.map(String.init) ?? "none"))"
-    }
-
-    public var debugDescription: String { description }
-
-    public var customMirror: Mirror {
-        Mirror(self, children: ["url": url, "password": password == nil ? "none" : "<redacted>", "connectTimeoutSeconds": connectTimeoutSeconds,
-                                "statementTimeoutMilliseconds": statementTimeoutMilliseconds as Any], displayStyle: .struct)
-    }
-}
-
 /// The rows of one statement's result, as text (libpq's text format); NULL is nil.
 struct PostgresRows {
     var columns: [String]
@@ -57,7 +21,7 @@ struct PostgresRows {
 /// broken is re-established before the next statement.
 final class PostgresConnection: @unchecked Sendable {
     let parameters: PostgresParameters
-    private let pq: LibPQ
+    let pq: LibPQ
     private(set) var handle: OpaquePointer
 
     init(_ parameters: PostgresParameters) throws(StoreError) {
@@ -71,28 +35,17 @@ final class PostgresConnection: @unchecked Sendable {
 
     deinit { pq.PQfinish(handle) }
 
-    /// libpq's connection keywords and their values for `parameters`.
-    private static func settings(_ parameters: PostgresParameters) -> (keywords: [String], values: [String]) {
-        var keywords = ["dbname", "connect_timeout", "application_name", "client_encoding"]
-        var values: [String] = [parameters.url, String(parameters.connectTimeoutSeconds), "wptsync", "UTF8"]
-        if let password = parameters.password { keywords.append("password"); values.append(password) }
-        if let timeout = parameters.statementTimeoutMilliseconds {
-            keywords.append("options"); values.append("-c statement_timeout=\(timeout)")
-        }
-        return (keywords, values)
-    }
-
     /// Whether the server does not answer or does not accept connections yet (`PQpingParams`): an
     /// outage to wait out, unlike a refused password or a missing database.
     static func isDown(_ parameters: PostgresParameters) -> Bool {
         guard case .success(let pq) = LibPQ.shared else { return false }
-        let (keywords, values) = settings(parameters)
+        let (keywords, values) = parameters.keywords(pq)
         let ping = withCStrings(keywords) { keys in withCStrings(values) { values in pq.PQpingParams(keys, values, 1) } }
         return ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT
     }
 
     private static func connect(_ parameters: PostgresParameters, _ pq: LibPQ) throws(StoreError) -> OpaquePointer {
-        let (keywords, values) = settings(parameters)
+        let (keywords, values) = parameters.keywords(pq)
         let handle = withCStrings(keywords) { keys in
             withCStrings(values) { values in pq.PQconnectdbParams(keys, values, 1) }
         }
@@ -112,19 +65,29 @@ final class PostgresConnection: @unchecked Sendable {
     /// hold several statements.
     @discardableResult
     func execute(_ sql: String, _ arguments: [String?] = []) throws(StoreError) -> PostgresRows {
-        if pq.PQstatus(handle) != CONNECTION_OK {
-            pq.PQreset(handle)
-            guard pq.PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
-        }
-        let sent = if arguments.isEmpty {
-            pq.PQsendQuery(handle, sql)
-        } else {
-            withOptionalCStrings(arguments) { values in
-                pq.PQsendQueryParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
-            }
-        }
+        try ensureConnected()
+        let sent = if arguments.isEmpty { pq.PQsendQuery(handle, sql) } else { send(sql, arguments) }
         let result = sent == 1 ? try awaitResult() : nil
         defer { pq.PQclear(result) }
+        return try rows(of: result)
+    }
+
+    /// Re-establishes a connection found broken, or throws `unavailable`.
+    func ensureConnected() throws(StoreError) {
+        guard pq.PQstatus(handle) != CONNECTION_OK else { return }
+        pq.PQreset(handle)
+        guard pq.PQstatus(handle) == CONNECTION_OK else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
+    }
+
+    /// Sends `sql` with its arguments bound (`PQsendQueryParams`); 1 when sent.
+    func send(_ sql: String, _ arguments: [String?]) -> Int32 {
+        withOptionalCStrings(arguments) { values in
+            pq.PQsendQueryParams(handle, sql, Int32(arguments.count), nil, values, nil, nil, 0)
+        }
+    }
+
+    /// The rows of a successful `result`, or the error it (or the connection) reports.
+    func rows(of result: OpaquePointer?) throws(StoreError) -> PostgresRows {
         let status = pq.PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             let reason = result.flatMap { pq.PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? Self.message(handle, pq)
@@ -142,28 +105,17 @@ final class PostgresConnection: @unchecked Sendable {
         return PostgresRows(columns: columns, rows: rows, affected: Int(text(pq.PQcmdTuples(result))) ?? 0)
     }
 
-    /// The last result of the statements sent (or the first error), as `PQexec` gives it, waiting at
-    /// most `parameters.answerTimeoutMilliseconds`: past that the connection is cut and `unavailable`
-    /// thrown, since a server that accepted the connection and then froze or was cut off would
-    /// otherwise be waited for forever.
+    /// The last result of the statements sent (or the first error), as `PQexec` gives it.
     private func awaitResult() throws(StoreError) -> OpaquePointer? {
-        let deadline = parameters.answerTimeoutMilliseconds.map { DispatchTime.now().uptimeNanoseconds + UInt64($0) * 1_000_000 }
+        let deadline = answerDeadline()
         var kept: OpaquePointer?
         while true {
-            while pq.PQisBusy(handle) == 1 {
-                let now = DispatchTime.now().uptimeNanoseconds
-                let remaining = deadline.map { $0 > now ? Int32(($0 - now) / 1_000_000) : 0 }
-                if remaining == 0 {
-                    pq.PQclear(kept)
-                    abandon()
-                    throw .unavailable(store: parameters.url, reason: "no answer within \(parameters.answerTimeoutMilliseconds ?? 0) ms; the connection was closed")
-                }
-                var polled = pollfd(fd: pq.PQsocket(handle), events: Int16(POLLIN), revents: 0)
-                let ready = poll(&polled, 1, remaining ?? -1)
-                if ready < 0 && errno == EINTR { continue }
-                if ready != 0 && pq.PQconsumeInput(handle) == 0 { break }
+            let next: OpaquePointer?
+            do { next = try nextResult(by: deadline) } catch {
+                pq.PQclear(kept)
+                throw error
             }
-            guard let next = pq.PQgetResult(handle) else { return kept }
+            guard let next else { return kept }
             if let kept, pq.PQresultStatus(kept) == PGRES_FATAL_ERROR {
                 pq.PQclear(next)
             } else {
@@ -171,6 +123,30 @@ final class PostgresConnection: @unchecked Sendable {
                 kept = next
             }
         }
+    }
+
+    /// When an answer must have come (`parameters.answerTimeoutMilliseconds` from now), if ever.
+    func answerDeadline() -> UInt64? {
+        parameters.answerTimeoutMilliseconds.map { DispatchTime.now().uptimeNanoseconds + UInt64($0) * 1_000_000 }
+    }
+
+    /// `PQgetResult` once it would not block, waiting at most until `deadline`: past that the
+    /// connection is cut and `unavailable` thrown, since a server that accepted the connection and
+    /// then froze or was cut off would otherwise be waited for forever.
+    func nextResult(by deadline: UInt64?) throws(StoreError) -> OpaquePointer? {
+        while pq.PQisBusy(handle) == 1 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let remaining = deadline.map { $0 > now ? Int32(($0 - now) / 1_000_000) : 0 }
+            if remaining == 0 {
+                abandon()
+                throw .unavailable(store: parameters.url, reason: "no answer within \(parameters.answerTimeoutMilliseconds ?? 0) ms; the connection was closed")
+            }
+            var polled = pollfd(fd: pq.PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            let ready = poll(&polled, 1, remaining ?? -1)
+            if ready < 0 && errno == EINTR { continue }
+            if ready != 0 && pq.PQconsumeInput(handle) == 0 { break }
+        }
+        return pq.PQgetResult(handle)
     }
 
     /// Shuts the socket so that libpq finds the connection broken, and drops what it still holds.
@@ -212,7 +188,7 @@ final class PostgresConnection: @unchecked Sendable {
         return pq.PQstatus(handle) == CONNECTION_OK
     }
 
-    private static func message(_ handle: OpaquePointer, _ pq: LibPQ) -> String {
+    static func message(_ handle: OpaquePointer, _ pq: LibPQ) -> String {
         text(pq.PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -226,7 +202,7 @@ final class PostgresConnection: @unchecked Sendable {
 
 private func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
 
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
     let pointers = copies.map { UnsafePointer($0) } + [nil]

@@ -10,7 +10,7 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
     public let parameters: PostgresParameters
     /// The NOTIFY channel a recorded event is announced on.
     public static let channel = "wptsync_events"
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
     private let lock = NSLock()
 
     /// Connects; the schema must be current (`PostgresSchema.migrate`), or statements fail.
@@ -35,33 +35,6 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
 
     /// The schema version the database is at (0 when none was applied).
     public func schemaVersion() throws(StoreError) -> Int { try locked { () throws(StoreError) in try PostgresSchema.version(connection) } }
-
-    public func record(_ payloads: [EventPayload], at now: Date) throws(StoreError) -> [RecordOutcome] {
-        try transaction { db throws(StoreError) in
-            // Ids of one repository are taken and committed in order; the locks in one order for
-            // every batch, or two batches naming the same repositories could wait for each other.
-            for repository in Set(payloads.map(\.repository)).sorted() {
-                try db.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [repository])
-            }
-            var outcomes: [RecordOutcome] = []
-            for payload in payloads {
-                let key = payload.dedupeKey
-                // Looked up first rather than `ON CONFLICT DO NOTHING`, which would use up an id per
-                // duplicate: ids stay consecutive, as in SQLite.
-                if let id = try db.execute("SELECT id FROM events WHERE dedupe_key = $1", [key]).rows.first?[0].flatMap({ Int64($0) }) {
-                    outcomes.append(.duplicate(id: id))
-                    continue
-                }
-                let inserted = try db.execute("""
-                    INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-                    VALUES ($1, $2, $3, $4, $5, $5) RETURNING id
-                    """, [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload), Self.time(now)])
-                outcomes.append(.recorded(id: Int64(inserted.rows[0][0] ?? "") ?? 0))
-            }
-            if outcomes.contains(where: \.isRecorded) { try db.execute("NOTIFY \(Self.channel)") }
-            return outcomes
-        }
-    }
 
     public func complete(id: Int64, worker: String, now: Date) throws(StoreError) {
         try run("""

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A relay on 127.0.0.1 in front of a PostgreSQL server that passes every byte through and counts
+/// what a slow link would cost: the client's turns (each time it speaks after the server did, one
+/// network round trip) and the TLS or GSSAPI encryption requests that open a connection.
+public final class PostgresRelay: @unchecked Sendable {
+    public let port: UInt16
+    private let listener: Int32
+    private let lock = NSLock()
+    private var sockets: [Int32] = []
+    private var turnCount = 0
+    private var encryptionRequestCount = 0
+    private var clientSpokeLast = false
+
+    /// Relays to the server listening on 127.0.0.1 at `serverPort`.
+    public init(to serverPort: UInt16) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = Self.loopback(0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 && listen(listener, 16) == 0
+            }
+        }
+        guard listening else { close(listener); throw PostgresClusterError("cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))") }
+        port = UInt16(bigEndian: address.sin_port)
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var target = Self.loopback(serverPort)
+                let connected = withUnsafePointer(to: &target) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                }
+                guard connected else { close(client); close(server); continue }
+                lock.withLock { sockets += [client, server] }
+                Thread.detachNewThread { self.pass(from: client, to: server, fromClient: true) }
+                Thread.detachNewThread { self.pass(from: server, to: client, fromClient: false) }
+            }
+        }
+    }
+
+    /// `url` (a `postgresql://` URL on 127.0.0.1) sent through this relay instead.
+    public func url(_ url: String) -> String {
+        url.replacingOccurrences(of: #"@127\.0\.0\.1:\d+/"#, with: "@127.0.0.1:\(port)/", options: .regularExpression)
+    }
+
+    /// How many times a client spoke after the server had (or first), over all connections.
+    public var turns: Int { lock.withLock { turnCount } }
+
+    /// How many connections began by asking for TLS (SSLRequest) or GSSAPI encryption (GSSENCRequest).
+    public var encryptionRequests: Int { lock.withLock { encryptionRequestCount } }
+
+    private func pass(from source: Int32, to destination: Int32, fromClient: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var first = true
+        while true {
+            let count = recv(source, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            lock.withLock {
+                if fromClient {
+                    if !clientSpokeLast { turnCount += 1 }
+                    // SSLRequest and GSSENCRequest: length 8, then 80877103 or 80877104.
+                    if first, count >= 8, buffer[0..<7] == [0, 0, 0, 8, 0x04, 0xd2, 0x16], buffer[7] == 0x2f || buffer[7] == 0x30 {
+                        encryptionRequestCount += 1
+                    }
+                }
+                clientSpokeLast = fromClient
+            }
+            first = false
+            var sent = 0
+            while sent < count {
+                let n = buffer[sent..<count].withUnsafeBytes { send(destination, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard n > 0 else { break }
+                sent += n
+            }
+        }
+        shutdown(destination, Int32(SHUT_WR))
+    }
+
+    private static func loopback(_ port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return address
+    }
+
+    /// Closes the listener and every relayed connection.
+    public func stop() {
+        let open = lock.withLock { () -> [Int32] in
+            defer { sockets = [] }
+            return sockets
+        }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        for fd in open { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    }
+}
