@@ -13,7 +13,8 @@ struct Downstreams: ParsableCommand {
         let journal = try Application(config: config, journalMustExist: true).journal
         let syncs = json ? Dictionary(try journal.downstreamSyncs().map { ($0.pullRequest, $0) }, uniquingKeysWith: { $1 }) : [:]
         for seen in try journal.seenPullRequests() {
-            print(json ? DownstreamFormat.json(seen, sync: syncs[seen.record.pullRequest.number]) : DownstreamFormat.line(seen))
+            print(json ? DownstreamFormat.json(seen, sync: syncs[seen.record.pullRequest.number],
+                                                  stability: config.downstream?.rebuild != nil) : DownstreamFormat.line(seen))
         }
     }
 }

@@ -28,7 +28,17 @@ struct CommitMapTests {
         try l.upstreamWorld.processUntilSettled()
         let message = try sh("git", ["--git-dir", l.upstreamWorld.upstream, "log", "-1", "--format=%B", "gecko/7"])
         #expect(message.hasSuffix("gecko-commit: \(git)\ngecko-commit-hg: \(hg)\ngecko-reviewers: me\n\n"), "\(message)")
-        #expect(try l.world.wptsync(["list"]).contains("PR #"), "the PR is open and claimed as wptsync's own")
+
+        // A second changeset of the bug, which the map does not know yet: appended onto the same
+        // branch, whose first commit (with its hg line) is still recognised as wptsync's export.
+        try l.updateDeveloperClone()
+        let second = try l.world.commitInGecko(["testing/web-platform/tests/dom/mapped-2.html": "<p>2</p>\n"], message: "Bug 7 - More. r=me")
+        try l.world.pushGecko(to: l.world.autoland)
+        try l.upstreamWorld.processUntilSettled()
+        #expect(l.github.pullRequests.map(\.headRef) == ["gecko/7"], "one PR, on the sync's own branch")
+        let messages = try sh("git", ["--git-dir", l.upstreamWorld.upstream, "log", "--format=%B%x00", "master..gecko/7"])
+        #expect(messages.components(separatedBy: "\0").filter { $0.contains("gecko-commit:") }.count == 2, "\(messages)")
+        #expect(messages.contains("gecko-commit: \(second)\n") && messages.contains("gecko-commit-hg: \(hg)\n"), "\(messages)")
     }
 
     @Test func aLandingPassesOverAPullRequestTheHgMirrorExported() throws {

@@ -74,7 +74,7 @@ struct DownstreamMetadataTests {
         var sync = DownstreamSync(pullRequest: 7)
         sync.bug = 5
         func decide(_ sync: DownstreamSync?, after seconds: TimeInterval) -> MetadataWait {
-            MetadataWait.decide(pullRequest: 7, sync: sync, mergedAt: merged, now: merged.addingTimeInterval(seconds), limit: 3600)
+            MetadataWait.decide(pullRequest: 7, sync: sync, mergedAt: merged, now: merged.addingTimeInterval(seconds), limit: 3600, stability: false)
         }
         #expect(decide(nil, after: 0) == .land, "no downstream sync: nothing to wait for")
         #expect(decide(sync, after: 0) == .land, "no try run")
@@ -89,5 +89,20 @@ struct DownstreamMetadataTests {
         #expect(decide(ready, after: 0) == .land, "a person said it is ready")
         sync.finished(revision: "abcdef0123456789", status: .complete)
         #expect(decide(sync, after: 0) == .land, "the run is complete")
+
+        // With stability runs, a complete first run is not the end: its stability run is still to come.
+        let stable = { (sync: DownstreamSync) in
+            MetadataWait.decide(pullRequest: 7, sync: sync, mergedAt: merged, now: merged, limit: 3600, stability: true)
+        }
+        guard case .wait = stable(sync) else { Issue.record("waits for the stability run not planned yet"); return }
+        sync.plan(DownstreamTryPush(head: "h", treeChanges: "t", mode: .tests, reason: .stability, rebuild: 10))
+        sync.pushed(revision: "5555555555555555")
+        guard case .wait = stable(sync) else { Issue.record("waits for the running stability run"); return }
+        sync.finished(revision: "5555555555555555", status: .complete)
+        #expect(stable(sync) == .land, "both runs are in")
+        sync.plan(DownstreamTryPush(head: "h", treeChanges: "t", mode: .tests, reason: .requested))
+        sync.pushed(revision: "6666666666666666")
+        sync.finished(revision: "6666666666666666", status: .complete)
+        #expect(stable(sync) == .land, "a requested rerun of the same changes gets no second stability run")
     }
 }

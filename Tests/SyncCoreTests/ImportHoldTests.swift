@@ -63,7 +63,7 @@ struct ImportHoldTests {
             ImportPlanner.plan(Self.units(4), after: Self.sha(0), landed: []) { unit in
                 guard unit.pullRequest == 1 else { return .ready(.apply) }
                 return MetadataWait.decide(pullRequest: 1, sync: sync, mergedAt: merged, now: merged.addingTimeInterval(seconds),
-                                           limit: 3600).importability
+                                           limit: 3600, stability: false).importability
             } footprint: { Self.footprint($0) }
         }
         #expect(plan(after: 3599).ready.map(\.pullRequest) == [2])
@@ -100,6 +100,8 @@ struct ImportHoldTests {
         let many = AffectedTests.of(changed: ["a/support/x.js"], tree: Set((1...3).map { "a/t\($0).html" } + ["a/support/x.js"]), maxTestPaths: 2)
         #expect(UnitFootprint(changed: ["a/support/x.js"], affected: many).folders == ["a"])
         #expect(UnitFootprint(changed: ["a/support/x.js"], affected: many).overlaps(UnitFootprint(files: ["a/t9.html"])))
+        let harness = UnitFootprint(changed: ["resources/testharness.js"], affected: AffectedTests(mode: .infrastructure, paths: ["infrastructure"], folders: false))
+        #expect(harness.overlaps(UnitFootprint(files: ["infrastructure/server/a.html"])), "a harness change runs the infrastructure tests")
     }
 
     @Test("the sync-point file records the units landed past its upstream commit")

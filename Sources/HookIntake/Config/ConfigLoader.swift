@@ -86,14 +86,6 @@ public enum ConfigLoader {
         return config
     }
 
-    private static func readCommitMap(_ reader: TableReader) throws(ConfigError) -> CommitMapSettings {
-        let url = try reader.requiredString("lando_url")
-        try requireHTTP(url, reader: reader, key: "lando_url")
-        let settings = CommitMapSettings(landoURL: url, repository: try reader.nonEmptyString("repo") ?? "firefox")
-        try reader.rejectUnknownKeys()
-        return settings
-    }
-
     /// Line and column (1-based) of the first NUL byte: TOML's parser would silently stop there.
     private static func firstNUL(in text: String) -> (line: Int, column: Int)? {
         var line = 1, column = 1

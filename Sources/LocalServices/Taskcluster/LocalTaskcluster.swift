@@ -50,10 +50,10 @@ public final class LocalTaskcluster: Sendable {
     /// for the revision.
     @discardableResult
     public func scheduleTryPush(project: String = "try", revision: String, platforms: [TryPlatform]? = nil,
-                                tests: [String], author: String = "wptsync@mozilla.com") -> ScheduledTryPush {
+                                tests: [String], author: String = "wptsync@mozilla.com", rebuild: Int = 1) -> ScheduledTryPush {
         store.state.withLock {
             $0.schedule(project: project, revision: revision, platforms: platforms ?? store.platforms, tests: tests,
-                        author: author, now: store.now())
+                        author: author, now: store.now(), rebuild: rebuild)
         }
     }
 

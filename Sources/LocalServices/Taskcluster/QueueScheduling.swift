@@ -11,12 +11,8 @@ extension LocalTaskcluster {
     @discardableResult
     public func scheduleTryPush(project: String = "try", revision: String, tryTaskConfig: [UInt8],
                                 platforms: [TryPlatform]? = nil) throws(LocalServiceError) -> ScheduledTryPush {
-        let tests = try Self.testPaths(tryTaskConfig: tryTaskConfig)
-        let rebuild = try Self.rebuild(tryTaskConfig: tryTaskConfig)
-        return store.state.withLock {
-            $0.schedule(project: project, revision: revision, platforms: platforms ?? store.platforms, tests: tests,
-                        author: "wptsync@mozilla.com", now: store.now(), rebuild: rebuild)
-        }
+        scheduleTryPush(project: project, revision: revision, platforms: platforms, tests: try Self.testPaths(tryTaskConfig: tryTaskConfig),
+                        rebuild: try Self.rebuild(tryTaskConfig: tryTaskConfig))
     }
 
     /// How many times a `try_task_config.json` (version 2) runs each test task: its

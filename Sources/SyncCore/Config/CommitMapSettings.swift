@@ -7,6 +7,7 @@ public struct CommitMapSettings: Sendable, Equatable {
     /// The git repository's name in Lando's map (the last segment of its URL).
     public var repository: String
 
+    /// The map at `landoURL`, for git repository `repository`.
     public init(landoURL: String, repository: String = "firefox") {
         self.landoURL = landoURL; self.repository = repository
     }

@@ -183,9 +183,9 @@ public enum DownstreamPlanner {
     }
 
     /// Once a complete run's results are said: the first run of the PR's tests is followed by a
-    /// stability run on the same base; a stability run that disabled tests asks the triage contact.
+    /// stability run on the same base (once per change: a requested rerun is not); a stability run that disabled tests asks the triage contact.
     private static func afterResults(_ run: DownstreamTryPush, revision: String, _ sync: DownstreamSync, _ settings: Settings) -> [DownstreamGoal] {
-        if !run.isStability, run.mode == .tests, let rebuild = settings.rebuild {
+        if !run.isStability, run.mode == .tests, let rebuild = settings.rebuild, !sync.hasStabilityRun(of: run) {
             return [.pushTry(DownstreamTryPush(head: run.head, treeChanges: run.treeChanges, mode: run.mode, reason: .stability,
                                                base: run.base, rebuild: rebuild))]
         }

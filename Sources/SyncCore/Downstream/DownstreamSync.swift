@@ -101,9 +101,17 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     }
 
     /// Whether a landing carrying this PR should wait for its metadata: a try run of its changes
-    /// is still to come and no person said it is ready.
-    public var awaitsMetadata: Bool {
-        metadataReady != true && (tryPushes.last?.isPending ?? false)
+    /// is still to come and no person said it is ready. With `stability` (`[downstream] rebuild`),
+    /// a complete run of the PR's tests not yet followed by its stability run counts as to come.
+    public func awaitsMetadata(stability: Bool) -> Bool {
+        guard metadataReady != true, let last = tryPushes.last else { return false }
+        return last.isPending || stability && last.mode == .tests && !last.isStability && last.status == .complete
+            && !hasStabilityRun(of: last)
+    }
+
+    /// Whether `run`'s changes already had a complete stability run.
+    public func hasStabilityRun(of run: DownstreamTryPush) -> Bool {
+        tryPushes.contains { $0.isStability && $0.status == .complete && $0.head == run.head && $0.treeChanges == run.treeChanges }
     }
 
     /// Records a failed pass at `now`: the periodic pass waits `backoff`'s delay before the next one.

@@ -7,13 +7,15 @@ public struct UnitFootprint: Sendable, Equatable {
     /// Test folders (when a unit affects more tests than `max_test_paths`); `""` is the whole suite.
     public var folders: Set<String>
 
+    /// A footprint of these paths and test folders.
     public init(files: Set<String>, folders: Set<String> = []) { self.files = files; self.folders = folders }
 
     /// The footprint of a unit changing `changed`, whose try run would run `affected`.
     public init(changed: [String], affected: AffectedTests) {
         files = Set(changed)
         folders = []
-        if affected.mode == .tests && affected.folders { folders = Set(affected.paths) } else { files.formUnion(affected.paths) }
+        // The infrastructure tests are named by their folder.
+        if affected.folders || affected.mode == .infrastructure { folders = Set(affected.paths) } else { files.formUnion(affected.paths) }
     }
 
     /// Whether the two units touch a path or a test in common (a folder covers what is under it).
@@ -38,12 +40,14 @@ public struct UnitFootprint: Sendable, Equatable {
 
 /// A unit the import leaves for later while the units behind it may land.
 public struct HeldUnit: Sendable, Equatable, Codable {
+    /// The unit's PR; nil for a commit pushed to master without one.
     public var pullRequest: Int?
     /// The unit's last master commit.
     public var head: String
     /// Why, for people.
     public var reason: String
 
+    /// A unit held back for `reason`.
     public init(pullRequest: Int?, head: String, reason: String) {
         self.pullRequest = pullRequest; self.head = head; self.reason = reason
     }
@@ -51,6 +55,7 @@ public struct HeldUnit: Sendable, Equatable, Codable {
     /// `PR #n`, or `commit <sha>` for a unit without a PR.
     public var name: String { Self.name(pullRequest: pullRequest, head: head) }
 
+    /// `PR #n`, or `commit <sha>` without a PR.
     public static func name(pullRequest: Int?, head: String) -> String {
         pullRequest.map { "PR #\($0)" } ?? "commit \(head.prefix(12))"
     }

@@ -17,8 +17,10 @@ public enum MetadataWait: Sendable, Equatable {
         if case .wait(let reason) = self { .hold(reason: reason) } else { .ready(.apply) }
     }
 
-    public static func decide(pullRequest: Int, sync: DownstreamSync?, mergedAt: Date, now: Date, limit: TimeInterval) -> MetadataWait {
-        guard let sync, sync.awaitsMetadata else { return .land }
+    /// `stability`: whether complete runs are followed by a stability run (`[downstream] rebuild`).
+    public static func decide(pullRequest: Int, sync: DownstreamSync?, mergedAt: Date, now: Date, limit: TimeInterval,
+                              stability: Bool) -> MetadataWait {
+        guard let sync, sync.awaitsMetadata(stability: stability) else { return .land }
         let run = sync.tryPushes.last?.revision.map { "try push \($0.prefix(12))" } ?? "its try push"
         let until = mergedAt.addingTimeInterval(limit)
         guard now < until else {

@@ -17,7 +17,8 @@ public enum DownstreamFormat {
     }
 
     /// One JSON object (README: `downstreams --json`); with the PR's downstream sync, its metadata.
-    public static func json(_ seen: SeenDownstream, sync: DownstreamSync? = nil) -> String {
+    /// `stability`: whether complete runs are followed by a stability run (`[downstream] rebuild`).
+    public static func json(_ seen: SeenDownstream, sync: DownstreamSync? = nil, stability: Bool = false) -> String {
         let pr = seen.record.pullRequest
         let approvals = seen.record.reviews.values.filter { $0.state == .approved }.sorted { $0.reviewer < $1.reviewer }
         return JSONLine.encode(Entry(
@@ -27,7 +28,7 @@ public enum DownstreamFormat {
             headApproved: seen.record.headApproved,
             checks: seen.checks.map { Check(kind: $0.kind.rawValue, name: $0.name, status: $0.status, conclusion: $0.conclusion, at: $0.updatedAt) },
             ignored: seen.record.ignored, updatedAt: pr.updatedAt, seenAt: seen.seenAt, lastDelivery: seen.record.lastDelivery,
-            metadata: sync.map(MetadataState.init)))
+            metadata: sync.map { MetadataState($0, stability: stability) }))
     }
 
     struct Entry: Encodable {
@@ -57,10 +58,10 @@ public enum DownstreamFormat {
         /// A person said it lands with what it has.
         var ready: Bool
 
-        init(_ sync: DownstreamSync) {
+        init(_ sync: DownstreamSync, stability: Bool) {
             revision = sync.metadata?.revision; files = sync.metadata?.files.keys.sorted() ?? []
             disabled = sync.metadata?.disabled ?? []; error = sync.metadata?.error
-            waiting = sync.awaitsMetadata; ready = sync.metadataReady == true
+            waiting = sync.awaitsMetadata(stability: stability); ready = sync.metadataReady == true
         }
     }
 

@@ -9,10 +9,10 @@ extension LandingRunner {
     /// the limit it lands without its metadata, and the run says so.
     func metadataWait(_ unit: ImportUnit) throws -> Importability {
         guard settings.waitForMetadata, let pr = unit.pullRequest, let sync = try downstream?.downstreamSync(pullRequest: pr),
-              sync.awaitsMetadata else { return .ready(.apply) }
+              sync.awaitsMetadata(stability: stabilityRuns) else { return .ready(.apply) }
         let merged = try mirror.commit(try mirror.resolve(unit.head)).committer.time
         let wait = MetadataWait.decide(pullRequest: pr, sync: sync, mergedAt: Date(timeIntervalSince1970: TimeInterval(merged)),
-                                       now: now(), limit: settings.metadataWaitSeconds)
+                                       now: now(), limit: settings.metadataWaitSeconds, stability: stabilityRuns)
         if case .landWithout(let note) = wait { metadataNotes.append(note) }
         return wait.importability
     }

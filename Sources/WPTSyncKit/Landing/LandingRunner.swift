@@ -34,6 +34,8 @@ final class LandingRunner {
     private var foundNotes: [String] = []
     /// The most tests a unit's footprint lists before folders stand for them (`[downstream] max_test_paths`).
     var maxTestPaths = AffectedTests.defaultMaxTestPaths
+    /// Whether a PR's first complete run is followed by a stability run (`[downstream] rebuild`).
+    var stabilityRuns = false
     /// Where the units held back are remembered, so the periodic retry runs the landing again while it lasts.
     var marks: (any RecheckMarkStore)?
 
@@ -62,6 +64,7 @@ final class LandingRunner {
         runner.downstream = store
         runner.marks = store
         runner.maxTestPaths = config.downstream?.maxTestPaths ?? AffectedTests.defaultMaxTestPaths
+        runner.stabilityRuns = config.downstream?.rebuild != nil
         return runner
     }
 
@@ -228,28 +231,5 @@ final class LandingRunner {
         nodes += try clone.commit([landingCommit], onto: nodes.last ?? base)
         landing.nodes = nodes
         return .built
-    }
-
-    private func commit(for unit: ImportUnit, files: [HgPath: PlannedCommit.FileChange]) throws -> PlannedCommit {
-        // A PR's commit lists the PR's own commits; a commit without a PR stands for itself (even a merge).
-        let commits = unit.pullRequest == nil ? try unit.commits.map(units.masterCommit) : try unit.commits.flatMap(units.prCommits)
-        let author = commits.first?.author ?? GitSignature(name: "wpt", email: "wpt@localhost", time: 0)
-        let messages = commits.map { (sha: $0.sha, message: $0.message) }
-        let message = if let pr = unit.pullRequest {
-            LandingText.pullRequestCommit(bug: settings.bug, pullRequest: pr, title: try units.title(of: unit), commits: messages)
-        } else {
-            LandingText.commitWithoutPullRequest(bug: settings.bug, sha: unit.head, message: commits.last?.message ?? [])
-        }
-        return PlannedCommit(user: LandingText.user(name: author.name, email: author.email), date: (author.time, -author.offsetMinutes * 60),
-                             message: message, files: files)
-    }
-
-    /// The sync point at `base` and the units imported past it.
-    private func readSyncPoint(_ clone: any LandingWorkspace, at base: String) throws -> (upstream: String, landed: [String]) {
-        guard let file = try clone.source.files(at: base, paths: [syncPointPath])[syncPointPath],
-              let upstream = LandingText.upstream(inSyncPointFile: file.data) else {
-            throw LandingError.noSyncPoint(path: syncPointPath.description, revision: base)
-        }
-        return (upstream, LandingText.landed(inSyncPointFile: file.data))
     }
 }

@@ -38,16 +38,19 @@ struct UpstreamUnits {
         guard !nodes.isEmpty, nodes.allSatisfy({ $0 != nil }) else { return .ready(.apply) }
         let geckoNodes = nodes.compactMap { $0 }
         let opened = try store.syncs(relevantToBugs: [], nodePrefixes: geckoNodes).contains { $0.pullRequest == pr }
-        guard opened, zip(messages, geckoNodes).allSatisfy({ inGecko($1, message: $0, geckoHas: geckoHas) }) else { return .ready(.apply) }
+        guard opened, try zip(messages, geckoNodes).allSatisfy({ try inGecko($1, message: $0, geckoHas: geckoHas) }) else { return .ready(.apply) }
         return .ready(.passOver(reason: "exported from Gecko: already there"))
     }
 
     /// Whether the change an export of `node` carries is in Gecko: `node` itself, the hg changeset
-    /// its message also names, or `node`'s git commit in Lando's commit map.
-    private func inGecko(_ node: String, message: [UInt8], geckoHas: (String) -> Bool) -> Bool {
+    /// its message also names, or `node`'s other half in Lando's commit map (an unreachable Lando
+    /// throws: the landing is retried rather than importing the change twice).
+    private func inGecko(_ node: String, message: [UInt8], geckoHas: (String) -> Bool) throws -> Bool {
         if geckoHas(node) { return true }
         if let hg = PullRequestNumbers.geckoHgNode(in: message), geckoHas(hg) { return true }
-        return commitMap?.git(forHg: node).map(geckoHas) ?? false
+        guard let commitMap else { return false }
+        if try commitMap.git(forHg: node).map(geckoHas) == true { return true }
+        return try commitMap.hg(forGit: node).map(geckoHas) == true
     }
 
     /// The commits whose messages a unit's Gecko commit lists: for a merge commit the PR's own

@@ -3,8 +3,8 @@ import Remote
 import SyncCore
 
 /// Pairs Gecko's git commits with their hg changesets through Lando's commit map (`[commit_map]`).
-/// Known pairs are kept for the process's life; an unknown pair (the mirror has not caught up) or
-/// an unreachable Lando is nil and asked again next time.
+/// Known pairs are kept for the process's life; an unknown pair (the mirror has not caught up) is
+/// nil and asked again next time; an unreachable Lando throws.
 final class GeckoCommitMap: @unchecked Sendable {
     private let client: LandoClient
     private let repository: String
@@ -25,18 +25,18 @@ final class GeckoCommitMap: @unchecked Sendable {
     }
 
     /// The hg changeset of git commit `git`.
-    func hg(forGit git: String) -> String? {
-        pair("git:" + git.lowercased()) { try client.hgHash(git: git, repo: repository) }
+    func hg(forGit git: String) throws(RemoteError) -> String? {
+        try pair("git:" + git.lowercased()) { () throws(RemoteError) in try client.hgHash(git: git, repo: repository) }
     }
 
     /// The git commit of hg changeset `hg`.
-    func git(forHg hg: String) -> String? {
-        pair("hg:" + hg.lowercased()) { try client.gitHash(hg: hg, repo: repository) }
+    func git(forHg hg: String) throws(RemoteError) -> String? {
+        try pair("hg:" + hg.lowercased()) { () throws(RemoteError) in try client.gitHash(hg: hg, repo: repository) }
     }
 
-    private func pair(_ key: String, ask: () throws -> String?) -> String? {
+    private func pair(_ key: String, ask: () throws(RemoteError) -> String?) throws(RemoteError) -> String? {
         if let answer = lock.withLock({ known[key] }) { return answer }
-        guard let answer = (try? ask())?.lowercased(), answer.count == 40, answer.allSatisfy(\.isHexDigit) else { return nil }
+        guard let answer = try ask()?.lowercased(), answer.count == 40, answer.allSatisfy(\.isHexDigit) else { return nil }
         lock.withLock { known[key] = answer }
         return answer
     }

@@ -13,7 +13,8 @@ extension UpstreamReconciler {
     /// a rebuild would drop, or no wpt content left (then it is closed).
     func buildBranch(_ sync: inout UpstreamSync, nodes: [String], current: Oid?, rebuild: Bool, hg: any GeckoSource) throws -> Bool {
         var exporter = UpstreamExporter(gecko: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
-        if hg is GitGecko, let commitMap { exporter.hgNode = { commitMap.hg(forGit: $0) } }
+        // Best effort: without an answer the export only names the git commit, and still counts as wptsync's own.
+        if hg is GitGecko, let commitMap { exporter.hgNode = { try? commitMap.hg(forGit: $0) } }
         if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
             let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)
             switch try exportAll(appended.filter { !onBranch.contains($0) }, onto: current, with: exporter) {

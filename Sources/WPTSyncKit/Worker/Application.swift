@@ -82,7 +82,8 @@ extension Application {
         let storePassword = config.store.postgres.flatMap { try? JournalOpening.parameters($0, role: .worker, environment: environment).password }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL, config.downstream?.bugzillaURL,
                     config.downstream?.taskclusterURL, config.downstream?.tryRepository,
-                    config.autoland?.bugzillaURL, config.autoland?.treestatusURL, config.landing?.lando?.url] + config.gecko.map(\.url)
+                    config.autoland?.bugzillaURL, config.autoland?.treestatusURL, config.landing?.lando?.url, config.commitMap?.landoURL]
+            + config.gecko.map(\.url)
         let proxies = ProcessRunner.proxyNames.compactMap { environment[$0] }.map { $0.contains("://") ? $0 : "http://" + $0 }
         let passwords = (urls + proxies).compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
         return Redactor(tokens + passwords + [storePassword].compactMap { $0 })
