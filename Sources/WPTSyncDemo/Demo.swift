@@ -153,7 +153,7 @@ public struct Demo {
         if gecko == .hg {
             try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
                                   journal: journal, say: say, drain: drain).run(first: step)
-            step += 3
+            step += 5
             try DemoAutolandAct(world: world, taskcluster: taskcluster, treeherder: treeherder, bugzilla: bugzilla, webhooks: webhooks,
                                 journal: journal, say: say, drain: drain).run(first: step)
             step += 5

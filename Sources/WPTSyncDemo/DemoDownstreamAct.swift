@@ -9,7 +9,8 @@ import WPTSyncKit
 /// GitHub delivers it, signed, to `wptsync serve`; the worker files its bug in the component that
 /// owns its files (the demo Gecko's `testing/web-platform/moz.build`); a reviewer approves and the
 /// worker pushes one try commit running only the PR's test; Gecko's decision task schedules it on
-/// the local Taskcluster, the tasks finish, and the worker says the results on the bug.
+/// the local Taskcluster, the tasks finish, and the worker says the results on the bug; the
+/// stability run and the landing of the PR's metadata follow (`DemoDownstreamAct+Metadata`).
 struct DemoDownstreamAct {
     let world: DemoWorld
     let github: LocalGitHub
@@ -25,7 +26,7 @@ struct DemoDownstreamAct {
     static let reviewerToken = "bob-token"
     static let test = "css/css-grid/grid-gap.html"
 
-    /// Steps `first`, `first + 1` and `first + 2` of the timeline.
+    /// Steps `first` to `first + 4` of the timeline.
     func run(first step: Int) throws {
         let repository = RepositoryName("web-platform-tests/wpt")!
         var alice = GitHubClient(apiBaseURL: github.baseURL, repository: repository, token: Token(Self.contributorToken))
@@ -67,17 +68,9 @@ struct DemoDownstreamAct {
         }
         say("   → try push \(revision.prefix(12)) (on mozilla-central's tip) runs only \(paths.joined()); bug \(bug.id) links it")
 
-        let scheduled = try taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(config.utf8))
-        let linux = scheduled.wptTasks.first { $0.label.contains("linux1804-64-qr/opt") }
-        taskcluster.scriptResults(group: scheduled.decisionTaskID, label: linux?.label ?? "", runs: [[
-            WPTTestResult(test: "/" + Self.test, status: "OK", subtests: [
-                WPTSubtestResult(name: "row gap", status: "PASS"),
-                WPTSubtestResult(name: "column gap", status: "FAIL", expected: "PASS"),
-            ]),
-        ]])
-        taskcluster.resolveAll(group: scheduled.decisionTaskID)
+        let scheduled = try runOnTaskcluster(revision)
         say("\(step + 2). Taskcluster ran the try push: decision task \(scheduled.decisionTaskID), \(scheduled.wptTasks.count)"
-            + " web-platform-tests tasks, all finished (\"column gap\" fails on \(linux?.platform ?? "linux")/opt); the worker:")
+            + " web-platform-tests tasks, all finished (\"column gap\" fails on linux/opt only); the worker:")
         try drain("the try results")
         let results = comments(bug.id).first { $0.contains("results are in") }
         guard let results, results.contains("0 of 1 test, 1 of 2 subtests"),
@@ -87,6 +80,8 @@ struct DemoDownstreamAct {
         say("   → bug \(bug.id) says:")
         for line in results.split(separator: "\n") { say("       " + line) }
         say("   → a stability try push of the same test follows, each task 10 times")
+        try stabilityRun(step: step + 3, number: number, bug: bug.id)
+        try landWithMetadata(step: step + 4, number: number, bug: bug.id)
     }
 
     /// GitHub's delivery of PR `number` as `client` now reads it (with `review`, a review's).
@@ -100,5 +95,5 @@ struct DemoDownstreamAct {
         return "\(status) \(answer)"
     }
 
-    private func comments(_ bug: Int) -> [String] { bugzilla.bug(bug)?.comments ?? [] }
+    func comments(_ bug: Int) -> [String] { bugzilla.bug(bug)?.comments ?? [] }
 }

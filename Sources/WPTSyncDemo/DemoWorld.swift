@@ -118,6 +118,7 @@ struct DemoWorld {
         clone = "state/try-clone"
         poll_seconds = 0.001
         reconcile_seconds = 0
+        triage_default = "\(DemoDownstreamAct.triageContact)"
 
         """
     }

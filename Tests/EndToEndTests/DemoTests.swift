@@ -38,11 +38,12 @@ struct DemoTests {
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 20).reversed()
         // Land, back out, reland, merge to central, the mirror's push, the landing's own push (with git,
-        // the local Lando's); then, with hg, the downstream act's two deliveries and its two try pushes
-        // (the second its stability push), and the autoland act's two try pushes and two landings.
+        // the local Lando's); then, with hg, the downstream act's two deliveries, its two try pushes
+        // (the second its stability push), the mirror's push of its merge and the landing's push,
+        // and the autoland act's two try pushes and two landings.
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
         #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush]
-                + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook] + Array(repeating: .hgPush, count: 6) : []))
+                + (kind == .hg ? [.gitHubWebhook, .gitHubWebhook, .hgPush, .hgPush, .gitPush, .hgPush] + Array(repeating: .hgPush, count: 4) : []))
         #expect(events.allSatisfy { $0.state == .done })
 
         let summaries = try gecko.summaries(gecko.autoland)
@@ -58,16 +59,17 @@ struct DemoTests {
         let upstream = folder + "/github/wpt.git"
         #expect(try sh("git", ["--git-dir", upstream, "show", "master:dom/frobnicate.html"]).contains("frobnicate, fixed"))
         #expect(try sh("git", ["--git-dir", upstream, "branch", "--list", "gecko/*"]).isEmpty)
-        #expect(try sh("git", ["--git-dir", folder + "/wpt.git", "log", "-1", "--format=%s", "master"]) == "Add a frob test (#2)\n")
+        #expect(try sh("git", ["--git-dir", folder + "/wpt.git", "log", kind == .hg ? "-2" : "-1", "--format=%s", "master"])
+                == (kind == .hg ? "Test grid gaps (#3)\n" : "") + "Add a frob test (#2)\n")
 
         // The upstream PR landed back in autoland as an import: its commit, then the landing commit
         // (with git Gecko, by one job of the local Lando).
-        // With hg, the autoland act's two fixes follow them.
-        #expect(summaries.drop { !$0.hasPrefix("Bug 1000002 - [wpt-sync]") }.prefix(2).reversed().joined(separator: "\n")
-                .hasPrefix("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "),
+        // With hg, the downstream act's PR and its metadata, then the autoland act's two fixes follow them.
+        let history = summaries.reversed().joined(separator: "\n")
+        #expect(history.contains("Bug 1000002 [wpt PR 2] - Add a frob test, a=testonly\nBug 1000002 - [wpt-sync] Update web-platform-tests to "),
                 "\(summaries)")
         #expect(try gecko.autolandFile("testing/web-platform/tests/css/frob.html").contains("frob"))
-        let landing = try #require(try journal.landings(statuses: nil).first)
+        let landing = try #require(try journal.landings(statuses: nil).first { $0.units.contains { $0.pullRequest == 2 } })
         #expect(landing.status == .pushed && landing.units.map(\.pullRequest) == [1, 2])
         #expect((landing.landoJob != nil) == (kind == .git), "\(landing)")
         #expect(output.contains("autoland has the import" + (kind == .git ? ", landed by Lando job 1" : " (")), "\(output)")
@@ -84,17 +86,31 @@ struct DemoTests {
         let downstream = try #require(try journal.downstreamSync(pullRequest: 3))
         #expect(downstream.bug == 1 && downstream.component?.description == "Core :: Layout: Grid")
         // Its results made the stability push, running its test 10 times.
-        #expect(downstream.tryPushes.map(\.status) == [.complete, .running] && downstream.tryPushes.last?.rebuild == 10)
+        #expect(downstream.tryPushes.map(\.status) == [.complete, .complete] && downstream.tryPushes.last?.rebuild == 10)
         let tryPushes = try sh("hg", ["log", "-R", folder + "/try", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
         #expect(tryPushes == downstream.tryPushes.map { ($0.revision ?? "-") + "\n" }.joined())
         let tryConfig = try sh("hg", ["cat", "-R", folder + "/try", "-r", downstream.tryPushes.last?.revision ?? "-", "path:try_task_config.json"])
         #expect(tryConfig.contains("css/css-grid/grid-gap.html") && !tryConfig.contains("frob"), "\(tryConfig)")
-        #expect(try journal.downstreamResults(pullRequest: 3).count == 3)
+        #expect(try journal.downstreamResults(pullRequest: 3).count == 3 + 30)
         #expect(output.contains("The try run's results are in") && output.contains("- linux1804-64-qr/opt: 0 of 1 test, 1 of 2 subtests"))
+
+        // The stability run: "row gap" flipped on Linux opt and is disabled there, the bug says so and
+        // asks the demo's triage contact; "column gap", failing on Linux opt only, is expected to there.
+        // Merged upstream, the PR's import lands in autoland followed by its metadata commit.
+        let bugURL = "https://bugzilla.mozilla.org/show_bug.cgi?id=1"
+        let ini = try gecko.autolandFile("testing/web-platform/meta/css/css-grid/grid-gap.html.ini")
+        #expect(ini.contains("  [row gap]\n    disabled:\n      if not debug and (os == \"linux\"): \(bugURL)\n")
+                && ini.contains("  [column gap]\n    expected:\n      if not debug and (os == \"linux\"): FAIL\n"), "\(ini)")
+        #expect(history.contains("Bug 1000002 [wpt PR 3] - Test grid gaps, a=testonly\nBug 1 [wpt PR 3] - Update wpt metadata, a=testonly\n"
+                                 + "Bug 1000002 - [wpt-sync] Update web-platform-tests to "), "\(summaries)")
+        #expect(try sh("hg", ["log", "-R", gecko.autoland, "-r", "desc('Update wpt metadata')", "-T", "{files}"])
+                == "testing/web-platform/meta/css/css-grid/grid-gap.html.ini")
+        #expect(output.contains("bug 1 says what was disabled and asks wpt-triage@example.org (needinfo)"), "\(output)")
 
         // Autoland: Alice's first fix landed after its retrigger passed; her second, whose retrigger
         // failed again, waited for a sheriff, who landed it from the page.
-        #expect(events.suffix(5).map(\.repository) == ["try", "try", "autoland", "try", "autoland"])
+        // (Before them, the downstream act's try pushes, the mirror's push of PR #3 and its landing.)
+        #expect(events.suffix(8).map(\.repository) == ["try", "try", "wpt", "autoland", "try", "autoland", "try", "autoland"])
         let requests = try journal.autolandRequests(phases: nil).sorted { $0.id < $1.id }
         #expect(requests.map(\.state.phase) == [.landed, .landed] && requests.allSatisfy { $0.requester == "alice@mozilla.com" })
         #expect(requests.map { $0.audit?.map(\.who) ?? [] } == [["autoland", "autoland", "autoland"], ["autoland", "autoland", "sam", "autoland"]],
