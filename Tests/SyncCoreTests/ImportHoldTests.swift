@@ -36,7 +36,6 @@ struct ImportHoldTests {
         #expect(plan.held.map(\.reason) == ["waits for its metadata",
                                             "PR #3 touches the same tests as PR #1, which is held back",
                                             "PR #4 touches the same tests as PR #3, which is held back"])
-        #expect(plan.waiting == nil)
         #expect(plan.syncPoint == Self.sha(0), "nothing before PR 1 was imported")
         #expect(plan.landedBeyond == [Self.sha(2), Self.sha(5)])
     }
@@ -72,20 +71,18 @@ struct ImportHoldTests {
         #expect(plan(after: 3600).held.isEmpty && plan(after: 3600).syncPoint == Self.sha(4))
     }
 
-    @Test("a unit that waits stops everything, and the units landed past it stay recorded; passed-over units are never held")
-    func waitStopsAndKeepsLanded() {
+    @Test("units Gecko has past the sync point are counted as imported; passed-over units are never held")
+    func landedUnitsCountAndPassedOverAreNeverHeld() {
         let plan = ImportPlanner.plan(Self.units(5), after: Self.sha(0), landed: [Self.sha(5)]) { unit in
             switch unit.pullRequest {
             case 1: .hold(reason: "waits for its metadata")
             case 3: .ready(.passOver(reason: "skipped: not wanted"))
-            case 4: .wait(reason: "no try run yet")
             default: .ready(.apply)
             }
         } footprint: { Self.footprint($0) }
-        #expect(plan.ready.map(\.pullRequest) == [2, 3])
+        #expect(plan.ready.map(\.pullRequest) == [2, 3, 4], "PR 3, passed over, holds nothing back")
         #expect(plan.held.map(\.pullRequest) == [1])
-        #expect(plan.waiting?.pullRequest == 4)
-        #expect(plan.syncPoint == Self.sha(0) && plan.landedBeyond == [Self.sha(2), Self.sha(3), Self.sha(5)])
+        #expect(plan.syncPoint == Self.sha(0) && plan.landedBeyond == [Self.sha(2), Self.sha(3), Self.sha(4), Self.sha(5)])
     }
 
     @Test("footprints overlap on a shared path, a test a support file serves, or a folder holding a test")

@@ -44,21 +44,21 @@ struct LandingRulesTests {
         #expect(units[4].base == sha("5"))
     }
 
-    @Test("the importable prefix stops at the first unit that waits, and keeps each disposition")
+    @Test("the import keeps each disposition and stops the sync point before the first unit held back")
     func importablePrefix() {
         let units = (1...4).map { ImportUnit(pullRequest: $0, commits: [sha(Character("\($0)"))], base: sha(Character("\($0 - 1)"))) }
         let plan = ImportPlanner.plan(units, after: sha("0"), landed: []) { unit in
             switch unit.pullRequest {
             case 2: .ready(.passOver(reason: "already in Gecko"))
-            case 3: .wait(reason: "no try run yet")
+            case 3: .hold(reason: "no try run yet")
             default: .ready(.apply)
             }
         } footprint: { _ in UnitFootprint(files: []) }
-        #expect(plan.ready.map(\.pullRequest) == [1, 2])
-        #expect(plan.ready.map(\.disposition) == [.apply, .passOver(reason: "already in Gecko")])
-        #expect(plan.waiting?.pullRequest == 3 && plan.waiting?.reason == "no try run yet")
-        #expect(plan.syncPoint == sha("2") && plan.landedBeyond.isEmpty)
-        #expect(ImportPlanner.plan(units, after: sha("0"), landed: []) { _ in .ready(.apply) } footprint: { _ in UnitFootprint(files: []) }.waiting == nil)
+        #expect(plan.ready.map(\.pullRequest) == [1, 2, 4], "nothing overlaps PR 3's footprint")
+        #expect(plan.ready.map(\.disposition) == [.apply, .passOver(reason: "already in Gecko"), .apply])
+        #expect(plan.held == [HeldUnit(pullRequest: 3, head: sha("3"), reason: "no try run yet")])
+        #expect(plan.syncPoint == sha("2") && plan.landedBeyond == [sha("4")])
+        #expect(ImportPlanner.plan(units, after: sha("0"), landed: []) { _ in .ready(.apply) } footprint: { _ in UnitFootprint(files: []) }.held.isEmpty)
     }
 
     @Test("the PR commit carries the production format and the markers that stop re-export")

@@ -68,8 +68,6 @@ public struct ImportPlan: Sendable, Equatable {
     /// Units left for later, in master order: waiting themselves (`Importability.hold`), or touching
     /// the same paths or tests as a unit held before them.
     public var held: [HeldUnit]
-    /// The unit that stops the import (`Importability.wait`: every later unit waits too).
-    public var waiting: HeldUnit?
     /// The upstream commit Gecko's wpt matches after the import, every unit up to it imported: the
     /// head of the last unit before the first one left for later.
     public var syncPoint: String

@@ -22,8 +22,6 @@ public enum Disposition: Sendable, Equatable, Codable {
 /// Whether a unit may be imported now: the single rule later parts (downstreaming) extend.
 public enum Importability: Sendable, Equatable {
     case ready(Disposition)
-    /// Not yet: every later unit waits too.
-    case wait(reason: String)
     /// Not yet: the later units touching the same paths or tests wait with it, the others may land.
     case hold(reason: String)
 }
@@ -64,27 +62,22 @@ public enum ImportPlanner {
     /// What to import of `units` (master's units after `syncPoint`, oldest first), `landed` being
     /// the heads of units Gecko already has past it (imported out of order). A unit the rule holds
     /// holds back every later applied unit whose footprint overlaps its own or another held one's
-    /// (`footprint` is asked only once something is held); the others are imported now. A unit that
-    /// waits stops the import (the units Gecko has past it stay recorded). The sync point moves to
-    /// the last unit before the first one left.
+    /// (`footprint` is asked only once something is held); the others are imported now. The sync
+    /// point moves to the last unit before the first one left.
     public static func plan(_ units: [ImportUnit], after syncPoint: String, landed: Set<String>,
                             rule: (ImportUnit) throws -> Importability,
                             footprint: (ImportUnit) throws -> UnitFootprint) rethrows -> ImportPlan {
-        var plan = ImportPlan(ready: [], held: [], waiting: nil, syncPoint: syncPoint, landedBeyond: [])
+        var plan = ImportPlan(ready: [], held: [], syncPoint: syncPoint, landedBeyond: [])
         var heldFootprints: [UnitFootprint] = []
         func imported(_ unit: ImportUnit) {
             if plan.held.isEmpty { plan.syncPoint = unit.head } else { plan.landedBeyond.append(unit.head) }
         }
-        for (position, var unit) in units.enumerated() {
+        for var unit in units {
             if landed.contains(unit.head) {
                 imported(unit)
                 continue
             }
             switch try rule(unit) {
-            case .wait(let reason):
-                plan.waiting = HeldUnit(pullRequest: unit.pullRequest, head: unit.head, reason: reason)
-                plan.landedBeyond += units[(position + 1)...].map(\.head).filter(landed.contains)
-                return plan
             case .hold(let reason):
                 plan.held.append(HeldUnit(pullRequest: unit.pullRequest, head: unit.head, reason: reason))
                 heldFootprints.append(try footprint(unit))

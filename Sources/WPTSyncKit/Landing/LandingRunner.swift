@@ -155,8 +155,7 @@ final class LandingRunner {
                     stale.waitingFor = nil
                     _ = try store.save(stale)
                 }
-                let waits = plan.waiting.map { ["import waits at \($0.head.prefix(12)): \($0.reason)"] } ?? []
-                return waits.isEmpty && plan.held.isEmpty ? ["Gecko is up to date with upstream \(head.prefix(12))"] : metadataNotes + waits
+                return plan.held.isEmpty ? ["Gecko is up to date with upstream \(head.prefix(12))"] : metadataNotes
             }
             var landing = current ?? Landing(upstreamBase: syncPoint, upstreamHead: last.head, units: plan.ready)
             landing.upstreamBase = syncPoint; landing.upstreamHead = last.head; landing.units = plan.ready
