@@ -3,6 +3,7 @@ import Testing
 import SyncCore
 import TestSupport
 
+/// Each scenario on both kinds of Gecko and both stores (PostgreSQL when it is installed).
 @Suite("Landing scenarios", .serialized)
 struct LandingScenarioTests {
     private func upstreamHead(_ l: LandingWorld) throws -> String {
@@ -14,9 +15,9 @@ struct LandingScenarioTests {
         try l.upstreamWorld.processUntilSettled()
     }
 
-    @Test("three PRs in a row (merge, squash, rebase) give three commits and the landing commit", arguments: GeckoKind.allCases)
-    func threePullRequests(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("three PRs in a row (merge, squash, rebase) give three commits and the landing commit", arguments: GeckoKind.allCases, StoreKind.available)
+    func threePullRequests(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         let before = try l.autolandTip
         let a = try l.mergeUpstreamPR(["a.html": "a\n"], title: "Test a", method: .merge)
         let b = try l.mergeUpstreamPR(["b.html": "b\n"], title: "Test b", method: .squash)
@@ -39,9 +40,9 @@ struct LandingScenarioTests {
         #expect(asked() == 1)
     }
 
-    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try", arguments: GeckoKind.allCases)
-    func refusedPush(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try", arguments: GeckoKind.allCases, StoreKind.available)
+    func refusedPush(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         // The repository's own hook refuses every push for now.
         let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
         let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
@@ -59,9 +60,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/p.html") == "p\n")
     }
 
-    @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases)
-    func geckoChangeSurvives(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases, StoreKind.available)
+    func geckoChangeSurvives(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         try l.mergeUpstreamPR(["t.html": "1\n2\n3\n4\n5\n"], title: "Add t")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/t.html": "one\n2\n3\n4\n5\n"], message: "Bug 77 - Change t in Gecko. r=me")
@@ -70,9 +71,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/t.html") == "one\n2\n3\n4\nfive\n")
     }
 
-    @Test("an upstream sync's own PR, merged upstream, imports as no change to Gecko: only the sync point moves", arguments: GeckoKind.allCases)
-    func ownPullRequestIsNoChange(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("an upstream sync's own PR, merged upstream, imports as no change to Gecko: only the sync point moves", arguments: GeckoKind.allCases, StoreKind.available)
+    func ownPullRequestIsNoChange(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         try l.landInGecko(["testing/web-platform/tests/own.html": "from gecko\n"], message: "Bug 88 - Add own test. r=me")
         try l.upstreamWorld.process()
         let pr = try #require(l.github.pullRequests.first)
@@ -89,9 +90,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/own.html") == "from gecko\n")
     }
 
-    @Test("a commit pushed upstream without a PR is imported on its own", arguments: GeckoKind.allCases)
-    func commitWithoutPullRequest(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a commit pushed upstream without a PR is imported on its own", arguments: GeckoKind.allCases, StoreKind.available)
+    func commitWithoutPullRequest(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         let before = try l.autolandTip
         let sha = try l.pushToUpstreamMaster(["lint.txt": "fixed\n"], message: "Fix lint directly on master")
         try land(l)
@@ -99,9 +100,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/lint.txt") == "fixed\n")
     }
 
-    @Test("a conflict puts the landing in needs-fixup with the PR and files; after a fix, continue landing lands it", arguments: GeckoKind.allCases)
-    func conflictThenContinue(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a conflict puts the landing in needs-fixup with the PR and files; after a fix, continue landing lands it", arguments: GeckoKind.allCases, StoreKind.available)
+    func conflictThenContinue(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 90 - Gecko's c. r=me")
@@ -134,9 +135,9 @@ struct LandingScenarioTests {
         #expect(try l.world.wptsync(["list"]).split(separator: "\n").count == 1, "only bug 90's own sync; the import exported nothing")
     }
 
-    @Test("a conflict fixed in Gecko first is continued as it is", arguments: GeckoKind.allCases)
-    func conflictFixedInGecko(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a conflict fixed in Gecko first is continued as it is", arguments: GeckoKind.allCases, StoreKind.available)
+    func conflictFixedInGecko(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         try l.mergeUpstreamPR(["c.html": "base\n"], title: "Add c")
         try land(l)
         try l.landInGecko(["testing/web-platform/tests/c.html": "gecko\n"], message: "Bug 91 - Gecko's c. r=me")
@@ -150,9 +151,9 @@ struct LandingScenarioTests {
         #expect(try l.autolandSummaries(after: fixedTip) == ["Bug \(l.bug) - [wpt-sync] Update web-platform-tests to \(try upstreamHead(l)), a=testonly"])
     }
 
-    @Test("a lost push race is retried on the new tip", arguments: GeckoKind.allCases)
-    func pushRace(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a lost push race is retried on the new tip", arguments: GeckoKind.allCases, StoreKind.available)
+    func pushRace(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         // Someone pushes to autoland while the landing is being pushed (once): the landing clone's pre-push hook.
         let marker = l.world.dir.sub("raced")
         if gecko == .git {
@@ -184,9 +185,9 @@ struct LandingScenarioTests {
         #expect(try l.landings().first?["attempts"] as? Int == 1)
     }
 
-    @Test("a closed tree defers the landing; it lands once the tree reopens", arguments: GeckoKind.allCases)
-    func closedTree(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("a closed tree defers the landing; it lands once the tree reopens", arguments: GeckoKind.allCases, StoreKind.available)
+    func closedTree(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         l.treestatus.set("autoland", status: "closed", reason: "bustage")
         try l.mergeUpstreamPR(["d.html": "d\n"], title: "Deferred")
         let before = try l.autolandTip
@@ -201,9 +202,9 @@ struct LandingScenarioTests {
         #expect(try l.landings().first?["status"] as? String == "pushed")
     }
 
-    @Test("processing again changes nothing; landed once in central; backed out, it waits for a person before importing again", arguments: GeckoKind.allCases)
-    func idempotentThenTracked(gecko: GeckoKind) throws {
-        let l = try LandingWorld(geckoKind: gecko)
+    @Test("processing again changes nothing; landed once in central; backed out, it waits for a person before importing again", arguments: GeckoKind.allCases, StoreKind.available)
+    func idempotentThenTracked(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
         try l.mergeUpstreamPR(["e.html": "e\n"], title: "Test e")
         try land(l)
         let tip = try l.autolandTip

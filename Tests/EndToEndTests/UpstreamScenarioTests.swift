@@ -6,13 +6,15 @@ import SyncCore
 import Testing
 import TestSupport
 
-/// More of issue 3's scenarios, each through the real hooks, worker and local GitHub.
+/// More of issue 3's scenarios, each through the real hooks, worker and local GitHub, on each store
+/// (SQLite, and PostgreSQL when it is installed).
 @Suite("Upstreaming scenarios", .serialized)
 struct UpstreamScenarioTests {
     let wpt = "testing/web-platform/tests/"
 
-    @Test func twoBugsInOnePushGiveTwoPullRequests() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func twoBugsInOnePushGiveTwoPullRequests(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.gecko.write(wpt + "a.html", "a\n")
         try u.world.gecko.commit("Bug 21 - a. r=x")
         try u.world.gecko.write(wpt + "b.html", "b\n")
@@ -24,8 +26,9 @@ struct UpstreamScenarioTests {
         #expect(try u.git(["ls-tree", "-r", "--name-only", "gecko/22"]) == "README.md\nb.html\n")
     }
 
-    @Test func metadataOnlyAndImportedChangesetsExportNothing() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func metadataOnlyAndImportedChangesetsExportNothing(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.landInGecko(["testing/web-platform/meta/a.html.ini": "[a.html]\n  expected: FAIL\n"], message: "Bug 23 - Update expectations. r=x")
         try u.world.landInGecko([wpt + "imported.html": "upstream\n"],
                                 message: "Bug 24 [wpt PR 555] - Upstream change, a=testonly\n\nAutomatic update from web-platform-tests\n\nwpt-pr: 555\nwpt-commits: \(String(repeating: "a", count: 40))")
@@ -35,8 +38,9 @@ struct UpstreamScenarioTests {
         #expect(try u.world.wptsync(["list"]).isEmpty)
     }
 
-    @Test func aPartialBackoutForcePushesTheBranchWithoutTheBackedOutCommit() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func aPartialBackoutForcePushesTheBranchWithoutTheBackedOutCommit(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 25 - a. r=x")
         let second = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 25 - b. r=x")
         try u.process()
@@ -49,8 +53,9 @@ struct UpstreamScenarioTests {
         #expect(try u.git(["log", "--format=%s", "master..gecko/25"]) == "a.\n")
     }
 
-    @Test func aBackoutSpanningTwoBugsClosesBothPullRequests() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func aBackoutSpanningTwoBugsClosesBothPullRequests(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         let a = try u.world.landInGecko([wpt + "a.html": "a\n"], message: "Bug 26 - a. r=x")
         let b = try u.world.landInGecko([wpt + "b.html": "b\n"], message: "Bug 27 - b. r=x")
         try u.process()
@@ -64,8 +69,9 @@ struct UpstreamScenarioTests {
         #expect(try u.world.wptsync(["list", "--status", "incomplete"]).split(separator: "\n").count == 2)
     }
 
-    @Test func aChangeLandingDirectlyOnCentralIsMergedOnceAChecksHasPassed() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func aChangeLandingDirectlyOnCentralIsMergedOnceAChecksHasPassed(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.landInGecko([wpt + "c.html": "c\n"], message: "Bug 28 - straight to central. r=x", to: u.world.central)
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
@@ -78,22 +84,23 @@ struct UpstreamScenarioTests {
         #expect(try u.world.wptsync(["show", "upstream", "28"]).contains("merged PR #1"))
     }
 
-    @Test func aLandingWhoseCentralEventWasLostIsFoundByAskingCentral() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func aLandingWhoseCentralEventWasLostIsFoundByAskingCentral(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.landInGecko([wpt + "k.html": "k\n"], message: "Bug 36 - k. r=x")
         try u.process()
         let pr = try #require(u.github.pullRequests.first)
         u.github.setCheckRun(sha: try #require(pr.headSHA), name: "wpt-firefox", .success)
         try u.world.gecko.hg(["push", "-q", u.world.central])
-        let pool = try DatabaseQueue(path: u.world.store)
-        try pool.write { try $0.execute(sql: "DELETE FROM events WHERE repository = 'mozilla-central'") }
+        try u.world.storeSQL("DELETE FROM events WHERE repository = 'mozilla-central'")
         try u.process()
         #expect(u.github.pullRequests.first?.isMerged == true)
         #expect(try u.world.wptsync(["show", "upstream", "36"]).contains("(in mozilla-central)"))
     }
 
-    @Test func aBackoutClosesThePullRequestEvenWhenLabellingItFailed() throws {
-        let u = try UpstreamWorld(extraConfig: "[worker]\nbackoff_base_seconds = 3600\n")
+    @Test(arguments: StoreKind.available)
+    func aBackoutClosesThePullRequestEvenWhenLabellingItFailed(store: StoreKind) throws {
+        let u = try UpstreamWorld(extraConfig: "[worker]\nbackoff_base_seconds = 3600\n", store: store)
         u.github.injectFault(.serverError(status: 503), count: 2, method: "POST", pathPrefix: "/repos/web-platform-tests/wpt/issues")
         let node = try u.world.landInGecko([wpt + "h.html": "h\n"], message: "Bug 35 - h. r=x")
         #expect(try u.process().contains("1 failed"))
@@ -106,13 +113,13 @@ struct UpstreamScenarioTests {
         #expect(u.github.pullRequests.map(\.isOpen) == [false])
     }
 
-    @Test func processingTheSameEventsAgainChangesNothingUpstream() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func processingTheSameEventsAgainChangesNothingUpstream(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         try u.world.landInGecko([wpt + "d.html": "d\n"], message: "Bug 29 - d. r=x")
         try u.process()
         let before = u.github.pullRequests
-        let pool = try DatabaseQueue(path: u.world.store)
-        try pool.write { try $0.execute(sql: "UPDATE events SET state = 'pending', next_attempt_at = 0") }
+        try u.world.storeSQL("UPDATE events SET state = 'pending', next_attempt_at = 0")
         u.github.clearRequests()
         let output = try u.process()
         #expect(output.contains("processed 1 event(s), 0 failed"), "\(output)")
@@ -120,8 +127,9 @@ struct UpstreamScenarioTests {
         #expect(u.github.requests.filter { $0.method != "GET" }.isEmpty)
     }
 
-    @Test func aConflictWaitsForAPersonThenResumes() throws {
-        let u = try UpstreamWorld()
+    @Test(arguments: StoreKind.available)
+    func aConflictWaitsForAPersonThenResumes(store: StoreKind) throws {
+        let u = try UpstreamWorld(store: store)
         let clone = u.world.dir.sub("upstream-clone")
         try sh("git", ["clone", "-q", u.upstream, clone])
         try writeFile(clone + "/README.md", "wpt, changed upstream\n")

@@ -14,13 +14,9 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
 /// The journal implementations the shared journal tests run against: SQLite always, PostgreSQL
 /// when it is installed (`PostgresCluster`; CI installs it), each test in a database of its own.
-enum JournalBackend: String, CustomStringConvertible, Sendable, CaseIterable {
-    case sqlite, postgres
+typealias JournalBackend = StoreKind
 
-    static var available: [JournalBackend] { PostgresCluster.binaries == nil ? [.sqlite] : allCases }
-
-    var description: String { rawValue }
-
+extension StoreKind {
     /// A new, empty journal with every record: a file in `dir`, or a fresh database of the shared
     /// cluster, migrated.
     func journal(in dir: TempDir) throws -> any EventJournal & RecordStore {
@@ -44,8 +40,8 @@ enum JournalBackend: String, CustomStringConvertible, Sendable, CaseIterable {
     @discardableResult
     func outside(_ store: any EventJournal & RecordStore, _ sql: String) throws -> String {
         switch store {
-        case let sqlite as SQLiteJournal: return try sh("sqlite3", [sqlite.path, sql])
-        case let postgres as PostgresJournal: return try sh((PostgresCluster.binaries ?? "") + "/psql", ["-X", "-A", "-t", "-q", "-d", postgres.url, "-c", sql])
+        case let sqlite as SQLiteJournal: return try StoreKind.outside(path: sqlite.path, url: nil, sql)
+        case let postgres as PostgresJournal: return try StoreKind.outside(path: "", url: postgres.url, sql)
         default: throw PostgresClusterError("not a journal of this backend: \(store)")
         }
     }

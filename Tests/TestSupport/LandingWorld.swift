@@ -24,7 +24,7 @@ public final class LandingWorld: @unchecked Sendable {
     /// `lando`: land through a local Lando (git only) whose worker runs jobs by itself when `automatic`.
     public init(extraLandingConfig: String = "", extraConfig: String = "",
                 tokens: (github: String, approver: String) = ("test-token", "approver-token"),
-                geckoKind: GeckoKind = .hg, lando: Bool = false, automatic: Bool = true) throws {
+                geckoKind: GeckoKind = .hg, store: StoreKind = .sqlite, lando: Bool = false, automatic: Bool = true) throws {
         let treestatus = try LocalTreestatus(trees: ["autoland"])
         let dir = TempDir("landing-world")
         clonePath = dir.sub("landing-clone")
@@ -37,7 +37,7 @@ public final class LandingWorld: @unchecked Sendable {
             retry_seconds = 0.001
             \(extraLandingConfig)
 
-            """ + extraConfig, tokens: tokens, geckoKind: geckoKind)
+            """ + extraConfig, tokens: tokens, geckoKind: geckoKind, store: store)
         self.treestatus = treestatus
         if lando {
             let local = try LocalLando(repositories: [LandoRepository(name: "firefox-autoland", path: upstreamWorld.world.autoland,

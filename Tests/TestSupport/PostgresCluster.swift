@@ -12,6 +12,8 @@ import RepoOps
 public final class PostgresCluster: @unchecked Sendable {
     public let dir: TempDir
     public let port: UInt16
+    /// The address clients use: 127.0.0.1, or the one given to `init(address:)`.
+    public let address: String
     private var data: String { dir.sub("data") }
     private let lock = NSLock()
     private var databases = 0
@@ -44,7 +46,10 @@ public final class PostgresCluster: @unchecked Sendable {
     }()
     nonisolated(unsafe) private static var sharedForExit: PostgresCluster?
 
-    public init() throws {
+    /// `address`: a local address of a test's own network (`WorkerMachines.serverAddress`) to listen
+    /// on as well as loopback, trusting clients of its /24.
+    public init(address: String? = nil) throws {
+        self.address = address ?? "127.0.0.1"
         guard let bin = Self.binaries else { throw PostgresClusterError("PostgreSQL is not installed") }
         dir = TempDir("pg")
         if geteuid() == 0 {
@@ -55,7 +60,8 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         try Self.run(bin + "/initdb", ["-D", dir.sub("data"), "-U", "wptsync", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], in: dir.path)
         // The role `guarded` must give its password (`guardedPassword`); every other connects freely.
-        try writeFile(dir.sub("data/pg_hba.conf"), "host all \(Self.guardedUser) 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n")
+        let network = address.map { "host all all \($0)/24 trust\n" } ?? ""
+        try writeFile(dir.sub("data/pg_hba.conf"), "host all \(Self.guardedUser) 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n" + network)
         port = try Slapd.freePort()
         try start()
         _ = try ProcessRunner.check(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "wptsync", "-d", "postgres", "-q", "-c",
@@ -70,7 +76,7 @@ public final class PostgresCluster: @unchecked Sendable {
     public func start() throws {
         guard let bin = Self.binaries else { return }
         try Self.run(bin + "/pg_ctl", ["-D", data, "-l", dir.sub("server.log"), "-w", "-t", "60", "-o",
-                                       "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c max_connections=200",
+                                       "-p \(port) -c listen_addresses=127.0.0.1\(address == "127.0.0.1" ? "" : "," + address) -c unix_socket_directories= -c fsync=off -c max_connections=200",
                                        "start"], in: dir.path)
     }
 
@@ -90,7 +96,7 @@ public final class PostgresCluster: @unchecked Sendable {
         return url(name)
     }
 
-    public func url(_ database: String) -> String { "postgresql://wptsync@127.0.0.1:\(port)/\(database)" }
+    public func url(_ database: String) -> String { "postgresql://wptsync@\(address):\(port)/\(database)" }
 
     /// Runs a server program, as the cluster's owner when the tests run as root.
     private static func run(_ program: String, _ arguments: [String], in directory: String) throws {

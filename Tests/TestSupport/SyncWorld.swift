@@ -33,6 +33,8 @@ public final class SyncWorld: @unchecked Sendable {
     public let central: String
     public let mirror: String
     public let store: String
+    /// The PostgreSQL database holding the store (`[store] url`), or nil: the SQLite file `store`.
+    public let storeURL: String?
     public let log: String
 
     /// Builds the world; `extraConfig` is appended to the configuration file.
@@ -44,6 +46,7 @@ public final class SyncWorld: @unchecked Sendable {
                 dir: TempDir = TempDir("world"), geckoKind: GeckoKind = .hg, storeURL: String? = nil) throws {
         self.dir = dir
         self.geckoKind = geckoKind
+        self.storeURL = storeURL
         geckoClone = dir.sub("gecko-git")
         let suffix = geckoKind == .git ? ".git" : ""
         autoland = dir.sub("autoland" + suffix); central = dir.sub("central" + suffix); mirror = dir.sub("wpt.git")

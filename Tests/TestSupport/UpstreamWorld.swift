@@ -11,9 +11,11 @@ public final class UpstreamWorld: @unchecked Sendable {
     public var upstream: String { github.repositoryPath }
 
     /// `tokens` are the GitHub and approver tokens the `wptsync` commands get (the local GitHub also
-    /// keeps accepting `test-token` and `approver-token`).
+    /// keeps accepting `test-token` and `approver-token`). `store` picks the store (a new PostgreSQL
+    /// database of the shared cluster for `.postgres`), unless `storeURL` names a database.
+    /// `githubHost` is the address the local GitHub listens on.
     public init(extraConfig: String = "", tokens: (github: String, approver: String) = ("test-token", "approver-token"),
-                geckoKind: GeckoKind = .hg) throws {
+                geckoKind: GeckoKind = .hg, store: StoreKind = .sqlite, storeURL: String? = nil, githubHost: String = "127.0.0.1") throws {
         let dir = TempDir("upstream-world")
         let upstream = dir.sub("upstream.git")
         try sh("git", ["init", "-q", "--bare", "-b", "master", upstream])
@@ -25,7 +27,7 @@ public final class UpstreamWorld: @unchecked Sendable {
         try sh("git", ["push", "-q", upstream, "master"], in: seed)
         let users = ["test-token": "wpt-sync-bot", "approver-token": "wpt-sync-approver", UpstreamWorld.personToken: "a-person"]
             .merging([tokens.github: "wpt-sync-bot"]) { $1 }.merging([tokens.approver: "wpt-sync-approver"]) { $1 }
-        github = try LocalGitHub(repositoryPath: upstream, users: users)
+        github = try LocalGitHub(repositoryPath: upstream, users: users, host: githubHost)
         world = try SyncWorld(extraConfig: """
             [github]
             api = "\(github.baseURL)"
@@ -35,7 +37,7 @@ public final class UpstreamWorld: @unchecked Sendable {
             [upstream]
             recheck_seconds = 0.001
 
-            """ + extraConfig, upstreamURL: upstream, dir: dir, geckoKind: geckoKind)
+            """ + extraConfig, upstreamURL: upstream, dir: dir, geckoKind: geckoKind, storeURL: try storeURL ?? store.newDatabaseURL())
         world.environment = ["WPTSYNC_TEST_GITHUB_TOKEN": tokens.github, "WPTSYNC_TEST_APPROVER_TOKEN": tokens.approver]
     }
 

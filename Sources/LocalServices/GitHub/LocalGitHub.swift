@@ -1,7 +1,7 @@
 import Foundation
 
 /// A local stand-in for GitHub's REST API, for tests and `wptsync demo`: a real HTTP/1.1 server
-/// on 127.0.0.1 that serves the endpoints wptsync uses, with GitHub's status codes, headers and
+/// on 127.0.0.1 (or the local address `host`) that serves the endpoints wptsync uses, with GitHub's status codes, headers and
 /// JSON shapes, backed by a real bare git repository.
 ///
 /// Push branches to `repositoryPath` with plain `git push`; they become pull request heads. A
@@ -16,10 +16,11 @@ public final class LocalGitHub: Sendable {
     public let name: String
     /// The bare repository: push here.
     public let repositoryPath: String
-    /// The port the server listens on.
+    /// The address and port the server listens on.
+    public let host: String
     public let port: UInt16
-    /// `http://127.0.0.1:<port>`: both the API base URL and the base of `html_url`s.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://<host>:<port>`: both the API base URL and the base of `html_url`s.
+    public var baseURL: String { "http://\(host):\(port)" }
 
     private let service: Service
     private let server: LoopbackServer
@@ -27,23 +28,26 @@ public final class LocalGitHub: Sendable {
     /// Creates the bare repository at `repositoryPath` if it does not exist and starts serving.
     /// - Parameters:
     ///   - users: token → login. Requests with another token answer 401.
+    ///   - host: the IPv4 address to listen on: loopback, or for tests whose clients sit in other
+    ///     network namespaces, an address the test gave a bridge of its own.
     ///   - port: 0 lets the system choose; read `port` afterwards.
     ///   - now: the clock for timestamps and rate-limit resets.
     public init(
         owner: String = "web-platform-tests", name: String = "wpt", repositoryPath: String,
         defaultBranch: String = "master", users: [String: String] = ["test-token": "wpt-sync-bot"],
-        port: UInt16 = 0, now: @escaping @Sendable () -> Date = { Date() }
+        host: String = "127.0.0.1", port: UInt16 = 0, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(LocalServiceError) {
         let repository = FileManager.default.fileExists(atPath: repositoryPath)
             ? BareRepository(path: repositoryPath)
             : try BareRepository.create(at: repositoryPath, defaultBranch: defaultBranch)
         let service = Service(
             owner: owner, name: name, repository: repository, defaultBranch: defaultBranch, users: users, now: now)
-        server = try LoopbackServer(port: port) { service.handle($0) }
-        service.baseURL = "http://127.0.0.1:\(server.port)"
+        server = try LoopbackServer(host: host, port: port) { service.handle($0) }
+        service.baseURL = "http://\(host):\(server.port)"
         self.owner = owner
         self.name = name
         self.repositoryPath = repositoryPath
+        self.host = host
         self.port = server.port
         self.service = service
     }

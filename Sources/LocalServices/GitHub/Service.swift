@@ -57,7 +57,7 @@ final class Service: Sendable {
     /// When the rate-limit window resets, in epoch seconds.
     private let rateLimitReset: Int
 
-    /// `http://127.0.0.1:<port>`, set once the server is listening.
+    /// `http://<host>:<port>`, set once the server is listening.
     var baseURL: String {
         get { base.withLock { $0 } }
         set { base.withLock { $0 = newValue } }

@@ -35,7 +35,7 @@ public enum ServerReply: Sendable {
     case hang
 }
 
-/// A minimal HTTP/1.1 server bound to 127.0.0.1 only. One thread accepts; each connection is
+/// A minimal HTTP/1.1 server bound to 127.0.0.1 (or another local address a test chose). One thread accepts; each connection is
 /// served on its own thread: one request, one reply, then the connection closes
 /// (`Connection: close`). `stop()` closes the listener, wakes hanging connections and waits for
 /// every connection thread to finish.
@@ -50,8 +50,9 @@ final class LoopbackServer: @unchecked Sendable {
     private var activeConnections = 0
     private var acceptLoopRunning = true
 
-    /// Binds 127.0.0.1 on `port` (0: a port the system chooses) and starts accepting.
-    init(port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalServiceError) {
+    /// Binds `host` (an IPv4 address of this machine) on `port` (0: a port the system chooses)
+    /// and starts accepting.
+    init(host: String = "127.0.0.1", port requestedPort: UInt16 = 0, handler: @escaping Handler) throws(LocalServiceError) {
         // Close-on-exec: a process the tests spawn meanwhile must not inherit (and keep open) a socket.
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw .socket("socket", errno) }
@@ -59,7 +60,7 @@ final class LoopbackServer: @unchecked Sendable {
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = requestedPort.bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
