@@ -51,9 +51,7 @@ struct AutolandLandingTests {
         // The tree moved since the try push, so the landed commit is not the try push's own changeset.
         try w.landOnAutoland("layout/other.cpp", "other\n")
         let pushed = try w.pushToTry()
-        let push = w.queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
-        w.queue.resolveAll(group: push.decisionTaskID)
-        try w.world.wptsync(["process"])
+        try w.passRun(pushed.tip)
         let landed = try w.request()
         let node = try #require(landed.state.landedNode)
         // As if the worker died after the push, before saving: the request still says landing, with the tip it built.
@@ -95,9 +93,7 @@ struct AutolandLandingTests {
         let pushed = try w.pushToTry("int y;\n")
         try w.landOnAutoland("dom/base/Document.cpp", "int z;\n")
         let tipBefore = try w.autoland("{node}")
-        let push = w.queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
-        w.queue.resolveAll(group: push.decisionTaskID)
-        try w.world.wptsync(["process"])
+        try w.passRun(pushed.tip)
 
         let rejected = try w.request()
         #expect(rejected.state.phase == .rejected)
@@ -112,9 +108,7 @@ struct AutolandLandingTests {
         let pushed = try w.pushToTry()
         try sh("hg", ["--config", "extensions.strip=", "strip", "-q", "--no-backup", "-r", pushed.fix], in: w.tryRepo)
         let tipBefore = try w.autoland("{node}")
-        let push = w.queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
-        w.queue.resolveAll(group: push.decisionTaskID)
-        try w.world.wptsync(["process"])
+        try w.passRun(pushed.tip)
 
         let rejected = try w.request()
         #expect(rejected.state.phase == .rejected)
@@ -129,9 +123,7 @@ struct AutolandLandingTests {
     @Test func aClosedTreeDefersTheLandingUntilItReopens() throws {
         w.treestatus.set("autoland", status: "closed", reason: "bustage")
         let pushed = try w.pushToTry()
-        let push = w.queue.scheduleTryPush(project: "try", revision: pushed.tip, tests: ["/dom/a.html"])
-        w.queue.resolveAll(group: push.decisionTaskID)
-        try w.world.wptsync(["process"])
+        try w.passRun(pushed.tip)
         let waiting = try w.request()
         #expect(waiting.state.phase == .landing && waiting.state.reason == "autoland is closed: bustage")
         #expect(try w.autoland("{rev}") == "0", "nothing landed while closed")

@@ -91,6 +91,13 @@ final class AutolandLandingWorld {
         return node
     }
 
+    /// Schedules the try run, every job passing, and processes it.
+    func passRun(_ tip: String) throws {
+        let push = queue.scheduleTryPush(project: "try", revision: tip, tests: ["/dom/a.html"])
+        queue.resolveAll(group: push.decisionTaskID)
+        try world.wptsync(["process"])
+    }
+
     /// Schedules the try run with its first wpt task failed, and processes until it is retriggered.
     func failOnceAndRetrigger(_ tip: String) throws -> (group: String, failed: ScheduledTryPush.Task) {
         let push = queue.scheduleTryPush(project: "try", revision: tip, tests: ["/dom/a.html"])

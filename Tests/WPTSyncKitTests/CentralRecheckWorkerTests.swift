@@ -14,14 +14,8 @@ struct CentralRecheckWorkerTests {
     @Test func passesAfterCentralMovedReuseCentralsServerAndFindALandedChange() throws {
         let u = try UpstreamWorld()
         let landed = try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
-        let config = try ConfigLoader.load(file: u.world.config)
-        let environment = ProcessInfo.processInfo.environment.merging(u.world.environment) { $1 }
-        let app = try Application(config: config, environment: environment)
-        let handlers = try Handlers.make(config: config, store: app.journal, events: app.events, redactor: app.redactor,
-                                         environment: environment)
-        let worker = Worker(journal: app.events, settings: config.worker, spool: nil, handlers: handlers.byKind,
-                            logger: Logger(label: "test"), redactor: app.redactor)
-        let pushes = try #require(handlers.byKind[.hgPush] as? HgPushHandler)
+        let running = try InProcessWorker(u.world)
+        let (config, app, worker, pushes) = (running.config, running.app, running.worker, running.pushes)
         #expect(try worker.drain().processed.count == 1)
         func inCentral() throws -> Bool? { try app.journal.syncs(bug: 1, status: .open).first?.changesets.first?.inCentral }
         #expect(try inCentral() == false)

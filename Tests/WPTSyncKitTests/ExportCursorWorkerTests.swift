@@ -17,14 +17,8 @@ struct ExportCursorWorkerTests {
         let u = try UpstreamWorld()
         try u.world.landInGecko(["testing/web-platform/tests/a.html": "a\n"], message: "Bug 1 - Add a. r=x")
         for k in 0..<4 { try u.world.landInGecko(["dom/f\(k).cpp": "\(k)\n"], message: "Bug 2 - Gecko only \(k). r=x") }
-        let config = try ConfigLoader.load(file: u.world.config)
-        let environment = ProcessInfo.processInfo.environment.merging(u.world.environment) { $1 }
-        let app = try Application(config: config, environment: environment)
-        let handlers = try Handlers.make(config: config, store: app.journal, events: app.events, redactor: app.redactor,
-                                         environment: environment)
-        let worker = Worker(journal: app.events, settings: config.worker, spool: nil, handlers: handlers.byKind,
-                            logger: Logger(label: "test"), redactor: app.redactor)
-        let pushes = try #require(handlers.byKind[.hgPush] as? HgPushHandler)
+        let running = try InProcessWorker(u.world)
+        let (config, worker, pushes) = (running.config, running.worker, running.pushes)
         let report = try worker.drain()
         #expect(report.processed.count == 5 && report.failed.isEmpty)
         let autoland = try pushes.servers.server(for: try #require(config.geckoRepository(named: "autoland")))
