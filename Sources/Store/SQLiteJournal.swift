@@ -8,11 +8,16 @@ import SyncCore
 public final class SQLiteJournal: EventJournal {
     public let path: String
     private let queue: DatabaseQueue
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path`. A locked database is waited for at most
-    /// `busyTimeoutMilliseconds`, then the call fails with `StoreError.busy`.
-    public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws(StoreError) {
+    /// `busyTimeoutMilliseconds`, then the call fails with `StoreError.busy`. With
+    /// `checkpointsApart` (a process that records continuously), this connection's commits never
+    /// checkpoint the WAL: another connection does, on its own thread (`WALCheckpointer`).
+    public init(path: String, busyTimeoutMilliseconds: Int = 5000, checkpointsApart: Bool = false) throws(StoreError) {
         self.path = path
+        let checkpointer = checkpointsApart ? WALCheckpointer(path: path) : nil
+        self.checkpointer = checkpointer
         var config = Configuration()
         config.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
         config.label = "wptsync-journal"
@@ -24,6 +29,7 @@ public final class SQLiteJournal: EventJournal {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Hooks open and close a connection per push: checkpointing is left to auto-checkpoints.
             _ = wpts_sqlite_no_checkpoint_on_close(db.sqliteConnection)
+            checkpointer?.install(on: db)
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -79,15 +85,20 @@ public final class SQLiteJournal: EventJournal {
         registerDownstreamResultMigrations(&migrator)
         registerDownstreamMigrations(&migrator)
         registerAutolandMigrations(&migrator)
+        // A GitHub delivery's body, as received (`PayloadCoding.journalColumns`); NULL in older rows,
+        // whose payload JSON holds it.
+        migrator.registerMigration("events-v4-delivery-body") { db in
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN body BLOB")
+        }
         return migrator
     }
 
     /// The id of the event with a dedupe key, if recorded (shared with `SQLiteEventWriter`).
     static let recordedSQL = "SELECT id FROM events WHERE dedupe_key = ?"
-    /// A new event: kind, repository, dedupe key, payload, received at, next attempt at.
+    /// A new event: kind, repository, dedupe key, payload, received at, next attempt at, body.
     static let insertSQL = """
-        INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// The last migration: a journal that has it needs none (migrations run in order).
     static let latestMigration = migrator.migrations.last!
@@ -101,9 +112,10 @@ public final class SQLiteJournal: EventJournal {
                 if let id = try Int64.fetchOne(db, sql: Self.recordedSQL, arguments: [key]) {
                     return .duplicate(id: id)
                 }
+                let (json, body) = PayloadCoding.journalColumns(payload)
                 try db.execute(sql: Self.insertSQL,
-                               arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
-                                           now.timeIntervalSince1970, now.timeIntervalSince1970])
+                               arguments: [payload.kind.rawValue, payload.repository, key, json,
+                                           now.timeIntervalSince1970, now.timeIntervalSince1970, body.map { Data($0) }])
                 return .recorded(id: db.lastInsertedRowID)
             }
         }
@@ -205,6 +217,7 @@ public final class SQLiteJournal: EventJournal {
                     result = try body(db)
                     return .commit
                 }
+                checkpointer?.committed(db)
                 return result!
             }
         } catch {
@@ -219,7 +232,7 @@ public final class SQLiteJournal: EventJournal {
     static func event(from row: Row) throws -> JournalEvent {
         let id: Int64 = row["id"]
         let payload: EventPayload
-        do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"]) } catch {
+        do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"], body: (row["body"] as Data?).map(Array.init)) } catch {
             throw StoreError.corruptRecord(id: id, reason: "\(error)")
         }
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }

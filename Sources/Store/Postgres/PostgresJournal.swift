@@ -52,10 +52,13 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
                     outcomes.append(.duplicate(id: id))
                     continue
                 }
+                let (json, body) = PayloadCoding.journalColumns(payload)
+                // Only a delivery names the body column (schema version 4), so that a push is still
+                // recorded by a store that `wptsync migrate` has not reached yet.
                 let inserted = try db.execute("""
-                    INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-                    VALUES ($1, $2, $3, $4, $5, $5) RETURNING id
-                    """, [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload), Self.time(now)])
+                    INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at\(body == nil ? "" : ", body"))
+                    VALUES ($1, $2, $3, $4, $5, $5\(body == nil ? "" : ", $6")) RETURNING id
+                    """, [payload.kind.rawValue, payload.repository, key, json, Self.time(now)] + (body.map { [Self.bytea($0)] } ?? []))
                 outcomes.append(.recorded(id: Int64(inserted.rows[0][0] ?? "") ?? 0))
             }
             if outcomes.contains(where: \.isRecorded) { try db.execute("NOTIFY \(Self.channel)") }
@@ -205,7 +208,11 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
         func date(_ column: String) -> Date? { text(column).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) }
         let id = Int64(text("id") ?? "") ?? 0
         let payload: EventPayload
-        do { payload = try PayloadCoding.decode(kind: text("kind") ?? "", json: text("payload") ?? "") } catch {
+        let body = try text("body").map { hex throws(StoreError) in
+            guard let bytes = Self.bytes(bytea: hex) else { throw .corruptRecord(id: id, reason: "its body is not a bytea value") }
+            return bytes
+        }
+        do { payload = try PayloadCoding.decode(kind: text("kind") ?? "", json: text("payload") ?? "", body: body) } catch {
             throw .corruptRecord(id: id, reason: "\(error)")
         }
         return JournalEvent(
