@@ -9,15 +9,14 @@ public enum JournalOpening {
     public enum Role: Sendable { case hook, worker }
 
     /// The journal of `store`; for PostgreSQL the schema is not checked here (`migrate`). The
-    /// environment (the process's when nil) is read only for a PostgreSQL password. A SQLite
-    /// journal opened with `checkpointsApart` (`wptsync serve`) checkpoints on a thread of its own.
-    public static func open(_ store: StoreSettings, role: Role, environment: [String: String]? = nil,
-                            checkpointsApart: Bool = false) throws(StoreError) -> any EventJournal {
+    /// environment (the process's when nil) is read only for a PostgreSQL password.
+    public static func open(_ store: StoreSettings, role: Role,
+                            environment: [String: String]? = nil) throws(StoreError) -> any EventJournal {
         if let postgres = store.postgres {
             return try PostgresJournal(parameters(postgres, role: role, environment: environment ?? ProcessInfo.processInfo.environment))
         }
         let timeout = role == .hook ? store.busyTimeoutMilliseconds : 5000
-        return try SQLiteJournal(path: store.path, busyTimeoutMilliseconds: timeout, checkpointsApart: checkpointsApart)
+        return try SQLiteJournal(path: store.path, busyTimeoutMilliseconds: timeout)
     }
 
     /// How to connect to `settings`' server, with the password read from where `[store]` says.

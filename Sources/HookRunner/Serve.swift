@@ -21,7 +21,7 @@ struct Serve: ParsableCommand {
             throw GlobalOptions.configurationFailure(["serve: the webhook secret cannot be read: \(error)"])
         }
         // As a hook would: a journal locked past the busy timeout sends the delivery to the spool.
-        let journal = try? JournalOpening.open(config.store, role: .hook, checkpointsApart: true)
+        let journal = try? JournalOpening.open(config.store, role: .hook)
         let logger = Logger(label: "wptsync.serve")
         let server = WebhookServer(intake: DeliveryIntake(config: config, secret: secret, journal: journal), logger: logger,
                                    sheriffQueue: try SheriffQueue(config: config, logger: logger))

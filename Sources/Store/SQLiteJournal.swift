@@ -8,16 +8,11 @@ import SyncCore
 public final class SQLiteJournal: EventJournal {
     public let path: String
     private let queue: DatabaseQueue
-    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path`. A locked database is waited for at most
-    /// `busyTimeoutMilliseconds`, then the call fails with `StoreError.busy`. With
-    /// `checkpointsApart` (a process that records continuously), this connection's commits never
-    /// checkpoint the WAL: another connection does, on its own thread (`WALCheckpointer`).
-    public init(path: String, busyTimeoutMilliseconds: Int = 5000, checkpointsApart: Bool = false) throws(StoreError) {
+    /// `busyTimeoutMilliseconds`, then the call fails with `StoreError.busy`.
+    public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws(StoreError) {
         self.path = path
-        let checkpointer = checkpointsApart ? WALCheckpointer(path: path) : nil
-        self.checkpointer = checkpointer
         var config = Configuration()
         config.busyMode = .timeout(Double(busyTimeoutMilliseconds) / 1000)
         config.label = "wptsync-journal"
@@ -29,7 +24,6 @@ public final class SQLiteJournal: EventJournal {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Hooks open and close a connection per push: checkpointing is left to auto-checkpoints.
             _ = wpts_sqlite_no_checkpoint_on_close(db.sqliteConnection)
-            checkpointer?.install(on: db)
         }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -217,7 +211,6 @@ public final class SQLiteJournal: EventJournal {
                     result = try body(db)
                     return .commit
                 }
-                checkpointer?.committed(db)
                 return result!
             }
         } catch {

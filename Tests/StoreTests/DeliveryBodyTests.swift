@@ -59,3 +59,4 @@ struct DeliveryBodyTests {
         #expect(try backend.reopen(journal).event(id: 2)?.payload == Self.delivery("d1"))
     }
 }
+
