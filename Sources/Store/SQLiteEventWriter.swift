@@ -33,9 +33,11 @@ public enum SQLiteEventWriter {
                 let key = payload.dedupeKey
                 try connection.bind(recorded, [key])
                 if try connection.step(recorded) { return .duplicate(id: sqlite3_column_int64(recorded, 0)) }
-                try connection.bind(insert, [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload)])
+                let (json, body) = PayloadCoding.journalColumns(payload)
+                try connection.bind(insert, [payload.kind.rawValue, payload.repository, key, json])
                 sqlite3_bind_double(insert, 5, time)
                 sqlite3_bind_double(insert, 6, time)
+                try connection.bind(insert, 7, blob: body)
                 _ = try connection.step(insert)
                 return .recorded(id: sqlite3_last_insert_rowid(db))
             }
@@ -83,6 +85,16 @@ public enum SQLiteEventWriter {
                 let code = sqlite3_bind_text(statement, Int32(index + 1), text, -1, SQLiteEventWriter.transient)
                 if code != SQLITE_OK { throw error(code) }
             }
+        }
+
+        /// Binds `blob` (NULL when nil) to parameter `index`, after `bind`.
+        func bind(_ statement: OpaquePointer?, _ index: Int32, blob: [UInt8]?) throws(StoreError) {
+            let code = if let blob {
+                blob.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32(clamping: $0.count), SQLiteEventWriter.transient) }
+            } else {
+                sqlite3_bind_null(statement, index)
+            }
+            if code != SQLITE_OK { throw error(code) }
         }
 
         /// Steps `statement`: true when it produced a row.

@@ -79,15 +79,20 @@ public final class SQLiteJournal: EventJournal {
         registerDownstreamResultMigrations(&migrator)
         registerDownstreamMigrations(&migrator)
         registerAutolandMigrations(&migrator)
+        // A GitHub delivery's body, as received (`PayloadCoding.journalColumns`); NULL in older rows,
+        // whose payload JSON holds it.
+        migrator.registerMigration("events-v4-delivery-body") { db in
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN body BLOB")
+        }
         return migrator
     }
 
     /// The id of the event with a dedupe key, if recorded (shared with `SQLiteEventWriter`).
     static let recordedSQL = "SELECT id FROM events WHERE dedupe_key = ?"
-    /// A new event: kind, repository, dedupe key, payload, received at, next attempt at.
+    /// A new event: kind, repository, dedupe key, payload, received at, next attempt at, body.
     static let insertSQL = """
-        INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO events (kind, repository, dedupe_key, payload, received_at, next_attempt_at, body)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// The last migration: a journal that has it needs none (migrations run in order).
     static let latestMigration = migrator.migrations.last!
@@ -101,9 +106,10 @@ public final class SQLiteJournal: EventJournal {
                 if let id = try Int64.fetchOne(db, sql: Self.recordedSQL, arguments: [key]) {
                     return .duplicate(id: id)
                 }
+                let (json, body) = PayloadCoding.journalColumns(payload)
                 try db.execute(sql: Self.insertSQL,
-                               arguments: [payload.kind.rawValue, payload.repository, key, PayloadCoding.encode(payload),
-                                           now.timeIntervalSince1970, now.timeIntervalSince1970])
+                               arguments: [payload.kind.rawValue, payload.repository, key, json,
+                                           now.timeIntervalSince1970, now.timeIntervalSince1970, body.map { Data($0) }])
                 return .recorded(id: db.lastInsertedRowID)
             }
         }
@@ -219,7 +225,7 @@ public final class SQLiteJournal: EventJournal {
     static func event(from row: Row) throws -> JournalEvent {
         let id: Int64 = row["id"]
         let payload: EventPayload
-        do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"]) } catch {
+        do { payload = try PayloadCoding.decode(kind: row["kind"], json: row["payload"], body: (row["body"] as Data?).map(Array.init)) } catch {
             throw StoreError.corruptRecord(id: id, reason: "\(error)")
         }
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }

@@ -180,6 +180,19 @@ struct WebhookServeTests {
         #expect(Set(events.compactMap { ($0["detail"] as? String)?.split(separator: " ").last?.dropLast() }.map(String.init)) == Set(deliveries))
     }
 
+    /// The body is kept as it came (a BLOB beside the payload), not re-encoded into the payload's JSON.
+    @Test func aDeliveryIsRecordedWithItsBodyByteForByte() throws {
+        let world = try World()
+        let body = Array(String(decoding: Self.opened, as: UTF8.self).replacingOccurrences(of: "Fixes a test", with: #"Fixes a \"test\" in caf\u00e9"#).utf8)
+        #expect(try world.post("pull_request", body).status == 202)
+        let journal = world.dir.sub("state/wptsync.sqlite")
+        let stored = try sh("sqlite3", [journal, "SELECT hex(body) FROM events"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(stored == body.map { String(format: "%02X", $0) }.joined())
+        #expect(try !sh("sqlite3", [journal, "SELECT payload FROM events"]).contains("Fixes a"))
+        _ = try world.wptsync(["process"])
+        #expect(try world.downstreams().first?["pull_request"] as? Int == 101)
+    }
+
     @Test func unsignedOrWronglySignedDeliveriesAreRefusedAndNotRecorded() throws {
         let world = try World()
         let unsigned = try world.post("pull_request", Self.opened, sign: "none")

@@ -47,7 +47,7 @@ struct DownstreamStoreTests {
     @Test(arguments: JournalBackend.available) func aBatchIsRecordedInOneGoEachDeliveryOnce(_ backend: JournalBackend) throws {
         let store = try backend.journal(in: dir)
         func delivery(_ id: String) -> EventPayload {
-            .gitHubDelivery(GitHubDelivery(repository: repo, event: "ping", delivery: id, summary: "ping", body: "{}"))
+            .gitHubDelivery(GitHubDelivery(repository: repo, event: "ping", delivery: id, summary: "ping", body: Array("{}".utf8)))
         }
         #expect(try store.record(delivery("a"), at: t) == .recorded(id: 1))
         #expect(try store.record([delivery("b"), delivery("a"), delivery("b"), delivery("c")], at: t)

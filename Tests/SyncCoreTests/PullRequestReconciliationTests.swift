@@ -73,8 +73,8 @@ struct PullRequestReconciliationTests {
         #expect(deliveries.map(\.change) == [.opened, .review, .check, .check, .check])
         for delivery in deliveries {
             let payload = delivery.payload(repository: "web-platform-tests/wpt")
-            let read = try WebhookPayload.read(event: payload.event, body: Array(payload.body.utf8))
-            #expect(read.observation == delivery.observation && read.repository == "web-platform-tests/wpt", "\(payload.body)")
+            let read = try WebhookPayload.read(event: payload.event, body: payload.body)
+            #expect(read.observation == delivery.observation && read.repository == "web-platform-tests/wpt", "\(String(decoding: payload.body, as: UTF8.self))")
         }
     }
 

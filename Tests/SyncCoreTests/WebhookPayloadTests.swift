@@ -71,6 +71,31 @@ struct WebhookPayloadTests {
         #expect(problem("push", "{}") == "wptsync does not read push events")
     }
 
+    /// Only the fields wptsync reads are decoded; one of another kind is still named with its kind.
+    @Test func aFieldOfAnotherKindIsNamedWithItsKind() {
+        func problem(_ from: String, _ to: String) -> String? {
+            let body = String(decoding: WebhookBodies.event("opened", WebhookBodies.pullRequest()), as: UTF8.self).replacingOccurrences(of: from, with: to)
+            do { _ = try WebhookPayload.parse(event: "pull_request", body: Array(body.utf8)); return nil } catch { return error.description }
+        }
+        #expect(problem(#"[{"name": "infra", "color": "ededed"}]"#, #"["infra"]"#)
+                == "the pull_request delivery's `pull_request.labels[0]` is a string, not an object")
+        #expect(problem(#""number": 42"#, #""number": true"#) == "the pull_request delivery's `pull_request.number` is a boolean, not a positive whole number")
+        #expect(problem(#""number": 42"#, #""number": 4.5"#) == "the pull_request delivery's `pull_request.number` is a number, not a positive whole number")
+        #expect(problem(#""title": "Fix flexbox test""#, #""title": ["Fix"]"#) == "the pull_request delivery's `pull_request.title` is an array, not a string")
+        #expect(problem(#""user": {"login": "alice", "id": 1}"#, #""user": "alice""#) == "the pull_request delivery's `pull_request.user` is a string, not an object")
+        #expect(problem(#""base": {"#, #""unread": {"deep": [1, {"x": null}]}, "base": {"#) == nil)
+    }
+
+    @Test func theMetadataKeyIsFoundWhereverItIsInTheBody() {
+        let key = WebhookPayload.metadataKey
+        #expect(WebhookPayload.contains(Array("gecko-commit".utf8), key))
+        #expect(WebhookPayload.contains(Array("ggecko-commit: abc".utf8), key))
+        #expect(WebhookPayload.contains(Array("gecko-commi, then gecko-commit".utf8), key))
+        #expect(!WebhookPayload.contains(Array("a gecko-commi".utf8), key))
+        #expect(!WebhookPayload.contains(Array("gecko".utf8), key))
+        #expect(!WebhookPayload.contains([], key))
+    }
+
     @Test func wptsyncsOwnUpstreamPullRequestsAreIgnored() throws {
         func reason(branch: String = "fix", labels: [String] = [], body: String = "") throws -> String? {
             let bytes = WebhookBodies.event("opened", WebhookBodies.pullRequest(branch: branch, labels: labels, body: body))

@@ -29,7 +29,7 @@ struct CopiedTable: Sendable {
             .init("id", .integer), .init("kind"), .init("repository"), .init("dedupe_key"), .init("payload"), .init("state"),
             .init("attempts", .integer), .init("received_at", .real), .init("next_attempt_at", .real), .init("last_error"),
             .init("lease_owner"), .init("lease_until", .real), .init("finished_at", .real), .init("permanent", .boolean),
-            .init("dropped_by"), .init("dropped_at", .real), .init("drop_reason"),
+            .init("dropped_by"), .init("dropped_at", .real), .init("drop_reason"), .init("body", .blob),
         ], key: ["id"], serial: "id"),
         CopiedTable(name: "upstream_syncs", columns: [
             .init("id", .integer), .init("bug", .integer), .init("sequence", .integer), .init("status"),

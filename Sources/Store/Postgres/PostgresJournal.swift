@@ -178,7 +178,11 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
         func date(_ column: String) -> Date? { text(column).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) }
         let id = Int64(text("id") ?? "") ?? 0
         let payload: EventPayload
-        do { payload = try PayloadCoding.decode(kind: text("kind") ?? "", json: text("payload") ?? "") } catch {
+        let body = try text("body").map { hex throws(StoreError) in
+            guard let bytes = Self.bytes(bytea: hex) else { throw .corruptRecord(id: id, reason: "its body is not a bytea value") }
+            return bytes
+        }
+        do { payload = try PayloadCoding.decode(kind: text("kind") ?? "", json: text("payload") ?? "", body: body) } catch {
             throw .corruptRecord(id: id, reason: "\(error)")
         }
         return JournalEvent(

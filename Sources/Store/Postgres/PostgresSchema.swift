@@ -31,6 +31,8 @@ enum PostgresSchema {
         """,
         recordTables,
         sheriffAccessTables,
+        // A GitHub delivery's body, as received; NULL in older rows, whose payload JSON holds it.
+        "ALTER TABLE events ADD COLUMN body BYTEA",
     ]
 
     /// The version this wptsync's schema is at.

@@ -23,7 +23,7 @@ public struct ReconciledDelivery: Sendable, Equatable {
         let body = WebhookPayload.body(event: event, action: action, observation: observation, repository: repository)
         return GitHubDelivery(repository: repository, event: event, delivery: delivery,
                               summary: WebhookPayload.summary(event: event, observation: observation) + " (reconciled)",
-                              body: String(decoding: body, as: UTF8.self))
+                              body: body)
     }
 
     init(pullRequest: Int, change: Change, event: String, action: String?, observation: WebhookObservation) {

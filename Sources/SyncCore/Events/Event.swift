@@ -98,10 +98,32 @@ public struct GitHubDelivery: Sendable, Equatable, Codable {
     public var delivery: String
     /// What it says, for people (`pull_request opened #12`), as `WebhookPayload.summary` wrote it.
     public var summary: String
-    /// The JSON body, as received.
-    public var body: String
+    /// The JSON body, byte for byte as received (the journal keeps it apart from the other fields, as a BLOB).
+    public var body: [UInt8]
 
-    public init(repository: String, event: String, delivery: String, summary: String, body: String) {
+    public init(repository: String, event: String, delivery: String, summary: String, body: [UInt8]) {
         self.repository = repository; self.event = event; self.delivery = delivery; self.summary = summary; self.body = body
+    }
+
+    enum CodingKeys: String, CodingKey { case repository, event, delivery, summary, body }
+
+    /// In JSON (the spool, and journal rows written before the body had its own column) the body is
+    /// a string; an empty one is left out.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        repository = try fields.decode(String.self, forKey: .repository)
+        event = try fields.decode(String.self, forKey: .event)
+        delivery = try fields.decode(String.self, forKey: .delivery)
+        summary = try fields.decode(String.self, forKey: .summary)
+        body = Array(try fields.decodeIfPresent(String.self, forKey: .body)?.utf8 ?? "".utf8)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var fields = encoder.container(keyedBy: CodingKeys.self)
+        try fields.encode(repository, forKey: .repository)
+        try fields.encode(event, forKey: .event)
+        try fields.encode(delivery, forKey: .delivery)
+        try fields.encode(summary, forKey: .summary)
+        if !body.isEmpty { try fields.encode(String(decoding: body, as: UTF8.self), forKey: .body) }
     }
 }

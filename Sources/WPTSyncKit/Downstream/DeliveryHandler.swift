@@ -18,7 +18,7 @@ struct DeliveryHandler: EventHandler {
             throw HandlerError.wrongPayload(expected: .gitHubWebhook, got: event.kind)
         }
         let observation: WebhookObservation
-        do { observation = try WebhookPayload.parse(event: delivery.event, body: Array(delivery.body.utf8)) } catch {
+        do { observation = try WebhookPayload.parse(event: delivery.event, body: delivery.body) } catch {
             throw HandlerError.unreadableDelivery(delivery: delivery.delivery, reason: error.description)
         }
         let head = "delivery \(delivery.delivery): \(delivery.summary)"
