@@ -67,16 +67,16 @@ final class AutolandLandingWorld {
     }
 
     /// Commits a fix of `path` (`Document.cpp`) by `author` and a try commit asking for autoland,
-    /// pushes both to try as `user`, and processes the push.
+    /// pushes both to try as `user`, and (with `process`) processes the push.
     func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com", bug: Int? = nil,
-                   path: String = "dom/base/Document.cpp") throws -> (fix: String, tip: String) {
+                   path: String = "dom/base/Document.cpp", process: Bool = true) throws -> (fix: String, tip: String) {
         try world.gecko.write(path, contents)
         let fix = try world.gecko.commit("Bug \(bug ?? self.bug) - Fix the document r=bob", date: "1700000000 -3600", user: Self.author)
         try world.gecko.write("try_task_config.json", "{}\n")
         let tip = try world.gecko.commit("try: -b o --autoland")
         try world.gecko.hg(["push", "-q", "-f", "-r", tip, tryRepo], env: ["USER": user])
         try world.gecko.hg(["update", "-q", "-r", "0"])
-        try world.wptsync(["process"])
+        if process { try world.wptsync(["process"]) }
         return (fix, tip)
     }
 
