@@ -58,6 +58,7 @@ struct PostgresBurstTests {
         // lease expires).
         var random = SeededGenerator(seed: Self.seed)
         var killedHolding: [Int64] = []
+        var kills = 0
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, (try journal.counts()[.done] ?? 0) < burst.pushes.count {
             let victim = workers[2]
@@ -71,6 +72,7 @@ struct PostgresBurstTests {
             usleep(UInt32.random(in: 0...300_000, using: &random))
             victim.send(SIGKILL)
             _ = victim.waitForExit(limit: 30)
+            kills += 1
             // What it still held when it died (its lease has not expired yet).
             killedHolding += holding()
             usleep(UInt32.random(in: 0...1_000_000, using: &random))
@@ -81,15 +83,14 @@ struct PostgresBurstTests {
                 "\((try? journal.counts()) ?? [:]) of \(burst.pushes.count) pushes; \((try? u.world.wptsync(["events", "--state", "failed"])) ?? "")")
         print("burst: drained after \(Int(-started.timeIntervalSinceNow)) s")
         #expect(killedHolding.count >= 3, "the worker was killed while it held an event")
-        // Every killed attempt was taken over after its lease and done by another attempt; every
-        // other event was claimed once.
-        for event in try journal.events(state: nil, limit: 100_000) {
-            if killedHolding.contains(event.id) {
-                #expect(event.state == .done && event.attempts >= 2, "event \(event.id): \(event.state), \(event.attempts) attempt(s)")
-            } else {
-                #expect(event.attempts == 1, "event \(event.id) was claimed \(event.attempts) times: \(event.lastError ?? "")")
-            }
-        }
+        // Every event the killed worker held is done; every other event was claimed once, but for
+        // a failed attempt (said in `lastError`) and, per kill, one claim the victim's server may
+        // have committed after the test looked (the kill races its last statements).
+        let events = try journal.events(state: nil, limit: 100_000)
+        #expect(events.allSatisfy { $0.state == .done })
+        let claimedAgain = events.filter { !killedHolding.contains($0.id) && $0.attempts > 1 && $0.lastError == nil }
+        #expect(claimedAgain.count <= kills, "claimed more than once: \(claimedAgain.map { "\($0.id) × \($0.attempts)" })")
+        #expect(events.filter { killedHolding.contains($0.id) }.contains { $0.attempts >= 2 }, "a held event was taken over")
         try expectOneCleanRun(u, burst, journal)
         for worker in workers { worker.send(SIGTERM) }
         for worker in workers { #expect(worker.waitForExit(limit: 60) == 0, "\(worker.output)") }

@@ -58,5 +58,17 @@ struct DeliveryBodyTests {
         #expect(try migrated.record(Self.delivery("d1"), at: t0) == .recorded(id: 2))
         #expect(try backend.reopen(journal).event(id: 2)?.payload == Self.delivery("d1"))
     }
-}
 
+    /// A new hook meets a PostgreSQL store `wptsync migrate` has not brought to the body's schema
+    /// version yet: pushes are still recorded, in the order given; a delivery is refused (and
+    /// spooled by its caller), not recorded without its body.
+    @Test(arguments: JournalBackend.available.filter { $0 != .sqlite })
+    func aPushIsRecordedByAPostgreSQLStoreNotMigratedForBodies(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
+        _ = try backend.outside(journal, "ALTER TABLE events DROP COLUMN body; DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)")
+        let hook = try backend.reopen(journal)
+        #expect(try hook.record([push("central", 2), push("autoland", 1)], at: t0) == [.recorded(id: 1), .recorded(id: 2)])
+        #expect(throws: StoreError.self) { try hook.record(Self.delivery("d1"), at: t0) }
+        #expect(try hook.counts() == [.pending: 2])
+    }
+}

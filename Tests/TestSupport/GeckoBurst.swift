@@ -19,8 +19,11 @@ public final class GeckoBurst: @unchecked Sendable {
     }
 
     public struct Push: Sendable {
+        /// The integration repository's name.
         public var repository: String
+        /// The commit the push moved the branch to.
         public var tip: String
+        /// How many commits it carried.
         public var changesets: Int
     }
 

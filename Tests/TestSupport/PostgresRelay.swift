@@ -7,10 +7,13 @@ import Foundation
 /// what a slow link would cost: the client's turns (each time it speaks after the server did, one
 /// network round trip) and the TLS or GSSAPI encryption requests that open a connection.
 public final class PostgresRelay: @unchecked Sendable {
+    /// The relay's port on 127.0.0.1.
     public let port: UInt16
     private let listener: Int32
     private let lock = NSLock()
     private var sockets: [Int32] = []
+    /// Per connection (by its client socket), how many of its two directions still relay.
+    private var openDirections: [Int32: Int] = [:]
     private var turnCount = 0
     private var encryptionRequestCount = 0
     private var clientSpokeLast = false
@@ -31,16 +34,16 @@ public final class PostgresRelay: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
-                guard client >= 0 else { return }
+                guard client >= 0 else { close(listener); return }
                 let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
                 var target = Self.loopback(serverPort)
                 let connected = withUnsafePointer(to: &target) { pointer in
                     pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
                 }
                 guard connected else { close(client); close(server); continue }
-                lock.withLock { sockets += [client, server] }
-                Thread.detachNewThread { self.pass(from: client, to: server, fromClient: true) }
-                Thread.detachNewThread { self.pass(from: server, to: client, fromClient: false) }
+                lock.withLock { sockets += [client, server]; openDirections[client] = 2 }
+                Thread.detachNewThread { self.pass(from: client, to: server, fromClient: true, pair: client) }
+                Thread.detachNewThread { self.pass(from: server, to: client, fromClient: false, pair: client) }
             }
         }
     }
@@ -56,7 +59,9 @@ public final class PostgresRelay: @unchecked Sendable {
     /// How many connections began by asking for TLS (SSLRequest) or GSSAPI encryption (GSSENCRequest).
     public var encryptionRequests: Int { lock.withLock { encryptionRequestCount } }
 
-    private func pass(from source: Int32, to destination: Int32, fromClient: Bool) {
+    /// Relays one direction; the second direction to end closes both sockets of the connection
+    /// (`pair` names it), so that no descriptor is closed while the other thread still uses it.
+    private func pass(from source: Int32, to destination: Int32, fromClient: Bool, pair: Int32) {
         var buffer = [UInt8](repeating: 0, count: 65536)
         var first = true
         while true {
@@ -81,6 +86,14 @@ public final class PostgresRelay: @unchecked Sendable {
             }
         }
         shutdown(destination, Int32(SHUT_WR))
+        let last = lock.withLock { () -> Bool in
+            openDirections[pair, default: 1] -= 1
+            guard openDirections[pair] == 0 else { return false }
+            openDirections[pair] = nil
+            sockets.removeAll { $0 == source || $0 == destination }
+            return true
+        }
+        if last { close(source); close(destination) }
     }
 
     private static func loopback(_ port: UInt16) -> sockaddr_in {
@@ -91,14 +104,10 @@ public final class PostgresRelay: @unchecked Sendable {
         return address
     }
 
-    /// Closes the listener and every relayed connection.
+    /// Ends the listener and every relayed connection; their threads close the descriptors.
     public func stop() {
-        let open = lock.withLock { () -> [Int32] in
-            defer { sockets = [] }
-            return sockets
-        }
+        let open = lock.withLock { sockets }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in open { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 }

@@ -25,5 +25,7 @@ struct InProcessWorker {
         self.pushes = pushes
     }
 
-    struct NoPushHandler: Error {}
+    struct NoPushHandler: Error, CustomStringConvertible {
+        var description: String { "the configuration gives the worker no handler for Mercurial pushes" }
+    }
 }

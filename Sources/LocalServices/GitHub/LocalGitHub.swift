@@ -16,8 +16,9 @@ public final class LocalGitHub: Sendable {
     public let name: String
     /// The bare repository: push here.
     public let repositoryPath: String
-    /// The address and port the server listens on.
+    /// The address the server listens on (127.0.0.1 unless a test network's is given).
     public let host: String
+    /// The port the system chose.
     public let port: UInt16
     /// `http://<host>:<port>`: both the API base URL and the base of `html_url`s.
     public var baseURL: String { "http://\(host):\(port)" }

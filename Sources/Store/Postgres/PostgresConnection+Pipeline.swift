@@ -8,10 +8,18 @@ extension PostgresConnection {
         try ensureConnected()
         guard pq.PQenterPipelineMode(handle) == 1 else { throw .query(path: parameters.url, reason: Self.message(handle, pq)) }
         defer { if pq.PQstatus(handle) == CONNECTION_OK { _ = pq.PQexitPipelineMode(handle) } }
+        // A pipeline left with statements queued could not be left: the connection is cut instead,
+        // and the next statement connects again.
         for statement in statements where send(statement.sql, statement.arguments) != 1 {
-            throw .unavailable(store: parameters.url, reason: Self.message(handle, pq))
+            let reason = Self.message(handle, pq)
+            abandon()
+            throw .unavailable(store: parameters.url, reason: reason)
         }
-        guard pq.PQpipelineSync(handle) == 1 else { throw .unavailable(store: parameters.url, reason: Self.message(handle, pq)) }
+        guard pq.PQpipelineSync(handle) == 1 else {
+            let reason = Self.message(handle, pq)
+            abandon()
+            throw .unavailable(store: parameters.url, reason: reason)
+        }
         let deadline = answerDeadline()
         var rows: [PostgresRows] = []
         var failure: StoreError?

@@ -150,7 +150,7 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Shuts the socket so that libpq finds the connection broken, and drops what it still holds.
-    private func abandon() {
+    func abandon() {
         shutdown(pq.PQsocket(handle), Int32(SHUT_RDWR))
         _ = pq.PQconsumeInput(handle)
         while let result = pq.PQgetResult(handle) { pq.PQclear(result) }

@@ -8,6 +8,7 @@ import CPostgres
 public struct PostgresParameters: Sendable, Equatable {
     /// `postgresql://user@host:port/database`, query parameters (`sslmode`, …) passed to libpq as given.
     public var url: String
+    /// The password (from `[store] password_file` or the environment), never in `url`.
     public var password: String?
     /// How long connecting may take; libpq's smallest is 2 seconds.
     public var connectTimeoutSeconds: Int
@@ -18,6 +19,7 @@ public struct PostgresParameters: Sendable, Equatable {
     /// statement timeout, so that the server's own cancellation normally comes first; nil to wait.
     public var answerTimeoutMilliseconds: Int? { statementTimeoutMilliseconds.map { $0 + 1_000 } }
 
+    /// Parameters for `url`; `statementTimeoutMilliseconds` nil: no limit.
     public init(url: String, password: String? = nil, connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil) {
         self.url = url; self.password = password
         self.connectTimeoutSeconds = connectTimeoutSeconds; self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
