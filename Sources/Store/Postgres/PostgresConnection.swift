@@ -192,10 +192,14 @@ final class PostgresConnection: @unchecked Sendable {
         text(pq.PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Lock waits and serialization failures are `busy` (try again); a lost server `unavailable`.
+    /// Lock waits and serialization failures are `busy` (try again); a lost server `unavailable`;
+    /// a table or column that does not exist means a schema older than this wptsync's.
     private static func error(state: String?, reason: String, url: String, broken: Bool) -> StoreError {
         if broken || state?.hasPrefix("08") == true || state == "57P01" { return .unavailable(store: url, reason: reason) }
         if ["40001", "40P01", "55P03", "57014"].contains(state ?? "") { return .busy(path: url) }
+        if state == "42703" || state == "42P01" {
+            return .schema(store: url, reason: "\(reason): its schema is older than this wptsync's, run `wptsync migrate`")
+        }
         return .query(path: url, reason: reason)
     }
 }
