@@ -15,8 +15,10 @@ extension UpstreamReconciler {
         var exporter = UpstreamExporter(gecko: hg, git: mirror, prefixes: prefixes, bugzillaURL: settings.bugzillaURL)
         // Best effort: without an answer the export only names the git commit, and still counts as wptsync's own.
         if hg is GitGecko, let commitMap { exporter.hgNode = { try? commitMap.hg(forGit: $0) } }
-        if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head) {
-            let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg)
+        if !rebuild, let current, let appended = BranchPlan.appended(exported: sync.exportedNodes, wanted: nodes, head: sync.head),
+           // An export pushed before a crash whose changeset is no longer wanted (backed out since)
+           // must not stay on the branch: it is rebuilt instead.
+           case let onBranch = try exportedNodes(on: current, since: sync.head, sync: sync, hg: hg), onBranch.isSubset(of: appended) {
             switch try exportAll(appended.filter { !onBranch.contains($0) }, onto: current, with: exporter) {
             case .conflict(let node, let files):
                 markConflict(&sync, node: node, files: files)
