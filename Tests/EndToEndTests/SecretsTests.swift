@@ -1,6 +1,7 @@
 import Foundation
 import LocalServices
 import RepoOps
+import SyncCore
 import Testing
 import TestSupport
 
@@ -97,6 +98,43 @@ struct SecretsTests {
         Self.expectNoLeak(of: [Self.urlSecret], in: places)
     }
 
+    /// A password in `[landing] push_url`: the landing clone is made, pulled and pushed without the
+    /// URL in any process's arguments or any file (Mercurial through its command server, git
+    /// through libgit2), and the landing still arrives.
+    @Test(arguments: [GeckoKind.hg, .git])
+    func aPasswordInTheLandingPushURLReachesNoProcessArgumentsAndNoFile(kind: GeckoKind) throws {
+        let l = try LandingWorld(geckoKind: kind)
+        let server: TestServer, pushURL: String
+        if kind == .hg {
+            let hg = try sh("sh", ["-c", "command -v hg"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            server = try TestServer(hg) { port in
+                ["serve", "-R", l.world.autoland, "-a", "127.0.0.1", "-p", "\(port)",
+                 "--config", "web.push_ssl=false", "--config", "web.allow-push=*"]
+            }
+            pushURL = "http://bot:\(Self.urlSecret)@127.0.0.1:\(server.port)/"
+        } else {
+            let (daemon, address) = try startGitDaemon(basePath: URL(fileURLWithPath: l.world.autoland).deletingLastPathComponent().path)
+            server = daemon
+            pushURL = address.replacingOccurrences(of: "git://", with: "git://bot:\(Self.urlSecret)@") + "/" + URL(fileURLWithPath: l.world.autoland).lastPathComponent
+        }
+        defer { server.stop() }
+        let config = try String(contentsOfFile: l.world.config, encoding: .utf8)
+        try writeFile(l.world.config, config.replacingOccurrences(of: "[landing]\n", with: "[landing]\npush_url = \"\(pushURL)\"\n"))
+        try? FileManager.default.removeItem(atPath: l.clonePath)
+        let calls = [try Self.recordHgCalls(of: l.world), try Self.recordHgCalls(of: l.world, program: "git")]
+
+        try l.mergeUpstreamPR(["through-url.html": "u\n"], title: "Landed through a URL with a password")
+        try l.syncMirror()
+        let outputs = try l.upstreamWorld.processUntilSettled()
+        #expect(try l.autolandFile("testing/web-platform/tests/through-url.html") == "u\n", "\(outputs)")
+        let arguments = try calls.flatMap { try Self.files(under: $0) }.filter { $0.hasSuffix(".args") }
+            .map { ($0, try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        #expect(kind == .git || arguments.contains { String(decoding: $0.1, as: UTF8.self).hasPrefix("init") }, "the hg clone was made here")
+        let places = arguments + outputs.map { ("output", Data($0.utf8)) }
+            + (try Self.writtenFiles(l.world, also: URL(fileURLWithPath: l.clonePath).deletingLastPathComponent().path))
+        Self.expectNoLeak(of: [Self.urlSecret], in: places)
+    }
+
     /// Every file under the world's folder (and `also`) but its configuration, which names the
     /// URL secret, as an operator's would.
     static func writtenFiles(_ world: SyncWorld, also: String? = nil) throws -> [(String, Data)] {
@@ -114,20 +152,20 @@ struct SecretsTests {
         }
     }
 
-    /// Puts an `hg` first on the `PATH` of the world's `wptsync` commands that writes its arguments
-    /// (`<n>.args`) and environment (`<n>`, NUL-separated) to a file of the returned folder, then
-    /// runs the real hg.
-    static func recordHgCalls(of world: SyncWorld) throws -> String {
+    /// Puts a `program` (hg by default) first on the `PATH` of the world's `wptsync` commands that
+    /// writes its arguments (`<n>.args`) and environment (`<n>`, NUL-separated) to a file of the
+    /// returned folder, then runs the real one.
+    static func recordHgCalls(of world: SyncWorld, program: String = "hg") throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let hg = try #require(path.split(separator: ":").map { "\($0)/hg" }.first { FileManager.default.isExecutableFile(atPath: $0) })
-        let (bin, calls) = (world.dir.sub("wrapper-bin"), world.dir.sub("hg-calls"))
+        let real = try #require(path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) })
+        let (bin, calls) = (world.dir.sub("wrapper-bin"), world.dir.sub("\(program)-calls"))
         try FileManager.default.createDirectory(atPath: calls, withIntermediateDirectories: true)
-        try writeFile(bin + "/hg", """
+        try writeFile(bin + "/" + program, """
             #!/bin/sh
             call=$(mktemp "\(calls)/call.XXXXXX")
             printf '%s ' "$@" > "$call.args"
             env -0 > "$call"
-            exec "\(hg)" "$@"
+            exec "\(real)" "$@"
 
             """, executable: true)
         world.environment["PATH"] = bin + ":" + path

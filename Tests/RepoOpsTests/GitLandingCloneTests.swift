@@ -64,4 +64,43 @@ struct GitLandingCloneTests {
         // Found again after a later commit (as Lando's own commits are, whatever their hashes).
         #expect(try clone.landed(nodes, markers: ["wpt-type: landing"], base: base, tip: try clone.refresh()) == nodes)
     }
+
+    /// A remote URL, which may hold a password, is pushed to by libgit2, so no `git` process gets it in its arguments.
+    @Test("a remote repository is pushed to through libgit2: pushed, and a moved branch is a lost race")
+    func pushesToARemoteURLThroughLibgit2() throws {
+        let dir = TempDir("git-landing-remote")
+        let work = dir.sub("work"), target = dir.sub("firefox.git")
+        try sh("git", ["init", "-q", "-b", "autoland", work])
+        try writeFile(work + "/a.html", "a\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Bug 1 - initial"], in: work)
+        try sh("git", ["init", "-q", "--bare", "-b", "autoland", target])
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        let (daemon, address) = try startGitDaemon(basePath: dir.path)
+        defer { daemon.stop() }
+        let url = address.replacingOccurrences(of: "git://", with: "git://bot:landing-secret@") + "/firefox.git"
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: url, branch: "refs/heads/autoland")
+        let tip = { try sh("git", ["--git-dir", target, "rev-parse", "autoland"]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let commit = { (base: String, name: String) in
+            try clone.commit([PlannedCommit(user: "x <x@example.com>", date: (0, 0), message: Array("\(name)\n".utf8),
+                                            files: [HgPath("\(name).html"): .write(HgFile(data: Array("\(name)\n".utf8), flags: .regular))])], onto: base)[0]
+        }
+        let first = try commit(try clone.refresh(), "first")
+        let pushed = try clone.push(first)
+        #expect(pushed == .pushed, "\(pushed)")
+        #expect(try tip() == first)
+
+        let stale = try commit(first, "stale")
+        try sh("git", ["pull", "-q", target, "autoland"], in: work)
+        try writeFile(work + "/other.html", "other\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: work)
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        let other = try tip()
+        guard case .lostRace(let message) = try clone.push(stale) else { Issue.record("expected a lost race"); return }
+        #expect(!message.contains("landing-secret"), "\(message)")
+        #expect(try tip() == other)
+        let rebuilt = try commit(try clone.refresh(), "rebuilt")
+        #expect(try clone.push(rebuilt) == .pushed && (try tip()) == rebuilt)
+    }
 }

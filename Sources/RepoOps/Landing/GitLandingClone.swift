@@ -1,3 +1,4 @@
+import CGit2
 import Foundation
 
 /// wptsync's own bare clone of a git Gecko integration repository: the branch is fetched into it
@@ -12,6 +13,8 @@ public final class GitLandingClone: LandingWorkspace {
     public let branch: String
     /// The clone's copy of the branch as last fetched.
     static let fetched = "refs/wptsync/integration"
+    /// What a push through libgit2 last sent.
+    static let pushed = "refs/wptsync/pushed"
 
     /// Opens the clone at `path`, creating it (bare) when missing.
     public init(path: String, url: String, branch: String) throws(ImportError) {
@@ -62,8 +65,12 @@ public final class GitLandingClone: LandingWorkspace {
         } catch { throw ImportError.geckoGit(error) }
     }
 
-    /// `git push` of `node` to the branch, unforced: a branch someone moved meanwhile is a lost race.
+    /// Pushes `node` to the branch, unforced: a branch someone moved meanwhile is a lost race. A
+    /// repository on this machine gets a `git push`, so that its hooks run (libgit2's local transport
+    /// runs none); a remote one gets libgit2's, so its URL, which may hold a password, reaches no
+    /// process's arguments.
     public func push(_ node: String) throws -> PushOutcome {
+        guard Self.isLocal(url) else { return pushThroughLibgit2(node) }
         let output: ProcessOutput
         do {
             output = try ProcessRunner.run("git", ["--git-dir", gecko.path, "push", "--porcelain", "--", url, "\(node):\(branch)"],
@@ -72,6 +79,33 @@ public final class GitLandingClone: LandingWorkspace {
         let message = (output.stderrString + output.stdoutString).trimmingCharacters(in: .whitespacesAndNewlines)
         if output.status == 0 { return message.contains("[up to date]") ? .nothingToPush : .pushed }
         return message.contains("[rejected]") ? .lostRace(message) : .failed(message)
+    }
+
+    private func pushThroughLibgit2(_ node: String) -> PushOutcome {
+        do throws(GitError) {
+            try git.updateReference(Self.pushed, to: try Oid(hex: node), expecting: .any)  // libgit2 pushes references, not ids
+            try git.push(to: url, refspecs: ["\(Self.pushed):\(branch)"], credentials: Self.credentials(for: url))
+            return .pushed
+        } catch {
+            switch error {
+            case .pushRejected(_, let rejections) where rejections.values.contains(where: Self.isRaceReason):
+                return .lostRace(error.description)
+            case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue || code == GIT_ENOTFOUND.rawValue:
+                return .lostRace(error.description)  // the remote's tip is not an ancestor, or not even known here
+            default:
+                return .failed(error.description)
+            }
+        }
+    }
+
+    /// Whether a remote's reason for refusing a reference says that it moved.
+    static func isRaceReason(_ reason: String) -> Bool {
+        ["non-fast-forward", "fetch first", "stale info"].contains { reason.contains($0) }
+    }
+
+    /// A path, or a `file:` URL: a repository whose hooks only `git push` runs.
+    static func isLocal(_ url: String) -> Bool {
+        url.hasPrefix("file://") || (!url.contains("://") && !(url.contains("@") && url.contains(":")))
     }
 
     /// Searches the branch's first-parent history from `tip` back to `base` for the newest commit

@@ -18,24 +18,35 @@ public enum PushOutcome: Sendable, Equatable {
 public final class LandingClone {
     public let hg: HgRepository
 
-    /// Opens the clone at `path`, first cloning `source` there (no work tree) if it does not exist.
+    /// Opens the clone at `path`, first making it there (no work tree) from `source` if it does not
+    /// exist: `hg clone` from a repository on this machine (hard links), else an empty repository
+    /// that pulls through the command server, so a password in a URL reaches no process's
+    /// arguments, and no file (`hg clone` would write it to `.hg/hgrc`).
     public init(path: String, source: String) throws(ImportError) {
-        if !FileManager.default.fileExists(atPath: path + "/.hg") {
+        let local = !source.contains("://")
+        let created = !FileManager.default.fileExists(atPath: path + "/.hg")
+        if created {
             try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                      withIntermediateDirectories: true)
+            let arguments = local ? ["clone", "-U", "-q", "--", source, path] : ["init", "--", path]
             let result: ProcessOutput
             do {
-                result = try ProcessRunner.run("hg", ["clone", "-U", "-q", "--", source, path],
-                                               extraEnvironment: ProcessRunner.sshAgent().merging(["HGPLAIN": "1"]) { $1 })
+                result = try ProcessRunner.run("hg", arguments, extraEnvironment: ProcessRunner.sshAgent().merging(["HGPLAIN": "1"]) { $1 })
             } catch { throw .hg(.hgNotFound(executable: "hg", reason: "\(error)")) }
             guard result.status == 0 else {
-                throw .hg(.commandFailed(arguments: ["clone", "-U", source, path], status: result.status,
+                throw .hg(.commandFailed(arguments: arguments, status: result.status,
                                          stderr: result.stderrString.trimmingCharacters(in: .whitespacesAndNewlines),
                                          repository: path))
             }
         }
         // Pulls and pushes may go over ssh; hooks the push runs on the destination get this environment too.
         do { hg = try HgRepository(path: path, environment: ProcessRunner.sshAgent()) } catch { throw .hg(error) }
+        if created && !local {
+            do { try check(["pull", "-q", "--", source]) } catch {
+                try? FileManager.default.removeItem(atPath: path)  // as a failed `hg clone` leaves nothing
+                throw .hg(error)
+            }
+        }
     }
 
     /// Drops what an earlier run left (a checkout, commits built and never pushed: draft
