@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 import RepoOps
+import Store
 import TestSupport
 
 /// Issue 12: `wptsync serve` takes GitHub's webhooks over loopback, checks their signature, records
@@ -167,6 +168,46 @@ struct WebhookServeTests {
         #expect(pr["ignored"] == nil)
         #expect(seen.first?["ignored"] as? String == "opened by wptsync's upstream sync (branch gecko/1234567)")
         #expect(try world.events().allSatisfy { $0["state"] as? String == "done" })
+    }
+
+    /// `serve` started while its PostgreSQL store is down still takes deliveries: to the spool until
+    /// the store answers, then straight into it; the worker imports the spooled ones; each once.
+    @Test(.enabled(if: PostgresCluster.binaries != nil)) func aServeStartedWhileItsStoreIsDownSpoolsThenRecords() throws {
+        let cluster = try PostgresCluster()
+        let url = try cluster.createDatabase()
+        let dir = TempDir("webhooks-store-down")
+        let config = dir.sub("wptsync.toml"), secretFile = dir.sub("webhook-secret")
+        try writeFile(secretFile, "it's a secret to everybody\n")
+        try writeFile(config, """
+            [store]
+            path = "\(dir.sub("state/wptsync.sqlite"))"
+            url = "\(url)"
+
+            [serve]
+            listen = "127.0.0.1:0"
+            secret_file = "\(secretFile)"
+
+            """)
+        _ = try sh(builtProduct("wptsync"), ["migrate", "--config", config], in: dir.path)
+        cluster.stop()
+        let world = try World(config: config, secretFile: secretFile, dir: dir)
+        #expect(world.port != 0, "serve starts without its store: \(world.serve.output)")
+        let (early, late) = (UUID().uuidString, UUID().uuidString)
+        let spooled = try world.post("pull_request", Self.opened, delivery: early)
+        #expect(spooled.status == 202 && spooled.answer.contains("\"status\":\"spooled\""), "\(spooled.answer)")
+        #expect(SpoolFile(path: dir.sub("state/wptsync.sqlite.spool")).isEmpty == false)
+
+        try cluster.start()
+        let synchronize = WebhookBodies.event("synchronize", WebhookBodies.pullRequest(number: 101, head: String(repeating: "d", count: 40),
+                                                                                      updatedAt: "2026-11-20T10:05:00Z"))
+        let recorded = try world.post("pull_request", synchronize, delivery: late)
+        #expect(recorded.status == 202 && recorded.answer.contains("\"status\":\"recorded\""), "\(recorded.answer)")
+        // The spool was imported before the delivery that found the store again, as a hook does.
+        #expect(SpoolFile(path: dir.sub("state/wptsync.sqlite.spool")).isEmpty)
+        let again = try world.post("pull_request", Self.opened, delivery: early)
+        #expect(again.status == 200 && again.answer.contains("\"status\":\"duplicate\""), "\(again.answer)")
+        let details = try world.events().compactMap { $0["detail"] as? String }.sorted()
+        #expect(details == ["pull_request opened #101 (delivery \(early))", "pull_request synchronize #101 (delivery \(late))"], "\(details)")
     }
 
     @Test func deliveriesArrivingTogetherAreEachRecordedOnce() throws {
