@@ -149,6 +149,7 @@ def measure(wptsync, options, label):
             db = sqlite3.connect(os.path.join(state, "wptsync.sqlite"))
             query = "SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM events WHERE kind = 'github-webhook' AND dedupe_key LIKE 'github-delivery:00000000-%'"
             recorded, distinct = db.execute(query).fetchone()
+            total = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             again = [f"00000000-0000-4000-8000-{i:012x}" for i in range(min(len(deliveries), int(options.rate) * 5))]
             asyncio.run(client.run(again, options.rate))
             redelivered = [client.statuses[d] for d in again]
@@ -161,7 +162,7 @@ def measure(wptsync, options, label):
                       and after == recorded and all(s == 200 for s in redelivered)}
             print(f"{label}: {result['sent']} deliveries at {result['rate']:.0f}/s, {options.prefill} finished before, load average {load:.1f}: "
                   + ", ".join(f"{k} {result[k]:.2f} ms" for k in ("p50", "p90", "p99", "p99.9", "max"))
-                  + f"; CPU {result['cpu_ms']:.2f} ms per delivery; journal {recorded} events, {distinct} distinct;"
+                  + f"; CPU {result['cpu_ms']:.2f} ms per delivery; journal {recorded} events, {distinct} distinct ({total} in all);"
                   f" {sum(s != 202 for s in statuses)} not 202; {len(again)} redelivered, {after - recorded} new events"
                   + ("" if result["once"] else "  MISMATCH"), flush=True)
             return result
