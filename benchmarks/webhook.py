@@ -10,13 +10,18 @@ counted from when it was due to its 2xx, so a stall delays every request behind 
 too. Then it checks the journal (every delivery answered 2xx is recorded exactly once) and sends the
 first deliveries again (same ids): acknowledged, nothing new recorded.
 
+By default the journal already holds many finished deliveries when the timing starts (`--prefill`,
+100,000, as a production journal is not empty: rows with random delivery ids written straight into
+it after the warm-up, like `hook-postgres.py --prefill`); `--prefill 0` is the friendlier pattern of
+an empty journal.
+
 With several --bin (e.g. the build before a change and after it), the runs alternate between them
 ROUNDS times, each with its own service and journal, so that both see the same machine load.
 
-Usage: benchmarks/webhook.py [--rate 200] [--seconds 60] [--rounds 1] [--bin .build/release ...] [--journal-dir /dev/shm]
+Usage: benchmarks/webhook.py [--rate 200] [--seconds 60] [--prefill 100000] [--rounds 1] [--bin .build/release ...] [--journal-dir /dev/shm]
        (after `swift build -c release --product wptsync`)
 """
-import argparse, asyncio, hashlib, hmac, json, os, socket, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, hashlib, hmac, json, os, socket, sqlite3, statistics, subprocess, sys, tempfile, time, uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -75,6 +80,30 @@ class Client:
             writer.close()
 
 
+def prefill(path, count):
+    """`count` finished deliveries in the journal at `path`, one a second up to now, with random ids (never the
+    `00000000-` and `ffffffff-` ones the run sends) and small payloads, in one transaction, then checkpointed."""
+    if count == 0:
+        return
+    now = time.time()
+
+    def rows():
+        for n in range(count):
+            delivery = str(uuid.uuid4())
+            while delivery.startswith(("00000000-", "ffffffff-")):
+                delivery = str(uuid.uuid4())
+            at = now - (count - n)
+            payload = json.dumps({"event": "pull_request", "delivery": delivery, "repository": "web-platform-tests/wpt"})
+            yield ("github-webhook", "web-platform-tests/wpt", f"github-delivery:{delivery}", payload, "done", 1, at, at + 0.5)
+
+    db = sqlite3.connect(path, timeout=30)
+    with db:
+        db.executemany("INSERT INTO events (kind, repository, dedupe_key, payload, state, attempts, received_at, finished_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
@@ -109,6 +138,7 @@ def measure(wptsync, options, label):
             # Warm-up: connections opened, the journal created, the code paged in.
             asyncio.run(client.run([f"ffffffff-0000-4000-8000-{i:012x}" for i in range(2 * int(options.rate))], options.rate))
             client.idle = []
+            prefill(os.path.join(state, "wptsync.sqlite"), options.prefill)
             deliveries = [f"00000000-0000-4000-8000-{i:012x}" for i in range(int(options.rate * options.seconds))]
             load = os.getloadavg()[0]
             cpu = cpu_seconds(server.pid)
@@ -119,6 +149,7 @@ def measure(wptsync, options, label):
             db = sqlite3.connect(os.path.join(state, "wptsync.sqlite"))
             query = "SELECT COUNT(*), COUNT(DISTINCT dedupe_key) FROM events WHERE kind = 'github-webhook' AND dedupe_key LIKE 'github-delivery:00000000-%'"
             recorded, distinct = db.execute(query).fetchone()
+            total = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             again = [f"00000000-0000-4000-8000-{i:012x}" for i in range(min(len(deliveries), int(options.rate) * 5))]
             asyncio.run(client.run(again, options.rate))
             redelivered = [client.statuses[d] for d in again]
@@ -129,9 +160,9 @@ def measure(wptsync, options, label):
                       "max": max(ms), "cpu_ms": cpu * 1000 / len(deliveries), "recorded": recorded,
                       "once": recorded == distinct == len(deliveries) and all(s == 202 for s in statuses)
                       and after == recorded and all(s == 200 for s in redelivered)}
-            print(f"{label}: {result['sent']} deliveries at {result['rate']:.0f}/s, load average {load:.1f}: "
+            print(f"{label}: {result['sent']} deliveries at {result['rate']:.0f}/s, {options.prefill} finished before, load average {load:.1f}: "
                   + ", ".join(f"{k} {result[k]:.2f} ms" for k in ("p50", "p90", "p99", "p99.9", "max"))
-                  + f"; CPU {result['cpu_ms']:.2f} ms per delivery; journal {recorded} events, {distinct} distinct;"
+                  + f"; CPU {result['cpu_ms']:.2f} ms per delivery; journal {recorded} events, {distinct} distinct ({total} in all);"
                   f" {sum(s != 202 for s in statuses)} not 202; {len(again)} redelivered, {after - recorded} new events"
                   + ("" if result["once"] else "  MISMATCH"), flush=True)
             return result
@@ -146,6 +177,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--prefill", type=int, default=100_000, help="finished deliveries in the journal before timing (0: empty)")
     parser.add_argument("--rounds", type=int, default=1, help="runs per --bin, alternating between them")
     parser.add_argument("--bin", action="append", help="a folder holding a release wptsync (default .build/release); repeat to compare")
     parser.add_argument("--journal-dir", help="where the journal lives (default: the temporary folder); "

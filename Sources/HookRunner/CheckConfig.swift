@@ -22,7 +22,8 @@ struct CheckConfig: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         if let approval = ConfigCheck.approvalLine(for: config, environment: environment) { print(approval) }
         for warning in ConfigCheck.warnings(in: config, file: file) + ConfigReport.warnings(config)
-            + [ConfigCheck.webhookSecretWarning(for: config, environment: environment)].compactMap({ $0 }) { print(warning) }
+            + [ConfigCheck.webhookSecretWarning(for: config, environment: environment),
+               ConfigCheck.treeherderWarning(for: config, environment: environment)].compactMap({ $0 }) { print(warning) }
         guard online else {
             if !store.ok { throw ExitCode(1) }
             return

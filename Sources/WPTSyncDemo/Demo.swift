@@ -46,7 +46,7 @@ public struct Demo {
         defer { bugzilla.stop() }
         let taskcluster = try LocalTaskcluster()
         defer { taskcluster.stop() }
-        let treeherder = try LocalTreeherder(taskcluster: taskcluster)
+        let treeherder = try LocalTreeherder(taskcluster: taskcluster, users: [Self.treeherderAccessToken: Self.treeherderUser])
         defer { treeherder.stop() }
         let lando = try gecko == .git ? LocalLando(repositories: [
             LandoRepository(name: DemoWorld.landoRepository, path: world.autoland, branch: "autoland", tree: "autoland"),
@@ -58,6 +58,9 @@ public struct Demo {
         if gecko == .hg {
             try world.write(folder + "/autoland-groups", DemoAutolandAct.groups)
             try world.write(folder + "/state/bugzilla-key", Self.bugzillaKey + "\n")
+            try world.write(folder + "/state/treeherder-access-token", Self.treeherderAccessToken + "\n")
+            try world.write(folder + "/state/treeherder-id-token",
+                            LocalTreeherder.idToken(email: Self.treeherderUser, expires: Date().addingTimeInterval(10 * 3600)) + "\n")
         }
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
@@ -172,6 +175,8 @@ extension Demo {
     static let bugzillaKey = "demo-bugzilla-key"
     static let webhookSecret = "demo-webhook-secret"
     static let landoToken = "demo-lando-token"
+    static let treeherderAccessToken = "demo-treeherder-access-token"
+    static let treeherderUser = "wptsync@mozilla.com"
 }
 
 /// Collects log messages for the demo's timeline.

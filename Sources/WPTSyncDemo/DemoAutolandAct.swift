@@ -63,9 +63,11 @@ struct DemoAutolandAct {
         try drain("the failed retrigger")
         let queued = try self.request(tip: second.tip, phase: .queued)
         guard let job = queued.state.failedJobs.first, let note = treeherder.notes(jobID: job.jobID).first else {
-            throw Demo.StepFailed(description: "request #\(queued.id) is queued without a Treeherder note on its failed job")
+            throw Demo.StepFailed(description: "request #\(queued.id) is queued without a Treeherder note on its failed job"
+                                  + " (\(queued.treeherderNote ?? "nothing recorded"))")
         }
-        say("   → request #\(queued.id) waits in the sheriff queue; Treeherder's job \(job.jobID) has the note \"\(note.text)\"")
+        say("   → request #\(queued.id) waits in the sheriff queue; Treeherder's job \(job.jobID) has the note \"\(note.text)\""
+            + " by \(note.who), signed in with the tokens of `treeherder_access_token_file` and `treeherder_id_token_file`")
 
         let page = DemoSheriffPage(base: webhooks.base)
         try page.signIn(token: SheriffCredentials.issueToken(for: Self.sheriff, store: journal).token)

@@ -124,7 +124,8 @@ struct DemoWorld {
     }
 
     /// The try repository's `[[gecko]]` entry and `[autoland]`: try is Mercurial, so Mercurial Gecko only.
-    /// The sheriff page's decisions read the Bugzilla key from a file, as `wptsync serve` would.
+    /// The sheriff page's decisions read the Bugzilla key from a file, as `wptsync serve` would; so
+    /// are Treeherder's sign-in tokens (notes on the jobs that fail again).
     private func autolandConfig(treeherderURL: String, taskclusterURL: String, treestatusTreesURL: String, bugzillaURL: String) -> String {
         """
         [[gecko]]
@@ -139,6 +140,8 @@ struct DemoWorld {
         treestatus_url = "\(treestatusTreesURL)"
         bugzilla_url = "\(bugzillaURL)"
         bugzilla_api_key_file = "state/bugzilla-key"
+        treeherder_access_token_file = "state/treeherder-access-token"
+        treeherder_id_token_file = "state/treeherder-id-token"
         poll_seconds = 0.001
 
         """

@@ -10,6 +10,7 @@ import TestSupport
 /// A Gecko world with a try repository whose hook records pushes, the local Treeherder,
 /// Taskcluster, Treestatus and Bugzilla, and `[autoland]` using them all; a groups file with a
 /// level-3 user (alice), a level-1 user (carol) and a sheriff (sam, not the account running the tests); one bug to name in commits.
+/// wptsync signs in to Treeherder with token files named relative to the configuration's folder.
 final class AutolandLandingWorld {
     let world: SyncWorld
     let tryRepo: String
@@ -21,16 +22,28 @@ final class AutolandLandingWorld {
     static let author = "Dana Developer <dana@example.com>"
     /// The account running the tests: who `wptsync autoland land|reject` acts as, whatever `USER` says.
     static let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
+    /// The access token the local Treeherder takes, and whose account it is.
+    static let treeherderAccessToken = "th-access-0123456789abcdef"
+    static let treeherderUser = "wptsync@mozilla.com"
+    /// The id token in `treeherder-id-token`, for `treeherderUser`, valid for an hour.
+    let treeherderIDToken = LocalTreeherder.idToken(email: AutolandLandingWorld.treeherderUser, expires: Date().addingTimeInterval(3600))
 
-    /// `extraConfig` is appended to the configuration (e.g. a `[serve]` section).
-    init(_ name: String, extraConfig: String = "") throws {
+    /// `extraConfig` is appended to the configuration (e.g. a `[serve]` section); `treeherderAccess`
+    /// is the access token wptsync signs in to Treeherder with (nil: no Treeherder credentials).
+    init(_ name: String, extraConfig: String = "", treeherderAccess: String? = AutolandLandingWorld.treeherderAccessToken) throws {
         let dir = TempDir(name)
         tryRepo = dir.sub("try")
         queue = try LocalTaskcluster()
-        treeherder = try LocalTreeherder(taskcluster: queue)
+        treeherder = try LocalTreeherder(taskcluster: queue, users: [Self.treeherderAccessToken: Self.treeherderUser])
         treestatus = try LocalTreestatus(trees: ["autoland"])
         bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
         try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
+        var treeherderTokens = ""
+        if let treeherderAccess {
+            try writeFile(dir.sub("treeherder-access-token"), treeherderAccess + "\n")
+            try writeFile(dir.sub("treeherder-id-token"), treeherderIDToken + "\n")
+            treeherderTokens = "treeherder_access_token_file = \"treeherder-access-token\"\ntreeherder_id_token_file = \"treeherder-id-token\""
+        }
         world = try SyncWorld(extraConfig: """
 
             [[gecko]]
@@ -45,6 +58,7 @@ final class AutolandLandingWorld {
             treestatus_url = "\(treestatus.treesURL)"
             bugzilla_url = "\(bugzilla.restURL)"
             bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
+            \(treeherderTokens)
             \(extraConfig)
 
             """, installHooks: false, dir: dir)

@@ -14,11 +14,15 @@ struct TreeherderTests {
     let client: TreeherderClient
     let push: ScheduledTryPush
     static let revision = String(repeating: "ef", count: 20)
+    static let accessToken = "th-access-token-1234"
+    static let user = "bot@mozilla.com"
+    static let credentials = TreeherderCredentials(accessToken: Token(accessToken),
+                                                   idToken: Token(LocalTreeherder.idToken(email: user, expires: Date().addingTimeInterval(3600))))
 
     init() throws {
         queue = try LocalTaskcluster()
-        treeherder = try LocalTreeherder(taskcluster: queue, pageSize: 2)
-        client = TreeherderClient(baseURL: treeherder.baseURL, http: testClient(sleeper: sleeper))
+        treeherder = try LocalTreeherder(taskcluster: queue, pageSize: 2, users: [Self.accessToken: Self.user])
+        client = TreeherderClient(baseURL: treeherder.baseURL, http: testClient(sleeper: sleeper), credentials: Self.credentials)
         push = queue.scheduleTryPush(revision: Self.revision, tests: ["/dom/a.html"], author: "wptsync@mozilla.com")
     }
 
@@ -67,5 +71,75 @@ struct TreeherderTests {
         #expect(throws: RemoteError.self) { try client.addNote(repository: "try", jobID: 9999, text: "x") }
         #expect(throws: RemoteError.self) { try client.addNote(repository: "try", jobID: job.id, text: "x", classification: 42) }
         #expect(treeherder.notes(jobID: job.id).count == 1, "nothing added by the refused requests")
+    }
+
+    @Test func aNoteNeedsASignedInSessionWhichIsRenewedOnceItExpires() throws {
+        let job = try #require(try client.jobs(pushID: push.pushID).first { $0.taskID == push.wptTasks[0].taskID })
+        let signIns = { queue.requests.filter { $0.path == "/api/auth/login/" }.count }
+        try client.addNote(repository: "try", jobID: job.id, text: "one")
+        try client.addNote(repository: "try", jobID: job.id, text: "two")
+        #expect(signIns() == 1, "one session for both")
+        treeherder.expireSessions()
+        try client.addNote(repository: "try", jobID: job.id, text: "three")
+        #expect(signIns() == 2, "signed in again once the session was refused")
+        let posts = queue.requests.filter { $0.method == "POST" }.map(\.status)
+        #expect(posts == [200, 200, 403, 200])
+        #expect(treeherder.notes(jobID: job.id).map { "\($0.who): \($0.text)" } == ["\(Self.user): one", "\(Self.user): two", "\(Self.user): three"])
+        let listed = try client.notes(repository: "try", jobID: job.id)
+        #expect(listed.map(\.who) == [Self.user, Self.user, Self.user])
+
+        // Without credentials the client sends nothing; an anonymous POST is what Treeherder refuses.
+        let anonymous = TreeherderClient(baseURL: treeherder.baseURL, http: testClient(sleeper: sleeper))
+        #expect(throws: RemoteError.tokenUnavailable(source: "Treeherder credentials",
+                                                     reason: "none configured; Treeherder takes notes only from a signed-in session")) {
+            try anonymous.addNote(repository: "try", jobID: job.id, text: "x")
+        }
+        let note = #"{"job_id": \#(job.id), "failure_classification_id": 1, "text": "x"}"#
+        let refused = try testClient(sleeper: sleeper).sendReturningErrorStatus(
+            HTTPRequest(.post, "\(treeherder.baseURL)/api/project/try/note/", headers: ["Content-Type": "application/json"], body: Array(note.utf8)))
+        #expect(refused.status == 403 && refused.bodyText == #"{"detail":"Authentication credentials were not provided."}"#)
+
+        // A session without its CSRF token is refused too.
+        var login = HTTPRequest(.get, "\(treeherder.baseURL)/api/auth/login/")
+        login.authorize(with: Token(Self.accessToken))
+        login.headers["Id-Token"] = Self.credentials.idToken.revealedValue
+        login.headers["Access-Token-Expires-At"] = String(try Self.credentials.idTokenExpiry())
+        let cookie = try testClient(sleeper: sleeper).send(login).headers.values(for: "Set-Cookie").map { String($0.prefix { $0 != ";" }) }
+        let noCSRF = try testClient(sleeper: sleeper).sendReturningErrorStatus(HTTPRequest(
+            .post, "\(treeherder.baseURL)/api/project/try/note/", headers: ["Cookie": cookie.joined(separator: "; ")], body: Array(note.utf8)))
+        #expect(noCSRF.status == 403 && noCSRF.bodyText == #"{"detail":"CSRF Failed: CSRF token missing."}"#)
+        #expect(treeherder.notes(jobID: job.id).count == 3, "nothing added by the refused requests")
+    }
+
+    @Test(arguments: [
+        ("th-access-token-1234", LocalTreeherder.idToken(email: "someone@else.com", expires: Date().addingTimeInterval(3600)),
+         "Incorrect claims: please check the audience and issuer"),
+        ("unknown-access-token", LocalTreeherder.idToken(email: "bot@mozilla.com", expires: Date().addingTimeInterval(3600)),
+         "Incorrect claims: please check the audience and issuer"),
+        ("th-access-token-1234", LocalTreeherder.idToken(email: "bot@mozilla.com", expires: Date().addingTimeInterval(-60)), "Id token is expired"),
+    ])
+    func wrongCredentialsAreASignInRefusalWithoutTheTokens(access: String, idToken: String, detail: String) throws {
+        let job = try #require(try client.jobs(pushID: push.pushID).first)
+        let wrong = TreeherderClient(baseURL: treeherder.baseURL, http: testClient(sleeper: sleeper),
+                                     credentials: TreeherderCredentials(accessToken: Token(access), idToken: Token(idToken)))
+        #expect {
+            try wrong.addNote(repository: "try", jobID: job.id, text: "x")
+        } throws: { error in
+            let said = "\(error)"
+            return said == "sign-in refused (GET \(treeherder.baseURL)/api/auth/login/ answered HTTP 403: {\"detail\":\"\(detail)\"}); check the configured credentials"
+                && !said.contains(access) && !said.contains(idToken)
+        }
+        #expect(queue.requests.filter { $0.method == "POST" }.isEmpty && treeherder.notes(jobID: job.id).isEmpty)
+    }
+
+    @Test func anIdTokenThatIsNoJWTIsSaidBeforeAnythingIsSent() throws {
+        let job = try #require(try client.jobs(pushID: push.pushID).first)
+        let sent = queue.requests.count
+        let bad = TreeherderClient(baseURL: treeherder.baseURL, http: testClient(sleeper: sleeper),
+                                   credentials: TreeherderCredentials(accessToken: Token(Self.accessToken), idToken: Token("not-a-jwt")))
+        #expect(throws: RemoteError.decoding(type: "the Treeherder id token", field: "exp", message: "not a JSON Web Token with an `exp` claim")) {
+            try bad.addNote(repository: "try", jobID: job.id, text: "x")
+        }
+        #expect(queue.requests.count == sent)
     }
 }

@@ -76,7 +76,8 @@ struct AutolandConfigTests {
             """))
         #expect(report.contains("autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
             + " bound as cn=wptsync,dc=mozilla with the password from file /etc/wptsync/ldap-password; runs read from Treeherder https://treeherder.mozilla.org,"
-            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s); waiting requests looked at every 60 s"
+            + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s);"
+            + " no Treeherder notes (no treeherder_access_token_* and treeherder_id_token_*); waiting requests looked at every 60 s"
             + "; up to 3 push attempts per landing, trees taken as open (no treestatus_url); decisions not commented (no bugzilla_url); sheriffs: group sheriffs"),
                 "\(report)")
         #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
@@ -118,6 +119,26 @@ struct AutolandConfigTests {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test func treeherderTokensComeInPairsFromTheEnvironmentOrAFileNamedFromTheConfigsFolder() throws {
+        let urls = "[autoland]\ntreeherder_url = \"https://treeherder.mozilla.org\"\ntaskcluster_url = \"https://tc.example\"\n"
+        let config = try parse(urls + "treeherder_access_token_env = \"TH_ACCESS\"\ntreeherder_id_token_file = \"secrets/th-id\"\n")
+        #expect(config.autoland?.treeherderAccessToken == .environment("TH_ACCESS"))
+        #expect(config.autoland?.treeherderIDToken == .file("/srv/wptsync/secrets/th-id"))
+        #expect(ConfigReport.lines(config).contains { $0.contains("; jobs that fail again get a Treeherder note, signed in with the tokens from"
+                                                                 + " environment variable TH_ACCESS and file /srv/wptsync/secrets/th-id; ") })
+        #expect(ConfigReport.lines(try parse(urls)).contains { $0.contains("; no Treeherder notes (no treeherder_access_token_* and treeherder_id_token_*); ") })
+        #expect(try parse(urls).autoland?.treeherderAccessToken == nil)
+        #expect(throws: ConfigError.invalid(file: "/etc/wptsync.toml", key: "autoland.treeherder_id_token_env",
+                                            reason: "(or `autoland.treeherder_id_token_file`) is required with `autoland.treeherder_access_token_…`: Treeherder's sign-in takes both tokens")) {
+            try parse(urls + "treeherder_access_token_env = \"TH_ACCESS\"\n")
+        }
+        #expect(throws: ConfigError.invalid(file: "/etc/wptsync.toml", key: "autoland.treeherder_url",
+                                            reason: "is required with the Treeherder tokens: they sign in there")) {
+            try parse("[autoland]\ntreeherder_access_token_env = \"A\"\ntreeherder_id_token_env = \"B\"\n")
+        }
+        #expect(throws: ConfigError.self) { try parse(urls + "treeherder_access_token_env = \"A\"\ntreeherder_access_token_file = \"a\"\ntreeherder_id_token_env = \"B\"\n") }
     }
 
     @Test func batchesAreOffUnlessASecondsIntervalIsGiven() throws {

@@ -49,6 +49,16 @@ extension ConfigLoader {
                            reason: "is required with `\(reader.name(settings.treeherderURL == nil ? "taskcluster_url" : "treeherder_url"))`: runs are watched in Treeherder and retriggered in Taskcluster")
         }
         settings.taskclusterToken = try secret(reader, "taskcluster_token")
+        settings.treeherderAccessToken = try secret(reader, "treeherder_access_token")
+        settings.treeherderIDToken = try secret(reader, "treeherder_id_token")
+        if (settings.treeherderAccessToken == nil) != (settings.treeherderIDToken == nil) {
+            let (missing, given) = settings.treeherderAccessToken == nil ? ("treeherder_access_token", "treeherder_id_token") : ("treeherder_id_token", "treeherder_access_token")
+            throw .invalid(file: reader.file, key: reader.name("\(missing)_env"),
+                           reason: "(or `\(reader.name("\(missing)_file"))`) is required with `\(reader.name(given))_…`: Treeherder's sign-in takes both tokens")
+        }
+        if settings.treeherderAccessToken != nil, settings.treeherderURL == nil {
+            throw .invalid(file: reader.file, key: reader.name("treeherder_url"), reason: "is required with the Treeherder tokens: they sign in there")
+        }
         for (key, target) in [("treestatus_url", \AutolandSettings.treestatusURL), ("bugzilla_url", \.bugzillaURL)] {
             guard let url = try reader.string(key) else { continue }
             try requireHTTP(url, reader: reader, key: key)

@@ -64,6 +64,8 @@ struct QueueState {
     var pushes: [RecordedPush] = []
     /// Treeherder's job notes, in the order added.
     var notes: [LocalTreeherderNote] = []
+    /// Treeherder's signed-in sessions by `sessionid` cookie.
+    var treeherderSessions: [String: LocalTreeherderSession] = [:]
     var requests: [RecordedRequest] = []
 
     static func scriptKey(group: String, label: String) -> String { group + "\n" + label }

@@ -5,7 +5,8 @@ import SyncCore
 /// port: `GET /api/project/<repo>/push/?revision=<rev>` finds the pushes `scheduleTryPush`
 /// recorded, and `GET /api/jobs/?push_id=<id>` lists one job per task of the push's group, rows
 /// as arrays named by `job_property_names`, `count` per page (default `pageSize`), `next` the
-/// following page's URL or null.
+/// following page's URL or null. Reading needs no sign-in; adding a note needs a session from
+/// `GET /api/auth/login/` (`LocalTreeherder+Auth`).
 public final class LocalTreeherder: Sendable {
     public let port: UInt16
     /// `http://127.0.0.1:<port>`; the API is under `/api`.
@@ -24,13 +25,16 @@ public final class LocalTreeherder: Sendable {
     /// - Parameters:
     ///   - repositories: the projects Treeherder knows besides those pushed to; others answer 404.
     ///   - pageSize: jobs per page when the request gives no `count` (small, so that clients page).
+    ///   - users: who may sign in: access token → the e-mail address its id token (`idToken(email:expires:)`) names.
+    ///   - sessionSeconds: how long a session lasts at most (Treeherder's `AUTH_MAX_SESSION_AGE_SECONDS`).
     public init(taskcluster: LocalTaskcluster, repositories: Set<String> = ["try", "mozilla-central", "autoland"],
-                pageSize: Int = 2, port: UInt16 = 0) throws(LocalServiceError) {
+                pageSize: Int = 2, users: [String: String] = [:], sessionSeconds: Double = 45 * 60, port: UInt16 = 0) throws(LocalServiceError) {
         let store = taskcluster.store
-        let pages = max(1, pageSize)
+        let routing = Routing(repositories: repositories, pageSize: max(1, pageSize),
+                              auth: LocalTreeherderAuth(users: users, sessionSeconds: sessionSeconds))
         server = try LoopbackServer(port: port) { request in
             store.state.withLock { state in
-                let reply = Self.reply(request, &state, repositories: repositories, pageSize: pages)
+                let reply = Self.reply(request, &state, routing)
                 if case .respond(let status, _, _) = reply { state.requests.append(RecordedRequest(request, status: status)) }
                 return reply
             }
@@ -53,35 +57,41 @@ public final class LocalTreeherder: Sendable {
         store.state.withLock { $0.treeherderFaults.append(FaultRule(fault: fault, remaining: count, method: method, pathPrefix: pathPrefix)) }
     }
 
-    private static func reply(_ request: ServerRequest, _ state: inout QueueState, repositories: Set<String>,
-                              pageSize: Int) -> ServerReply {
+    /// What the routes are configured with.
+    struct Routing: Sendable {
+        var repositories: Set<String>
+        var pageSize: Int
+        var auth: LocalTreeherderAuth
+    }
+
+    private static func reply(_ request: ServerRequest, _ state: inout QueueState, _ routing: Routing) -> ServerReply {
         switch state.treeherderFaults.take(method: request.method, path: request.path) {
         case nil: break
         case .hang: return .hang
         case .serverError(let status): return detail(status, "Service Unavailable")
         case .serverErrorAfterActing(let status):
-            _ = route(request, &state, repositories: repositories, pageSize: pageSize)
+            _ = route(request, &state, routing)
             return detail(status, "Service Unavailable")
         case .errorMessage(let status, let message): return detail(status, message)
         case .rateLimited(let after), .secondaryRateLimit(let after):
             return .respond(status: 429, headers: [("Retry-After", String(after))], body: [])
         }
-        return route(request, &state, repositories: repositories, pageSize: pageSize)
+        return route(request, &state, routing)
     }
 
-    private static func route(_ request: ServerRequest, _ state: inout QueueState, repositories: Set<String>,
-                              pageSize: Int) -> ServerReply {
+    private static func route(_ request: ServerRequest, _ state: inout QueueState, _ routing: Routing) -> ServerReply {
         let parts = request.path.split(separator: "/").map(String.init)
         if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "note" {
             return note(project: parts[2], request, &state)
         }
+        if parts == ["api", "auth", "login"] { return signIn(request, &state, auth: routing.auth) }
         guard request.method == "GET" else { return detail(405, "Method \"\(request.method)\" not allowed.") }
         if parts.count == 4, parts[0] == "api", parts[1] == "project", parts[3] == "push" {
-            return pushes(repository: parts[2], known: repositories, request, state)
+            return pushes(repository: parts[2], known: routing.repositories, request, state)
         }
         if parts == ["api", "jobs"] {
             // `next` and `previous` are absolute, built from the host the client asked for.
-            return jobs(request, state, pageSize: pageSize, baseURL: "http://\(request.header("Host") ?? "127.0.0.1")")
+            return jobs(request, state, pageSize: routing.pageSize, baseURL: "http://\(request.header("Host") ?? "127.0.0.1")")
         }
         return detail(404, "Not found.")
     }

@@ -130,12 +130,14 @@ public struct HTTPClient: Sendable {
 }
 
 extension HTTPRequest {
-    /// The `Authorization` value and its credential part (after `Bearer ` or `token `), and
-    /// Bugzilla's API key header.
+    /// The `Authorization` value and its credential part (after `Bearer ` or `token `), Bugzilla's
+    /// API key header, Treeherder's id token, and session cookies with their CSRF token.
     var secrets: [String] {
         headers.values(for: "Authorization").flatMap { value in
             [value, String(value.split(separator: " ").last ?? "")]
-        } + headers.values(for: HTTPHeaders.bugzillaAPIKey)
+        } + headers.values(for: HTTPHeaders.bugzillaAPIKey) + headers.values(for: HTTPHeaders.treeherderIDToken)
+            + headers.values(for: HTTPHeaders.csrfToken)
+            + headers.values(for: "Cookie").flatMap { $0.split(separator: ";").compactMap { $0.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) } }
     }
 }
 

@@ -60,8 +60,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Bugzilla's API key header.
     public static let bugzillaAPIKey = "X-BUGZILLA-API-KEY"
+    /// Treeherder's sign-in header for the OpenID Connect id token.
+    public static let treeherderIDToken = "Id-Token"
+    /// Django's CSRF header, which repeats the `csrftoken` cookie.
+    public static let csrfToken = "X-CSRFToken"
     /// Names whose values `description` never shows.
-    static let secretNames: Set<String> = ["authorization", bugzillaAPIKey.lowercased()]
+    static let secretNames: Set<String> = ["authorization", "cookie", bugzillaAPIKey.lowercased(), treeherderIDToken.lowercased(), csrfToken.lowercased()]
 
     public var description: String {
         let shown = fields.map { field in

@@ -32,11 +32,13 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// (101 no such bug, 51 unknown product or component, 306 invalid API key, 410 login
     /// required, …) and `message` its text.
     case bugzilla(method: HTTPMethod, url: String, status: Int, code: Int, message: String)
+    /// A service refused to sign in with the configured credentials (Treeherder's `/api/auth/login/`).
+    case signInRefused(url: String, status: Int, bodyExcerpt: String)
 
     /// The HTTP status for `.httpStatus`, also through `.outcomeUnknown`.
     public var httpStatus: Int? {
         switch self {
-        case .httpStatus(_, _, let status, _), .bugzilla(_, _, let status, _, _): status
+        case .httpStatus(_, _, let status, _), .bugzilla(_, _, let status, _, _), .signInRefused(_, let status, _): status
         case .outcomeUnknown(let underlying): underlying.httpStatus
         default: nil
         }
@@ -57,6 +59,8 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
             .unknownRevision(url: url, serverError: Redaction.scrub(serverError, removing: secrets))
         case let .bugzilla(method, url, status, code, message):
             .bugzilla(method: method, url: url, status: status, code: code, message: Redaction.scrub(message, removing: secrets))
+        case let .signInRefused(url, status, excerpt):
+            .signInRefused(url: url, status: status, bodyExcerpt: Redaction.scrub(excerpt, removing: secrets))
         case .timeout, .rateLimited, .tokenUnavailable, .cancelled:
             self
         }
@@ -85,6 +89,9 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .bugzilla(method, url, status, code, message):
             "\(method) \(Redaction.url(url)) refused by Bugzilla (HTTP \(status), error \(code)"
                 + (Self.bugzillaMeaning[code].map { ", \($0)" } ?? "") + "): \(message)"
+        case let .signInRefused(url, status, excerpt):
+            "sign-in refused (GET \(Redaction.url(url)) answered HTTP \(status)" + (excerpt.isEmpty ? ")" : ": \(excerpt))")
+                + "; check the configured credentials"
         }
     }
 

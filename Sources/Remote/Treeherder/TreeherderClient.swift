@@ -35,10 +35,13 @@ public struct TreeherderClient: Sendable {
     public var timeout: Duration = .seconds(60)
     /// Pages of jobs followed at most, against a server whose `next` never ends.
     public var maxPages = 1000
+    /// The signed-in session notes are added in; nil without credentials (reading needs none).
+    public let session: TreeherderSession?
 
-    public init(baseURL: String, http: HTTPClient = HTTPClient()) {
+    public init(baseURL: String, http: HTTPClient = HTTPClient(), credentials: TreeherderCredentials? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.http = http
+        session = credentials.map(TreeherderSession.init)
     }
 
     /// The push of `revision` to `repository` (`try`, …), or nil when Treeherder has none (yet).

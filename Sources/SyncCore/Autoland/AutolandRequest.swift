@@ -23,6 +23,9 @@ public struct AutolandRequest: Sendable, Equatable, Codable {
     public var postedComments: Int?
     /// Every change of phase: who decided, when, what and why.
     public var audit: [AutolandAudit]?
+    /// What became of the Treeherder note on the jobs that failed again: `added to job N, …`,
+    /// `skipped: …` (no credentials) or `not added: …` (Treeherder's answer).
+    public var treeherderNote: String?
     public var receivedAt: Date
     /// Bumped on every save.
     public var version: Int

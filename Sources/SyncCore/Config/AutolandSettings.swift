@@ -18,6 +18,10 @@ public struct AutolandSettings: Sendable, Equatable {
     public var taskclusterURL: String?
     /// The Taskcluster token's source, when `createTask` needs one.
     public var taskclusterToken: SecretSource?
+    /// Treeherder's sign-in (an Auth0 access token and id token): notes on the jobs that failed
+    /// again are added only with both; nil: those notes are skipped.
+    public var treeherderAccessToken: SecretSource?
+    public var treeherderIDToken: SecretSource?
     /// How often requests still waiting (an access check that could not be made, a run) are looked at.
     public var pollSeconds: Double = 60
     /// Where each tree's clone (no work tree) is kept, one folder per tree; nil: `autoland-clones` next to the store.

@@ -21,6 +21,7 @@ public enum AutolandFormat {
         [line(request), "  received \(request.receivedAt.ISO8601Format())"]
             + request.nodes.map { "  changeset \($0)" }
             + request.state.failedJobs.map { "  failed again: \($0.name) (job \($0.jobID), task \($0.taskID), \($0.result))" }
+            + (request.treeherderNote.map { [ControlCharacters.escaped("  Treeherder note: \($0)")] } ?? [])
             + request.comments.enumerated().map { index, text in
                 ControlCharacters.escaped("  comment\(index < (request.postedComments ?? 0) ? "" : " (not yet on the bug)"): \(text)")
             }
@@ -34,7 +35,7 @@ public enum AutolandFormat {
         JSONLine.encode(Shape(id: request.id, phase: request.state.phase.rawValue, repository: request.repository, tip: request.tip,
                               nodes: request.nodes, requester: request.requester, tree: request.tree, bugs: request.bugs,
                               retriggers: request.state.retriggers.isEmpty ? nil : request.state.retriggers,
-                              failedJobs: request.state.failedJobs.isEmpty ? nil : request.state.failedJobs,
+                              failedJobs: request.state.failedJobs.isEmpty ? nil : request.state.failedJobs, treeherderNote: request.treeherderNote,
                               reason: request.state.reason, landedNode: request.state.landedNode,
                               comments: request.comments.isEmpty ? nil : request.comments, postedComments: request.postedComments,
                               audit: request.audit, receivedAt: request.receivedAt))
@@ -48,6 +49,7 @@ public enum AutolandFormat {
         var bugs: [Int]
         var retriggers: [String: Int]?
         var failedJobs: [FailedJob]?
+        var treeherderNote: String?
         var reason, landedNode: String?
         var comments: [String]?
         var postedComments: Int?

@@ -7,7 +7,7 @@ import SyncCore
 /// requests that wait for it; when Treeherder and Taskcluster are configured, their try run
 /// (failed jobs retriggered before the step is saved, under task ids derived from the request, so
 /// a rerun after a crash clones nothing twice; failed retriggers noted in Treeherder, best-effort:
-/// a refused note is logged and the request moves on); then the landing (`AutolandLander`). Each decision's comment is then posted on the request's bugs once.
+/// what became of the note is kept on the request and logged, and the request moves on); then the landing (`AutolandLander`). Each decision's comment is then posted on the request's bugs once.
 /// Every step is idempotent.
 struct AutolandRunner {
     let settings: AutolandSettings
@@ -23,7 +23,7 @@ struct AutolandRunner {
         guard let settings = config.autoland else { return nil }
         let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
         return AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
-                              watch: try AutolandWatch.make(settings, environment: environment),
+                              watch: try AutolandWatch.make(settings, redactor: redactor, environment: environment),
                               lander: AutolandLander(config: config, settings: settings, redactor: redactor),
                               bugzilla: settings.bugzillaURL.map { BugzillaClient(restURL: $0, apiKey: key) })
     }
@@ -64,10 +64,10 @@ struct AutolandRunner {
                     notes.append("autoland request #\(request.id): retriggered \(retrigger.name) as \(ids.joined(separator: ", "))")
                 }
             case let .annotate(failed, note):
-                // Best-effort: Treeherder may refuse notes (403 without credentials); the request moves on.
-                do { try watch?.annotate(failed, note: note, request: request) } catch {
-                    notes.append("autoland request #\(request.id): Treeherder note not added: \(error)")
-                }
+                // Best-effort: what became of the note is kept on the record; the request moves on.
+                guard let outcome = watch?.annotate(failed, note: note, request: request) else { break }
+                next.treeherderNote = outcome
+                notes.append("autoland request #\(request.id): Treeherder note \(outcome)")
             }
         }
         let moved = next.state.phase != request.state.phase

@@ -6,12 +6,21 @@ import SyncCore
 struct AutolandWatch {
     let treeherder: TreeherderClient
     let taskcluster: TaskclusterClient
+    /// Applied to what is kept on a request's record.
+    var redactor = Redactor.none
 
-    static func make(_ settings: AutolandSettings, environment: [String: String]) throws -> AutolandWatch? {
+    static func make(_ settings: AutolandSettings, redactor: Redactor, environment: [String: String]) throws -> AutolandWatch? {
         guard let treeherderURL = settings.treeherderURL, let taskclusterURL = settings.taskclusterURL else { return nil }
         let token = try settings.taskclusterToken.map { try GitHubSetup.token($0, environment: environment) }
-        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL),
-                             taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token))
+        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL, credentials: try credentials(settings, environment: environment)),
+                             taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token), redactor: redactor)
+    }
+
+    /// Treeherder's sign-in tokens, or nil when none are configured.
+    static func credentials(_ settings: AutolandSettings, environment: [String: String]) throws -> TreeherderCredentials? {
+        guard let access = settings.treeherderAccessToken, let id = settings.treeherderIDToken else { return nil }
+        return TreeherderCredentials(accessToken: try GitHubSetup.token(access, environment: environment),
+                                     idToken: try GitHubSetup.token(id, environment: environment))
     }
 
     /// The jobs of `request`'s push (Treeherder's project is the try repository's name); none while
@@ -33,10 +42,20 @@ struct AutolandWatch {
     }
 
     /// Adds `note` to each failed job of `request`'s push, unless the job already has it (an
-    /// earlier attempt that did not get to save).
-    func annotate(_ failed: [FailedJob], note: String, request: AutolandRequest) throws {
-        for job in failed where try !treeherder.notes(repository: request.repository, jobID: job.jobID).contains(where: { $0.text == note }) {
-            try treeherder.addNote(repository: request.repository, jobID: job.jobID, text: note)
+    /// earlier attempt that did not get to save). Returns what became of it, for the request's
+    /// record: skipped without Treeherder credentials (nothing is sent), or why Treeherder refused.
+    func annotate(_ failed: [FailedJob], note: String, request: AutolandRequest) -> String {
+        guard treeherder.session != nil else { return Self.noCredentials }
+        do {
+            for job in failed where try !treeherder.notes(repository: request.repository, jobID: job.jobID).contains(where: { $0.text == note }) {
+                try treeherder.addNote(repository: request.repository, jobID: job.jobID, text: note)
+            }
+        } catch {
+            return redactor("not added: \(error)")
         }
+        return "added to job \(failed.map { String($0.jobID) }.joined(separator: ", "))"
     }
+
+    static let noCredentials = "skipped: no Treeherder credentials configured (`autoland.treeherder_access_token_env` or `_file`"
+        + " and `autoland.treeherder_id_token_env` or `_file`); Treeherder takes notes only from a signed-in session"
 }

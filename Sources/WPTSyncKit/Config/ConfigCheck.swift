@@ -136,6 +136,18 @@ extension ConfigCheck {
         return "approval: PRs are not approved: \(source) (the default approver token) is not set here"
     }
 
+    /// A warning when autoland's Treeherder tokens are configured but cannot be read here (the
+    /// worker would not start), or the id token is not a JSON Web Token with an expiry.
+    public static func treeherderWarning(for config: Config, environment: [String: String]) -> String? {
+        guard let autoland = config.autoland, autoland.treeherderAccessToken != nil else { return nil }
+        do {
+            _ = try AutolandWatch.credentials(autoland, environment: environment)?.idTokenExpiry()
+            return nil
+        } catch {
+            return "warning: autoland cannot sign in to Treeherder here (`autoland.treeherder_access_token_*`, `autoland.treeherder_id_token_*`): \(error)"
+        }
+    }
+
     /// A warning when `[serve]` is configured but `wptsync serve` could not start here: its webhook
     /// secret cannot be read.
     public static func webhookSecretWarning(for config: Config, environment: [String: String]) -> String? {

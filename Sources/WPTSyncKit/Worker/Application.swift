@@ -76,7 +76,8 @@ extension Application {
         var ldapPassword: SecretSource?
         if case .ldap(let ldap) = config.autoland?.access { ldapPassword = ldap.password }
         let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword, config.downstream?.bugzillaKey,
-                      config.autoland?.bugzillaKey, config.autoland?.taskclusterToken, config.landing?.lando?.token].compactMap { source in
+                      config.autoland?.bugzillaKey, config.autoland?.taskclusterToken, config.autoland?.treeherderAccessToken,
+                      config.autoland?.treeherderIDToken, config.landing?.lando?.token].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let storePassword = config.store.postgres.flatMap { try? JournalOpening.parameters($0, role: .worker, environment: environment).password }
