@@ -46,6 +46,8 @@ struct LateMetadataRulesTests {
             Self.sync(5, metadata: Self.first),                          // never imported (closed unmerged)
             Self.sync(6, .running, metadata: nil),
         ]
+        let unchanged = Self.sync(1, metadata: Self.metadata("r9", [:]))
+        #expect(LateMetadata.due(syncs: [unchanged], landed: landed, excluded: [], stability: false) == [], "results that change nothing")
         #expect(LateMetadata.due(syncs: syncs, landed: landed, excluded: [], stability: false)
                 == [LandedMetadata(pullRequest: 1, metadata: Self.first, late: true)])
         #expect(LateMetadata.due(syncs: syncs, landed: landed, excluded: [1], stability: false) == [], "imported again now: it follows its import")

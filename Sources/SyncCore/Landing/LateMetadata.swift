@@ -39,13 +39,15 @@ public enum LateMetadata {
 
     /// The late metadata due now, by PR number: each sync whose import `landed` names, whose try runs
     /// are all in (`stability`: a stability run follows the first), and whose metadata is not the one
-    /// that landed. `excluded` PRs are imported by the landing being built (their metadata follows
-    /// their import). A PR closed unmerged was never imported, so it gets none.
+    /// that landed and changes something since (`since`). `excluded` PRs are imported by the landing
+    /// being built (their metadata follows their import). A PR closed unmerged was never imported, so
+    /// it gets none.
     public static func due(syncs: [DownstreamSync], landed: [Int: DownstreamMetadata?], excluded: Set<Int>,
                            stability: Bool) -> [LandedMetadata] {
         syncs.sorted { $0.pullRequest < $1.pullRequest }.compactMap { sync in
             guard !excluded.contains(sync.pullRequest), let metadata = sync.metadata, metadata.error == nil,
-                  let before = landed[sync.pullRequest], before?.revision != metadata.revision else { return nil }
+                  let before = landed[sync.pullRequest], before?.revision != metadata.revision,
+                  !metadata.since(before).files.isEmpty else { return nil }
             var running = sync
             running.metadataReady = nil
             guard !running.awaitsMetadata(stability: stability) else { return nil }
