@@ -1,4 +1,3 @@
-import Foundation
 import RepoOps
 import Store
 import SyncCore
@@ -7,7 +6,8 @@ extension LandingRunner {
     /// The metadata commits of PRs whose import an earlier landing carried and whose try results came
     /// in since (`LateMetadata.due`), in PR order, each rebased three-way onto the metadata as it
     /// stands on `base`; they go first in the landing. `excluded`: the PRs this landing imports. A
-    /// late update that changes nothing there is carried without a commit, so it is not tried again.
+    /// late update that changes nothing there (Gecko has it, or it conflicts) is carried without a
+    /// commit, so it is not tried again.
     func lateMetadataCommits(excluding excluded: Set<Int>, base: String) throws -> (commits: [PlannedCommit], carried: [LandedMetadata]) {
         guard let downstream else { return ([], []) }
         let syncs = try downstream.downstreamSyncs()
@@ -24,7 +24,7 @@ extension LandingRunner {
             if let commit = made.commit { commits.append(commit) }
             carried.append(late)
             metadataNotes.append("PR #\(pr): its metadata from try push \(late.metadata.revision.prefix(12)) came after its import landed: "
-                                 + (made.commit == nil ? "nothing left to change" : "lands as its own commit"))
+                                 + (made.commit != nil ? "lands as its own commit" : made.conflicts.isEmpty ? "Gecko has it already" : "nothing of it lands"))
         }
         return (commits, carried)
     }
