@@ -29,8 +29,9 @@ struct Show: ParsableCommand {
 
         func run() throws {
             let (config, _) = try options.load()
-            let sync = try Application(config: config, journalMustExist: true).downstreamSync(pullRequest: pullRequest)
-            print(json ? DownstreamSyncFormat.json(sync) : DownstreamSyncFormat.details(sync))
+            let application = try Application(config: config, journalMustExist: true)
+            let sync = try application.downstreamSync(pullRequest: pullRequest)
+            print(json ? DownstreamSyncFormat.json(sync) : DownstreamSyncFormat.details(sync, landed: try application.landedMetadata(pullRequest: pullRequest)))
         }
     }
 }

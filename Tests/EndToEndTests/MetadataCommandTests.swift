@@ -9,7 +9,7 @@ struct MetadataCommandTests {
     }
 
     /// mozilla-central with metadata for `dom/a.html` (a failing subtest), and a landing clone configured.
-    static func world() throws -> (SyncWorld, reports: [String]) {
+    static func world(extraConfig: String = "") throws -> (SyncWorld, reports: [String]) {
         let dir = TempDir("metadata-command")
         let world = try SyncWorld(extraConfig: """
             [landing]
@@ -17,7 +17,7 @@ struct MetadataCommandTests {
             bug = 1
             clone = "\(dir.sub("landing-clone"))"
 
-            """, installHooks: false, dir: dir)
+            """ + extraConfig, installHooks: false, dir: dir)
         try world.landInGecko(["testing/web-platform/meta/dom/a.html.ini": "[a.html]\n  [s]\n    expected: FAIL\n"],
                               message: "Bug 2 - metadata", to: world.central)
         let linux = dir.sub("linux.json"), windows = dir.sub("windows.json")
@@ -93,5 +93,39 @@ struct MetadataCommandTests {
             #expect(result.stderrString.contains(message), "\(result.stderrString)")
         }
         #expect(!FileManager.default.fileExists(atPath: world.dir.sub("landing-clone")), "nothing was built")
+    }
+
+    @Test("several statuses in one configuration follow [downstream] unstable, as the worker's: disabled with the bug's URL, or [A, B]")
+    func unstableResults() throws {
+        for mode in ["disable", "intermittent"] {
+            let (world, _) = try Self.world(extraConfig: """
+                [downstream]
+                bugzilla_url = "http://127.0.0.1:9/rest"
+                taskcluster_url = "http://127.0.0.1:9"
+                try_repository = "try"
+                unstable = "\(mode)"
+                enabled = false
+
+                """)
+            // Linux runs the test three times: the subtest fails twice and passes once; Windows passes it.
+            var reports: [String] = []
+            for (index, (os, status)) in [("linux", "FAIL"), ("linux", "PASS"), ("linux", "FAIL"), ("win", "PASS")].enumerated() {
+                reports.append(world.dir.sub("run-\(index).json"))
+                try writeFile(reports[index], Self.report(os: os, #"{"test": "/dom/c.html", "status": "OK", "subtests": [{"name": "t", "status": "\#(status)"}]}"#))
+            }
+            let printed = try world.wptsync(["metadata", "7", "--from"] + reports + ["--bug", "1234"])
+            if mode == "disable" {
+                let url = "https://bugzilla.mozilla.org/show_bug.cgi?id=1234"
+                #expect(printed.contains("disabled as unstable: /dom/c.html | t where os == \"linux\" (statuses seen: FAIL, PASS)"), "\(printed)")
+                #expect(printed.contains("+[c.html]\n+  [t]\n+    disabled:\n+      if os == \"linux\": \(url)\n"), "\(printed)")
+                // Without a bug to name, it says what it would disable and does nothing.
+                let refused = try world.wptsyncResult(["metadata", "7", "--from"] + reports)
+                #expect(refused.status != 0 && refused.stderrString.contains(
+                    "PR #7: several statuses in one configuration for /dom/c.html | t; [downstream] unstable = \"disable\" disables them"), "\(refused.stderrString)")
+            } else {
+                #expect(printed.contains("+[c.html]\n+  [t]\n+    expected:\n+      if os == \"linux\": [FAIL, PASS]\n"), "\(printed)")
+                #expect(!printed.contains("disabled"), "\(printed)")
+            }
+        }
     }
 }

@@ -72,6 +72,9 @@ public struct Landing: Sendable, Equatable, Codable {
     /// When the landing was last submitted to Lando (seconds since the epoch), recorded before the
     /// submission: after a crash or a lost answer, the branch is checked before submitting again.
     public var landoSubmittedAt: Int64?
+    /// The PRs' metadata the landing carries, recorded before it is pushed (nil: a landing made
+    /// before landings recorded it).
+    public var metadata: [LandedMetadata]?
 
     public init(id: Int64 = 0, status: LandingStatus = .open, upstreamBase: String, upstreamHead: String, units: [ImportUnit]) {
         self.id = id; self.status = status; self.upstreamBase = upstreamBase; self.upstreamHead = upstreamHead

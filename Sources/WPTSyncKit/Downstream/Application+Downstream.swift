@@ -11,6 +11,14 @@ extension Application {
         return sync
     }
 
+    /// The metadata of PR `number` that landings in Gecko (pushed or landed) carried, newest first,
+    /// with each landing's id.
+    public func landedMetadata(pullRequest number: Int) throws -> [(landing: Int64, metadata: LandedMetadata)] {
+        try journal.landings(statuses: [.pushed, .landed]).flatMap { landing in
+            (landing.metadata ?? []).filter { $0.pullRequest == number }.map { (landing.id, $0) }
+        }
+    }
+
     /// `wptsync retry-try PR`: one more try push of the PR's current changes, made now.
     public func retryTry(pullRequest number: Int) throws -> [String] {
         try changeDownstream(number) { $0.requestedRetries += 1 }
@@ -57,7 +65,9 @@ extension Application {
 
 /// How `wptsync show downstream` prints a downstream sync.
 public enum DownstreamSyncFormat {
-    public static func details(_ sync: DownstreamSync, treeherder: String = "https://treeherder.mozilla.org") -> String {
+    /// `landed`: the metadata landings carried for the PR (`Application.landedMetadata`).
+    public static func details(_ sync: DownstreamSync, landed: [(landing: Int64, metadata: LandedMetadata)] = [],
+                               treeherder: String = "https://treeherder.mozilla.org") -> String {
         var lines = ["PR #\(sync.pullRequest): bug \(sync.bug.map(String.init) ?? "not filed yet")"
                      + (sync.component.map { " (\($0))" } ?? "") + (sync.bugResolved ? ", resolved INVALID" : "")]
         for push in sync.tryPushes {
@@ -75,6 +85,11 @@ public enum DownstreamSyncFormat {
             }
         } else if sync.metadataReady == true {
             lines.append("  lands without metadata (ready)")
+        }
+        for (landing, carried) in landed {
+            lines.append("  metadata from try push \(carried.metadata.revision.prefix(12)) landed with landing \(landing)"
+                         + (carried.late ? " (late: its own commit, after the PR's import)" : "")
+                         + (carried.conflicts.isEmpty ? "" : "; left as Gecko has it, changed there since: " + carried.conflicts.joined(separator: ", ")))
         }
         if let error = sync.lastError { lines.append("  last error: \(error)") }
         return lines.map(ControlCharacters.escaped).joined(separator: "\n")

@@ -6,26 +6,35 @@ import SyncCore
 extension Application {
     /// `wptsync metadata <PR> --from FILE...`: the PR's metadata recomputed from wptreport.json files
     /// (a try run made by hand) on Gecko's metadata at `revision` of mozilla-central (default: its
-    /// tip). Without `commit` nothing is written: the lines are the diff. With `commit`, the metadata
-    /// commit is built in the landing clone on that revision. A file that cannot be read, is not a
-    /// wptreport.json or names something that is not a test is an error naming it; nothing is done.
+    /// tip), with the worker's rules (`[downstream] unstable`: several statuses in one configuration
+    /// are disabled with the bug's URL, or recorded as intermittent). Without `commit` nothing is
+    /// written: the lines are the diff. With `commit`, the metadata commit is built in the landing
+    /// clone on that revision. A file that cannot be read, is not a wptreport.json or names something
+    /// that is not a test is an error naming it; so is a result to disable when no bug is known; nothing is done.
     public func recomputeMetadata(pullRequest: Int, reports paths: [String], revision: String?, bug: Int?,
                                   commit: Bool) throws -> [String] {
         let results = WPTReport.runs(try paths.map(Self.loadReport))
         guard let central = config.gecko.first(where: { $0.role == .central }) else { throw ApplicationError.noCentral }
-        let plan = MetadataPlan()
+        let known = try bug ?? journal.downstreamSync(pullRequest: pullRequest)?.bug
+        let unstable = config.downstream?.unstable ?? .disable
+        let plan = DownstreamMetadata.plan(unstable: unstable, bug: known)
         if !commit {
             let hg = try HgRepository(path: central.path)
             defer { hg.close() }
             let base = try hg.node(of: revision ?? Self.tipRevset)
             let current = try MetadataCommitBuilder.read(MetadataPlan.paths(testIDs: results.keys), at: base, in: hg)
+            if known == nil, unstable == .disable {
+                // Any bug will do: only whether something would be disabled matters.
+                let unstableTests = DownstreamMetadata.plan(unstable: .disable, bug: 0).apply(files: current, results: results).disabled
+                if !unstableTests.isEmpty {
+                    throw ApplicationError.unstableWithoutBug(pullRequest: pullRequest, tests: unstableTests.map(\.name.description).sorted())
+                }
+            }
             let outcome = plan.apply(files: current, results: results)
             return try Self.describe(outcome, current: current, pullRequest: pullRequest, base: base, node: nil)
         }
         guard let landing = config.landing else { throw LandingError.notConfigured("--commit needs a [landing] clone") }
-        guard let bug = try bug ?? journal.downstreamSync(pullRequest: pullRequest)?.bug else {
-            throw ApplicationError.noBugForPullRequest(pullRequest)
-        }
+        guard let bug = known else { throw ApplicationError.noBugForPullRequest(pullRequest) }
         let clone = try LandingClone(path: landing.clone, source: central.path)
         defer { clone.close() }
         return try clone.whileLocked {
@@ -59,6 +68,9 @@ extension Application {
         guard !outcome.changes.isEmpty else { return ["PR #\(pullRequest): the metadata at \(base.prefix(12)) needs no change"] }
         var lines = ["PR #\(pullRequest): \(outcome.changes.count) metadata file(s) change on \(base.prefix(12))"
             + (node.map { ", committed as \($0.prefix(12))" } ?? "")]
+        lines += outcome.disabled.sorted { $0.name < $1.name }.map {
+            "disabled as unstable: \($0.name) where \($0.conditions.joined(separator: " or ")) (statuses seen: \($0.statuses.joined(separator: ", ")))"
+        }
         lines += outcome.acceptedCrashes.map { "CRASH now expected: \($0)" }
         for path in outcome.changes.keys.sorted() {
             let old = current[path].map { Array($0.text.utf8) }

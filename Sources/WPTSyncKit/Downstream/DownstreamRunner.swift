@@ -19,7 +19,7 @@ final class DownstreamRunner {
     }
 
     /// The runner `config` asks for (`[downstream]`, with `[wpt]` and mozilla-central), or nil.
-    static func make(config: Config, store: any DownstreamStore & DownstreamSyncStore, redactor: Redactor,
+    static func make(config: Config, store: any DownstreamStore & DownstreamSyncStore & LandingStore, redactor: Redactor,
                      environment: [String: String], cancellation: Cancellation? = nil) throws -> DownstreamRunner? {
         guard let settings = config.downstream, settings.enabled else { return nil }
         guard let mirror = config.wpt else { throw DownstreamSyncError.notConfigured("[downstream] needs the [wpt] mirror") }
@@ -40,6 +40,7 @@ final class DownstreamRunner {
         syncer.redactor = redactor
         syncer.maxTestPaths = settings.maxTestPaths
         syncer.unstable = settings.unstable
+        syncer.landings = store
         syncer.backoff = Backoff(baseSeconds: settings.pollSeconds, maxSeconds: max(settings.pollSeconds, 3600))
         return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
                                 pollSeconds: settings.pollSeconds)

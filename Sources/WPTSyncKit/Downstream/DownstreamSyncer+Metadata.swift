@@ -4,10 +4,18 @@ import Store
 import SyncCore
 
 extension DownstreamSyncer {
-    /// Comments on the bug what the metadata disabled and which crashes it now expects, once (a
-    /// rerun finds the comment there).
+    /// Comments on the bug what the metadata disabled and which crashes it now expects, and, when the
+    /// PR's import already landed, that the metadata lands on its own; once (a rerun finds the
+    /// comment there).
     func tellBug(_ sync: DownstreamSync) throws {
-        guard let comment = sync.metadata?.bugComment, let bug = sync.bug else { return }
+        guard let metadata = sync.metadata, let bug = sync.bug else { return }
+        var comment = metadata.bugComment
+        if metadata.error == nil, let landings,
+           let landed = LateMetadata.landed(try landings.landings(statuses: [.pushed, .landed]))[sync.pullRequest],
+           !metadata.since(landed).files.isEmpty {
+            comment = (comment.map { $0 + "\n" } ?? "") + LateMetadata.bugNote(pullRequest: sync.pullRequest, bug: bug, revision: metadata.revision)
+        }
+        guard let comment else { return }
         try bugzilla.addCommentOnce(bug, comment)
     }
 
@@ -34,11 +42,9 @@ extension DownstreamSyncer {
                     start[path] = try text.map { try MetadataParser.parse($0, file: path) }
                 }
             }
-            let reason = sync.bug.map(DownstreamMetadata.disabledReason)
-            let disable = unstable == .disable ? reason.map { UnstableResults.disable(reason: $0) } : nil
-            let plan = MetadataPlan(updater: MetadataUpdater(unstable: disable ?? .intermittent))
             return DownstreamMetadata.compute(pullRequest: sync.pullRequest, revision: revision, base: base, gecko: gecko, start: start, results: results,
-                                              renames: moves.renames, removed: moves.removed, plan: plan, disabledReason: reason)
+                                              renames: moves.renames, removed: moves.removed, plan: DownstreamMetadata.plan(unstable: unstable, bug: sync.bug),
+                                              disabledReason: sync.bug.map(DownstreamMetadata.disabledReason))
         } catch {
             return DownstreamMetadata(revision: revision, base: base, error: redactor("\(error)"))
         }

@@ -44,6 +44,8 @@ struct DownstreamSyncer {
     var maxTestPaths = AffectedTests.defaultMaxTestPaths
     /// What unstable results of a stability run become in the metadata.
     var unstable = DownstreamSettings.Unstable.disable
+    /// The landings, which say whether a PR's import already landed (its metadata then lands late).
+    var landings: (any LandingStore)? = nil
     let prefixes: PathPrefixes
     /// Upstream's repository, where the blocked label is put and removed; without it the label
     /// is only recorded.

@@ -50,12 +50,23 @@ extension LandingRunner {
     }
 
     /// The metadata commit that follows the import of `unit` (`imported`, nil when Gecko had the
-    /// change already): the PR's stored metadata rebased three-way onto the metadata as it stands on
-    /// `base` after the commits `landed` before it. None when the PR has no metadata or it changes
-    /// nothing there; a file Gecko changed in an overlapping way is left as Gecko has it, and said.
-    func metadataCommit(for unit: ImportUnit, after imported: PlannedCommit?, base: String, landed: [PlannedCommit]) throws -> [PlannedCommit] {
+    /// change already), and the metadata it carries: the PR's stored metadata rebased three-way onto
+    /// the metadata as it stands on `base` after the commits `landed` before it. No commit when the PR
+    /// has no metadata or it changes nothing there.
+    func metadataCommit(for unit: ImportUnit, after imported: PlannedCommit?, base: String,
+                        landed: [PlannedCommit]) throws -> (commits: [PlannedCommit], carried: LandedMetadata?) {
         guard let pr = unit.pullRequest, let sync = try downstream?.downstreamSync(pullRequest: pr),
-              let metadata = sync.metadata, metadata.error == nil, !metadata.files.isEmpty else { return [] }
+              let metadata = sync.metadata, metadata.error == nil else { return ([], nil) }
+        let made = try metadataCommit(pullRequest: pr, bug: sync.bug, change: metadata, date: imported?.date, base: base, landed: landed)
+        return (made.commit.map { [$0] } ?? [], LandedMetadata(pullRequest: pr, metadata: metadata, late: false, conflicts: made.conflicts))
+    }
+
+    /// The metadata commit of `pullRequest` making `change`, rebased three-way onto the metadata as it
+    /// stands on `base` after the commits `landed` before it (nil when it changes nothing there); a
+    /// file Gecko changed in an overlapping way is left as Gecko has it, and said.
+    func metadataCommit(pullRequest pr: Int, bug: Int?, change metadata: DownstreamMetadata, date: (seconds: Int64, offset: Int32)?, base: String,
+                        landed: [PlannedCommit]) throws -> (commit: PlannedCommit?, conflicts: [String]) {
+        guard !metadata.files.isEmpty else { return (nil, []) }
         var current: [String: String] = [:]
         for (path, file) in try workspace().source.files(at: base, paths: metadata.files.keys.sorted().map { HgPath($0) }) {
             current[path.description] = String(decoding: file.data, as: UTF8.self)
@@ -69,12 +80,12 @@ extension LandingRunner {
         if !conflicts.isEmpty {
             metadataNotes.append("PR #\(pr): metadata left as Gecko has it, changed there since: " + conflicts.joined(separator: ", "))
         }
-        guard !files.isEmpty else { return [] }
+        guard !files.isEmpty else { return (nil, conflicts) }
         var changes: [HgPath: PlannedCommit.FileChange] = [:]
         for (path, text) in files {
             changes[HgPath(path)] = text.map { .write(HgFile(data: Array($0.utf8), flags: .regular)) } ?? .remove
         }
-        return [PlannedCommit(user: settings.user, date: imported?.date ?? (Int64(now().timeIntervalSince1970), 0),
-                              message: LandingText.metadataCommit(bug: sync.bug ?? settings.bug, pullRequest: pr), files: changes)]
+        return (PlannedCommit(user: settings.user, date: date ?? (Int64(now().timeIntervalSince1970), 0),
+                              message: LandingText.metadataCommit(bug: bug ?? settings.bug, pullRequest: pr), files: changes), conflicts)
     }
 }

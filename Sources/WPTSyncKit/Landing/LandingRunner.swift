@@ -201,22 +201,26 @@ final class LandingRunner {
         let builder = ImportBuilder(git: mirror, gecko: clone.source, prefix: prefixes.wpt, excluded: settings.exclude,
                                     resolutions: landing.resolutions ?? [:])
         let applied = try builder.apply(applying.map { UpstreamChange(base: $0.base, head: $0.head) }, geckoBase: base)
-        var planned: [PlannedCommit] = []
+        var (planned, carried) = try lateMetadataCommits(excluding: Set(applying.compactMap(\.pullRequest)), base: base)
         for (unit, result) in zip(applying, applied) {
+            let imported: PlannedCommit?
             switch result {
             case .conflict(let files):
                 landing.status = .needsFixup
                 landing.conflict = LandingConflict(pullRequest: unit.pullRequest, commit: unit.head, files: files)
                 landing.waitingFor = "a person to fix the import, then `wptsync continue landing`"
                 return .conflict
-            case .files(let files) where files.isEmpty:
-                planned += try metadataCommit(for: unit, after: nil, base: base, landed: planned)
             case .files(let files):
-                let imported = try commit(for: unit, files: files)
-                planned.append(imported)
-                planned += try metadataCommit(for: unit, after: imported, base: base, landed: planned)
+                // Empty: Gecko had the change already; its metadata still follows.
+                imported = try files.isEmpty ? nil : commit(for: unit, files: files)
             }
+            planned += imported.map { [$0] } ?? []
+            let metadata = try metadataCommit(for: unit, after: imported, base: base, landed: planned)
+            planned += metadata.commits
+            carried += metadata.carried.map { [$0] } ?? []
         }
+        // Recorded with the landing before it is pushed: once it is in Gecko, this metadata has landed.
+        landing.metadata = carried
         var nodes = try clone.commit(planned, onto: base)
         var final: [HgPath: PlannedCommit.FileChange] = [
             syncPointPath: .write(HgFile(data: LandingText.syncPointFile(local: base, upstream: landing.syncPoint ?? landing.upstreamHead,

@@ -120,6 +120,8 @@ public enum ApplicationError: Error, CustomStringConvertible {
     case unreadableFile(path: String, reason: String)
     /// A pull request whose bug is needed but not known.
     case noBugForPullRequest(Int)
+    /// Results to disable (`[downstream] unstable = "disable"`) with no bug to name in `disabled:`.
+    case unstableWithoutBug(pullRequest: Int, tests: [String])
     /// One end of a replayed range names no changeset of the repository.
     case unknownRangeEnd(option: String, range: String, end: String, revision: String, repository: String, path: String)
     /// Reading what to replay failed; `context` names the option and value.
@@ -141,6 +143,9 @@ public enum ApplicationError: Error, CustomStringConvertible {
         case .noCentral: "no [[gecko]] repository has role = \"central\""
         case let .unreadableFile(path, reason): "\(path): cannot read it: \(reason)"
         case .noBugForPullRequest(let pr): "PR #\(pr) has no downstream sync with a bug: give --bug N"
+        case let .unstableWithoutBug(pr, tests):
+            "PR #\(pr): several statuses in one configuration for \(tests.joined(separator: ", ")); [downstream] unstable = \"disable\" "
+                + "disables them with the bug's URL, and PR #\(pr) has no downstream sync with a bug: give --bug N"
         case let .unknownRangeEnd(option, range, end, revision, repository, path):
             "\(option) \(range): its \(end), \(revision), is not a changeset of \(repository) (\(path)); nothing was recorded"
         case let .replaySource(context, reason): "\(context): \(reason)"
