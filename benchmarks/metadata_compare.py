@@ -64,7 +64,9 @@ def written_kind(ours, theirs):
         elif not mine or not other:
             kinds.append(f"`{key}`: only {'wptrunner' if not mine else 'wptsync'} writes it (same meaning)")
         else:
-            kinds.append(f"`{key}`: other conditions, the same value in every configuration run")
+            defaults = [dict(branches_).get(None) for branches_ in (mine, other)]
+            kinds.append(f"`{key}`: other conditions, the same value in every configuration run"
+                         + (", another default" if defaults[0] != defaults[1] else ""))
     if not kinds and (ours is None) != (theirs is None):
         kinds.append(f"an empty section kept only by {'wptsync' if ours else 'wptrunner'}")
     return "; ".join(kinds) or None
