@@ -6,7 +6,9 @@ of linux, windows, mac, android, and 32-bit windows) for 5,000 tests of 10 subte
 are `.any.js` tests, whose window and worker variants share a metadata file), and Gecko metadata
 for a third of the tests (expectations, conditions, a `bug` key, comments). Statuses mostly pass;
 some fail everywhere, some on one platform or in debug only, a few differ between configurations
-without a pattern, some subtests start passing (their entries go).
+without a pattern, some subtests start passing (their entries go). Each result carries wptreport's
+`expected` field where its status is not the one the metadata expects (wptrunner updates only files
+with such unexpected results).
 
 Then, per run, `MetadataBenchmark` decodes the reports, reads and parses the metadata files they
 name, updates them (MetadataPlan.apply) and renders the changed ones (`--write`: writes them too), under `/usr/bin/time -v` for
@@ -14,8 +16,9 @@ the peak memory (maximum resident set size).
 
 With `--wptrunner TOOLS` (the `tools/` folder of a web-platform-tests checkout, fetched separately:
 none of wpt's code is in this repository) and `--python PY` (a Python with wptrunner's requirements:
-mozlog, mozinfo, six, html5lib), it also writes the tests as files and their MANIFEST.json (not
-timed), runs wptrunner's own update on the same reports and a copy of the same metadata
+mozlog, mozinfo, six, html5lib, requests), it also writes the tests as files and their MANIFEST.json
+(not timed), writes wptsync's changed files (to compare them; as wptrunner writes its own), runs
+wptrunner's own update on the same reports and a copy of the same metadata
 (benchmarks/metadata_wptrunner.py, each run under `/usr/bin/time -v`), and compares the two results
 configuration by configuration (benchmarks/metadata_compare.py): every difference, grouped by kind.
 
