@@ -6,22 +6,36 @@ of linux, windows, mac, android, and 32-bit windows) for 5,000 tests of 10 subte
 are `.any.js` tests, whose window and worker variants share a metadata file), and Gecko metadata
 for a third of the tests (expectations, conditions, a `bug` key, comments). Statuses mostly pass;
 some fail everywhere, some on one platform or in debug only, a few differ between configurations
-without a pattern, some subtests start passing (their entries go).
+without a pattern, some subtests start passing (their entries go). Each result carries wptreport's
+`expected` field where its status is not the one the metadata expects (wptrunner updates only files
+with such unexpected results).
 
 Then, per run, `MetadataBenchmark` decodes the reports, reads and parses the metadata files they
 name, updates them (MetadataPlan.apply) and renders the changed ones (`--write`: writes them too), under `/usr/bin/time -v` for
 the peak memory (maximum resident set size).
 
-wptrunner's own update (`wpt update-expectations`) is not run side by side: it needs a wpt checkout
-with its manifest (about 900 MB), which this machine cannot fetch.
+With `--wptrunner TOOLS` (the `tools/` folder of a web-platform-tests checkout, fetched separately:
+none of wpt's code is in this repository) and `--python PY` (a Python with wptrunner's requirements:
+mozlog, mozinfo, six, html5lib, requests), it also writes the tests as files and their MANIFEST.json
+(not timed), writes wptsync's changed files (to compare them; as wptrunner writes its own), runs
+wptrunner's own update on the same reports and a copy of the same metadata
+(benchmarks/metadata_wptrunner.py, each run under `/usr/bin/time -v`), and compares the two results
+configuration by configuration (benchmarks/metadata_compare.py): every difference, grouped by kind.
 
 Usage: benchmarks/metadata.py [--tests N] [--subtests N] [--configurations N] [--runs N] [--keep DIR]
+                              [--wptrunner TOOLS --python PY [--wptrunner-runs N]]
        (after `swift build -c release --product MetadataBenchmark`)
 """
 import argparse, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import metadata_compare  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HELPER = os.path.join(ROOT, "benchmarks/metadata_wptrunner.py")
 META = "testing/web-platform/meta"
+TESTS = "testing/web-platform/tests"
+PROPERTIES = "debug,os,version,processor,bits"
 CONFIGURATIONS = [
     dict(os=os_, debug=debug, processor=processor, bits=bits, version=version)
     for os_, processor, bits, version in [("linux", "x86_64", 64, "Ubuntu 22.04"), ("win", "x86_64", 64, "10.2009"),
@@ -56,6 +70,18 @@ def status_of(rng_seed, configuration, kind):
     return random.Random(rng_seed + configuration["os"] + str(configuration["debug"]) + str(configuration["bits"])).choice(["PASS", "FAIL", "TIMEOUT"])
 
 
+def expected_status(has_metadata, subtest, kind, configuration):
+    """What the Gecko metadata written below expects of a subtest in a configuration."""
+    if has_metadata and (kind in ("fail", "pass") and subtest % 3 == 0 or kind == "fail-on-win" and configuration["os"] == "win"):
+        return "FAIL"
+    return "PASS"
+
+
+def result(entry, expected):
+    """A wptreport.json result: `expected` is there when the status was not the expected one."""
+    return {**entry, "expected": expected} if entry["status"] != expected else entry
+
+
 def generate(folder, tests, subtests, configurations):
     rng = random.Random(13)
     ids = test_ids(tests)
@@ -66,11 +92,12 @@ def generate(folder, tests, subtests, configurations):
     os.makedirs(f"{folder}/reports")
     for index, configuration in enumerate(configurations):
         results = []
-        for test in ids:
+        for i, test in enumerate(ids):
             timeout = configuration["os"] == "mac" and zlib.crc32(test.encode()) % 50 == 0
-            results.append({"test": test, "status": "TIMEOUT" if timeout else "OK", "subtests": [
-                {"name": f"subtest {s} of {test.rsplit('/', 1)[1]}", "status": status_of(f"{test}{s}", configuration, kind)}
-                for s, kind in enumerate(kinds[test])]})
+            results.append(result({"test": test, "status": "TIMEOUT" if timeout else "OK", "subtests": [
+                result({"name": f"subtest {s} of {test.rsplit('/', 1)[1]}", "status": status_of(f"{test}{s}", configuration, kind)},
+                       expected_status(i % 3 == 0, s, kind, configuration))
+                for s, kind in enumerate(kinds[test])]}, "OK"))
         with open(f"{folder}/reports/{index:02d}.json", "w") as out:
             json.dump({"run_info": configuration, "time_start": 0, "time_end": 1, "results": results}, out)
     # Existing metadata for a third of the tests: some still right, some now passing, comments and bugs.
@@ -95,20 +122,79 @@ def generate(folder, tests, subtests, configurations):
     return len(files)
 
 
+def write_tests(folder, tests):
+    """The test files of the generated ids under Gecko's tests folder, so that wpt can build a manifest."""
+    harness = '<script src="/resources/testharness.js"></script><script src="/resources/testharnessreport.js"></script>\n'
+    for test in test_ids(tests):
+        path, _, variant = test.partition("?")
+        if ".any." in path:
+            path, body = re.sub(r"\.any\.(worker\.)?html$", ".any.js", path), "// META: global=window,dedicatedworker\ntest(() => {});\n"
+        else:
+            body = (f'<meta name="variant" content="?{variant}">\n' if variant else "") + harness
+        target = f"{folder}/gecko/{TESTS}{path}"
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w") as out:
+            out.write(body)
+
+
+def timed(command, what):
+    """Runs `command` under `/usr/bin/time -v`: its standard output and its wall, CPU and peak memory figures."""
+    proc = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{what} failed:\n{proc.stderr[-4000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+    figures = {"peak_rss_mb": int(peak.group(1)) / 1024,
+               "cpu_s": sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1)) for kind in ("User", "System")),
+               "wall_s": int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))}
+    return proc.stdout, figures
+
+
 def measure(binary, folder, run, write):
     out = f"{folder}/out{run}" if write else "-"
     shutil.rmtree(out, ignore_errors=True)
-    proc = subprocess.run(["/usr/bin/time", "-v", binary, f"{folder}/reports", f"{folder}/gecko", out],
+    stdout, figures = timed([binary, f"{folder}/reports", f"{folder}/gecko", out], "MetadataBenchmark")
+    return {**json.loads(stdout), **figures}
+
+
+def measure_wptrunner(args, folder, run):
+    """wptrunner's update of a fresh copy of Gecko's metadata (in place) from the same reports."""
+    meta = f"{folder}/wptrunner{run}"
+    shutil.rmtree(meta, ignore_errors=True)
+    shutil.copytree(f"{folder}/gecko/{META}", meta)
+    reports = sorted(f"{folder}/reports/{name}" for name in os.listdir(f"{folder}/reports"))
+    _, figures = timed([args.python, HELPER, args.wptrunner, "update", f"{folder}/gecko/{TESTS}", meta,
+                        f"{folder}/MANIFEST.json", PROPERTIES] + reports, "wptrunner's update")
+    return figures
+
+
+def ours_tree(folder, out):
+    """Gecko's metadata with MetadataBenchmark's changes (written to `out`) applied."""
+    tree = f"{folder}/ours"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(f"{folder}/gecko/{META}", tree)
+    for parent, _, names in os.walk(f"{out}/{META}"):
+        for name in names:
+            source = os.path.join(parent, name)
+            target = os.path.join(tree, os.path.relpath(source, f"{out}/{META}"))
+            if name.endswith(".deleted"):
+                os.remove(target[:-len(".deleted")])
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(source, target)
+    return tree
+
+
+def dump(args, folder, meta):
+    proc = subprocess.run([args.python, HELPER, args.wptrunner, "dump", meta, f"{folder}/configurations.json"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        sys.exit(f"MetadataBenchmark failed:\n{proc.stderr}")
-    figures = json.loads(proc.stdout)
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
-    figures["peak_rss_mb"] = int(peak.group(1)) / 1024
-    figures["cpu_s"] = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1)) for kind in ("User", "System"))
-    figures["wall_s"] = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    return figures
+        sys.exit(f"reading {meta} with wptrunner's parser failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout)
+
+
+def median_line(label, runs, keys):
+    return f"{label}: " + ", ".join(f"{key} {statistics.median(r[key] for r in runs):.2f}" for key in keys)
 
 
 def main():
@@ -119,22 +205,48 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", help="generate into this folder and keep it")
     parser.add_argument("--write", action="store_true", help="also write the changed files (to compare them)")
+    parser.add_argument("--wptrunner", metavar="TOOLS", help="wpt's tools/ folder: run wptrunner's update side by side")
+    parser.add_argument("--python", default=sys.executable, help="the Python to run wptrunner with")
+    parser.add_argument("--wptrunner-runs", type=int, default=1)
     args = parser.parse_args()
     binary = os.path.join(ROOT, ".build/release/MetadataBenchmark")
     if not os.access(binary, os.X_OK):
         sys.exit("build it first: swift build -c release --product MetadataBenchmark")
+    if args.wptrunner and not os.path.isfile(os.path.join(args.wptrunner, "wptrunner/wptrunner/metadata.py")):
+        sys.exit(f"--wptrunner {args.wptrunner}: not wpt's tools/ folder (no wptrunner/wptrunner/metadata.py in it)")
     folder = args.keep or tempfile.mkdtemp(prefix="metadata-bench-")
     try:
         if args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-        files = generate(folder, args.tests, args.subtests, CONFIGURATIONS[:args.configurations])
+        configurations = CONFIGURATIONS[:args.configurations]
+        files = generate(folder, args.tests, args.subtests, configurations)
         print(f"{args.configurations} configurations x {args.tests} tests x {args.subtests} subtests; "
               f"{files} metadata files in Gecko")
-        runs = [measure(binary, folder, run, args.write) for run in range(args.runs)]
+        write = args.write or bool(args.wptrunner)
+        runs = [measure(binary, folder, run, write) for run in range(args.runs)]
         for figures in runs:
             print(json.dumps(figures))
         for key in ("wall_s", "cpu_s", "decode_ms", "read_ms", "update_ms", "render_ms", "write_ms", "peak_rss_mb"):
             print(f"median {key}: {statistics.median(r[key] for r in runs):.1f}")
+        if not args.wptrunner:
+            return
+        write_tests(folder, args.tests)
+        subprocess.run([args.python, HELPER, args.wptrunner, "manifest", f"{folder}/gecko/{TESTS}",
+                        f"{folder}/MANIFEST.json"], check=True)
+        with open(f"{folder}/configurations.json", "w") as out:
+            json.dump(configurations, out)
+        theirs = [measure_wptrunner(args, folder, run) for run in range(args.wptrunner_runs)]
+        for figures in theirs:
+            print("wptrunner: " + json.dumps(figures))
+        keys = ("wall_s", "cpu_s", "peak_rss_mb")
+        print(median_line("median wptsync", runs, keys))
+        print(median_line("median wptrunner", theirs, keys))
+        print("wptrunner / wptsync: " + ", ".join(
+            f"{key} {statistics.median(r[key] for r in theirs) / statistics.median(r[key] for r in runs):.1f}x" for key in keys))
+        before = dump(args, folder, f"{folder}/gecko/{META}")
+        ours = dump(args, folder, ours_tree(folder, f"{folder}/out{args.runs - 1}"))
+        wptrunner = dump(args, folder, f"{folder}/wptrunner{args.wptrunner_runs - 1}")
+        print(metadata_compare.report(before, ours, wptrunner, configurations))
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,8 +1,8 @@
 // Updating expectations from results, as wptrunner's metadata update does: an `expected` entry only
 // where a status differs from the default (OK for a testharness test, PASS for a subtest and a
-// reftest), conditions on the run_info properties that separate configurations, the most common
-// value as the default, several statuses in one configuration as an intermittent list (most frequent
-// first). Everything else in the file is kept as it was.
+// reftest), conditions on the run_info properties that separate configurations, the value of most
+// conditions as the default (so the fewest are written), several statuses in one configuration as an
+// intermittent list (most frequent first). Everything else in the file is kept as it was.
 
 /// What an update does to a metadata file.
 public enum MetadataFileChange: Sendable, Equatable {
@@ -122,8 +122,11 @@ public struct MetadataUpdater: Sendable {
             guard let condition = branch.condition else { return false }
             return !configurations.contains { condition.holds(for: $0.runInfo) }
         }
-        let defaultValue = Self.mostCommon(configurations.map(\.value), preferring: .string(testDefault)) ?? .string(testDefault)
-        branches += leaves(configurations, path: []).filter { $0.value != defaultValue }.map {
+        let groups = leaves(configurations, path: [])
+        let previousDefault = old?.branches.last { $0.condition == nil }?.value
+        let defaultValue = Self.mostCommon(groups.map(\.value), preferring: [.string(testDefault)] + (previousDefault.map { [$0] } ?? []))
+            ?? .string(testDefault)
+        branches += groups.filter { $0.value != defaultValue }.map {
             MetadataBranch(condition: conjunction($0.path), value: $0.value)
         }
         if defaultValue != .string(testDefault) { branches.append(MetadataBranch(value: defaultValue)) }
@@ -161,12 +164,12 @@ public struct MetadataUpdater: Sendable {
         return .strings(ordered)
     }
 
-    /// The value most configurations have; among equals `preferred`, else the first seen.
-    static func mostCommon(_ values: [MetadataValue], preferring preferred: MetadataValue) -> MetadataValue? {
+    /// The most frequent of `values`; among equals the first of `preferred` that is one, else the first seen.
+    static func mostCommon(_ values: [MetadataValue], preferring preferred: [MetadataValue]) -> MetadataValue? {
         var counts: [MetadataValue: Int] = [:]
         for value in values { counts[value, default: 0] += 1 }
         guard let top = counts.values.max() else { return nil }
-        return counts[preferred] == top ? preferred : values.first { counts[$0] == top }
+        return preferred.first { counts[$0] == top } ?? values.first { counts[$0] == top }
     }
 
     /// Splits configurations on the property that best separates their values (the fewest values left
