@@ -48,13 +48,15 @@ final class UpstreamSyncer {
     /// rethrown at the end so the event is retried.
     func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         let gecko = changesets.map(GeckoChangeset.init)
-        let backouts = try gecko.first.map { first in
-            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: { [source = try hgFor(first.node)] prefix in try source.changeset(prefix: prefix).map(GeckoChangeset.init) })
+        let source = try gecko.first.map { try hgFor($0.node) }
+        let backouts = try source.map { source in
+            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: { prefix in try source.changeset(prefix: prefix).map(GeckoChangeset.init) })
         } ?? [:]
-        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts)
+        let counterparts = try source.map { try self.counterparts(of: gecko, backouts: backouts, in: $0) } ?? [:]
+        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts, counterparts: counterparts)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes),
-                                            skipped: try store.skippedChangesets(), backouts: backouts)
+                                            skipped: try store.skippedChangesets(), backouts: backouts, counterparts: counterparts)
         for sync in outcome.changed { _ = try store.save(sync) }
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }
