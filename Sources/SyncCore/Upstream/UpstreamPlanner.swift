@@ -12,9 +12,12 @@ public enum UpstreamPlanner {
     /// sequence numbers) and those holding the push's nodes or the nodes it backs out.
     /// Changesets in `skipped` (full nodes an operator skipped) are left out of new syncs.
     /// `backouts` are earlier backouts the push's backouts back out (`BackoutChain.resolve`): what
-    /// they backed out is relanded. Replaying a push changes nothing.
+    /// they backed out is relanded. `counterparts` gives, for a node prefix a backout names, the
+    /// same change's nodes in the other kind of Gecko (`MirroredNodes`): they are backed out too.
+    /// Replaying a push changes nothing.
     public static func apply(push changesets: [GeckoChangeset], role: GeckoRole, prefixes: PathPrefixes,
-                             syncs: [UpstreamSync], skipped: Set<String> = [], backouts: [String: [String]] = [:]) -> PushOutcome {
+                             syncs: [UpstreamSync], skipped: Set<String> = [], backouts: [String: [String]] = [:],
+                             counterparts: [String: [String]] = [:]) -> PushOutcome {
         var all = syncs
         var backouts = backouts
         var changed = Set<Int>()
@@ -54,7 +57,7 @@ public enum UpstreamPlanner {
             case .backout(let nodes):
                 var hit = false
                 var relanded: [String] = []
-                for effect in BackoutChain.effects(of: nodes, backouts: backouts) {
+                for effect in MirroredNodes.including(counterparts, BackoutChain.effects(of: nodes, backouts: backouts)) {
                     if !effect.backedOut { relanded.append(effect.prefix) }
                     for index in all.indices {
                         let before = all[index]
@@ -106,11 +109,12 @@ public enum UpstreamPlanner {
 
     /// What to look up before applying a push: the bugs of its wpt changes, and the nodes it holds
     /// or backs out (prefixes of 12 to 40 hex digits).
-    /// `backouts` adds what the backouts that the push backs out backed out (`BackoutChain.resolve`).
+    /// `backouts` adds what the backouts that the push backs out backed out (`BackoutChain.resolve`),
+    /// `counterparts` the other kind's nodes of what it backs out.
     public static func lookupKeys(push changesets: [GeckoChangeset], prefixes: PathPrefixes,
-                                  backouts: [String: [String]] = [:]) -> (bugs: [Int], nodes: [String]) {
+                                  backouts: [String: [String]] = [:], counterparts: [String: [String]] = [:]) -> (bugs: [Int], nodes: [String]) {
         var bugs: [Int] = []
-        var nodes = changesets.map(\.node) + backouts.values.flatMap { $0 }
+        var nodes = changesets.map(\.node) + backouts.values.flatMap { $0 } + counterparts.values.flatMap { $0 }
         for changeset in changesets {
             switch changeset.kind(prefixes: prefixes) {
             case .wpt(let bug?): bugs.append(bug)

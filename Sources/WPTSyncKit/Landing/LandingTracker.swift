@@ -50,9 +50,14 @@ struct LandingTracker {
     /// Asks mozilla-central whether pushed landings arrived, in case its hook's event was lost: one
     /// revset, and none when central and the pushed landings did not change since the last time.
     func recheck(centralPath: String, central: @escaping () throws -> HgRepository, marks: any RecheckMarkStore) throws -> [String] {
+        try recheck(central: HgCentral(path: centralPath, repository: central), marks: marks)
+    }
+
+    /// The same against any kind of central (a git branch: `GitCentral`).
+    func recheck(central: any CentralHistory, marks: any RecheckMarkStore) throws -> [String] {
         let pushed = try store.landings(statuses: [.pushed])
         var notes: [String] = []
-        try CentralRecheck(marks: marks, centralPath: centralPath, central: central, task: "pushed-landings")
+        try CentralRecheck(marks: marks, central: central, task: "pushed-landings")
             .run(pending: Set(pushed.compactMap { $0.landingNode?.lowercased() })) { arrived in
                 for var landing in pushed where landing.landingNode.map({ arrived.contains($0.lowercased()) }) ?? false {
                     landing.status = .landed

@@ -13,6 +13,8 @@ public enum UpstreamError: Error, CustomStringConvertible {
     case revertBranchTaken(branch: String, by: String)
     /// A Mercurial-only operation was asked of a git Gecko repository.
     case notMercurial(repository: String)
+    /// A git Gecko repository lacks the branch its role names.
+    case missingBranch(String, repository: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum UpstreamError: Error, CustomStringConvertible {
         case .nothingToRevert(let id): "upstream master no longer has what sync \(id) merged: nothing to revert, no PR opened"
         case .notMercurial(let name):
             "\(name) is a git repository (kind = \"git\"); this needs a Mercurial one"
+        case let .missingBranch(branch, repository): "\(repository) has no branch \(branch) (its `branch` in the configuration)"
         case let .revertBranchTaken(branch, by):
             "\(branch) holds \(by), not wptsync's revert: nothing pushed, no PR opened; revert by hand, or free the branch and run it again"
         }

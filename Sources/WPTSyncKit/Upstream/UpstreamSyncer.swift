@@ -48,33 +48,34 @@ final class UpstreamSyncer {
     /// rethrown at the end so the event is retried.
     func handle(_ changesets: [HgChangeset], role: GeckoRole, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         let gecko = changesets.map(GeckoChangeset.init)
-        let backouts = try gecko.first.map { first in
-            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: { [source = try hgFor(first.node)] prefix in try source.changeset(prefix: prefix).map(GeckoChangeset.init) })
+        let source = try gecko.first.map { try hgFor($0.node) }
+        let backouts = try source.map { source in
+            try BackoutChain.resolve(push: gecko, prefixes: prefixes, lookup: { prefix in try source.changeset(prefix: prefix).map(GeckoChangeset.init) })
         } ?? [:]
-        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts)
+        let counterparts = try source.map { try self.counterparts(of: gecko, backouts: backouts, in: $0) } ?? [:]
+        let (bugs, nodes) = UpstreamPlanner.lookupKeys(push: gecko, prefixes: prefixes, backouts: backouts, counterparts: counterparts)
         let outcome = UpstreamPlanner.apply(push: gecko, role: role, prefixes: prefixes,
                                             syncs: try store.syncs(relevantToBugs: bugs, nodePrefixes: nodes),
-                                            skipped: try store.skippedChangesets(), backouts: backouts)
+                                            skipped: try store.skippedChangesets(), backouts: backouts, counterparts: counterparts)
         for sync in outcome.changed { _ = try store.save(sync) }
         let holding = try store.syncs(relevantToBugs: [], nodePrefixes: nodes)
         let stuck = try store.syncs(bug: nil, status: .needsFixup).filter { sync in !holding.contains { $0.id == sync.id } }
         return outcome.notes + (try reconcileEach(holding + stuck, hgFor: hgFor) { $0.status == .needsFixup })
     }
 
-    /// Asks mozilla-central (`central`) whether open syncs' changesets arrived, in case its hook's
+    /// Asks mozilla-central (`central`, Mercurial or a git branch) whether open syncs' changesets arrived, in case its hook's
     /// event was lost (one revset, and none when central and the syncs did not change since the
     /// last time), then looks again at landed syncs waiting for checks or mergeability, and at
     /// revert PRs (merged: the sync is `reverted`). When the last pass had nothing to watch and
-    /// neither central's changelog nor any sync changed since, it reads nothing more.
-    /// A git central (`central` nil) is not asked: only its pushes tell what arrived there.
-    func recheckLanded(centralPath: String, central: (() throws -> HgRepository)?, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
+    /// neither central (its changelog file, or its git branch's tip) nor any sync changed since, it reads nothing more.
+    func recheckLanded(central: any CentralHistory, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         // Read before the pass: a change made meanwhile makes the next pass a full one.
-        // Without a stamp (no readable changelog file) nothing can be known unchanged.
-        let unchanged = central == nil ? nil : try HgRepository.changelogStamp(path: centralPath).map { "\($0) \(try store.syncsGeneration())" }
+        // Without a stamp (no readable changelog file, no branch) nothing can be known unchanged.
+        let unchanged = try central.stamp().map { "\($0) \(try store.syncsGeneration())" }
         if let unchanged, try store.recheckMark(Self.idlePass) == unchanged { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
-        try central.map { CentralRecheck(marks: store, centralPath: centralPath, central: $0, task: "upstream-syncs") }?.run(pending: pending) { arrived in
+        try CentralRecheck(marks: store, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
             for index in open.indices where !open[index].isLanded {
                 var changed = false
                 for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {
@@ -91,7 +92,7 @@ final class UpstreamSyncer {
         return try reconcileEach(watched, hgFor: hgFor) { _ in false }
     }
 
-    /// The mark of a pass that found nothing to watch: central's changelog stamp and the syncs' generation.
+    /// The mark of a pass that found nothing to watch: central's stamp and the syncs' generation.
     static let idlePass = "upstream-idle-pass"
 
     private func reconcileEach(_ syncs: [UpstreamSync], hgFor: (String) throws -> any GeckoSource,

@@ -140,9 +140,7 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        // Central is asked through Mercurial revsets; a git central's pushes are all that is seen of it.
-        let asked: (() throws -> HgRepository)? = central.kind == .hg ? { try self.servers.server(for: central) } : nil
-        return try upstream.recheckLanded(centralPath: central.path, central: asked) {
+        return try upstream.recheckLanded(central: servers.history(of: central)) {
             try self.servers.source(containing: $0, preferring: central)
         }
     }
@@ -176,8 +174,8 @@ struct LandingRetry: PeriodicTask {
 
     func run() throws -> [String] {
         var notes: [String] = []
-        if let central = hg.config.gecko.first(where: { $0.role == .central && $0.kind == .hg }) {
-            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(centralPath: central.path, central: { try hg.servers.server(for: central) }, marks: marks)
+        if let central = hg.config.gecko.first(where: { $0.role == .central }) {
+            notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: hg.servers.history(of: central), marks: marks)
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty || runner.waitsForMetadata { notes += try runner.run() }
         return notes

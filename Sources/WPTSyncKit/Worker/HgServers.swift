@@ -32,6 +32,13 @@ final class HgServers {
         return gecko
     }
 
+    /// What a re-check reads of `repository` as central: its changelog file and command server,
+    /// or its git branch through libgit2; each opened only when asked.
+    func history(of repository: GeckoRepository) -> any CentralHistory {
+        guard repository.kind == .git else { return HgCentral(path: repository.path) { try self.server(for: repository) } }
+        return GitCentral(repository: { try self.git(for: repository) }, branch: repository.branch ?? "HEAD")
+    }
+
     /// The server of the first Mercurial repository holding `node`, trying `preferred` first.
     func server(containing node: String, preferring preferred: GeckoRepository? = nil) throws -> HgRepository {
         for repository in searched(preferring: preferred) where repository.kind == .hg {

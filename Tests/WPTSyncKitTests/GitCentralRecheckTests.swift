@@ -1,0 +1,107 @@
+import Foundation
+import RepoOps
+import Store
+import SyncCore
+import Testing
+import TestSupport
+@testable import WPTSyncKit
+
+/// Issue 16: the re-check against a git central (a branch, read with libgit2) has the Mercurial
+/// one's shape: the branch's tip is the stamp, so nothing is walked when neither it nor the
+/// waiting commits changed; otherwise one walk answers.
+@Suite("Re-check against a git mozilla-central")
+struct GitCentralRecheckTests {
+    let dir = TempDir("git-central-recheck")
+    let repository: GitRepository
+    let journal: SQLiteJournal
+    let base: Oid
+
+    init() throws {
+        repository = try GitRepository.initBare(at: dir.sub("central.git"), initialBranch: "main")
+        base = try repository.commitFiles(["README": "gecko\n"])
+        try repository.updateReference("refs/heads/main", to: base, expecting: .any)
+        journal = try SQLiteJournal(path: dir.sub("state/j.sqlite"))
+    }
+
+    /// Central as the worker reads it; `walks` lists the questions that walked its history.
+    func central(_ walks: Walks = Walks()) -> CountingCentral {
+        CountingCentral(inner: GitCentral(repository: { try GitGecko(path: dir.sub("central.git")) }, branch: "refs/heads/main"), walks: walks)
+    }
+
+    func commit(_ file: String, on parents: [Oid]) throws -> Oid {
+        try repository.commitFiles([file: file], parents: parents, message: "Bug 1 - \(file)\n")
+    }
+
+    func moveCentral(to oid: Oid) throws { try repository.updateReference("refs/heads/main", to: oid, expecting: .any) }
+
+    @Test func aCommitOnCentralIsFoundInOneWalkAndAnUnmovedBranchIsNotAskedAgain() throws {
+        let landed = try commit("a", on: [base])
+        try moveCentral(to: landed)
+        let waiting = try commit("w", on: [base]).hex
+        let missing = String(repeating: "d", count: 40)
+        let walks = Walks()
+        let recheck = CentralRecheck(marks: journal, central: central(walks), task: "test")
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [landed.hex, waiting, missing]) { seen.append($0) })
+        #expect(seen == [[landed.hex]] && walks.asked == ["holds"])
+
+        // The branch did not move and the waiting commits are what the last re-check left: nothing is walked.
+        #expect(try !recheck.run(pending: [waiting, missing]) { seen.append($0) })
+        #expect(walks.asked == ["holds"] && seen.count == 1)
+        let again = CentralRecheck(marks: try SQLiteJournal(path: dir.sub("state/j.sqlite")), central: central(walks), task: "test")
+        #expect(try !again.run(pending: [waiting, missing]) { seen.append($0) })
+
+        // Central merges the waiting commit: only what it gained is walked, and the commit is found.
+        let merge = try repository.commitFiles(["a": "a", "w": "w"], parents: [landed, try Oid(hex: waiting)], message: "Merge\n")
+        try moveCentral(to: merge)
+        #expect(try recheck.run(pending: [waiting, missing]) { seen.append($0) })
+        #expect(seen.last == [waiting] && walks.asked == ["holds", "gained"])
+        #expect(try journal.recheckMark("test") == RecheckMark.text(tip: merge.hex, stamp: merge.hex, pending: [missing]))
+    }
+
+    @Test func aBranchMovedOntoAnotherLineStillFindsWhatItHolds() throws {
+        let first = try commit("a", on: [base])
+        try moveCentral(to: first)
+        let waiting = try commit("w", on: [base])
+        let recheck = CentralRecheck(marks: journal, central: central(), task: "test")
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [waiting.hex]) { seen.append($0) })
+        // Central is rewritten (a forced push): its old tip is no longer below the new one.
+        try moveCentral(to: try commit("b", on: [waiting]))
+        #expect(try recheck.run(pending: [waiting.hex]) { seen.append($0) })
+        #expect(seen == [[], [waiting.hex]])
+    }
+
+    @Test func aPushedLandingWhoseEventWasLostIsMarkedLanded() throws {
+        let landing = try commit("landing", on: [base])
+        try moveCentral(to: landing)
+        var record = Landing(status: .pushed, upstreamBase: String(repeating: "a", count: 40), upstreamHead: String(repeating: "b", count: 40), units: [])
+        record.nodes = [landing.hex]
+        let saved = try journal.save(record)
+        let tracker = LandingTracker(store: journal, prefixes: PathPrefixes())
+        let notes = try tracker.recheck(central: central(), marks: journal)
+        #expect(notes.count == 1 && notes[0].contains("landing \(saved.id)"), "\(notes)")
+        #expect(try journal.landing(id: saved.id)?.status == .landed)
+    }
+}
+
+final class Walks: @unchecked Sendable {
+    var asked: [String] = []
+}
+
+/// The real git central, counting the questions that walk its history.
+struct CountingCentral: CentralHistory {
+    let inner: GitCentral
+    let walks: Walks
+
+    func stamp() -> String? { inner.stamp() }
+    func tip() throws -> String { try inner.tip() }
+    func gained(since: String, tip: String) throws -> Set<String> {
+        walks.asked.append("gained")
+        return try inner.gained(since: since, tip: tip)
+    }
+    func holds(_ nodes: Set<String>, tip: String) throws -> Set<String> {
+        walks.asked.append("holds")
+        return try inner.holds(nodes, tip: tip)
+    }
+}
