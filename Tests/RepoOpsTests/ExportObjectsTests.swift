@@ -1,35 +1,36 @@
 import Foundation
+import Glibc
 import Testing
 import RepoOps
 import SyncCore
 import TestSupport
 
-/// What an export leaves in the mirror: only its new objects, loose, compressed at zlib's fastest
-/// level, which git checks and pushes like any others.
+/// What an export costs and leaves in the mirror: its new objects, loose, which git checks and
+/// pushes like any others, written without rescanning the pack folder for each of them.
 @Suite struct ExportObjectsTests {
-    @Test func exportWritesFastLooseObjectsThatGitChecksAndPushes() throws {
+    @Test func exportWritesLooseObjectsWithoutRescanningPacks() throws {
         let world = try ExportWorld()
         try world.write("dom/a.html", "a\n")
         try world.write("css/deep/b.html", "b\n")
         let onto = try world.mirror(try world.commit("Import wpt"))
-        try git(["repack", "-a", "-d", "-q"], in: world.git.path)  // the mirror's objects are packed: what is loose now, the export wrote
+        let before = try looseObjects(world.git.path)
         try world.write("css/deep/b.html", "b changed\n")
         try world.write("css/deep/new.html", "new\n")
         let node = try world.commit("Bug 1 - Change b. r=me")
+        let packFolderOpens = try DirectoryOpens(world.git.path + "objects/pack")
         guard case .exported(let export) = try UpstreamExporter(hg: world.hg, git: world.git, prefixes: PathPrefixes())
             .export(node: node, onto: onto) else {
             Issue.record("expected a commit")
             return
         }
 
-        let written = try looseObjects(world.git.path)
+        // git_odb_write rescans every pack folder before writing each new object: 6 here.
+        #expect(packFolderOpens.count() == 0)
+        let written = try looseObjects(world.git.path).subtracting(before)
         let expected = try ["", "^{tree}", ":css", ":css/deep", ":css/deep/b.html", ":css/deep/new.html"].map {
             try git(["rev-parse", export.commit.hex + $0], in: world.git.path)
         }
-        #expect(written.keys.sorted() == expected.sorted())
-        for (hex, header) in written {
-            #expect(header == [0x78, 0x01], "\(hex): a zlib stream at the fastest level")
-        }
+        #expect(written == Set(expected))
         try git(["fsck", "--strict", "--no-dangling"], in: world.git.path)
 
         let remote = TempDir("export-push")
@@ -40,15 +41,46 @@ import TestSupport
     }
 }
 
-/// The loose objects below `gitDir` (hex id → the first two bytes of the file, its zlib header).
-private func looseObjects(_ gitDir: String) throws -> [String: [UInt8]] {
+/// The ids of the loose objects below `gitDir`.
+private func looseObjects(_ gitDir: String) throws -> Set<String> {
     let objects = gitDir + "/objects"
-    var result: [String: [UInt8]] = [:]
+    var result = Set<String>()
     for folder in try FileManager.default.contentsOfDirectory(atPath: objects) where folder.count == 2 {
         for name in try FileManager.default.contentsOfDirectory(atPath: "\(objects)/\(folder)") {
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(objects)/\(folder)/\(name)"))
-            result[folder + name] = Array(data.prefix(2))
+            result.insert(folder + name)
         }
     }
     return result
+}
+
+/// Counts the times a directory is opened (inotify `IN_OPEN`) from now on.
+private final class DirectoryOpens {
+    private let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = inotify_init1(Int32(IN_NONBLOCK) | Int32(IN_CLOEXEC))
+        // Closes are watched too, so that successive opens are not merged into one event.
+        guard descriptor >= 0, inotify_add_watch(descriptor, path, UInt32(IN_OPEN) | UInt32(IN_CLOSE_NOWRITE)) >= 0 else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// The opens since the last call.
+    func count() -> Int {
+        var opens = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let length = read(descriptor, &buffer, buffer.count)
+            if length <= 0 { return opens }
+            var offset = 0
+            while offset + 16 <= length {
+                let mask = buffer[offset + 4..<offset + 8].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                let nameLength = buffer[offset + 12..<offset + 16].reversed().reduce(0) { $0 << 8 | Int($1) }
+                if mask & UInt32(IN_OPEN) != 0 { opens += 1 }
+                offset += 16 + nameLength
+            }
+        }
+    }
 }

@@ -1,14 +1,14 @@
 import CGit2
 
 extension GitRepository {
-    /// zlib's fastest level for the loose objects wptsync writes (git reads any level): exports
-    /// write a few small objects at a time, where the default level costs more than it saves.
+    /// zlib's fastest level, what libgit2's own loose backend uses by default.
     static let looseCompressionLevel: Int32 = 1
 
     /// A handle on this repository's objects for writing new ones (blobs, trees, commits): its
-    /// writes skip `git_odb_write`'s per-object freshening and pack-folder rescans, check the
-    /// repository's database once and write a loose object (`writer_backend.h`). Reads, such as a
-    /// tree builder's checks of the entries it is given, go to the repository's database.
+    /// writes skip `git_odb_write`'s per-object freshening and pack-folder rescans (a dozen system
+    /// calls for each new object), check the repository's database once and write a loose object
+    /// (`writer_backend.h`). Reads, such as a tree builder's checks of the entries it is given, go
+    /// to the repository's database; the headers of the last objects written are answered from memory.
     func writer() throws(GitError) -> OpaquePointer {
         if let writerHandle { return writerHandle }
         var odb: OpaquePointer?
