@@ -7,7 +7,9 @@
 // `objects/info/alternates`, so it really writes its blobs, trees and commit; opening that repository
 // is not timed. Timed: from the first hg read to the commit written. The first-seen rows come twice:
 // as the worker meets them (the cursor advanced after each Gecko-only changeset, as per push, each
-// advance timed as its own row) and without advancing (the export walks the whole gap). With
+// advance timed as its own row) and without advancing (the export walks the whole gap); the
+// exporter's own CPU time per export (this thread: the git writes and parsing, not the command
+// server's) is a row of its own. With
 // `--git-gecko`, the same changesets (COMMIT, in a git copy of HG_REPO) are also exported from git
 // (GitGecko.swift's rows), and must give the same trees.
 import Foundation
@@ -30,6 +32,9 @@ let gaps = series.map(\.gap).reduce(into: [String]()) { if $1 != "warm" && !$0.c
 let scratch = NSTemporaryDirectory() + "wptsync-export-runs-\(getpid())"
 defer { try? FileManager.default.removeItem(atPath: scratch) }
 nonisolated(unsafe) var repositories = 0
+/// CPU time of this thread per export of the last `exportAll` (the git side and parsing; the hg
+/// command server's CPU is another process's).
+nonisolated(unsafe) var exporterCPU: [Double] = []
 
 func now() -> Double {
     var t = timespec()
@@ -43,6 +48,12 @@ func freshRepository() throws -> GitRepository {
     _ = try GitRepository.initBare(at: path)
     try Data("\(mirrorPath)/objects\n".utf8).write(to: URL(fileURLWithPath: "\(path)/objects/info/alternates"))
     return try GitRepository.open(at: path)
+}
+
+func threadCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1_000_000
 }
 
 func median(_ values: [Double]) -> Double {
@@ -82,6 +93,7 @@ func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automati
     _ = try hg.node(of: "tip")  // the server is up and has read the changelog
     if warm { _ = try UpstreamExporter(hg: hg, git: try freshRepository(), prefixes: PathPrefixes()).export(node: nodes[0], onto: master) }
     var times: [Double] = [], outcomes: [ExportOutcome] = []
+    exporterCPU = []
     for index in order {
         for node in pushes?[index] ?? [] {
             let start = now()
@@ -90,7 +102,7 @@ func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automati
         }
         let git = try freshRepository()
         let exporter = UpstreamExporter(hg: hg, git: git, prefixes: PathPrefixes(), readPath: readPath)
-        let start = now()
+        let start = now(), cpu = threadCPU()
         if hgOnly {
             _ = try hg.run(["--config", "extensions.wptsync=\(try HgExportExtension.installedPath())", "wptsync-export",
                             nodes[index], "testing/web-platform/tests"])
@@ -98,6 +110,7 @@ func exportAll(_ order: [Int], readPath: UpstreamExporter.HgReadPath = .automati
             outcomes.append(try exporter.export(node: nodes[index], onto: master))
         }
         times.append(now() - start)
+        exporterCPU.append(threadCPU() - cpu)
         if readPath == .automatic && !exporter.usesExtension { print("warning: the extension was not used") }
     }
     if readPath == .automatic {
@@ -158,6 +171,11 @@ do {
     for gap in gaps {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
         report("ours, first-seen in order, gap \(gap), advanced per push", own.map { times[$0] }, key: "first-seen,gap-\(gap)")
+    }
+    let cpu = exporterCPU
+    for gap in gaps {
+        let own = timed.indices.filter { series[timed[$0]].gap == gap }
+        report("  of which the exporter's CPU, gap \(gap)", own.map { cpu[$0] })
     }
     if !advances.isEmpty { report("  the per-push advance (1 changeset a push)", advances) }
     // The same without advancing: the export itself meets the whole gap.

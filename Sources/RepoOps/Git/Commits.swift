@@ -64,11 +64,11 @@ extension GitRepository {
             parentObjects.append(object)
         }
         let cMessage = message.map { CChar(bitPattern: $0) } + [0]
-        var oid = git_oid()
-        let code = git_commit_create(&oid, handle, nil, authorSignature, committerSignature, nil,
-                                     cMessage, treeObject, parentObjects.count, &parentObjects)
-        try check(code, "create commit")
-        return Oid(oid)
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        try check(git_commit_create_buffer(&buffer, handle, authorSignature, committerSignature, nil,
+                                           cMessage, treeObject, parentObjects.count, &parentObjects), "create commit")
+        return try writeObject(buffer.ptr, count: buffer.size, type: GIT_OBJECT_COMMIT)
     }
 
     /// The commits reachable from `heads` but not from `hiding`, parents before children

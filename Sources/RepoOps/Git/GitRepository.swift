@@ -10,6 +10,8 @@ private let libgit2Initialized: Int32 = git_libgit2_init()
 /// open another instance elsewhere when needed.
 public final class GitRepository {
     let handle: OpaquePointer
+    /// Where new objects are written (`writer()`), made on first use.
+    var writerHandle: OpaquePointer?
 
     /// The repository's git directory, ending with `/`.
     public let path: String
@@ -19,7 +21,10 @@ public final class GitRepository {
         path = git_repository_path(handle).map { String(cString: $0) } ?? ""
     }
 
-    deinit { git_repository_free(handle) }
+    deinit {
+        git_repository_free(writerHandle)
+        git_repository_free(handle)
+    }
 
     /// Opens the repository whose git directory (or work tree) is exactly `path`;
     /// parent directories are not searched.

@@ -45,7 +45,7 @@ extension GitRepository {
 
         if git_index_has_conflicts(index) == 0 {
             var oid = git_oid()
-            try check(git_index_write_tree_to(&oid, index, handle), "write merged tree")
+            try check(git_index_write_tree_to(&oid, index, try writer()), "write merged tree")
             return .clean(tree: Oid(oid))
         }
         var iterator: OpaquePointer?

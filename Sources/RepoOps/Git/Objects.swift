@@ -20,10 +20,7 @@ extension GitRepository {
 
     /// Stores `bytes` as a blob. For a symlink, the bytes are the link target.
     public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> Oid {
-        var oid = git_oid()
-        let code = bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, handle, $0.baseAddress, $0.count) }
-        try check(code, "write blob")
-        return Oid(oid)
+        try writeObject(bytes, count: bytes.count, type: GIT_OBJECT_BLOB)
     }
 
     /// The contents of blob `oid`.
@@ -81,7 +78,7 @@ extension GitRepository {
     /// Writes a single tree level from `entries`, whose paths must be plain names.
     public func writeTree(_ entries: [TreeEntry]) throws(GitError) -> Oid {
         var builder: OpaquePointer?
-        try check(git_treebuilder_new(&builder, handle, nil), "create tree builder")
+        try check(git_treebuilder_new(&builder, try writer(), nil), "create tree builder")
         defer { git_treebuilder_free(builder) }
         for entry in entries { try insert(entry.path, entry.oid, entry.mode, into: builder) }
         var oid = git_oid()

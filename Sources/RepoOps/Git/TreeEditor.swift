@@ -91,7 +91,7 @@ private final class Node {
         if let base { baseTree = try repo.lookupTree(base) }
         defer { git_tree_free(baseTree) }
         var builder: OpaquePointer?
-        try check(git_treebuilder_new(&builder, repo.handle, baseTree), "create tree builder")
+        try check(git_treebuilder_new(&builder, try repo.writer(), baseTree), "create tree builder")
         defer { git_treebuilder_free(builder) }
 
         for (name, change) in children {
