@@ -10,11 +10,13 @@
               claim. SQLite workers are woken by the hooks' FIFO; PostgreSQL workers only by
               LISTEN/NOTIFY (the hook's configuration has a `path` of its own, as on another machine).
 
-Claims are timed by a trigger the benchmark adds to each journal (`bench_claims`), not by the workers.
-PostgreSQL is a throw-away cluster on 127.0.0.1 (initdb into a temporary folder; as the `postgres`
-user when run as root), `trust` authentication.
+Each journal first holds --prefill finished events (default 100,000, as benchmarks/hook-postgres.py),
+as a production journal does. Claims are timed by a trigger the benchmark adds to each journal
+(`bench_claims`), not by the workers. PostgreSQL is a throw-away cluster on 127.0.0.1 (initdb into a
+temporary folder; as the `postgres` user when run as root), `trust` authentication. `--before DIR`
+also runs another build's workers on PostgreSQL, in turn with this one's (A/B in one run).
 
-Usage: benchmarks/workers.py [--events 2000] [--pushes 30] [--workers 1,2,4] [--bin DIR]
+Usage: benchmarks/workers.py [--events 2000] [--pushes 30] [--workers 1,2,4] [--prefill 100000] [--bin DIR] [--before DIR]
        (after `swift build -c release --static-swift-stdlib`)
 """
 import argparse, glob, importlib.util, os, pwd, random, socket, sqlite3, statistics, subprocess, sys, tempfile, time
@@ -81,7 +83,7 @@ class Cluster:
 class Journal:
     """One backend's journal for one measurement: the worker's configuration, the hook's, and SQL."""
 
-    def __init__(self, tmp, build, cluster):
+    def __init__(self, tmp, build, cluster, prefill):
         self.world = bench.World(tmp, build, hooks=False)
         self.build, self.cluster = build, cluster
         self.hook_config = self.world.config
@@ -97,6 +99,7 @@ class Journal:
                 f.write(text.replace("[store]\n", "[store]\n" + url, 1).replace(os.path.join(tmp, "state"), os.path.join(tmp, "hookhost")))
             self.world.wptsync("migrate")
         self.hook("0" * 40, node())
+        self.prefill(prefill)
         self.sql(POSTGRES_TRIGGER if cluster else SQLITE_TRIGGER)
 
     def sql(self, text):
@@ -139,8 +142,21 @@ class Journal:
                                " VALUES (?, ?, ?, ?, ?, ?)", (row[0], row[1], row[2].replace(sha, new), row[3].replace(sha, new), row[4], row[4]))
             db.close()
 
+    def prefill(self, count):
+        """`count` finished events, clones of the hook-recorded one, each with a key of its own."""
+        if count == 0:
+            return
+        columns = "INSERT INTO events (kind, repository, dedupe_key, payload, state, attempts, received_at, finished_at) "
+        rows = "SELECT kind, repository, 'prefill-' || n, payload, 'done', 1, received_at, received_at FROM (SELECT * FROM events WHERE id = 1) e, {series}"
+        if self.cluster:
+            self.sql(columns + rows.format(series=f"generate_series(1, {count}) AS n") + "; ANALYZE events;")
+        else:
+            self.sql(f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) "
+                     + columns + rows.format(series="s") + "; ANALYZE;")
+
     def unfinished(self):
-        return int(self.sql("SELECT COUNT(*) FROM events WHERE state <> 'done'")[0][0])
+        # `state IN`: the index on (state, next_attempt_at), not a scan of the finished events.
+        return int(self.sql("SELECT COUNT(*) FROM events WHERE state IN ('pending', 'running', 'failed')")[0][0])
 
     def workers(self, count):
         env = dict(ENV, WPTSYNC_BENCH_TOKEN=bench.TOKEN)
@@ -156,9 +172,9 @@ def wait_until(condition, limit=600):
         time.sleep(0.02)
 
 
-def measure(backend, build, cluster, count, events, pushes):
-    with tempfile.TemporaryDirectory(prefix=f"wptsync-workers-{backend}-") as tmp:
-        journal = Journal(tmp, build, cluster if backend == "postgresql" else None)
+def measure(backend, build, cluster, count, events, pushes, prefill):
+    with tempfile.TemporaryDirectory(prefix=f"wptsync-workers-{backend.split()[0]}-") as tmp:
+        journal = Journal(tmp, build, cluster if backend.startswith("postgresql") else None, prefill)
         journal.backlog(events)
         workers = journal.workers(count)
         try:
@@ -190,21 +206,28 @@ def main():
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--pushes", type=int, default=30)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--prefill", type=int, default=100_000, help="finished events in each journal before measuring")
     parser.add_argument("--bin", default=os.path.join(os.path.dirname(HERE), ".build", "release"))
+    parser.add_argument("--before", help="another build's folder whose workers also drain PostgreSQL, in turn with this one's")
     options = parser.parse_args()
     build = os.path.abspath(options.bin)
-    for exe in ("wptsync", "wptsync-hook"):
-        if not os.path.exists(os.path.join(build, exe)):
-            sys.exit(f"build first: swift build -c release --static-swift-stdlib (missing {build}/{exe})")
+    builds = {"sqlite": build, "postgresql": build}
+    if options.before:
+        builds = {"sqlite": build, "postgresql (before)": os.path.abspath(options.before), "postgresql": build}
+    for folder in set(builds.values()):
+        for exe in ("wptsync", "wptsync-hook"):
+            if not os.path.exists(os.path.join(folder, exe)):
+                sys.exit(f"build first: swift build -c release --static-swift-stdlib (missing {folder}/{exe})")
     with tempfile.TemporaryDirectory(prefix="wptsync-workers-") as tmp:
         cluster = Cluster(tmp)
         try:
-            print(f"{options.events} no-op events, then {options.pushes} hook runs; load average {os.getloadavg()[0]:.1f}", flush=True)
+            print(f"{options.events} no-op events after {options.prefill} finished ones, then {options.pushes} hook runs;"
+                  f" load average {os.getloadavg()[0]:.1f}", flush=True)
             for count in map(int, options.workers.split(",")):
-                for backend in ("sqlite", "postgresql"):
-                    rate, exits, starts = measure(backend, build, cluster, count, options.events, options.pushes)
+                for backend, folder in builds.items():
+                    rate, exits, starts = measure(backend, folder, cluster, count, options.events, options.pushes, options.prefill)
                     p90 = lambda values: sorted(values)[int(0.9 * (len(values) - 1))]
-                    print(f"{backend:10} {count} worker(s): {rate:7.0f} events/s;  pickup from hook exit median {statistics.median(exits):6.1f} ms"
+                    print(f"{backend:19} {count} worker(s): {rate:7.0f} events/s;  pickup from hook exit median {statistics.median(exits):6.1f} ms"
                           f" p90 {p90(exits):6.1f} (from hook start median {statistics.median(starts):6.1f}, p90 {p90(starts):6.1f})", flush=True)
         finally:
             cluster.stop()

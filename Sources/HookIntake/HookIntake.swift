@@ -132,14 +132,20 @@ public struct HookIntake: Sendable {
 
     static let logger = Logger(label: "wptsync.spool")
 
-    /// The spool, able to import the raw hook inputs the hook scripts save there.
+    /// The spool, able to import the raw hook inputs the hook scripts save there, and holding its
+    /// events while `migrate-store` copies the store.
     public var spool: Spool {
-        Spool(path: config.store.spool, rawInput: { [self] raw in importRaw(raw) })
+        let (migration, store) = (migration, config.store.name)
+        return Spool(path: config.store.spool, rawInput: { [self] raw in importRaw(raw) }, holdsBack: { migration.holdsBack(store: store) })
     }
+
+    /// The marker of a `migrate-store` copying the store.
+    public var migration: StoreMigrationMarker { StoreMigrationMarker(path: config.store.migrationMarkerPath) }
 
     /// Writes `payload` to the journal (`journal` when a long-running process holds it open, else
     /// opened for this event: through SQLite's C API when the spool is empty and the SQLite journal
-    /// migrated), importing any spooled events first; falls back to the spool.
+    /// migrated), importing any spooled events first; falls back to the spool. While `migrate-store`
+    /// copies the store, the event goes to the spool, and to both when the copy began meanwhile.
     public func record(_ payload: EventPayload, journal: (any EventJournal)? = nil) -> HookOutcome {
         record([payload], journal: journal)[0]
     }
@@ -149,29 +155,42 @@ public struct HookIntake: Sendable {
     public func record(_ payloads: [EventPayload], journal open: (any EventJournal)? = nil) -> [HookOutcome] {
         let time = now()
         let spool = spool
-        do {
-            if open == nil, config.store.postgres == nil, spool.file.isEmpty,
-               let outcomes = try SQLiteEventWriter.record(payloads, at: time, path: config.store.path,
-                                                           busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds) {
-                return reported(outcomes, imported: 0)
-            }
-            let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
-            defer { if open == nil, !closesJournal, let kept = journal as? SQLiteJournal { _ = Unmanaged.passRetained(kept) } }
-            let imported = try spool.drain(into: journal, waiting: false)
-            return reported(try journal.record(payloads, at: time), imported: imported)
-        } catch let storeError {
-            let outcomes = payloads.map { payload -> HookOutcome in
-                do {
-                    try spool.file.append(payload, at: time)
-                    return .spooled(reason: storeError.description)
-                } catch {
-                    return .lost(payload, reason: "\(storeError); and \(error)")
-                }
-            }
-            // The worker imports the spool at each pass.
-            if outcomes.contains(where: { if case .spooled = $0 { true } else { false } }) { WakeBell.ring(config.store.wakePath) }
-            return outcomes
+        if spool.holdsBack() {
+            return spooled(payloads, at: time, because: "`wptsync migrate-store` is copying the store (\(migration.path)): the store configured next imports it")
         }
+        do {
+            let outcomes: [RecordOutcome], imported: Int
+            if open == nil, config.store.postgres == nil, spool.file.isEmpty,
+               let written = try SQLiteEventWriter.record(payloads, at: time, path: config.store.path,
+                                                          busyTimeoutMilliseconds: config.store.busyTimeoutMilliseconds) {
+                outcomes = written
+                imported = 0
+            } else {
+                let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
+                defer { if open == nil, !closesJournal, let kept = journal as? SQLiteJournal { _ = Unmanaged.passRetained(kept) } }
+                imported = try spool.drain(into: journal, waiting: false)
+                outcomes = try journal.record(payloads, at: time)
+            }
+            // A copy that began meanwhile may have read the journal before: the spool keeps them too.
+            if spool.holdsBack() { _ = spooled(payloads, at: time, because: "`wptsync migrate-store` began copying the store") }
+            return reported(outcomes, imported: imported)
+        } catch let storeError {
+            return spooled(payloads, at: time, because: storeError.description)
+        }
+    }
+
+    /// Appends `payloads` to the spool, which the worker imports at each pass, and wakes it.
+    private func spooled(_ payloads: [EventPayload], at time: Date, because reason: String) -> [HookOutcome] {
+        let outcomes = payloads.map { payload -> HookOutcome in
+            do {
+                try spool.file.append(payload, at: time)
+                return .spooled(reason: reason)
+            } catch {
+                return .lost(payload, reason: "\(reason); and \(error)")
+            }
+        }
+        if outcomes.contains(where: { if case .spooled = $0 { true } else { false } }) { WakeBell.ring(config.store.wakePath) }
+        return outcomes
     }
 
     /// The hook outcomes of `outcomes`, having woken the worker if anything is new to it.

@@ -20,23 +20,28 @@ public struct Spool: Sendable {
     public let file: SpoolFile
     /// Turns raw hook inputs (saved by the hook scripts) into events.
     public let rawInput: @Sendable (RawHookInput) -> RawHookImport
+    /// Whether the events must stay in the spool: `migrate-store` copies the journal drained into
+    /// (`StoreMigrationMarker.holdsBack`).
+    public let holdsBack: @Sendable () -> Bool
 
-    public init(path: String, rawInput: @escaping @Sendable (RawHookInput) -> RawHookImport) {
-        self.file = SpoolFile(path: path); self.rawInput = rawInput
+    public init(path: String, rawInput: @escaping @Sendable (RawHookInput) -> RawHookImport,
+                holdsBack: @escaping @Sendable () -> Bool = { false }) {
+        self.file = SpoolFile(path: path); self.rawInput = rawInput; self.holdsBack = holdsBack
     }
 
     /// The spool file's path.
     public var path: String { file.path }
 
     /// Records every spooled event in `journal`, moves unreadable bytes to `unreadablePath`, then
-    /// empties the spool. Returns how many were new.
+    /// empties the spool. Returns how many were new. Nothing is drained while `holdsBack`, and the
+    /// spool is kept whole when a migration began meanwhile (its copy may have missed them).
     /// With `waiting` (the worker), waits for an append or another drain in progress: its lock is
     /// held only while it writes or imports, and a lock copied into a child between fork and exec
     /// would make a non-blocking try fail. Without (a hook, which must not wait on another process's
     /// import), a locked spool is left to whoever holds it or to the worker's next pass.
     @discardableResult
     public func drain(into journal: any EventJournal, waiting: Bool = true) throws(StoreError) -> Int {
-        guard !file.isEmpty else { return 0 }
+        guard !file.isEmpty, !holdsBack() else { return 0 }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
@@ -72,6 +77,7 @@ public struct Spool: Sendable {
         for (payload, time) in events {
             if case .recorded = try journal.record(payload, at: time) { recorded += 1 }
         }
+        guard !holdsBack() else { return recorded }
         try file.quarantine(unreadable.map { (Array(data[$0.0]), $0.0.lowerBound, $0.1) })
         guard ftruncate(fd, 0) == 0, fsync(fd) == 0 else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         return recorded

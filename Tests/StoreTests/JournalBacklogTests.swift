@@ -6,18 +6,18 @@ import Testing
 import TestSupport
 
 /// Issue 11: claiming stays a few index seeks with thousands of events pending, and keeps each
-/// repository's order.
-@Suite("SQLite event journal: claims with a backlog")
+/// repository's order (issue 15: on PostgreSQL too).
+@Suite("Event journal (SQLite; PostgreSQL when installed): claims with a backlog")
 struct JournalBacklogTests {
     let dir = TempDir("journal-backlog")
     var path: String { dir.sub("state/j.sqlite") }
 
-    func claim(_ journal: SQLiteJournal, _ worker: String = "w", at time: Date = t0) throws -> JournalEvent? {
+    func claim(_ journal: any EventJournal, _ worker: String = "w", at time: Date = t0) throws -> JournalEvent? {
         try journal.claimNext(worker: worker, now: time, dueBy: time, leaseSeconds: 60, maxAttempts: 3)
     }
 
-    @Test func aBacklogIsClaimedInEachRepositorysOrderPastAWaitingRetryAndARunningEvent() throws {
-        let journal = try SQLiteJournal(path: path)
+    @Test(arguments: JournalBackend.available) func aBacklogIsClaimedInEachRepositorysOrderPastAWaitingRetryAndARunningEvent(_ backend: JournalBackend) throws {
+        let journal = try backend.journal(in: dir)
         let repositories = ["try", "autoland", "central", "wpt"]
         for n in 1...400 { _ = try journal.record(push(repositories[n % 4], n), at: t0) }
         // autoland's oldest fails with a retry in an hour; central's oldest stays running.

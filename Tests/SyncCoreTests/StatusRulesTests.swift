@@ -103,4 +103,22 @@ struct StatusRulesTests {
         #expect(!summarize(waiting).needsPerson)
         #expect(needing(summarize(waiting, StatusThresholds(pauseHours: 0.5))) == ["pause -: wptsync resume (once the reason is gone)"])
     }
+
+    @Test func aStoreMigrationNeedsAPersonOnceItStoppedOrWhileItsCopyIsNotConfigured() {
+        let url = "postgresql://wptsync@db/wptsync", path = "/state/wptsync.sqlite", file = "/state/wptsync.sqlite.migrate-store"
+        var migration = StoreMigration(phase: .copying, from: path, to: url, host: "db1", pid: 7, startedAt: ago(hours: 0.1))
+        func item(_ migration: StoreMigration?, live: Bool = false, configured: String = path) -> StatusItem? {
+            var facts = StatusFacts()
+            facts.storeMigration = (migration, file, live, configured)
+            return summarize(facts).items.first { $0.kind == .storeMigration }
+        }
+        #expect(item(migration, live: true)?.needsPerson == false)
+        #expect(item(migration)?.needsPerson == true)
+        #expect(item(migration)?.command == "run `wptsync migrate-store` again (it removes \(file)), or remove \(file) to stay on \(path)")
+        migration.phase = .copied
+        #expect(item(migration)?.command == "set `[store] url = \"\(url)\"`: the spool is imported into it; or remove \(file) to stay on \(path)")
+        #expect(item(migration, configured: url) == nil)
+        #expect(item(StoreMigration(phase: .copied, from: url, to: path, host: "db1", pid: 7, startedAt: now), configured: url)?.command.hasPrefix("remove `[store] url`") == true)
+        #expect(item(nil)?.needsPerson == true)
+    }
 }

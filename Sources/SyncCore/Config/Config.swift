@@ -55,6 +55,12 @@ public struct StoreSettings: Sendable, Equatable {
     /// The FIFO beside the database through which a hook that recorded an event wakes a waiting worker.
     public var wakePath: String { path + ".wake" }
 
+    /// The file `wptsync migrate-store` keeps beside the database while it copies the store (`StoreMigration`).
+    public var migrationMarkerPath: String { path + ".migrate-store" }
+
+    /// The store events go to: the PostgreSQL URL, else the SQLite file.
+    public var name: String { postgres?.url ?? path }
+
     public init(path: String, spool: String? = nil, busyTimeoutMilliseconds: Int = 250) {
         self.path = path
         self.spool = spool ?? path + ".spool"

@@ -3,7 +3,7 @@ import Foundation
 /// One thing `wptsync status` shows: what it is, since when, and the command that moves it on.
 public struct StatusItem: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case pause, pendingEvents = "pending-events", event, sync, landing, periodic
+        case pause, pendingEvents = "pending-events", event, sync, landing, periodic, storeMigration = "store-migration"
     }
     public var kind: Kind
     /// The event, sync or landing id, or the periodic task's name; nil for the pause and the pending events.
@@ -37,6 +37,10 @@ public struct ServiceStatus: Sendable, Equatable {
             items.append(StatusItem(kind: .pause, summary: "paused by \(pause.by): \(pause.reason)", since: pause.since,
                                     needsPerson: older(pause.since, hours: thresholds.pauseHours),
                                     command: "wptsync resume (once the reason is gone)"))
+        }
+        if let marker = facts.storeMigration,
+           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured) {
+            items.append(item)
         }
         if let oldest = facts.oldestPending {
             items.append(StatusItem(kind: .pendingEvents, id: String(oldest.id),

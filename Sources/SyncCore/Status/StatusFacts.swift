@@ -48,6 +48,9 @@ public struct StatusFacts: Sendable {
     /// The periodic tasks this configuration runs (name, interval in seconds), and what the store says of them.
     public var periodicTasks: [(name: String, interval: Double)]
     public var periodicRuns: [PeriodicRun]
+    /// The marker `migrate-store` left (`StoreSettings.migrationMarkerPath`): what it says (nil: it
+    /// cannot be read), whether its process still holds it, and the store the configuration names.
+    public var storeMigration: (migration: StoreMigration?, file: String, live: Bool, configured: String)?
 
     public init(pause: (by: String, reason: String, since: Date)? = nil, pendingEvents: Int = 0, oldestPending: (id: Int64, receivedAt: Date)? = nil,
                 failedEvents: [FailedEvent] = [], syncs: [(sync: UpstreamSync, since: Date?)] = [],

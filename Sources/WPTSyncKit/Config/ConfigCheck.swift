@@ -34,7 +34,7 @@ public enum ConfigCheck {
     }
 
     /// What may lose or strand pushes although the configuration is valid, one line each: the spool on
-    /// the journal's filesystem, `wait_for_metadata` without downstreaming, and repositories whose installed hook is missing, runs a
+    /// the journal's filesystem, hooks spooling for a `migrate-store`, `wait_for_metadata` without downstreaming, and repositories whose installed hook is missing, runs a
     /// `wptsync-hook` copy that is gone, or still names another configuration file or spool (set at
     /// install time: raw inputs would go to a spool nothing drains).
     public static func warnings(in config: Config, file: String) -> [String] {
@@ -42,6 +42,10 @@ public enum ConfigCheck {
         if SpoolFile(path: config.store.spool).sharesFilesystem(with: config.store.path) {
             warnings.append("warning: the spool \(config.store.spool) is on the same filesystem as the journal \(config.store.path):"
                 + " when that disk is full, hooks can write neither and pushes must be replayed; put [store] spool on another filesystem")
+        }
+        if let marker = config.store.migrationFacts,
+           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured) {
+            warnings.append("warning: \(item.summary); \(item.command)")
         }
         if config.landing?.waitForMetadata == true, config.downstream?.enabled != true {
             warnings.append("warning: [landing] wait_for_metadata is on but no [downstream] computes metadata: landings never wait")

@@ -11,12 +11,13 @@ extension Application {
             FailedEvent(id: $0.id, repository: $0.repository, receivedAt: $0.receivedAt, nextAttemptAt: $0.nextAttemptAt,
                         permanent: $0.permanent, attempts: $0.attempts, lastError: $0.lastError)
         }
-        let facts = StatusFacts(
+        var facts = StatusFacts(
             pause: try journal.currentPause().map { ($0.by, $0.reason, $0.since) },
             pendingEvents: pending.count, oldestPending: pending.oldest, failedEvents: failed,
             syncs: try journal.syncsWithStatusTime([.open, .needsFixup, .backedOutAfterMerge]),
             landings: try journal.landingsWithStatusTime(LandingStatus.allCases.filter { $0 != .landed && $0 != .superseded }),
             periodicTasks: PeriodicTaskNames.configured(config), periodicRuns: try journal.periodicRuns())
+        facts.storeMigration = config.store.migrationFacts
         return ServiceStatus.summarize(facts, thresholds: thresholds, now: now)
     }
 }
@@ -75,5 +76,14 @@ public enum StatusFormat {
         if days > 0 { return "\(days)d \(hours)h" }
         if hours > 0 { return "\(hours)h \(minutes)m" }
         return minutes > 0 ? "\(minutes)m \(rest)s" : "\(rest)s"
+    }
+}
+
+extension StoreSettings {
+    /// What the marker of `migrate-store` says, if there is one (`StatusFacts.storeMigration`).
+    var migrationFacts: (migration: StoreMigration?, file: String, live: Bool, configured: String)? {
+        let marker = StoreMigrationMarker(path: migrationMarkerPath)
+        guard marker.exists else { return nil }
+        return (marker.read(), marker.path, marker.isHeld, name)
     }
 }
