@@ -45,6 +45,7 @@ static inline int wptsync_writer_read(void **out, size_t *len, git_object_t *typ
     char *data = (char *)git_odb_backend_data_alloc(backend, *len + 1);
     if (data == NULL) {
         git_odb_object_free(object);
+        git_error_set_oom();
         return -1;
     }
     memcpy(data, git_odb_object_data(object), *len);
@@ -71,6 +72,16 @@ static inline int wptsync_writer_exists(git_odb_backend *backend, const git_oid 
     /* Without a rescan: an object in a pack this process has not seen yet is written again, loose. */
     return wptsync_writer_recent(writer, oid) >= 0
         || git_odb_exists_ext(writer->source, oid, GIT_ODB_LOOKUP_NO_REFRESH);
+}
+
+/* What git_odb_write asks before writing: an object already there has its loose file's time touched,
+   as libgit2's own backends do, so that a `git gc --prune` never removes an old unreachable object a
+   new commit is about to refer to again. */
+static inline int wptsync_writer_freshen(git_odb_backend *backend, const git_oid *oid) {
+    wptsync_writer_backend *writer = (wptsync_writer_backend *)backend;
+    if (wptsync_writer_recent(writer, oid) >= 0) return 0;
+    if (writer->loose->freshen != NULL && writer->loose->freshen(writer->loose, oid) == 0) return 0;
+    return git_odb_exists_ext(writer->source, oid, GIT_ODB_LOOKUP_NO_REFRESH) ? 0 : GIT_ENOTFOUND;
 }
 
 static inline int wptsync_writer_write(git_odb_backend *backend, const git_oid *oid,
@@ -118,6 +129,7 @@ static inline int wptsync_writer_repository(git_repository **out, git_odb *sourc
     writer->parent.read_header = wptsync_writer_read_header;
     writer->parent.exists = wptsync_writer_exists;
     writer->parent.write = wptsync_writer_write;
+    writer->parent.freshen = wptsync_writer_freshen;
     writer->parent.free = wptsync_writer_free;
     if ((error = git_odb_new(&odb)) < 0) {
         wptsync_writer_free(&writer->parent);

@@ -14,15 +14,13 @@ public struct StoreMigrationMarker: Sendable {
     public init(path: String) { self.path = path }
 
     /// Whether events meant for `store` (`StoreSettings.name`) must wait in the spool: a marker that
-    /// cannot be read holds them back too. A marker whose copy `store` is (the configuration names it
-    /// now) has done its work and is removed. One `stat` when there is no marker.
+    /// cannot be read holds them back too. A copied marker stays, so that processes still running
+    /// with the old configuration (a `serve`, a hook that read it) keep spooling, and the processes
+    /// configured with the copy import what they spool. One `stat` when there is no marker.
     public func holdsBack(store: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
-        guard let migration = read() else { return true }
-        if migration.holdsBack(store) { return true }
-        unlink(path)
-        return false
+        return read()?.holdsBack(store) ?? true
     }
 
     /// What the marker says; nil when there is none or it cannot be read (`exists` tells them apart).

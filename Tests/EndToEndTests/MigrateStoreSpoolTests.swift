@@ -91,8 +91,12 @@ struct MigrateStoreSpoolTests {
         try writeFile(world.config, config.replacingOccurrences(of: "[store]\n", with: "[store]\nurl = \"\(url)\"\n"))
         let next = try world.landInGecko(Self.file(4), message: "Bug 14 - Test 4. r=x")
         #expect(try Self.nodes(url) == [first, during, after, next])
-        #expect(!FileManager.default.fileExists(atPath: world.store + ".migrate-store"))
         #expect(!(try world.wptsyncResult(["status"]).stdoutString.contains("migrate-store")))
+        // A worker still running with the old configuration claims nothing from the store the copy was made of.
+        try writeFile(world.config, config)
+        let stale = try world.wptsync(["process"])
+        #expect(stale.contains("processed 0 event(s)"), "\(stale)")
+        #expect(try Self.nodes(sqlite: world.store) == [first])
     }
 
     @Test func aFailedCopyLeavesThePushesItSpooledToTheSQLiteStore() throws {

@@ -12,13 +12,7 @@ struct GitLandingCloneTests {
     @Test("commits keep bytes, modes, symlinks, removals, author, date and message; push reports races; landed commits are found by their markers")
     func commitsPushesAndFinds() throws {
         let dir = TempDir("git-landing-clone")
-        let work = dir.sub("work"), target = dir.sub("firefox.git")
-        try sh("git", ["init", "-q", "-b", "autoland", work])
-        try writeFile(work + "/testing/web-platform/tests/keep.js", "keep\n")
-        try sh("git", ["add", "-A"], in: work)
-        try sh("git", ["commit", "-q", "-m", "Bug 1 - initial"], in: work)
-        try sh("git", ["init", "-q", "--bare", "-b", "autoland", target])
-        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        let (work, target) = try Self.integrationRepository(in: dir, first: "testing/web-platform/tests/keep.js")
 
         let clone = try GitLandingClone(path: dir.sub("clone"), url: target, branch: "refs/heads/autoland")
         let base = try clone.refresh()
@@ -53,12 +47,7 @@ struct GitLandingCloneTests {
         // Someone else lands first: the next push loses the race, and overwrites nothing.
         let next = try clone.commit([PlannedCommit(user: "x <x@example.com>", date: (0, 0), message: Array("next\n".utf8),
                                                    files: [HgPath("n.html"): change("n\n")])], onto: nodes[1])
-        try sh("git", ["pull", "-q", target, "autoland"], in: work)
-        try writeFile(work + "/other.html", "other\n")
-        try sh("git", ["add", "-A"], in: work)
-        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: work)
-        try sh("git", ["push", "-q", target, "autoland"], in: work)
-        let other = try sh("git", ["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = try Self.landElsewhere(work: work, target: target)
         guard case .lostRace = try clone.push(next[0]) else { Issue.record("expected a lost race"); return }
         #expect(try sh("git", ["--git-dir", target, "rev-parse", "autoland"]).trimmingCharacters(in: .whitespacesAndNewlines) == other)
         // Found again after a later commit (as Lando's own commits are, whatever their hashes).
@@ -69,13 +58,7 @@ struct GitLandingCloneTests {
     @Test("a remote repository is pushed to through libgit2: pushed, and a moved branch is a lost race")
     func pushesToARemoteURLThroughLibgit2() throws {
         let dir = TempDir("git-landing-remote")
-        let work = dir.sub("work"), target = dir.sub("firefox.git")
-        try sh("git", ["init", "-q", "-b", "autoland", work])
-        try writeFile(work + "/a.html", "a\n")
-        try sh("git", ["add", "-A"], in: work)
-        try sh("git", ["commit", "-q", "-m", "Bug 1 - initial"], in: work)
-        try sh("git", ["init", "-q", "--bare", "-b", "autoland", target])
-        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        let (work, target) = try Self.integrationRepository(in: dir, first: "a.html")
         let (daemon, address) = try startGitDaemon(basePath: dir.path)
         defer { daemon.stop() }
         let url = address.replacingOccurrences(of: "git://", with: "git://bot:landing-secret@") + "/firefox.git"
@@ -91,16 +74,33 @@ struct GitLandingCloneTests {
         #expect(try tip() == first)
 
         let stale = try commit(first, "stale")
-        try sh("git", ["pull", "-q", target, "autoland"], in: work)
-        try writeFile(work + "/other.html", "other\n")
-        try sh("git", ["add", "-A"], in: work)
-        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: work)
-        try sh("git", ["push", "-q", target, "autoland"], in: work)
-        let other = try tip()
+        let other = try Self.landElsewhere(work: work, target: target)
         guard case .lostRace(let message) = try clone.push(stale) else { Issue.record("expected a lost race"); return }
         #expect(!message.contains("landing-secret"), "\(message)")
         #expect(try tip() == other)
         let rebuilt = try commit(try clone.refresh(), "rebuilt")
         #expect(try clone.push(rebuilt) == .pushed && (try tip()) == rebuilt)
+    }
+
+    /// A bare integration repository (`autoland`) with one commit adding `first`, and the work tree it came from.
+    static func integrationRepository(in dir: TempDir, first: String) throws -> (work: String, target: String) {
+        let work = dir.sub("work"), target = dir.sub("firefox.git")
+        try sh("git", ["init", "-q", "-b", "autoland", work])
+        try writeFile(work + "/" + first, "first\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Bug 1 - initial"], in: work)
+        try sh("git", ["init", "-q", "--bare", "-b", "autoland", target])
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        return (work, target)
+    }
+
+    /// Someone else lands a change on `target`'s `autoland` first; returns its commit.
+    static func landElsewhere(work: String, target: String) throws -> String {
+        try sh("git", ["pull", "-q", target, "autoland"], in: work)
+        try writeFile(work + "/other.html", "other\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Someone else's change"], in: work)
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        return try sh("git", ["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

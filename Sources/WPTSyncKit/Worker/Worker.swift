@@ -15,6 +15,8 @@ public struct DrainReport: Sendable, Equatable {
     public var importedFromSpool = 0
     /// Set when the service is paused: nothing was claimed.
     public var paused: OperatorNote?
+    /// Set while `migrate-store`'s marker holds this worker's store back: nothing was claimed.
+    public var heldByStoreMigration = false
 }
 
 /// Drains the journal: claims due events one at a time, runs the handler for their kind, and
@@ -34,6 +36,7 @@ public final class Worker {
     /// lease is lost. The handlers' HTTP clients share it, so their waits end at once too.
     public let cancellation: Cancellation
     private var reportedPause: OperatorNote?
+    private var reportedMigration = false
     private let handlers: [EventKind: any EventHandler]
     let periodic: [any PeriodicTask]
     var lastPeriodicRun: [Int: Date] = [:]
@@ -57,10 +60,19 @@ public final class Worker {
     }
 
     /// Processes every event that is due now, then returns. While the service is paused it only
-    /// imports the spool: events stay pending, with their attempts unchanged.
+    /// imports the spool: events stay pending, with their attempts unchanged. While a store
+    /// migration holds the store back it does nothing at all.
     public func drain() throws(StoreError) -> DrainReport {
         var report = DrainReport()
         if let spool { report.importedFromSpool = try spool.drain(into: journal) }
+        // Whatever this store gets after `migrate-store` read it would be lost to the copy.
+        if spool?.holdsBack() == true {
+            if !reportedMigration { logger.notice("a store migration is under way (migrate-store's marker): events wait in the spool until the configuration names the copy") }
+            reportedMigration = true
+            report.heldByStoreMigration = true
+            return report
+        }
+        reportedMigration = false
         try releaseDeadLeases()
         if let pause = try operations?.currentPause() {
             if pause != reportedPause { logger.notice("paused \(pause.text); events wait for `wptsync resume`") }
