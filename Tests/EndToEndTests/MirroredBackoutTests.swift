@@ -55,6 +55,24 @@ struct MirroredBackoutTests {
         #expect(try u.world.wptsync(["show", "upstream", "41"]).contains("incomplete PR #1"))
     }
 
+    /// Most backouts are of changes wptsync never synced: they ask Lando nothing, so Lando being down
+    /// holds up no push (the wpt change in the same push is exported).
+    @Test func aBackoutOfAChangeNoSyncIsForAsksLandoNothing() throws {
+        let (u, lando, _) = try world()
+        defer { lando.stop() }
+        let other = try u.world.commitInGecko(["dom/base/Element.cpp": "x\n"], message: "Bug 50 - Gecko only. r=me")
+        try u.world.pushGecko(to: u.world.autoland)
+        _ = try u.process()
+        lando.injectFault(.serverError(status: 503), count: 1000, pathPrefix: "/api/")
+        try sh("git", ["revert", "--no-commit", other], in: u.world.geckoClone)
+        try sh("git", ["commit", "-q", "-m", "Backed out changeset \(other.prefix(12)) (bug 50) for bustage"], in: u.world.geckoClone)
+        _ = try u.world.commitInGecko([wpt + "dom/alongside.html": "<p>a</p>\n"], message: "Bug 51 - Alongside. r=me")
+        try u.world.pushGecko(to: u.world.autoland)
+        let output = try u.process()
+        #expect(output.contains("0 failed"), "\(output)")
+        #expect(u.github.pullRequests.map(\.title) == ["[Gecko Bug 51] Alongside."], "\(output)")
+    }
+
     @Test func anHgBackoutOfAChangeExportedFromGitClosesItsPullRequest() throws {
         let (u, lando, hgRepository) = try world()
         defer { lando.stop() }

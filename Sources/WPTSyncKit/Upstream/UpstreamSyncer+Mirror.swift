@@ -4,7 +4,8 @@ import SyncCore
 extension UpstreamSyncer {
     /// Mirror setups (`[commit_map]`): for each node prefix the push's backouts name (and the
     /// backouts they back out, `backouts`), the same change's nodes in the other kind of Gecko,
-    /// through Lando's commit map (`MirroredNodes`). Empty without `[commit_map]`.
+    /// through Lando's commit map (`MirroredNodes`), for backouts naming a bug some sync is for.
+    /// Empty without `[commit_map]`.
     func counterparts(of push: [GeckoChangeset], backouts: [String: [String]], in source: any GeckoSource) throws -> [String: [String]] {
         guard let map = reconciler.commitMap else { return [:] }
         var found: [String: [String]] = [:]
@@ -12,6 +13,8 @@ extension UpstreamSyncer {
             guard case .backout(let nodes) = changeset.kind(prefixes: prefixes) else { continue }
             let message = CommitMessage.parse(bytes: changeset.description)
             let bugs = Array(Set(message.bugs + (message.backout?.bugs ?? []) + (message.reverts?.bugs ?? []))).sorted()
+            // Most backouts are of changes wptsync never synced: those ask Lando nothing, so an outage there holds up no push.
+            guard try !store.syncs(relevantToBugs: bugs, nodePrefixes: []).isEmpty else { continue }
             for prefix in nodes + backouts.values.flatMap({ $0 }) where found[prefix] == nil {
                 // A sync holding the node itself needs no other name (nor Lando).
                 guard try store.syncs(relevantToBugs: [], nodePrefixes: [prefix]).isEmpty else { found[prefix] = []; continue }
