@@ -4,19 +4,17 @@ import Store
 import SyncCore
 
 extension DownstreamSyncer {
-    /// Comments on the bug what the metadata disabled and which crashes it now expects, and, when the
-    /// PR's import already landed, that the metadata lands on its own; once (a rerun finds the
-    /// comment there).
+    /// Comments on the bug what the metadata disabled and which crashes it now expects, and, in a
+    /// comment of its own, when the PR's import already landed, that the metadata lands on its own;
+    /// each once (a rerun finds the comment there, whatever landed meanwhile).
     func tellBug(_ sync: DownstreamSync) throws {
         guard let metadata = sync.metadata, let bug = sync.bug else { return }
-        var comment = metadata.bugComment
+        if let comment = metadata.bugComment { try bugzilla.addCommentOnce(bug, comment) }
         if metadata.error == nil, let landings,
            let landed = LateMetadata.landed(try landings.landings(statuses: [.pushed, .landed]))[sync.pullRequest],
            !metadata.since(landed).files.isEmpty {
-            comment = (comment.map { $0 + "\n" } ?? "") + LateMetadata.bugNote(pullRequest: sync.pullRequest, bug: bug, revision: metadata.revision)
+            try bugzilla.addCommentOnce(bug, LateMetadata.bugNote(pullRequest: sync.pullRequest, bug: bug, revision: metadata.revision))
         }
-        guard let comment else { return }
-        try bugzilla.addCommentOnce(bug, comment)
     }
 
     /// The PR's expectation metadata from the reports of try push `revision`, on Gecko's metadata at
