@@ -1,3 +1,4 @@
+import Foundation
 import HookIntake
 import SyncCore
 import Testing
@@ -119,6 +120,19 @@ struct AutolandConfigTests {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test func checkConfigWarnsOfATreeherderIdTokenThatExpiredOrExpiresWithinTheHour() throws {
+        let config = try parse("[autoland]\ntreeherder_url = \"https://treeherder.mozilla.org\"\ntaskcluster_url = \"https://tc.example\"\n"
+                               + "treeherder_access_token_env = \"TH_ACCESS\"\ntreeherder_id_token_env = \"TH_ID\"\n")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func warning(expiringIn seconds: Int) -> String? {
+            let token = JSONWebToken.make(header: #"{"alg":"RS256"}"#, claims: "{\"exp\": \(1_800_000_000 + seconds)}", signature: "s")
+            return ConfigCheck.treeherderWarning(for: config, environment: ["TH_ACCESS": "a", "TH_ID": token], now: now)
+        }
+        #expect(warning(expiringIn: 86_400) == nil)
+        #expect(warning(expiringIn: 600)?.contains("expires at 2027-01-15T08:10:00Z: Treeherder refuses the sign-in") == true, "\(warning(expiringIn: 600) ?? "")")
+        #expect(warning(expiringIn: -1)?.contains("expired at 2027-01-15T07:59:59Z") == true, "\(warning(expiringIn: -1) ?? "")")
     }
 
     @Test func treeherderTokensComeInPairsFromTheEnvironmentOrAFileNamedFromTheConfigsFolder() throws {

@@ -141,12 +141,17 @@ extension ConfigCheck {
     }
 
     /// A warning when autoland's Treeherder tokens are configured but cannot be read here (the
-    /// worker would not start), or the id token is not a JSON Web Token with an expiry.
-    public static func treeherderWarning(for config: Config, environment: [String: String]) -> String? {
+    /// worker would not start), the id token is not a JSON Web Token with an expiry, or it has
+    /// expired or expires within the hour (Treeherder then refuses the sign-in: notes are not added).
+    public static func treeherderWarning(for config: Config, environment: [String: String], now: Date = Date()) -> String? {
         guard let autoland = config.autoland, autoland.treeherderAccessToken != nil else { return nil }
         do {
-            _ = try AutolandWatch.credentials(autoland, environment: environment)?.idTokenExpiry()
-            return nil
+            guard let expiry = try AutolandWatch.credentials(autoland, environment: environment)?.idTokenExpiry() else { return nil }
+            let left = Double(expiry) - now.timeIntervalSince1970
+            guard left < 3600 else { return nil }
+            let when = Date(timeIntervalSince1970: Double(expiry)).formatted(.iso8601)
+            return "warning: autoland's Treeherder id token (`autoland.treeherder_id_token_*`) " + (left <= 0 ? "expired at \(when)" : "expires at \(when)")
+                + ": Treeherder refuses the sign-in, so notes on held jobs are not added; renew both tokens and restart the worker"
         } catch {
             return "warning: autoland cannot sign in to Treeherder here (`autoland.treeherder_access_token_*`, `autoland.treeherder_id_token_*`): \(error)"
         }
