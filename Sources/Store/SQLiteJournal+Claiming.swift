@@ -8,14 +8,16 @@ extension SQLiteJournal {
     static let unfinished = "(state IN ('pending', 'running') OR (state = 'failed' AND next_attempt_at IS NOT NULL))"
 
     /// Each repository's oldest unfinished event (the repositories walked in `events_unfinished`,
-    /// a seek each), the oldest of them that is due or whose lease expired.
+    /// a seek each), the oldest of them that is due or whose lease expired. `heads` is
+    /// materialized: inlined, and with the statistics of a journal `ANALYZE` has seen, SQLite joined
+    /// it through a Bloom filter built by scanning every event (13 ms a claim at 100,000 finished).
     static let claimQuery = """
         WITH RECURSIVE repositories(name) AS (
             SELECT '' UNION ALL
             SELECT (SELECT repository FROM events INDEXED BY events_unfinished
                     WHERE repository > name AND \(unfinished) ORDER BY repository LIMIT 1)
             FROM repositories WHERE name IS NOT NULL),
-        heads(id) AS (
+        heads(id) AS MATERIALIZED (
             SELECT (SELECT id FROM events INDEXED BY events_unfinished
                     WHERE repository = name AND \(unfinished) ORDER BY id LIMIT 1)
             FROM repositories WHERE name IS NOT NULL AND name != '')
