@@ -153,16 +153,16 @@ public struct Demo {
         try drain("the landing's own push")
 
         var step = 8
+        try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
+                              journal: journal, say: say, drain: drain).run(first: step)
+        step += 5
         if gecko == .hg {
-            try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
-                                  journal: journal, say: say, drain: drain).run(first: step)
-            step += 5
             try DemoAutolandAct(world: world, taskcluster: taskcluster, treeherder: treeherder, bugzilla: bugzilla, webhooks: webhooks,
                                 journal: journal, say: say, drain: drain).run(first: step)
             step += 5
         } else {
-            say("8. The downstream and autoland acts (an upstream PR's bug and try push; landing what passed on try) are skipped:"
-                + " try is a Mercurial repository; run `wptsync demo --gecko hg` to see them")
+            say("\(step). The autoland act (landing what passed on try) is skipped: it reads a Mercurial try;"
+                + " run `wptsync demo --gecko hg` to see it")
             step += 1
         }
         let counts = try journal.counts()

@@ -28,6 +28,7 @@ struct DemoDownstreamAct {
 
     /// Steps `first` to `first + 4` of the timeline.
     func run(first step: Int) throws {
+        try world.prepareGitTry()
         let repository = RepositoryName("web-platform-tests/wpt")!
         var alice = GitHubClient(apiBaseURL: github.baseURL, repository: repository, token: Token(Self.contributorToken))
         alice.headOwner = "alice"
@@ -66,7 +67,8 @@ struct DemoDownstreamAct {
         guard comments(bug.id).contains(where: { $0.contains("revision=\(revision)") }) else {
             throw Demo.StepFailed(description: "bug \(bug.id) does not link try push \(revision.prefix(12))")
         }
-        say("   → try push \(revision.prefix(12)) (on mozilla-central's tip) runs only \(paths.joined()); bug \(bug.id) links it")
+        let pushedTo = world.kind == .git ? "forced to git try's branch `try`, " : ""
+        say("   → try push \(revision.prefix(12)) (\(pushedTo)on mozilla-central's tip) runs only \(paths.joined()); bug \(bug.id) links it")
 
         let scheduled = try runOnTaskcluster(revision)
         say("\(step + 2). Taskcluster ran the try push: decision task \(scheduled.decisionTaskID), \(scheduled.wptTasks.count)"

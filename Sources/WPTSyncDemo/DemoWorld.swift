@@ -98,7 +98,7 @@ struct DemoWorld {
             listen = "127.0.0.1:0"
             secret_env = "\(Self.webhookSecretVariable)"
 
-            \(kind == .hg ? downstream(bugzillaURL: bugzillaURL, taskclusterURL: taskclusterURL) : "")
+            \(downstream(bugzillaURL: bugzillaURL, taskclusterURL: taskclusterURL))
             \(kind == .hg ? autolandConfig(treeherderURL: treeherderURL, taskclusterURL: taskclusterURL, treestatusTreesURL: treestatusTreesURL,
                                            bugzillaURL: bugzillaURL) : "")
             [log]
@@ -107,7 +107,8 @@ struct DemoWorld {
             """)
     }
 
-    /// `[downstream]`: try pushes are built in an hg clone of mozilla-central, so Mercurial Gecko only.
+    /// `[downstream]`: try commits are built in a clone of mozilla-central of its kind and pushed to
+    /// try (with git, to its branch `try`).
     private func downstream(bugzillaURL: String, taskclusterURL: String) -> String {
         """
         [downstream]
@@ -162,17 +163,6 @@ struct DemoWorld {
     func updateMirror() throws -> String {
         try run("git", ["--git-dir", upstream, "push", "-q", mirror, "master:master"])
         return try run("git", ["--git-dir", upstream, "rev-parse", "master"])
-    }
-
-    /// The try commits in the try repository (those with a `try_task_config.json`), oldest first.
-    func tryPushes() throws -> [String] {
-        try run("hg", ["log", "-R", tryRepository, "-r", "file('path:try_task_config.json')", "-T", "{node}\n"])
-            .split(separator: "\n").map(String.init)
-    }
-
-    /// A try commit's `try_task_config.json`.
-    func tryTaskConfig(_ revision: String) throws -> String {
-        try run("hg", ["-R", tryRepository, "cat", "-r", revision, "path:try_task_config.json"])
     }
 
     /// A file's content on a branch of the upstream repository, or nil.

@@ -15,8 +15,9 @@ struct LateMetadataTests {
     static let otherPath = "testing/web-platform/meta/css/css-grid/other.html.ini"
     static let geckoOther = "[other.html]\n  expected: TIMEOUT\n"
 
-    @Test func resultsAfterThePullRequestLandedLandAsItsOwnMetadataCommitWithTheNextLandingOnce() throws {
-        let w = try MetadataLandingTests.World()
+    @Test(arguments: MetadataLandingTests.Gecko.allCases)
+    func resultsAfterThePullRequestLandedLandAsItsOwnMetadataCommitWithTheNextLandingOnce(gecko: MetadataLandingTests.Gecko) throws {
+        let w = try MetadataLandingTests.World(gecko: gecko)
         let journal = try SQLiteJournal(path: w.landing.world.store)
         let late = try w.landing.openUpstreamPR([MetadataLandingTests.test: "<title>gap</title>\n"], title: "Test grid gaps")
         let conflicting = try w.landing.openUpstreamPR([Self.other: "<title>other</title>\n"], title: "Test other gaps")
@@ -59,8 +60,9 @@ struct LateMetadataTests {
             "Bug \(w.landing.bug) [wpt PR \(unrelated)] - Unrelated, a=testonly",
             "Bug \(w.landing.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly",
         ])
-        #expect(try w.landing.hg(["log", "-r", "tip~2", "-T", "{files}"]) == MetadataLandingTests.metadataPath)
-        #expect(try w.landing.hg(["log", "-r", "tip~2", "-T", "{desc}"]).hasSuffix("wpt-pr: \(late.number)\nwpt-type: metadata"))
+        let metadataCommit = try w.landing.autolandCommit(back: 2)
+        #expect(metadataCommit.files == MetadataLandingTests.metadataPath)
+        #expect(metadataCommit.description.trimmingCharacters(in: .newlines).hasSuffix("wpt-pr: \(late.number)\nwpt-type: metadata"))
         #expect(try w.landing.autolandFile(MetadataLandingTests.metadataPath) == MetadataLandingTests.expectedMetadata)
 
         // The overlapping file stays as Gecko has it, said in the log and on the sync.
@@ -85,7 +87,9 @@ struct LateMetadataTests {
         let summaries = try w.landing.autolandSummaries(after: again)
         #expect(summaries.count == 2 && summaries.first == "Bug \(w.landing.bug) [wpt PR \(last)] - Last, a=testonly", "\(summaries)")
         #expect(try journal.landing(id: crashed.id)?.status == .pushed)
-        #expect(try w.landing.hg(["log", "-r", "desc('wpt-type: metadata')", "-T", "{node}\n"]).split(separator: "\n").count == 1,
+        let metadataCommits = gecko == .hg ? try w.landing.hg(["log", "-r", "desc('wpt-type: metadata')", "-T", "{node}\n"])
+            : try w.landing.git(["log", "--format=%H", "--grep=^wpt-type: metadata$", "autoland"])
+        #expect(metadataCommits.split(separator: "\n").count == 1,
                 "one metadata commit in all: none for the closed PR, none twice")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LocalServices
 import RepoOps
+import Store
 import SyncCore
 import Testing
 import TestSupport
@@ -9,20 +10,28 @@ import TestSupport
 /// the PR merges upstream while the run goes on, and the landing waits for it
 /// (`wait_for_metadata`); the run's results become the PR's metadata, stored with its sync and shown;
 /// the landing then puts that metadata file into autoland right after the PR's import commit.
+/// With Gecko as Mercurial, or as git (try pushes to a git try's branch `try`; landing pushed or through Lando).
 @Suite("Downstream metadata lands with its PR", .serialized)
 struct MetadataLandingTests {
+    /// Gecko's kind, and for git whether the landing goes through Lando.
+    enum Gecko: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case hg, git, gitLando
+        var kind: GeckoKind { self == .hg ? .hg : .git }
+        var testDescription: String { rawValue }
+    }
+
     final class World {
         let landing: LandingWorld
         let bugzilla: LocalBugzilla
         let taskcluster: LocalTaskcluster
         let dir = TempDir("metadata-landing")
-        let tryRepo: String
+        let tryRepo: TryRepository
         let serve: WebhookServeTests.World
 
-        init(waitSeconds: Double = 86_400) throws {
+        init(waitSeconds: Double = 86_400, gecko: Gecko = .hg) throws {
             bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
             taskcluster = try LocalTaskcluster()
-            tryRepo = dir.sub("try")
+            let tryPath = dir.sub(gecko == .hg ? "try" : "try.git")
             try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
             try writeFile(dir.sub("webhook-secret"), "metadata secret\n")
             landing = try LandingWorld(extraLandingConfig: "wait_for_metadata = true\nmetadata_wait_seconds = \(waitSeconds)", extraConfig: """
@@ -34,16 +43,15 @@ struct MetadataLandingTests {
                 bugzilla_url = "\(bugzilla.restURL)"
                 bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
                 taskcluster_url = "\(taskcluster.rootURL)"
-                try_repository = "\(tryRepo)"
+                try_repository = "\(tryPath)"
                 clone = "\(dir.sub("try-clone"))"
                 tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
                 poll_seconds = 0.001
                 # The first run's metadata lands here; StabilityDownstreamTests covers the stability run.
                 rebuild = 0
 
-                """)
-            _ = try sh("hg", ["clone", "-q", "-U", landing.world.central, tryRepo])
-            try writeFile(tryRepo + "/.hg/hgrc", "[phases]\npublish = False\n")
+                """, geckoKind: gecko.kind, lando: gecko == .gitLando)
+            tryRepo = try TryRepository(path: tryPath, central: landing.world.central, kind: gecko.kind)
             serve = try WebhookServeTests.World(config: landing.world.config, secretFile: dir.sub("webhook-secret"),
                                                 environment: landing.world.environment)
         }
@@ -57,13 +65,18 @@ struct MetadataLandingTests {
             return try serve.post("pull_request_review", body).status
         }
 
-        func tryPushes() throws -> [String] {
-            try sh("hg", ["log", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"], in: tryRepo).split(separator: "\n").map(String.init)
+        func tryPushes() throws -> [String] { try tryRepo.pushes() }
+
+        /// mozilla-central's tip.
+        func centralTip() throws -> String {
+            let central = landing.world.central
+            return landing.geckoKind == .git ? try sh("git", ["--git-dir", central, "rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                : try landing.hg(["log", "-r", "tip", "-T", "{node}"], in: central)
         }
 
         /// Ends the try run of `revision`: Windows fails the subtest `gap` of `test`, Linux passes it.
         func finishTryRun(_ revision: String, test: String = MetadataLandingTests.test) throws {
-            let config = try sh("hg", ["cat", "-r", revision, "try_task_config.json"], in: tryRepo)
+            let config = try tryRepo.file("try_task_config.json", at: revision)
             let run = try taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(config.utf8))
             for task in run.wptTasks {
                 let status = task.label.contains("windows") ? "FAIL" : "PASS"
@@ -95,8 +108,9 @@ struct MetadataLandingTests {
 
         """
 
-    @Test func aPullRequestsTryResultsLandAsItsMetadataCommitRightAfterItsImport() throws {
-        let w = try World()
+    @Test(arguments: Gecko.allCases)
+    func aPullRequestsTryResultsLandAsItsMetadataCommitRightAfterItsImport(gecko: Gecko) throws {
+        let w = try World(gecko: gecko)
         #expect(w.serve.port != 0, "\(w.serve.serve.output)")
         let pr = try w.landing.openUpstreamPR([Self.test: "<title>gap</title>\n"], title: "Test grid gaps")
         #expect(try w.approve(pr) == 202)
@@ -104,6 +118,22 @@ struct MetadataLandingTests {
         let shownFirst = try w.landing.world.wptsync(["show", "downstream", "\(pr.number)"])
         let revision = try #require(try w.tryPushes().first, "\(shownFirst)")
         let bug = try #require(w.bugzilla.bugs.first).id
+        #expect(try w.tryRepo.file("try_task_config.json", at: revision).contains("testing/web-platform/tests/" + Self.test))
+        #expect(try w.tryRepo.parent(of: revision) == w.centralTip())
+
+        // A crash right after the try push, before it was recorded, and someone else's try push
+        // meanwhile: the rebuild is the same commit, which try has already; nothing is pushed again.
+        if gecko != .hg { try w.tryRepo.someoneElsePushes(try w.tryRepo.parent(of: revision)) }
+        let journal = try SQLiteJournal(path: w.landing.world.store)
+        var crashed = try #require(try journal.downstreamSync(pullRequest: pr.number))
+        crashed.tryPushes[0].status = .planned
+        crashed.tryPushes[0].revision = nil
+        crashed.commented.remove(DownstreamComment.tryPushed(revision: revision).key)
+        try journal.saveDownstreamSync(crashed)
+        #expect(try w.approve(pr) == 202)
+        _ = try w.landing.upstreamWorld.processUntilSettled()
+        #expect(try w.tryPushes() == [revision])
+        #expect(try journal.downstreamSync(pullRequest: pr.number)?.tryPushes.map(\.revision) == [revision])
 
         // The PR merges while its try run goes on: the landing waits for its metadata and says so.
         let before = try w.landing.autolandTip
@@ -133,9 +163,10 @@ struct MetadataLandingTests {
             "Bug \(bug) [wpt PR \(pr.number)] - Update wpt metadata, a=testonly",
             "Bug \(w.landing.bug) - [wpt-sync] Update web-platform-tests to \(head), a=testonly",
         ])
-        #expect(try w.landing.hg(["log", "-r", "tip~1", "-T", "{files}"]) == Self.metadataPath)
-        #expect(try w.landing.hg(["log", "-r", "tip~1", "-T", "{desc}"]).contains("wpt-pr: \(pr.number)\nwpt-type: metadata"))
-        #expect(try w.landing.hg(["cat", "-r", "tip~1", "path:" + Self.metadataPath]) == Self.expectedMetadata)
+        let metadataCommit = try w.landing.autolandCommit(back: 1)
+        #expect(metadataCommit.files == Self.metadataPath)
+        #expect(metadataCommit.description.contains("wpt-pr: \(pr.number)\nwpt-type: metadata"))
+        #expect(try w.landing.autolandFile(Self.metadataPath) == Self.expectedMetadata)
         #expect(try w.landing.autolandFile("testing/web-platform/tests/" + Self.test) == "<title>gap</title>\n")
     }
 

@@ -83,6 +83,29 @@ struct GitLandingCloneTests {
     }
 
     /// A bare integration repository (`autoland`) with one commit adding `first`, and the work tree it came from.
+    /// A try commit goes to git try's branch `try` over anyone's push there (as `git push try +HEAD:try`),
+    /// and a try that holds it already is not pushed to again, even once the branch moved on.
+    @Test func aTryCommitIsForcedToTheTryBranchOnceEvenAfterTheBranchMovedOn() throws {
+        let dir = TempDir("git-try-push")
+        let (work, central) = try Self.integrationRepository(in: dir, first: "testing/web-platform/tests/a.html")
+        let tryRepository = dir.sub("try.git")
+        try sh("git", ["clone", "-q", "--bare", central, tryRepository])
+        let theirs = try Self.landElsewhere(work: work, target: central)
+        try sh("git", ["push", "-q", tryRepository, "\(theirs):refs/heads/try"], in: work)
+        let tryTip = { try sh("git", ["--git-dir", tryRepository, "rev-parse", "try"]).trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: central, branch: "refs/heads/autoland")
+        let base = try clone.refresh()
+        let node = try clone.commit([PlannedCommit(user: "wpt-sync <wpt-sync@mozilla.com>", date: (1_700_000_000, 0), message: Array("try: wpt PR 7\n".utf8),
+                                                   files: [HgPath("try_task_config.json"): change("{}\n")])], onto: base)[0]
+        #expect(try clone.pushToTry(node, url: tryRepository) == .pushed)
+        #expect(try tryTip() == node, "forced over someone else's try push")
+        #expect(try clone.pushToTry(node, url: tryRepository) == .nothingToPush)
+        try sh("git", ["push", "-q", "-f", tryRepository, "\(theirs):refs/heads/try"], in: work)
+        #expect(try clone.pushToTry(node, url: tryRepository) == .nothingToPush)
+        #expect(try tryTip() == theirs, "not pushed again once the branch moved on")
+    }
+
     static func integrationRepository(in dir: TempDir, first: String) throws -> (work: String, target: String) {
         let work = dir.sub("work"), target = dir.sub("firefox.git")
         try sh("git", ["init", "-q", "-b", "autoland", work])

@@ -60,8 +60,8 @@ final class DownstreamWorld {
         bugzillaClient.timeout = bugzillaTimeout
         return DownstreamSyncer(
             store: store ?? journal, git: world.git, master: "refs/heads/master",
-            clone: try LandingClone(path: dir.sub("central-clone"), source: world.hgFixture.root),
-            central: world.hgFixture.root, tryRepository: tryRepo,
+            clone: HgLandingWorkspace(clone: try LandingClone(path: dir.sub("central-clone"), source: world.hgFixture.root), url: world.hgFixture.root),
+            tryRepository: tryRepo,
             bugzilla: bugzillaClient,
             taskcluster: TaskclusterClient(rootURL: taskcluster.rootURL),
             settings: settings, exclude: LandingSettings.defaultExclude, upstreamLabel: "mozilla:gecko-sync",

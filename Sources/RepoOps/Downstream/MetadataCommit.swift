@@ -22,11 +22,17 @@ public struct MetadataCommitBuilder {
         self.clone = clone
     }
 
-    /// The metadata files among `paths` that exist at `revision` of `hg`, parsed; one that does not
-    /// parse is an error naming it, its line and column.
-    public static func read(_ paths: [String], at revision: String, in hg: HgRepository) throws(ImportError) -> [String: MetadataFile] {
+    /// The metadata files among `paths` that exist at `revision` of `gecko` (Mercurial or git),
+    /// parsed; one that does not parse is an error naming it, its line and column.
+    public static func read(_ paths: [String], at revision: String, in gecko: any GeckoSource) throws(ImportError) -> [String: MetadataFile] {
         let contents: [HgPath: HgFile]
-        do { contents = try hg.files(at: revision, paths: paths.map { HgPath($0) }) } catch { throw .hg(error) }
+        do {
+            contents = try gecko.files(at: revision, paths: paths.map { HgPath($0) })
+        } catch let error as HgError {
+            throw .hg(error)
+        } catch {
+            throw .geckoGit(error as? GitError ?? .unknownRevision(revision, repository: gecko.path))
+        }
         var files: [String: MetadataFile] = [:]
         for (path, file) in contents {
             do {

@@ -10,16 +10,21 @@ public enum TryCommitResult: Sendable, Equatable {
     case noChanges
 }
 
-/// Builds the try commit of an upstream pull request in a clone of mozilla-central, without a work
-/// tree: the pull request's changes applied below the wpt prefix (the landing's three-way import),
-/// plus `try_task_config.json` at the root, as one commit on central's tip.
+/// Builds the try commit of an upstream pull request in a clone of mozilla-central (Mercurial or
+/// git), without a work tree: the pull request's changes applied below the wpt prefix (the
+/// landing's three-way import), plus `try_task_config.json` at the root, as one commit on central's tip.
 public struct TryCommitBuilder {
     let importer: ImportBuilder
-    let clone: LandingClone
+    let clone: any LandingWorkspace
 
-    public init(git: GitRepository, clone: LandingClone, prefix: String, excluded: [String]) {
-        importer = ImportBuilder(git: git, gecko: clone.hg, prefix: prefix, excluded: excluded)
+    public init(git: GitRepository, clone: any LandingWorkspace, prefix: String, excluded: [String]) {
+        importer = ImportBuilder(git: git, gecko: clone.source, prefix: prefix, excluded: excluded)
         self.clone = clone
+    }
+
+    /// The same, in a Mercurial clone.
+    public init(git: GitRepository, clone: LandingClone, prefix: String, excluded: [String]) {
+        self.init(git: git, clone: HgLandingWorkspace(clone: clone, url: clone.hg.path), prefix: prefix, excluded: excluded)
     }
 
     /// Builds the commit of `change` (the pull request's merge base to its head) on `centralTip`.

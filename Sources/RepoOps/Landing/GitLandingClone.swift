@@ -41,7 +41,7 @@ public final class GitLandingClone: LandingWorkspace {
     }
 
     /// Writes each commit with the author as committer too, so the same inputs give the same hashes.
-    public func commit(_ commits: [PlannedCommit], onto parent: String) throws -> [String] {
+    public func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String] {
         do throws(GitError) {
             var parentID = try Oid(hex: parent)
             var tree = try git.commit(parentID).tree
@@ -70,10 +70,17 @@ public final class GitLandingClone: LandingWorkspace {
     /// runs none); a remote one gets libgit2's, so its URL, which may hold a password, reaches no
     /// process's arguments.
     public func push(_ node: String) throws -> PushOutcome {
-        guard Self.isLocal(url) else { return pushThroughLibgit2(node) }
+        try push(node, to: url, branch: branch)
+    }
+
+    /// Pushes `node` to `branch` of the repository at `url`; `force` moves the branch wherever it
+    /// was (a try push), else a branch someone moved is a lost race.
+    func push(_ node: String, to url: String, branch: String, force: Bool = false) throws -> PushOutcome {
+        let refspec = (force ? "+" : "") + "\(node):\(branch)"
+        guard Self.isLocal(url) else { return pushThroughLibgit2(node, to: url, branch: branch, force: force) }
         let output: ProcessOutput
         do {
-            output = try ProcessRunner.run("git", ["--git-dir", gecko.path, "push", "--porcelain", "--", url, "\(node):\(branch)"],
+            output = try ProcessRunner.run("git", ["--git-dir", gecko.path, "push", "--porcelain", "--", url, refspec],
                                            extraEnvironment: ProcessRunner.sshAgent())
         } catch { throw ImportError.commandFailed(command: ["git", "push"], status: -1, output: "\(error)") }
         let message = (output.stderrString + output.stdoutString).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -81,10 +88,10 @@ public final class GitLandingClone: LandingWorkspace {
         return message.contains("[rejected]") ? .lostRace(message) : .failed(message)
     }
 
-    private func pushThroughLibgit2(_ node: String) -> PushOutcome {
+    private func pushThroughLibgit2(_ node: String, to url: String, branch: String, force: Bool) -> PushOutcome {
         do throws(GitError) {
             try git.updateReference(Self.pushed, to: try Oid(hex: node), expecting: .any)  // libgit2 pushes references, not ids
-            try git.push(to: url, refspecs: ["\(Self.pushed):\(branch)"], credentials: Self.credentials(for: url))
+            try git.push(to: url, refspecs: [(force ? "+" : "") + "\(Self.pushed):\(branch)"], credentials: Self.credentials(for: url))
             return .pushed
         } catch {
             switch error {

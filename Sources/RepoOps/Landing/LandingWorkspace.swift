@@ -11,7 +11,7 @@ public protocol LandingWorkspace: AnyObject {
     /// Drops what an earlier run left unpushed and fetches the integration repository; returns its tip.
     func refresh() throws -> String
     /// Writes `commits` in order on top of `parent`; returns their nodes.
-    func commit(_ commits: [PlannedCommit], onto parent: String) throws -> [String]
+    func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String]
     /// Pushes `node` and its ancestors to the integration repository.
     func push(_ node: String) throws -> PushOutcome
     /// The commits of a landing as the integration repository's history up to `tip` holds them,
@@ -42,7 +42,7 @@ public final class HgLandingWorkspace: LandingWorkspace {
     public var source: any GeckoSource { clone.hg }
     public func whileLocked<T>(_ body: () throws -> T) throws -> T { try clone.whileLocked(body) }
     public func refresh() throws -> String { try clone.refresh(from: url) }
-    public func commit(_ commits: [PlannedCommit], onto parent: String) throws -> [String] { try clone.commit(commits, onto: parent) }
+    public func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String] { try clone.commit(commits, onto: parent) }
     public func push(_ node: String) throws -> PushOutcome { try clone.push(node, to: url) }
 
     /// Mercurial keeps the nodes it was given: the landing is there when its landing commit is.

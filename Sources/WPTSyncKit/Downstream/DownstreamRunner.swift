@@ -30,7 +30,7 @@ final class DownstreamRunner {
         let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
         var syncer = DownstreamSyncer(
             store: store, git: try GitRepository.open(at: mirror.path), master: "refs/heads/master",
-            clone: try LandingClone(path: settings.clone, source: central.path), central: central.path,
+            clone: try tryWorkspace(settings, central: central),
             tryRepository: settings.tryRepository, bugzilla: BugzillaClient(restURL: settings.bugzillaURL, apiKey: key, http: http),
             taskcluster: TaskclusterClient(rootURL: settings.taskclusterURL, http: http),
             settings: settings.planner,
@@ -44,6 +44,15 @@ final class DownstreamRunner {
         syncer.backoff = Backoff(baseSeconds: settings.pollSeconds, maxSeconds: max(settings.pollSeconds, 3600))
         return DownstreamRunner(syncer: syncer, seen: store, syncs: store, fetchURL: mirror.fetchURL ?? mirror.upstreamPushURL,
                                 pollSeconds: settings.pollSeconds)
+    }
+
+    /// wptsync's clone of mozilla-central for try commits, of central's kind: the try repository
+    /// is taken to be of that kind too (a Mercurial try commit cannot go to a git try, nor the reverse).
+    static func tryWorkspace(_ settings: DownstreamSettings, central: GeckoRepository) throws -> any TryWorkspace {
+        if central.kind == .git, let branch = central.branch {
+            return try GitLandingClone(path: settings.clone, url: central.path, branch: branch)
+        }
+        return HgLandingWorkspace(clone: try LandingClone(path: settings.clone, source: central.path), url: central.path)
     }
 
     /// Brings PR `number`'s downstream sync up to date with what was seen of it. A failure is kept

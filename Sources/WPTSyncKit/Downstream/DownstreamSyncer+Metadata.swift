@@ -33,7 +33,7 @@ extension DownstreamSyncer {
             let moves = try PullRequestChanges.moves(git: git, head: run.head, master: master)
             let paths = Set(MetadataPlan.paths(testIDs: results.keys, renames: moves.renames, removed: moves.removed))
                 .union(previous.map { Array($0.files.keys) } ?? [])
-            let gecko = try MetadataCommitBuilder.read(paths.sorted(), at: base, in: clone.hg)
+            let gecko = try MetadataCommitBuilder.read(paths.sorted(), at: base, in: clone.source)
             var start = gecko
             if let previous {
                 for (path, text) in MetadataRebase.rebase(previous, onto: gecko.mapValues(\.text)).files {

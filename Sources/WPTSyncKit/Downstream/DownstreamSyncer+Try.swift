@@ -18,7 +18,7 @@ extension DownstreamSyncer {
                    message: Array(message.utf8))
         switch built {
         case .built(let node):
-            switch try clone.push(node, to: tryRepository, newHead: true) {
+            switch try clone.pushToTry(node, url: tryRepository) {
             case .pushed, .nothingToPush:
                 sync.pushed(revision: node)
                 return "pushed \(node.prefix(12)) to try (\(changes.affected.paths.count) test paths)"

@@ -26,11 +26,11 @@ struct DownstreamSyncer {
     let git: GitRepository
     /// The upstream master in the mirror.
     let master: String
-    /// wptsync's clone of mozilla-central, where try commits are built; `central` is what it pulls.
-    let clone: LandingClone
-    let central: String
-    /// Where try commits are pushed: Mozilla's try is non-publishing, so a try commit stays a
-    /// draft in `clone` and is stripped before the next build.
+    /// wptsync's clone of mozilla-central (Mercurial or git, as central is), where try commits are
+    /// built; its `refresh` fetches central.
+    let clone: any TryWorkspace
+    /// Where try commits are pushed: with Mercurial a new head (try is non-publishing, so a try
+    /// commit stays a draft in `clone` and is stripped before the next build); with git the branch `try`.
     let tryRepository: String
     let bugzilla: BugzillaClient
     /// Where try runs' tasks are found (the decision task by revision in the index, then its group).
@@ -156,7 +156,7 @@ struct DownstreamSyncer {
             sync.supersede(at: index)
             return "try push \(sync.tryPushes[index].revision ?? "(planned)") superseded"
         case .pushTry(var push):
-            let tip = try clone.refresh(from: central)
+            let tip = try clone.refresh()
             let base = push.base ?? tip
             push.base = base
             sync.plan(push)
@@ -182,9 +182,9 @@ struct DownstreamSyncer {
     }
 
     private func component(for paths: [String]) throws -> BugComponent {
-        let tip = try clone.refresh(from: central)
+        let tip = try clone.refresh()
         let mozBuild = HgPath(MozBuildComponents.path)
-        guard let file = try clone.hg.files(at: tip, paths: [mozBuild])[mozBuild] else { return .webPlatformTests }
+        guard let file = try clone.source.files(at: tip, paths: [mozBuild])[mozBuild] else { return .webPlatformTests }
         return try MozBuildComponents.parse(file.data).choose(wptPaths: paths, wpt: prefixes.wpt)
     }
 
