@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import Testing
 import TestSupport
 
@@ -9,7 +10,7 @@ struct MetadataCommandTests {
     }
 
     /// mozilla-central with metadata for `dom/a.html` (a failing subtest), and a landing clone configured.
-    static func world(extraConfig: String = "") throws -> (SyncWorld, reports: [String]) {
+    static func world(extraConfig: String = "", geckoKind: GeckoKind = .hg) throws -> (SyncWorld, reports: [String]) {
         let dir = TempDir("metadata-command")
         let world = try SyncWorld(extraConfig: """
             [landing]
@@ -17,7 +18,7 @@ struct MetadataCommandTests {
             bug = 1
             clone = "\(dir.sub("landing-clone"))"
 
-            """ + extraConfig, installHooks: false, dir: dir)
+            """ + extraConfig, installHooks: false, dir: dir, geckoKind: geckoKind)
         try world.landInGecko(["testing/web-platform/meta/dom/a.html.ini": "[a.html]\n  [s]\n    expected: FAIL\n"],
                               message: "Bug 2 - metadata", to: world.central)
         let linux = dir.sub("linux.json"), windows = dir.sub("windows.json")
@@ -53,16 +54,33 @@ struct MetadataCommandTests {
         +    if os == "linux": TIMEOUT
         """
 
-    @Test("prints the diff against central's tip and changes nothing; --commit writes the metadata commit in the landing clone")
-    func diffThenCommit() throws {
-        let (world, reports) = try Self.world()
-        let tip = try sh("hg", ["log", "-r", "tip", "-T", "{node}"], in: world.central)
+    @Test("prints the diff against central's tip and changes nothing; --commit writes the metadata commit in the landing clone",
+          arguments: GeckoKind.allCases)
+    func diffThenCommit(gecko: GeckoKind) throws {
+        let (world, reports) = try Self.world(geckoKind: gecko)
+        let centralTip = { gecko == .git ? try sh("git", ["--git-dir", world.central, "rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            : try sh("hg", ["log", "-r", "tip", "-T", "{node}"], in: world.central) }
+        let tip = try centralTip()
         let printed = try world.wptsync(["metadata", "7", "--from"] + reports)
         #expect(printed == "PR #7: 2 metadata file(s) change on \(tip.prefix(12))\n" + Self.diff + "\n")
         #expect(!FileManager.default.fileExists(atPath: world.dir.sub("landing-clone")), "a diff writes nothing")
 
         let committed = try world.wptsync(["metadata", "7", "--from"] + reports + ["--bug", "1234", "--commit"])
         let clone = world.dir.sub("landing-clone")
+        guard gecko == .hg else {
+            let git = { (arguments: [String]) in try sh("git", ["--git-dir", clone] + arguments) }
+            let prefix = committed.components(separatedBy: "committed as ").dropFirst().first?.prefix(12) ?? "-"
+            let node = try git(["rev-parse", String(prefix)]).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(committed.hasPrefix("PR #7: 2 metadata file(s) change on \(tip.prefix(12)), committed as \(node.prefix(12))\n"), "\(committed)")
+            #expect(try git(["rev-parse", node + "^"]).trimmingCharacters(in: .whitespacesAndNewlines) == tip)
+            #expect(try git(["log", "-1", "--format=%B", node]).trimmingCharacters(in: .newlines)
+                == "Bug 1234 [wpt PR 7] - Update wpt metadata, a=testonly\n\nwpt-pr: 7\nwpt-type: metadata")
+            #expect(try git(["show", node + ":testing/web-platform/meta/dom/b.any.js.ini"]) == "[b.any.worker.html]\n  expected:\n    if os == \"linux\": TIMEOUT\n")
+            #expect(try git(["diff-tree", "--no-commit-id", "--name-status", "-r", node])
+                == "D\ttesting/web-platform/meta/dom/a.html.ini\nA\ttesting/web-platform/meta/dom/b.any.js.ini\n")
+            #expect(try centralTip() == tip, "central is only read")
+            return
+        }
         let node = try sh("hg", ["log", "-r", "children(\(tip))", "-T", "{node}"], in: clone)
         #expect(committed.hasPrefix("PR #7: 2 metadata file(s) change on \(tip.prefix(12)), committed as \(node.prefix(12))\n"), "\(committed)")
         #expect(try sh("hg", ["log", "-r", node, "-T", "{desc}"], in: clone)

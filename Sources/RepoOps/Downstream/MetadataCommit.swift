@@ -16,10 +16,15 @@ public struct MetadataCommit: Sendable, Equatable {
 /// files at a revision, updated by `MetadataPlan` from the pull request's results, renames and removals,
 /// as one commit on that revision.
 public struct MetadataCommitBuilder {
-    let clone: LandingClone
+    let clone: any LandingWorkspace
+
+    /// In a Mercurial or git clone.
+    public init(workspace: any LandingWorkspace) {
+        clone = workspace
+    }
 
     public init(clone: LandingClone) {
-        self.clone = clone
+        self.init(workspace: HgLandingWorkspace(clone: clone, url: clone.hg.path))
     }
 
     /// The metadata files among `paths` that exist at `revision` of `gecko` (Mercurial or git),
@@ -51,7 +56,7 @@ public struct MetadataCommitBuilder {
                       renames: [String: String] = [:], removed: Set<String> = [], onto revision: String,
                       user: String, date: (seconds: Int64, offset: Int32)) throws(ImportError) -> MetadataCommit {
         let paths = MetadataPlan.paths(testIDs: results.keys, renames: renames, removed: removed)
-        let current = try Self.read(paths, at: revision, in: clone.hg)
+        let current = try Self.read(paths, at: revision, in: clone.source)
         let outcome = plan.apply(files: current, results: results, renames: renames, removed: removed)
         var files: [HgPath: PlannedCommit.FileChange] = [:]
         for (path, change) in outcome.changes {

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// wptsync's clone of mozilla-central where try commits are built in memory (`TryCommitBuilder`)
 /// and from which they are pushed to try: Mercurial (`HgLandingWorkspace`) or git
@@ -31,4 +32,18 @@ extension GitLandingClone: TryWorkspace {
         }
         return try push(node, to: url, branch: Self.tryBranch, force: true)
     }
+}
+
+extension GeckoKind {
+    /// The kind of the repository at `path` on this machine (a path or a `file:` URL); nil for
+    /// another URL or when there is none.
+    public static func ofRepository(at path: String) -> GeckoKind? {
+        guard !path.contains("://") || path.hasPrefix("file://") else { return nil }
+        let local = path.hasPrefix("file://") ? String(path.dropFirst(7)) : path
+        if FileManager.default.fileExists(atPath: local + "/.hg") { return .hg }
+        return (try? GitRepository.open(at: local)) != nil ? .git : nil
+    }
+
+    /// How a message names the kind.
+    public var name: String { self == .git ? "git" : "Mercurial" }
 }

@@ -49,10 +49,19 @@ final class DownstreamRunner {
     /// wptsync's clone of mozilla-central for try commits, of central's kind: the try repository
     /// is taken to be of that kind too (a Mercurial try commit cannot go to a git try, nor the reverse).
     static func tryWorkspace(_ settings: DownstreamSettings, central: GeckoRepository) throws -> any TryWorkspace {
-        if central.kind == .git, let branch = central.branch {
-            return try GitLandingClone(path: settings.clone, url: central.path, branch: branch)
+        if let found = GeckoKind.ofRepository(at: settings.tryRepository), found != central.kind {
+            throw DownstreamSyncError.notConfigured("[downstream] try_repository \(settings.tryRepository) is a \(found.name) repository,"
+                                                    + " but mozilla-central (\(central.path)) is \(central.kind.name): try must be of central's kind")
         }
-        return HgLandingWorkspace(clone: try LandingClone(path: settings.clone, source: central.path), url: central.path)
+        return try centralWorkspace(path: settings.clone, central: central)
+    }
+
+    /// wptsync's clone at `path` (made when missing) of mozilla-central, Mercurial or git as it is.
+    static func centralWorkspace(path: String, central: GeckoRepository) throws -> any TryWorkspace {
+        if central.kind == .git, let branch = central.branch {
+            return try GitLandingClone(path: path, url: central.path, branch: branch)
+        }
+        return HgLandingWorkspace(clone: try LandingClone(path: path, source: central.path), url: central.path)
     }
 
     /// Brings PR `number`'s downstream sync up to date with what was seen of it. A failure is kept
