@@ -14,9 +14,10 @@ extension AutolandLander {
     func submit(_ nodes: [String], base: String, lando: (lando: LandoLanding, clone: GitLandingClone),
                 record: (AutolandInput) throws -> Void) throws -> LandingAttempt {
         let message = try nodes.last.map { String(decoding: try lando.clone.gecko.changeset($0).description, as: UTF8.self) } ?? ""
+        let patches = try lando.clone.patches(nodes)
         var submission = AutolandLandoSubmission(submittedAt: now(), base: base, nodes: nodes, markers: AutolandLandoSubmission.markers(of: message))
         try record(.landoSubmitted(submission))
-        switch try lando.lando.submit(nodes, from: lando.clone) {
+        switch try lando.lando.submit(patches) {
         case .answerLost(let error):
             return .landoWaiting(reason: redactor(error) + "; " + Self.lostAnswerWait(lando.lando))
         case .job(let job):

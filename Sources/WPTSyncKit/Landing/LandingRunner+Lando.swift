@@ -8,10 +8,11 @@ extension LandingRunner {
     /// submission before it is sent and the job id as soon as Lando answers, then follows the job.
     func submit(_ landing: Landing, to lando: LandoLanding, from clone: GitLandingClone) throws -> Delivery {
         var landing = landing
+        let patches = try clone.patches(landing.nodes)
         landing.landoSubmittedAt = Int64(now().timeIntervalSince1970)
         landing.waitingFor = "Lando to take the job"
         landing = try store.save(landing)
-        switch try lando.submit(landing.nodes, from: clone) {
+        switch try lando.submit(patches) {
         case .answerLost(let error):
             return .done(try deferForLostAnswer(landing, error: redactor(error), lando: lando))
         case .job(let job):

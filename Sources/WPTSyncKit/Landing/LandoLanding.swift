@@ -28,9 +28,8 @@ struct LandoLanding {
         case waiting(String)
     }
 
-    /// Sends the `git format-patch` output of `nodes` as one job.
-    func submit(_ nodes: [String], from clone: GitLandingClone) throws -> Submission {
-        let patches = try clone.patches(nodes)
+    /// Sends `patches` (`GitLandingClone.patches`, read before the submission is recorded) as one job.
+    func submit(_ patches: [[UInt8]]) throws -> Submission {
         do {
             return .job(try client.submit(repository: settings.repository, patches: patches))
         } catch {
