@@ -55,22 +55,20 @@ public struct Demo {
         try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"), treestatusTreesURL: treestatus.treesURL,
                               bugzillaURL: bugzilla.restURL, taskclusterURL: taskcluster.rootURL, treeherderURL: treeherder.baseURL,
                               landoURL: lando?.url)
-        if gecko == .hg {
-            try world.write(folder + "/autoland-groups", DemoAutolandAct.groups)
-            try world.write(folder + "/state/bugzilla-key", Self.bugzillaKey + "\n")
-            try world.write(folder + "/state/treeherder-access-token", Self.treeherderAccessToken + "\n")
-            try world.write(folder + "/state/treeherder-id-token",
-                            LocalTreeherder.idToken(email: Self.treeherderUser, expires: Date().addingTimeInterval(10 * 3600)) + "\n")
-        }
+        try world.write(folder + "/autoland-groups", DemoAutolandAct.groups)
+        try world.write(folder + "/state/bugzilla-key", Self.bugzillaKey + "\n")
+        if lando != nil { try world.write(folder + "/" + DemoWorld.landoTokenFile, Self.landoToken + "\n") }
+        try world.write(folder + "/state/treeherder-access-token", Self.treeherderAccessToken + "\n")
+        try world.write(folder + "/state/treeherder-id-token",
+                        LocalTreeherder.idToken(email: Self.treeherderUser, expires: Date().addingTimeInterval(10 * 3600)) + "\n")
         var environment = ProcessInfo.processInfo.environment
         environment[DemoWorld.tokenVariable] = "demo-token"
         environment[DemoWorld.bugzillaKeyVariable] = Self.bugzillaKey
         environment[DemoWorld.webhookSecretVariable] = Self.webhookSecret
-        if lando != nil { environment[DemoWorld.landoTokenVariable] = Self.landoToken }
         let config = try ConfigLoader.load(file: world.configFile)
         let webhooks = try DemoWebhooks(config: config, secret: Application.webhookSecret(config, environment: environment))
         defer { webhooks.stop() }
-        say("1. Built autoland, mozilla-central" + (lando == nil ? ", try" : " (git, branches autoland and main)")
+        say("1. Built autoland, mozilla-central, try" + (lando == nil ? "" : " (git, branches autoland, main and try)")
             + ", the wpt mirror, and on loopback a local GitHub at \(github.baseURL),"
             + (lando.map { " Lando at \($0.url)," } ?? "")
             + " Treestatus, Bugzilla at \(bugzilla.restURL), Taskcluster and wptsync serve, in \(folder)")
@@ -78,9 +76,9 @@ public struct Demo {
         let installer = try HookInstaller(share: share, hookBinary: hookBinary, config: world.configFile, spool: config.store.spool,
                                           hookDirectory: HookInstaller.defaultHookDirectory(config: world.configFile))
         _ = try installer.installFiles()
-        let hooked = [world.autoland, world.central] + (gecko == .hg ? [world.tryRepository] : []) + [world.mirror]
+        let hooked = [world.autoland, world.central, world.tryRepository, world.mirror]
         for repository in hooked { _ = try installer.install(repository: repository) }
-        say("2. Installed the hooks: autoland, mozilla-central" + (gecko == .git ? " hooks/post-receive" : " and try .hg/hgrc")
+        say("2. Installed the hooks: autoland, mozilla-central and try" + (gecko == .git ? " hooks/post-receive" : " .hg/hgrc")
             + ", wpt.git/hooks/post-receive")
 
         let application = try Application(config: config, environment: environment)
@@ -156,15 +154,9 @@ public struct Demo {
         try DemoDownstreamAct(world: world, github: github, bugzilla: bugzilla, taskcluster: taskcluster, webhooks: webhooks,
                               journal: journal, say: say, drain: drain).run(first: step)
         step += 5
-        if gecko == .hg {
-            try DemoAutolandAct(world: world, taskcluster: taskcluster, treeherder: treeherder, bugzilla: bugzilla, webhooks: webhooks,
-                                journal: journal, say: say, drain: drain).run(first: step)
-            step += 5
-        } else {
-            say("\(step). The autoland act (landing what passed on try) is skipped: it reads a Mercurial try;"
-                + " run `wptsync demo --gecko hg` to see it")
-            step += 1
-        }
+        try DemoAutolandAct(world: world, taskcluster: taskcluster, treeherder: treeherder, bugzilla: bugzilla, webhooks: webhooks,
+                            journal: journal, say: say, drain: drain).run(first: step)
+        step += 5
         let counts = try journal.counts()
         guard (counts[.failed] ?? 0) == 0, (counts[.pending] ?? 0) == 0 else { throw StepFailed(description: "the journal holds \(counts)") }
         say("\(step). The journal holds \(counts[.done] ?? 0) processed events and no failed ones: \(config.store.path)")

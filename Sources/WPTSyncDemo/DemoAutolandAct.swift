@@ -9,7 +9,8 @@ import WebhookService
 /// The demo's autoland act (issue 14): Alice, level 3 in the groups file, pushes a fix to try
 /// asking for autoland; one job fails, the worker retriggers it, the retrigger passes and the fix
 /// lands on autoland. Her second request's retrigger fails again: it waits in the sheriff queue,
-/// and Sam, a sheriff, lands it through the form of `wptsync serve`'s page.
+/// and Sam, a sheriff, lands it through the form of `wptsync serve`'s page. With git Gecko, try is
+/// a git branch pushed with `git push try +HEAD:try`, and the landings go through the local Lando.
 struct DemoAutolandAct {
     let world: DemoWorld
     let taskcluster: LocalTaskcluster
@@ -44,13 +45,14 @@ struct DemoAutolandAct {
         say("\(step + 2). The retrigger passed; the worker:")
         try drain("the passing retrigger")
         let landed = try self.request(tip: first.tip, phase: .landed)
-        let tip = try world.run("hg", ["log", "-R", world.autoland, "-r", "tip", "-T", "{node} {author} {desc|firstline}"])
-        guard let node = landed.state.landedNode, tip == "\(node) Demo Developer <dev@example.com> Bug \(bug) - Fix the document. r=bob",
+        let tip = try world.autolandTip()
+        guard let node = landed.state.landedNode, tip == "\(node) \(world.developer) Bug \(bug) - Fix the document. r=bob",
               comments(bug).contains(where: { $0.hasPrefix("Autoland landed this on autoland as \(node).") }) else {
             throw Demo.StepFailed(description: "request #\(landed.id) did not land on autoland (its tip: \(tip); bug \(bug): \(comments(bug)))")
         }
         try drain("autoland's push")
-        say("   → autoland's tip is the fix, rebased as \(node.prefix(12)) with its author and message; bug \(bug) says so")
+        say("   → autoland's tip is the fix, rebased as \(node.prefix(12)) with its author and message"
+            + (world.kind == .git ? " (replayed with libgit2, landed by a Lando job)" : "") + "; bug \(bug) says so")
 
         let second = try world.pushToTry(path: "dom/base/Element.cpp", contents: "// Elements\n",
                                          message: "Bug \(bug) - Fix the elements. r=bob", user: Self.developer)

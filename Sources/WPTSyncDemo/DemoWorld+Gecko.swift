@@ -4,7 +4,8 @@ import SyncCore
 
 /// The demo's Gecko, as a developer and the sheriffs use it: with `hg`, or with `git` when `kind` is git.
 extension DemoWorld {
-    /// The developer's clone with Gecko's initial tree, pushed to autoland, mozilla-central (and with hg, try).
+    /// The developer's clone with Gecko's initial tree, pushed to autoland, mozilla-central and try
+    /// (with git, try's branch `try`).
     func createGecko(readme: String, syncPoint: String) throws {
         if kind == .git { try run("git", ["init", "-q", "-b", "autoland", gecko]) } else { try run("hg", ["init", gecko]) }
         try write(gecko + "/testing/web-platform/tests/README.md", readme)
@@ -20,7 +21,7 @@ extension DemoWorld {
         try write(gecko + "/dom/base/Document.cpp", "// Gecko\n")
         try commitInGecko(message: "Initial import")
         guard kind == .hg else {
-            for (repository, branch) in [(autoland, "autoland"), (central, "main")] {
+            for (repository, branch) in [(autoland, "autoland"), (central, "main"), (tryRepository, "try")] {
                 try run("git", ["init", "-q", "--bare", "-b", branch, repository])
                 try run("git", ["push", "-q", repository, "HEAD:refs/heads/\(branch)"], in: gecko)
             }
@@ -55,16 +56,24 @@ extension DemoWorld {
     }
 
     /// Commits a fix of `path` in the developer's clone and an empty try commit asking for autoland on top,
-    /// pushes both to try as `user` (Mercurial Gecko), and goes back to where the clone was.
+    /// pushes both to try as `user` (with git, `git push try +HEAD:try`), and goes back to where the clone was.
     func pushToTry(path: String, contents: String, message: String, user: String) throws -> (fix: String, tip: String) {
         let base = try head()
         try write(gecko + "/" + path, contents)
         let fix = try commitInGecko(message: message)
         // As `mach try syntax` pushes: an empty commit whose message holds the try syntax.
-        try run("hg", ["commit", "-q", "--config", "ui.allowemptycommit=true", "-m", "try: -b o -p all -u all --autoland"], in: gecko)
+        let syntax = "try: -b o -p all -u all --autoland"
+        let environment = Self.environment.merging(["USER": user]) { $1 }
+        if kind == .git {
+            try run("git", ["commit", "-q", "--allow-empty", "-m", syntax], in: gecko)
+            let tip = try head()
+            try ProcessRunner.check("git", ["push", "-q", tryRepository, "+HEAD:refs/heads/try"], in: gecko, extraEnvironment: environment)
+            try run("git", ["reset", "-q", "--hard", base], in: gecko)
+            return (fix, tip)
+        }
+        try run("hg", ["commit", "-q", "--config", "ui.allowemptycommit=true", "-m", syntax], in: gecko)
         let tip = try head()
-        try ProcessRunner.check("hg", ["push", "-q", "-f", "-r", tip, tryRepository], in: gecko,
-                                extraEnvironment: Self.environment.merging(["USER": user]) { $1 })
+        try ProcessRunner.check("hg", ["push", "-q", "-f", "-r", tip, tryRepository], in: gecko, extraEnvironment: environment)
         try run("hg", ["update", "-q", "-r", base], in: gecko)
         return (fix, tip)
     }
@@ -84,6 +93,17 @@ extension DemoWorld {
             ? try run("git", ["--git-dir", autoland, "log", "--reverse", "--format=%h %s", "autoland"])
             : try run("hg", ["log", "-R", autoland, "-r", "0:tip", "-T", "{node|short} {desc|firstline}\n"])
         return log.split(separator: "\n").map(String.init)
+    }
+
+    /// Who the developer's commits name as their author.
+    var developer: String {
+        kind == .git ? "\(Self.environment["GIT_AUTHOR_NAME"] ?? "") <\(Self.environment["GIT_AUTHOR_EMAIL"] ?? "")>" : Self.environment["HGUSER"] ?? ""
+    }
+
+    /// Autoland's tip: its node, author and first line.
+    func autolandTip() throws -> String {
+        kind == .git ? try run("git", ["--git-dir", autoland, "log", "-1", "--format=%H %an <%ae> %s", "autoland"])
+            : try run("hg", ["log", "-R", autoland, "-r", "tip", "-T", "{node} {author} {desc|firstline}"])
     }
 
     /// A file of autoland's tip, or nil.

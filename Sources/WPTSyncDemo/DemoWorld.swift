@@ -24,7 +24,8 @@ struct DemoWorld {
     static let tokenVariable = "WPTSYNC_DEMO_GITHUB_TOKEN"
     static let bugzillaKeyVariable = "WPTSYNC_DEMO_BUGZILLA_KEY"
     static let webhookSecretVariable = "WPTSYNC_DEMO_WEBHOOK_SECRET"
-    static let landoTokenVariable = "WPTSYNC_DEMO_LANDO_TOKEN"
+    /// Read by the worker and by `wptsync serve`'s sheriff page, whose landings go through Lando too.
+    static let landoTokenFile = "state/lando-token"
     /// The repository the local Lando lands on: autoland's git repository, branch `autoland`.
     static let landoRepository = "firefox-autoland"
     static let landingBug = 1000002
@@ -61,7 +62,7 @@ struct DemoWorld {
     func writeConfig(apiURL: String, treestatusURL: String, treestatusTreesURL: String, bugzillaURL: String, taskclusterURL: String, treeherderURL: String,
                      landoURL: String? = nil) throws {
         let lando = landoURL.map {
-            "lando_url = \"\($0)\"\nlando_repo = \"\(Self.landoRepository)\"\nlando_token_env = \"\(Self.landoTokenVariable)\"\nlando_poll_seconds = 0.02\n"
+            "lando_url = \"\($0)\"\nlando_repo = \"\(Self.landoRepository)\"\nlando_token_file = \"\(Self.landoTokenFile)\"\nlando_poll_seconds = 0.02\n"
         } ?? ""
         try write(configFile, """
             # wptsync demo configuration (see the README for every key).
@@ -99,8 +100,8 @@ struct DemoWorld {
             secret_env = "\(Self.webhookSecretVariable)"
 
             \(downstream(bugzillaURL: bugzillaURL, taskclusterURL: taskclusterURL))
-            \(kind == .hg ? autolandConfig(treeherderURL: treeherderURL, taskclusterURL: taskclusterURL, treestatusTreesURL: treestatusTreesURL,
-                                           bugzillaURL: bugzillaURL) : "")
+            \(autolandConfig(treeherderURL: treeherderURL, taskclusterURL: taskclusterURL, treestatusTreesURL: treestatusTreesURL,
+                             bugzillaURL: bugzillaURL))
             [log]
             file = "state/wptsync.jsonl"
 
@@ -124,7 +125,7 @@ struct DemoWorld {
         """
     }
 
-    /// The try repository's `[[gecko]]` entry and `[autoland]`: try is Mercurial, so Mercurial Gecko only.
+    /// The try repository's `[[gecko]]` entry (with git Gecko, a git repository whose branch `try` is pushed to) and `[autoland]`.
     /// The sheriff page's decisions read the Bugzilla key from a file, as `wptsync serve` would; so
     /// are Treeherder's sign-in tokens (notes on the jobs that fail again).
     private func autolandConfig(treeherderURL: String, taskclusterURL: String, treestatusTreesURL: String, bugzillaURL: String) -> String {
@@ -133,6 +134,7 @@ struct DemoWorld {
         name = "try"
         path = "try"
         role = "try"
+        \(kind == .git ? "kind = \"git\"" : "")
 
         [autoland]
         groups_file = "autoland-groups"

@@ -11,13 +11,13 @@ import TestSupport
 /// local Treeherder and Taskcluster report: `wptsync process` lands the changesets on the
 /// integration repository (rebased onto its tip, author and message kept), rejects what no longer
 /// applies, and defers while Treestatus says closed; every decision is a comment on the local
-/// Bugzilla's bug.
+/// Bugzilla's bug. The scenarios run on both kinds of Gecko (git: try is a branch pushed with
+/// `git push try +HEAD:try`).
 @Suite("Autoland lands, rejects and defers", .serialized)
 struct AutolandLandingTests {
-    let w: AutolandLandingWorld
-    init() throws { w = try AutolandLandingWorld("autoland-landing") }
-
-    @Test func aPassingRunLandsOnTheTreesTipWithTheAuthorAndMessageAndCommentsOnce() throws {
+    @Test(arguments: GeckoKind.allCases)
+    func aPassingRunLandsOnTheTreesTipWithTheAuthorAndMessageAndCommentsOnce(gecko: GeckoKind) throws {
+        let w = try AutolandLandingWorld("autoland-landing-\(gecko)", geckoKind: gecko)
         let other = try w.landOnAutoland("layout/other.cpp", "other\n")
         let pushed = try w.pushToTry()
         let run = try w.failOnceAndRetrigger(pushed.tip)
@@ -26,12 +26,15 @@ struct AutolandLandingTests {
 
         let landed = try w.request()
         #expect(landed.state.phase == .landed)
-        let node = try w.autoland("{node}")
+        #expect(landed.nodes == [pushed.fix], "the try commit is not asked to land")
+        let tip = try w.autolandCommit()
+        let node = tip.node
         #expect(landed.state.landedNode == node)
-        #expect(try w.autoland("{author}\n{desc}\n{date|hgdate}\n{p1.node}") == "\(AutolandLandingWorld.author)\nBug \(w.bug) - Fix the document r=bob\n1700000000 -3600\n\(other)",
-                "rebased onto the tree's tip, author, message and date kept")
-        #expect(try w.autoland("{files}") == "dom/base/Document.cpp", "the try commit is not landed")
-        #expect(try sh("hg", ["cat", "-r", "tip", "dom/base/Document.cpp", "layout/other.cpp"], in: w.world.autoland) == "int y;\nother\n")
+        #expect(tip.author == AutolandLandingWorld.author && tip.message == "Bug \(w.bug) - Fix the document r=bob"
+                && tip.date == "1700000000 -3600" && tip.parent == other,
+                "rebased onto the tree's tip, author, message and date kept: \(tip)")
+        #expect(tip.files == ["dom/base/Document.cpp"], "the try commit is not landed")
+        #expect(try w.autolandFile("dom/base/Document.cpp") + w.autolandFile("layout/other.cpp") == "int y;\nother\n")
         let landedComments = w.comments.filter { $0.hasPrefix("Autoland landed this on autoland as \(node).") }
         #expect(landedComments.count == 1 && landedComments[0].contains("autoland request #\(landed.id): try push \(pushed.tip.prefix(12)) by alice@mozilla.com"),
                 "\(w.comments)")
@@ -41,13 +44,15 @@ struct AutolandLandingTests {
         lost.postedComments = 0
         _ = try SQLiteJournal(path: w.world.store).save(lost)
         try w.world.wptsync(["process"])
-        #expect(try w.autoland("{node}") == node && w.comments.filter { $0.hasPrefix("Autoland landed") }.count == 1)
+        #expect(try w.autolandCommit().node == node && w.comments.filter { $0.hasPrefix("Autoland landed") }.count == 1)
         #expect(try w.request().unpostedComments.isEmpty)
         let shown = try w.world.wptsync(["autoland", "show", "\(landed.id)"])
         #expect(shown.contains("decided ") && shown.contains(" by autoland: landed"), "\(shown)")
     }
 
-    @Test func aCrashAfterThePushIsRecognisedAndNothingLandsTwice() throws {
+    @Test(arguments: GeckoKind.allCases)
+    func aCrashAfterThePushIsRecognisedAndNothingLandsTwice(gecko: GeckoKind) throws {
+        let w = try AutolandLandingWorld("autoland-crash-push-\(gecko)", geckoKind: gecko)
         // The tree moved since the try push, so the landed commit is not the try push's own changeset.
         try w.landOnAutoland("layout/other.cpp", "other\n")
         let pushed = try w.pushToTry()
@@ -60,11 +65,12 @@ struct AutolandLandingTests {
         _ = try SQLiteJournal(path: w.world.store).save(crashed)
         try w.world.wptsync(["process"])
         #expect(try w.request().state.phase == .landed && w.request().state.landedNode == node)
-        #expect(try w.autoland("{node}") == node && w.autoland("{rev}") == "2", "one changeset landed, once")
+        #expect(try w.autolandCommit().node == node && w.autolandCount() == 3, "one changeset landed, once")
         #expect(node != pushed.fix)
     }
 
     @Test func aLostPushRaceIsRebuiltOnTheNewTipAndPushedAgain() throws {
+        let w = try AutolandLandingWorld("autoland-race")
         // Someone else's commit, pushed to autoland by a hook of wptsync's clone just before its first push.
         let racer = w.world.dir.sub("racer")
         try sh("hg", ["clone", "-q", w.world.autoland, racer])
@@ -89,22 +95,25 @@ struct AutolandLandingTests {
         #expect(log.contains("autoland request #\(landed.id): waits to land: push to autoland failed: lost a push race (attempt 1)"))
     }
 
-    @Test func aChangeThatNoLongerAppliesIsRejectedNamingTheFile() throws {
+    @Test(arguments: GeckoKind.allCases)
+    func aChangeThatNoLongerAppliesIsRejectedNamingTheFile(gecko: GeckoKind) throws {
+        let w = try AutolandLandingWorld("autoland-conflict-\(gecko)", geckoKind: gecko)
         let pushed = try w.pushToTry("int y;\n")
         try w.landOnAutoland("dom/base/Document.cpp", "int z;\n")
-        let tipBefore = try w.autoland("{node}")
+        let tipBefore = try w.autolandCommit().node
         try w.passRun(pushed.tip)
 
         let rejected = try w.request()
         #expect(rejected.state.phase == .rejected)
         #expect(rejected.state.reason == "no longer applies to autoland: conflicts in dom/base/Document.cpp")
-        #expect(try w.autoland("{node}") == tipBefore, "nothing pushed")
+        #expect(try w.autolandCommit().node == tipBefore, "nothing pushed")
         #expect(w.comments.contains { $0.hasPrefix("Autoland could not land this: it no longer applies to autoland (conflicting files: dom/base/Document.cpp).") },
                 "\(w.comments)")
     }
 
     /// Try is reset from time to time: a request whose changesets went with it cannot land, and says so.
     @Test func aRequestWhoseChangesetsWereStrippedFromTryIsRejectedOnce() throws {
+        let w = try AutolandLandingWorld("autoland-stripped")
         let pushed = try w.pushToTry()
         try sh("hg", ["--config", "extensions.strip=", "strip", "-q", "--no-backup", "-r", pushed.fix], in: w.tryRepo)
         let tipBefore = try w.autoland("{node}")
@@ -120,13 +129,15 @@ struct AutolandLandingTests {
                 "\(w.comments)")
     }
 
-    @Test func aClosedTreeDefersTheLandingUntilItReopens() throws {
+    @Test(arguments: GeckoKind.allCases)
+    func aClosedTreeDefersTheLandingUntilItReopens(gecko: GeckoKind) throws {
+        let w = try AutolandLandingWorld("autoland-closed-\(gecko)", geckoKind: gecko)
         w.treestatus.set("autoland", status: "closed", reason: "bustage")
         let pushed = try w.pushToTry()
         try w.passRun(pushed.tip)
         let waiting = try w.request()
         #expect(waiting.state.phase == .landing && waiting.state.reason == "autoland is closed: bustage")
-        #expect(try w.autoland("{rev}") == "0", "nothing landed while closed")
+        #expect(try w.autolandCount() == 1, "nothing landed while closed")
 
         try w.world.wptsync(["process"])
         #expect(try w.request().version == waiting.version, "still closed: nothing to save")
@@ -134,6 +145,6 @@ struct AutolandLandingTests {
         w.treestatus.set("autoland", status: "open")
         try w.world.wptsync(["process"])
         #expect(try w.request().state.phase == .landed)
-        #expect(try w.autoland("{desc}") == "Bug \(w.bug) - Fix the document r=bob")
+        #expect(try w.autolandCommit().message == "Bug \(w.bug) - Fix the document r=bob")
     }
 }

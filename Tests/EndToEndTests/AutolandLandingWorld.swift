@@ -11,6 +11,8 @@ import TestSupport
 /// Taskcluster, Treestatus and Bugzilla, and `[autoland]` using them all; a groups file with a
 /// level-3 user (alice), a level-1 user (carol) and a sheriff (sam, not the account running the tests); one bug to name in commits.
 /// wptsync signs in to Treeherder with token files named relative to the configuration's folder.
+/// With `geckoKind: .git`, try and the trees are bare git repositories (try's branch `try`, the
+/// default), and with `lando` the autoland tree lands through a local Lando (`[landing] lando_url`).
 final class AutolandLandingWorld {
     let world: SyncWorld
     let tryRepo: String
@@ -19,6 +21,11 @@ final class AutolandLandingWorld {
     let treestatus: LocalTreestatus
     let bugzilla: LocalBugzilla
     let bug: Int
+    /// The local Lando landing on autoland (git only), when asked for.
+    private(set) var lando: LocalLando?
+    var geckoKind: GeckoKind { world.geckoKind }
+    /// The developer clone's initial import (git).
+    var initialCommit = ""
     static let author = "Dana Developer <dana@example.com>"
     /// The account running the tests: who `wptsync autoland land|reject` acts as, whatever `USER` says.
     static let me = String(cString: getpwuid(getuid())!.pointee.pw_name)
@@ -30,9 +37,10 @@ final class AutolandLandingWorld {
 
     /// `extraConfig` is appended to the configuration (e.g. a `[serve]` section); `treeherderAccess`
     /// is the access token wptsync signs in to Treeherder with (nil: no Treeherder credentials).
-    init(_ name: String, extraConfig: String = "", treeherderAccess: String? = AutolandLandingWorld.treeherderAccessToken) throws {
+    init(_ name: String, extraConfig: String = "", treeherderAccess: String? = AutolandLandingWorld.treeherderAccessToken,
+         geckoKind: GeckoKind = .hg, lando: Bool = false) throws {
         let dir = TempDir(name)
-        tryRepo = dir.sub("try")
+        tryRepo = dir.sub(geckoKind == .git ? "try.git" : "try")
         queue = try LocalTaskcluster()
         treeherder = try LocalTreeherder(taskcluster: queue, users: [Self.treeherderAccessToken: Self.treeherderUser])
         treestatus = try LocalTreestatus(trees: ["autoland"])
@@ -48,8 +56,9 @@ final class AutolandLandingWorld {
 
             [[gecko]]
             name = "try"
-            path = "\(dir.sub("try"))"
+            path = "\(tryRepo)"
             role = "try"
+            \(geckoKind == .git ? "kind = \"git\"" : "")
 
             [autoland]
             groups_file = "\(dir.sub("autoland-groups"))"
@@ -61,13 +70,50 @@ final class AutolandLandingWorld {
             \(treeherderTokens)
             \(extraConfig)
 
-            """, installHooks: false, dir: dir)
-        try sh("hg", ["init", tryRepo])
-        try world.gecko.hg(["push", "-q", tryRepo])
-        try world.wptsync(["install-hooks", tryRepo])
+            """, installHooks: false, dir: dir, geckoKind: geckoKind)
         bug = try BugzillaClient(restURL: bugzilla.restURL, apiKey: Token("bot-key"))
             .createBug(NewBug(product: "Testing", component: "web-platform-tests", summary: "Fix the document", description: "d"))
+        if geckoKind == .git {
+            try sh("git", ["init", "-q", "--bare", "-b", "try", tryRepo])
+            initialCommit = try git(["rev-parse", "HEAD"])
+            try git(["push", "-q", tryRepo, "HEAD:refs/heads/try"])
+        } else {
+            try sh("hg", ["init", tryRepo])
+            try world.gecko.hg(["push", "-q", tryRepo])
+        }
+        if lando { try landThroughLando(dir) }
+        try world.wptsync(["install-hooks", tryRepo])
         try writeGroups(sheriff: "sam")
+    }
+
+    deinit { lando?.stop() }
+
+    /// Adds `[landing]` with a local Lando landing on the autoland repository (the hook's environment
+    /// names its token), its worker running jobs only when asked.
+    private func landThroughLando(_ dir: TempDir) throws {
+        let local = try LocalLando(repositories: [LandoRepository(name: "firefox-autoland", path: world.autoland, branch: "autoland", tree: "autoland")],
+                                   automatic: false, deferRetry: 0.05)
+        let config = try String(contentsOfFile: world.config, encoding: .utf8)
+        try writeFile(world.config, config + """
+
+            [landing]
+            repository = "autoland"
+            bug = 1
+            lando_url = "\(local.url)"
+            lando_repo = "firefox-autoland"
+            lando_token_env = "WPTSYNC_TEST_LANDO_TOKEN"
+            lando_poll_seconds = 0.02
+            lando_wait_seconds = 120
+
+            """)
+        world.environment["WPTSYNC_TEST_LANDO_TOKEN"] = LocalLando.defaultTokens.keys.first
+        lando = local
+    }
+
+    /// Runs git in the developer's clone (git Gecko).
+    @discardableResult
+    func git(_ arguments: [String], env: [String: String] = [:]) throws -> String {
+        try sh("git", arguments, in: world.geckoClone, env: env).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Writes the groups file: alice level 3, carol level 1, and `sheriff` a level-3 sheriff.
@@ -84,24 +130,42 @@ final class AutolandLandingWorld {
     /// pushes both to try as `user`, and (with `process`) processes the push.
     func pushToTry(_ contents: String = "int y;\n", user: String = "alice@mozilla.com", bug: Int? = nil,
                    path: String = "dom/base/Document.cpp", process: Bool = true) throws -> (fix: String, tip: String) {
-        try world.gecko.write(path, contents)
-        let fix = try world.gecko.commit("Bug \(bug ?? self.bug) - Fix the document r=bob", date: "1700000000 -3600", user: Self.author)
-        try world.gecko.write("try_task_config.json", "{}\n")
-        let tip = try world.gecko.commit("try: -b o --autoland")
-        try world.gecko.hg(["push", "-q", "-f", "-r", tip, tryRepo], env: ["USER": user])
-        try world.gecko.hg(["update", "-q", "-r", "0"])
+        let message = "Bug \(bug ?? self.bug) - Fix the document r=bob"
+        guard geckoKind == .git else {
+            try world.gecko.write(path, contents)
+            let fix = try world.gecko.commit(message, date: "1700000000 -3600", user: Self.author)
+            try world.gecko.write("try_task_config.json", "{}\n")
+            let tip = try world.gecko.commit("try: -b o --autoland")
+            try world.gecko.hg(["push", "-q", "-f", "-r", tip, tryRepo], env: ["USER": user])
+            try world.gecko.hg(["update", "-q", "-r", "0"])
+            if process { try world.wptsync(["process"]) }
+            return (fix, tip)
+        }
+        // As a person would: commits on central's code, then `git push try +HEAD:try`.
+        try git(["reset", "-q", "--hard", initialCommit])
+        let fix = try commitInClone([path: contents], message: message, author: Self.author, date: "1700000000 +0100")
+        let tip = try commitInClone(["try_task_config.json": "{}\n"], message: "try: -b o --autoland")
+        try git(["push", "-q", tryRepo, "+HEAD:refs/heads/try"], env: ["USER": user])
         if process { try world.wptsync(["process"]) }
         return (fix, tip)
     }
 
-    /// Lands a change on autoland directly (another developer), from the initial import.
+    /// Lands a change on autoland directly (another developer): in hg from the initial import, in
+    /// git on the branch's tip.
     @discardableResult
     func landOnAutoland(_ path: String, _ contents: String) throws -> String {
-        try world.gecko.hg(["update", "-q", "-r", "0"])
-        try world.gecko.write(path, contents)
-        let node = try world.gecko.commit("Bug 99 - Something else r=eve")
-        try world.gecko.hg(["push", "-q", "-f", "-r", node, world.autoland])
-        try world.gecko.hg(["update", "-q", "-r", "0"])
+        guard geckoKind == .git else {
+            try world.gecko.hg(["update", "-q", "-r", "0"])
+            try world.gecko.write(path, contents)
+            let node = try world.gecko.commit("Bug 99 - Something else r=eve")
+            try world.gecko.hg(["push", "-q", "-f", "-r", node, world.autoland])
+            try world.gecko.hg(["update", "-q", "-r", "0"])
+            return node
+        }
+        try git(["fetch", "-q", world.autoland, "refs/heads/autoland"])
+        try git(["reset", "-q", "--hard", "FETCH_HEAD"])
+        let node = try commitInClone([path: contents], message: "Bug 99 - Something else r=eve")
+        try git(["push", "-q", world.autoland, "HEAD:refs/heads/autoland"])
         return node
     }
 

@@ -38,12 +38,12 @@ struct DemoTests {
         let journal = try SQLiteJournal(path: folder + "/state/wptsync.sqlite")
         let events = try journal.events(state: nil, limit: 20).reversed()
         // Land, back out, reland, merge to central, the mirror's push, the landing's own push (with git,
-        // the local Lando's); then the downstream act's two deliveries, with hg its two try pushes
-        // (the second its stability push; a git try has no hook), the mirror's push of its merge and
-        // the landing's push, and with hg the autoland act's two try pushes and two landings.
+        // the local Lando's); then the downstream act's two deliveries, its two try pushes (the second
+        // its stability push), the mirror's push of its merge and the landing's push; then the
+        // autoland act's two try pushes and two landings.
         let geckoPush: EventKind = kind == .git ? .gitPush : .hgPush
-        #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush, .gitHubWebhook, .gitHubWebhook]
-                + (kind == .hg ? [.hgPush, .hgPush, .gitPush, .hgPush] + Array(repeating: .hgPush, count: 4) : [.gitPush, .gitPush]))
+        #expect(events.map(\.kind) == [geckoPush, geckoPush, geckoPush, geckoPush, .gitPush, geckoPush]
+                + [.gitHubWebhook, .gitHubWebhook, geckoPush, geckoPush, .gitPush, geckoPush] + Array(repeating: geckoPush, count: 4))
         #expect(events.allSatisfy { $0.state == .done })
 
         let summaries = try gecko.summaries(gecko.autoland)
@@ -76,6 +76,8 @@ struct DemoTests {
         #expect(output.contains("PR #1 is closed") && output.contains("PR #1 is open again") && output.contains("PR #1 is merged"))
         #expect(!output.contains("demo-lando-token") && !output.contains("demo-token"), "no token in the timeline")
 
+        try checkAutoland(gecko, journal: journal, events: Array(events), summaries: summaries, output: output)
+
         // Downstream: PR #3, opened from a fork and delivered to wptsync serve, got its bug in the
         // component moz.build names, one try push of only its test once approved, and its results.
         #expect(output.contains("bug 1 \"[wpt-sync] Sync PR 3 - Test grid gaps\" is filed in Core :: Layout: Grid"), "\(output)")
@@ -104,22 +106,21 @@ struct DemoTests {
             : try sh("hg", ["log", "-R", gecko.autoland, "-r", "desc('Update wpt metadata')", "-T", "{files}\n"])
         #expect(metadataFiles.trimmingCharacters(in: .whitespacesAndNewlines) == "testing/web-platform/meta/css/css-grid/grid-gap.html.ini")
         #expect(output.contains("bug 1 says what was disabled and asks wpt-triage@example.org (needinfo)"), "\(output)")
+    }
 
-        guard kind == .hg else {
-            #expect(output.contains("13. The autoland act") && output.contains("14. The journal holds 10 processed events"), "\(output)")
-            return
-        }
-
-        // Autoland: Alice's first fix landed after its retrigger passed; her second, whose retrigger
-        // failed again, waited for a sheriff, who landed it from the page.
-        // (Before them, the downstream act's try pushes, the mirror's push of PR #3 and its landing.)
-        #expect(events.suffix(8).map(\.repository) == ["try", "try", "wpt", "autoland", "try", "autoland", "try", "autoland"])
+    /// Autoland: Alice's first fix landed after its retrigger passed; her second, whose retrigger
+    /// failed again, waited for a sheriff, who landed it from the page. (Before them, the downstream
+    /// act's try pushes, the mirror's push of PR #3 and its landing; its bug is 1.)
+    private func checkAutoland(_ gecko: Gecko, journal: SQLiteJournal, events: [JournalEvent], summaries: [String], output: String) throws {
+        #expect(events.suffix(4).map(\.repository) == ["try", "autoland", "try", "autoland"])
         let requests = try journal.autolandRequests(phases: nil).sorted { $0.id < $1.id }
         #expect(requests.map(\.state.phase) == [.landed, .landed] && requests.allSatisfy { $0.requester == "alice@mozilla.com" })
         #expect(requests.map { $0.audit?.map(\.who) ?? [] } == [["autoland", "autoland", "autoland"], ["autoland", "autoland", "sam", "autoland"]],
                 "\(requests.map(\.audit))")
         #expect(summaries.prefix(2) == ["Bug 2 - Fix the elements. r=bob", "Bug 2 - Fix the document. r=bob"], "\(summaries)")
-        #expect(try sh("hg", ["log", "-R", gecko.autoland, "-r", "tip", "-T", "{node}"]) == requests.last?.state.landedNode)
+        let tip = gecko.kind == .git ? try sh("git", ["--git-dir", gecko.autoland, "rev-parse", "autoland"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            : try sh("hg", ["log", "-R", gecko.autoland, "-r", "tip", "-T", "{node}"])
+        #expect(tip == requests.last?.state.landedNode)
         #expect(output.contains("waits in the sheriff queue") && output.contains("pressed Land on request #2"), "\(output)")
     }
 }

@@ -61,6 +61,7 @@ struct AutolandMachineTests {
             .access(.granted), .access(.refused(reason: "no")), .access(.unavailable(reason: "down")), .jobs(failedOnce),
             .jobs([job(1, "build")]), .landed(node: "abc"), .conflict(files: ["a"]), .treeClosed(reason: "closed"),
             .stripped(nodes: ["abc"]), .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
+            .landoSubmitted(submission(job: nil)), .landoSubmitted(submission(job: 7)), .landoWaiting(reason: "Lando job 7 (DEFERRED)"),
         ]
         for phase in AutolandPhase.allCases {
             for input in inputs {
@@ -140,5 +141,23 @@ struct AutolandMachineTests {
                       AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-2", index: 0),
                       AutolandRun.retriggerTaskID(request: 1, tip: "abc", label: "wpt-1", index: 1)]
         #expect(Set(others + [id]).count == 4)
+    }
+
+    private func submission(job: Int?) -> AutolandLandoSubmission {
+        AutolandLandoSubmission(job: job, submittedAt: Date(timeIntervalSince1970: 5), base: "base", nodes: ["a", "b"], markers: ["Bug 1 - Fix"])
+    }
+
+    @Test("a Lando submission is kept, before and after Lando answers, until the request lands or the job fails")
+    func landoSubmission() {
+        let sent = step(AutolandState(phase: .landing), .landoSubmitted(submission(job: nil)))
+        #expect(sent.state.lando == submission(job: nil) && sent.state.attemptNode == "b" && sent.state.reason == "being submitted to Lando")
+        let answered = step(sent.state, .landoSubmitted(submission(job: 7)))
+        #expect(answered.state.lando?.job == 7 && answered.state.reason == "submitted to Lando as job 7" && answered.effects.isEmpty)
+        let waiting = step(answered.state, .landoWaiting(reason: "Lando job 7 (DEFERRED)"))
+        #expect(waiting.state.phase == .landing && waiting.state.lando?.job == 7 && waiting.state.reason == "waits for Lando: Lando job 7 (DEFERRED)")
+        #expect(step(waiting.state, .pushFailed(reason: "Lando job 7 FAILED")).state.lando == nil, "a failed job is built and submitted again")
+        let landed = step(waiting.state, .landed(node: "c"))
+        #expect(landed.state.phase == .landed && landed.state.lando == nil && landed.state.landedNode == "c")
+        #expect(step(AutolandState(phase: .queued), .landoSubmitted(submission(job: 7))).ignored != nil)
     }
 }

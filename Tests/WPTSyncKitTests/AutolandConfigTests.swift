@@ -32,6 +32,15 @@ struct AutolandConfigTests {
         try ConfigLoader.parse(repositories + text, file: "/etc/wptsync.toml", baseDirectory: "/srv/wptsync")
     }
 
+    @Test func aGitTryRepositorysBranchIsTryUnlessNamed() throws {
+        let git = Self.repositories.replacingOccurrences(of: "role = \"try\"\n", with: "role = \"try\"\nkind = \"git\"\n")
+        #expect(try parse("[autoland]\n", repositories: git).geckoRepository(named: "try")?.branch == "refs/heads/try")
+        let named = git.replacingOccurrences(of: "kind = \"git\"\n", with: "kind = \"git\"\nbranch = \"pushes\"\n")
+        #expect(try parse("[autoland]\n", repositories: named).geckoRepository(named: "try")?.branch == "refs/heads/pushes")
+        let integration = git.replacingOccurrences(of: "role = \"integration\"\n", with: "role = \"integration\"\nkind = \"git\"\n")
+        #expect(throws: ConfigError.self, "an integration repository still names its branch") { try parse("[autoland]\n", repositories: integration) }
+    }
+
     @Test func defaultsAndEveryKey() throws {
         let config = try parse("[autoland]\n")
         #expect(config.geckoRepository(named: "try")?.role == .try)

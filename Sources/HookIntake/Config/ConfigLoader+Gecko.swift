@@ -2,14 +2,16 @@ import SyncCore
 
 extension ConfigLoader {
     /// `kind` (hg, the default, or git) and, for git, `branch`: the branch playing the repository's
-    /// role, given as a short name (`autoland`) or a full one (`refs/heads/autoland`).
-    static func readGeckoKind(_ reader: TableReader) throws(ConfigError) -> (GeckoKind, String?) {
+    /// role, given as a short name (`autoland`) or a full one (`refs/heads/autoland`); a try
+    /// repository's defaults to `try`.
+    static func readGeckoKind(_ reader: TableReader, role: GeckoRole) throws(ConfigError) -> (GeckoKind, String?) {
         let kindText = try reader.string("kind") ?? GeckoKind.hg.rawValue
         guard let kind = GeckoKind(rawValue: kindText) else {
             throw .invalid(file: reader.file, key: reader.name("kind"),
                            reason: "must be one of \(GeckoKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(Redactor.url(kindText))\"")
         }
-        let branch = try reader.nonEmptyString("branch")
+        var branch = try reader.nonEmptyString("branch")
+        if kind == .git, role == .try { branch = branch ?? "try" }
         switch (kind, branch) {
         case (.hg, nil): return (.hg, nil)
         case (.hg, _?):

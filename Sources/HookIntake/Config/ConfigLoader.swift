@@ -133,7 +133,7 @@ public enum ConfigLoader {
             throw .invalid(file: reader.file, key: reader.name("sources"), reason: "has unknown source \"\(odd)\" (known: \(known.joined(separator: ", ")))")
         }
         var repo = GeckoRepository(name: name, path: path, role: role, url: url, enabled: try reader.bool("enabled") ?? true, sources: sources)
-        (repo.kind, repo.branch) = try readGeckoKind(reader)
+        (repo.kind, repo.branch) = try readGeckoKind(reader, role: role)
         try reader.rejectUnknownKeys()
         return repo
     }

@@ -6,16 +6,17 @@ public enum RebaseResult: Sendable, Equatable {
     case conflict([String])
 }
 
-/// Rebases Mercurial changesets onto another revision in memory (no work tree), file by file,
-/// three-way: ancestor = the file at the changeset's first parent, theirs = at the changeset,
-/// ours = at the new base with the changesets before it applied. The changesets are read from
-/// `source` (e.g. a try repository) and the base from `target` (e.g. a landing clone); the
-/// result is committed with `LandingClone.commit`.
+/// Rebases changesets or git commits onto another revision in memory (no work tree), file by
+/// file, three-way (libgit2's merge of file contents): ancestor = the file at the changeset's
+/// first parent, theirs = at the changeset, ours = at the new base with the changesets before it
+/// applied. The changesets are read from `source` (e.g. a try repository) and the base from
+/// `target` (e.g. a landing clone), Mercurial or git; the result is committed with the clone's
+/// `commit` (a cherry-pick: same author, date, message and changes).
 public struct ChangesetRebase {
-    let source: HgRepository
-    let target: HgRepository
+    let source: any GeckoSource
+    let target: any GeckoSource
 
-    public init(source: HgRepository, target: HgRepository) { self.source = source; self.target = target }
+    public init(source: any GeckoSource, target: any GeckoSource) { self.source = source; self.target = target }
 
     /// Rebases `nodes` (oldest first) onto `base`. Stops at the first changeset that conflicts.
     public func rebase(_ nodes: [String], onto base: String) throws(ImportError) -> RebaseResult {
@@ -49,10 +50,14 @@ public struct ChangesetRebase {
             let unseen = changeset.files.filter { ours[$0] == nil }
             let atBase = try target.files(at: base, paths: unseen)
             for path in unseen { ours[path] = .some(atBase[path]) }
-            let ancestor = try changeset.parents.first.map { parent throws(HgError) in try source.files(at: parent, paths: changeset.files) } ?? [:]
+            let ancestor = try changeset.parents.first.map { parent in try source.files(at: parent, paths: changeset.files) } ?? [:]
             return (changeset, ancestor, try source.files(at: node, paths: changeset.files))
-        } catch {
+        } catch let error as HgError {
             throw .hg(error)
+        } catch let error as GitError {
+            throw .geckoGit(error)
+        } catch {
+            throw .commandFailed(command: ["rebase", node], status: -1, output: "\(error)")
         }
     }
 

@@ -134,6 +134,11 @@ public final class GitLandingClone: LandingWorkspace {
         } catch { throw ImportError.geckoGit(error) }
     }
 
+    public func holds(_ node: String, reachableFrom tip: String) -> Bool {
+        guard let commit = try? gecko.commitID(node), let tipID = try? Oid(hex: tip) else { return false }
+        return commit == tipID || (try? git.mergeBase(commit, tipID)) == commit
+    }
+
     /// How many commits of the branch `landed` looks at.
     static let searchLimit = 5_000
 

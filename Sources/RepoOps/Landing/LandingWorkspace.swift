@@ -18,6 +18,9 @@ public protocol LandingWorkspace: AnyObject {
     /// oldest first (its landing commit last), or nil when they are not there. `nodes` are the
     /// commits as built on `base`; `markers` the lines only its landing commit carries.
     func landed(_ nodes: [String], markers: [String], base: String, tip: String) throws -> [String]?
+    /// Whether `node` is `tip` or one of its ancestors (a commit built in the clone and never
+    /// pushed is not, though the clone may hold it).
+    func holds(_ node: String, reachableFrom tip: String) -> Bool
     /// Runs the landing command in a checkout of `node`; returns the files it changed.
     func runInCheckout(_ node: String, command: [String], timeout: Double) throws -> [HgPath: PlannedCommit.FileChange]
 }
@@ -49,6 +52,10 @@ public final class HgLandingWorkspace: LandingWorkspace {
     public func landed(_ nodes: [String], markers: [String], base: String, tip: String) throws -> [String]? {
         guard let node = nodes.last, (try? clone.hg.isAncestor(node, of: tip)) == true else { return nil }
         return nodes
+    }
+
+    public func holds(_ node: String, reachableFrom tip: String) -> Bool {
+        clone.contains(node) && (try? clone.hg.isAncestor(node, of: tip)) == true
     }
 
     public func runInCheckout(_ node: String, command: [String], timeout: Double) throws -> [HgPath: PlannedCommit.FileChange] {

@@ -11,8 +11,10 @@ public enum LandingAttempt: Sendable, Equatable {
     case pushed(node: String)
     /// Someone pushed first: the tip moved.
     case lostRace(message: String)
-    /// The push was refused otherwise (e.g. a hook), with hg's message.
+    /// The push was refused otherwise (e.g. a hook), with hg's message, or the Lando job failed or was cancelled.
     case pushFailed(message: String)
+    /// Lando has the landing and has not landed it yet (deferred, running, or its answer was lost).
+    case landoWaiting(reason: String)
 }
 
 /// The rules of landing a request whose run passed (or that a sheriff approved), from values.
@@ -30,6 +32,7 @@ public enum AutolandLanding {
             number < maxAttempts ? (.pushFailed(reason: "lost a push race (attempt \(number))"), true)
                 : (.pushFailed(reason: "lost \(number) push races in a row: \(message)"), false)
         case .pushFailed(let message): (.pushFailed(reason: message), false)
+        case .landoWaiting(let reason): (.landoWaiting(reason: reason), false)
         }
     }
 

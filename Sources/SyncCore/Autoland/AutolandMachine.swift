@@ -45,6 +45,8 @@ public struct AutolandState: Sendable, Equatable, Codable {
     public var attemptNode: String?
     /// When it was approved for a batch (`batched`): batches land in this order.
     public var approvedAt: Date?
+    /// The landing submitted to Lando and not yet decided.
+    public var lando: AutolandLandoSubmission?
 
     public init(phase: AutolandPhase = .requested, retriggers: [String: Int] = [:], failedJobs: [FailedJob] = [],
                 reason: String? = nil, landedNode: String? = nil, attemptNode: String? = nil, approvedAt: Date? = nil) {
@@ -60,8 +62,12 @@ public enum AutolandInput: Sendable, Equatable {
     case jobs([AutolandJob])
     /// The changesets were rebased onto the tree's tip as these commits, ending at `node`, about to be pushed.
     case built(node: String)
-    /// The push did not go through (lost races, a refusing hook): the request stays to be landed.
+    /// The push did not go through (lost races, a refusing hook, a failed Lando job): the request stays to be landed.
     case pushFailed(reason: String)
+    /// The built commits are about to be submitted to Lando (recorded first), or Lando answered with the job's id.
+    case landoSubmitted(AutolandLandoSubmission)
+    /// Lando has not landed the job yet (deferred, still running, or its answer was lost): what it waits for.
+    case landoWaiting(reason: String)
     case landed(node: String)
     /// The changesets no longer apply to the target tree: these files conflict.
     case conflict(files: [String])
@@ -137,13 +143,20 @@ public enum AutolandMachine {
                              .comment("Autoland: \(names) failed again after retrigger; the request waits for a sheriff.")])
             }
         case (.landing, .built(let node)), (.batched, .built(let node)):
-            next.attemptNode = node
+            next.attemptNode = node; next.lando = nil
             return done()
         case (.landing, .pushFailed(let reason)), (.batched, .pushFailed(let reason)):
-            next.reason = "push to \(tree) failed: \(reason)"
+            next.reason = "push to \(tree) failed: \(reason)"; next.lando = nil
+            return done()
+        case (.landing, .landoSubmitted(let submission)):
+            next.lando = submission; next.attemptNode = submission.nodes.last
+            next.reason = submission.job.map { "submitted to Lando as job \($0)" } ?? "being submitted to Lando"
+            return done()
+        case (.landing, .landoWaiting(let reason)):
+            next.reason = "waits for Lando: \(reason)"
             return done()
         case (.landing, .landed(let node)), (.batched, .landed(let node)):
-            next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil
+            next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil; next.lando = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
         case (.landing, .conflict(let files)), (.batched, .conflict(let files)):
             next.phase = .rejected
@@ -177,6 +190,8 @@ public enum AutolandMachine {
         case .jobs: "a job list"
         case .built: "a built landing"
         case .pushFailed: "a failed push"
+        case .landoSubmitted: "a Lando submission"
+        case .landoWaiting: "a Lando job not landed yet"
         case .landed: "a landing"
         case .conflict: "a conflict"
         case .stripped: "changesets gone from try"

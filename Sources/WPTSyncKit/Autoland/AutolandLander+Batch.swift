@@ -14,17 +14,23 @@ extension AutolandLander {
             for request in plan.requests { _ = try record(request, .pushFailed(reason: "no [[gecko]] repository \(plan.tree) in the configuration")) }
             return
         }
-        let clone = try LandingClone(path: cloneDir + "/" + plan.tree, source: destination)
-        defer { clone.close() }
-        var opened: [String: HgRepository] = [:]
-        defer { opened.values.forEach { $0.close() } }
+        let clone = try workspace(plan.tree, destination)
+        defer { close(clone) }
+        if landoFor(plan.tree, clone) != nil {
+            for request in plan.requests {
+                _ = try record(request, .pushFailed(reason: "batches do not land through Lando yet: approve it with batch_seconds = 0"))
+            }
+            return
+        }
+        var opened: [String: any GeckoSource] = [:]
+        defer { opened.values.forEach { ($0 as? HgRepository)?.close() } }
         try clone.whileLocked {
             var pending = plan.requests
             for number in 1...settings.maxPushAttempts {
-                let tip = try clone.refresh(from: destination)
+                let tip = try clone.refresh()
                 var base = tip
                 pending = try pending.filter { request in
-                    guard let node = request.state.attemptNode, clone.contains(node) else { return true }
+                    guard let node = request.state.attemptNode, clone.holds(node, reachableFrom: tip) else { return true }
                     _ = try record(request, AutolandLanding.decide(.alreadyLanded(node: node), number: 1, maxAttempts: 1).input)
                     return false
                 }
@@ -34,28 +40,30 @@ extension AutolandLander {
                 }
                 var built: [(request: AutolandRequest, node: String)] = []
                 for request in pending {
-                    guard let sourcePath = sources[request.repository] else {
+                    guard let sourceRepository = sources[request.repository] else {
                         _ = try record(request, .pushFailed(reason: "no [[gecko]] repository \(request.repository) in the configuration"))
                         continue
                     }
-                    if opened[sourcePath] == nil { opened[sourcePath] = try HgRepository(path: sourcePath) }
-                    switch try build(request, onto: base, clone: clone, source: opened[sourcePath]!) {
+                    let source = try opened[sourceRepository.name] ?? Self.open(sourceRepository)
+                    opened[sourceRepository.name] = source
+                    switch try build(request, onto: base, clone: clone, source: source) {
                     case .decided(.conflict) where base != tip:
                         // It may conflict only with requests before it, which may still fail to land.
-                        if case .decided(let attempt) = try build(request, onto: tip, clone: clone, source: opened[sourcePath]!) {
+                        if case .decided(let attempt) = try build(request, onto: tip, clone: clone, source: source) {
                             _ = try record(request, AutolandLanding.decide(attempt, number: 1, maxAttempts: 1).input)
                         } else {
                             _ = try record(request, .pushFailed(reason: "it conflicts with requests landing before it in this batch: it waits for the next batch"))
                         }
                     case .decided(let attempt):
                         _ = try record(request, AutolandLanding.decide(attempt, number: 1, maxAttempts: 1).input)
-                    case .built(let node):
+                    case .built(let nodes):
+                        let node = nodes.last ?? base
                         built.append((try record(request, .built(node: node)), node))
                         base = node
                     }
                 }
                 guard !built.isEmpty else { return }
-                let attempt = try push(base, clone: clone, destination: destination)
+                let attempt = try push(base, clone: clone)
                 let (inputs, again) = AutolandBatch.decide(attempt, built: built.map(\.node), number: number, maxAttempts: settings.maxPushAttempts)
                 pending = try zip(built, inputs).map { try record($0.request, $1) }
                 if !again { return }

@@ -3,44 +3,50 @@ import Remote
 import RepoOps
 import SyncCore
 
-/// Lands a request: its changesets, read from the try repository, rebased in memory onto the
-/// target tree's tip in wptsync's clone of that tree (no work tree), keeping author, date and
-/// message, then pushed; a lost push race rebuilds on the new tip. The tip built is recorded
-/// before the push, so an attempt after a crash finds it in the tree instead of landing twice.
+/// Lands a request: its changesets (or git commits), read from the try repository, rebased in
+/// memory onto the target tree's tip in wptsync's clone of that tree (no work tree), keeping
+/// author, date and message, then pushed, or for a git tree with `[landing] lando_url` submitted
+/// to Lando; a lost push race (or a Lando job failed on a moved base) rebuilds on the new tip. The
+/// tip built (and a Lando submission, then its job) is recorded before it is sent, so an attempt
+/// after a crash finds it in the tree, or follows the job, instead of landing twice.
 struct AutolandLander {
     let settings: AutolandSettings
-    /// Tree (a `[[gecko]]` name) → where it is pulled from and pushed to.
-    let trees: [String: String]
-    /// Try repository name → its path.
-    let sources: [String: String]
+    /// Tree (a `[[gecko]]` name) → its repository, pulled from and pushed to.
+    let trees: [String: GeckoRepository]
+    /// Try repository name → the repository.
+    let sources: [String: GeckoRepository]
     /// One clone per tree below it.
     let cloneDir: String
     let redactor: Redactor
+    /// Lando, for the tree `[landing] repository` names when it lands through Lando.
+    var lando: (tree: String, lando: LandoLanding)?
+    var now: () -> Date = { Date() }
 
-    init(config: Config, settings: AutolandSettings, redactor: Redactor) {
+    init(config: Config, settings: AutolandSettings, redactor: Redactor, lando: LandoLanding? = nil) {
         self.settings = settings
-        trees = Dictionary(config.gecko.filter { settings.trees.contains($0.name) }.map { ($0.name, $0.path) }) { first, _ in first }
-        sources = Dictionary(config.gecko.filter { $0.role == .try }.map { ($0.name, $0.path) }) { first, _ in first }
+        trees = Dictionary(config.gecko.filter { settings.trees.contains($0.name) }.map { ($0.name, $0) }) { first, _ in first }
+        sources = Dictionary(config.gecko.filter { $0.role == .try }.map { ($0.name, $0) }) { first, _ in first }
         cloneDir = settings.cloneDir ?? URL(fileURLWithPath: config.store.path).deletingLastPathComponent().appendingPathComponent("autoland-clones").path
         self.redactor = redactor
+        if let lando, let tree = config.landing?.repository { self.lando = (tree, lando) }
     }
 
     /// Tries to land `request` now, feeding every outcome to `record` (which steps the rules and
     /// saves, returning the saved request), holding the tree clone's lock throughout.
     func land(_ request: AutolandRequest, record: (AutolandInput) throws -> AutolandRequest) throws {
         let tree = request.tree ?? settings.defaultTree
-        guard let destination = trees[tree], let sourcePath = sources[request.repository] else {
+        guard let destination = trees[tree], let sourceRepository = sources[request.repository] else {
             _ = try record(.pushFailed(reason: "no [[gecko]] repository \(trees[tree] == nil ? tree : request.repository) in the configuration"))
             return
         }
-        let clone = try LandingClone(path: cloneDir + "/" + tree, source: destination)
-        defer { clone.close() }
-        let source = try HgRepository(path: sourcePath)
-        defer { source.close() }
+        let clone = try workspace(tree, destination)
+        defer { close(clone) }
+        let source = try Self.open(sourceRepository)
+        defer { (source as? HgRepository)?.close() }
         try clone.whileLocked {
             var current = request
             for number in 1...settings.maxPushAttempts {
-                let attempt = try self.attempt(current, tree: tree, clone: clone, source: source, destination: destination) { current = try record($0) }
+                let attempt = try self.attempt(current, tree: tree, clone: clone, source: source) { current = try record($0) }
                 let (input, again) = AutolandLanding.decide(attempt, number: number, maxAttempts: settings.maxPushAttempts)
                 current = try record(input)
                 if !again { return }
@@ -48,17 +54,20 @@ struct AutolandLander {
         }
     }
 
-    private func attempt(_ request: AutolandRequest, tree: String, clone: LandingClone, source: HgRepository, destination: String,
-                         built: (AutolandInput) throws -> Void) throws -> LandingAttempt {
-        let tip = try clone.refresh(from: destination)
-        if let node = request.state.attemptNode, clone.contains(node) { return .alreadyLanded(node: node) }
+    private func attempt(_ request: AutolandRequest, tree: String, clone: any LandingWorkspace, source: any GeckoSource,
+                         record: (AutolandInput) throws -> Void) throws -> LandingAttempt {
+        let tip = try clone.refresh()
+        if let node = request.state.attemptNode, clone.holds(node, reachableFrom: tip) { return .alreadyLanded(node: node) }
+        let lando = landoFor(tree, clone)
+        if let lando, let submitted = request.state.lando, let followed = try follow(submitted, lando: lando, tip: tip) { return followed }
         if let reason = try closedReason(tree) { return .treeClosed(reason: reason) }
         switch try build(request, onto: tip, clone: clone, source: source) {
         case .decided(let attempt):
             return attempt
-        case .built(let node):
-            try built(.built(node: node))
-            return try push(node, clone: clone, destination: destination)
+        case .built(let nodes):
+            try record(.built(node: nodes.last ?? tip))
+            guard let lando else { return try push(nodes.last ?? tip, clone: clone) }
+            return try submit(nodes, base: tip, lando: lando, record: record)
         }
     }
 
@@ -70,32 +79,47 @@ struct AutolandLander {
     }
 
     /// A request rebased in memory onto `base` in the clone, or what decides it without a push.
-    enum Build { case built(node: String), decided(LandingAttempt) }
+    enum Build { case built(nodes: [String]), decided(LandingAttempt) }
 
     /// Commits `request`'s changesets the tree lacks onto `base` in the clone (not pushed): the
-    /// tree already has them all, try no longer has them, they conflict, or the node of the last commit.
-    func build(_ request: AutolandRequest, onto base: String, clone: LandingClone, source: HgRepository) throws -> Build {
-        let nodes = AutolandLanding.toLand(request.nodes, treeHas: clone.contains)
+    /// tree already has them all, try no longer has them, they conflict, or the commits built.
+    func build(_ request: AutolandRequest, onto base: String, clone: any LandingWorkspace, source: any GeckoSource) throws -> Build {
+        let nodes = AutolandLanding.toLand(request.nodes) { clone.holds($0, reachableFrom: base) }
         guard !nodes.isEmpty else { return .decided(.alreadyLanded(node: request.nodes.last ?? base)) }
-        let stripped = try nodes.filter { node in
-            try !(node.count == 40 && node.allSatisfy(\.isHexDigit)) || source.nodes("id(\(node))").isEmpty
-        }
+        let stripped = nodes.filter { node in !(node.count == 40 && node.allSatisfy(\.isHexDigit)) || !source.holds(node) }
         guard stripped.isEmpty else { return .decided(.stripped(nodes: stripped)) }
-        switch try ChangesetRebase(source: source, target: clone.hg).rebase(nodes, onto: base) {
+        switch try ChangesetRebase(source: source, target: clone.source).rebase(nodes, onto: base) {
         case .conflict(let files):
             return .decided(.conflict(files: files))
         case .commits(let commits):
-            guard let node = try clone.commit(commits, onto: base).last else { return .decided(.alreadyLanded(node: base)) }
-            return .built(node: node)
+            let built = try clone.commit(commits, onto: base)
+            return built.isEmpty ? .decided(.alreadyLanded(node: base)) : .built(nodes: built)
         }
     }
 
     /// Pushes `node` (and its ancestors) from the clone.
-    func push(_ node: String, clone: LandingClone, destination: String) throws -> LandingAttempt {
-        switch try clone.push(node, to: destination) {
+    func push(_ node: String, clone: any LandingWorkspace) throws -> LandingAttempt {
+        switch try clone.push(node) {
         case .pushed, .nothingToPush: .pushed(node: node)
         case .lostRace(let message): .lostRace(message: redactor(message))
         case .failed(let message): .pushFailed(message: redactor(message))
         }
+    }
+
+    /// wptsync's clone of `tree`: Mercurial, or a bare git one fetching and pushing its branch.
+    func workspace(_ tree: String, _ repository: GeckoRepository) throws -> any LandingWorkspace {
+        let path = cloneDir + "/" + tree
+        if repository.kind == .git, let branch = repository.branch {
+            try? FileManager.default.createDirectory(atPath: cloneDir, withIntermediateDirectories: true)
+            return try GitLandingClone(path: path, url: repository.path, branch: branch)
+        }
+        return HgLandingWorkspace(clone: try LandingClone(path: path, source: repository.path), url: repository.path)
+    }
+
+    func close(_ clone: any LandingWorkspace) { (clone as? HgLandingWorkspace)?.clone.close() }
+
+    /// The try repository, read as Gecko.
+    static func open(_ repository: GeckoRepository) throws -> any GeckoSource {
+        repository.kind == .git ? try GitGecko(path: repository.path) : try HgRepository(path: repository.path)
     }
 }

@@ -22,9 +22,11 @@ struct AutolandRunner {
     static func make(config: Config, store: any AutolandStore, redactor: Redactor, environment: [String: String]) throws -> AutolandRunner? {
         guard let settings = config.autoland else { return nil }
         let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
+        // A git tree that `[landing]` lands through Lando gets its autoland landings through Lando too.
+        let lando = try config.landing.flatMap { try LandoLanding.make($0, environment: environment, cancellation: nil) }
         return AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
                               watch: try AutolandWatch.make(settings, redactor: redactor, environment: environment),
-                              lander: AutolandLander(config: config, settings: settings, redactor: redactor),
+                              lander: AutolandLander(config: config, settings: settings, redactor: redactor, lando: lando),
                               bugzilla: settings.bugzillaURL.map { BugzillaClient(restURL: $0, apiKey: key) })
     }
 

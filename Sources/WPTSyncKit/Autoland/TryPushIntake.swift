@@ -3,8 +3,21 @@ import RepoOps
 import Store
 import SyncCore
 
-/// A push to a try repository: recorded as an autoland request when its tip asks for one. A push
-/// that does not ask costs two command-server queries (the tip's node and its changelog entry).
+/// A push to a try repository as the intake reads it, whatever keeps the repository.
+struct TryPush {
+    let repository: String
+    /// The push's last changeset (git: the branch's new tip).
+    let tip: String
+    /// The pushing user, as the hook recorded it.
+    let user: String?
+    let source: any GeckoSource
+    /// The pushed changesets, parents first; read only when the tip asks for autoland.
+    let changesets: () throws -> [HgChangeset]
+}
+
+/// A push to a try repository (Mercurial or git): recorded as an autoland request when its tip
+/// asks for one. A push that does not ask costs reading the tip (for Mercurial, two command-server
+/// queries: the tip's node and its changelog entry).
 struct TryPushIntake {
     let settings: AutolandSettings?
     let store: any AutolandStore
@@ -13,16 +26,22 @@ struct TryPushIntake {
     var now: () -> Date = { Date() }
 
     func handle(_ push: HgPush, hg: HgRepository) throws -> String {
+        try handle(TryPush(repository: push.repository, tip: push.lastNode, user: push.user, source: hg) {
+            try hg.changesets("\(push.firstNode):\(push.lastNode)")
+        })
+    }
+
+    func handle(_ push: TryPush) throws -> String {
         let prefix = "push to \(push.repository)"
         guard let settings else { return "\(prefix): autoland is not configured" }
-        let tip = Self.tryChangeset(try hg.changeset(push.lastNode))
+        let tip = Self.tryChangeset(try push.source.changeset(push.tip))
         let (syntax, readsConfig) = AutolandIntake.mayAsk(tip: tip)
         guard syntax || readsConfig else { return "\(prefix): no autoland request" }
         if let known = try store.autolandRequest(repository: push.repository, tip: tip.node) {
             return "\(prefix): already autoland request #\(known.id) (\(known.state.phase.rawValue))"
         }
-        let tryTaskConfig = readsConfig ? try Self.fileIfPresent(TryTaskConfig.fileName, at: tip.node, hg: hg) : nil
-        let changesets = try hg.changesets("\(push.firstNode):\(push.lastNode)").map(Self.tryChangeset)
+        let tryTaskConfig = readsConfig ? try Self.fileIfPresent(TryTaskConfig.fileName, at: tip.node, in: push.source) : nil
+        let changesets = try push.changesets().map(Self.tryChangeset)
         guard let request = AutolandIntake.request(repository: push.repository, changesets: changesets, tryTaskConfig: tryTaskConfig,
                                                    user: push.user, settings: settings, at: now()) else {
             return "\(prefix): no autoland request"
@@ -42,8 +61,8 @@ struct TryPushIntake {
     }
 
     /// The file's bytes at `revision`, or nil when the tip removed it.
-    static func fileIfPresent(_ path: String, at revision: String, hg: HgRepository) throws -> [UInt8]? {
-        let found = try hg.files(at: revision, paths: [HgPath(path)])
+    static func fileIfPresent(_ path: String, at revision: String, in source: any GeckoSource) throws -> [UInt8]? {
+        let found = try source.files(at: revision, paths: [HgPath(path)])
         return found.values.first?.data
     }
 }

@@ -60,7 +60,7 @@ final class LandingRunner {
             }
             return HgLandingWorkspace(clone: try LandingClone(path: settings.clone, source: pushURL), url: pushURL)
         }
-        runner.lando = try lando(settings, environment: environment, cancellation: cancellation)
+        runner.lando = try LandoLanding.make(settings, environment: environment, cancellation: cancellation)
         runner.downstream = store
         runner.marks = store
         runner.maxTestPaths = config.downstream?.maxTestPaths ?? AffectedTests.defaultMaxTestPaths
