@@ -1,4 +1,5 @@
 import Foundation
+import LocalServices
 import RepoOps
 import Store
 import SyncCore
@@ -33,6 +34,30 @@ struct GitCentralRecheckTests {
     }
 
     func moveCentral(to oid: Oid) throws { try repository.updateReference("refs/heads/main", to: oid, expecting: .any) }
+
+    /// A mixed setup: hg changesets wait for a git central; Lando's commit map (`[commit_map]`,
+    /// the local Lando here) gives their git commits, which the walk looks for.
+    @Test func hgChangesetsWaitingForAGitCentralAreFoundThroughTheCommitMap() throws {
+        let lando = try LocalLando(repositories: [])
+        let map = GeckoCommitMap(CommitMapSettings(landoURL: lando.url))
+        var central = GitCentral(repository: { try GitGecko(path: dir.sub("central.git")) }, branch: "refs/heads/main")
+        central.counterpart = { try map.git(forHg: $0) }
+        let (hgLanded, hgWaiting) = (String(repeating: "1", count: 40), String(repeating: "2", count: 40))
+        let landed = try commit("a", on: [base])
+        try moveCentral(to: landed)
+        lando.mapCommits(git: landed.hex, hg: hgLanded)
+        let recheck = CentralRecheck(marks: journal, central: central, task: "mixed")
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [hgLanded, hgWaiting]) { seen.append($0) })
+        #expect(seen == [[hgLanded]])
+
+        // The other lands later: central moves (what it gained holds no hg node) and Lando maps it.
+        let later = try commit("b", on: [landed])
+        try moveCentral(to: later)
+        lando.mapCommits(git: later.hex, hg: hgWaiting)
+        #expect(try recheck.run(pending: [hgWaiting]) { seen.append($0) })
+        #expect(seen.last == [hgWaiting])
+    }
 
     @Test func aCommitOnCentralIsFoundInOneWalkAndAnUnmovedBranchIsNotAskedAgain() throws {
         let landed = try commit("a", on: [base])
