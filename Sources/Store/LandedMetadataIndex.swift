@@ -11,6 +11,11 @@ import SyncCore
 /// The SQL both stores share.
 enum LandedMetadataSQL {
     static let lateSyncs = "SELECT pull_request, record FROM downstream_syncs WHERE metadata_late = 1 ORDER BY pull_request"
+    /// SQLite's: the index rows of the PRs in the JSON array `?`, newest landing first.
+    static let landedSQLite = """
+        SELECT pull_request, landing_id, record FROM landed_metadata WHERE pull_request IN (SELECT value FROM json_each(?))
+        ORDER BY landing_id DESC, pull_request
+        """
 
     /// Recomputes `metadata_late` of the syncs `filter` selects.
     static func markLate(where filter: String) -> String {
@@ -83,10 +88,7 @@ extension SQLiteJournal {
     public func landedMetadata(pullRequests: [Int]) throws(StoreError) -> [LandedMetadataEntry] {
         guard !pullRequests.isEmpty else { return [] }
         let rows = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT pull_request, landing_id, record FROM landed_metadata WHERE pull_request IN (SELECT value FROM json_each(?))
-                ORDER BY landing_id DESC, pull_request
-                """, arguments: [RecordCoding.encode(pullRequests)])
+            try Row.fetchAll(db, sql: LandedMetadataSQL.landedSQLite, arguments: [RecordCoding.encode(pullRequests)])
         }
         return try rows.map { row throws(StoreError) in try LandedMetadataSQL.entry(pullRequest: row["pull_request"], landing: row["landing_id"], record: row["record"]) }
     }

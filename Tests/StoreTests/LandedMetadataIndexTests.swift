@@ -87,14 +87,18 @@ struct LandedMetadataIndexTests {
         #expect(try Self.late(migrated) == [1, 3])
     }
 
-    /// The late syncs are read through the partial index: no scan of `downstream_syncs`, whose rows
-    /// grow with every PR ever downstreamed.
-    @Test func theLateSyncsAreSoughtInTheirIndexNotScanned() throws {
+    /// The late syncs are read through the partial index, and what landed for them by PR through
+    /// the index's key: no scan of `downstream_syncs` or `landed_metadata`, whose rows grow with
+    /// every PR ever downstreamed or landed.
+    @Test func theLateSyncsAndWhatLandedForThemAreSoughtInIndexesNotScanned() throws {
         let store = try SQLiteJournal(path: dir.sub("state/j.sqlite"))
-        let details = try DatabaseQueue(path: store.path).read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LandedMetadataSQL.lateSyncs).map { $0[3] as String }
+        let (late, landed) = try DatabaseQueue(path: store.path).read { db in
+            (try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LandedMetadataSQL.lateSyncs).map { $0[3] as String },
+             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LandedMetadataSQL.landedSQLite, arguments: ["[1]"]).map { $0[3] as String })
         }
-        #expect(details.contains { $0.contains("USING INDEX downstream_syncs_metadata_late") }, "\(details)")
-        #expect(!details.contains { $0 == "SCAN downstream_syncs" }, "\(details)")
+        #expect(late.contains { $0.contains("USING INDEX downstream_syncs_metadata_late") }, "\(late)")
+        #expect(!late.contains { $0 == "SCAN downstream_syncs" }, "\(late)")
+        #expect(landed.contains { $0.hasPrefix("SEARCH landed_metadata USING") && $0.contains("(pull_request=?)") }, "\(landed)")
+        #expect(!landed.contains { $0 == "SCAN landed_metadata" }, "\(landed)")
     }
 }
