@@ -59,6 +59,25 @@ struct GitCentralRecheckTests {
         #expect(seen.last == [hgWaiting])
     }
 
+    /// Lookups skip the rescan of the pack folders a miss would cost, after one rescan per
+    /// question: a pack central received since the handle opened (a push of over 100 objects is
+    /// kept as a pack) is still seen.
+    @Test func aPackCentralReceivedAfterTheHandleOpenedIsSeen() throws {
+        let gecko = try GitGecko(path: dir.sub("central.git"))
+        let central = GitCentral(repository: { gecko }, branch: "refs/heads/main")
+        #expect(try central.holds([base.hex], tip: base.hex) == [base.hex])
+        let work = dir.sub("work")
+        try sh("git", ["clone", "-q", dir.sub("central.git"), work])
+        for index in 0..<150 { try writeFile("\(work)/f\(index).txt", "file \(index)\n") }
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["-c", "user.name=x", "-c", "user.email=x@example.com", "commit", "-q", "-m", "Bug 2 - many files"], in: work)
+        try sh("git", ["push", "-q", "origin", "HEAD:main"], in: work)
+        let pushed = try sh("git", ["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: dir.sub("central.git/objects/pack")).filter { $0.hasSuffix(".pack") }
+        #expect(!packs.isEmpty, "the push was kept as a pack")
+        #expect(try central.holds([pushed, base.hex], tip: pushed) == [pushed, base.hex])
+    }
+
     @Test func aCommitOnCentralIsFoundInOneWalkAndAnUnmovedBranchIsNotAskedAgain() throws {
         let landed = try commit("a", on: [base])
         try moveCentral(to: landed)
