@@ -10,6 +10,9 @@ public protocol DownstreamSyncStore: DownstreamResultStore {
     func downstreamSyncs() throws(StoreError) -> [DownstreamSync]
     /// Inserts or replaces the sync of its pull request.
     func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError)
+    /// The syncs whose metadata is not the one that landed with their PR's import (or after it), by
+    /// pull request number: those whose metadata may land late. Read through an index.
+    func downstreamSyncsWithLateMetadata() throws(StoreError) -> [DownstreamSync]
 }
 
 extension SQLiteJournal: DownstreamSyncStore {
@@ -35,12 +38,13 @@ extension SQLiteJournal: DownstreamSyncStore {
 
     public func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO downstream_syncs (pull_request, record) VALUES (?, ?)",
-                           arguments: [sync.pullRequest, try RecordCoding.encode(sync)])
+            try db.execute(sql: "INSERT OR REPLACE INTO downstream_syncs (pull_request, record, metadata_revision) VALUES (?, ?, ?)",
+                           arguments: [sync.pullRequest, try RecordCoding.encode(sync), LateMetadata.revision(of: sync)])
+            try db.execute(sql: LandedMetadataSQL.markLate(where: "pull_request = ?"), arguments: [sync.pullRequest])
         }
     }
 
-    private static func decodeDownstream(_ text: String, pullRequest: Int) throws -> DownstreamSync {
+    static func decodeDownstream(_ text: String, pullRequest: Int) throws -> DownstreamSync {
         do { return try RecordCoding.decode(DownstreamSync.self, text) } catch {
             throw StoreError.corruptRecord(id: Int64(pullRequest), reason: "downstream_syncs: \(error)")
         }

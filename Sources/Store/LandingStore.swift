@@ -27,6 +27,9 @@ public protocol LandingStore: Sendable {
     func commitMapping(sha: String) throws(StoreError) -> CommitMapping?
     /// Stores a mapping; a `manual` one is only replaced by another `manual` one.
     func setCommitMapping(_ mapping: CommitMapping) throws(StoreError)
+    /// What the landings in Gecko carried for `pullRequests` (`LateMetadata.entries`), newest landing
+    /// first; read from an index kept with each landing's save.
+    func landedMetadata(pullRequests: [Int]) throws(StoreError) -> [LandedMetadataEntry]
 }
 
 extension LandingStore {
@@ -58,7 +61,11 @@ extension SQLiteJournal: LandingStore {
     }
 
     public func save(_ landing: Landing) throws(StoreError) -> Landing {
-        try write { db in try Self.saveVersioned(db, landing, table: "landings", columns: ["status": landing.status.rawValue]) }
+        try write { db in
+            let saved = try Self.saveVersioned(db, landing, table: "landings", columns: ["status": landing.status.rawValue])
+            try Self.indexLanding(db, saved)
+            return saved
+        }
     }
 
     public func landing(id: Int64) throws(StoreError) -> Landing? {

@@ -84,6 +84,7 @@ public final class SQLiteJournal: EventJournal {
         migrator.registerMigration("events-v4-delivery-body") { db in
             try db.execute(sql: "ALTER TABLE events ADD COLUMN body BLOB")
         }
+        registerLandedMetadataMigrations(&migrator)
         return migrator
     }
 

@@ -82,6 +82,25 @@ struct GitLandingCloneTests {
         #expect(try clone.push(rebuilt) == .pushed && (try tip()) == rebuilt)
     }
 
+    /// A push that fails for another reason than a moved branch is a failure, not a race to run
+    /// again: here the remote repository is gone, and a branch moved to a commit this clone lacks is a race.
+    @Test func onlyAMovedBranchIsALostRace() throws {
+        let dir = TempDir("git-landing-gone")
+        let (work, target) = try Self.integrationRepository(in: dir, first: "a.html")
+        let (daemon, address) = try startGitDaemon(basePath: dir.path)
+        defer { daemon.stop() }
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: address + "/firefox.git", branch: "refs/heads/autoland")
+        let first = try clone.commit([PlannedCommit(user: "x <x@example.com>", date: (0, 0), message: Array("first\n".utf8),
+                                                    files: [HgPath("f.html"): .write(HgFile(data: Array("f\n".utf8), flags: .regular))])],
+                                     onto: try clone.refresh())[0]
+        _ = try Self.landElsewhere(work: work, target: target)
+        let raced = try clone.push(first)
+        guard case .lostRace = raced else { Issue.record("expected a lost race, got \(raced)"); return }
+        try FileManager.default.moveItem(atPath: target, toPath: dir.sub("moved.git"))
+        let gone = try clone.push(first)
+        guard case .failed = gone else { Issue.record("expected a failure, got \(gone)"); return }
+    }
+
     /// A bare integration repository (`autoland`) with one commit adding `first`, and the work tree it came from.
     /// A try commit goes to git try's branch `try` over anyone's push there (as `git push try +HEAD:try`),
     /// and a try that holds it already is not pushed to again, even once the branch moved on.

@@ -43,7 +43,7 @@ struct DeliveryBodyTests {
         let journal = try backend.journal(in: dir)
         let undo = backend == .sqlite
             ? "DELETE FROM grdb_migrations WHERE identifier = 'events-v4-delivery-body'"
-            : "DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)"
+            : "DELETE FROM schema_version WHERE version >= 4"
         try backend.outside(journal, "ALTER TABLE events DROP COLUMN body; \(undo)")
         let old = #"{"body":"{\"zen\": \"caf\u00e9\\n\"}","delivery":"d0","event":"ping","repository":"web-platform-tests/wpt","summary":"ping"}"#
         try backend.outside(journal, """
@@ -51,7 +51,7 @@ struct DeliveryBodyTests {
             VALUES ('github-webhook', 'web-platform-tests/wpt', 'github-delivery:d0', '\(old)', 1700000000, 1700000000)
             """)
         let migrated = try backend.reopen(journal)
-        if let postgres = migrated as? PostgresJournal { #expect(try postgres.migrate() == [PostgresJournal.schemaVersion]) }
+        if let postgres = migrated as? PostgresJournal { #expect(try postgres.migrate() == Array(4...PostgresJournal.schemaVersion)) }
         #expect(try migrated.event(id: 1)?.payload == Self.delivery("d0", body: Array(#"{"zen": "café\n"}"#.utf8)))
         // Redelivered after the upgrade: still the same delivery, recorded once.
         #expect(try migrated.record(Self.delivery("d0"), at: t0) == .duplicate(id: 1))
@@ -65,7 +65,7 @@ struct DeliveryBodyTests {
     @Test(arguments: JournalBackend.available.filter { $0 != .sqlite })
     func aPushIsRecordedByAPostgreSQLStoreNotMigratedForBodies(_ backend: JournalBackend) throws {
         let journal = try backend.journal(in: dir)
-        _ = try backend.outside(journal, "ALTER TABLE events DROP COLUMN body; DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)")
+        _ = try backend.outside(journal, "ALTER TABLE events DROP COLUMN body; DELETE FROM schema_version WHERE version >= 4")
         let hook = try backend.reopen(journal)
         #expect(try hook.record([push("central", 2), push("autoland", 1)], at: t0) == [.recorded(id: 1), .recorded(id: 2)])
         #expect { try hook.record(Self.delivery("d1"), at: t0) } throws: { "\($0)".contains("run `wptsync migrate`") }

@@ -23,6 +23,7 @@ final class DyingStore: DownstreamSyncStore {
 
     func downstreamSync(pullRequest number: Int) throws(StoreError) -> DownstreamSync? { try journal.downstreamSync(pullRequest: number) }
     func downstreamSyncs() throws(StoreError) -> [DownstreamSync] { try journal.downstreamSyncs() }
+    func downstreamSyncsWithLateMetadata() throws(StoreError) -> [DownstreamSync] { try journal.downstreamSyncsWithLateMetadata() }
     func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError) {
         let isDead = dead.withLock { dead in
             dead = dead || dies(sync)

@@ -1,4 +1,5 @@
 import Foundation
+import LocalServices
 import RepoOps
 import Store
 import SyncCore
@@ -33,6 +34,49 @@ struct GitCentralRecheckTests {
     }
 
     func moveCentral(to oid: Oid) throws { try repository.updateReference("refs/heads/main", to: oid, expecting: .any) }
+
+    /// A mixed setup: hg changesets wait for a git central; Lando's commit map (`[commit_map]`,
+    /// the local Lando here) gives their git commits, which the walk looks for.
+    @Test func hgChangesetsWaitingForAGitCentralAreFoundThroughTheCommitMap() throws {
+        let lando = try LocalLando(repositories: [])
+        let map = GeckoCommitMap(CommitMapSettings(landoURL: lando.url))
+        var central = GitCentral(repository: { try GitGecko(path: dir.sub("central.git")) }, branch: "refs/heads/main")
+        central.counterpart = { try map.git(forHg: $0) }
+        let (hgLanded, hgWaiting) = (String(repeating: "1", count: 40), String(repeating: "2", count: 40))
+        let landed = try commit("a", on: [base])
+        try moveCentral(to: landed)
+        lando.mapCommits(git: landed.hex, hg: hgLanded)
+        let recheck = CentralRecheck(marks: journal, central: central, task: "mixed")
+        var seen: [Set<String>] = []
+        #expect(try recheck.run(pending: [hgLanded, hgWaiting]) { seen.append($0) })
+        #expect(seen == [[hgLanded]])
+
+        // The other lands later: central moves (what it gained holds no hg node) and Lando maps it.
+        let later = try commit("b", on: [landed])
+        try moveCentral(to: later)
+        lando.mapCommits(git: later.hex, hg: hgWaiting)
+        #expect(try recheck.run(pending: [hgWaiting]) { seen.append($0) })
+        #expect(seen.last == [hgWaiting])
+    }
+
+    /// Lookups skip the rescan of the pack folders a miss would cost, after one rescan per
+    /// question: a pack central received since the handle opened (a push of over 100 objects is
+    /// kept as a pack) is still seen.
+    @Test func aPackCentralReceivedAfterTheHandleOpenedIsSeen() throws {
+        let gecko = try GitGecko(path: dir.sub("central.git"))
+        let central = GitCentral(repository: { gecko }, branch: "refs/heads/main")
+        #expect(try central.holds([base.hex], tip: base.hex) == [base.hex])
+        let work = dir.sub("work")
+        try sh("git", ["clone", "-q", dir.sub("central.git"), work])
+        for index in 0..<150 { try writeFile("\(work)/f\(index).txt", "file \(index)\n") }
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["-c", "user.name=x", "-c", "user.email=x@example.com", "commit", "-q", "-m", "Bug 2 - many files"], in: work)
+        try sh("git", ["push", "-q", "origin", "HEAD:main"], in: work)
+        let pushed = try sh("git", ["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: dir.sub("central.git/objects/pack")).filter { $0.hasSuffix(".pack") }
+        #expect(!packs.isEmpty, "the push was kept as a pack")
+        #expect(try central.holds([pushed, base.hex], tip: pushed) == [pushed, base.hex])
+    }
 
     @Test func aCommitOnCentralIsFoundInOneWalkAndAnUnmovedBranchIsNotAskedAgain() throws {
         let landed = try commit("a", on: [base])

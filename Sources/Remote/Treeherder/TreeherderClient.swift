@@ -39,9 +39,14 @@ public struct TreeherderClient: Sendable {
     public let session: TreeherderSession?
 
     public init(baseURL: String, http: HTTPClient = HTTPClient(), credentials: TreeherderCredentials? = nil) {
+        self.init(baseURL: baseURL, http: http, session: credentials.map { TreeherderSession(credentials: $0) })
+    }
+
+    /// A client whose notes go through `session` (nil: reading only).
+    public init(baseURL: String, http: HTTPClient = HTTPClient(), session: TreeherderSession?) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.http = http
-        session = credentials.map(TreeherderSession.init)
+        self.session = session
     }
 
     /// The push of `revision` to `repository` (`try`, …), or nil when Treeherder has none (yet).

@@ -23,19 +23,27 @@ public struct TreeherderCredentials: Sendable {
 }
 
 /// A signed-in Treeherder session, shared by the copies of a client: the cookies the sign-in set
-/// (Django's `sessionid` and `csrftoken`), dropped when Treeherder no longer takes them.
+/// (Django's `sessionid` and `csrftoken`), dropped when Treeherder no longer takes them. The
+/// credentials are read at each sign-in, so a token file replaced since is used without a restart.
 public final class TreeherderSession: Sendable {
-    public let credentials: TreeherderCredentials
+    private let read: @Sendable () throws(RemoteError) -> TreeherderCredentials
     /// Django's CSRF cookie; its value goes back in `X-CSRFToken`.
     static let csrfCookie = "csrftoken"
     private let cookies = Mutex<[String: String]?>(nil)
 
-    public init(credentials: TreeherderCredentials) { self.credentials = credentials }
+    /// A session that always signs in with `credentials`.
+    public convenience init(credentials: TreeherderCredentials) { self.init { () throws(RemoteError) in credentials } }
+
+    /// A session that signs in with what `read` gives at that moment.
+    public init(reading read: @escaping @Sendable () throws(RemoteError) -> TreeherderCredentials) { self.read = read }
+
+    /// The credentials a sign-in would use now.
+    public func credentials() throws(RemoteError) -> TreeherderCredentials { try read() }
 
     /// The session's cookies, signing in with `signIn` first when there are none.
     func current(signIn: (TreeherderCredentials) throws(RemoteError) -> [String: String]) throws(RemoteError) -> [String: String] {
         if let known = cookies.withLock({ $0 }) { return known }
-        let fresh = try signIn(credentials)
+        let fresh = try signIn(try read())
         cookies.withLock { $0 = fresh }
         return fresh
     }

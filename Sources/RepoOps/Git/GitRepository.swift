@@ -60,13 +60,32 @@ public final class GitRepository {
     /// True when the repository has no work tree.
     public var isBare: Bool { git_repository_is_bare(handle) == 1 }
 
-    /// True when the object database holds `oid`.
+    /// True when the object database holds `oid`. A miss rescans the pack folders; a caller asking
+    /// about many objects that may be missing calls `refreshObjects()` once and `holds(_:)` for each.
     public func contains(_ oid: Oid) -> Bool {
+        withObjectDatabase { odb in var raw = oid.raw; return git_odb_exists(odb, &raw) == 1 } ?? false
+    }
+
+    /// True when the object database holds `oid`, as of its last rescan of the pack folders
+    /// (`refreshObjects()`): a miss costs no rescan.
+    public func holds(_ oid: Oid) -> Bool {
+        withObjectDatabase { odb in
+            var raw = oid.raw
+            return git_odb_exists_ext(odb, &raw, UInt32(GIT_ODB_LOOKUP_NO_REFRESH.rawValue)) == 1
+        } ?? false
+    }
+
+    /// Rescans the pack folders, so that objects another process stored since are seen.
+    public func refreshObjects() throws(GitError) {
+        let code = withObjectDatabase { odb in git_odb_refresh(odb) } ?? GIT_ERROR.rawValue
+        try check(code, "refresh the object database")
+    }
+
+    private func withObjectDatabase<R>(_ body: (OpaquePointer?) -> R) -> R? {
         var odb: OpaquePointer?
-        guard git_repository_odb(&odb, handle) == 0 else { return false }
+        guard git_repository_odb(&odb, handle) == 0 else { return nil }
         defer { git_odb_free(odb) }
-        var raw = oid.raw
-        return git_odb_exists(odb, &raw) == 1
+        return body(odb)
     }
 }
 

@@ -40,7 +40,7 @@ extension GitRepository {
     /// `+src:dst` forces, `:refs/heads/x` deletes. Throws `GitError.pushRejected` when the
     /// remote refuses any reference, and `GitError.authenticationFailed` when it refuses the credentials.
     /// An unforced update that is not a fast-forward fails before sending anything, with libgit2's
-    /// `GIT_ENONFASTFORWARD` (-11), or `GIT_ENOTFOUND` (-3) when the remote's tip is not in this repository.
+    /// `GIT_ENONFASTFORWARD` (-11), also when the remote's tip is not in this repository.
     public func push(to url: String, refspecs: [String], credentials: RemoteCredentials = .none) throws(GitError) {
         let session = RemoteSession(credentials: credentials)
         var options = git_push_options()

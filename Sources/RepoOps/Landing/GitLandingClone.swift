@@ -97,8 +97,10 @@ public final class GitLandingClone: LandingWorkspace {
             switch error {
             case .pushRejected(_, let rejections) where rejections.values.contains(where: Self.isRaceReason):
                 return .lostRace(error.description)
-            case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue || code == GIT_ENOTFOUND.rawValue:
-                return .lostRace(error.description)  // the remote's tip is not an ancestor, or not even known here
+            case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue:
+                // The remote's tip is not an ancestor, or not even known here: libgit2 says so for
+                // both. `GIT_ENOTFOUND` means something else is missing (the remote repository).
+                return .lostRace(error.description)
             default:
                 return .failed(error.description)
             }

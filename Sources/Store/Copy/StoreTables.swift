@@ -48,7 +48,12 @@ struct CopiedTable: Sendable {
         CopiedTable(name: "periodic_runs", columns: [
             .init("name"), .init("last_success", .real), .init("failing_since", .real), .init("last_error"),
         ], key: ["name"], serial: nil),
-        CopiedTable(name: "downstream_syncs", columns: [.init("pull_request", .integer), .init("record")], key: ["pull_request"], serial: nil),
+        CopiedTable(name: "downstream_syncs", columns: [
+            .init("pull_request", .integer), .init("record"), .init("metadata_revision"), .init("metadata_late", .integer),
+        ], key: ["pull_request"], serial: nil),
+        CopiedTable(name: "landed_metadata", columns: [
+            .init("pull_request", .integer), .init("landing_id", .integer), .init("revision"), .init("record"),
+        ], key: ["pull_request", "landing_id"], serial: nil),
         CopiedTable(name: "downstream_results", columns: [
             .init("pull_request", .integer), .init("run", .integer), .init("revision"), .init("task_id"), .init("label"),
             .init("report", .blob), .init("position", .integer, sqlite: "rowid"),

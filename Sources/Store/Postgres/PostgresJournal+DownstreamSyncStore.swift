@@ -14,15 +14,18 @@ extension PostgresJournal: DownstreamSyncStore {
     }
 
     public func saveDownstreamSync(_ sync: DownstreamSync) throws(StoreError) {
-        try read { db throws(StoreError) in
+        let pr = String(sync.pullRequest)
+        try transaction { db throws(StoreError) in
+            try Self.lock(db, "landed_metadata \(sync.pullRequest)")
             try db.execute("""
-                INSERT INTO downstream_syncs (pull_request, record) VALUES ($1, $2)
-                ON CONFLICT (pull_request) DO UPDATE SET record = excluded.record
-                """, [String(sync.pullRequest), try Self.encoded(sync, in: db)])
+                INSERT INTO downstream_syncs (pull_request, record, metadata_revision) VALUES ($1, $2, $3)
+                ON CONFLICT (pull_request) DO UPDATE SET record = excluded.record, metadata_revision = excluded.metadata_revision
+                """, [pr, try Self.encoded(sync, in: db), LateMetadata.revision(of: sync)])
+            try db.execute(LandedMetadataSQL.markLate(where: "pull_request = $1::bigint"), [pr])
         }
     }
 
-    private static func downstreamSync(row: [String?]) throws(StoreError) -> DownstreamSync {
+    static func downstreamSync(row: [String?]) throws(StoreError) -> DownstreamSync {
         let number = Int64(row[0] ?? "") ?? 0
         do { return try RecordCoding.decode(DownstreamSync.self, row[1] ?? "") } catch {
             throw .corruptRecord(id: number, reason: "downstream_syncs: \(error)")

@@ -4,7 +4,11 @@ import SyncCore
 /// Landing records and the upstream commit → PR map, with the rules of `SQLiteJournal: LandingStore`.
 extension PostgresJournal: LandingStore {
     public func save(_ landing: Landing) throws(StoreError) -> Landing {
-        try transaction { db throws(StoreError) in try Self.saveVersioned(db, landing, table: "landings", columns: ["status": landing.status.rawValue]) }
+        try transaction { db throws(StoreError) in
+            let saved = try Self.saveVersioned(db, landing, table: "landings", columns: ["status": landing.status.rawValue])
+            try Self.indexLanding(db, saved)
+            return saved
+        }
     }
 
     public func landing(id: Int64) throws(StoreError) -> Landing? {

@@ -33,6 +33,13 @@ enum PostgresSchema {
         sheriffAccessTables,
         // A GitHub delivery's body, as received; NULL in older rows, whose payload JSON holds it.
         "ALTER TABLE events ADD COLUMN body BYTEA",
+        PostgresJournal.landedMetadataSchema,
+    ]
+
+    /// What a migration computes in Swift after its statements, in the same transaction: rows
+    /// derived from records kept as JSON.
+    static let backfills: [Int: @Sendable (PostgresConnection) throws(StoreError) -> Void] = [
+        5: PostgresJournal.backfillLandedMetadata,
     ]
 
     /// The version this wptsync's schema is at.
@@ -58,6 +65,7 @@ enum PostgresSchema {
             let missing = Array((current + 1)..<max(current + 1, target + 1))
             for version in missing {
                 try db.execute(migrations[version - 1])
+                try backfills[version]?(db)
                 try db.execute("INSERT INTO schema_version (version) VALUES ($1)", [String(version)])
             }
             return missing

@@ -26,15 +26,7 @@ public enum LateMetadata {
     /// before they recorded their metadata are left out): the metadata that landed for it, nil when
     /// its import landed without any.
     public static func landed(_ landings: [Landing]) -> [Int: DownstreamMetadata?] {
-        var landed: [Int: DownstreamMetadata?] = [:]
-        for landing in landings where landing.status == .pushed || landing.status == .landed {
-            guard let carried = landing.metadata else { continue }
-            for entry in carried where landed[entry.pullRequest] == nil { landed[entry.pullRequest] = .some(entry.metadata) }
-            for unit in landing.units where unit.disposition == .apply {
-                if let pr = unit.pullRequest, landed[pr] == nil { landed[pr] = .some(nil) }
-            }
-        }
-        return landed
+        landed(landings.flatMap(entries(of:)))
     }
 
     /// The late metadata due now, by PR number: each sync whose import `landed` names, whose try runs

@@ -12,15 +12,21 @@ struct AutolandWatch {
     static func make(_ settings: AutolandSettings, redactor: Redactor, environment: [String: String]) throws -> AutolandWatch? {
         guard let treeherderURL = settings.treeherderURL, let taskclusterURL = settings.taskclusterURL else { return nil }
         let token = try settings.taskclusterToken.map { try GitHubSetup.token($0, environment: environment) }
-        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL, credentials: try credentials(settings, environment: environment)),
+        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL, session: try session(settings, environment: environment)),
                              taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token), redactor: redactor)
     }
 
     /// Treeherder's sign-in tokens, or nil when none are configured.
     static func credentials(_ settings: AutolandSettings, environment: [String: String]) throws -> TreeherderCredentials? {
+        try session(settings, environment: environment)?.credentials()
+    }
+
+    /// The session notes are added in, or nil when no tokens are configured: token files are read
+    /// now (a missing one fails here) and again at each sign-in; tokens from the environment stay as read.
+    static func session(_ settings: AutolandSettings, environment: [String: String]) throws -> TreeherderSession? {
         guard let access = settings.treeherderAccessToken, let id = settings.treeherderIDToken else { return nil }
-        return TreeherderCredentials(accessToken: try GitHubSetup.token(access, environment: environment),
-                                     idToken: try GitHubSetup.token(id, environment: environment))
+        let (readAccess, readID) = (try GitHubSetup.reader(access, environment: environment), try GitHubSetup.reader(id, environment: environment))
+        return TreeherderSession { () throws(RemoteError) in TreeherderCredentials(accessToken: try readAccess(), idToken: try readID()) }
     }
 
     /// The jobs of `request`'s push (Treeherder's project is the try repository's name); none while

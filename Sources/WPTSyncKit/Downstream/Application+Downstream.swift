@@ -14,9 +14,7 @@ extension Application {
     /// The metadata of PR `number` that landings in Gecko (pushed or landed) carried, newest first,
     /// with each landing's id.
     public func landedMetadata(pullRequest number: Int) throws -> [(landing: Int64, metadata: LandedMetadata)] {
-        try journal.landings(statuses: [.pushed, .landed]).flatMap { landing in
-            (landing.metadata ?? []).filter { $0.pullRequest == number }.map { (landing.id, $0) }
-        }
+        try journal.landedMetadata(pullRequests: [number]).compactMap { entry in entry.carried.map { (entry.landing, $0) } }
     }
 
     /// `wptsync retry-try PR`: one more try push of the PR's current changes, made now.

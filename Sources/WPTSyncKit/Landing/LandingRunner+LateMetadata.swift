@@ -10,9 +10,9 @@ extension LandingRunner {
     /// commit, so it is not tried again.
     func lateMetadataCommits(excluding excluded: Set<Int>, base: String) throws -> (commits: [PlannedCommit], carried: [LandedMetadata]) {
         guard let downstream else { return ([], []) }
-        let syncs = try downstream.downstreamSyncs()
-        guard syncs.contains(where: { $0.metadata != nil && !excluded.contains($0.pullRequest) }) else { return ([], []) }
-        let landed = LateMetadata.landed(try store.landings(statuses: [.pushed, .landed]))
+        let syncs = try downstream.downstreamSyncsWithLateMetadata().filter { !excluded.contains($0.pullRequest) }
+        guard !syncs.isEmpty else { return ([], []) }
+        let landed = LateMetadata.landed(try store.landedMetadata(pullRequests: syncs.map(\.pullRequest)))
         var commits: [PlannedCommit] = []
         var carried: [LandedMetadata] = []
         for var late in LateMetadata.due(syncs: syncs, landed: landed, excluded: excluded, stability: stabilityRuns) {

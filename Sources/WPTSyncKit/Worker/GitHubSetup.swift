@@ -21,6 +21,14 @@ enum GitHubSetup {
         }
     }
 
+    /// Reads `source` when called: a file again each time (a replaced file is used), the
+    /// environment once, now. A missing or empty token fails here first.
+    static func reader(_ source: SecretSource, environment: [String: String]) throws -> @Sendable () throws(RemoteError) -> Token {
+        let token = try token(source, environment: environment)
+        guard case .file(let path) = source else { return { () throws(RemoteError) in token } }
+        return { () throws(RemoteError) in try Token.fromFile(path) }
+    }
+
     /// The approver's token: nil when none is configured, or when the default variable
     /// (`WPTSYNC_APPROVER_TOKEN`) is not set; a token the file names must be readable.
     static func approver(_ github: GitHubSettings, environment: [String: String]) throws -> Token? {

@@ -7,6 +7,8 @@ final class HgServers {
     let config: Config
     private var servers: [String: HgRepository] = [:]
     private var gitRepositories: [String: GitGecko] = [:]
+    /// Lando's commit map (`[commit_map]`), for a git central that hg changesets wait for.
+    private lazy var commitMap = GeckoCommitMap.make(config)
 
     init(config: Config) { self.config = config }
 
@@ -36,7 +38,9 @@ final class HgServers {
     /// or its git branch through libgit2; each opened only when asked.
     func history(of repository: GeckoRepository) -> any CentralHistory {
         guard repository.kind == .git else { return HgCentral(path: repository.path) { try self.server(for: repository) } }
-        return GitCentral(repository: { try self.git(for: repository) }, branch: repository.branch ?? "HEAD")
+        var central = GitCentral(repository: { try self.git(for: repository) }, branch: repository.branch ?? "HEAD")
+        if config.gecko.contains(where: { $0.kind == .hg }), let map = commitMap { central.counterpart = { try map.git(forHg: $0) } }
+        return central
     }
 
     /// The server of the first Mercurial repository holding `node`, trying `preferred` first.

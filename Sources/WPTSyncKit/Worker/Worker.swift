@@ -37,7 +37,7 @@ public final class Worker {
     public let cancellation: Cancellation
     private var reportedPause: OperatorNote?
     private var reportedMigration = false
-    private let handlers: [EventKind: any EventHandler]
+    let handlers: [EventKind: any EventHandler]
     let periodic: [any PeriodicTask]
     var lastPeriodicRun: [Int: Date] = [:]
     var lastRecordedSuccess: [Int: Date] = [:]
@@ -97,131 +97,6 @@ public final class Worker {
         return report
     }
 
-    /// Drains repeatedly until the worker is asked to stop (`cancellation`), waiting when idle until
-    /// a hook rings the store's wake-up FIFO or `pollSeconds` pass. A journal locked by another process past its
-    /// busy timeout is waited for and tried again (logged, with a backoff doubling up to
-    /// `maxBusyWaitSeconds`); other store errors end the run.
-    public func run() throws(StoreError) {
-        let cancellation = cancellation
-        let listener = store.flatMap { store in
-            WakeListener.listen(at: store.wakePath, journal: store.path, logger: logger) { cancellation.wake() }
-        }
-        defer { listener?.stop() }
-        if let store, listener != nil { logger.info("listening for hooks' wake-ups", metadata: ["fifo": "\(store.wakePath)"]) }
-        let notified = (journal as? PostgresJournal).flatMap { postgres in
-            do { return try PostgresListener(postgres.parameters) { cancellation.wake() } } catch {
-                logger.warning("cannot LISTEN for recorded events; polling only", metadata: ["reason": "\(error)"])
-                return nil
-            }
-        }
-        defer { notified?.stop() }
-        var busyAttempts = 0
-        while !cancellation.isStopRequested {
-            do {
-                let report = try drain()
-                if busyAttempts > 0 { logger.notice("the journal is writable again") }
-                busyAttempts = 0
-                if report.processed.isEmpty && report.failed.isEmpty && cancellation.waitForWork(for: settings.pollSeconds) {
-                    logger.debug("woken by a hook")
-                }
-            } catch .busy(let path) {
-                busyAttempts += 1
-                waitForBusyJournal(path, attempt: busyAttempts)
-            } catch .unavailable(let store, let reason) {
-                busyAttempts += 1
-                let delay = Backoff(baseSeconds: min(settings.pollSeconds, 1), maxSeconds: Self.maxBusyWaitSeconds).delay(afterAttempt: busyAttempts)
-                logger.warning("the store cannot be reached; trying again", metadata: [
-                    "store": "\(store)", "reason": "\(reason)", "retry_in_seconds": "\(String(format: "%.2f", delay))"])
-                cancellation.wait(for: delay)
-            }
-        }
-    }
-
-    /// The longest wait between two tries of a locked journal.
-    public static let maxBusyWaitSeconds = 30.0
-
-    private func waitForBusyJournal(_ path: String, attempt: Int) {
-        let delay = Backoff(baseSeconds: min(settings.pollSeconds, 1), maxSeconds: Self.maxBusyWaitSeconds).delay(afterAttempt: attempt)
-        logger.warning("the journal is locked by another process; trying again", metadata: [
-            "journal": "\(path)", "attempt": "\(attempt)", "retry_in_seconds": "\(String(format: "%.2f", delay))"])
-        cancellation.wait(for: delay)
-    }
-
-    /// Runs `body`, waiting and trying again while the journal is locked, unless asked to stop.
-    private func retryingBusy(_ body: () throws(StoreError) -> Void) throws(StoreError) {
-        var attempt = 0
-        while true {
-            do { return try body() } catch .busy(let path) {
-                attempt += 1
-                if cancellation.isStopRequested { throw .busy(path: path) }
-                waitForBusyJournal(path, attempt: attempt)
-            }
-        }
-    }
-
-    private enum Outcome { case done, failed, interrupted }
-
-    private func run(_ event: JournalEvent) throws(StoreError) -> Outcome {
-        var metadata: Logger.Metadata = ["event": "\(event.id)", "kind": "\(event.kind.rawValue)",
-                                         "repository": "\(event.repository)", "attempt": "\(event.attempts)"]
-        guard let handler = handlers[event.kind] else {
-            try retryingBusy { () throws(StoreError) in
-                try journal.fail(id: event.id, worker: identity.name, error: "no handler for \(event.kind.rawValue) events", retryAt: nil, now: now())
-            }
-            logger.error("no handler for this kind of event", metadata: metadata)
-            return .failed
-        }
-        logger.debug("processing", metadata: metadata)
-        let heartbeat = LeaseHeartbeat(journal: journal, eventID: event.id, worker: identity.name,
-                                       leaseSeconds: settings.leaseSeconds, cancellation: cancellation, logger: logger)
-        let result: Result<String, any Error>
-        do { result = .success(try handler.handle(event)) } catch { result = .failure(error) }
-        heartbeat.stop()
-        // Cleared here, so the periodic tasks and the next event run.
-        if cancellation.takeLostLease() {
-            logger.warning("stopped the event: another worker holds it now", metadata: metadata)
-            return .interrupted
-        }
-        switch result {
-        case .success(let summary):
-            try retryingBusy { () throws(StoreError) in try journal.complete(id: event.id, worker: identity.name, now: now()) }
-            logger.info("\(summary)", metadata: metadata)
-            return .done
-        case .failure(let error) where cancellation.isStopRequested:
-            try retryingBusy { () throws(StoreError) in try journal.release(id: event.id, worker: identity.name, now: now()) }
-            metadata["error"] = "\(redactor("\(error)"))"
-            logger.notice("asked to stop: the event is pending again, this attempt not counted", metadata: metadata)
-            return .interrupted
-        case .failure(let error):
-            try fail(event, error: error, metadata: metadata)
-            return .failed
-        }
-    }
-
-    /// Records a failed attempt: retried later with backoff, by hand once attempts are used up, and
-    /// never automatically when the failure is permanent.
-    private func fail(_ event: JournalEvent, error: any Error, metadata: Logger.Metadata) throws(StoreError) {
-        var metadata = metadata
-        let message = redactor("\(error)")
-        metadata["error"] = "\(message)"
-        if (error as? HandlerError)?.isPermanent == true {
-            try retryingBusy { () throws(StoreError) in
-                try journal.failPermanently(id: event.id, worker: identity.name, error: message, now: now())
-            }
-            metadata["retry"] = "never automatically: wptsync retry \(event.id), or wptsync events drop \(event.id) --reason …"
-            logger.error("event failed for good; later events of its repository go ahead", metadata: metadata)
-            return
-        }
-        let retryAt: Date? = event.attempts < settings.maxAttempts
-            ? now().addingTimeInterval(settings.backoff.delay(afterAttempt: event.attempts, jitter: jitter()))
-            : nil
-        try retryingBusy { () throws(StoreError) in
-            try journal.fail(id: event.id, worker: identity.name, error: message, retryAt: retryAt, now: now())
-        }
-        metadata["retry"] = "\(retryAt.map { "\($0)" } ?? "by hand: wptsync retry \(event.id)")"
-        logger.warning("event failed", metadata: metadata)
-    }
-
     /// Frees events held by workers on this host whose process is gone (crashed or killed).
     private func releaseDeadLeases() throws(StoreError) {
         let dead = try journal.runningOwners().filter { owner in
@@ -234,23 +109,3 @@ public final class Worker {
     }
 }
 
-/// Names a worker as `host:pid`, so a worker can tell that another on the same host has died.
-public struct WorkerIdentity: Sendable, Equatable {
-    public var host: String
-    public var pid: Int32
-
-    public var name: String { "\(host):\(pid)" }
-
-    public init(host: String, pid: Int32) { self.host = host; self.pid = pid }
-
-    public init?(name: String) {
-        guard let colon = name.lastIndex(of: ":"), let pid = Int32(name[name.index(after: colon)...]) else { return nil }
-        self.init(host: String(name[..<colon]), pid: pid)
-    }
-
-    public static var current: WorkerIdentity {
-        WorkerIdentity(host: ProcessInfo.processInfo.hostName, pid: getpid())
-    }
-
-    var isAlive: Bool { kill(pid, 0) == 0 || errno == EPERM }
-}

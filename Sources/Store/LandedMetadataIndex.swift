@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import SyncCore
+
+// `landed_metadata` indexes, by PR, what each landing in Gecko carried (`LateMetadata.entries`),
+// rewritten in the transaction that saves the landing. `downstream_syncs.metadata_revision` is the
+// sync's metadata revision (`LateMetadata.revision`) and `metadata_late` is 1 while it differs
+// from what landed with the PR's import, kept by both saves; a partial index holds those rows, so
+// a landing build reads the syncs whose metadata may land late and nothing else.
+
+/// The SQL both stores share.
+enum LandedMetadataSQL {
+    static let lateSyncs = "SELECT pull_request, record FROM downstream_syncs WHERE metadata_late = 1 ORDER BY pull_request"
+    /// SQLite's: the index rows of the PRs in the JSON array `?`, newest landing first.
+    static let landedSQLite = """
+        SELECT pull_request, landing_id, record FROM landed_metadata WHERE pull_request IN (SELECT value FROM json_each(?))
+        ORDER BY landing_id DESC, pull_request
+        """
+
+    /// Recomputes `metadata_late` of the syncs `filter` selects.
+    static func markLate(where filter: String) -> String {
+        """
+        UPDATE downstream_syncs SET metadata_late = CASE WHEN metadata_revision IS NOT NULL
+            AND EXISTS (SELECT 1 FROM landed_metadata l WHERE l.pull_request = downstream_syncs.pull_request)
+            AND (SELECT l.revision FROM landed_metadata l WHERE l.pull_request = downstream_syncs.pull_request
+                 ORDER BY l.landing_id DESC LIMIT 1) IS DISTINCT FROM metadata_revision THEN 1 ELSE 0 END
+        WHERE \(filter)
+        """
+    }
+
+    /// The index's row for `entry`: PR, landing, revision, `LandedMetadata` JSON.
+    static func row(_ entry: LandedMetadataEntry) throws -> [String?] {
+        [String(entry.pullRequest), String(entry.landing), entry.carried?.metadata.revision, try entry.carried.map(RecordCoding.encode)]
+    }
+
+    static func entry(pullRequest: Int, landing: Int64, record: String?) throws(StoreError) -> LandedMetadataEntry {
+        do { return LandedMetadataEntry(landing: landing, pullRequest: pullRequest, carried: try record.map { try RecordCoding.decode(LandedMetadata.self, $0) }) } catch {
+            throw .corruptRecord(id: landing, reason: "landed_metadata of PR #\(pullRequest): \(error)")
+        }
+    }
+}
+
+extension SQLiteJournal {
+    static func registerLandedMetadataMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("landed-metadata-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE landed_metadata (
+                    pull_request INTEGER NOT NULL,
+                    landing_id INTEGER NOT NULL,
+                    revision TEXT,
+                    record TEXT,
+                    PRIMARY KEY (pull_request, landing_id)
+                );
+                CREATE INDEX landed_metadata_landing ON landed_metadata(landing_id);
+                ALTER TABLE downstream_syncs ADD COLUMN metadata_revision TEXT;
+                ALTER TABLE downstream_syncs ADD COLUMN metadata_late INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX downstream_syncs_metadata_late ON downstream_syncs(pull_request) WHERE metadata_late = 1;
+                """)
+            // Landings and syncs recorded before the index.
+            let landings = try Int64.fetchAll(db, sql: "SELECT id FROM landings WHERE status IN ('pushed', 'landed') ORDER BY id")
+            for id in landings {
+                if let landing: Landing = try fetchRecord(db, table: "landings", id: id) { try indexLanding(db, landing) }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pull_request, record FROM downstream_syncs") {
+                let sync = try decodeDownstream(row["record"], pullRequest: row["pull_request"])
+                try db.execute(sql: "UPDATE downstream_syncs SET metadata_revision = ? WHERE pull_request = ?",
+                               arguments: [LateMetadata.revision(of: sync), sync.pullRequest])
+            }
+            try db.execute(sql: LandedMetadataSQL.markLate(where: "1"))
+        }
+    }
+
+    /// Rewrites `landing`'s index rows and the late marks of the PRs they name or named.
+    static func indexLanding(_ db: Database, _ landing: Landing) throws {
+        let before = try Int.fetchAll(db, sql: "SELECT pull_request FROM landed_metadata WHERE landing_id = ?", arguments: [landing.id])
+        try db.execute(sql: "DELETE FROM landed_metadata WHERE landing_id = ?", arguments: [landing.id])
+        let entries = LateMetadata.entries(of: landing)
+        for entry in entries {
+            try db.execute(sql: "INSERT INTO landed_metadata (pull_request, landing_id, revision, record) VALUES (?, ?, ?, ?)",
+                           arguments: StatementArguments(try LandedMetadataSQL.row(entry)))
+        }
+        let touched = Set(before).union(entries.map(\.pullRequest))
+        guard !touched.isEmpty else { return }
+        try db.execute(sql: LandedMetadataSQL.markLate(where: "pull_request IN (SELECT value FROM json_each(?))"),
+                       arguments: [RecordCoding.encode(touched.sorted())])
+    }
+
+    public func landedMetadata(pullRequests: [Int]) throws(StoreError) -> [LandedMetadataEntry] {
+        guard !pullRequests.isEmpty else { return [] }
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: LandedMetadataSQL.landedSQLite, arguments: [RecordCoding.encode(pullRequests)])
+        }
+        return try rows.map { row throws(StoreError) in try LandedMetadataSQL.entry(pullRequest: row["pull_request"], landing: row["landing_id"], record: row["record"]) }
+    }
+
+    public func downstreamSyncsWithLateMetadata() throws(StoreError) -> [DownstreamSync] {
+        try read { db in
+            try Row.fetchAll(db, sql: LandedMetadataSQL.lateSyncs).map { try Self.decodeDownstream($0["record"], pullRequest: $0["pull_request"]) }
+        }
+    }
+}

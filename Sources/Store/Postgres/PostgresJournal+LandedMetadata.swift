@@ -1,0 +1,67 @@
+import Foundation
+import SyncCore
+
+/// The landed-metadata index (`LandedMetadataSQL`), with the rules of the SQLite store. A landing's
+/// save and a sync's save take the PR's advisory lock before they read or write its late mark, so
+/// neither misses the other's rows.
+extension PostgresJournal {
+    /// Schema version 5: the index and the late marks (the statements may run again: a store whose
+    /// version row was removed by hand migrates again).
+    static let landedMetadataSchema = """
+        CREATE TABLE IF NOT EXISTS landed_metadata (
+            pull_request BIGINT NOT NULL,
+            landing_id BIGINT NOT NULL,
+            revision TEXT,
+            record TEXT,
+            PRIMARY KEY (pull_request, landing_id)
+        );
+        CREATE INDEX IF NOT EXISTS landed_metadata_landing ON landed_metadata(landing_id);
+        ALTER TABLE downstream_syncs ADD COLUMN IF NOT EXISTS metadata_revision TEXT;
+        ALTER TABLE downstream_syncs ADD COLUMN IF NOT EXISTS metadata_late INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX IF NOT EXISTS downstream_syncs_metadata_late ON downstream_syncs(pull_request) WHERE metadata_late = 1;
+        """
+
+    /// Fills the index from the landings and syncs recorded before it, in the migration's transaction.
+    static func backfillLandedMetadata(_ db: PostgresConnection) throws(StoreError) {
+        let landings = try records(db, table: "landings", "SELECT id, record FROM landings WHERE status IN ('pushed', 'landed') ORDER BY id",
+                                   as: Landing.self)
+        for landing in landings { try indexLanding(db, landing) }
+        for row in try db.execute("SELECT pull_request, record FROM downstream_syncs").rows {
+            let sync = try downstreamSync(row: row)
+            try db.execute("UPDATE downstream_syncs SET metadata_revision = $1 WHERE pull_request = $2",
+                           [LateMetadata.revision(of: sync), String(sync.pullRequest)])
+        }
+        try db.execute(LandedMetadataSQL.markLate(where: "TRUE"))
+    }
+
+    /// Rewrites `landing`'s index rows and the late marks of the PRs they name or named.
+    static func indexLanding(_ db: PostgresConnection, _ landing: Landing) throws(StoreError) {
+        let id = String(landing.id)
+        let before = try db.execute("SELECT pull_request FROM landed_metadata WHERE landing_id = $1", [id]).rows.compactMap { $0[0].flatMap { Int($0) } }
+        let entries = LateMetadata.entries(of: landing)
+        let touched = Set(before).union(entries.map(\.pullRequest)).sorted()
+        for pr in touched { try lock(db, "landed_metadata \(pr)") }
+        try db.execute("DELETE FROM landed_metadata WHERE landing_id = $1", [id])
+        for entry in entries {
+            let row: [String?]
+            do { row = try LandedMetadataSQL.row(entry) } catch { throw .query(path: db.parameters.url, reason: "\(error)") }
+            try db.execute("INSERT INTO landed_metadata (pull_request, landing_id, revision, record) VALUES ($1, $2, $3, $4)", row)
+        }
+        guard !touched.isEmpty else { return }
+        try db.execute(LandedMetadataSQL.markLate(where: "pull_request = ANY($1::bigint[])"), [integerArray(touched)])
+    }
+
+    public func landedMetadata(pullRequests: [Int]) throws(StoreError) -> [LandedMetadataEntry] {
+        guard !pullRequests.isEmpty else { return [] }
+        return try run("""
+            SELECT pull_request, landing_id, record FROM landed_metadata WHERE pull_request = ANY($1::bigint[])
+            ORDER BY landing_id DESC, pull_request
+            """, [Self.integerArray(pullRequests)]).rows.map { row throws(StoreError) in
+            try LandedMetadataSQL.entry(pullRequest: Int(row[0] ?? "") ?? 0, landing: Int64(row[1] ?? "") ?? 0, record: row[2])
+        }
+    }
+
+    public func downstreamSyncsWithLateMetadata() throws(StoreError) -> [DownstreamSync] {
+        try run(LandedMetadataSQL.lateSyncs).rows.map(Self.downstreamSync(row:))
+    }
+}
