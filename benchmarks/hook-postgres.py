@@ -11,9 +11,13 @@ already holds many finished events (`--prefill`, in both journals), and a passwo
 SCRAM-SHA-256 (`--auth scram`). `--prefill 0 --auth trust` is the friendlier pattern. `--ssl`
 makes the server offer TLS, as a cluster Debian's postgresql package creates does. `--before DIR`
 also runs another build's hook against the same PostgreSQL database, in turn with this one (A/B).
-Each row gives the wall time and the CPU time (user + system) of the hook process.
+`--pgbouncer` adds a row through Debian's pgbouncer on a Unix socket (session pooling, `trust` on the
+socket; it connects to the server with the password), as on a repository host. `--floor` adds the
+floor of any libpq-based hook: `hook-postgres-floor.c` (connect as the hook does, its pipeline, exit).
+Each row gives the wall time and the CPU time (user + system) of the process.
 
 Usage: benchmarks/hook-postgres.py [--runs N] [--prefill N] [--auth scram|trust] [--ssl] [--bin DIR] [--before DIR]
+                                   [--pgbouncer] [--floor]
        (after `swift build -c release --static-swift-stdlib --product wptsync-hook`)
 """
 import argparse, glob, importlib.util, os, pwd, socket, statistics, subprocess, sys, tempfile, time
@@ -48,11 +52,15 @@ def main():
     parser.add_argument("--ssl", action="store_true", help="the server offers TLS (a self-signed certificate)")
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
     parser.add_argument("--before", help="another build's folder whose wptsync-hook also runs, in turn, against PostgreSQL")
+    parser.add_argument("--pgbouncer", action="store_true", help="also through pgbouncer on a Unix socket (apt-get install pgbouncer)")
+    parser.add_argument("--floor", action="store_true", help="also a C program doing only the hook's libpq calls (gcc, libpq-dev)")
     options = parser.parse_args()
     hook = os.path.join(os.path.abspath(options.bin), "wptsync-hook")
     hooks = {"sqlite": hook, "postgresql": hook}
     if options.before:
         hooks = {"sqlite": hook, "postgresql (before)": os.path.join(os.path.abspath(options.before), "wptsync-hook"), "postgresql": hook}
+    if options.pgbouncer:
+        hooks["postgresql via pgbouncer"] = hook
     for path in set(hooks.values()):
         if not os.path.exists(path):
             sys.exit(f"build first: swift build -c release --static-swift-stdlib --product wptsync-hook (missing {path})")
@@ -87,7 +95,7 @@ def main():
             run([f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "bench"])
             repo = os.path.join(tmp, "autoland")
             run(["hg", "init", repo])
-            run(["hg", "debugbuilddag", f"+{3 * options.runs + 10}"], cwd=repo)
+            run(["hg", "debugbuilddag", f"+{(len(hooks) + 1) * options.runs + 10}"], cwd=repo)
             nodes = run(["hg", "log", "-r", "0:tip", "-T", "{node}\n"], cwd=repo).stdout.decode().split()
             configs = {}
             for name, extra in [("sqlite", ""), ("postgresql", f'url = "postgresql://wptsync@127.0.0.1:{port}/bench"\n')]:
@@ -95,25 +103,55 @@ def main():
                 with open(configs[name], "w") as f:
                     f.write(f'[store]\npath = "{tmp}/{name}/wptsync.sqlite"\n{extra}\n[[gecko]]\nname = "autoland"\npath = "{repo}"\nrole = "integration"\n')
             configs["postgresql (before)"] = configs["postgresql"]
+            commands = {name: ([path, "hg-changegroup"], configs.get(name)) for name, path in hooks.items()}
+            if options.pgbouncer:
+                socket_dir = start_pgbouncer(tmp, port, password)
+                configs["pgbouncer"] = os.path.join(tmp, "pgbouncer.toml")
+                with open(configs["pgbouncer"], "w") as f, open(configs["postgresql"]) as original:
+                    f.write(original.read().replace(f"127.0.0.1:{port}", socket_dir.replace("/", "%2F") + ":6432"))
+                commands["postgresql via pgbouncer"] = ([hook, "hg-changegroup"], configs["pgbouncer"])
+            if options.floor:
+                floor = os.path.join(tmp, "floor")
+                run(["gcc", "-O2", "-o", floor, os.path.join(ROOT, "benchmarks", "hook-postgres-floor.c"), "-I/usr/include/postgresql", "-lpq"])
+                commands["libpq floor (C)"] = ([floor, f"postgresql://wptsync@127.0.0.1:{port}/bench"], configs["postgresql"])
             # Any build with `migrate` will do: the debug one is built by the tests.
             wptsync = next(p for p in (os.path.join(ROOT, ".build", "debug", "wptsync"), os.path.join(options.bin, "wptsync")) if os.path.exists(p))
             run([wptsync, "migrate", "--config", configs["postgresql"]], env=dict(ENV, WPTSYNC_STORE_PASSWORD=password))
             prefill(options.prefill, pg_bin, port, os.path.join(tmp, "sqlite", "wptsync.sqlite"), hook, repo, configs["sqlite"], nodes[-1])
-            times = {name: ([], []) for name in hooks}
+            times = {name: ([], []) for name in commands}
             for i in range(options.runs):
-                for j, (name, path) in enumerate(hooks.items()):
-                    node = nodes[3 * i + j]
-                    env = dict(ENV, WPTSYNC_STORE_PASSWORD=password, WPTSYNC_CONFIG=configs[name], HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
-                    for sample, value in zip(times[name], intake.timed([path, "hg-changegroup"], cwd=repo, env=env,
+                for j, (name, (args, config)) in enumerate(commands.items()):
+                    node = nodes[len(commands) * i + j]
+                    env = dict(ENV, WPTSYNC_STORE_PASSWORD=password, WPTSYNC_CONFIG=config, HG_NODE=node, HG_NODE_LAST=node, HG_SOURCE="push", HG_HOOKTYPE="changegroup")
+                    for sample, value in zip(times[name], intake.timed(args, cwd=repo, env=env,
                                                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)):
                         sample.append(value)
             counted = run([f"{pg_bin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "wptsync", "-At", "-c", "SELECT count(*) FROM events", "bench"]).stdout.decode().strip()
             print(f"hook wall time, {options.runs} runs each, alternating (ms); auth {options.auth}{'; server offers TLS' if options.ssl else ''}; "
                   f"{options.prefill} finished events before; PostgreSQL events now: {counted}; load average {os.getloadavg()[0]:.1f}")
             for name, (wall, cpu) in times.items():
-                print(f"  {name:20}  median {statistics.median(wall):6.1f}   p99 {percentile(wall, 99):6.1f}   cpu median {statistics.median(cpu):5.2f}")
+                print(f"  {name:24}  median {statistics.median(wall):6.1f}   p99 {percentile(wall, 99):6.1f}   cpu median {statistics.median(cpu):5.2f}")
         finally:
+            if os.path.exists(os.path.join(tmp, "pgbouncer.pid")):
+                os.kill(int(open(os.path.join(tmp, "pgbouncer.pid")).read()), 15)
             run(as_owner([f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]), cwd=tmp)
+
+
+def start_pgbouncer(tmp, port, password):
+    """pgbouncer on a Unix socket in `tmp` (port 6432 in its name), in front of the cluster; its socket folder."""
+    with open(os.path.join(tmp, "pgbouncer.ini"), "w") as f:
+        f.write(f"[databases]\nbench = host=127.0.0.1 port={port} dbname=bench user=wptsync password={password}\n"
+                f"[pgbouncer]\nlisten_addr =\nlisten_port = 6432\nunix_socket_dir = {tmp}\nauth_type = trust\n"
+                f"auth_file = {tmp}/pgbouncer.users\npool_mode = session\nignore_startup_parameters = options\n"
+                f"logfile = {tmp}/pgbouncer.log\npidfile = {tmp}/pgbouncer.pid\nlog_connections = 0\nlog_disconnections = 0\n")
+    with open(os.path.join(tmp, "pgbouncer.users"), "w") as f:
+        f.write('"wptsync" ""\n')
+    run(as_owner(["pgbouncer", "-d", os.path.join(tmp, "pgbouncer.ini")]), cwd=tmp)
+    for _ in range(100):
+        if os.path.exists(os.path.join(tmp, ".s.PGSQL.6432")):
+            break
+        time.sleep(0.05)
+    return tmp
 
 
 def prefill(count, pg_bin, port, sqlite_path, hook, repo, sqlite_config, node):

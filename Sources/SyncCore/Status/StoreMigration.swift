@@ -20,8 +20,9 @@ public struct StoreMigration: Codable, Sendable, Equatable {
     }
 
     /// Whether events meant for `store` (`StoreSettings.name`) wait in the spool: always while the
-    /// copy is made, then until the configuration names the copy.
-    public func holdsBack(_ store: String) -> Bool { !(phase == .copied && to == store) }
+    /// copy is made, then until the configuration names the copy (however its URL is spelled:
+    /// `StoreIdentity`).
+    public func holdsBack(_ store: String) -> Bool { !(phase == .copied && StoreIdentity.same(to, store)) }
 
     /// What `status` and `check-config` say about the marker at `file` (`migration` nil: it cannot be
     /// read), with `configured` the store the configuration names and `live` whether the process
