@@ -11,7 +11,7 @@ extension DownstreamSyncer {
         guard let metadata = sync.metadata, let bug = sync.bug else { return }
         if let comment = metadata.bugComment { try bugzilla.addCommentOnce(bug, comment) }
         if metadata.error == nil, let landings,
-           let landed = LateMetadata.landed(try landings.landings(statuses: [.pushed, .landed]))[sync.pullRequest],
+           let landed = LateMetadata.landed(try landings.landedMetadata(pullRequests: [sync.pullRequest]))[sync.pullRequest],
            !metadata.since(landed).files.isEmpty {
             try bugzilla.addCommentOnce(bug, LateMetadata.bugNote(pullRequest: sync.pullRequest, bug: bug, revision: metadata.revision))
         }
