@@ -1,13 +1,7 @@
 import CGit2
 
-/// libgit2's global state, initialised once on first use of the wrapper. Trees up to 1 MiB are
-/// cached once parsed (libgit2 caches none over 4 KiB by default: a wpt directory of a few hundred
-/// files was read and parsed again at each lookup).
-private let libgit2Initialized: Int32 = {
-    let code = git_libgit2_init()
-    _ = wptsync_set_cache_object_limit(GIT_OBJECT_TREE, GitRepository.treeCacheLimit)
-    return code
-}()
+/// libgit2's global state, initialised once on first use of the wrapper.
+private let libgit2Initialized: Int32 = git_libgit2_init()
 
 /// An open git repository. Only bare use is supported: nothing here reads or
 /// writes a work tree, and indexes and trees are built in memory.
@@ -18,9 +12,6 @@ public final class GitRepository {
     let handle: OpaquePointer
     /// Where new objects are written (`writer()`), made on first use.
     var writerHandle: OpaquePointer?
-
-    /// The largest tree libgit2 keeps in its object cache once parsed, in bytes.
-    static let treeCacheLimit = 1 << 20
 
     /// The repository's git directory, ending with `/`.
     public let path: String
