@@ -11,7 +11,8 @@
 // exporter's own CPU time per export (this thread: the git writes and parsing, not the command
 // server's) is a row of its own. With
 // `--git-gecko`, the same changesets (COMMIT, in a git copy of HG_REPO) are also exported from git
-// (GitGecko.swift's rows), and must give the same trees.
+// (GitGecko.swift's rows, each with its CPU time: that export runs wholly in this thread), and must
+// give the same trees.
 import Foundation
 import RepoOps
 import SyncCore
@@ -132,12 +133,14 @@ func exportAllFromGit(_ path: String, _ order: [Int], warm: Bool = false, cold: 
     var gecko = try GitGecko(path: path)
     if warm { _ = try UpstreamExporter(gecko: gecko, git: try freshRepository(), prefixes: PathPrefixes()).export(node: series[0].commit!, onto: master) }
     var times: [Double] = [], outcomes: [ExportOutcome] = []
+    exporterCPU = []
     for index in order {
         let git = try freshRepository()
-        let start = now()
+        let start = now(), cpu = threadCPU()
         if cold { gecko = try GitGecko(path: path) }
         outcomes.append(try UpstreamExporter(gecko: gecko, git: git, prefixes: PathPrefixes()).export(node: series[index].commit!, onto: master))
         times.append(now() - start)
+        exporterCPU.append(threadCPU() - cpu)
     }
     return (times, outcomes)
 }
@@ -145,9 +148,11 @@ func exportAllFromGit(_ path: String, _ order: [Int], warm: Bool = false, cold: 
 /// The git path's rows, and whether it wrote the trees the hg path wrote (`hgOutcomes`, for `timed`).
 func gitRows(_ path: String, timed: [Int], hgOutcomes: [ExportOutcome]) throws {
     let (times, outcomes) = try exportAllFromGit(path, timed, warm: true)
+    let cpu = exporterCPU
     for gap in gaps {
         let own = timed.indices.filter { series[timed[$0]].gap == gap }
         report("git path, first-seen in order, gap \(gap)", own.map { times[$0] }, key: "git,gap-\(gap)")
+        report("  of which CPU (the whole export is in process)", own.map { cpu[$0] })
     }
     let spread = (0..<min(10, timed.count)).map { timed[$0 * timed.count / min(10, timed.count)] }
     report("git path, first export after opening the repository", try exportAllFromGit(path, spread, cold: true).0, key: "git-cold")

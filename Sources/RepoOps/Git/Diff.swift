@@ -44,6 +44,8 @@ extension GitRepository {
     /// The files that differ between trees `old` and `new` (nil: the empty tree), below the
     /// directory `prefix` only. Paths are full paths from the root of the trees. Renames and
     /// copies are found among the files below `prefix`: a file moved out of it is a deletion.
+    /// Subtrees with the same id on both sides are not read (`changedPaths`): libgit2 diffs
+    /// only the paths that differ.
     public func diffTrees(old: Oid?, new: Oid?, under prefix: GitPath = GitPath(bytes: []),
                           options: DiffOptions = DiffOptions()) throws(GitError) -> [DiffEntry] {
         let oldTree = try subtree(prefix, of: old)
@@ -54,8 +56,18 @@ extension GitRepository {
         var diffOptions = git_diff_options()
         try check(git_diff_options_init(&diffOptions, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
         diffOptions.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        var paths: [[CChar]] = []
+        if let oldTree, let newTree {
+            paths = try changedPaths(old: Oid(git_tree_id(oldTree)), new: Oid(git_tree_id(newTree))).map { (path) throws(GitError) in try path.cString() }
+            if paths.isEmpty { return [] }
+            diffOptions.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        }
         var diff: OpaquePointer?
-        try check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &diffOptions), "diff trees under '\(prefix)'")
+        let code = withStringArray(paths) { pathspec in
+            diffOptions.pathspec = pathspec
+            return git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &diffOptions)
+        }
+        try check(code, "diff trees under '\(prefix)'")
         defer { git_diff_free(diff) }
 
         if options.renames || options.copies {

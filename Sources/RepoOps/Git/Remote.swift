@@ -150,16 +150,6 @@ private final class RemoteSession {
     }
 }
 
-/// Calls `body` with a `git_strarray` view of `strings`.
-private func withStringArray<R>(_ strings: [String], _ body: (inout git_strarray) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeMutableBufferPointer { buffer in
-        var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-        return body(&array)
-    }
-}
-
 /// The `user:password` part of a URL such as `https://user:password@host/x`, if any.
 private func userInfo(of url: String) -> [String] {
     guard let scheme = url.range(of: "://") else { return [] }
