@@ -42,18 +42,18 @@ public struct MetadataLocation: Sendable, Hashable, Comparable {
     /// is `x/y.any.js`, `/x/y.window.html` is `x/y.window.js`, `/x/y.html?a` is `x/y.html`.
     public static func sourcePath(forTest id: String) -> String? {
         let (path, _) = split(id)
-        guard path.hasPrefix("/"), !path.hasSuffix("/"), !path.contains("//") else { return nil }
-        let components = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard !components.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
-        let directory = components.dropLast().map { $0 + "/" }.joined()
-        let name = String(components.last!)
-        if let any = name.range(of: ".any."), name.hasSuffix(".html") || name.hasSuffix(".js") {
+        guard path.hasPrefix("/"), !path.hasSuffix("/"), !path.contains("//"), !path.contains("/./"), !path.contains("/../"),
+              !path.hasSuffix("/."), !path.hasSuffix("/..") else { return nil }
+        let slash = path.lastIndex(of: "/")!
+        let directory = path[path.index(after: path.startIndex)..<path.index(after: slash)]
+        let name = path[path.index(after: slash)...]
+        if let any = name.firstRange(of: ".any."), name.hasSuffix(".html") || name.hasSuffix(".js") {
             return directory + name[..<any.lowerBound] + ".any.js"
         }
-        for flag in ["worker", "window"] where name.hasSuffix(".\(flag).html") && name.count > flag.count + 6 {
+        for suffix in [".worker.html", ".window.html"] where name.hasSuffix(suffix) && name.count > suffix.count {
             return directory + name.dropLast(".html".count) + ".js"
         }
-        return directory + name
+        return String(path.dropFirst())
     }
 
     /// A test id's path and its variant (the query or fragment wpt adds: `?x=1`, `#a`), which may hold `/`.

@@ -5,6 +5,7 @@ extension WPTReport {
     /// Decodes a report with simdjson (a tenth of `JSONDecoder`'s time on a try push's reports); a
     /// `file` that is not such JSON is an error naming it and what was wrong, and where.
     public static func decode(_ data: Data, file: String) throws(MetadataError) -> WPTReport {
+        guard !data.isEmpty else { throw MetadataError.invalidReport(file: file, reason: "not JSON: the file is empty") }
         let builder = Builder()
         var outcome = wpt_report_outcome()
         let walked = data.withUnsafeBytes { bytes in
