@@ -27,8 +27,10 @@ let package = Package(
         // Only libpq's header: Store loads the library when a PostgreSQL store is used (LibPQ.swift).
         .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"])]),
 
+        // wptreport.json decoding with simdjson (Debian's libsimdjson-dev) behind a plain C API.
+        .target(name: "CSimdJSON", linkerSettings: [.linkedLibrary("simdjson")]),
         // Pure core: message parsing, classification, configuration model, state machines. No I/O.
-        .target(name: "SyncCore"),
+        .target(name: "SyncCore", dependencies: ["CSimdJSON"]),
         // Repository operations: libgit2 wrapper, Mercurial command server client.
         .target(name: "RepoOps", dependencies: ["CGit2", "CSpawn", "SyncCore"]),
         .target(name: "CSpawn"),
@@ -98,5 +100,6 @@ let package = Package(
         .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalServices", "Remote"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

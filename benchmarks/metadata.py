@@ -22,8 +22,11 @@ wptrunner's own update on the same reports and a copy of the same metadata
 (benchmarks/metadata_wptrunner.py, each run under `/usr/bin/time -v`), and compares the two results
 configuration by configuration (benchmarks/metadata_compare.py): every difference, grouped by kind.
 
+With `--baseline BIN` (another build of MetadataBenchmark, such as one from before a change), each
+run also runs BIN on the same data, alternating with this build's, and prints both medians.
+
 Usage: benchmarks/metadata.py [--tests N] [--subtests N] [--configurations N] [--runs N] [--keep DIR]
-                              [--wptrunner TOOLS --python PY [--wptrunner-runs N]]
+                              [--baseline BIN] [--wptrunner TOOLS --python PY [--wptrunner-runs N]]
        (after `swift build -c release --product MetadataBenchmark`)
 """
 import argparse, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, zlib
@@ -208,10 +211,13 @@ def main():
     parser.add_argument("--wptrunner", metavar="TOOLS", help="wpt's tools/ folder: run wptrunner's update side by side")
     parser.add_argument("--python", default=sys.executable, help="the Python to run wptrunner with")
     parser.add_argument("--wptrunner-runs", type=int, default=1)
+    parser.add_argument("--baseline", metavar="BIN", help="another MetadataBenchmark binary to time in the same runs")
     args = parser.parse_args()
     binary = os.path.join(ROOT, ".build/release/MetadataBenchmark")
     if not os.access(binary, os.X_OK):
         sys.exit("build it first: swift build -c release --product MetadataBenchmark")
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        sys.exit(f"--baseline {args.baseline}: not an executable")
     if args.wptrunner and not os.path.isfile(os.path.join(args.wptrunner, "wptrunner/wptrunner/metadata.py")):
         sys.exit(f"--wptrunner {args.wptrunner}: not wpt's tools/ folder (no wptrunner/wptrunner/metadata.py in it)")
     folder = args.keep or tempfile.mkdtemp(prefix="metadata-bench-")
@@ -223,11 +229,16 @@ def main():
         print(f"{args.configurations} configurations x {args.tests} tests x {args.subtests} subtests; "
               f"{files} metadata files in Gecko")
         write = args.write or bool(args.wptrunner)
-        runs = [measure(binary, folder, run, write) for run in range(args.runs)]
-        for figures in runs:
-            print(json.dumps(figures))
+        runs, baseline = [], []
+        for run in range(args.runs):
+            if args.baseline:
+                baseline.append(measure(args.baseline, folder, f"-baseline{run}", write))
+                print("baseline: " + json.dumps(baseline[-1]))
+            runs.append(measure(binary, folder, run, write))
+            print(json.dumps(runs[-1]))
         for key in ("wall_s", "cpu_s", "decode_ms", "read_ms", "update_ms", "render_ms", "write_ms", "peak_rss_mb"):
-            print(f"median {key}: {statistics.median(r[key] for r in runs):.1f}")
+            print(f"median {key}: {statistics.median(r[key] for r in runs):.1f}"
+                  + (f" (baseline {statistics.median(r[key] for r in baseline):.1f})" if baseline else ""))
         if not args.wptrunner:
             return
         write_tests(folder, args.tests)
@@ -240,9 +251,12 @@ def main():
             print("wptrunner: " + json.dumps(figures))
         keys = ("wall_s", "cpu_s", "peak_rss_mb")
         print(median_line("median wptsync", runs, keys))
+        if baseline:
+            print(median_line("median baseline", baseline, keys))
         print(median_line("median wptrunner", theirs, keys))
-        print("wptrunner / wptsync: " + ", ".join(
-            f"{key} {statistics.median(r[key] for r in theirs) / statistics.median(r[key] for r in runs):.1f}x" for key in keys))
+        for label, ours in [("wptsync", runs)] + ([("baseline", baseline)] if baseline else []):
+            print(f"wptrunner / {label}: " + ", ".join(
+                f"{key} {statistics.median(r[key] for r in theirs) / statistics.median(r[key] for r in ours):.1f}x" for key in keys))
         before = dump(args, folder, f"{folder}/gecko/{META}")
         ours = dump(args, folder, ours_tree(folder, f"{folder}/out{args.runs - 1}"))
         wptrunner = dump(args, folder, f"{folder}/wptrunner{args.wptrunner_runs - 1}")

@@ -4,7 +4,7 @@
 // Timed, each phase on its own: decoding every `*.json` in REPORTS_DIR (WPTReport.decode), reading
 // and parsing the metadata files the results name under GECKO_ROOT (`testing/web-platform/meta/…`),
 // the update itself (MetadataPlan.apply), rendering the changed files, and writing them into OUT_DIR
-// (same layout; a deleted file is written as an empty `<path>.deleted`; `-` writes nothing). Prints
+// (same layout, no fsync; a deleted file is written as an empty `<path>.deleted`; `-` writes nothing). Prints
 // one JSON object.
 import Foundation
 import SyncCore
@@ -49,9 +49,16 @@ do {
         }
     }
     lap("render_ms")
+    // Each folder made once; each file written with open/write/close and no fsync, as wptrunner writes
+    // (Data.write fsyncs every file: most of the time, and disk-bound).
+    var folders = Set<String>()
     for (target, data) in rendered where outDir != "-" {
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: target))
+        let folder = (target as NSString).deletingLastPathComponent
+        if folders.insert(folder).inserted { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0, data.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == data.count, close(fd) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+        }
     }
     lap("write_ms")
     let subtests = results.values.reduce(0) { $0 + ($1.first?.subtests.count ?? 0) }

@@ -30,11 +30,11 @@ public struct MetadataLocation: Sendable, Hashable, Comparable {
     public init?(testID id: String) {
         guard let source = Self.sourcePath(forTest: id) else { return nil }
         let (path, variant) = Self.split(id)
-        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        let name = path[(path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex)...]
         if source.hasPrefix("_mozilla/") {
-            self.init(path: Self.mozillaRoot + "/" + source.dropFirst("_mozilla/".count) + ".ini", section: name + variant)
+            self.init(path: Self.mozillaRoot + "/" + source.dropFirst("_mozilla/".count) + ".ini", section: String(name) + variant)
         } else {
-            self.init(path: Self.upstreamRoot + "/" + source + ".ini", section: name + variant)
+            self.init(path: Self.upstreamRoot + "/" + source + ".ini", section: String(name) + variant)
         }
     }
 
@@ -42,24 +42,28 @@ public struct MetadataLocation: Sendable, Hashable, Comparable {
     /// is `x/y.any.js`, `/x/y.window.html` is `x/y.window.js`, `/x/y.html?a` is `x/y.html`.
     public static func sourcePath(forTest id: String) -> String? {
         let (path, _) = split(id)
-        guard path.hasPrefix("/"), !path.hasSuffix("/"), !path.contains("//") else { return nil }
-        let components = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard !components.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
-        let directory = components.dropLast().map { $0 + "/" }.joined()
-        let name = String(components.last!)
-        if let any = name.range(of: ".any."), name.hasSuffix(".html") || name.hasSuffix(".js") {
+        guard path.utf8.first == UInt8(ascii: "/"), path.utf8.last != UInt8(ascii: "/") else { return nil }
+        // Compared by bytes: the standard library's Character comparisons take most of an update's time here.
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        for component in path.utf8.dropFirst().split(separator: slash, omittingEmptySubsequences: false) {
+            if component.isEmpty || component.allSatisfy({ $0 == dot }) && component.count <= 2 { return nil }
+        }
+        let nameStart = path.utf8.index(after: path.utf8.lastIndex(of: slash)!)
+        let directory = path[path.utf8.index(after: path.startIndex)..<nameStart]
+        let name = path[nameStart...]
+        if let any = name.firstByteRange(of: ".any."), name.utf8HasSuffix(".html") || name.utf8HasSuffix(".js") {
             return directory + name[..<any.lowerBound] + ".any.js"
         }
-        for flag in ["worker", "window"] where name.hasSuffix(".\(flag).html") && name.count > flag.count + 6 {
+        for suffix in [".worker.html", ".window.html"] where name.utf8HasSuffix(suffix) && name.utf8.count > suffix.utf8.count {
             return directory + name.dropLast(".html".count) + ".js"
         }
-        return directory + name
+        return String(path.dropFirst())
     }
 
     /// A test id's path and its variant (the query or fragment wpt adds: `?x=1`, `#a`), which may hold `/`.
     static func split(_ id: String) -> (path: Substring, variant: Substring) {
-        let path = id.prefix { $0 != "?" && $0 != "#" }
-        return (path, id.dropFirst(path.count))
+        let end = id.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? id.endIndex
+        return (id[..<end], id[end...])
     }
 
     /// Test ids grouped by metadata file and section; `invalid` holds the ids that are not test ids.
@@ -74,5 +78,22 @@ public struct MetadataLocation: Sendable, Hashable, Comparable {
             files[location.path, default: [:]][location.section] = value
         }
         return (files, invalid.sorted())
+    }
+}
+
+private extension Substring {
+    /// The first occurrence of `pattern`, compared byte by byte.
+    func firstByteRange(of pattern: String) -> Range<Index>? {
+        let needle = pattern.utf8
+        var start = utf8.startIndex
+        while let found = utf8[start...].firstIndex(of: needle.first!) {
+            if utf8[found...].starts(with: needle) { return found..<utf8.index(found, offsetBy: needle.count) }
+            start = utf8.index(after: found)
+        }
+        return nil
+    }
+
+    func utf8HasSuffix(_ suffix: String) -> Bool {
+        utf8.count >= suffix.utf8.count && utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
     }
 }

@@ -41,16 +41,14 @@ public struct MetadataPlan: Sendable {
             current[Self.metadataPath(ofSource: new)] = Self.moving(moved, from: old, to: new, into: current[Self.metadataPath(ofSource: new)])
         }
         var outcome = MetadataOutcome()
-        let (grouped, invalid) = MetadataLocation.group(results)
+        // Each result keeps its test id, for the report's names.
+        let (grouped, invalid) = MetadataLocation.group(Dictionary(uniqueKeysWithValues: results.map { ($0.key, $0) }))
         outcome.invalidTests = invalid
-        var ids: [MetadataLocation: String] = [:]
-        for id in results.keys { if let location = MetadataLocation(testID: id) { ids[location] = id } }
         for path in grouped.keys.sorted() {
-            let (change, report) = updater.updateReporting(current[path] ?? MetadataFile(), runs: grouped[path]!)
+            let tests = grouped[path]!
+            let (change, report) = updater.updateReporting(current[path] ?? MetadataFile(), runs: tests.mapValues(\.value))
             if case .write(let file) = change { current[path] = file } else { current[path] = nil }
-            let testID = { (name: MetadataTestName) in
-                MetadataTestName(test: ids[MetadataLocation(path: path, section: name.test)] ?? name.test, subtest: name.subtest)
-            }
+            let testID = { (name: MetadataTestName) in MetadataTestName(test: tests[name.test]?.key ?? name.test, subtest: name.subtest) }
             outcome.disabled += report.disabled.map { MetadataDisabled(name: testID($0.name), conditions: $0.conditions, statuses: $0.statuses) }
             outcome.acceptedCrashes += report.acceptedCrashes.map(testID)
         }

@@ -38,7 +38,8 @@ public struct MetadataUpdater: Sendable {
         var report = MetadataUpdateReport()
         for name in runs.keys.sorted() {
             guard let testRuns = runs[name], !testRuns.isEmpty else { continue }
-            var section = file[section: name] ?? MetadataSection(name: name)
+            let existing = file[section: name]
+            var section = existing ?? MetadataSection(name: name)
             // Only a reftest (or a wdspec test) reports PASS or FAIL for the whole test.
             let reftest = testRuns.contains { $0.status == "PASS" || $0.status == "FAIL" }
             // Each run's configuration is found once per test, not once per subtest.
@@ -48,25 +49,55 @@ public struct MetadataUpdater: Sendable {
                 for (run, status) in statuses { configurations[ofRun[run]].add(status) }
                 return configurations.filter { !$0.statuses.isEmpty }
             }
-            update(&section, MetadataTestName(test: name), observed(testRuns.indices.map { ($0, testRuns[$0].status) }),
-                   default: reftest ? "PASS" : "OK", report: &report)
-            var subtestNames: [String] = []
-            var observations: [String: [(run: Int, status: String)]] = [:]
-            for (index, run) in testRuns.enumerated() {
-                for subtest in run.subtests {
-                    if observations[subtest.name] == nil { subtestNames.append(subtest.name) }
-                    observations[subtest.name, default: []].append((index, subtest.status))
-                }
+            let testStatuses = testRuns.indices.map { (run: $0, status: testRuns[$0].status) }
+            let testDefault = reftest ? "PASS" : "OK"
+            if !Self.keeps(existing, testStatuses, default: testDefault) {
+                update(&section, MetadataTestName(test: name), observed(testStatuses), default: testDefault, report: &report)
             }
-            for subtestName in subtestNames {
-                var subtest = section[section: subtestName] ?? MetadataSection(name: subtestName)
-                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observed(observations[subtestName]!),
-                       default: "PASS", report: &report)
+            let (subtestNames, observations) = Self.subtestStatuses(testRuns)
+            for (subtestName, statuses) in zip(subtestNames, observations) {
+                let existingSubtest = section[section: subtestName]
+                if Self.keeps(existingSubtest, statuses, default: "PASS") { continue }
+                var subtest = existingSubtest ?? MetadataSection(name: subtestName)
+                update(&subtest, MetadataTestName(test: name, subtest: subtestName), observed(statuses), default: "PASS", report: &report)
                 section[section: subtestName] = subtest.isEmpty ? nil : subtest
             }
             file[section: name] = section.isEmpty ? nil : section
         }
         return (file.isEmpty ? .delete : .write(file), report)
+    }
+
+    /// Whether an update would leave `section` as it is, seen without computing it (most subtests): every
+    /// run gave the default and there is no expectation to remove (nor an empty section, which goes).
+    static func keeps(_ section: MetadataSection?, _ statuses: [(run: Int, status: String)], default testDefault: String) -> Bool {
+        guard statuses.allSatisfy({ $0.status == testDefault }) else { return false }
+        guard let section else { return true }
+        return !section.isEmpty && section[key: "expected"] == nil
+    }
+
+    /// The subtests of `runs` in order of first appearance, and each one's statuses by run. Runs usually
+    /// list the same subtests in the same order: a subtest is looked up by name only when not at its place.
+    static func subtestStatuses(_ runs: [WptRun]) -> (names: [String], statuses: [[(run: Int, status: String)]]) {
+        var names: [String] = []
+        var statuses: [[(run: Int, status: String)]] = []
+        var slots: [String: Int] = [:]
+        for (index, run) in runs.enumerated() {
+            for (position, subtest) in run.subtests.enumerated() {
+                let slot: Int
+                if position < names.count, names[position] == subtest.name {
+                    slot = position
+                } else if let known = slots[subtest.name] {
+                    slot = known
+                } else {
+                    slot = names.count
+                    slots[subtest.name] = slot
+                    names.append(subtest.name)
+                    statuses.append([])
+                }
+                statuses[slot].append((index, subtest.status))
+            }
+        }
+        return (names, statuses)
     }
 
     /// Updates the `expected` (and, when disabling unstable results, `disabled`) key of one test or

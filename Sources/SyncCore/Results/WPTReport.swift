@@ -4,8 +4,9 @@ import Foundation
 /// type: try results (Taskcluster, the local queue, the stored downstream results) and metadata
 /// updates read it.
 ///
-/// Keys are written as wptrunner writes them (`run_info`, `known_intermittent`); decode with a
-/// plain `JSONDecoder` or `decode(_:file:)`, not one that converts from snake_case.
+/// Keys are written as wptrunner writes them (`run_info`, `known_intermittent`); decode with
+/// `decode(_:file:)` (simdjson; WPTReport+Decoding.swift) or a plain `JSONDecoder`, not one that
+/// converts from snake_case.
 public struct WPTReport: Codable, Sendable, Equatable {
     /// The configuration the tests ran in (`os`, `debug`, `processor`, `bits`, …).
     public var runInfo: RunInfo
@@ -38,53 +39,6 @@ public struct WPTReport: Codable, Sendable, Equatable {
     private struct Lenient: Decodable {
         let value: RunInfoValue?
         init(from decoder: Decoder) throws { value = try? RunInfoValue(from: decoder) }
-    }
-
-    /// Decodes a report; a `file` that is not such JSON is an error naming it and what was wrong.
-    public static func decode(_ data: Data, file: String) throws(MetadataError) -> WPTReport {
-        do {
-            return try JSONDecoder().decode(WPTReport.self, from: data)
-        } catch let error as DecodingError {
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
-                throw MetadataError.invalidReport(file: file, reason: "not JSON" + (syntaxError(in: data).map { ": " + $0 } ?? ""))
-            }
-            throw MetadataError.invalidReport(file: file, reason: Self.reason(error))
-        } catch {
-            throw MetadataError.invalidReport(file: file, reason: String(describing: error))
-        }
-    }
-
-    private static func reason(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, let context): "missing \(path(context.codingPath + [key]))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            "unexpected value at \(path(context.codingPath)): \(context.debugDescription)"
-        case .dataCorrupted(let context): context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
-        @unknown default: String(describing: error)
-        }
-    }
-
-    /// Where `data` stops being JSON, as a line and column (1-based, in characters) and Foundation's
-    /// reason; JSONDecoder only says that it is not JSON, JSONSerialization gives the byte offset.
-    static func syntaxError(in data: Data) -> String? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            guard let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else { return nil }
-            guard let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
-                  let offset = Int(detail[range].split(separator: " ").last ?? ""), offset <= data.count else { return detail }
-            let what = detail[..<range.lowerBound].trimmingCharacters(in: .whitespaces).lowercased()
-            let bytes = Array(data.prefix(offset))
-            let lineStart = (bytes.lastIndex(of: 0x0a).map { $0 + 1 }) ?? 0
-            let line = bytes.count { $0 == 0x0a } + 1
-            let column = String(decoding: bytes[lineStart...], as: UTF8.self).unicodeScalars.count + 1
-            return "\(what) at line \(line), column \(column)"
-        }
-    }
-
-    private static func path(_ keys: [CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
     }
 }
 
