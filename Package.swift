@@ -30,12 +30,12 @@ let package = Package(
         // wptreport.json decoding with simdjson (Debian's libsimdjson-dev) behind a plain C API.
         .target(name: "CSimdJSON", linkerSettings: [.linkedLibrary("simdjson")]),
         // Pure core: message parsing, classification, configuration model, state machines. No I/O.
-        .target(name: "SyncCore", dependencies: ["CSimdJSON"]),
+        .target(name: "SyncCore"),
         // Repository operations: libgit2 wrapper, Mercurial command server client.
         .target(name: "RepoOps", dependencies: ["CGit2", "CSpawn", "SyncCore"]),
         .target(name: "CSpawn"),
         // HTTP over libcurl and the remote service clients.
-        .target(name: "Remote", dependencies: ["CCurl", "SyncCore"]),
+        .target(name: "Remote", dependencies: ["CCurl", "CSimdJSON", "SyncCore"]),
         // Local stand-ins for remote services (GitHub over a real bare git repository; more to come) for tests and `wptsync demo`.
         .target(name: "LocalServices", dependencies: ["RepoOps", "SyncCore"]),
         // The durable event journal and sync records (SQLite by default).
@@ -89,7 +89,7 @@ let package = Package(
         // `benchmarks/landing.py` drives this; see docs/PERFORMANCE.md.
         .executableTarget(name: "LandingBenchmark", dependencies: ["RepoOps", "SyncCore"], path: "benchmarks/landing-benchmark"),
         // `benchmarks/metadata.py` drives this; see docs/PERFORMANCE.md.
-        .executableTarget(name: "MetadataBenchmark", dependencies: ["SyncCore"], path: "benchmarks/metadata-benchmark"),
+        .executableTarget(name: "MetadataBenchmark", dependencies: ["SyncCore", "Remote"], path: "benchmarks/metadata-benchmark"),
 
         .target(name: "TestSupport", dependencies: ["RepoOps", "LocalServices", "Remote"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"]),

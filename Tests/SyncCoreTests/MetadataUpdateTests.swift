@@ -162,21 +162,4 @@ struct MetadataUpdateTests {
         let runs = Self.runs(Self.all.map { ($0, $0 == Self.mac ? "FAIL" : "PASS", []) })
         #expect(try Self.updated("", runs) == "[a.html]\n  expected:\n    if os == \"mac\": FAIL\n")
     }
-
-    @Test func decodesAWptreport() throws {
-        let json = """
-            {"run_info": {"os": "linux", "debug": false, "bits": 64, "version": "Ubuntu 22.04", "extra": null, "nested": {"a": 1}},
-             "time_start": 1, "results": [
-               {"test": "/dom/a.html?x=1", "status": "OK", "message": null, "subtests": [
-                 {"name": "s", "status": "FAIL", "expected": "PASS", "known_intermittent": []}]},
-               {"test": "/dom/b.html", "status": "TIMEOUT", "expected": "OK", "duration": 5}]}
-            """
-        let report = try WPTReport.decode(Data(json.utf8), file: "wptreport.json")
-        #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "bits": .number(64), "version": .string("Ubuntu 22.04")])
-        let runs = WPTReport.runs([report])
-        #expect(runs["/dom/a.html?x=1"] == [WptRun(runInfo: report.runInfo, status: "OK", subtests: [(name: "s", status: "FAIL")])])
-        #expect(throws: MetadataError.invalidReport(file: "r.json", reason: "missing .results[0].status")) {
-            try WPTReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
-        }
-    }
 }

@@ -7,6 +7,7 @@
 // (same layout, no fsync; a deleted file is written as an empty `<path>.deleted`; `-` writes nothing). Prints
 // one JSON object.
 import Foundation
+import Remote
 import SyncCore
 
 let arguments = CommandLine.arguments

@@ -1,5 +1,6 @@
 import CSimdJSON
 import Foundation
+import SyncCore
 
 extension WPTReport {
     /// Decodes a report with simdjson (a tenth of `JSONDecoder`'s time on a try push's reports); a

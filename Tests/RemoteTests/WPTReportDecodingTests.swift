@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SyncCore
+@testable import Remote
+import SyncCore
 
 @Suite("wptreport.json decoding (simdjson)")
 struct WPTReportDecodingTests {
@@ -65,5 +66,22 @@ struct WPTReportDecodingTests {
             == "r.json: not a wptreport.json: unexpected value at .results[0].subtests: expected an array, found a string")
         #expect(Self.reason(Data(#"{"run_info": {"os": "\#u{ff}"}, "results": []}"#.utf8.map { $0 == 0xc3 ? 0xff : $0 }))?
             .hasPrefix("r.json: not a wptreport.json: not JSON") == true, "not UTF-8")
+    }
+
+    @Test func decodesAWptreport() throws {
+        let json = """
+            {"run_info": {"os": "linux", "debug": false, "bits": 64, "version": "Ubuntu 22.04", "extra": null, "nested": {"a": 1}},
+             "time_start": 1, "results": [
+               {"test": "/dom/a.html?x=1", "status": "OK", "message": null, "subtests": [
+                 {"name": "s", "status": "FAIL", "expected": "PASS", "known_intermittent": []}]},
+               {"test": "/dom/b.html", "status": "TIMEOUT", "expected": "OK", "duration": 5}]}
+            """
+        let report = try WPTReport.decode(Data(json.utf8), file: "wptreport.json")
+        #expect(report.runInfo == ["os": .string("linux"), "debug": .bool(false), "bits": .number(64), "version": .string("Ubuntu 22.04")])
+        let runs = WPTReport.runs([report])
+        #expect(runs["/dom/a.html?x=1"] == [WptRun(runInfo: report.runInfo, status: "OK", subtests: [(name: "s", status: "FAIL")])])
+        #expect(throws: MetadataError.invalidReport(file: "r.json", reason: "missing .results[0].status")) {
+            try WPTReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
+        }
     }
 }
