@@ -84,4 +84,34 @@ struct WPTReportDecodingTests {
             try WPTReport.decode(Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), file: "r.json")
         }
     }
+
+    @Test("reports decoded straight into runs give what decoding them then taking their runs gives; a bad one is named")
+    func decodesReportsIntoRuns() throws {
+        let first = #"""
+            {"results": [
+               {"test": "/dom/a.html", "status": "OK", "message": "m", "subtests": [
+                 {"name": "a long subtest name, shared across runs", "status": "FAIL", "expected": "PASS"}, {"name": "b", "status": "PASS"}]},
+               {"test": "/dom/a.html", "status": "ERROR", "subtests": []}],
+             "run_info": {"os": "linux", "debug": false}}
+            """#
+        let second = #"""
+            {"run_info": {"os": "win", "debug": true}, "results": [
+               {"test": "/dom/a.html", "status": "OK", "subtests": [
+                 {"name": "b", "status": "FAIL"}, {"name": "a long subtest name, shared across runs", "status": "PASS"}, {"name": "c", "status": "NOTRUN"}]},
+               {"test": "/dom/b.html", "status": "TIMEOUT"}]}
+            """#
+        let reports = [(data: Data(first.utf8), file: "1.json"), (data: Data(second.utf8), file: "2.json")]
+        let runs = try WPTReport.decodeRuns(reports)
+        #expect(runs == WPTReport.runs(try reports.map { try WPTReport.decode($0.data, file: $0.file) }))
+        let linux: RunInfo = ["os": .string("linux"), "debug": .bool(false)], windows: RunInfo = ["os": .string("win"), "debug": .bool(true)]
+        #expect(runs["/dom/a.html"] == [
+            WptRun(runInfo: linux, status: "OK", subtests: [("a long subtest name, shared across runs", "FAIL"), ("b", "PASS")]),
+            WptRun(runInfo: linux, status: "ERROR"),
+            WptRun(runInfo: windows, status: "OK", subtests: [("b", "FAIL"), ("a long subtest name, shared across runs", "PASS"), ("c", "NOTRUN")]),
+        ])
+        #expect(runs["/dom/b.html"] == [WptRun(runInfo: windows, status: "TIMEOUT")])
+        #expect(throws: MetadataError.invalidReport(file: "2.json", reason: "missing .results[0].status")) {
+            try WPTReport.decodeRuns([reports[0], (Data(#"{"run_info": {}, "results": [{"test": "/a.html"}]}"#.utf8), "2.json")])
+        }
+    }
 }

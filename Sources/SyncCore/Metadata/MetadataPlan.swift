@@ -56,7 +56,7 @@ public struct MetadataPlan: Sendable {
             switch (files[path], current[path].flatMap { $0.isEmpty ? nil : $0 }) {
             case (_?, nil): outcome.changes[path] = .delete
             case (nil, let new?): outcome.changes[path] = .write(new)
-            case (let old?, let new?) where old.text != new.text: outcome.changes[path] = .write(new)
+            case (let old?, let new?) where old != new && old.text != new.text: outcome.changes[path] = .write(new)
             default: break
             }
         }

@@ -206,8 +206,7 @@ public struct MetadataUpdater: Sendable {
     /// Splits configurations on the property that best separates their values (the fewest values left
     /// mixed in its groups, then the configured order) until each group has one value.
     func leaves(_ group: [Configuration], path: [(String, RunInfoValue)]) -> [(path: [(String, RunInfoValue)], value: MetadataValue)] {
-        let values = Set(group.map(\.value))
-        guard values.count > 1 else { return [(path, group[0].value)] }
+        guard group.contains(where: { $0.value != group[0].value }) else { return [(path, group[0].value)] }
         var best: (score: Int, index: Int, parts: [(RunInfoValue, [Configuration])])?
         for (index, property) in properties.enumerated() where !path.contains(where: { $0.0 == property }) {
             guard group.allSatisfy({ $0.key[index] != nil }) else { continue }
@@ -217,7 +216,7 @@ public struct MetadataUpdater: Sendable {
                 if let at = parts.firstIndex(where: { $0.0 == value }) { parts[at].1.append(configuration) } else { parts.append((value, [configuration])) }
             }
             guard parts.count > 1 else { continue }
-            let score = parts.reduce(0) { $0 + Set($1.1.map(\.value)).count - 1 }
+            let score = parts.reduce(0) { $0 + Self.distinct($1.1.map(\.value)) - 1 }
             if best == nil || score < best!.score { best = (score, index, parts) }
         }
         guard let best else {
@@ -226,6 +225,11 @@ public struct MetadataUpdater: Sendable {
             return [(path, Self.value(merged.statuses, previous: nil))]
         }
         return best.parts.flatMap { leaves($0.1, path: path + [(properties[best.index], $0.0)]) }
+    }
+
+    /// How many different values `values` holds (a few: compared, not hashed).
+    static func distinct(_ values: [MetadataValue]) -> Int {
+        values.indices.count { index in !values[..<index].contains(values[index]) }
     }
 
     /// `a and b and …` over the path's comparisons, in the configured property order.

@@ -28,7 +28,7 @@ extension DownstreamSyncer {
     func metadata(of sync: DownstreamSync, run: DownstreamTryPush, revision: String, reports: [DownstreamResult]) -> DownstreamMetadata {
         guard let base = run.base else { return DownstreamMetadata(revision: revision, base: "", error: "the try push recorded no mozilla-central base") }
         do {
-            let results = WPTReport.runs(try reports.map { try WPTReport.decode(Data($0.report), file: "the wptreport.json of task \($0.taskID)") })
+            let results = try WPTReport.decodeRuns(reports.map { (Data($0.report), "the wptreport.json of task \($0.taskID)") })
             let previous = sync.metadata?.error == nil ? sync.metadata : nil
             let moves = try PullRequestChanges.moves(git: git, head: run.head, master: master)
             let paths = Set(MetadataPlan.paths(testIDs: results.keys, renames: moves.renames, removed: moves.removed))
