@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -228,12 +229,21 @@ private:
 
 extern "C" bool wpt_report_walk(const char *data, size_t length, const wpt_report_visitor *visitor, wpt_report_outcome *outcome) {
     *outcome = wpt_report_outcome{};
-    simdjson::dom::parser parser;
-    element root;
-    if (auto error = data ? parser.parse(data, length).get(root) : simdjson::EMPTY) {
-        outcome->not_json = true;
-        std::snprintf(outcome->message, sizeof outcome->message, "%s", simdjson::error_message(error));
+    // No C++ exception may cross into Swift: one (std::bad_alloc from a string or vector) ends the walk as an error.
+    try {
+        simdjson::dom::parser parser;
+        element root;
+        if (auto error = data ? parser.parse(data, length).get(root) : simdjson::EMPTY) {
+            outcome->not_json = true;
+            std::snprintf(outcome->message, sizeof outcome->message, "%s", simdjson::error_message(error));
+            return false;
+        }
+        return Walk(outcome).report(root, visitor);
+    } catch (const std::exception &error) {
+        std::snprintf(outcome->message, sizeof outcome->message, "could not be read: %s", error.what());
+        return false;
+    } catch (...) {
+        std::snprintf(outcome->message, sizeof outcome->message, "could not be read");
         return false;
     }
-    return Walk(outcome).report(root, visitor);
 }
