@@ -55,7 +55,7 @@ struct GitTryAutolandTests {
         try w.git(["reset", "-q", "--hard", w.initialCommit])
         let notUTF8 = w.world.geckoClone + "/../latin1-message"
         try Data("Bug 7 - Caf".utf8 + [0xE9] + Array(" r=bob\n".utf8)).write(to: URL(fileURLWithPath: notUTF8))
-        try w.git(["commit", "-q", "--allow-empty", "-F", notUTF8])
+        try w.git(["-c", "i18n.commitEncoding=latin1", "commit", "-q", "--allow-empty", "-F", notUTF8])
         for n in 1..<200 { try w.git(["commit", "-q", "--allow-empty", "-m", "Bug \(n) - Central change r=eve"]) }
         // Into central without its hook, as the mirror would bring them.
         try sh("git", ["fetch", "-q", w.world.geckoClone, "HEAD:refs/heads/main"], in: w.world.central)
