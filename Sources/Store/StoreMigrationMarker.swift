@@ -20,7 +20,12 @@ public struct StoreMigrationMarker: Sendable {
     public func holdsBack(store: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
-        return read()?.holdsBack(store) ?? true
+        return read()?.holdsBack(store, defaults: Self.identityDefaults) ?? true
+    }
+
+    /// libpq's defaults in this process, for comparing the marker's URL with the configuration's.
+    public static var identityDefaults: StoreIdentity.Defaults {
+        StoreIdentity.Defaults(environment: ProcessInfo.processInfo.environment, osUser: NSUserName())
     }
 
     /// What the marker says; nil when there is none or it cannot be read (`exists` tells them apart).

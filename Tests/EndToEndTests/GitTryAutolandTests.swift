@@ -47,6 +47,30 @@ struct GitTryAutolandTests {
         #expect(try w.autolandFile("dom/base/Document.cpp") == "int b;\n")
     }
 
+    /// The developer's try push sits on 200 central commits the try repository never had, and central
+    /// moved on before the worker read it: old..new holds those 200, none of them read. One of them
+    /// has a message that is not UTF-8, which reading it would refuse.
+    @Test func aTryPushOverHundredsOfCentralCommitsReadsOnlyItsOwn() throws {
+        let w = try AutolandLandingWorld("git-try-over-central", geckoKind: .git)
+        try w.git(["reset", "-q", "--hard", w.initialCommit])
+        let notUTF8 = w.world.geckoClone + "/../latin1-message"
+        try Data("Bug 7 - Caf".utf8 + [0xE9] + Array(" r=bob\n".utf8)).write(to: URL(fileURLWithPath: notUTF8))
+        try w.git(["-c", "i18n.commitEncoding=latin1", "commit", "-q", "--allow-empty", "-F", notUTF8])
+        for n in 1..<200 { try w.git(["commit", "-q", "--allow-empty", "-m", "Bug \(n) - Central change r=eve"]) }
+        // Into central without its hook, as the mirror would bring them.
+        try sh("git", ["fetch", "-q", w.world.geckoClone, "HEAD:refs/heads/main"], in: w.world.central)
+        let fix = try w.commitInClone(["dom/base/Document.cpp": "int c;\n"], message: "Bug \(w.bug) - Fix the document r=bob")
+        let tip = try w.commitInClone(["try_task_config.json": "{}\n"], message: "try: -b o --autoland")
+        try w.git(["push", "-q", w.tryRepo, "+HEAD:refs/heads/try"], env: ["USER": "alice@mozilla.com"])
+        try w.git(["reset", "-q", "--hard", "HEAD~2"])
+        try w.git(["commit", "-q", "--allow-empty", "-m", "Bug 8 - Central moves on r=eve"])
+        try sh("git", ["fetch", "-q", w.world.geckoClone, "HEAD:refs/heads/main"], in: w.world.central)
+
+        let output = try w.world.wptsync(["process", "--verbose"])
+        let request = try #require(try requests(w).first, "no request: \(output)")
+        #expect(request.tip == tip && request.nodes == [fix], "only the fix, none of central's 200 commits")
+    }
+
     @Test func throughLandoTheRequestLandsAsOneJobWithItsAuthorAndMessage() throws {
         let w = try AutolandLandingWorld("git-try-lando", geckoKind: .git, lando: true)
         let lando = try #require(w.lando)

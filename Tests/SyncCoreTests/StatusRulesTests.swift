@@ -109,7 +109,7 @@ struct StatusRulesTests {
         var migration = StoreMigration(phase: .copying, from: path, to: url, host: "db1", pid: 7, startedAt: ago(hours: 0.1))
         func item(_ migration: StoreMigration?, live: Bool = false, configured: String = path) -> StatusItem? {
             var facts = StatusFacts()
-            facts.storeMigration = (migration, file, live, configured)
+            facts.storeMigration = (migration, file, live, configured, StoreIdentity.Defaults())
             return summarize(facts).items.first { $0.kind == .storeMigration }
         }
         #expect(item(migration, live: true)?.needsPerson == false)

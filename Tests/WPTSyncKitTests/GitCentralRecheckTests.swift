@@ -35,13 +35,26 @@ struct GitCentralRecheckTests {
 
     func moveCentral(to oid: Oid) throws { try repository.updateReference("refs/heads/main", to: oid, expecting: .any) }
 
+    /// A mixed setup as the worker reads it: an hg autoland, a git central, `[commit_map]` at `lando`.
+    func mixedCentral(_ lando: LocalLando) -> (servers: HgServers, central: any CentralHistory) {
+        var central = GeckoRepository(name: "mozilla-central", path: dir.sub("central.git"), role: .central)
+        central.kind = .git
+        central.branch = "refs/heads/main"
+        var config = Config(store: StoreSettings(path: dir.sub("state/j.sqlite")),
+                            gecko: [GeckoRepository(name: "autoland", path: dir.sub("autoland"), role: .integration), central])
+        config.commitMap = CommitMapSettings(landoURL: lando.url)
+        let servers = HgServers(config: config)
+        return (servers, servers.history(of: central))
+    }
+
+    /// Lando's `hg2git` questions so far.
+    func hg2git(_ lando: LocalLando) -> Int { lando.requests.filter { $0.path.contains("hg2git") }.count }
+
     /// A mixed setup: hg changesets wait for a git central; Lando's commit map (`[commit_map]`,
     /// the local Lando here) gives their git commits, which the walk looks for.
     @Test func hgChangesetsWaitingForAGitCentralAreFoundThroughTheCommitMap() throws {
         let lando = try LocalLando(repositories: [])
-        let map = GeckoCommitMap(CommitMapSettings(landoURL: lando.url))
-        var central = GitCentral(repository: { try GitGecko(path: dir.sub("central.git")) }, branch: "refs/heads/main")
-        central.counterpart = { try map.git(forHg: $0) }
+        let (_, central) = mixedCentral(lando)
         let (hgLanded, hgWaiting) = (String(repeating: "1", count: 40), String(repeating: "2", count: 40))
         let landed = try commit("a", on: [base])
         try moveCentral(to: landed)
@@ -57,6 +70,35 @@ struct GitCentralRecheckTests {
         lando.mapCommits(git: later.hex, hg: hgWaiting)
         #expect(try recheck.run(pending: [hgWaiting]) { seen.append($0) })
         #expect(seen.last == [hgWaiting])
+    }
+
+    /// Lando answering nothing for a waiting hg changeset is asked again only once central moved;
+    /// a git commit waiting with it is answered by what central gained, never asked of Lando; and
+    /// Lando failing on one changeset leaves the others found, said once in the pass's notes.
+    @Test func theCommitMapIsAskedOncePerCentralTipAndOnlyAboutHgChangesets() throws {
+        let lando = try LocalLando(repositories: [])
+        let (servers, central) = mixedCentral(lando)
+        let (hgA, hgB, hgC) = (String(repeating: "1", count: 40), String(repeating: "2", count: 40), String(repeating: "3", count: 40))
+        let gitWaiting = try commit("w", on: [base])
+        var seen: [Set<String>] = []
+        let pending: Set<String> = [hgA, hgB, gitWaiting.hex]
+        #expect(try CentralRecheck(marks: journal, central: central, task: "one").run(pending: pending) { seen.append($0) })
+        #expect(hg2git(lando) == 2, "the two hg changesets, not the git commit the repository has")
+        // Another re-check (the landing tracker's) at the same tip: Lando's misses are not asked again.
+        #expect(try CentralRecheck(marks: journal, central: central, task: "two").run(pending: [hgA, hgB]) { seen.append($0) })
+        #expect(hg2git(lando) == 2 && seen == [[], []])
+
+        // Central moves: it gained the git commit and hgA's commit; Lando fails on hgB.
+        let landed = try commit("a", on: [gitWaiting])
+        try moveCentral(to: landed)
+        lando.mapCommits(git: landed.hex, hg: hgA)
+        lando.injectFault(.serverError(status: 500), count: 1, pathPrefix: "/api/hg2git/firefox/\(hgB)")
+        #expect(try CentralRecheck(marks: journal, central: central, task: "one").run(pending: pending.union([hgC])) { seen.append($0) })
+        #expect(seen.last == [hgA, gitWaiting.hex], "one failing changeset does not fail the re-check")
+        #expect(hg2git(lando) == 5, "hgA, hgB and hgC asked again at the new tip; never the git commit")
+        let note = try #require(servers.takeCounterpartNote())
+        #expect(note.contains("failed for 1 hg changeset"), "\(note)")
+        #expect(servers.takeCounterpartNote() == nil, "said once")
     }
 
     /// Lookups skip the rescan of the pack folders a miss would cost, after one rescan per

@@ -36,14 +36,17 @@ final class CountingSyncs: DownstreamSyncStore {
 /// not among every downstream sync ever made.
 @Suite("Late metadata lookups")
 struct LateMetadataLookupTests {
-    @Test func theLandingBuildReadsOnlyTheSyncsWhoseMetadataMayLandLate() throws {
-        let dir = TempDir("late-lookups")
+    /// 300 landed syncs with their metadata and PR 301, whose import landed before its metadata
+    /// (one new file); the runner reads the journal's syncs through `CountingSyncs` and Gecko
+    /// through a real git clone whose only commit is `base`.
+    private func world(_ dir: TempDir) throws -> (runner: LandingRunner, syncs: CountingSyncs, base: String) {
         let journal = try SQLiteJournal(path: dir.sub("state/j.sqlite"))
         let prs = Array(1...300)
         var carried: [LandedMetadata] = []
         for pr in prs + [301] {
             var sync = DownstreamSync(pullRequest: pr)
-            sync.metadata = DownstreamMetadata(revision: "r\(pr)", base: "b", files: [:])
+            let files = pr == 301 ? ["testing/web-platform/meta/late.html.ini": DownstreamMetadata.File(before: nil, after: "[late.html]\n")] : [:]
+            sync.metadata = DownstreamMetadata(revision: "r\(pr)", base: "b", files: files)
             try journal.saveDownstreamSync(sync)
             if pr != 301 { carried.append(LandedMetadata(pullRequest: pr, metadata: sync.metadata!, late: false)) }
         }
@@ -54,16 +57,35 @@ struct LateMetadataLookupTests {
         _ = try journal.save(landing)
 
         let mirror = try GitRepository.initBare(at: dir.sub("mirror.git"), initialBranch: "master")
+        let clone = try GitLandingClone(path: dir.sub("clone.git"), url: dir.sub("gecko"), branch: "refs/heads/main")
+        let base = try GitRepository.open(at: dir.sub("clone.git")).commitFiles(["README": "gecko\n"]).hex
         let runner = LandingRunner(settings: LandingSettings(repository: "autoland", bug: 1, clone: dir.sub("clone")), prefixes: PathPrefixes(),
                                    store: journal, mirror: mirror,
                                    units: UpstreamUnits(mirror: mirror, store: journal, github: nil, skipReason: { _ in nil }),
-                                   treestatus: nil, pushURL: dir.sub("gecko"), redactor: .none,
-                                   workspace: { throw UpstreamError.notConfigured("no workspace in this test") })
+                                   treestatus: nil, pushURL: dir.sub("gecko"), redactor: .none, workspace: { clone })
         let syncs = CountingSyncs(journal)
         runner.downstream = syncs
+        return (runner, syncs, base)
+    }
+
+    @Test func theLandingBuildReadsOnlyTheSyncsWhoseMetadataMayLandLate() throws {
+        let dir = TempDir("late-lookups")
+        let (runner, syncs, base) = try world(dir)
         // This landing imports PR 301 again (its metadata follows its import): nothing is late.
-        let late = try runner.lateMetadataCommits(excluding: [301], base: "x")
+        let late = try runner.lateMetadataCommits(excluding: [301], base: base)
         #expect(late.commits.isEmpty && late.carried.isEmpty)
         #expect(syncs.reads.withLock { $0 } == ["late:1"], "one sync read, not 301")
+        withExtendedLifetime(dir) {}
+    }
+
+    @Test func theSyncTheIndexNamesLandsItsLateMetadataAsOneCommit() throws {
+        let dir = TempDir("late-lookups-commit")
+        let (runner, syncs, base) = try world(dir)
+        let late = try runner.lateMetadataCommits(excluding: [], base: base)
+        #expect(late.commits.count == 1)
+        #expect(late.commits.first.map { Array($0.files.keys) } == [HgPath("testing/web-platform/meta/late.html.ini")])
+        #expect(late.carried.map(\.pullRequest) == [301] && late.carried.first?.late == true)
+        #expect(syncs.reads.withLock { $0 } == ["late:1"], "only the sync the index names is read")
+        withExtendedLifetime(dir) {}
     }
 }

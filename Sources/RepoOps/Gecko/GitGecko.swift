@@ -34,12 +34,22 @@ public final class GitGecko: GeckoSource {
     /// The commits in `old..new`, parents before children (`old` nil: those of `new` reachable
     /// from no other branch, as git itself counts a new branch's commits).
     public func changesets(from old: String?, to new: String) throws(GitError) -> [HgChangeset] {
+        try changesets(of: commits(from: old, to: new))
+    }
+
+    /// The commits `changesets(from:to:)` reads, in its order, not read yet.
+    public func commits(from old: String?, to new: String) throws(GitError) -> [Oid] {
         let head = try commitID(new)
         var hidden: [Oid] = []
         if let old { hidden = [try commitID(old)] } else {
             hidden = try git.references(matching: "refs/heads/*").map(\.target).filter { $0 != head }
         }
-        return try git.commits(from: [head], hiding: hidden).map { (oid) throws(GitError) in try changeset(of: oid) }
+        return try git.commits(from: [head], hiding: hidden)
+    }
+
+    /// The commits `oids` as changesets, in order.
+    public func changesets(of oids: [Oid]) throws(GitError) -> [HgChangeset] {
+        try oids.map { (oid) throws(GitError) in try changeset(of: oid) }
     }
 
     public func files(at revision: String, paths: [HgPath]) throws(GitError) -> [HgPath: HgFile] {

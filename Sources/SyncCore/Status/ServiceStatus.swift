@@ -39,7 +39,7 @@ public struct ServiceStatus: Sendable, Equatable {
                                     command: "wptsync resume (once the reason is gone)"))
         }
         if let marker = facts.storeMigration,
-           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured) {
+           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured, defaults: marker.defaults) {
             items.append(item)
         }
         if let oldest = facts.oldestPending {

@@ -49,8 +49,9 @@ public struct StatusFacts: Sendable {
     public var periodicTasks: [(name: String, interval: Double)]
     public var periodicRuns: [PeriodicRun]
     /// The marker `migrate-store` left (`StoreSettings.migrationMarkerPath`): what it says (nil: it
-    /// cannot be read), whether its process still holds it, and the store the configuration names.
-    public var storeMigration: (migration: StoreMigration?, file: String, live: Bool, configured: String)?
+    /// cannot be read), whether its process still holds it, the store the configuration names and
+    /// libpq's defaults in this process (`StoreIdentity.Defaults`).
+    public var storeMigration: (migration: StoreMigration?, file: String, live: Bool, configured: String, defaults: StoreIdentity.Defaults)?
 
     public init(pause: (by: String, reason: String, since: Date)? = nil, pendingEvents: Int = 0, oldestPending: (id: Int64, receivedAt: Date)? = nil,
                 failedEvents: [FailedEvent] = [], syncs: [(sync: UpstreamSync, since: Date?)] = [],

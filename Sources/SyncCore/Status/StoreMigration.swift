@@ -22,18 +22,21 @@ public struct StoreMigration: Codable, Sendable, Equatable {
     /// Whether events meant for `store` (`StoreSettings.name`) wait in the spool: always while the
     /// copy is made, then until the configuration names the copy (however its URL is spelled:
     /// `StoreIdentity`).
-    public func holdsBack(_ store: String) -> Bool { !(phase == .copied && StoreIdentity.same(to, store)) }
+    public func holdsBack(_ store: String, defaults: StoreIdentity.Defaults = .init()) -> Bool {
+        !(phase == .copied && StoreIdentity.same(to, store, defaults: defaults))
+    }
 
     /// What `status` and `check-config` say about the marker at `file` (`migration` nil: it cannot be
     /// read), with `configured` the store the configuration names and `live` whether the process
-    /// still holds the marker; nil once the copy is configured.
-    public static func statusItem(_ migration: StoreMigration?, file: String, live: Bool, configured: String) -> StatusItem? {
+    /// still holds the marker; nil once the copy is configured (`defaults`: libpq's, for the URLs).
+    public static func statusItem(_ migration: StoreMigration?, file: String, live: Bool, configured: String,
+                                  defaults: StoreIdentity.Defaults = .init()) -> StatusItem? {
         let spooling = "hooks and workers configured with another store spool every event until then"
         guard let migration else {
             return StatusItem(kind: .storeMigration, summary: "\(file) cannot be read: \(spooling)", needsPerson: true,
                               command: "remove \(file) once no `wptsync migrate-store` runs; the spool is imported then")
         }
-        guard migration.holdsBack(configured) else { return nil }
+        guard migration.holdsBack(configured, defaults: defaults) else { return nil }
         let process = "migrate-store (pid \(migration.pid) on \(migration.host))"
         let copy = "\(migration.from) into \(migration.to)"
         let configure = migration.to.hasPrefix("postgres") ? "set `[store] url = \"\(migration.to)\"`" : "remove `[store] url`"
@@ -47,7 +50,8 @@ public struct StoreMigration: Codable, Sendable, Equatable {
                               since: migration.startedAt, needsPerson: true,
                               command: "run `wptsync migrate-store` again (it removes \(file)), \(stay)")
         case .copied:
-            return StatusItem(kind: .storeMigration, summary: "\(process) copied \(copy): \(spooling) (\(file))", since: migration.startedAt,
+            let differ = "the marker names \(migration.to), the configuration \(configured): not the same store"
+            return StatusItem(kind: .storeMigration, summary: "\(process) copied \(copy): \(spooling) (\(file)); \(differ)", since: migration.startedAt,
                               needsPerson: true, command: "\(configure): the spool is imported into it; \(stay)")
         }
     }

@@ -44,7 +44,7 @@ public enum ConfigCheck {
                 + " when that disk is full, hooks can write neither and pushes must be replayed; put [store] spool on another filesystem")
         }
         if let marker = config.store.migrationFacts,
-           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured) {
+           let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured, defaults: marker.defaults) {
             warnings.append("warning: \(item.summary); \(item.command)")
         }
         if config.landing?.waitForMetadata == true, config.downstream?.enabled != true {

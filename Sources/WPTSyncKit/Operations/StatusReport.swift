@@ -81,9 +81,9 @@ public enum StatusFormat {
 
 extension StoreSettings {
     /// What the marker of `migrate-store` says, if there is one (`StatusFacts.storeMigration`).
-    var migrationFacts: (migration: StoreMigration?, file: String, live: Bool, configured: String)? {
+    var migrationFacts: (migration: StoreMigration?, file: String, live: Bool, configured: String, defaults: StoreIdentity.Defaults)? {
         let marker = StoreMigrationMarker(path: migrationMarkerPath)
         guard marker.exists else { return nil }
-        return (marker.read(), marker.path, marker.isHeld, name)
+        return (marker.read(), marker.path, marker.isHeld, name, StoreMigrationMarker.identityDefaults)
     }
 }

@@ -11,8 +11,16 @@ protocol CentralHistory {
     /// The changesets reachable from `tip` that were not from `since` (with `since` itself or not);
     /// throws when central no longer has `since`.
     func gained(since: String, tip: String) throws -> Set<String>
+    /// Those of `pending` that arrived between `since` and `tip`; throws when central no longer has `since`.
+    func arrived(_ pending: Set<String>, since: String, tip: String) throws -> Set<String>
     /// Those of `nodes` (full, lowercase) that `tip` holds.
     func holds(_ nodes: Set<String>, tip: String) throws -> Set<String>
+}
+
+extension CentralHistory {
+    func arrived(_ pending: Set<String>, since: String, tip: String) throws -> Set<String> {
+        try gained(since: since, tip: tip).intersection(pending)
+    }
 }
 
 /// A Mercurial central: the stamp is its changelog file's; questions are revsets through its
@@ -41,9 +49,9 @@ struct GitCentral: CentralHistory {
     let repository: () throws -> GitGecko
     /// The full name of central's branch (`refs/heads/main`).
     let branch: String
-    /// The git commit of an hg changeset (Lando's `hg2git`), or nil while it has none; nil when
-    /// every waiting node is a git commit.
-    var counterpart: ((String) throws -> String?)? = nil
+    /// The git commit of an hg changeset with central at a tip (Lando's `hg2git`), or nil while it
+    /// has none or Lando fails; nil when every waiting node is a git commit.
+    var counterpart: ((_ node: String, _ tip: String) -> String?)? = nil
 
     func stamp() -> String? { try? tip() }
 
@@ -53,9 +61,19 @@ struct GitCentral: CentralHistory {
     }
 
     func gained(since: String, tip: String) throws -> Set<String> {
-        // What central gained is git commits: hg changesets waiting for it are asked for by `holds`.
-        if counterpart != nil { throw UpstreamError.notConfigured("a walk of what central gained: hg changesets wait for it") }
-        return Set(try repository().git.commits(from: [try Oid(hex: tip)], hiding: [try Oid(hex: since)], sorted: false).map(\.hex))
+        Set(try repository().git.commits(from: [try Oid(hex: tip)], hiding: [try Oid(hex: since)], sorted: false).map(\.hex))
+    }
+
+    /// What central gained answers for the git commits; in a mixed setup, the waiting nodes the
+    /// repository lacks (hg changesets) go to `holds`, through `counterpart`: their git commits may
+    /// have landed before `since`, while Lando had no pair for them yet.
+    func arrived(_ pending: Set<String>, since: String, tip: String) throws -> Set<String> {
+        let arrived = try gained(since: since, tip: tip).intersection(pending)
+        guard counterpart != nil else { return arrived }
+        let git = try repository().git
+        try git.refreshObjects()
+        let hg = pending.subtracting(arrived).filter { node in (try? Oid(hex: node)).map { !git.holds($0) } ?? false }
+        return hg.isEmpty ? arrived : arrived.union(try holds(hg, tip: tip))
     }
 
     /// Walks from the nodes the repository has, hiding the tip: what the walk does not reach is
@@ -70,7 +88,7 @@ struct GitCentral: CentralHistory {
             guard let oid = try? Oid(hex: node) else { continue }
             if git.holds(oid) {
                 known[oid] = node
-            } else if let counterpart, let mapped = try counterpart(node).flatMap({ try? Oid(hex: $0) }), git.holds(mapped) {
+            } else if let counterpart, let mapped = counterpart(node, tip).flatMap({ try? Oid(hex: $0) }), git.holds(mapped) {
                 known[mapped] = node
             }
         }

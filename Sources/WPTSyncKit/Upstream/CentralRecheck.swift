@@ -34,8 +34,8 @@ struct CentralRecheck {
         guard query != .nothing else { return false }
         let tip = try central.tip()
         let arrived: Set<String>
-        if case .arrivedSince(let since) = query, let gained = try? central.gained(since: since, tip: tip) {
-            arrived = gained.intersection(pending)  // failing if central lost `since` (a strip, a forced push)
+        if case .arrivedSince(let since) = query, let since = try? central.arrived(pending, since: since, tip: tip) {
+            arrived = since  // failing if central lost `since` (a strip, a forced push)
         } else {
             arrived = try central.holds(pending, tip: tip)
         }

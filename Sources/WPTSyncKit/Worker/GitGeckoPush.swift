@@ -48,12 +48,17 @@ extension HgPushHandler {
     /// The commits a try push (an update of the try branch, forced or not) brings, parents first:
     /// those its new tip reaches and the central branch's tip does not (with a git central;
     /// commits central holds are left out even when the try repository lacks central's tip), else
-    /// those the old tip does not reach (for a new branch, those no other branch has).
+    /// those the old tip does not reach (for a new branch, those no other branch has). Central's
+    /// commits are left out before any is read: a forced update can bring hundreds of them.
     func tryCommits(_ update: RefUpdate, in gecko: GitGecko) throws -> [HgChangeset] {
         let centralRepository = config.gecko.first { $0.role == .central && $0.kind == .git }
         let central = try centralRepository.map { try servers.git(for: $0) }
         let centralTip = try centralRepository?.branch.flatMap { try central?.changeset($0).node }
         let hidden = centralTip.flatMap { gecko.holds($0) ? $0 : nil } ?? (update.isCreation ? nil : update.old)
-        return try gecko.changesets(from: hidden, to: update.new).filter { central?.holds($0.node) != true }
+        let commits = try gecko.commits(from: hidden, to: update.new)
+        guard let central else { return try gecko.changesets(of: commits) }
+        // One rescan of central's packs, then lookups that do not rescan on each miss.
+        try central.git.refreshObjects()
+        return try gecko.changesets(of: commits.filter { !central.git.holds($0) })
     }
 }

@@ -140,9 +140,10 @@ final class HgPushHandler: EventHandler, PeriodicTask {
 
     func run() throws -> [String] {
         guard let upstream, let central = config.gecko.first(where: { $0.role == .central }) ?? config.gecko.first else { return [] }
-        return try upstream.recheckLanded(central: servers.history(of: central)) {
+        let notes = try upstream.recheckLanded(central: servers.history(of: central)) {
             try self.servers.source(containing: $0, preferring: central)
         }
+        return notes + [servers.takeCounterpartNote()].compactMap { $0 }
     }
 }
 
@@ -176,6 +177,7 @@ struct LandingRetry: PeriodicTask {
         var notes: [String] = []
         if let central = hg.config.gecko.first(where: { $0.role == .central }) {
             notes += try LandingTracker(store: runner.store, prefixes: runner.prefixes).recheck(central: hg.servers.history(of: central), marks: marks)
+            notes += [hg.servers.takeCounterpartNote()].compactMap { $0 }
         }
         if try !runner.store.landings(statuses: [.deferred]).isEmpty || runner.waitsForMetadata { notes += try runner.run() }
         return notes

@@ -9,6 +9,11 @@ final class HgServers {
     private var gitRepositories: [String: GitGecko] = [:]
     /// Lando's commit map (`[commit_map]`), for a git central that hg changesets wait for.
     private lazy var commitMap = GeckoCommitMap.make(config)
+    /// The hg changesets Lando had no git commit for (or failed on) at a central tip: asked again
+    /// only once central moved.
+    private var counterpartMisses: (tip: String, nodes: Set<String>)?
+    /// Lando's first error since `takeCounterpartNote()` and how many changesets it failed on.
+    private var counterpartFailure: (error: String, count: Int)?
 
     init(config: Config) { self.config = config }
 
@@ -39,8 +44,32 @@ final class HgServers {
     func history(of repository: GeckoRepository) -> any CentralHistory {
         guard repository.kind == .git else { return HgCentral(path: repository.path) { try self.server(for: repository) } }
         var central = GitCentral(repository: { try self.git(for: repository) }, branch: repository.branch ?? "HEAD")
-        if config.gecko.contains(where: { $0.kind == .hg }), let map = commitMap { central.counterpart = { try map.git(forHg: $0) } }
+        if config.gecko.contains(where: { $0.kind == .hg }), let map = commitMap {
+            central.counterpart = { self.counterpart(of: $0, centralTip: $1, map: map) }
+        }
         return central
+    }
+
+    /// The git commit of hg changeset `node` per Lando, asked once per central tip; an error counts
+    /// as no commit yet and is kept for `takeCounterpartNote()`.
+    func counterpart(of node: String, centralTip tip: String, map: GeckoCommitMap) -> String? {
+        if counterpartMisses?.tip != tip { counterpartMisses = (tip, []) }
+        guard counterpartMisses?.nodes.contains(node) != true else { return nil }
+        do {
+            if let commit = try map.git(forHg: node) { return commit }
+        } catch {
+            counterpartFailure = (counterpartFailure?.error ?? "\(error)", (counterpartFailure?.count ?? 0) + 1)
+        }
+        counterpartMisses?.nodes.insert(node)
+        return nil
+    }
+
+    /// One line on Lando's errors since the last call, for the re-check's notes; nil when none.
+    func takeCounterpartNote() -> String? {
+        defer { counterpartFailure = nil }
+        return counterpartFailure.map {
+            "Lando's commit map failed for \($0.count) hg changeset(s) waiting for central, counted as not arrived: \($0.error)"
+        }
     }
 
     /// The server of the first Mercurial repository holding `node`, trying `preferred` first.
