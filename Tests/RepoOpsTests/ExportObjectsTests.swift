@@ -39,6 +39,48 @@ import TestSupport
         #expect(try git(["rev-parse", "gecko/1^{tree}"], in: remote.path) == export.tree.hex)
         try git(["fsck", "--strict"], in: remote.path)
     }
+
+    @Test func exportWritesTreesUncompressedWhichGitReadsPacksAndPushes() throws {
+        let world = try ExportWorld()
+        try world.write("dom/a.html", "a\n")
+        let onto = try world.mirror(try world.commit("Import wpt"))
+        try world.write("css/deep/b.html", String(repeating: "b is compressible\n", count: 50))
+        let node = try world.commit("Bug 1 - Add b. r=me")
+        guard case .exported(let export) = try UpstreamExporter(hg: world.hg, git: world.git, prefixes: PathPrefixes())
+            .export(node: node, onto: onto) else {
+            Issue.record("expected a commit")
+            return
+        }
+
+        // A stored tree's file holds its object verbatim, after zlib's 2-byte header and a 5-byte block header.
+        let trees = try ["^{tree}", ":css", ":css/deep"].map { try git(["rev-parse", export.commit.hex + $0], in: world.git.path) }
+        for tree in trees {
+            let object = Array("tree \(try git(["cat-file", "-s", tree], in: world.git.path))\0".utf8)
+                + (try gitBytes(["cat-file", "tree", tree], in: world.git.path))
+            let file = try looseFile(world.git.path, tree)
+            #expect(Array(file.dropFirst(7).prefix(object.count)) == object, "tree \(tree) is not stored uncompressed")
+        }
+        let blob = try git(["rev-parse", export.commit.hex + ":css/deep/b.html"], in: world.git.path)
+        #expect(try looseFile(world.git.path, blob).count < 100, "blobs stay deflated")
+
+        try git(["fsck", "--strict", "--no-dangling"], in: world.git.path)
+        try git(["update-ref", "refs/heads/exported", export.commit.hex], in: world.git.path)
+        try git(["gc", "-q", "--prune=now"], in: world.git.path)
+        #expect(try looseObjects(world.git.path).isEmpty)
+        try git(["fsck", "--strict", "--no-dangling"], in: world.git.path)
+        let remote = TempDir("export-push")
+        try git(["init", "-q", "--bare", remote.path], in: remote.path)
+        try git(["push", "-q", remote.path, "\(export.commit.hex):refs/heads/gecko/1"], in: world.git.path)
+        #expect(try git(["ls-tree", "-r", "--name-only", "gecko/1"], in: remote.path) == "css/deep/b.html\ndom/a.html")
+        try git(["fsck", "--strict"], in: remote.path)
+    }
+}
+
+/// The bytes of the loose object `id` below `gitDir`.
+private func looseFile(_ gitDir: String, _ id: String) throws -> [UInt8] {
+    let path = "\(gitDir)/objects/\(id.prefix(2))/\(id.dropFirst(2))"
+    guard let data = FileManager.default.contents(atPath: path) else { throw POSIXError(.ENOENT) }
+    return Array(data)
 }
 
 /// The ids of the loose objects below `gitDir`.
