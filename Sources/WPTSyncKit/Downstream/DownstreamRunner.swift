@@ -38,6 +38,7 @@ final class DownstreamRunner {
             tasks: settings.tasks, prefixes: config.paths)
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
+        syncer.tryBranch = config.tryBranch
         syncer.maxTestPaths = settings.maxTestPaths
         syncer.unstable = settings.unstable
         syncer.landings = store
