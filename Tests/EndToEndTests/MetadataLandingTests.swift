@@ -28,10 +28,18 @@ struct MetadataLandingTests {
         let tryRepo: TryRepository
         let serve: WebhookServeTests.World
 
-        init(waitSeconds: Double = 86_400, gecko: Gecko = .hg) throws {
+        /// Serves a git try over `git://` when `remoteTry`.
+        let daemon: TestServer?
+
+        /// `tryBranch`: a git try declared as a `[[gecko]]` try entry whose branch try pushes move;
+        /// `remoteTry`: a git try reached over `git://` (`git daemon`), as a remote one is.
+        init(waitSeconds: Double = 86_400, gecko: Gecko = .hg, tryBranch: String? = nil, remoteTry: Bool = false) throws {
             bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
             taskcluster = try LocalTaskcluster()
             let tryPath = dir.sub(gecko == .hg ? "try" : "try.git")
+            let served = remoteTry ? try startGitDaemon(basePath: dir.path) : nil
+            daemon = served?.server
+            let tryEntry = tryBranch.map { "\n[[gecko]]\nname = \"try\"\npath = \"\(tryPath)\"\nrole = \"try\"\nkind = \"git\"\nbranch = \"\($0)\"\n" } ?? ""
             try writeFile(dir.sub("bugzilla-key"), "bot-key\n")
             try writeFile(dir.sub("webhook-secret"), "metadata secret\n")
             landing = try LandingWorld(extraLandingConfig: "wait_for_metadata = true\nmetadata_wait_seconds = \(waitSeconds)", extraConfig: """
@@ -43,15 +51,16 @@ struct MetadataLandingTests {
                 bugzilla_url = "\(bugzilla.restURL)"
                 bugzilla_api_key_file = "\(dir.sub("bugzilla-key"))"
                 taskcluster_url = "\(taskcluster.rootURL)"
-                try_repository = "\(tryPath)"
+                try_repository = "\(served.map { $0.url + "/try.git" } ?? tryPath)"
                 clone = "\(dir.sub("try-clone"))"
                 tasks = ["test-linux1804-64-qr/opt-web-platform-tests"]
                 poll_seconds = 0.001
                 # The first run's metadata lands here; StabilityDownstreamTests covers the stability run.
                 rebuild = 0
-
+                \(tryEntry)
                 """, geckoKind: gecko.kind, lando: gecko == .gitLando)
-            tryRepo = try TryRepository(path: tryPath, central: landing.world.central, kind: gecko.kind)
+            tryRepo = try TryRepository(path: tryPath, central: landing.world.central, kind: gecko.kind,
+                                        branch: tryBranch.map { "refs/heads/" + $0 } ?? "refs/heads/try")
             serve = try WebhookServeTests.World(config: landing.world.config, secretFile: dir.sub("webhook-secret"),
                                                 environment: landing.world.environment)
         }

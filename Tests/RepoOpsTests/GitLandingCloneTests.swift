@@ -117,11 +117,11 @@ struct GitLandingCloneTests {
         let base = try clone.refresh()
         let node = try clone.commit([PlannedCommit(user: "wpt-sync <wpt-sync@mozilla.com>", date: (1_700_000_000, 0), message: Array("try: wpt PR 7\n".utf8),
                                                    files: [HgPath("try_task_config.json"): change("{}\n")])], onto: base)[0]
-        #expect(try clone.pushToTry(node, url: tryRepository) == .pushed)
+        #expect(try clone.pushToTry(node, url: tryRepository, branch: "refs/heads/try") == .pushed)
         #expect(try tryTip() == node, "forced over someone else's try push")
-        #expect(try clone.pushToTry(node, url: tryRepository) == .nothingToPush)
+        #expect(try clone.pushToTry(node, url: tryRepository, branch: "refs/heads/try") == .nothingToPush)
         try sh("git", ["push", "-q", "-f", tryRepository, "\(theirs):refs/heads/try"], in: work)
-        #expect(try clone.pushToTry(node, url: tryRepository) == .nothingToPush)
+        #expect(try clone.pushToTry(node, url: tryRepository, branch: "refs/heads/try") == .nothingToPush)
         #expect(try tryTip() == theirs, "not pushed again once the branch moved on")
     }
 

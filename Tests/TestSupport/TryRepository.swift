@@ -8,10 +8,12 @@ import SyncCore
 public struct TryRepository: Sendable {
     public let path: String
     public let kind: GeckoKind
+    /// With git, the branch try pushes move.
+    public var branch = "refs/heads/try"
 
     /// Clones `central` (a Mercurial repository, or a git one) to `path`.
-    public init(path: String, central: String, kind: GeckoKind) throws {
-        self.path = path; self.kind = kind
+    public init(path: String, central: String, kind: GeckoKind, branch: String = "refs/heads/try") throws {
+        self.path = path; self.kind = kind; self.branch = branch
         if kind == .git {
             _ = try sh("git", ["clone", "-q", "--bare", central, path])
             _ = try sh("git", ["--git-dir", path, "config", "core.logAllRefUpdates", "always"])
@@ -31,7 +33,7 @@ public struct TryRepository: Sendable {
         guard kind == .git else {
             return try sh("hg", ["log", "-r", "file('path:try_task_config.json')", "-T", "{node}\n"], in: path).split(separator: "\n").map(String.init)
         }
-        let result = try ProcessRunner.run("git", ["--git-dir", path, "reflog", "show", "--format=%H", "refs/heads/try"], extraEnvironment: testEnvironment)
+        let result = try ProcessRunner.run("git", ["--git-dir", path, "reflog", "show", "--format=%H", branch], extraEnvironment: testEnvironment)
         guard result.status == 0 else { return [] }
         return try result.stdoutString.split(separator: "\n").reversed().map(String.init).filter {
             try ProcessRunner.run("git", ["--git-dir", path, "cat-file", "-e", "\($0):try_task_config.json"], extraEnvironment: testEnvironment).status == 0
@@ -40,7 +42,7 @@ public struct TryRepository: Sendable {
 
     /// Someone else's push to git try: its branch `try` moves to `revision`.
     public func someoneElsePushes(_ revision: String) throws {
-        _ = try sh("git", ["--git-dir", path, "update-ref", "refs/heads/try", revision])
+        _ = try sh("git", ["--git-dir", path, "update-ref", branch, revision])
     }
 
     /// A file of try push `revision`.

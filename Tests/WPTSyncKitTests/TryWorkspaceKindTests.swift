@@ -33,3 +33,22 @@ struct TryWorkspaceKindTests {
         #expect(!FileManager.default.fileExists(atPath: dir.sub("clone")), "nothing made")
     }
 }
+
+/// A git Gecko repository with no branch (made in code: the configuration requires one) is
+/// refused naming it, rather than opened as a Mercurial clone of a git path.
+@Suite("Gecko workspace: a git repository needs its branch")
+struct GeckoWorkspaceBranchTests {
+    @Test func aGitRepositoryWithNoBranchIsRefusedNamingIt() throws {
+        let dir = TempDir("no-branch")
+        let central = dir.sub("central.git")
+        _ = try sh("git", ["init", "-q", "--bare", "-b", "main", central])
+        var repository = GeckoRepository(name: "mozilla-central", path: central, role: .central)
+        repository.kind = .git
+        let settings = DownstreamSettings(tryRepository: dir.sub("try.git"), clone: dir.sub("clone"), bugzillaURL: "http://127.0.0.1:9/rest",
+                                          taskclusterURL: "http://127.0.0.1:9")
+        #expect { _ = try DownstreamRunner.tryWorkspace(settings, central: repository) } throws: {
+            "\($0)" == "[[gecko]] \"mozilla-central\" (\(central)) is a git repository with no branch: its clone needs the branch to fetch and push"
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.sub("clone")), "nothing made")
+    }
+}

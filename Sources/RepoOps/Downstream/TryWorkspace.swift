@@ -5,32 +5,30 @@ import SyncCore
 /// and from which they are pushed to try: Mercurial (`HgLandingWorkspace`) or git
 /// (`GitLandingClone`), as mozilla-central is; `refresh` fetches central's tip.
 public protocol TryWorkspace: LandingWorkspace {
-    /// Pushes the try commit `node` to the try repository at `url`; `nothingToPush` when try
-    /// has it already (a rebuild after a crash between the push and its record).
-    func pushToTry(_ node: String, url: String) throws -> PushOutcome
+    /// Pushes the try commit `node` to the try repository at `url` (with git, to its `branch`);
+    /// `nothingToPush` when try has it already (a rebuild after a crash between the push and its record).
+    func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome
 }
 
 extension HgLandingWorkspace: TryWorkspace {
-    /// Mercurial's try keeps every head: the commit is pushed as a new one.
-    public func pushToTry(_ node: String, url: String) throws -> PushOutcome {
+    /// Mercurial's try keeps every head: the commit is pushed as a new one (`branch` is git's).
+    public func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome {
         try clone.push(node, to: url, newHead: true)
     }
 }
 
 extension GitLandingClone: TryWorkspace {
-    /// The branch of a git try repository that try pushes move.
-    public static let tryBranch = "refs/heads/try"
-
-    /// Force-pushed to the try repository's branch `try`, as a person's `git push try +HEAD:try`.
+    /// Force-pushed to the try repository's `branch` (full name), as a person's `git push try +HEAD:try`.
     /// A try repository on this machine that holds the commit already (the branch moved on since)
-    /// is not pushed to again, so a rebuild never makes a second try run.
-    public func pushToTry(_ node: String, url: String) throws -> PushOutcome {
+    /// is not pushed to again, so a rebuild never makes a second try run (for a remote one, the
+    /// caller asks Taskcluster's index).
+    public func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome {
         if Self.isLocal(url), let oid = try? Oid(hex: node),
            let tryRepository = try? GitRepository.open(at: url.hasPrefix("file://") ? String(url.dropFirst(7)) : url),
            tryRepository.contains(oid) {
             return .nothingToPush
         }
-        return try push(node, to: url, branch: Self.tryBranch, force: true)
+        return try push(node, to: url, branch: branch, force: true)
     }
 }
 

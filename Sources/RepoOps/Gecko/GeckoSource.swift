@@ -12,6 +12,15 @@ public protocol GeckoSource: AnyObject {
     func files(at revision: String, paths: [HgPath]) throws -> [HgPath: HgFile]
     /// Whether the repository holds the changeset `node`.
     func holds(_ node: String) -> Bool
+    /// The full node `revision` names (with Mercurial, any revset).
+    func node(of revision: String) throws -> String
+    /// Ends what reading the repository keeps open (Mercurial's command server); nothing for git.
+    func close()
+}
+
+extension GeckoSource {
+    public func node(of revision: String) throws -> String { try changeset(revision).node }
+    public func close() {}
 }
 
 extension HgRepository: GeckoSource {

@@ -18,6 +18,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case commandFailed(command: [String], status: Int32, output: String)
     /// A metadata file in Gecko does not parse (the error names it, with the line and column).
     case metadata(MetadataError)
+    /// The git `[[gecko]]` repository `repository` names no `branch` to clone and push.
+    case noBranch(repository: String, path: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .commandFailed(command, status, output):
             "the landing command \(command.joined(separator: " ")) exited with status \(status)" + (output.isEmpty ? "" : ": \(output)")
         case .metadata(let error): "\(error)"
+        case let .noBranch(repository, path):
+            "[[gecko]] \"\(repository)\" (\(path)) is a git repository with no branch: its clone needs the branch to fetch and push"
         }
     }
 }

@@ -23,6 +23,12 @@ public protocol LandingWorkspace: AnyObject {
     func holds(_ node: String, reachableFrom tip: String) -> Bool
     /// Runs the landing command in a checkout of `node`; returns the files it changed.
     func runInCheckout(_ node: String, command: [String], timeout: Double) throws -> [HgPath: PlannedCommit.FileChange]
+    /// Ends what the clone keeps open (Mercurial's command server); nothing for git.
+    func close()
+}
+
+extension LandingWorkspace {
+    public func close() {}
 }
 
 /// An exclusive `flock` on `path` (created when missing) held while `body` runs; a second caller waits.
@@ -43,6 +49,7 @@ public final class HgLandingWorkspace: LandingWorkspace {
     public init(clone: LandingClone, url: String) { self.clone = clone; self.url = url }
 
     public var source: any GeckoSource { clone.hg }
+    public func close() { clone.close() }
     public func whileLocked<T>(_ body: () throws -> T) throws -> T { try clone.whileLocked(body) }
     public func refresh() throws -> String { try clone.refresh(from: url) }
     public func commit(_ commits: [PlannedCommit], onto parent: String) throws(ImportError) -> [String] { try clone.commit(commits, onto: parent) }

@@ -34,6 +34,14 @@ public struct Config: Sendable, Equatable {
         gecko.first { $0.path == path }
     }
 
+    /// The branch a git try push moves: that of the git `[[gecko]]` try entry at `[downstream]
+    /// try_repository` (a path or `file:` URL), which the hook and autoland watch; else `refs/heads/try`.
+    public var tryBranch: String {
+        guard let target = downstream?.tryRepository else { return "refs/heads/try" }
+        let path = target.hasPrefix("file://") ? String(target.dropFirst(7)) : target
+        return gecko.first { $0.role == .try && $0.kind == .git && $0.path == path }?.branch ?? "refs/heads/try"
+    }
+
     /// The Gecko repository with the given name, if any.
     public func geckoRepository(named name: String) -> GeckoRepository? {
         gecko.first { $0.name == name }

@@ -19,10 +19,9 @@ extension Application {
         let unstable = config.downstream?.unstable ?? .disable
         let plan = DownstreamMetadata.plan(unstable: unstable, bug: known)
         if !commit {
-            let gecko: any GeckoSource = central.kind == .git ? try GitGecko(path: central.path) : try HgRepository(path: central.path)
-            defer { (gecko as? HgRepository)?.close() }
-            let base = try (gecko as? HgRepository)?.node(of: revision ?? Self.tipRevset)
-                ?? gecko.changeset(revision ?? central.branch ?? "HEAD").node
+            let gecko = try central.openSource()
+            defer { gecko.close() }
+            let base = try gecko.node(of: revision ?? (central.kind == .git ? central.branch ?? "HEAD" : Self.tipRevset))
             let current = try MetadataCommitBuilder.read(MetadataPlan.paths(testIDs: results.keys), at: base, in: gecko)
             if known == nil, unstable == .disable {
                 // Any bug will do: only whether something would be disabled matters.
@@ -37,11 +36,11 @@ extension Application {
         guard let landing = config.landing else { throw LandingError.notConfigured("--commit needs a [landing] clone") }
         guard let bug = known else { throw ApplicationError.noBugForPullRequest(pullRequest) }
         // The landing clone, fetching mozilla-central (with git, into its own reference, which each landing refreshes).
-        let clone = try DownstreamRunner.centralWorkspace(path: landing.clone, central: central)
-        defer { (clone as? HgLandingWorkspace)?.clone.close() }
+        let clone = try central.workspace(at: landing.clone)
+        defer { clone.close() }
         return try clone.whileLocked {
             let tip = try clone.refresh()
-            let base = try revision.map { try ((clone as? HgLandingWorkspace)?.clone.hg.node(of: $0) ?? clone.source.changeset($0).node) } ?? tip
+            let base = try revision.map { try clone.source.node(of: $0) } ?? tip
             let built = try MetadataCommitBuilder(workspace: clone).build(
                 pullRequest: pullRequest, bug: bug, plan: plan, results: results, onto: base,
                 user: landing.user, date: (Int64(Date().timeIntervalSince1970), 0))

@@ -38,6 +38,7 @@ final class DownstreamRunner {
             tasks: settings.tasks, prefixes: config.paths)
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
+        syncer.tryBranch = config.tryBranch
         syncer.maxTestPaths = settings.maxTestPaths
         syncer.unstable = settings.unstable
         syncer.landings = store
@@ -53,15 +54,7 @@ final class DownstreamRunner {
             throw DownstreamSyncError.notConfigured("[downstream] try_repository \(settings.tryRepository) is a \(found.name) repository,"
                                                     + " but mozilla-central (\(central.path)) is \(central.kind.name): try must be of central's kind")
         }
-        return try centralWorkspace(path: settings.clone, central: central)
-    }
-
-    /// wptsync's clone at `path` (made when missing) of mozilla-central, Mercurial or git as it is.
-    static func centralWorkspace(path: String, central: GeckoRepository) throws -> any TryWorkspace {
-        if central.kind == .git, let branch = central.branch {
-            return try GitLandingClone(path: path, url: central.path, branch: branch)
-        }
-        return HgLandingWorkspace(clone: try LandingClone(path: path, source: central.path), url: central.path)
+        return try central.workspace(at: settings.clone)
     }
 
     /// Brings PR `number`'s downstream sync up to date with what was seen of it. A failure is kept

@@ -4,7 +4,8 @@ import SyncCore
 extension DownstreamSyncer {
     /// Builds the try commit of `push` (planned and saved already) on `base`, the mozilla-central
     /// revision recorded with it (the clone was refreshed from central just before), and pushes it. The same head on the same base gives the same commit, so after
-    /// a crash between the push and its record, the rebuild finds try already has it (`nothingToPush`).
+    /// a crash between the push and its record, the rebuild finds try already has it (`nothingToPush`):
+    /// Taskcluster's index has a decision task at it, or the try repository holds it.
     func pushTry(_ push: DownstreamTryPush, base: String, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
                  changes current: PullRequestChanges) throws -> String {
         // A retry may test an earlier head than the PR's current one.
@@ -18,7 +19,10 @@ extension DownstreamSyncer {
                    message: Array(message.utf8))
         switch built {
         case .built(let node):
-            switch try clone.pushToTry(node, url: tryRepository) {
+            // A decision task at the node means try ran it already (try may have moved on since).
+            let outcome = try taskcluster.decisionTaskID(project: "try", revision: node) != nil ? .nothingToPush
+                : try clone.pushToTry(node, url: tryRepository, branch: tryBranch)
+            switch outcome {
             case .pushed, .nothingToPush:
                 sync.pushed(revision: node)
                 return "pushed \(node.prefix(12)) to try (\(changes.affected.paths.count) test paths)"

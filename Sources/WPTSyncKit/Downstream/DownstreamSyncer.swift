@@ -30,8 +30,10 @@ struct DownstreamSyncer {
     /// built; its `refresh` fetches central.
     let clone: any TryWorkspace
     /// Where try commits are pushed: with Mercurial a new head (try is non-publishing, so a try
-    /// commit stays a draft in `clone` and is stripped before the next build); with git the branch `try`.
+    /// commit stays a draft in `clone` and is stripped before the next build); with git `tryBranch`.
     let tryRepository: String
+    /// The branch a git try push moves (`Config.tryBranch`).
+    var tryBranch = "refs/heads/try"
     let bugzilla: BugzillaClient
     /// Where try runs' tasks are found (the decision task by revision in the index, then its group).
     let taskcluster: TaskclusterClient

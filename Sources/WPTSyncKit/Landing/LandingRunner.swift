@@ -55,10 +55,7 @@ final class LandingRunner {
         let runner = LandingRunner(settings: settings, prefixes: config.paths, store: store, mirror: git, units: units,
                                    treestatus: settings.treestatusURL.map { TreestatusClient(url: $0, http: .cancellable(by: cancellation)) },
                                    pushURL: pushURL, redactor: redactor) {
-            if let branch = repository.branch, repository.kind == .git {
-                return try GitLandingClone(path: settings.clone, url: pushURL, branch: branch)
-            }
-            return HgLandingWorkspace(clone: try LandingClone(path: settings.clone, source: pushURL), url: pushURL)
+            try repository.workspace(at: settings.clone, url: pushURL)
         }
         runner.lando = try LandoLanding.make(settings, environment: environment, cancellation: cancellation)
         runner.downstream = store
