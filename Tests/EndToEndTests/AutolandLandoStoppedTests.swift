@@ -33,7 +33,7 @@ struct AutolandLandoStoppedTests {
         #expect(queued.audit?.filter { $0.phase == .queued }.map(\.who) == ["autoland"], "\(queued.audit ?? [])")
         #expect(queued.audit?.last?.why?.contains(reason) == true)
         let queue = try w.world.wptsync(["autoland", "list", "--state", "queued"])
-        #expect(queue.contains("#\(queued.id)") && queue.contains(reason), "\(queue)")
+        #expect(queue.contains("autoland \(queued.id) queued") && queue.contains(reason), "\(queue)")
         return queued
     }
 
