@@ -40,6 +40,11 @@ struct AutolandMachineTests {
              [.comment("A sheriff (sheriff) approved this autoland request: it lands on autoland.")]),
             (.init(phase: .landing), .built(node: "abc"), .landing, []),
             (.init(phase: .landing), .pushFailed(reason: "hook refused"), .landing, []),
+            (.init(phase: .landing), .landoStopped(reason: "Lando job 7 CANCELLED"), .queued,
+             [.comment("Autoland: Lando did not land this on autoland (Lando job 7 CANCELLED); the request waits for a sheriff, who lands it again or rejects it.")]),
+            (.init(phase: .batched), .landoStopped(reason: "Lando job 7 FAILED: no"), .queued,
+             [.comment("Autoland: Lando did not land this on autoland (Lando job 7 FAILED: no); the request waits for a sheriff, who lands it again or rejects it.")]),
+            (watching, .landoStopped(reason: "Lando job 7 CANCELLED"), .watching, []),
             (.init(phase: .queued), .built(node: "abc"), .queued, []),
             (.init(phase: .queued), .sheriffReject(by: "sheriff", reason: "real failure"), .rejected,
              [.comment("A sheriff (sheriff) rejected this autoland request: real failure")]),
@@ -62,6 +67,7 @@ struct AutolandMachineTests {
             .jobs([job(1, "build")]), .landed(node: "abc"), .conflict(files: ["a"]), .treeClosed(reason: "closed"),
             .stripped(nodes: ["abc"]), .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
             .landoSubmitted(submission(job: nil)), .landoSubmitted(submission(job: 7)), .landoWaiting(reason: "Lando job 7 (DEFERRED)"),
+            .landoStopped(reason: "Lando job 7 CANCELLED"),
         ]
         for phase in AutolandPhase.allCases {
             for input in inputs {
@@ -155,7 +161,12 @@ struct AutolandMachineTests {
         #expect(answered.state.lando?.job == 7 && answered.state.reason == "submitted to Lando as job 7" && answered.effects.isEmpty)
         let waiting = step(answered.state, .landoWaiting(reason: "Lando job 7 (DEFERRED)"))
         #expect(waiting.state.phase == .landing && waiting.state.lando?.job == 7 && waiting.state.reason == "waits for Lando: Lando job 7 (DEFERRED)")
-        #expect(step(waiting.state, .pushFailed(reason: "Lando job 7 FAILED")).state.lando == nil, "a failed job is built and submitted again")
+        #expect(step(waiting.state, .pushFailed(reason: "Lando job 7 FAILED")).state.lando == nil, "a job failed on a moved base is built and submitted again")
+        let stopped = step(waiting.state, .landoStopped(reason: "Lando job 7 FAILED: refused"))
+        #expect(stopped.state.phase == .queued && stopped.state.lando == nil && stopped.state.attemptNode == nil, "\(stopped.state)")
+        #expect(stopped.state.reason == "Lando did not land it: Lando job 7 FAILED: refused")
+        let again = step(stopped.state, .sheriffLand(by: "sheriff"))
+        #expect(again.state.phase == .landing && again.state.lando == nil, "a sheriff's landing builds and submits it anew")
         let landed = step(waiting.state, .landed(node: "c"))
         #expect(landed.state.phase == .landed && landed.state.lando == nil && landed.state.landedNode == "c")
         #expect(step(AutolandState(phase: .queued), .landoSubmitted(submission(job: 7))).ignored != nil)

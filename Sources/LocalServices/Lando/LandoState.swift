@@ -103,6 +103,8 @@ struct LandoState {
     var mappings: [(repo: String, git: String, hg: String)] = []
     var faults: [FaultRule] = []
     var baseMoves: [BaseMove] = []
+    /// (repository, Lando's error): the repository's next job run fails with it, landing nothing.
+    var jobFailures: [(repository: String, message: String)] = []
     var requests: [RecordedRequest] = []
 
     /// Ids of jobs the worker should run now, oldest first: submitted ones, and deferred ones last

@@ -37,21 +37,22 @@ final class LandoWorker: Sendable {
     private enum Outcome { case landed(String), deferred(String), failed(String) }
 
     private func run(_ id: Int) {
-        let taken = service.state.withLock { state -> (LandoJob, LandoRepository, BaseMove?)? in
+        let taken = service.state.withLock { state -> (LandoJob, LandoRepository, BaseMove?, String?)? in
             guard let index = state.jobs.firstIndex(where: { $0.id == id }), !state.jobs[index].status.isFinal,
                   let repo = state.repositories[state.jobs[index].repository] else { return nil }
             state.jobs[index].status = .inProgress
             state.jobs[index].attempts += 1
             state.jobs[index].lastAttempt = Date()
             let move = state.baseMoves.firstIndex { $0.repository == repo.name }.map { state.baseMoves.remove(at: $0) }
-            return (state.jobs[index], repo, move)
+            let failure = state.jobFailures.firstIndex { $0.repository == repo.name }.map { state.jobFailures.remove(at: $0).message }
+            return (state.jobs[index], repo, move, failure)
         }
-        guard let (job, repo, move) = taken else { return }
+        guard let (job, repo, move, failure) = taken else { return }
         let bare = BareRepository(path: repo.path)
         let outcome: Outcome
         do {
             if let move { try commitDirectly(move, to: repo, bare) }
-            outcome = try land(job, repo, bare)
+            outcome = try failure.map { Outcome.failed($0) } ?? land(job, repo, bare)
         } catch {
             outcome = .failed("Unexpected error while pushing to \(repo.path).\n\(error)")
         }

@@ -103,6 +103,12 @@ public final class LocalLando: Sendable {
         service.state.withLock { $0.baseMoves.append(BaseMove(repository: repository, path: path, contents: contents, message: message)) }
     }
 
+    /// Makes `repository`'s next job run end FAILED with `message`, landing nothing, as when
+    /// Lando's own checks refuse the commits (the branch does not move).
+    public func failNextJob(repository: String, message: String) {
+        service.state.withLock { $0.jobFailures.append((repository, message)) }
+    }
+
     /// Cancels a job waiting to run (submitted or deferred), as an administrator would; false otherwise.
     @discardableResult
     public func cancel(job id: Int) -> Bool {

@@ -26,10 +26,17 @@ public enum AutolandBatch {
     /// the push of them all ended with `attempt` (the `number`th of at most `maxAttempts`), and
     /// whether to rebuild the whole batch on the new tip and push again at once.
     public static func decide(_ attempt: LandingAttempt, built: [String], number: Int, maxAttempts: Int) -> (inputs: [AutolandInput], again: Bool) {
-        let decided = built.map { node in
-            if case .pushed = attempt { return AutolandLanding.decide(.pushed(node: node), number: number, maxAttempts: maxAttempts) }
-            return AutolandLanding.decide(attempt, number: number, maxAttempts: maxAttempts)
-        }
+        decide(built.map { node in
+            if case .pushed = attempt { return .pushed(node: node) }
+            return attempt
+        }, number: number, maxAttempts: maxAttempts)
+    }
+
+    /// The input for each request built into the batch once its own part of the landing ended
+    /// with `attempts[i]` (a Lando job is followed for each request's commits), and whether to
+    /// rebuild the whole batch on the new tip and land it again at once.
+    public static func decide(_ attempts: [LandingAttempt], number: Int, maxAttempts: Int) -> (inputs: [AutolandInput], again: Bool) {
+        let decided = attempts.map { AutolandLanding.decide($0, number: number, maxAttempts: maxAttempts) }
         return (decided.map(\.input), decided.contains { $0.again })
     }
 }

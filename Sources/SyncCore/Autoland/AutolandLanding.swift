@@ -11,8 +11,11 @@ public enum LandingAttempt: Sendable, Equatable {
     case pushed(node: String)
     /// Someone pushed first: the tip moved.
     case lostRace(message: String)
-    /// The push was refused otherwise (e.g. a hook), with hg's message, or the Lando job failed or was cancelled.
+    /// The push was refused otherwise (e.g. a hook), with hg's message.
     case pushFailed(message: String)
+    /// The Lando job FAILED while the branch had not moved, was CANCELLED, or claimed LANDED
+    /// without the commits on the branch: Lando's reason.
+    case landoStopped(reason: String)
     /// Lando has the landing and has not landed it yet (deferred, running, or its answer was lost).
     case landoWaiting(reason: String)
 }
@@ -33,6 +36,7 @@ public enum AutolandLanding {
                 : (.pushFailed(reason: "lost \(number) push races in a row: \(message)"), false)
         case .pushFailed(let message): (.pushFailed(reason: message), false)
         case .landoWaiting(let reason): (.landoWaiting(reason: reason), false)
+        case .landoStopped(let reason): (.landoStopped(reason: reason), false)
         }
     }
 

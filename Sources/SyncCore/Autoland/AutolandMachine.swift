@@ -62,8 +62,11 @@ public enum AutolandInput: Sendable, Equatable {
     case jobs([AutolandJob])
     /// The changesets were rebased onto the tree's tip as these commits, ending at `node`, about to be pushed.
     case built(node: String)
-    /// The push did not go through (lost races, a refusing hook, a failed Lando job): the request stays to be landed.
+    /// The push did not go through (lost races, a refusing hook): the request stays to be landed.
     case pushFailed(reason: String)
+    /// Lando's job ended without landing (FAILED while the branch had not moved, or CANCELLED): a
+    /// sheriff lands it again or rejects it.
+    case landoStopped(reason: String)
     /// The built commits are about to be submitted to Lando (recorded first), or Lando answered with the job's id.
     case landoSubmitted(AutolandLandoSubmission)
     /// Lando has not landed the job yet (deferred, still running, or its answer was lost): what it waits for.
@@ -102,7 +105,7 @@ public struct AutolandStep: Sendable, Equatable {
 
 /// The autoland rules as one pure function: requested → (access) → watching → (jobs: retrigger
 /// failed jobs `max_retriggers` times) → landing → landed | rejected (conflict), or queued
-/// (a retrigger failed again) → landing | rejected (sheriff). With `batch_seconds`, an approved
+/// (a retrigger failed again, or a Lando job did not land) → landing | rejected (sheriff). With `batch_seconds`, an approved
 /// request (and, with `batch = true`, a passed one) is `batched` instead of `landing`: it lands
 /// with the next batch, which feeds it the same inputs. Final phases take no input.
 public enum AutolandMachine {
@@ -148,13 +151,18 @@ public enum AutolandMachine {
         case (.landing, .pushFailed(let reason)), (.batched, .pushFailed(let reason)):
             next.reason = "push to \(tree) failed: \(reason)"; next.lando = nil
             return done()
-        case (.landing, .landoSubmitted(let submission)):
+        case (.landing, .landoSubmitted(let submission)), (.batched, .landoSubmitted(let submission)):
             next.lando = submission; next.attemptNode = submission.nodes.last
             next.reason = submission.job.map { "submitted to Lando as job \($0)" } ?? "being submitted to Lando"
             return done()
-        case (.landing, .landoWaiting(let reason)):
+        case (.landing, .landoWaiting(let reason)), (.batched, .landoWaiting(let reason)):
             next.reason = "waits for Lando: \(reason)"
             return done()
+        case (.landing, .landoStopped(let reason)), (.batched, .landoStopped(let reason)):
+            next.phase = .queued; next.failedJobs = []; next.lando = nil; next.attemptNode = nil
+            next.reason = "Lando did not land it: \(reason)"
+            return done([.comment("Autoland: Lando did not land this on \(tree) (\(reason)); the request waits for a sheriff, "
+                                  + "who lands it again or rejects it.")])
         case (.landing, .landed(let node)), (.batched, .landed(let node)):
             next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil; next.lando = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
@@ -192,6 +200,7 @@ public enum AutolandMachine {
         case .pushFailed: "a failed push"
         case .landoSubmitted: "a Lando submission"
         case .landoWaiting: "a Lando job not landed yet"
+        case .landoStopped: "a Lando job that did not land"
         case .landed: "a landing"
         case .conflict: "a conflict"
         case .stripped: "changesets gone from try"

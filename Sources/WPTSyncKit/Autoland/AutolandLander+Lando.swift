@@ -13,22 +13,56 @@ extension AutolandLander {
     /// sent and the job id once Lando answers, then follows the job.
     func submit(_ nodes: [String], base: String, lando: (lando: LandoLanding, clone: GitLandingClone),
                 record: (AutolandInput) throws -> Void) throws -> LandingAttempt {
-        let message = try nodes.last.map { String(decoding: try lando.clone.gecko.changeset($0).description, as: UTF8.self) } ?? ""
-        let patches = try lando.clone.patches(nodes)
-        var submission = AutolandLandoSubmission(submittedAt: now(), base: base, nodes: nodes, markers: AutolandLandoSubmission.markers(of: message))
-        try record(.landoSubmitted(submission))
+        try submit([nodes], base: base, lando: lando) { _, input in try record(input) }.first ?? .alreadyLanded(node: base)
+    }
+
+    /// Submits the commits of `parts` (each request's own, built on `base` one after the other) as
+    /// one Lando job. Part `i`'s submission (every commit up to its own last one, recognised by
+    /// that commit's message) goes to `record(i, _)` before the job is sent and again with the job
+    /// id once Lando answers; then the job is followed for each part.
+    func submit(_ parts: [[String]], base: String, lando: (lando: LandoLanding, clone: GitLandingClone),
+                record: (Int, AutolandInput) throws -> Void) throws -> [LandingAttempt] {
+        let all = parts.flatMap { $0 }
+        let patches = try lando.clone.patches(all)
+        var submissions: [AutolandLandoSubmission] = []
+        var count = 0
+        for part in parts {
+            count += part.count
+            let message = try part.last.map { String(decoding: try lando.clone.gecko.changeset($0).description, as: UTF8.self) } ?? ""
+            submissions.append(AutolandLandoSubmission(submittedAt: now(), base: base, nodes: Array(all.prefix(count)),
+                                                       markers: AutolandLandoSubmission.markers(of: message)))
+        }
+        for (index, submission) in submissions.enumerated() { try record(index, .landoSubmitted(submission)) }
         switch try lando.lando.submit(patches) {
         case .answerLost(let error):
-            return .landoWaiting(reason: redactor(error) + "; " + Self.lostAnswerWait(lando.lando))
+            return parts.map { _ in .landoWaiting(reason: redactor(error) + "; " + Self.lostAnswerWait(lando.lando)) }
         case .job(let job):
-            submission.job = job.id
-            try record(.landoSubmitted(submission))
-            return try follow(submission, lando: lando, tip: base) ?? .landoWaiting(reason: "Lando job \(job.id)")
+            for index in submissions.indices {
+                submissions[index].job = job.id
+                try record(index, .landoSubmitted(submissions[index]))
+            }
+            var followed = Followed()
+            return try submissions.map { submission in
+                try followed(submission) { try follow($0, lando: lando, tip: base) } ?? .landoWaiting(reason: "Lando job \(job.id)")
+            }
+        }
+    }
+
+    /// Follows each job once while it waits: a batch's requests share one job, which need not be
+    /// waited for once per request.
+    struct Followed {
+        var waiting: [Int: LandingAttempt] = [:]
+
+        mutating func callAsFunction(_ submission: AutolandLandoSubmission, _ follow: (AutolandLandoSubmission) throws -> LandingAttempt?) rethrows -> LandingAttempt? {
+            if let job = submission.job, let attempt = waiting[job] { return attempt }
+            let attempt = try follow(submission)
+            if let job = submission.job, case .landoWaiting? = attempt { waiting[job] = attempt }
+            return attempt
         }
     }
 
     /// What a submission already made gives: the job followed (landed, failed on a moved base:
-    /// rebuilt, stopped, still waiting); without a job id (the answer was lost), the landing found
+    /// rebuilt, stopped: for a sheriff, still waiting); without a job id (the answer was lost), the landing found
     /// on the branch, or a wait of `lando_wait_seconds`; nil once it may be submitted again.
     func follow(_ submission: AutolandLandoSubmission, lando: (lando: LandoLanding, clone: GitLandingClone), tip: String) throws -> LandingAttempt? {
         guard let job = submission.job else {
@@ -41,7 +75,7 @@ extension AutolandLander {
         switch try lando.lando.follow(job, nodes: submission.nodes, markers: submission.markers, base: submission.base, clone: lando.clone, now: now()) {
         case .landed(let nodes): return .pushed(node: nodes.last ?? tip)
         case .baseMoved(let reason): return .lostRace(message: redactor(reason))
-        case .stopped(let reason, _): return .pushFailed(message: redactor(reason))
+        case .stopped(let reason, _): return .landoStopped(reason: redactor(reason))
         case .waiting(let status): return .landoWaiting(reason: redactor(status))
         }
     }
