@@ -15,8 +15,8 @@ import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 PAGE = os.environ["PAGE"]
@@ -40,11 +40,25 @@ def step(text):
     print("ok:", text, flush=True)
 
 
+def replaced(element):
+    """Whether `element` left the document. Chromium sometimes says so with "Node with given id does
+    not belong to the document" instead of a stale-element error."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def submit(driver, button):
     """Clicks a form's button and waits until the page it leads to has replaced this one."""
     old = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 300).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 300).until(lambda _: replaced(old))
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
