@@ -11,9 +11,10 @@ import TestSupport
 @Suite("Autoland batches through Lando", .serialized)
 struct AutolandLandoBatchTests {
     /// Two requests (`Document.cpp`, then `layout/b.cpp`) whose runs pass, batched together.
-    private func batch(_ name: String) throws -> (AutolandLandingWorld, LocalLando, [String]) {
+    private func batch(_ name: String, lando prepare: (LocalLando) -> Void = { _ in }) throws -> (AutolandLandingWorld, LocalLando, [String]) {
         let w = try AutolandLandingWorld(name, extraConfig: "batch_seconds = 3600\nbatch = true", geckoKind: .git, lando: true)
         let lando = try #require(w.lando)
+        prepare(lando)
         let a = try w.pushToTry("int y;\n", process: false)
         let b = try w.pushToTry("b\n", path: "layout/b.cpp", process: false)
         try w.world.wptsync(["process"])
@@ -62,18 +63,10 @@ struct AutolandLandoBatchTests {
     }
 
     @Test func aBatchWhoseAnswerIsLostIsSubmittedOnce() throws {
-        let w = try AutolandLandingWorld("git-try-lando-batch-lost", extraConfig: "batch_seconds = 3600\nbatch = true", geckoKind: .git, lando: true)
-        let lando = try #require(w.lando)
-        lando.injectFault(.serverErrorAfterActing(status: 502), method: "POST", pathPrefix: "/api/repo/")
-        let a = try w.pushToTry("int y;\n", process: false)
-        let b = try w.pushToTry("b\n", path: "layout/b.cpp", process: false)
-        try w.world.wptsync(["process"])
-        for tip in [a.tip, b.tip] {
-            let push = w.queue.scheduleTryPush(project: "try", revision: tip, tests: ["/dom/a.html"])
-            w.queue.resolveAll(group: push.decisionTaskID)
+        let (w, lando, tips) = try batch("git-try-lando-batch-lost") {
+            $0.injectFault(.serverErrorAfterActing(status: 502), method: "POST", pathPrefix: "/api/repo/")
         }
-        try w.world.wptsync(["process"])
-        let waiting = try [a.tip, b.tip].map { try request(w, $0) }
+        let waiting = try tips.map { try request(w, $0) }
         #expect(waiting.allSatisfy { $0.state.lando != nil && $0.state.lando?.job == nil && $0.state.reason?.contains("its answer was lost") == true },
                 "\(waiting.map(\.state))")
         try w.world.wptsync(["process"])
@@ -81,7 +74,7 @@ struct AutolandLandoBatchTests {
 
         lando.runPendingJobs()
         try w.world.wptsync(["process"])
-        let landed = try [a.tip, b.tip].map { try request(w, $0) }
+        let landed = try tips.map { try request(w, $0) }
         #expect(landed.allSatisfy { $0.state.phase == .landed } && lando.jobs.count == 1, "found on the branch, submitted once")
         #expect(try landed.last?.state.landedNode == w.autolandCommit().node && w.autolandCount() == 3)
     }

@@ -40,15 +40,8 @@ struct GitTryDownstreamTests {
         _ = try w.taskcluster.scheduleTryPush(revision: revision, tryTaskConfig: Array(try w.tryRepo.file("try_task_config.json", at: revision).utf8))
         let theirs = try w.tryRepo.parent(of: revision)
         try w.tryRepo.someoneElsePushes(theirs)
+        try w.forgetFirstTryPush(of: pr, revision: revision)
         let journal = try SQLiteJournal(path: w.landing.world.store)
-        var crashed = try #require(try journal.downstreamSync(pullRequest: pr.number))
-        crashed.tryPushes[0].status = .planned
-        crashed.tryPushes[0].revision = nil
-        crashed.commented.remove(DownstreamComment.tryPushed(revision: revision).key)
-        try journal.saveDownstreamSync(crashed)
-
-        #expect(try w.approve(pr) == 202)
-        _ = try w.landing.upstreamWorld.processUntilSettled()
         #expect(try w.tryPushes() == [revision], "one try run")
         #expect(try sh("git", ["--git-dir", w.tryRepo.path, "rev-parse", "try"]).trimmingCharacters(in: .whitespacesAndNewlines) == theirs)
         #expect(try journal.downstreamSync(pullRequest: pr.number)?.tryPushes.map(\.revision) == [revision])

@@ -76,6 +76,19 @@ struct MetadataLandingTests {
 
         func tryPushes() throws -> [String] { try tryRepo.pushes() }
 
+        /// A crash right after PR `number`'s first try push (`revision`), before it was recorded:
+        /// the sync is put back as it was then, and the review delivered again.
+        func forgetFirstTryPush(of pr: (number: Int, head: String, branch: String), revision: String) throws {
+            let journal = try SQLiteJournal(path: landing.world.store)
+            var crashed = try #require(try journal.downstreamSync(pullRequest: pr.number))
+            crashed.tryPushes[0].status = .planned
+            crashed.tryPushes[0].revision = nil
+            crashed.commented.remove(DownstreamComment.tryPushed(revision: revision).key)
+            try journal.saveDownstreamSync(crashed)
+            #expect(try approve(pr) == 202)
+            _ = try landing.upstreamWorld.processUntilSettled()
+        }
+
         /// mozilla-central's tip.
         func centralTip() throws -> String {
             let central = landing.world.central
@@ -133,14 +146,8 @@ struct MetadataLandingTests {
         // A crash right after the try push, before it was recorded, and someone else's try push
         // meanwhile: the rebuild is the same commit, which try has already; nothing is pushed again.
         if gecko != .hg { try w.tryRepo.someoneElsePushes(try w.tryRepo.parent(of: revision)) }
+        try w.forgetFirstTryPush(of: pr, revision: revision)
         let journal = try SQLiteJournal(path: w.landing.world.store)
-        var crashed = try #require(try journal.downstreamSync(pullRequest: pr.number))
-        crashed.tryPushes[0].status = .planned
-        crashed.tryPushes[0].revision = nil
-        crashed.commented.remove(DownstreamComment.tryPushed(revision: revision).key)
-        try journal.saveDownstreamSync(crashed)
-        #expect(try w.approve(pr) == 202)
-        _ = try w.landing.upstreamWorld.processUntilSettled()
         #expect(try w.tryPushes() == [revision])
         #expect(try journal.downstreamSync(pullRequest: pr.number)?.tryPushes.map(\.revision) == [revision])
 
