@@ -18,10 +18,10 @@ extension AutolandLander {
             return
         }
         let clone = try workspace(plan.tree, destination)
-        defer { close(clone) }
+        defer { clone.close() }
         let lando = landoFor(plan.tree, clone)
         var opened: [String: any GeckoSource] = [:]
-        defer { opened.values.forEach { ($0 as? HgRepository)?.close() } }
+        defer { opened.values.forEach { $0.close() } }
         try clone.whileLocked {
             var pending = plan.requests
             for number in 1...settings.maxPushAttempts {
@@ -87,7 +87,7 @@ extension AutolandLander {
                 _ = try record(request, .pushFailed(reason: "no [[gecko]] repository \(request.repository) in the configuration"))
                 continue
             }
-            let source = try opened[sourceRepository.name] ?? Self.open(sourceRepository)
+            let source = try opened[sourceRepository.name] ?? sourceRepository.openSource()
             opened[sourceRepository.name] = source
             switch try build(request, onto: base, clone: clone, source: source) {
             case .decided(.conflict) where base != tip:

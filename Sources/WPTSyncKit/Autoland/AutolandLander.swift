@@ -40,9 +40,9 @@ struct AutolandLander {
             return
         }
         let clone = try workspace(tree, destination)
-        defer { close(clone) }
-        let source = try Self.open(sourceRepository)
-        defer { (source as? HgRepository)?.close() }
+        defer { clone.close() }
+        let source = try sourceRepository.openSource()
+        defer { source.close() }
         try clone.whileLocked {
             var current = request
             for number in 1...settings.maxPushAttempts {
@@ -106,20 +106,9 @@ struct AutolandLander {
         }
     }
 
-    /// wptsync's clone of `tree`: Mercurial, or a bare git one fetching and pushing its branch.
+    /// wptsync's clone of `tree` (`GeckoRepository.workspace(at:)`), in `cloneDir`.
     func workspace(_ tree: String, _ repository: GeckoRepository) throws -> any LandingWorkspace {
-        let path = cloneDir + "/" + tree
-        if repository.kind == .git, let branch = repository.branch {
-            try? FileManager.default.createDirectory(atPath: cloneDir, withIntermediateDirectories: true)
-            return try GitLandingClone(path: path, url: repository.path, branch: branch)
-        }
-        return HgLandingWorkspace(clone: try LandingClone(path: path, source: repository.path), url: repository.path)
-    }
-
-    func close(_ clone: any LandingWorkspace) { (clone as? HgLandingWorkspace)?.clone.close() }
-
-    /// The try repository, read as Gecko.
-    static func open(_ repository: GeckoRepository) throws -> any GeckoSource {
-        repository.kind == .git ? try GitGecko(path: repository.path) : try HgRepository(path: repository.path)
+        try? FileManager.default.createDirectory(atPath: cloneDir, withIntermediateDirectories: true)
+        return try repository.workspace(at: cloneDir + "/" + tree)
     }
 }
