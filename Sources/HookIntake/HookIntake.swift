@@ -168,7 +168,7 @@ public struct HookIntake: Sendable {
             } else {
                 let journal = if let open { open } else { try JournalOpening.open(config.store, role: .hook) }
                 defer { if open == nil, !closesJournal, let kept = journal as? SQLiteJournal { _ = Unmanaged.passRetained(kept) } }
-                imported = try spool.drain(into: journal, waiting: false)
+                imported = try spool.drain(into: journal)
                 outcomes = try journal.record(payloads, at: time)
             }
             // A copy that began meanwhile may have read the journal before: the spool keeps them too.

@@ -35,18 +35,16 @@ public struct Spool: Sendable {
     /// Records every spooled event in `journal`, moves unreadable bytes to `unreadablePath`, then
     /// empties the spool. Returns how many were new. Nothing is drained while `holdsBack`, and the
     /// spool is kept whole when a migration began meanwhile (its copy may have missed them).
-    /// With `waiting` (the worker), waits for an append or another drain in progress: its lock is
-    /// held only while it writes or imports, and a lock copied into a child between fork and exec
-    /// would make a non-blocking try fail. Without (a hook, which must not wait on another process's
-    /// import), a locked spool is left to whoever holds it or to the worker's next pass.
+    /// Waits for an append or another drain in progress, so that whoever records next (a hook's
+    /// own push, say) comes after every event spooled before it: its lock is held only while it
+    /// writes or imports.
     @discardableResult
-    public func drain(into journal: any EventJournal, waiting: Bool = true) throws(StoreError) -> Int {
+    public func drain(into journal: any EventJournal) throws(StoreError) -> Int {
         guard !file.isEmpty, !holdsBack() else { return 0 }
         let fd = open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        while flock(fd, waiting ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
-            if !waiting, errno == EWOULDBLOCK { return 0 }
+        while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
         }
         defer { flock(fd, LOCK_UN) }

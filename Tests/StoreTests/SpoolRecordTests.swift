@@ -31,21 +31,6 @@ private func nodes(_ journal: SQLiteJournal) throws -> [String] {
 struct SpoolRecordTests {
     let dir = TempDir("spool-records")
 
-    @Test func aHooksDrainLeavesASpoolAnotherProcessHoldsAndTakesItOnceFree() throws {
-        let spool = Spool(path: dir.sub("held.spool"), rawInput: noRawInput)
-        try spool.file.append(push(1), at: t0)
-        let journal = try SQLiteJournal(path: dir.sub("held.sqlite"))
-        // Another open file description holding the lock, as another process's import would.
-        let holder = open(spool.path, O_RDWR | O_CLOEXEC)
-        defer { close(holder) }
-        try #require(flock(holder, LOCK_EX) == 0)
-        #expect(try spool.drain(into: journal, waiting: false) == 0, "a hook does not wait")
-        #expect(try !spool.file.isEmpty && nodes(journal).isEmpty)
-        flock(holder, LOCK_UN)
-        #expect(try spool.drain(into: journal, waiting: false) == 1)
-        #expect(spool.file.isEmpty)
-    }
-
     @Test func aTornRecordAndTheAppendAfterItLoseNothing() throws {
         let spool = Spool(path: dir.sub("j.spool"), rawInput: noRawInput)
         try spool.file.append(push(1), at: t0)
