@@ -7,6 +7,8 @@ import SyncCore
 /// processes and workers on one machine.
 public final class SQLiteJournal: EventJournal {
     public let path: String
+    /// The records the migrations this object ran left out (`SkippedRecord`); empty when it ran none.
+    public let skippedByMigration: [SkippedRecord]
     private let queue: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path`. A locked database is waited for at most
@@ -29,14 +31,17 @@ public final class SQLiteJournal: EventJournal {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             queue = try DatabaseQueue(path: path, configuration: config)
+            let skipped = SkippedRecords()
+            let migrator = Self.migrator(skipped: skipped)
             // Checking first is a read, which a writer holding the lock does not block in WAL mode.
-            if try !queue.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(queue) }
+            if try !queue.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(queue) }
+            skippedByMigration = skipped.all
         } catch {
             throw Self.storeError(error, path: path, opening: true)
         }
     }
 
-    private static var migrator: DatabaseMigrator {
+    private static func migrator(skipped: SkippedRecords = SkippedRecords()) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("events-v1") { db in
             try db.execute(sql: """
@@ -84,7 +89,7 @@ public final class SQLiteJournal: EventJournal {
         migrator.registerMigration("events-v4-delivery-body") { db in
             try db.execute(sql: "ALTER TABLE events ADD COLUMN body BLOB")
         }
-        registerLandedMetadataMigrations(&migrator)
+        registerLandedMetadataMigrations(&migrator, skipped: skipped)
         return migrator
     }
 
@@ -96,7 +101,7 @@ public final class SQLiteJournal: EventJournal {
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// The last migration: a journal that has it needs none (migrations run in order).
-    static let latestMigration = migrator.migrations.last!
+    static let latestMigration = migrator().migrations.last!
 
     /// Records several events in one transaction (one fsync), in order, each unless already
     /// recorded (a payload repeated within `payloads` is recorded once).
