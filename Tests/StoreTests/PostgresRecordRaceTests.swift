@@ -60,4 +60,75 @@ struct PostgresRecordRaceTests {
         #expect(errors.value.isEmpty)
         #expect(try journal.seenPullRequest(7)?.record.reviews.keys.sorted() == ["bob", "carol"])
     }
+
+    /// A landing's save and a downstream sync's save share rows: the landed-metadata index the
+    /// landing rewrites and the late mark of each PR both recompute. Two connections save them at
+    /// the same moment, round after round: a new PR's first sync beside the landing that imported
+    /// it (without metadata), and PR 1's sync taking the revision the landing carries for it.
+    /// Whatever order they commit in, every save succeeds, the index holds each landing's rows
+    /// once, and each late mark is what the records say.
+    @Test func aLandingAndASyncSavedAtOnceLoseNothing() throws {
+        let journal = try PostgresJournal.fresh()
+        let landings = try PostgresJournal(journal.parameters), syncs = try PostgresJournal(journal.parameters)
+        try syncs.saveDownstreamSync(LandedMetadataIndexTests.sync(1, "l0"))
+        let rounds = 150
+        let barrier = Barrier(parties: 2)
+        let errors = Locked<[String]>([])
+        try runAll([
+            { @Sendable in
+                for round in 1...rounds {
+                    barrier.wait()
+                    do { _ = try landings.save(LandedMetadataIndexTests.landing(.pushed, imports: [100 + round], carries: [1: "l\(round)"])) } catch {
+                        errors.update { $0.append("landing \(round): \(error)") }
+                    }
+                }
+            },
+            { @Sendable in
+                for round in 1...rounds {
+                    barrier.wait()
+                    do {
+                        try syncs.saveDownstreamSync(LandedMetadataIndexTests.sync(100 + round, "s\(round)"))
+                        try syncs.saveDownstreamSync(LandedMetadataIndexTests.sync(1, "l\(round)"))
+                    } catch { errors.update { $0.append("sync \(round): \(error)") } }
+                }
+            },
+        ])
+        #expect(errors.value == [])
+
+        let saved = try journal.landings(statuses: nil, limit: nil)
+        let entries = saved.flatMap(LateMetadata.entries(of:)).sorted { ($0.landing, -$0.pullRequest) > ($1.landing, -$1.pullRequest) }
+        #expect(saved.count == rounds)
+        #expect(try journal.landedMetadata(pullRequests: [1] + (101...100 + rounds)) == entries)
+        #expect(try StoreKind.postgres.outside(journal, "SELECT count(*) FROM landed_metadata").trimmingCharacters(in: .whitespacesAndNewlines) == "\(2 * rounds)")
+        let landed = LateMetadata.landed(entries)
+        let late = try journal.downstreamSyncs().filter { sync in
+            guard let revision = LateMetadata.revision(of: sync), let before = landed[sync.pullRequest] else { return false }
+            return before?.revision != revision
+        }
+        #expect(late.map(\.pullRequest) == Array(101...100 + rounds))
+        #expect(try journal.downstreamSyncsWithLateMetadata().map(\.pullRequest) == late.map(\.pullRequest))
+    }
+}
+
+/// Makes `parties` threads wait for each other, round after round.
+final class Barrier: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let parties: Int
+    private var arrived = 0, round = 0
+
+    init(parties: Int) { self.parties = parties }
+
+    func wait() {
+        condition.lock()
+        defer { condition.unlock() }
+        let mine = round
+        arrived += 1
+        if arrived == parties {
+            arrived = 0
+            round += 1
+            condition.broadcast()
+        } else {
+            while round == mine { condition.wait() }
+        }
+    }
 }
