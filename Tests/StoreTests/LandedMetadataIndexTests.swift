@@ -68,13 +68,7 @@ struct LandedMetadataIndexTests {
 
     /// Takes `store` back to before the index (`then` runs in the same client call).
     static func unmigrate(_ store: any EventJournal & RecordStore, _ backend: JournalBackend, then: String = "") throws {
-        let undo = backend == .sqlite
-            ? "DELETE FROM grdb_migrations WHERE identifier = 'landed-metadata-v1'"
-            : "DELETE FROM schema_version WHERE version = 5"
-        try backend.outside(store, """
-            DROP INDEX downstream_syncs_metadata_late; DROP TABLE landed_metadata;
-            ALTER TABLE downstream_syncs DROP COLUMN metadata_late; ALTER TABLE downstream_syncs DROP COLUMN metadata_revision; \(undo); \(then)
-            """)
+        try backend.outside(store, backend.undoingLandedMetadataIndex + then)
     }
 
     /// A store written before the index: migrating derives it from the landings and syncs it holds.
