@@ -108,6 +108,49 @@ struct PostgresRecordRaceTests {
         #expect(late.map(\.pullRequest) == Array(101...100 + rounds))
         #expect(try journal.downstreamSyncsWithLateMetadata().map(\.pullRequest) == late.map(\.pullRequest))
     }
+
+    /// Two landings' saves lock the late marks of the PRs they import. The locks are keyed by a
+    /// 32-bit hash, so two PRs can share a key: with PRs chosen so that the two landings meet the
+    /// two shared keys in opposite orders of PR number, locking by PR number deadlocks, and the
+    /// server aborts one save. Locking in the order of the keys never does.
+    @Test func twoLandingsWhosePullRequestsShareLockKeysSavedAtOnceDoNotDeadlock() throws {
+        let journal = try PostgresJournal.fresh()
+        let (first, second) = try #require(try Self.crossedPullRequests(journal))
+        let barrier = Barrier(parties: 2)
+        let errors = Locked<[String]>([])
+        let rounds = 30
+        try runAll([first, second].map { imports in
+            { @Sendable in
+                do {
+                    let store = try PostgresJournal(journal.parameters)
+                    for _ in 1...rounds {
+                        barrier.wait()
+                        do { _ = try store.save(LandedMetadataIndexTests.landing(.pushed, imports: imports, carries: [:])) } catch {
+                            errors.update { $0.append("\(imports): \(error)") }
+                        }
+                    }
+                } catch { errors.update { $0.append("\(error)") } }
+            }
+        })
+        #expect(errors.value == [])
+        #expect(try journal.landedMetadata(pullRequests: first + second).count == 2 * 2 * rounds)
+    }
+
+    /// Two pairs of PRs `[a, b]`, `[a2, b2]` whose lock keys are equal (a's and a2's, b's and b2's)
+    /// and in opposite orders of PR number (a < b, b2 < a2), found among the first 600,000 numbers.
+    static func crossedPullRequests(_ journal: PostgresJournal) throws -> ([Int], [Int])? {
+        let rows = try StoreKind.postgres.outside(journal, """
+            SELECT string_agg(n::text, ',' ORDER BY n) FROM generate_series(1, 600000) n
+            GROUP BY hashtext('landed_metadata ' || n) HAVING count(*) = 2
+            """)
+        let pairs = rows.split(separator: "\n").map { $0.split(separator: ",").compactMap { Int($0) } }.filter { $0.count == 2 }
+        for p in pairs { for q in pairs where q != p {
+            for (a, a2) in [(p[0], p[1]), (p[1], p[0])] { for (b, b2) in [(q[0], q[1]), (q[1], q[0])] where a < b && b2 < a2 {
+                return ([a, b], [a2, b2])
+            } }
+        } }
+        return nil
+    }
 }
 
 /// Makes `parties` threads wait for each other, round after round.

@@ -39,13 +39,21 @@ extension PostgresJournal {
         return skipped
     }
 
+    /// Takes the lock a sync's save takes (`lock(db, "landed_metadata <PR>")`) for each PR in `$1`,
+    /// in one statement and in the order of the lock keys (evaluated after the sort), not of the PR
+    /// numbers, whose keys may collide: two landings' saves cannot deadlock.
+    static let lockPullRequests = """
+        SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext('landed_metadata ' || p) AS k FROM unnest($1::bigint[]) AS p) keys
+        ORDER BY k
+        """
+
     /// Rewrites `landing`'s index rows and the late marks of the PRs they name or named.
     static func indexLanding(_ db: PostgresConnection, _ landing: Landing) throws(StoreError) {
         let id = String(landing.id)
         let before = try db.execute("SELECT pull_request FROM landed_metadata WHERE landing_id = $1", [id]).rows.compactMap { $0[0].flatMap { Int($0) } }
         let entries = LateMetadata.entries(of: landing)
         let touched = Set(before).union(entries.map(\.pullRequest)).sorted()
-        for pr in touched { try lock(db, "landed_metadata \(pr)") }
+        try db.execute(lockPullRequests, [integerArray(touched)])
         try db.execute("DELETE FROM landed_metadata WHERE landing_id = $1", [id])
         for entry in entries {
             let row: [String?]
