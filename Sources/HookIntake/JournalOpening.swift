@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 import SyncCore
 
@@ -16,7 +17,16 @@ public enum JournalOpening {
             return try PostgresJournal(parameters(postgres, role: role, environment: environment ?? ProcessInfo.processInfo.environment))
         }
         let timeout = role == .hook ? store.busyTimeoutMilliseconds : 5000
-        return try SQLiteJournal(path: store.path, busyTimeoutMilliseconds: timeout)
+        let journal = try SQLiteJournal(path: store.path, busyTimeoutMilliseconds: timeout)
+        warn(journal.skippedByMigration)
+        return journal
+    }
+
+    /// Logs each record a migration this process ran left out, as a warning.
+    public static func warn(_ skipped: [SkippedRecord]) {
+        guard !skipped.isEmpty else { return }
+        let logger = Logger(label: "wptsync.store")
+        for record in skipped { logger.warning("\(record)") }
     }
 
     /// How to connect to `settings`' server, with the password read from where `[store]` says.

@@ -33,6 +33,24 @@ enum LandedMetadataSQL {
         [String(entry.pullRequest), String(entry.landing), entry.carried?.metadata.revision, try entry.carried.map(RecordCoding.encode)]
     }
 
+    /// SQLite's migration; PostgreSQL's is schema version 5.
+    static let migration = "landed-metadata-v1"
+    /// What the migration derives the index from: landings and syncs recorded before it.
+    static let backfilledLandings = "SELECT id, record FROM landings WHERE status IN ('pushed', 'landed') ORDER BY id"
+    static let backfilledSyncs = "SELECT pull_request, record FROM downstream_syncs ORDER BY pull_request"
+
+    /// Landing `id` as the migration reads it; nil when it cannot be read (added to `skipped`).
+    static func landing(id: Int64, json: String?, skipped: inout [SkippedRecord], migration: String = migration) -> Landing? {
+        var landing = SkippedRecord.decode(Landing.self, json, table: "landings", key: id, migration: migration, skipped: &skipped)
+        landing?.id = id
+        return landing
+    }
+
+    /// PR `pullRequest`'s downstream sync as the migration reads it; nil when it cannot be read.
+    static func sync(pullRequest: Int64, json: String?, skipped: inout [SkippedRecord], migration: String = migration) -> DownstreamSync? {
+        SkippedRecord.decode(DownstreamSync.self, json, table: "downstream_syncs", key: pullRequest, migration: migration, skipped: &skipped)
+    }
+
     static func entry(pullRequest: Int, landing: Int64, record: String?) throws(StoreError) -> LandedMetadataEntry {
         do { return LandedMetadataEntry(landing: landing, pullRequest: pullRequest, carried: try record.map { try RecordCoding.decode(LandedMetadata.self, $0) }) } catch {
             throw .corruptRecord(id: landing, reason: "landed_metadata of PR #\(pullRequest): \(error)")
@@ -41,8 +59,8 @@ enum LandedMetadataSQL {
 }
 
 extension SQLiteJournal {
-    static func registerLandedMetadataMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("landed-metadata-v1") { db in
+    static func registerLandedMetadataMigrations(_ migrator: inout DatabaseMigrator, skipped: SkippedRecords) {
+        migrator.registerMigration(LandedMetadataSQL.migration) { db in
             try db.execute(sql: """
                 CREATE TABLE landed_metadata (
                     pull_request INTEGER NOT NULL,
@@ -56,17 +74,20 @@ extension SQLiteJournal {
                 ALTER TABLE downstream_syncs ADD COLUMN metadata_late INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX downstream_syncs_metadata_late ON downstream_syncs(pull_request) WHERE metadata_late = 1;
                 """)
-            // Landings and syncs recorded before the index.
-            let landings = try Int64.fetchAll(db, sql: "SELECT id FROM landings WHERE status IN ('pushed', 'landed') ORDER BY id")
-            for id in landings {
-                if let landing: Landing = try fetchRecord(db, table: "landings", id: id) { try indexLanding(db, landing) }
+            var unreadable: [SkippedRecord] = []
+            for row in try Row.fetchAll(db, sql: LandedMetadataSQL.backfilledLandings) {
+                let id: Int64 = row[0]
+                guard let landing = LandedMetadataSQL.landing(id: id, json: row[1], skipped: &unreadable) else { continue }
+                try indexLanding(db, landing)
             }
-            for row in try Row.fetchAll(db, sql: "SELECT pull_request, record FROM downstream_syncs") {
-                let sync = try decodeDownstream(row["record"], pullRequest: row["pull_request"])
+            for row in try Row.fetchAll(db, sql: LandedMetadataSQL.backfilledSyncs) {
+                let pr: Int64 = row[0]
+                guard let sync = LandedMetadataSQL.sync(pullRequest: pr, json: row[1], skipped: &unreadable) else { continue }
                 try db.execute(sql: "UPDATE downstream_syncs SET metadata_revision = ? WHERE pull_request = ?",
-                               arguments: [LateMetadata.revision(of: sync), sync.pullRequest])
+                               arguments: [LateMetadata.revision(of: sync), pr])
             }
             try db.execute(sql: LandedMetadataSQL.markLate(where: "1"))
+            skipped.set(unreadable, for: LandedMetadataSQL.migration)
         }
     }
 

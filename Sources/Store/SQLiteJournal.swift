@@ -7,6 +7,8 @@ import SyncCore
 /// processes and workers on one machine.
 public final class SQLiteJournal: EventJournal {
     public let path: String
+    /// The records the migrations this object ran left out (`SkippedRecord`); empty when it ran none.
+    public let skippedByMigration: [SkippedRecord]
     private let queue: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path`. A locked database is waited for at most
@@ -29,63 +31,14 @@ public final class SQLiteJournal: EventJournal {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             queue = try DatabaseQueue(path: path, configuration: config)
+            let skipped = SkippedRecords()
+            let migrator = Self.migrator(skipped: skipped)
             // Checking first is a read, which a writer holding the lock does not block in WAL mode.
-            if try !queue.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(queue) }
+            if try !queue.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(queue) }
+            skippedByMigration = skipped.all
         } catch {
             throw Self.storeError(error, path: path, opening: true)
         }
-    }
-
-    private static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("events-v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE events (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    kind TEXT NOT NULL,
-                    repository TEXT NOT NULL,
-                    dedupe_key TEXT NOT NULL UNIQUE,
-                    payload TEXT NOT NULL,
-                    state TEXT NOT NULL DEFAULT 'pending',
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    received_at REAL NOT NULL,
-                    next_attempt_at REAL,
-                    last_error TEXT,
-                    lease_owner TEXT,
-                    lease_until REAL,
-                    finished_at REAL
-                );
-                CREATE INDEX events_due ON events(state, next_attempt_at);
-                CREATE INDEX events_repository ON events(repository, state);
-                """)
-        }
-        migrator.registerMigration("events-v2-permanent-and-dropped") { db in
-            try db.execute(sql: """
-                ALTER TABLE events ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE events ADD COLUMN dropped_by TEXT;
-                ALTER TABLE events ADD COLUMN dropped_at REAL;
-                ALTER TABLE events ADD COLUMN drop_reason TEXT;
-                """)
-        }
-        migrator.registerMigration("events-v3-unfinished-index") { db in
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS events_unfinished ON events(repository, id) WHERE \(unfinished)")
-        }
-        registerSyncMigrations(&migrator)
-        registerLandingMigrations(&migrator)
-        registerOperationsMigrations(&migrator)
-        registerStatusMigrations(&migrator)
-        registerRecheckMigrations(&migrator)
-        registerDownstreamSyncMigrations(&migrator)
-        registerDownstreamResultMigrations(&migrator)
-        registerDownstreamMigrations(&migrator)
-        registerAutolandMigrations(&migrator)
-        // A GitHub delivery's body, as received (`PayloadCoding.journalColumns`); NULL in older rows,
-        // whose payload JSON holds it.
-        migrator.registerMigration("events-v4-delivery-body") { db in
-            try db.execute(sql: "ALTER TABLE events ADD COLUMN body BLOB")
-        }
-        registerLandedMetadataMigrations(&migrator)
-        return migrator
     }
 
     /// The id of the event with a dedupe key, if recorded (shared with `SQLiteEventWriter`).
@@ -96,7 +49,7 @@ public final class SQLiteJournal: EventJournal {
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """
     /// The last migration: a journal that has it needs none (migrations run in order).
-    static let latestMigration = migrator.migrations.last!
+    static let latestMigration = migrator().migrations.last!
 
     /// Records several events in one transaction (one fsync), in order, each unless already
     /// recorded (a payload repeated within `payloads` is recorded once).

@@ -66,17 +66,16 @@ struct LandedMetadataIndexTests {
         #expect(try backend.reopen(store).downstreamSyncsWithLateMetadata().map(\.pullRequest) == [1, 2])
     }
 
+    /// Takes `store` back to before the index (`then` runs in the same client call).
+    static func unmigrate(_ store: any EventJournal & RecordStore, _ backend: JournalBackend, then: String = "") throws {
+        try backend.outside(store, backend.undoingLandedMetadataIndex + then)
+    }
+
     /// A store written before the index: migrating derives it from the landings and syncs it holds.
     @Test(arguments: JournalBackend.available) func aStoreFromBeforeTheIndexIsMigratedWithRowsFromItsLandings(_ backend: JournalBackend) throws {
         let store = try backend.journal(in: dir)
         let pushed = try Self.fill(store)
-        let undo = backend == .sqlite
-            ? "DELETE FROM grdb_migrations WHERE identifier = 'landed-metadata-v1'"
-            : "DELETE FROM schema_version WHERE version = 5"
-        try backend.outside(store, """
-            DROP INDEX downstream_syncs_metadata_late; DROP TABLE landed_metadata;
-            ALTER TABLE downstream_syncs DROP COLUMN metadata_late; ALTER TABLE downstream_syncs DROP COLUMN metadata_revision; \(undo)
-            """)
+        try Self.unmigrate(store, backend)
         let migrated = try backend.reopen(store)
         if let postgres = migrated as? PostgresJournal { #expect(try postgres.migrate() == [5]) }
         #expect(try Self.late(migrated) == [1])
@@ -85,6 +84,38 @@ struct LandedMetadataIndexTests {
         ])
         try migrated.saveDownstreamSync(Self.sync(3, "r3"))
         #expect(try Self.late(migrated) == [1, 3])
+    }
+
+    /// A landing in an older format and a damaged downstream sync do not stop the migration (nor
+    /// every hook and worker that opens the store): it leaves them out and as they are, names them
+    /// and why, and indexes the rest.
+    @Test(arguments: JournalBackend.available) func aRecordTheMigrationCannotReadIsLeftOutNamedAndUnchanged(_ backend: JournalBackend) throws {
+        let store = try backend.journal(in: dir)
+        let pushed = try Self.fill(store)
+        let older = try store.save(Self.landing(.landed, imports: [6], carries: [6: "r6"]))
+        let records = "SELECT id, record FROM landings ORDER BY id; SELECT pull_request, record FROM downstream_syncs ORDER BY pull_request"
+        try Self.unmigrate(store, backend, then: """
+            UPDATE landings SET record = '{"status": "landed", "version": 3}' WHERE id = \(older.id);
+            UPDATE downstream_syncs SET record = '{"pullRequest": 3, ' WHERE pull_request = 3
+            """)
+        let damaged = try backend.outside(store, records)
+
+        let migrated = try backend.reopen(store)
+        let skipped: [SkippedRecord]
+        if let postgres = migrated as? PostgresJournal {
+            #expect(try postgres.migrate() == [5])
+            skipped = postgres.skippedByMigration
+        } else {
+            skipped = try #require(migrated as? SQLiteJournal).skippedByMigration
+        }
+        #expect(skipped.map { "\($0.table) \($0.key)" } == ["landings \(older.id)", "downstream_syncs 3"])
+        #expect(skipped.first?.reason.hasSuffix(": missing") == true, "\(skipped)")
+        #expect(skipped.first?.description.contains("left out landings row \(older.id), which cannot be read") == true, "\(skipped)")
+        #expect(skipped.last?.reason.contains("JSON") == true, "\(skipped)")
+        #expect(try backend.outside(store, records) == damaged)
+        #expect(try Self.late(migrated) == [1])
+        #expect(try migrated.landedMetadata(pullRequests: [2, 6]).map(\.landing) == [pushed.id])
+        #expect(try backend.reopen(migrated).landedMetadata(pullRequests: [2]).map(\.landing) == [pushed.id])
     }
 
     /// The late syncs are read through the partial index, and what landed for them by PR through

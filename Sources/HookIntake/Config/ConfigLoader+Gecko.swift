@@ -1,6 +1,66 @@
+import Foundation
 import SyncCore
 
 extension ConfigLoader {
+    /// The `[[gecko]]` entries, each name used once (and never "wpt").
+    static func readGeckos(_ entries: [TableReader], resolve: (String) -> String) throws(ConfigError) -> [GeckoRepository] {
+        var gecko: [GeckoRepository] = []
+        for entry in entries {
+            let repo = try readGecko(entry, resolve: resolve)
+            if repo.name == "wpt" {
+                throw .invalid(file: entry.file, key: entry.name("name"), reason: "\"wpt\" is the wpt mirror's name in the journal; choose another")
+            }
+            if gecko.contains(where: { $0.name == repo.name }) {
+                throw .invalid(file: entry.file, key: entry.name("name"), reason: "repeats the name \"\(repo.name)\"")
+            }
+            try refuseSharedGitRepository(repo, among: gecko, reader: entry)
+            gecko.append(repo)
+        }
+        return gecko
+    }
+
+    /// One `[[gecko]]` entry.
+    static func readGecko(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> GeckoRepository {
+        let name = try reader.requiredString("name")
+        guard name.utf8.allSatisfy({ $0 < 0x80 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")) }) else {
+            throw .invalid(file: reader.file, key: reader.name("name"), reason: "may hold only letters, digits, - and _")
+        }
+        let path = resolve(try reader.requiredString("path"))
+        let roleText = try reader.requiredString("role")
+        guard let role = GeckoRole(rawValue: roleText) else {
+            throw .invalid(file: reader.file, key: reader.name("role"),
+                           reason: "must be one of \(GeckoRole.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(Redactor.url(roleText))\"")
+        }
+        let url = try reader.string("url")
+        if let url { try requireHTTP(url, reader: reader, key: "url") }
+        let sources = try reader.strings("sources") ?? GeckoRepository.defaultSources
+        let known = ["push", "serve", "pull", "unbundle", "strip", "bundle", "push-response"]
+        if let odd = sources.first(where: { !known.contains($0) }) {
+            throw .invalid(file: reader.file, key: reader.name("sources"), reason: "has unknown source \"\(odd)\" (known: \(known.joined(separator: ", ")))")
+        }
+        var repo = GeckoRepository(name: name, path: path, role: role, url: url, enabled: try reader.bool("enabled") ?? true, sources: sources)
+        (repo.kind, repo.branch) = try readGeckoKind(reader, role: role)
+        try reader.rejectUnknownKeys()
+        return repo
+    }
+
+    /// `[paths]`: where wpt and its metadata are in the Gecko repositories.
+    static func readPaths(_ reader: TableReader?) throws(ConfigError) -> PathPrefixes {
+        guard let reader else { return PathPrefixes() }
+        var paths = PathPrefixes()
+        for key in ["wpt", "meta"] {
+            guard let value = try reader.string(key) else { continue }
+            let parts = value.split(separator: "/")
+            guard !value.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), !parts.contains(".") else {
+                throw .invalid(file: reader.file, key: reader.name(key), reason: "must be a relative path inside the repository, got \"\(Redactor.url(value))\"")
+            }
+            let clean = parts.joined(separator: "/")
+            if key == "wpt" { paths.wpt = clean } else { paths.meta = clean }
+        }
+        try reader.rejectUnknownKeys()
+        return paths
+    }
+
     /// `kind` (hg, the default, or git) and, for git, `branch`: the branch playing the repository's
     /// role, given as a short name (`autoland`) or a full one (`refs/heads/autoland`); a try
     /// repository's defaults to `try`.

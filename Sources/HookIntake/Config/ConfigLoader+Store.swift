@@ -2,6 +2,16 @@ import Foundation
 import SyncCore
 
 extension ConfigLoader {
+    /// `[store]`: the SQLite file (default `wptsync.sqlite`), the spool, the busy timeout and PostgreSQL's settings.
+    static func readStore(_ reader: TableReader?, resolve: (String) -> String) throws(ConfigError) -> StoreSettings {
+        var store = StoreSettings(path: try reader?.nonEmptyString("path").map(resolve) ?? resolve("wptsync.sqlite"),
+                                  spool: try reader?.nonEmptyString("spool").map(resolve),
+                                  busyTimeoutMilliseconds: try reader?.integer("busy_timeout_ms", in: Ranges.busyTimeoutMilliseconds) ?? 250)
+        store.postgres = try reader.flatMap { reader throws(ConfigError) in try readPostgres(reader, resolve: resolve) }
+        try reader?.rejectUnknownKeys()
+        return store
+    }
+
     /// `[store] url` and its connection settings; nil when no URL is given.
     static func readPostgres(_ reader: TableReader, resolve: (String) -> String) throws(ConfigError) -> PostgresStoreSettings? {
         guard let url = try reader.nonEmptyString("url") else {

@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// Sends requests with retries, rate-limit waits and conditional GETs. Blocking; `Sendable`.
 ///
@@ -172,17 +173,8 @@ public enum JSONCoding {
     }
 
     private static func describe<T>(_ error: DecodingError, decoding type: T.Type) -> RemoteError {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .keyNotFound(key, context):
-            return .decoding(type: "\(type)", field: path(context.codingPath + [key]), message: "missing")
-        case let .valueNotFound(_, context), let .typeMismatch(_, context), let .dataCorrupted(context):
-            return .decoding(type: "\(type)", field: path(context.codingPath), message: context.debugDescription)
-        @unknown default:
-            return .decoding(type: "\(type)", field: "", message: "\(error)")
-        }
+        let failed = error.failedField
+        return .decoding(type: "\(type)", field: failed.path, message: failed.problem)
     }
 }
 

@@ -21,18 +21,31 @@ extension PostgresJournal {
         CREATE INDEX IF NOT EXISTS downstream_syncs_metadata_late ON downstream_syncs(pull_request) WHERE metadata_late = 1;
         """
 
-    /// Fills the index from the landings and syncs recorded before it, in the migration's transaction.
-    static func backfillLandedMetadata(_ db: PostgresConnection) throws(StoreError) {
-        let landings = try records(db, table: "landings", "SELECT id, record FROM landings WHERE status IN ('pushed', 'landed') ORDER BY id",
-                                   as: Landing.self)
-        for landing in landings { try indexLanding(db, landing) }
-        for row in try db.execute("SELECT pull_request, record FROM downstream_syncs").rows {
-            let sync = try downstreamSync(row: row)
-            try db.execute("UPDATE downstream_syncs SET metadata_revision = $1 WHERE pull_request = $2",
-                           [LateMetadata.revision(of: sync), String(sync.pullRequest)])
+    /// Fills the index from the landings and syncs recorded before it, in the migration's
+    /// transaction; returns those it cannot read, which it leaves out and as they are.
+    static func backfillLandedMetadata(_ db: PostgresConnection) throws(StoreError) -> [SkippedRecord] {
+        var skipped: [SkippedRecord] = []
+        for row in try db.execute(LandedMetadataSQL.backfilledLandings).rows {
+            guard let id = row[0].flatMap({ Int64($0) }),
+                  let landing = LandedMetadataSQL.landing(id: id, json: row[1], skipped: &skipped, migration: "schema version 5") else { continue }
+            try indexLanding(db, landing)
+        }
+        for row in try db.execute(LandedMetadataSQL.backfilledSyncs).rows {
+            guard let pr = row[0], let number = Int64(pr),
+                  let sync = LandedMetadataSQL.sync(pullRequest: number, json: row[1], skipped: &skipped, migration: "schema version 5") else { continue }
+            try db.execute("UPDATE downstream_syncs SET metadata_revision = $1 WHERE pull_request = $2", [LateMetadata.revision(of: sync), pr])
         }
         try db.execute(LandedMetadataSQL.markLate(where: "TRUE"))
+        return skipped
     }
+
+    /// Takes the lock a sync's save takes (`lock(db, "landed_metadata <PR>")`) for each PR in `$1`,
+    /// in one statement and in the order of the lock keys (evaluated after the sort), not of the PR
+    /// numbers, whose keys may collide: two landings' saves cannot deadlock.
+    static let lockPullRequests = """
+        SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext('landed_metadata ' || p) AS k FROM unnest($1::bigint[]) AS p) keys
+        ORDER BY k
+        """
 
     /// Rewrites `landing`'s index rows and the late marks of the PRs they name or named.
     static func indexLanding(_ db: PostgresConnection, _ landing: Landing) throws(StoreError) {
@@ -40,7 +53,7 @@ extension PostgresJournal {
         let before = try db.execute("SELECT pull_request FROM landed_metadata WHERE landing_id = $1", [id]).rows.compactMap { $0[0].flatMap { Int($0) } }
         let entries = LateMetadata.entries(of: landing)
         let touched = Set(before).union(entries.map(\.pullRequest)).sorted()
-        for pr in touched { try lock(db, "landed_metadata \(pr)") }
+        try db.execute(lockPullRequests, [integerArray(touched)])
         try db.execute("DELETE FROM landed_metadata WHERE landing_id = $1", [id])
         for entry in entries {
             let row: [String?]

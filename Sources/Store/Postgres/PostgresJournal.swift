@@ -12,6 +12,7 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
     public static let channel = "wptsync_events"
     let connection: PostgresConnection
     private let lock = NSLock()
+    private var skipped: [SkippedRecord] = []
 
     /// Connects; the schema must be current (`PostgresSchema.migrate`), or statements fail.
     public init(_ parameters: PostgresParameters) throws(StoreError) {
@@ -27,8 +28,18 @@ public final class PostgresJournal: EventJournal, @unchecked Sendable {
     public var url: String { parameters.url }
 
     /// Applies the migrations this wptsync knows that the database lacks; see `PostgresSchema`.
+    /// Returns their versions; the records they left out are in `skippedByMigration`.
     @discardableResult
-    public func migrate() throws(StoreError) -> [Int] { try locked { () throws(StoreError) in try PostgresSchema.migrate(connection) } }
+    public func migrate() throws(StoreError) -> [Int] {
+        try locked { () throws(StoreError) in
+            let migration = try PostgresSchema.migrate(connection)
+            skipped += migration.skipped
+            return migration.applied
+        }
+    }
+
+    /// The records the migrations this object applied left out (`SkippedRecord`).
+    public var skippedByMigration: [SkippedRecord] { lock.withLock { skipped } }
 
     /// The schema version this wptsync's PostgreSQL journal uses.
     public static var schemaVersion: Int { PostgresSchema.latest }

@@ -37,8 +37,8 @@ enum PostgresSchema {
     ]
 
     /// What a migration computes in Swift after its statements, in the same transaction: rows
-    /// derived from records kept as JSON.
-    static let backfills: [Int: @Sendable (PostgresConnection) throws(StoreError) -> Void] = [
+    /// derived from records kept as JSON; it returns the records it could not read and left out.
+    static let backfills: [Int: @Sendable (PostgresConnection) throws(StoreError) -> [SkippedRecord]] = [
         5: PostgresJournal.backfillLandedMetadata,
     ]
 
@@ -54,10 +54,12 @@ enum PostgresSchema {
         return Int(try db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").rows.first?[0] ?? "") ?? 0
     }
 
-    /// Applies the missing migrations (up to `target`); returns their versions. A database at a
-    /// later version than this wptsync knows is an error: it was migrated by a newer wptsync.
-    static func migrate(_ db: PostgresConnection, upTo target: Int = latest) throws(StoreError) -> [Int] {
-        try db.transaction { () throws(StoreError) in
+    /// Applies the missing migrations (up to `target`); returns their versions and the records
+    /// they left out. A database at a later version than this wptsync knows is an error: it was
+    /// migrated by a newer wptsync.
+    static func migrate(_ db: PostgresConnection, upTo target: Int = latest) throws(StoreError) -> (applied: [Int], skipped: [SkippedRecord]) {
+        var skipped: [SkippedRecord] = []
+        let applied = try db.transaction { () throws(StoreError) in
             try db.execute("SELECT pg_advisory_xact_lock(\(lockKey))")
             try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             let current = try version(db)
@@ -65,11 +67,12 @@ enum PostgresSchema {
             let missing = Array((current + 1)..<max(current + 1, target + 1))
             for version in missing {
                 try db.execute(migrations[version - 1])
-                try backfills[version]?(db)
+                skipped += try backfills[version]?(db) ?? []
                 try db.execute("INSERT INTO schema_version (version) VALUES ($1)", [String(version)])
             }
             return missing
         }
+        return (applied, skipped)
     }
 
     static func tooNew(_ version: Int) -> String {

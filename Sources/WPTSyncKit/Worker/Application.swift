@@ -46,14 +46,19 @@ public struct Application {
             }
             return store
         }
-        return try SQLiteJournal(path: config.store.path)
+        let store = try SQLiteJournal(path: config.store.path)
+        JournalOpening.warn(store.skippedByMigration)
+        return store
     }
 
     /// A worker with the handlers for every kind of event; cancelling `cancellation` stops it and
     /// ends the handlers' waits.
     /// Brings a PostgreSQL journal's schema up to date first.
     public func worker(logger: Logger = Logger(label: "wptsync.worker"), cancellation: Cancellation = Cancellation()) throws -> Worker {
-        if let postgres = journal as? PostgresJournal, !(try postgres.migrate()).isEmpty { logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"]) }
+        if let postgres = journal as? PostgresJournal, !(try postgres.migrate()).isEmpty {
+            logger.notice("migrated the PostgreSQL store", metadata: ["store": "\(postgres.url)"])
+            JournalOpening.warn(postgres.skippedByMigration)
+        }
         let handlers = try Handlers.make(config: config, store: journal, events: events, redactor: redactor, environment: environment,
                                          cancellation: cancellation)
         return Worker(journal: events, settings: config.worker, spool: HookIntake(config: config).spool,
