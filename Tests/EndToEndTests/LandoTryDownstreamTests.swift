@@ -16,7 +16,8 @@ struct LandoTryDownstreamTests {
         let base: MetadataLandingTests.World
         let lando: LocalLando
 
-        init() throws {
+        /// `waitSeconds`: how long a submission whose answer was lost waits to be found on try before it is sent again.
+        init(waitSeconds: Double = 600) throws {
             lando = try LocalLando(repositories: [])
             let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("lando-try-token-\(UUID().uuidString)").path
             try writeFile(tokenFile, (LocalLando.defaultTokens.keys.first ?? "") + "\n")
@@ -25,6 +26,7 @@ struct LandoTryDownstreamTests {
                 lando_url = "\(lando.url)"
                 lando_token_file = "\(tokenFile)"
                 lando_poll_seconds = 0.02
+                lando_wait_seconds = \(waitSeconds)
                 """)
             var repository = LandoRepository(name: "try", path: base.tryRepo.path, branch: "try")
             repository.isTry = true
@@ -103,23 +105,17 @@ struct LandoTryDownstreamTests {
 
     @Test(arguments: [400, 503])
     func aRefusalOrAnOutageIsSaidOnTheSyncAndRetried(status: Int) throws {
-        let w = try World()
-        // Before the POST: 400 is Lando's refusal, 503 a server down (not acting on the request).
+        // A 503 may come from a Lando that took the job: it is sent again only after lando_wait_seconds.
+        let w = try World(waitSeconds: 0.5)
+        // Before acting on the POST: 400 is Lando's refusal, 503 a server down.
         w.lando.injectFault(status == 400 ? .errorMessage(status: 400, message: "Patch failed checks") : .serverError(status: status),
                             method: "POST", pathPrefix: "/api/try/patches")
-        let pr = try w.base.landing.openUpstreamPR([MetadataLandingTests.test: "<title>gap</title>\n"], title: "Test grid gaps")
-        #expect(try w.base.approve(pr) == 202)
-        _ = try w.base.landing.upstreamWorld.processUntilSettled(passes: 1)
-        let failed = try w.show(pr.number)
-        #expect(failed.contains("last error:") && failed.contains("\(status)"), "\(failed)")
-        #expect(w.lando.jobs.isEmpty)
+        let (pr, outputs) = try w.approvedPullRequest()
+        let log = outputs.joined(separator: "\n")
+        #expect(log.contains("PR #\(pr.number): pushing to try:") && log.contains("\(status)"), "said on the sync: \(log)")
 
-        // The next passes send it again: one job, landed, and the error cleared.
-        for _ in 0..<50 where try w.sync(pr.number)?.tryPushes.first?.revision == nil {
-            Thread.sleep(forTimeInterval: 0.05)
-            _ = try w.base.landing.upstreamWorld.processUntilSettled(passes: 1)
-        }
         let shown = try w.show(pr.number)
+        #expect(w.tryRequests.map(\.status) == [status, 201], "sent again once: \(shown)")
         let job = try #require(w.lando.jobs.first, "\(shown)")
         #expect(w.lando.jobs.count == 1 && job.status == .landed)
         #expect(try w.sync(pr.number)?.tryPushes.map(\.revision) == [job.landedCommit])

@@ -59,8 +59,8 @@ extension GitLandingClone: TryWorkspace {
             if "\(error)".contains("find remote ref") { return nil }
             throw ImportError.geckoGit(error)
         }
-        let tip: String
-        do { tip = try gecko.git.resolve(fetched).hex } catch { throw ImportError.geckoGit(error) }
+        // libgit2 fetches nothing, without an error, when the branch does not exist.
+        guard let tip = try? gecko.git.resolve(fetched).hex else { return nil }
         return try landed([tip], markers: markers, base: base, tip: tip)?.last
     }
 }
