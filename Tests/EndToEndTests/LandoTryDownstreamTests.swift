@@ -105,8 +105,9 @@ struct LandoTryDownstreamTests {
 
     @Test(arguments: [400, 503])
     func aRefusalOrAnOutageIsSaidOnTheSyncAndRetried(status: Int) throws {
-        // A 503 may come from a Lando that took the job: it is sent again only after lando_wait_seconds.
-        let w = try World(waitSeconds: 0.5)
+        // A refusal is sent again at the next pass; a 503 may come from a Lando that took the job: it
+        // is sent again only once lando_wait_seconds passed without the commit on try.
+        let w = try World(waitSeconds: status == 400 ? 600 : 0.5)
         // Before acting on the POST: 400 is Lando's refusal, 503 a server down.
         w.lando.injectFault(status == 400 ? .errorMessage(status: 400, message: "Patch failed checks") : .serverError(status: status),
                             method: "POST", pathPrefix: "/api/try/patches")
