@@ -101,6 +101,11 @@ struct LandoTryDownstreamTests {
         let shown = try w.show(pr.number)
         #expect(try w.sync(pr.number)?.tryPushes.map(\.revision) == [job.landedCommit], "\(shown)")
         #expect(try w.sync(pr.number)?.lastError == nil)
+        // The token went only into the Authorization header: not into the log, the errors or what is shown.
+        let token = try #require(LocalLando.defaultTokens.keys.first)
+        let written = try String(contentsOfFile: w.base.landing.world.log, encoding: .utf8)
+        #expect(!written.contains(token) && !log.contains(token) && !shown.contains(token))
+        #expect(w.tryRequests.allSatisfy { $0.headers["authorization"] == "Bearer " + token && !$0.body.contains(token) })
     }
 
     @Test(arguments: [400, 503])
