@@ -25,7 +25,6 @@ struct LandoTryDownstreamTests {
                 try_push = "lando"
                 lando_url = "\(lando.url)"
                 lando_token_file = "\(tokenFile)"
-                lando_poll_seconds = 0.02
                 lando_wait_seconds = \(waitSeconds)
                 """)
             var repository = LandoRepository(name: "try", path: base.tryRepo.path, branch: "try")

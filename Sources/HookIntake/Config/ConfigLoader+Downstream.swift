@@ -51,10 +51,10 @@ extension ConfigLoader {
         let token = try secret(reader, "lando_token")
         let repo = try reader.nonEmptyString("lando_repo")
         let url = try reader.nonEmptyString("lando_url")
-        var seconds: [String: Double] = [:]
-        for key in ["lando_poll_seconds", "lando_wait_seconds"] { seconds[key] = try reader.number(key, in: Ranges.periodSeconds, unit: "seconds") }
+        // Lando's job is read at each pass (`poll_seconds`): no poll of its own.
+        let wait = try reader.number("lando_wait_seconds", in: Ranges.periodSeconds, unit: "seconds")
         guard push == .lando else {
-            let keys = ["lando_url", "lando_repo", "lando_token_env", "lando_token_file", "lando_poll_seconds", "lando_wait_seconds"]
+            let keys = ["lando_url", "lando_repo", "lando_token_env", "lando_token_file", "lando_wait_seconds"]
             if let stray = keys.first(where: { reader.table[$0] != nil }) {
                 throw .invalid(file: reader.file, key: reader.name(stray), reason: "is only used with try_push = \"lando\"")
             }
@@ -68,8 +68,7 @@ extension ConfigLoader {
         try requireHTTP(url, reader: reader, key: "lando_url")
         var lando = LandoSettings(url: url, repository: repo ?? DownstreamSettings.defaultLandoTryRepository,
                                   token: token ?? landing?.lando?.token ?? LandoSettings.defaultToken)
-        lando.pollSeconds = seconds["lando_poll_seconds"] ?? landing?.lando?.pollSeconds ?? lando.pollSeconds
-        lando.waitSeconds = seconds["lando_wait_seconds"] ?? landing?.lando?.waitSeconds ?? lando.waitSeconds
+        lando.waitSeconds = wait ?? landing?.lando?.waitSeconds ?? lando.waitSeconds
         settings.lando = lando
     }
 

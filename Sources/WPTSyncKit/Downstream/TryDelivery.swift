@@ -99,8 +99,7 @@ struct LandoTryPush: TryDelivery {
     static func make(_ settings: DownstreamSettings, clone: any TryWorkspace, tryBranch: String,
                      environment: [String: String], http: HTTPClient) throws -> LandoTryPush? {
         guard settings.tryPush == .lando, let lando = settings.lando else { return nil }
-        var client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment), http: http)
-        client.pollInterval = .milliseconds(Int64(lando.pollSeconds * 1000))
+        let client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment), http: http)
         return LandoTryPush(client: client, settings: lando, clone: clone, tryRepository: settings.tryRepository, tryBranch: tryBranch)
     }
 }
