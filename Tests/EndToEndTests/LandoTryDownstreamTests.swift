@@ -70,6 +70,7 @@ struct LandoTryDownstreamTests {
         #expect(try w.base.tryRepo.file("try_task_config.json", at: revision).contains("testing/web-platform/tests/" + MetadataLandingTests.test))
         #expect(try w.sync(pr.number)?.tryPushes.map(\.revision) == [revision], "\(shown)")
         #expect(try w.sync(pr.number)?.tryPushes.first?.lando?.job == job.id)
+        #expect(try w.show(pr.number).contains("through Lando job \(job.id)"))
         let body = try #require(w.tryRequests.first?.body)
         let sent = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
         let central = try w.base.centralTip()
