@@ -33,7 +33,9 @@ struct MetadataLandingTests {
 
         /// `tryBranch`: a git try declared as a `[[gecko]]` try entry whose branch try pushes move;
         /// `remoteTry`: a git try reached over `git://` (`git daemon`), as a remote one is.
-        init(waitSeconds: Double = 86_400, gecko: Gecko = .hg, tryBranch: String? = nil, remoteTry: Bool = false) throws {
+        /// `extraDownstream`: more `[downstream]` keys (e.g. `try_push = "lando"` and Lando's).
+        init(waitSeconds: Double = 86_400, gecko: Gecko = .hg, tryBranch: String? = nil, remoteTry: Bool = false,
+             extraDownstream: String = "") throws {
             bugzilla = try LocalBugzilla(users: ["bot-key": "wptsync@mozilla.bugs"])
             taskcluster = try LocalTaskcluster()
             let tryPath = dir.sub(gecko == .hg ? "try" : "try.git")
@@ -57,6 +59,7 @@ struct MetadataLandingTests {
                 poll_seconds = 0.001
                 # The first run's metadata lands here; StabilityDownstreamTests covers the stability run.
                 rebuild = 0
+                \(extraDownstream)
                 \(tryEntry)
                 """, geckoKind: gecko.kind, lando: gecko == .gitLando)
             tryRepo = try TryRepository(path: tryPath, central: landing.world.central, kind: gecko.kind,

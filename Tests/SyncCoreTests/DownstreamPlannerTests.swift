@@ -1,3 +1,4 @@
+import Foundation
 import SyncCore
 import Testing
 
@@ -151,7 +152,7 @@ struct DownstreamPlannerTests {
             sync.pushed(revision: "r\(sync.tryPushes.count)")
         case .comment(let comment): sync.commented.insert(comment.key)
         case .needinfo(_, let revision): sync.commented.insert(DownstreamGoal.needinfoKey(revision: revision))
-        case .waitForApproval, .waitForMerge, .waitForResults, .waitForPerson, .done: break
+        case .waitForApproval, .waitForMerge, .waitForResults, .waitForLando, .waitForPerson, .done: break
         }
     }
 
@@ -210,5 +211,23 @@ struct DownstreamPlannerTests {
         #expect(sync.bugResolved)
         #expect(Self.settle(Self.approved, &sync) == .waitForResults(revision: "r1"))
         #expect(!sync.bugResolved && sync.tryPushes.count == 1)
+    }
+
+    @Test("a push sent to Lando waits for Lando's job, is followed periodically, and is sent again once its job failed")
+    func sentToLando() {
+        var sync = Self.sync()
+        guard case .pushTry(let push) = DownstreamPlanner.plan(Self.approved, sync).first else { Issue.record("expected a push"); return }
+        sync.plan(push)
+        sync.submittedToLando(LandoTrySubmission(submittedAt: Date(timeIntervalSince1970: 0)))
+        #expect(DownstreamPlanner.plan(Self.approved, sync) == [.waitForLando(job: nil)], "its answer lost: never sent again here")
+        #expect(sync.isDue(at: Date()), "the periodic pass looks on try")
+        sync.submittedToLando(LandoTrySubmission(submittedAt: Date(timeIntervalSince1970: 0), job: 5))
+        #expect(DownstreamPlanner.plan(Self.approved, sync) == [.waitForLando(job: 5)])
+        sync.submittedToLando(nil)
+        #expect(DownstreamPlanner.plan(Self.approved, sync) == [.pushTry(push)], "Lando's job failed: the same push again")
+        sync.submittedToLando(LandoTrySubmission(submittedAt: Date(timeIntervalSince1970: 0), job: 6))
+        sync.pushed(revision: "r1")
+        #expect(Self.settle(Self.approved, &sync) == .waitForResults(revision: "r1"))
+        #expect(sync.tryPushes.count == 1)
     }
 }

@@ -3,8 +3,8 @@ import SyncCore
 
 extension ConfigLoader {
     /// `[downstream]`: where try commits are built and pushed, Bugzilla and Taskcluster, and when to test.
-    static func readDownstream(_ reader: TableReader?, storePath: String,
-                               resolve: (String) -> String) throws(ConfigError) -> DownstreamSettings? {
+    static func readDownstream(_ reader: TableReader?, storePath: String, resolve: (String) -> String,
+                               central: GeckoRepository? = nil, landing: LandingSettings? = nil) throws(ConfigError) -> DownstreamSettings? {
         guard let reader else { return nil }
         let bugzilla = try reader.requiredString("bugzilla_url")
         try requireHTTP(bugzilla, reader: reader, key: "bugzilla_url")
@@ -33,8 +33,43 @@ extension ConfigLoader {
         settings.pollSeconds = try reader.number("poll_seconds", in: Ranges.periodSeconds, unit: "seconds") ?? settings.pollSeconds
         settings.reconcileSeconds = try reader.number("reconcile_seconds", in: 0...86_400, unit: "seconds") ?? settings.reconcileSeconds
         settings.enabled = try reader.bool("enabled") ?? true
+        try readTryPush(reader, into: &settings, central: central, landing: landing)
         try reader.rejectUnknownKeys()
         return settings
+    }
+
+    /// `try_push` (`direct`, or `lando`) and Lando's keys, which default to `[landing]`'s Lando (the
+    /// try API takes the headless API's token). Lando's try API is given git patches, so central is git.
+    private static func readTryPush(_ reader: TableReader, into settings: inout DownstreamSettings,
+                                    central: GeckoRepository?, landing: LandingSettings?) throws(ConfigError) {
+        let text = try reader.string("try_push") ?? DownstreamSettings.TryPush.direct.rawValue
+        guard let push = DownstreamSettings.TryPush(rawValue: text) else {
+            throw .invalid(file: reader.file, key: reader.name("try_push"),
+                           reason: "must be one of \(DownstreamSettings.TryPush.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(Redactor.url(text))\"")
+        }
+        settings.tryPush = push
+        let token = try secret(reader, "lando_token")
+        let repo = try reader.nonEmptyString("lando_repo")
+        let url = try reader.nonEmptyString("lando_url")
+        // Lando's job is read at each pass (`poll_seconds`): no poll of its own.
+        let wait = try reader.number("lando_wait_seconds", in: Ranges.periodSeconds, unit: "seconds")
+        guard push == .lando else {
+            let keys = ["lando_url", "lando_repo", "lando_token_env", "lando_token_file", "lando_wait_seconds"]
+            if let stray = keys.first(where: { reader.table[$0] != nil }) {
+                throw .invalid(file: reader.file, key: reader.name(stray), reason: "is only used with try_push = \"lando\"")
+            }
+            return
+        }
+        if let central, central.kind != .git {
+            throw .invalid(file: reader.file, key: reader.name("try_push"),
+                           reason: "\"lando\" needs a git mozilla-central (try commits go to Lando as git format-patch); \"\(central.name)\" is hg")
+        }
+        guard let url = url ?? landing?.lando?.url else { throw .missing(file: reader.file, key: reader.name("lando_url")) }
+        try requireHTTP(url, reader: reader, key: "lando_url")
+        var lando = LandoSettings(url: url, repository: repo ?? DownstreamSettings.defaultLandoTryRepository,
+                                  token: token ?? landing?.lando?.token ?? LandoSettings.defaultToken)
+        lando.waitSeconds = wait ?? landing?.lando?.waitSeconds ?? lando.waitSeconds
+        settings.lando = lando
     }
 
     /// `rebuild` (0: no stability run, else 2–20), `unstable`, `triage` (`{ "Product :: Component" = "who@example.org" }`)

@@ -56,7 +56,8 @@ public enum ConfigLoader {
         let log = try readLog(root.table("log"), resolve: resolve)
         let status = try readStatus(root.table("status"))
         let serve = try readServe(root.table("serve"))
-        let downstream = try readDownstream(root.table("downstream"), storePath: storePath, resolve: resolve)
+        let downstream = try readDownstream(root.table("downstream"), storePath: storePath, resolve: resolve,
+                                            central: gecko.first { $0.role == .central }, landing: landing)
         let autoland = try readAutoland(root.table("autoland"), gecko: gecko, resolve: resolve)
         let commitMap = try root.table("commit_map").map(readCommitMap)
         try root.rejectUnknownKeys()

@@ -43,6 +43,7 @@ final class LandoService: Sendable {
 
     private func route(_ request: ServerRequest, _ state: inout LandoState) -> ServerReply {
         let parts = request.path.split(separator: "/").map(String.init)
+        if let reply = tryRoute(request, parts, &state) { return reply }
         guard parts.count >= 2, parts[0] == "api" else { return Self.notFoundPage }
         switch (request.method, Array(parts.dropFirst())) {
         case ("GET", ["treestatus", "trees2"]):
@@ -139,7 +140,7 @@ final class LandoService: Sendable {
     }
 
     /// `JobStatusResponse`: `job_id`, `status_url`, `message`, `created_at`, `status`, `error`.
-    private func jobStatus(_ job: LandoJob) -> JSON {
+    func jobStatus(_ job: LandoJob) -> JSON {
         let created = job.createdAt.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)
             .timeZone(separator: .omitted))
         return .object([

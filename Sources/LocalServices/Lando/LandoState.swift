@@ -21,6 +21,11 @@ public struct LandoRepository: Sendable, Equatable {
     public var requiredAutomationPermission = "main.scm_allow_direct_push"
     /// The landing permission; `repoinfo`'s `scm_level` is it without the app prefix.
     public var requiredPermission = "main.scm_level_3"
+    /// A try repository (`is_try`): `POST /api/try/patches` takes jobs for it, each applied on its
+    /// own base commit and force-pushed to `branch`.
+    public var isTry = false
+    /// Where a try job's base commit is fetched from when the repository lacks it (`pull_path`).
+    public var pullPath: String?
 
     public init(name: String, path: String, branch: String, tree: String? = nil, gitRepoName: String = "firefox") {
         self.name = name; self.path = path; self.branch = branch
@@ -34,7 +39,7 @@ public struct LandoUser: Sendable, Equatable {
     /// Django permissions, e.g. `main.scm_allow_direct_push`.
     public var permissions: Set<String>
 
-    public init(email: String, permissions: Set<String> = ["main.scm_allow_direct_push"]) {
+    public init(email: String, permissions: Set<String> = ["main.scm_allow_direct_push", "main.scm_level_1"]) {
         self.email = email; self.permissions = permissions
     }
 }
@@ -71,6 +76,8 @@ struct LandoJob {
     var attempts = 0
     var createdAt: Date
     var lastAttempt: Date?
+    /// A try job's base commit (`target_commit_hash`); nil for a headless API job, which lands on the branch's head.
+    var base: String?
 
     var snapshot: LandoJobSnapshot {
         LandoJobSnapshot(id: id, repository: repository, requester: requester, status: status, error: error,

@@ -68,8 +68,10 @@ final class LandoWorker: Sendable {
     }
 
     private func land(_ job: LandoJob, _ repo: LandoRepository, _ bare: BareRepository) throws(LocalServiceError) -> Outcome {
-        guard let head = bare.resolve("refs/heads/\(repo.branch)") else {
-            return .failed("Aborting, branch \(repo.branch) does not exist in \(repo.path).")
+        let start = try job.base.map { (base) throws(LocalServiceError) in try tryBase(base, repo, bare) } ?? bare.resolve("refs/heads/\(repo.branch)")
+        guard let head = start else {
+            return .failed(job.base.map { "Aborting, base commit \($0) is not in \(repo.path)." }
+                           ?? "Aborting, branch \(repo.branch) does not exist in \(repo.path).")
         }
         let directory = "\(scratch)/job-\(job.id)-\(job.attempts)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -87,7 +89,7 @@ final class LandoWorker: Sendable {
                              + "\(push): Tree \(repo.tree) is \(status).")
         }
         do {
-            try bare.pushBranch(repo.branch, to: tip, from: head)
+            if job.base != nil { try forcePush(tip, to: repo, bare) } else { try bare.pushBranch(repo.branch, to: tip, from: head) }
         } catch {
             return .deferred("Temporary error (<class 'lando.main.scm.exceptions.SCMLostPushRace'>) encountered while "
                              + "pushing to \(push): \(error)")

@@ -22,7 +22,7 @@ public final class LocalLando: Sendable {
     /// `http://127.0.0.1:<port>`: what `lando_url` and lando-cli's `LANDO_URL` take.
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    private let service: LandoService
+    let service: LandoService
     private let worker: LandoWorker
     private let server: LoopbackServer
     private let scratch: String

@@ -12,12 +12,14 @@ public struct LandoJob: Sendable, Equatable, Decodable {
     public var statusURL: String?
     /// ISO 8601, as Lando wrote it.
     public var createdAt: String?
+    /// The commit Lando pushed (`commit_id` of a try job read from `/landing_jobs/<id>/`), once LANDED.
+    public var commitID: String?
 
     public init(id: Int, status: LandoJobStatus, error: String? = nil) {
         self.id = id; self.status = status; self.error = error
     }
 
-    private enum CodingKeys: String, CodingKey { case id, jobId, status, error, message, statusUrl, createdAt }
+    private enum CodingKeys: String, CodingKey { case id, jobId, status, error, message, statusUrl, createdAt, commitId }
 
     /// Lando answers `job_id` (and, since bug 1983208 in some versions, `id`): either is read, as lando-cli does.
     public init(from decoder: any Decoder) throws {
@@ -28,6 +30,7 @@ public struct LandoJob: Sendable, Equatable, Decodable {
         message = try container.decodeIfPresent(String.self, forKey: .message)
         statusURL = try container.decodeIfPresent(String.self, forKey: .statusUrl)
         createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
+        commitID = try container.decodeIfPresent(String.self, forKey: .commitId)
     }
 }
 

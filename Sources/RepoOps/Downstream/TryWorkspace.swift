@@ -8,6 +8,12 @@ public protocol TryWorkspace: LandingWorkspace {
     /// Pushes the try commit `node` to the try repository at `url` (with git, to its `branch`);
     /// `nothingToPush` when try has it already (a rebuild after a crash between the push and its record).
     func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome
+    /// The `git format-patch` output of the try commit `node`, for Lando's try API.
+    func tryPatch(_ node: String) throws -> [UInt8]
+    /// The commit on the try repository at `url` (with git, its `branch`), between its tip and
+    /// `base`, whose message carries every line of `markers`: a try commit Lando pushed for a
+    /// submission whose answer was lost. Nil when there is none (or the branch does not exist).
+    func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String?
 }
 
 extension HgLandingWorkspace: TryWorkspace {
@@ -15,6 +21,14 @@ extension HgLandingWorkspace: TryWorkspace {
     public func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome {
         try clone.push(node, to: url, newHead: true)
     }
+
+    /// Lando's try API is given git patches: try through Lando needs a git mozilla-central.
+    public func tryPatch(_ node: String) throws -> [UInt8] {
+        throw ImportError.commandFailed(command: ["git", "format-patch", node], status: -1,
+                                        output: "try through Lando needs a git mozilla-central; this clone is Mercurial")
+    }
+
+    public func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String? { nil }
 }
 
 extension GitLandingClone: TryWorkspace {
@@ -29,6 +43,25 @@ extension GitLandingClone: TryWorkspace {
             return .nothingToPush
         }
         return try push(node, to: url, branch: branch, force: true)
+    }
+
+    public func tryPatch(_ node: String) throws -> [UInt8] {
+        guard let patch = try patches([node]).first else { throw ImportError.commandFailed(command: ["git", "format-patch", node], status: -1, output: "no patch") }
+        return patch
+    }
+
+    /// Fetches try's `branch` into `refs/wptsync/try` and searches its first-parent history.
+    public func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String? {
+        let fetched = "refs/wptsync/try"
+        do {
+            try gecko.git.fetch(from: url, refspecs: ["+\(branch):\(fetched)"], credentials: Self.credentials(for: url))
+        } catch {
+            if "\(error)".contains("find remote ref") { return nil }
+            throw ImportError.geckoGit(error)
+        }
+        // libgit2 fetches nothing, without an error, when the branch does not exist.
+        guard let tip = try? gecko.git.resolve(fetched).hex else { return nil }
+        return try landed([tip], markers: markers, base: base, tip: tip)?.last
     }
 }
 

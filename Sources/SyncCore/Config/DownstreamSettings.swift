@@ -30,6 +30,22 @@ public struct DownstreamSettings: Sendable, Equatable {
     /// `pull-request-reconciliation` periodic task); 0 turns it off.
     public var reconcileSeconds: Double = 300
     public var enabled: Bool
+    /// How try commits reach try: pushed to `tryRepository`, or submitted to Lando's try API.
+    public var tryPush: TryPush = .direct
+    /// Lando's try API when `tryPush` is `.lando`: its root and token, `repository` Lando's name of
+    /// the try repository (`repo_name`, default `try`).
+    public var lando: LandoSettings?
+
+    /// `try_push`: how try commits reach the try repository.
+    public enum TryPush: String, Sendable, Equatable, CaseIterable {
+        /// Pushed to `try_repository` (hg push of a new head, or git push of the try branch).
+        case direct
+        /// Submitted to Lando's try API (`POST /api/try/patches`), which pushes them.
+        case lando
+    }
+
+    /// Lando's default name of the try repository (`repo_name`).
+    public static let defaultLandoTryRepository = "try"
 
     /// `unstable`: a `disabled: <bug URL>` entry, or an intermittent list of the statuses seen.
     public enum Unstable: String, Sendable, Equatable, CaseIterable {

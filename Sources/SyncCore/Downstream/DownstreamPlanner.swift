@@ -60,13 +60,15 @@ public enum DownstreamGoal: Sendable, Equatable {
     case waitForApproval
     case waitForMerge
     case waitForResults(revision: String)
+    /// The try push was sent to Lando's try API: Lando's job `job` (nil: its answer was lost) pushes it.
+    case waitForLando(job: Int?)
     case waitForPerson(reason: String)
     /// Nothing left to do until the PR changes.
     case done(reason: String)
 
     public var isWait: Bool {
         switch self {
-        case .waitForApproval, .waitForMerge, .waitForResults, .waitForPerson, .done: true
+        case .waitForApproval, .waitForMerge, .waitForResults, .waitForLando, .waitForPerson, .done: true
         default: false
         }
     }
@@ -154,6 +156,7 @@ public enum DownstreamPlanner {
     /// The goals of the run that stands for the PR's current changes.
     private static func runGoals(_ run: DownstreamTryPush, _ sync: DownstreamSync, _ settings: Settings) -> [DownstreamGoal] {
         guard let revision = run.revision else {
+            if run.awaitsLando { return [.waitForLando(job: run.lando?.job)] }
             return run.status == .planned ? [.pushTry(run)] : [.waitForPerson(reason: "the try push of these changes was superseded before it was made")]
         }
         func once(_ comment: DownstreamComment, then next: [DownstreamGoal]) -> [DownstreamGoal] {

@@ -43,6 +43,8 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
     /// How many times each task runs (`try_task_config.json`'s `rebuild`): set for a stability run
     /// (and its infrastructure retry), nil for a run of each task once.
     public var rebuild: Int?
+    /// Its submission to Lando's try API (`[downstream] try_push = "lando"`), recorded before it is sent.
+    public var lando: LandoTrySubmission?
 
     public init(head: String, treeChanges: String, mode: AffectedTests.Mode, reason: Reason,
                 status: Status = .planned, revision: String? = nil, failed: Bool = false, base: String? = nil, rebuild: Int? = nil) {
@@ -55,6 +57,18 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
 
     /// A stability run: each task `rebuild` times.
     public var isStability: Bool { rebuild != nil }
+
+    /// Planned and sent to Lando: Lando pushes it, and its revision comes from Lando's job.
+    public var awaitsLando: Bool { status == .planned && revision == nil && lando != nil }
+}
+
+/// A try push sent to Lando's try API: when it was sent, and Lando's job once Lando answered.
+public struct LandoTrySubmission: Sendable, Equatable, Codable {
+    public var submittedAt: Date
+    /// Lando's job id; nil while the answer is not known (lost, or a crash before it was recorded).
+    public var job: Int?
+
+    public init(submittedAt: Date, job: Int? = nil) { self.submittedAt = submittedAt; self.job = job }
 }
 
 /// The state of one upstream PR's downstream sync, as stored. The shell changes it only through
@@ -125,7 +139,7 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     /// pass failed and the wait is over.
     public func isDue(at now: Date) -> Bool {
         if let retryAt, retryAt > now { return false }
-        return tryPushes.last?.status == .running || lastError != nil
+        return tryPushes.last?.status == .running || tryPushes.last?.awaitsLando == true || lastError != nil
     }
 
     /// The try pushes whose results make the metadata of the complete run at `index`: a stability run's
@@ -151,6 +165,13 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
         guard let last = tryPushes.indices.last, tryPushes[last].status == .planned else { return }
         tryPushes[last].status = .running
         tryPushes[last].revision = revision
+    }
+
+    /// The planned push's submission to Lando: recorded before it is sent, then with Lando's job;
+    /// nil once Lando's job failed, so that it is sent again.
+    public mutating func submittedToLando(_ submission: LandoTrySubmission?) {
+        guard let last = tryPushes.indices.last, tryPushes[last].status == .planned else { return }
+        tryPushes[last].lando = submission
     }
 
     /// The results of the push `revision`: complete (with or without failures) or an infrastructure failure.

@@ -71,7 +71,8 @@ public enum DownstreamSyncFormat {
         for push in sync.tryPushes {
             let link = push.revision.map { " \(treeherder)/jobs?repo=try&revision=\($0)" } ?? ""
             lines.append("  try push (\(push.reason.rawValue), \(push.mode.rawValue)\(push.rebuild.map { ", each task \($0) times" } ?? "")) of \(push.head.prefix(12)): \(push.status.rawValue)"
-                         + (push.failed ? ", with failures" : "") + link)
+                         + (push.failed ? ", with failures" : "")
+                         + (push.lando.map { ", through Lando job " + ($0.job.map(String.init) ?? "(answer lost)") } ?? "") + link)
         }
         if let blocked = sync.blocked { lines.append("  waits for a person: \(blocked.reason) (then `wptsync continue downstream \(sync.pullRequest)`)") }
         if sync.blockedLabel { lines.append("  the PR carries the blocked label") }

@@ -2,8 +2,18 @@ import RepoOps
 import SyncCore
 
 extension DownstreamSyncer {
+    /// How try commits reach try: through Lando when configured, else pushed.
+    var delivery: any TryDelivery { lando ?? DirectTryPush(clone: clone, url: tryRepository, branch: tryBranch) }
+
+    /// The lines of the message of `push`'s try commit for PR `pullRequest` (a blank line after the
+    /// first): they find the commit on try when Lando's answer was lost.
+    static func tryMessageLines(pullRequest: Int, push: DownstreamTryPush) -> [String] {
+        ["try: wpt PR \(pullRequest) at \(push.head.prefix(12)) (\(push.reason.rawValue))", "wpt-pr: \(pullRequest)", "wpt-head: \(push.head)"]
+    }
+
     /// Builds the try commit of `push` (planned and saved already) on `base`, the mozilla-central
-    /// revision recorded with it (the clone was refreshed from central just before), and pushes it. The same head on the same base gives the same commit, so after
+    /// revision recorded with it (the clone was refreshed from central just before), and delivers it
+    /// (`delivery`: pushed, or sent to Lando). The same head on the same base gives the same commit, so after
     /// a crash between the push and its record, the rebuild finds try already has it (`nothingToPush`):
     /// Taskcluster's index has a decision task at it, or the try repository holds it.
     func pushTry(_ push: DownstreamTryPush, base: String, sync: inout DownstreamSync, pr: DownstreamPullRequestInfo,
@@ -12,7 +22,8 @@ extension DownstreamSyncer {
         let changes = push.head == current.head.hex ? current
             : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
         let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks, rebuild: push.rebuild)
-        let message = "try: wpt PR \(pr.facts.number) at \(push.head.prefix(12)) (\(push.reason.rawValue))\n\nwpt-pr: \(pr.facts.number)\nwpt-head: \(push.head)\n"
+        let lines = Self.tryMessageLines(pullRequest: pr.facts.number, push: push)
+        let message = lines[0] + "\n\n" + lines.dropFirst().joined(separator: "\n") + "\n"
         let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)
             .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: base, taskConfig: config.json(wpt: prefixes.wpt),
                    user: "wpt-sync <wpt-sync@mozilla.com>", date: (try git.commit(changes.head).committer.time, 0),
@@ -20,15 +31,12 @@ extension DownstreamSyncer {
         switch built {
         case .built(let node):
             // A decision task at the node means try ran it already (try may have moved on since).
-            let outcome = try taskcluster.decisionTaskID(project: "try", revision: node) != nil ? .nothingToPush
-                : try clone.pushToTry(node, url: tryRepository, branch: tryBranch)
-            switch outcome {
-            case .pushed, .nothingToPush:
+            if try taskcluster.decisionTaskID(project: "try", revision: node) != nil {
                 sync.pushed(revision: node)
                 return "pushed \(node.prefix(12)) to try (\(changes.affected.paths.count) test paths)"
-            case .lostRace(let message), .failed(let message):
-                throw DownstreamSyncError.tryPushRefused(message: message)
             }
+            return try delivery.deliver(node, base: base, sync: &sync, save: store.saveDownstreamSync)
+                + " (\(changes.affected.paths.count) test paths)"
         case .conflict(let paths):
             sync.blocked = .init(reason: "does not apply to mozilla-central: " + paths.joined(separator: ", "), treeChanges: push.treeChanges)
             sync.supersede(at: sync.tryPushes.count - 1)

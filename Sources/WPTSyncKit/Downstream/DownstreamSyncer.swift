@@ -34,6 +34,8 @@ struct DownstreamSyncer {
     let tryRepository: String
     /// The branch a git try push moves (`Config.tryBranch`).
     var tryBranch = "refs/heads/try"
+    /// Lando's try API, when try commits go through it (`[downstream] try_push = "lando"`).
+    var lando: LandoTryPush? = nil
     let bugzilla: BugzillaClient
     /// Where try runs' tasks are found (the decision task by revision in the index, then its group).
     let taskcluster: TaskclusterClient
@@ -98,7 +100,9 @@ struct DownstreamSyncer {
         let planned = DownstreamPullRequest(number: pr.facts.number, state: pr.facts.state, head: changes.head.hex,
                                             approved: pr.approved, checksPassed: pr.checksPassed,
                                             treeChanges: changes.digest, mode: changes.affected.mode)
-        var notes = try followResults(&sync)
+        let followed = try delivery.follow(&sync)
+        if !followed.isEmpty { try store.saveDownstreamSync(sync) }
+        var notes = try followed + followResults(&sync)
         // Each action changes the record, so the planner moves on; the bound only guards against a rule that would not.
         for _ in 0..<20 {
             let goals = DownstreamPlanner.plan(planned, sync, settings: settings)
@@ -178,7 +182,7 @@ struct DownstreamSyncer {
             }
             sync.commented.insert(DownstreamGoal.needinfoKey(revision: revision))
             return "asked \(contact) for information on bug \(sync.bug ?? 0)"
-        case .waitForApproval, .waitForMerge, .waitForResults, .waitForPerson, .done:
+        case .waitForApproval, .waitForMerge, .waitForResults, .waitForLando, .waitForPerson, .done:
             return Self.describe(goal)
         }
     }
@@ -200,6 +204,7 @@ struct DownstreamSyncer {
         case .waitForApproval: "waits for approval or passing checks"
         case .waitForMerge: "waits for the merge"
         case .waitForResults(let revision): "waits for the results of try push \(revision.prefix(12))"
+        case .waitForLando(let job): job.map { "waits for Lando try job \($0) to push to try" } ?? "waits for try to show whether Lando took the try push (its answer was lost)"
         case .waitForPerson(let reason): "waits for a person: \(reason)"
         case .done(let reason): "nothing to do: \(reason)"
         default: "\(goal)"
@@ -218,33 +223,6 @@ struct DownstreamSyncer {
         case .comment(let milestone): "commenting on its bug (\(milestone.key))"
         case .needinfo(let contact, _): "asking \(contact) for information"
         default: describe(goal)
-        }
-    }
-}
-
-/// Why a downstream sync could not go on.
-enum DownstreamSyncError: Error, CustomStringConvertible {
-    case noProgress(pullRequest: Int)
-    case noBug(pullRequest: Int)
-    case tryPushRefused(message: String)
-    /// A web-platform-tests task's `wptreport.json` is missing or not a report.
-    case unreadableReport(revision: String, taskID: String, label: String, reason: String)
-    /// A step of the sync of `pullRequest` failed.
-    case step(pullRequest: Int, doing: String, reason: String)
-    /// The configuration lacks what downstreaming needs.
-    case notConfigured(String)
-    case noSync(pullRequest: Int)
-
-    var description: String {
-        switch self {
-        case .noProgress(let pr): "the downstream sync of PR #\(pr) did not settle after 20 steps"
-        case .noBug(let pr): "the downstream sync of PR #\(pr) has no bug yet"
-        case .notConfigured(let what): "downstreaming is not configured: \(what)"
-        case .noSync(let pr): "no downstream sync for PR #\(pr) (see `wptsync downstreams`)"
-        case .tryPushRefused(let message): "the try repository refused the push: \(message)"
-        case let .unreadableReport(revision, taskID, label, reason):
-            "the wptreport.json of task \(taskID) (\(label)) of try push \(revision.prefix(12)) cannot be read: \(reason)"
-        case let .step(pr, doing, reason): "PR #\(pr): \(doing): \(reason)"
         }
     }
 }

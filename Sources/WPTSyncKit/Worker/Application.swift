@@ -82,13 +82,13 @@ extension Application {
         if case .ldap(let ldap) = config.autoland?.access { ldapPassword = ldap.password }
         let tokens = [config.github?.token, config.github?.approverToken, config.serve.secret, ldapPassword, config.downstream?.bugzillaKey,
                       config.autoland?.bugzillaKey, config.autoland?.taskclusterToken, config.autoland?.treeherderAccessToken,
-                      config.autoland?.treeherderIDToken, config.landing?.lando?.token].compactMap { source in
+                      config.autoland?.treeherderIDToken, config.landing?.lando?.token, config.downstream?.lando?.token].compactMap { source in
             source.flatMap { try? GitHubSetup.token($0, environment: environment).revealedValue }
         }
         let storePassword = config.store.postgres.flatMap { try? JournalOpening.parameters($0, role: .worker, environment: environment).password }
         let urls = [config.wpt?.upstreamPushURL, config.wpt?.fetchURL, config.landing?.pushURL, config.downstream?.bugzillaURL,
                     config.downstream?.taskclusterURL, config.downstream?.tryRepository,
-                    config.autoland?.bugzillaURL, config.autoland?.treestatusURL, config.landing?.lando?.url, config.commitMap?.landoURL]
+                    config.autoland?.bugzillaURL, config.autoland?.treestatusURL, config.landing?.lando?.url, config.downstream?.lando?.url, config.commitMap?.landoURL]
             + config.gecko.map(\.url)
         let proxies = ProcessRunner.proxyNames.compactMap { environment[$0] }.map { $0.contains("://") ? $0 : "http://" + $0 }
         let passwords = (urls + proxies).compactMap { $0.flatMap { URLComponents(string: $0)?.password } }
