@@ -196,6 +196,23 @@ private func baseWorld() throws -> (ExportWorld, base: String) {
         }
     }
 
+    /// The extension looks a full node up in the changelog's index and anything else through a revset:
+    /// both name the same changeset, and an unknown full node is still an unknown revision.
+    @Test func fullShortAndSymbolicNamesExportTheSameChangeset() throws {
+        let (world, base) = try baseWorld()
+        let onto = try world.mirror(base)
+        try world.write("dom/a.html", "changed\n")
+        let node = try world.commit("Bug 7 - Change a. r=x")
+        let full = try exporter(world).export(node: node, onto: onto)
+        #expect(try exported(full).node == node)
+        #expect(try exporter(world).export(node: String(node.prefix(12)), onto: onto) == full)
+        #expect(try exporter(world).export(node: "tip", onto: onto) == full)
+        let unknown = String(repeating: "d", count: 40)
+        #expect(throws: ExportError.hg(.unknownRevision(revision: unknown, repository: world.hg.path), node: unknown)) {
+            try exporter(world).export(node: unknown, onto: onto)
+        }
+    }
+
     @Test func errorsNameTheChangeset() throws {
         let (world, base) = try baseWorld()
         let onto = try world.mirror(base)

@@ -35,6 +35,17 @@ public enum HgExportExtension {
     static let source = linesSource + cursorSource + commandSource
 
     static let commandSource = #"""
+def _changeset(repo, rev):
+    """The changeset `rev` names: a full hex node straight from the changelog's index (what Mercurial
+    tries first for one), anything else through a revset."""
+    if len(rev) == 40:
+        try:
+            return repo[repo.changelog.rev(nodemod.bin(rev))]
+        except (ValueError, LookupError):  # not hex, unknown or hidden: Mercurial's lookup says why
+            pass
+    return scmutil.revsingle(repo, rev)
+
+
 def _entries(repo, prefix, mnode, files):
     """{path: (filenode, flags) or None} for `files` (below prefix) in the manifest `mnode`."""
     if mnode == repo.nullid:
@@ -96,7 +107,7 @@ def _field(out, data):
 @command(b"wptsync-export", [], b"REV PREFIX")
 def wptsyncexport(ui, repo, rev, prefix):
     """print a changeset and its changes below PREFIX, with contents, framed by lengths"""
-    ctx = scmutil.revsingle(repo, rev)
+    ctx = _changeset(repo, rev)
     cl = repo.changelog
     store = repo.manifestlog.getstorage(b"")
     mnode = ctx.manifestnode()
@@ -141,7 +152,7 @@ def wptsyncexport(ui, repo, rev, prefix):
 @command(b"wptsync-export-advance", [], b"REV PREFIX")
 def wptsyncexportadvance(ui, repo, rev, prefix):
     """move the kept manifest lines below PREFIX to REV's manifest, where the next export starts"""
-    mnode = scmutil.revsingle(repo, rev).manifestnode()
+    mnode = _changeset(repo, rev).manifestnode()
     if mnode != repo.nullid:
         _moved(repo, prefix, mnode)
     _stats[b"advances"] += 1
