@@ -96,7 +96,9 @@ do {
         results.append(run)
         print(String(format: "run %d: total %.0f ms (apply %.0f, commit %.0f), in hg %.0f ms (%.0f%%), %d files, %d commits",
                      index + 1, run.total, run.apply, run.commit, run.hg, 100 * run.hg / run.total, run.files, run.commits))
-        if index < runs - 1 { try FileManager.default.removeItem(atPath: path) } else { print("final \(run.final) \(path)") }
+        // Each clone stays until landing.py removes the scratch folder: its command server, reaped on another
+        // thread, may still hold `.hg/wlock` while it exits, and removing the clone then fails.
+        if index == runs - 1 { print("final \(run.final) \(path)") }
     }
     let total = median(results.map(\.total)), hg = median(results.map(\.hg))
     print(String(format: "median total %.1f ms", total))
