@@ -38,7 +38,7 @@ struct AutolandLandoWorkerTests {
         lando.injectFault(.hang, method: "GET", pathPrefix: "/api/job/")
         try #require(waitUntil(limit: 60) { lando.requests.contains { $0.path == "/api/job/1" && $0.status == 0 } }, "\(worker.output)")
         worker.send(SIGTERM)
-        #expect(worker.waitForExit(limit: 60) == 0, "\(worker.output)")
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
         #expect(try request(w, first.tip)?.state == waiting.state)
 
         lando.runPendingJobs()

@@ -193,14 +193,14 @@ public final class LandingWorld: @unchecked Sendable {
 
     /// `wptsync landings --json`, one dictionary per landing, newest first.
     /// Waits (bounded) while Lando has a job submitted or in progress; then whether a deferred
-    /// landing's job has a status wptsync has not read yet.
+    /// landing waits for a job Lando has finished (landed, failed or cancelled), which wptsync reads
+    /// at its next pass.
     func landoJobUnread() throws -> Bool {
         guard let lando else { return false }
         _ = waitUntil(limit: 60) { !lando.jobs.contains { $0.status == .submitted || $0.status == .inProgress } }
         return try landings().contains { landing in
-            guard landing["status"] as? String == "deferred", let id = landing["lando_job"] as? Int,
-                  let job = lando.jobs.first(where: { $0.id == id }) else { return false }
-            return (landing["waiting_for"] as? String)?.contains("Lando job \(id) (\(job.status.rawValue)") != true
+            guard landing["status"] as? String == "deferred", let id = landing["lando_job"] as? Int else { return false }
+            return lando.jobs.first { $0.id == id }?.status.isFinal == true
         }
     }
 
