@@ -15,10 +15,11 @@ extension LandingRunner {
         landing = try store.save(landing)
         switch try lando.submit(patches) {
         case .answerLost(let error):
-            return .done(try deferForLostAnswer(landing, error: redactor(error), lando: lando))
+            return .done(try deferForLostAnswer(landing, error: redactor(error), lando: lando) + metadataNotes)
         case .job(let job):
             landing.landoJob = job.id
-            return .done(try waiting(landing, for: LandoLanding.status(job)))
+            // What this build said about metadata is said now: the pass that reads the job builds nothing.
+            return .done(try waiting(landing, for: LandoLanding.status(job)) + metadataNotes)
         }
     }
 
