@@ -85,12 +85,20 @@ public struct Demo {
         let journal = application.journal
         let log = LineCollector()
         let worker = try application.worker(logger: Logger(label: "wptsync.demo") { _ in log })
+        // The worker reads a Lando job once per pass and never waits for it: each drain first waits
+        // for Lando to run the jobs submitted (by the worker or the sheriff page), and a drain that
+        // submitted one is followed by another that reads it.
         let drain = { (step: String) throws in
-            let report = try worker.drain()
-            guard report.failed.isEmpty else { throw StepFailed(description: "\(step): the worker failed: \(log.take().joined(separator: "; "))") }
-            for line in log.take().flatMap({ $0.split(separator: "\n") }) {
-                self.say("     " + line.trimmingCharacters(in: .whitespaces))
-            }
+            var submitted: Int
+            repeat {
+                if let lando { try Self.waitForJobs(of: lando, step: step) }
+                submitted = lando?.jobs.count ?? 0
+                let report = try worker.drain()
+                guard report.failed.isEmpty else { throw StepFailed(description: "\(step): the worker failed: \(log.take().joined(separator: "; "))") }
+                for line in log.take().flatMap({ $0.split(separator: "\n") }) {
+                    self.say("     " + line.trimmingCharacters(in: .whitespaces))
+                }
+            } while (lando?.jobs.count ?? 0) != submitted
         }
 
         let test = "testing/web-platform/tests/dom/frobnicate.html"
@@ -167,6 +175,16 @@ extension Demo {
     static let bugzillaKey = "demo-bugzilla-key"
     static let webhookSecret = "demo-webhook-secret"
     static let landoToken = "demo-lando-token"
+
+    /// Waits until `lando` has run every job submitted to it, checking every 50 ms (more than the
+    /// demo's `lando_poll_seconds`, so the next drain reads the jobs again), for at most a minute.
+    static func waitForJobs(of lando: LocalLando, step: String) throws {
+        for _ in 0..<1_200 {
+            Thread.sleep(forTimeInterval: 0.05)
+            if !lando.jobs.contains(where: { $0.status == .submitted || $0.status == .inProgress }) { return }
+        }
+        throw StepFailed(description: "\(step): Lando did not run its jobs within a minute")
+    }
     static let treeherderAccessToken = "demo-treeherder-access-token"
     static let treeherderUser = "wptsync@mozilla.com"
 }

@@ -74,6 +74,8 @@ struct DemoAutolandAct {
         let page = DemoSheriffPage(base: webhooks.base)
         try page.signIn(token: SheriffCredentials.issueToken(for: Self.sheriff, store: journal).token)
         try page.land(queued.id)
+        // Through Lando, the page submitted a job, which the worker reads.
+        if world.kind == .git { try drain("the sheriff's landing's Lando job") }
         let decided = try self.request(tip: second.tip, phase: .landed)
         say("\(step + 4). Sam, a sheriff, signed in on \(webhooks.base)/autoland with a token from `wptsync token issue` and pressed"
             + " Land on request #\(queued.id): autoland has it as \(decided.state.landedNode?.prefix(12) ?? "?"); the worker:")

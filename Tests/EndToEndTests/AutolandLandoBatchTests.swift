@@ -50,7 +50,8 @@ struct AutolandLandoBatchTests {
         #expect(a.state.phase == .landed && b.state.phase == .landed, "\(a.state) \(b.state)")
         let tipB = try w.autolandCommit()
         #expect(b.state.landedNode == tipB.node, "as Lando wrote it")
-        // a and b share their message here: a's part is recognised by it, so its landed node is not asserted (see report).
+        // a and b share their message: a's part is its own commit, not b's.
+        #expect(a.state.landedNode == tipB.parent, "\(a.state)")
         #expect(try w.autolandCommit(tipB.parent).parent == before, "both in one job, in approval order")
         #expect(try w.autolandFile("dom/base/Document.cpp") == "int y;\n" && w.autolandFile("layout/b.cpp") == "b\n")
         #expect(w.comments.filter { $0.hasPrefix("Autoland landed this on autoland as") }.count == 2, "\(w.comments)")
@@ -60,6 +61,26 @@ struct AutolandLandoBatchTests {
         try w.world.wptsync(["process"])
         #expect(try request(w, c.tip).state.phase == .landed && w.autolandFile("layout/c.cpp") == "c\n")
         #expect(lando.jobs.map(\.status) == [.landed, .landed])
+    }
+
+    /// The batch's two requests have the same message. Lando never took the job (its answer lost),
+    /// and meanwhile someone lands another change with that message: neither request looks landed.
+    @Test func anotherCommitWithTheSameMessageIsNotTakenForTheBatch() throws {
+        let (w, lando, tips) = try batch("git-try-lando-batch-same-message") {
+            $0.injectFault(.serverError(status: 502), method: "POST", pathPrefix: "/api/repo/")
+        }
+        #expect(lando.jobs.isEmpty)
+        try w.git(["fetch", "-q", w.world.autoland, "refs/heads/autoland"])
+        try w.git(["reset", "-q", "--hard", "FETCH_HEAD"])
+        try w.commitInClone(["layout/same.cpp": "same\n"], message: "Bug \(w.bug) - Fix the document r=bob")
+        try w.git(["push", "-q", w.world.autoland, "HEAD:refs/heads/autoland"])
+
+        try w.world.wptsync(["process"])
+        let waiting = try tips.map { try request(w, $0) }
+        #expect(waiting.allSatisfy { $0.state.phase == .batched && $0.state.landedNode == nil && $0.state.reason?.contains("its answer was lost") == true },
+                "\(waiting.map(\.state))")
+        #expect(lando.requests.filter { $0.method == "POST" }.count == 1, "not submitted again while Lando may have taken it")
+        #expect(!w.comments.contains { $0.hasPrefix("Autoland landed this") }, "\(w.comments)")
     }
 
     @Test func aBatchWhoseAnswerIsLostIsSubmittedOnce() throws {

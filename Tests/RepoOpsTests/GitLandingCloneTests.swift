@@ -54,6 +54,40 @@ struct GitLandingCloneTests {
         #expect(try clone.landed(nodes, markers: ["wpt-type: landing"], base: base, tip: try clone.refresh()) == nodes)
     }
 
+    /// Two commits with the same message, landed elsewhere with new hashes (as Lando writes them):
+    /// each is found as itself, and another commit with that message is taken for neither.
+    @Test func commitsWithTheSameMessageAreFoundByTheirOrderAndChanges() throws {
+        let dir = TempDir("git-landing-same-message")
+        let (work, target) = try Self.integrationRepository(in: dir, first: "a.txt")
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: target, branch: "refs/heads/autoland")
+        let base = try clone.refresh()
+        let message = Array("Bug 5 - Fix it r=bob\n".utf8)
+        let nodes = try clone.commit([
+            PlannedCommit(user: "A <a@example.com>", date: (1, 0), message: message, files: [HgPath("a.txt"): change("fixed\n")]),
+            PlannedCommit(user: "A <a@example.com>", date: (2, 0), message: message, files: [HgPath("b.txt"): change("b\n")]),
+        ], onto: base)
+
+        // Someone else lands another change with the same message.
+        try writeFile(work + "/c.txt", "c\n")
+        try sh("git", ["add", "-A"], in: work)
+        try sh("git", ["commit", "-q", "-m", "Bug 5 - Fix it r=bob"], in: work)
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        var tip = try clone.refresh()
+        #expect(try clone.landed([nodes[0]], markers: ["Bug 5 - Fix it r=bob"], base: base, tip: tip) == nil)
+        #expect(try clone.landed(nodes, markers: ["Bug 5 - Fix it r=bob"], base: base, tip: tip) == nil)
+
+        // Then both land on the new tip, rewritten.
+        try sh("git", ["--git-dir", dir.sub("clone"), "update-ref", "refs/test/built", nodes[1]])
+        try sh("git", ["fetch", "-q", dir.sub("clone"), "refs/test/built"], in: work)
+        try sh("git", ["cherry-pick", "--allow-empty", nodes[0], nodes[1]], in: work, env: ["GIT_COMMITTER_DATE": "1700000000 +0000"])
+        try sh("git", ["push", "-q", target, "autoland"], in: work)
+        tip = try clone.refresh()
+        let landed = try sh("git", ["--git-dir", target, "rev-list", "--reverse", "-n", "2", "autoland"]).split(separator: "\n").map(String.init)
+        #expect(!landed.contains(nodes[0]) && !landed.contains(nodes[1]))
+        #expect(try clone.landed([nodes[0]], markers: ["Bug 5 - Fix it r=bob"], base: base, tip: tip) == [landed[0]], "its own commit, not the second")
+        #expect(try clone.landed(nodes, markers: ["Bug 5 - Fix it r=bob"], base: base, tip: tip) == landed)
+    }
+
     /// A remote URL, which may hold a password, is pushed to by libgit2, so no `git` process gets it in its arguments.
     @Test("a remote repository is pushed to through libgit2: pushed, and a moved branch is a lost race")
     func pushesToARemoteURLThroughLibgit2() throws {

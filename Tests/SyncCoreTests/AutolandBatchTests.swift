@@ -68,6 +68,6 @@ struct AutolandBatchTests {
         let lastRace = AutolandBatch.decide(.lostRace(message: "new heads"), built: built, number: 3, maxAttempts: 3)
         #expect(lastRace.inputs == Array(repeating: .pushFailed(reason: "lost 3 push races in a row: new heads"), count: 2) && !lastRace.again)
         let refused = AutolandBatch.decide(.pushFailed(message: "hook said no"), built: built, number: 1, maxAttempts: 3)
-        #expect(refused.inputs == [.pushFailed(reason: "hook said no"), .pushFailed(reason: "hook said no")] && !refused.again)
+        #expect(refused.inputs == [.pushRefused(reason: "hook said no"), .pushRefused(reason: "hook said no")] && !refused.again)
     }
 }

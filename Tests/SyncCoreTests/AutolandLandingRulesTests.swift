@@ -16,7 +16,7 @@ struct AutolandLandingRulesTests {
             (.alreadyLanded(node: "n0"), 1, .landed(node: "n0"), false),
             (.lostRace(message: "new remote head"), 1, .pushFailed(reason: "lost a push race (attempt 1)"), true),
             (.lostRace(message: "new remote head"), 3, .pushFailed(reason: "lost 3 push races in a row: new remote head"), false),
-            (.pushFailed(message: "tree closed hook"), 1, .pushFailed(reason: "tree closed hook"), false),
+            (.pushFailed(message: "tree closed hook"), 1, .pushRefused(reason: "tree closed hook"), false),
         ]
         for (attempt, number, input, again) in rows {
             let decided = AutolandLanding.decide(attempt, number: number, maxAttempts: 3)

@@ -167,14 +167,15 @@ extension UpstreamWorld {
         return total
     }
 
-    /// Runs `wptsync process` until no event is pending, running or failed, at most `passes` times.
-    /// Returns the outputs of the passes; the caller checks `unfinishedEvents()` afterwards.
+    /// Runs `wptsync process` until no event is pending, running or failed and `moreToRead` says
+    /// nothing is left, at most `passes` times. Returns the outputs of the passes; the caller checks
+    /// `unfinishedEvents()` afterwards.
     @discardableResult
     public func processUntilSettled(passes: Int = 20) throws -> [String] {
         var outputs: [String] = []
         for _ in 0..<passes {
             outputs.append(try process())
-            if try unfinishedEvents() == 0 { break }
+            if try unfinishedEvents() == 0, try !(moreToRead?() ?? false) { break }
         }
         return outputs
     }

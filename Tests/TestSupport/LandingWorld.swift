@@ -55,6 +55,8 @@ public final class LandingWorld: @unchecked Sendable {
                 """))
             upstreamWorld.world.environment["WPTSYNC_TEST_LANDO_TOKEN"] = LocalLando.defaultTokens.keys.first
             self.lando = local
+            // wptsync reads a job once per pass: the next pass reads what Lando's worker did meanwhile.
+            if automatic { upstreamWorld.moreToRead = { [weak self] in try self?.landoJobUnread() ?? false } }
         }
         let initial = try upstreamWorld.git(["rev-parse", "master"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try world.landInGecko(["testing/web-platform/meta/mozilla-sync": "local: 0\nupstream: \(initial)\n"],
@@ -190,6 +192,18 @@ public final class LandingWorld: @unchecked Sendable {
     }
 
     /// `wptsync landings --json`, one dictionary per landing, newest first.
+    /// Waits (bounded) while Lando has a job submitted or in progress; then whether a deferred
+    /// landing waits for a job Lando has finished (landed, failed or cancelled), which wptsync reads
+    /// at its next pass.
+    func landoJobUnread() throws -> Bool {
+        guard let lando else { return false }
+        _ = waitUntil(limit: 60) { !lando.jobs.contains { $0.status == .submitted || $0.status == .inProgress } }
+        return try landings().contains { landing in
+            guard landing["status"] as? String == "deferred", let id = landing["lando_job"] as? Int else { return false }
+            return lando.jobs.first { $0.id == id }?.status.isFinal == true
+        }
+    }
+
     public func landings() throws -> [[String: Any]] {
         try world.wptsync(["landings", "--json"]).split(separator: "\n").compactMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

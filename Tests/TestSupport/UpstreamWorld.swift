@@ -9,6 +9,9 @@ public final class UpstreamWorld: @unchecked Sendable {
     public let world: SyncWorld
     public let github: LocalGitHub
     public var upstream: String { github.repositoryPath }
+    /// Work outside the journal that `processUntilSettled` waits for after a pass: whether another
+    /// pass is needed (a Lando job finished that wptsync has not read yet).
+    public var moreToRead: (() throws -> Bool)?
 
     /// `tokens` are the GitHub and approver tokens the `wptsync` commands get (the local GitHub also
     /// keeps accepting `test-token` and `approver-token`). `store` picks the store (a new PostgreSQL

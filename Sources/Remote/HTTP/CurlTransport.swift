@@ -8,6 +8,12 @@ let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 /// Performs exactly one HTTP exchange: no retries, no caching, no status interpretation.
 public protocol HTTPTransport: Sendable {
     func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportFailure>
+    /// Like `perform(_:)`, but an exchange in flight ends (a network failure) once `cancellation` is cancelled.
+    func perform(_ request: HTTPRequest, cancellation: Cancellation?) -> Result<HTTPResponse, TransportFailure>
+}
+
+extension HTTPTransport {
+    public func perform(_ request: HTTPRequest, cancellation: Cancellation?) -> Result<HTTPResponse, TransportFailure> { perform(request) }
 }
 
 /// `HTTPTransport` over libcurl's easy interface, one curl handle per request so that the value is
@@ -19,6 +25,11 @@ public struct CurlTransport: HTTPTransport {
     public init() {}
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportFailure> {
+        perform(request, cancellation: nil)
+    }
+
+    /// libcurl asks `cancellation` at least once a second, so a cancelled exchange ends within about a second.
+    public func perform(_ request: HTTPRequest, cancellation: Cancellation?) -> Result<HTTPResponse, TransportFailure> {
         func failure(_ message: String) -> Result<HTTPResponse, TransportFailure> {
             .failure(TransportFailure(kind: .network, message: message, requestSent: false))
         }
@@ -38,7 +49,7 @@ public struct CurlTransport: HTTPTransport {
         defer { errorBuffer.deallocate() }
         errorBuffer.initialize(to: 0)
 
-        let exchange = Exchange()
+        let exchange = Exchange(cancellation: cancellation)
         let context = Unmanaged.passUnretained(exchange).toOpaque()
 
         // String options are copied by curl, so temporary C strings are fine here.
@@ -55,6 +66,11 @@ public struct CurlTransport: HTTPTransport {
         wpts_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
         wpts_curl_setopt_header(handle, collectHeader)
         wpts_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        if cancellation != nil {
+            wpts_curl_setopt_xferinfo(handle, abortWhenCancelled)
+            wpts_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
+            wpts_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        }
 
         switch request.method {
         case .get, .head:
@@ -97,10 +113,19 @@ public struct CurlTransport: HTTPTransport {
     }
 }
 
-/// What the callbacks collect during one `curl_easy_perform`.
+/// What the callbacks collect during one `curl_easy_perform`, and what ends it early.
 private final class Exchange {
     var headers = HTTPHeaders()
     var body: [UInt8] = []
+    let cancellation: Cancellation?
+
+    init(cancellation: Cancellation?) { self.cancellation = cancellation }
+}
+
+/// Ends the exchange (`CURLE_ABORTED_BY_CALLBACK`) once its cancellation is cancelled.
+private func abortWhenCancelled(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+    guard let context else { return 0 }
+    return Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue().cancellation?.reason == nil ? 0 : 1
 }
 
 private func collectBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {

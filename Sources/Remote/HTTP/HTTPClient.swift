@@ -113,7 +113,7 @@ public struct HTTPClient: Sendable {
         var attempt = 1
         while true {
             try cancellation?.check(before: request.method, request.url)
-            let outcome = transport.perform(request)
+            let outcome = transport.perform(request, cancellation: cancellation)
             let decision = retryPolicy.decide(request, outcome: outcome, attempt: attempt, now: now(), randomUnit: random())
             switch decision {
             case .accept:

@@ -118,8 +118,11 @@ public final class GitLandingClone: LandingWorkspace {
     }
 
     /// Searches the branch's first-parent history from `tip` back to `base` for the newest commit
-    /// carrying every marker line (Lando rewrites the commits it lands, so hashes cannot be
-    /// compared); the landing is that commit and the `nodes.count - 1` commits before it.
+    /// carrying every marker line that ends the landing: it and the `nodes.count - 1` commits
+    /// before it. Lando rewrites the commits it lands, so hashes cannot be compared; instead each
+    /// of those commits must be its built commit's counterpart, in order (`isLanded`), so that
+    /// commits with the same message are told apart. Built commits the clone no longer has (a new
+    /// clone) leave the marker lines alone to recognise the landing.
     public func landed(_ nodes: [String], markers: [String], base: String, tip: String) throws -> [String]? {
         guard !nodes.isEmpty else { return nil }
         do throws(GitError) {
@@ -131,9 +134,33 @@ public final class GitLandingClone: LandingWorkspace {
                 chain.append(commit)
                 current = commit.parents.first
             }
-            guard let index = chain.firstIndex(where: { Self.carries($0.message, markers) }) else { return nil }
-            return chain[index...].prefix(nodes.count).map(\.oid.hex).reversed()
+            let built = try? nodes.map { (node) throws(GitError) in try git.commit(try Oid(hex: node)) }
+            for index in chain.indices where Self.carries(chain[index].message, markers) {
+                let landing = Array(chain[index...].prefix(nodes.count).reversed())
+                guard let built else { return landing.map(\.oid.hex) }
+                if try isLanded(built, as: landing) { return landing.map(\.oid.hex) }
+            }
+            return nil
         } catch { throw ImportError.geckoGit(error) }
+    }
+
+    /// Whether `landed` (oldest first) are the `built` commits as Lando wrote them: as many, each
+    /// carrying every line of its built commit's message, and with the same trees when they sit on
+    /// the same base, else changing the same paths (Lando applied them onto a newer tip).
+    func isLanded(_ built: [GitCommit], as landed: [GitCommit]) throws(GitError) -> Bool {
+        guard landed.count == built.count else { return false }
+        let sameBase = landed.first?.parents.first == built.first?.parents.first
+        for (commit, original) in zip(landed, built) {
+            guard Self.carries(commit.message, Self.lines(of: original.message)) else { return false }
+            if sameBase {
+                guard commit.tree == original.tree else { return false }
+            } else {
+                guard let parent = commit.parents.first, let originalParent = original.parents.first,
+                      Set(try git.changedPaths(old: git.commit(parent).tree, new: commit.tree))
+                        == Set(try git.changedPaths(old: git.commit(originalParent).tree, new: original.tree)) else { return false }
+            }
+        }
+        return true
     }
 
     public func holds(_ node: String, reachableFrom tip: String) -> Bool {
@@ -156,8 +183,13 @@ public final class GitLandingClone: LandingWorkspace {
     }
 
     static func carries(_ message: [UInt8], _ markers: [String]) -> Bool {
-        let lines = Set(String(decoding: message, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        let lines = Set(lines(of: message))
         return markers.allSatisfy(lines.contains)
+    }
+
+    /// The non-empty lines of `message`, trimmed.
+    static func lines(of message: [UInt8]) -> [String] {
+        String(decoding: message, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `Name <email>` and the date of a planned commit as a git signature.

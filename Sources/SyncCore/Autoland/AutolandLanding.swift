@@ -11,7 +11,7 @@ public enum LandingAttempt: Sendable, Equatable {
     case pushed(node: String)
     /// Someone pushed first: the tip moved.
     case lostRace(message: String)
-    /// The push was refused otherwise (e.g. a hook), with hg's message.
+    /// The push was refused otherwise (e.g. a hook), with hg's or git's message: for a sheriff.
     case pushFailed(message: String)
     /// The Lando job FAILED while the branch had not moved, was CANCELLED, or claimed LANDED
     /// without the commits on the branch: Lando's reason.
@@ -24,7 +24,8 @@ public enum LandingAttempt: Sendable, Equatable {
 public enum AutolandLanding {
     /// The input `AutolandMachine` takes for `attempt` (the `number`th of at most `maxAttempts`),
     /// and whether to rebuild on the new tip and push again at once: only after a lost race while
-    /// attempts remain.
+    /// attempts remain. A push refused for another reason is not tried again by itself: the next
+    /// poll would be refused the same way.
     public static func decide(_ attempt: LandingAttempt, number: Int, maxAttempts: Int) -> (input: AutolandInput, again: Bool) {
         switch attempt {
         case .treeClosed(let reason): (.treeClosed(reason: reason), false)
@@ -34,7 +35,7 @@ public enum AutolandLanding {
         case .lostRace(let message):
             number < maxAttempts ? (.pushFailed(reason: "lost a push race (attempt \(number))"), true)
                 : (.pushFailed(reason: "lost \(number) push races in a row: \(message)"), false)
-        case .pushFailed(let message): (.pushFailed(reason: message), false)
+        case .pushFailed(let message): (.pushRefused(reason: message), false)
         case .landoWaiting(let reason): (.landoWaiting(reason: reason), false)
         case .landoStopped(let reason): (.landoStopped(reason: reason), false)
         }

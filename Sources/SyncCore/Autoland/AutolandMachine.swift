@@ -8,7 +8,7 @@ public enum AutolandPhase: String, Sendable, Equatable, Codable, CaseIterable {
     case watching
     /// To be landed on the target tree (deferred while it is closed).
     case landing
-    /// A retrigger failed again: a sheriff lands or rejects it.
+    /// A retrigger failed again (or the tree refused the push, or Lando did not land it): a sheriff lands or rejects it.
     case queued
     /// Approved (or passed, with `batch = true`): lands with the next batch (`batch_seconds`), in
     /// the order of `approvedAt`.
@@ -62,8 +62,11 @@ public enum AutolandInput: Sendable, Equatable {
     case jobs([AutolandJob])
     /// The changesets were rebased onto the tree's tip as these commits, ending at `node`, about to be pushed.
     case built(node: String)
-    /// The push did not go through (lost races, a refusing hook): the request stays to be landed.
+    /// The push did not go through (a lost race, a tree missing from the configuration): the request stays to be landed.
     case pushFailed(reason: String)
+    /// The tree refused the push (a hook, a permission; anything but a lost race), with its text: a
+    /// sheriff lands it again or rejects it.
+    case pushRefused(reason: String)
     /// Lando's job ended without landing (FAILED while the branch had not moved, or CANCELLED): a
     /// sheriff lands it again or rejects it.
     case landoStopped(reason: String)
@@ -105,7 +108,7 @@ public struct AutolandStep: Sendable, Equatable {
 
 /// The autoland rules as one pure function: requested → (access) → watching → (jobs: retrigger
 /// failed jobs `max_retriggers` times) → landing → landed | rejected (conflict), or queued
-/// (a retrigger failed again, or a Lando job did not land) → landing | rejected (sheriff). With `batch_seconds`, an approved
+/// (a retrigger failed again, the tree refused the push, or a Lando job did not land) → landing | rejected (sheriff). With `batch_seconds`, an approved
 /// request (and, with `batch = true`, a passed one) is `batched` instead of `landing`: it lands
 /// with the next batch, which feeds it the same inputs. Final phases take no input.
 public enum AutolandMachine {
@@ -158,6 +161,11 @@ public enum AutolandMachine {
         case (.landing, .landoWaiting(let reason)), (.batched, .landoWaiting(let reason)):
             next.reason = "waits for Lando: \(reason)"
             return done()
+        case (.landing, .pushRefused(let reason)), (.batched, .pushRefused(let reason)):
+            next.phase = .queued; next.failedJobs = []; next.lando = nil; next.attemptNode = nil
+            next.reason = "\(tree) refused the push: \(reason)"
+            return done([.comment("Autoland: \(tree) refused the push of this (\(reason)); the request waits for a sheriff, "
+                                  + "who lands it again or rejects it.")])
         case (.landing, .landoStopped(let reason)), (.batched, .landoStopped(let reason)):
             next.phase = .queued; next.failedJobs = []; next.lando = nil; next.attemptNode = nil
             next.reason = "Lando did not land it: \(reason)"
@@ -198,6 +206,7 @@ public enum AutolandMachine {
         case .jobs: "a job list"
         case .built: "a built landing"
         case .pushFailed: "a failed push"
+        case .pushRefused: "a refused push"
         case .landoSubmitted: "a Lando submission"
         case .landoWaiting: "a Lando job not landed yet"
         case .landoStopped: "a Lando job that did not land"

@@ -50,7 +50,7 @@ public struct LandingSettings: Sendable, Equatable {
 public enum LandingPush: String, Sendable, Equatable, CaseIterable {
     /// Pushed to the repository (hg push, or git push of the branch).
     case direct
-    /// Submitted to Lando's headless API as one job (git only), and followed until it lands.
+    /// Submitted to Lando's headless API as one job (git only), read once per pass until it lands.
     case lando
 }
 
@@ -62,9 +62,10 @@ public struct LandoSettings: Sendable, Equatable {
     public var repository: String
     /// Where the headless API token is read (`lando_token_env`, default `LANDO_HEADLESS_API_TOKEN`, or `lando_token_file`).
     public var token: SecretSource
-    /// Wait between reads of a job that is submitted or in progress.
+    /// While a job waits, how often the tasks that read it (`landing-retry`, `autoland`) run; each
+    /// reads it once and never waits for it.
     public var pollSeconds: Double
-    /// How long one run follows a job; a job still running then is followed again by the next run.
+    /// How long a submission whose answer was lost (Lando may have taken it) waits before it is sent again.
     public var waitSeconds: Double
 
     /// The variable lando-cli reads the token from.

@@ -6,13 +6,17 @@ import SyncCore
 /// One tree's error does not hold back the others; the first is rethrown at the end.
 struct AutolandBatchTask: PeriodicTask {
     let runner: AutolandRunner
+    /// Only the requests submitted to Lando: their job is read (from `AutolandPoll`), and the others
+    /// wait for the batch's own time.
+    var submittedOnly = false
 
     var name: String { PeriodicTaskNames.autolandBatch }
     var interval: Double { runner.settings.batchSeconds }
 
     func run() throws -> [String] {
         guard let lander = runner.lander else { return [] }
-        let plans = AutolandBatch.due(try runner.store.autolandRequests(phases: [.batched]), defaultTree: runner.settings.defaultTree, at: runner.now())
+        let batched = try runner.store.autolandRequests(phases: [.batched]).filter { !submittedOnly || $0.state.lando != nil }
+        let plans = AutolandBatch.due(batched, defaultTree: runner.settings.defaultTree, at: runner.now())
         var notes: [String] = []
         var firstError: (any Error)?
         for plan in plans {

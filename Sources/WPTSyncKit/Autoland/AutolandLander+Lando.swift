@@ -10,16 +10,17 @@ extension AutolandLander {
     }
 
     /// Submits the commits built on `base` as one Lando job, recording the submission before it is
-    /// sent and the job id once Lando answers, then follows the job.
+    /// sent and the job id once Lando answers; the next poll reads the job.
     func submit(_ nodes: [String], base: String, lando: (lando: LandoLanding, clone: GitLandingClone),
                 record: (AutolandInput) throws -> Void) throws -> LandingAttempt {
         try submit([nodes], base: base, lando: lando) { _, input in try record(input) }.first ?? .alreadyLanded(node: base)
     }
 
     /// Submits the commits of `parts` (each request's own, built on `base` one after the other) as
-    /// one Lando job. Part `i`'s submission (every commit up to its own last one, recognised by
-    /// that commit's message) goes to `record(i, _)` before the job is sent and again with the job
-    /// id once Lando answers; then the job is followed for each part.
+    /// one Lando job. Part `i`'s submission (every commit up to its own last one, recognised on the
+    /// branch by their messages, order and changes) goes to `record(i, _)` before the job is sent and
+    /// again with the job id once Lando answers; every part then waits for the job, which the next
+    /// poll reads.
     func submit(_ parts: [[String]], base: String, lando: (lando: LandoLanding, clone: GitLandingClone),
                 record: (Int, AutolandInput) throws -> Void) throws -> [LandingAttempt] {
         let all = parts.flatMap { $0 }
@@ -41,15 +42,11 @@ extension AutolandLander {
                 submissions[index].job = job.id
                 try record(index, .landoSubmitted(submissions[index]))
             }
-            var followed = Followed()
-            return try submissions.map { submission in
-                try followed(submission) { try follow($0, lando: lando, tip: base) } ?? .landoWaiting(reason: "Lando job \(job.id)")
-            }
+            return parts.map { _ in .landoWaiting(reason: redactor(LandoLanding.status(job))) }
         }
     }
 
-    /// Follows each job once while it waits: a batch's requests share one job, which need not be
-    /// waited for once per request.
+    /// Reads each job once per pass while it waits: a batch's requests share one job.
     struct Followed {
         var waiting: [Int: LandingAttempt] = [:]
 
@@ -61,7 +58,7 @@ extension AutolandLander {
         }
     }
 
-    /// What a submission already made gives: the job followed (landed, failed on a moved base:
+    /// What a submission already made gives: the job read once (landed, failed on a moved base:
     /// rebuilt, stopped: for a sheriff, still waiting); without a job id (the answer was lost), the landing found
     /// on the branch, or a wait of `lando_wait_seconds`; nil once it may be submitted again.
     func follow(_ submission: AutolandLandoSubmission, lando: (lando: LandoLanding, clone: GitLandingClone), tip: String) throws -> LandingAttempt? {
@@ -72,7 +69,7 @@ extension AutolandLander {
             guard lando.lando.waitsForLostSubmission(job: nil, submittedAt: submission.submittedAt, now: now()) else { return nil }
             return .landoWaiting(reason: Self.lostAnswerWait(lando.lando))
         }
-        switch try lando.lando.follow(job, nodes: submission.nodes, markers: submission.markers, base: submission.base, clone: lando.clone, now: now()) {
+        switch try lando.lando.check(job, nodes: submission.nodes, markers: submission.markers, base: submission.base, clone: lando.clone) {
         case .landed(let nodes): return .pushed(node: nodes.last ?? tip)
         case .baseMoved(let reason): return .lostRace(message: redactor(reason))
         case .stopped(let reason, _): return .landoStopped(reason: redactor(reason))

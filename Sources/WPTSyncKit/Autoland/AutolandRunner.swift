@@ -19,11 +19,13 @@ struct AutolandRunner {
     var now: () -> Date = { Date() }
 
     /// The runner `config` describes, or nil without `[autoland]`.
-    static func make(config: Config, store: any AutolandStore, redactor: Redactor, environment: [String: String]) throws -> AutolandRunner? {
+    /// `cancellation` stops its Lando requests (a worker asked to stop never waits for Lando).
+    static func make(config: Config, store: any AutolandStore, redactor: Redactor, environment: [String: String],
+                     cancellation: Cancellation? = nil) throws -> AutolandRunner? {
         guard let settings = config.autoland else { return nil }
         let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
         // A git tree that `[landing]` lands through Lando gets its autoland landings through Lando too.
-        let lando = try config.landing.flatMap { try LandoLanding.make($0, environment: environment, cancellation: nil) }
+        let lando = try config.landing.flatMap { try LandoLanding.make($0, environment: environment, cancellation: cancellation) }
         return AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
                               watch: try AutolandWatch.make(settings, redactor: redactor, environment: environment),
                               lander: AutolandLander(config: config, settings: settings, redactor: redactor, lando: lando),
@@ -140,16 +142,18 @@ struct AutolandRunner {
     }
 }
 
-/// Every `autoland.poll_seconds`: moves on the requests that wait (an access check that could not
-/// be made, a run, a landing) and posts the comments Bugzilla did not take. One request's error
-/// does not hold back the others; the first is rethrown at the end.
+/// Every `autoland.poll_seconds` (every `lando_poll_seconds` while a Lando job waits): moves on
+/// the requests that wait (an access check that could not be made, a run, a landing, a batch's
+/// Lando job) and posts the comments Bugzilla did not take. One request's error does not hold
+/// back the others; the first is rethrown at the end.
 struct AutolandPoll: PeriodicTask {
     let runner: AutolandRunner
 
     var name: String { PeriodicTaskNames.autoland }
-    var interval: Double { runner.settings.pollSeconds }
+    var interval: Double { runner.lander?.lando?.lando.interval(runner.settings.pollSeconds) ?? runner.settings.pollSeconds }
 
     func run() throws -> [String] {
+        runner.lander?.lando?.lando.beginPass()
         var notes: [String] = []
         var firstError: (any Error)?
         for request in try runner.store.autolandRequests(phases: [.requested, .watching, .landing]).reversed() {
@@ -158,9 +162,11 @@ struct AutolandPoll: PeriodicTask {
                 firstError = firstError ?? error
             }
         }
-        // Requests batched before batching was switched off land at the next poll.
-        if !runner.settings.isBatching, try !runner.store.autolandRequests(phases: [.batched]).isEmpty {
-            do { notes += try AutolandBatchTask(runner: runner).run() } catch { firstError = firstError ?? error }
+        // Requests batched before batching was switched off land at the next poll; a batch's Lando
+        // job is read at each poll, not only with the next batch.
+        let batched = try runner.store.autolandRequests(phases: [.batched])
+        if !batched.isEmpty, !runner.settings.isBatching || batched.contains(where: { $0.state.lando != nil }) {
+            do { notes += try AutolandBatchTask(runner: runner, submittedOnly: runner.settings.isBatching).run() } catch { firstError = firstError ?? error }
         }
         if runner.bugzilla != nil {
             notes += try runner.store.autolandRequestsWithUnpostedComments().flatMap(runner.postComments)

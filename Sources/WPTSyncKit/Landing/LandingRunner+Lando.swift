@@ -5,7 +5,8 @@ import SyncCore
 
 extension LandingRunner {
     /// Submits the built landing to Lando as one job of `add-commit-base64` actions, recording the
-    /// submission before it is sent and the job id as soon as Lando answers, then follows the job.
+    /// submission before it is sent and the job id as soon as Lando answers. The landing is then
+    /// deferred: the next pass (`landing-retry`) reads the job.
     func submit(_ landing: Landing, to lando: LandoLanding, from clone: GitLandingClone) throws -> Delivery {
         var landing = landing
         let patches = try clone.patches(landing.nodes)
@@ -14,12 +15,11 @@ extension LandingRunner {
         landing = try store.save(landing)
         switch try lando.submit(patches) {
         case .answerLost(let error):
-            return .done(try deferForLostAnswer(landing, error: redactor(error), lando: lando))
+            return .done(try deferForLostAnswer(landing, error: redactor(error), lando: lando) + metadataNotes)
         case .job(let job):
             landing.landoJob = job.id
-            landing.waitingFor = "Lando job \(job.id) (\(job.status.rawValue))"
-            landing = try store.save(landing)
-            return try follow(landing, job: job.id, on: lando, clone: clone)
+            // What this build said about metadata is said now: the pass that reads the job builds nothing.
+            return .done(try waiting(landing, for: LandoLanding.status(job)) + metadataNotes)
         }
     }
 
@@ -37,13 +37,14 @@ extension LandingRunner {
         return ["landing \(landing.id) deferred: waiting for \(landing.waitingFor ?? "Lando")"]
     }
 
-    /// Follows a submitted job: LANDED marks the landing pushed with the commits as Lando wrote
-    /// them; DEFERRED (a closed tree) defers it, and the next run follows the same job; FAILED
+    /// Reads a submitted job once: LANDED marks the landing pushed with the commits as Lando wrote
+    /// them; not finished (submitted, in progress, or DEFERRED by a closed tree) defers it, and the
+    /// next run reads the same job again; FAILED
     /// after the branch moved is built again on the new tip, as a lost push race is; any other
     /// failure or a cancellation waits for a person.
     func follow(_ landing: Landing, job id: Int, on lando: LandoLanding, clone: GitLandingClone) throws -> Delivery {
         var landing = landing
-        switch try lando.follow(id, nodes: landing.nodes, markers: landing.landingCommitMarkers, base: landing.geckoBase, clone: clone, now: now()) {
+        switch try lando.check(id, nodes: landing.nodes, markers: landing.landingCommitMarkers, base: landing.geckoBase, clone: clone) {
         case .landed(let nodes):
             landing.status = .pushed
             landing.nodes = nodes
@@ -62,11 +63,17 @@ extension LandingRunner {
             landing = try store.save(landing)
             return .done(["landing \(landing.id) needs-fixup: \(landing.lastError ?? "")"])
         case .waiting(let status):
-            landing.status = .deferred
-            landing.waitingFor = status
-            landing = try store.save(landing)
-            return .done(["landing \(landing.id) deferred: waiting for \(redactor(status))"])
+            return .done(try waiting(landing, for: status))
         }
+    }
+
+    /// `landing` deferred while Lando has job `status` (e.g. `Lando job 3 (SUBMITTED)`) to finish.
+    private func waiting(_ landing: Landing, for status: String) throws -> [String] {
+        var landing = landing
+        landing.status = .deferred
+        landing.waitingFor = status
+        landing = try store.save(landing)
+        return ["landing \(landing.id) deferred: waiting for \(redactor(status))"]
     }
 
     /// `landing` after its job failed: no job, the reason recorded, one attempt more.

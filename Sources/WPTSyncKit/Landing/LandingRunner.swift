@@ -90,6 +90,7 @@ final class LandingRunner {
         return try workspace().whileLocked {
             do {
                 foundNotes = []
+                lando?.beginPass()
                 let lines = try runLocked(resuming: resuming)
                 return foundNotes + lines
             } catch {
@@ -125,7 +126,7 @@ final class LandingRunner {
             }
             if let lando, let gitClone = clone as? GitLandingClone, let submitted = current {
                 if let job = submitted.landoJob {
-                    // A submitted job is followed, never submitted again.
+                    // A submitted job is read, never submitted again.
                     switch try follow(submitted, job: job, on: lando, clone: gitClone) {
                     case .done(let lines): return lines
                     case .again(let failed): current = failed; continue

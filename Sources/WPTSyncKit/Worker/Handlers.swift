@@ -21,7 +21,8 @@ struct Handlers {
                                                cancellation: cancellation)
         let landing = try LandingRunner.make(config: config, store: store, redactor: redactor, environment: environment,
                                              cancellation: cancellation)
-        let autoland = try AutolandRunner.make(config: config, store: store, redactor: redactor, environment: environment)
+        let autoland = try AutolandRunner.make(config: config, store: store, redactor: redactor, environment: environment,
+                                               cancellation: cancellation)
         let hg = HgPushHandler(config: config, upstream: upstream, tracker: landing.map { LandingTracker(store: $0.store, prefixes: config.paths) },
                                tryPushes: TryPushIntake(settings: config.autoland, store: store, runner: autoland))
         let downstream = try DownstreamRunner.make(config: config, store: store, redactor: redactor, environment: environment,
@@ -164,14 +165,15 @@ struct GitPushHandler: EventHandler {
     }
 }
 
-/// Every `retry_seconds`: tries a deferred landing again and asks mozilla-central about pushed ones.
+/// Every `retry_seconds` (every `lando_poll_seconds` while a Lando job waits): tries a deferred
+/// landing again and asks mozilla-central about pushed ones.
 struct LandingRetry: PeriodicTask {
     let runner: LandingRunner
     let hg: HgPushHandler
     let marks: any RecheckMarkStore
 
     var name: String { PeriodicTaskNames.landingRetry }
-    var interval: Double { runner.settings.retrySeconds }
+    var interval: Double { runner.lando?.interval(runner.settings.retrySeconds) ?? runner.settings.retrySeconds }
 
     func run() throws -> [String] {
         var notes: [String] = []
