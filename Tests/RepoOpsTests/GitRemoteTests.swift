@@ -113,3 +113,17 @@ private func makePair(_ dir: TempDir) throws -> (source: GitRepository, first: O
     let basic = "Basic " + Data("x-access-token:\(token)".utf8).base64EncodedString()
     #expect(http.requests.map { $0.header("Authorization") } == [nil, basic])
 }
+
+/// libgit2 fetches a branch the remote does not have without an error (as `findOnTry` expects: it
+/// then finds no ref), over a path and over `git://` alike.
+@Test func fetchingABranchTheRemoteDoesNotHaveFetchesNothing() throws {
+    let dir = TempDir("git-fetch-missing")
+    let (source, _, _, _) = try makePair(dir)
+    let mirror = try GitRepository.initBare(at: dir.sub("mirror.git"))
+    let (server, url) = try startGitDaemon(basePath: dir.path)
+    defer { server.stop() }
+    for remote in [source.path, url + "/source.git"] {
+        try mirror.fetch(from: remote, refspecs: ["+refs/heads/try:refs/wptsync/try"])
+        #expect(throws: GitError.self) { try mirror.resolve("refs/wptsync/try") }
+    }
+}

@@ -230,4 +230,23 @@ struct DownstreamPlannerTests {
         #expect(Self.settle(Self.approved, &sync) == .waitForResults(revision: "r1"))
         #expect(sync.tryPushes.count == 1)
     }
+
+    @Test("a Lando submission a person must decide on waits for them, is not followed, and retry-try pushes again")
+    func stoppedLandoSubmission() {
+        var sync = Self.sync()
+        guard case .pushTry(let push) = DownstreamPlanner.plan(Self.approved, sync).first else { Issue.record("expected a push"); return }
+        sync.plan(push)
+        sync.submittedToLando(LandoTrySubmission(submittedAt: Date(timeIntervalSince1970: 0), job: 5))
+        sync.landoJobFailed()
+        #expect(sync.tryPushes.last?.landoFailures == 1 && DownstreamPlanner.plan(Self.approved, sync) == [.pushTry(sync.tryPushes[0])])
+        sync.submittedToLando(LandoTrySubmission(submittedAt: Date(timeIntervalSince1970: 0), job: 6))
+        sync.stopLando("Lando try job 6 was cancelled")
+        #expect(DownstreamPlanner.plan(Self.approved, sync) == [.setBlockedLabel(true)])
+        sync.blockedLabel = true
+        #expect(DownstreamPlanner.plan(Self.approved, sync) == [.waitForPerson(reason: "Lando try job 6 was cancelled")])
+        #expect(!sync.isDue(at: Date()), "the periodic pass leaves it")
+        sync.requestedRetries = 1
+        let goals = DownstreamPlanner.plan(Self.approved, sync)
+        #expect(goals.contains(.supersede(index: 0)) && goals.contains { if case .pushTry = $0 { true } else { false } }, "\(goals)")
+    }
 }

@@ -58,6 +58,14 @@ struct LandoTryConfigTests {
                                            pollSeconds: 10, waitSeconds: 60))
     }
 
+    @Test func landingsTokenGoesOnlyToLandingsLando() throws {
+        // Another Lando gets the downstream's own token, or the default variable: never [landing]'s file.
+        let other = try #require(try parse("try_push = \"lando\"\nlando_url = \"https://lando-try.example\"").downstream)
+        #expect(other.lando?.token == LandoSettings.defaultToken)
+        let same = try #require(try parse("try_push = \"lando\"\nlando_url = \"https://lando.example\"").downstream)
+        #expect(same.lando?.token == .file("/etc/wptsync/lando-token"))
+    }
+
     @Test func badValuesAreNamed() {
         func message(_ downstream: String, centralKind: String = "git") -> String {
             do { _ = try parse(downstream, centralKind: centralKind); return "accepted" } catch { return "\(error)" }

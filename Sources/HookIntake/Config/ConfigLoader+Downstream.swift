@@ -66,8 +66,10 @@ extension ConfigLoader {
         }
         guard let url = url ?? landing?.lando?.url else { throw .missing(file: reader.file, key: reader.name("lando_url")) }
         try requireHTTP(url, reader: reader, key: "lando_url")
+        // `[landing]`'s token goes only to `[landing]`'s Lando.
+        let inherited = url == landing?.lando?.url ? landing?.lando?.token : nil
         var lando = LandoSettings(url: url, repository: repo ?? DownstreamSettings.defaultLandoTryRepository,
-                                  token: token ?? landing?.lando?.token ?? LandoSettings.defaultToken)
+                                  token: token ?? inherited ?? LandoSettings.defaultToken)
         lando.waitSeconds = wait ?? landing?.lando?.waitSeconds ?? lando.waitSeconds
         settings.lando = lando
     }

@@ -120,6 +120,19 @@ public final class LocalLando: Sendable {
         }
     }
 
+    /// Ends a job waiting to run (submitted or deferred) LANDED with `commitID` as its commit,
+    /// pushing nothing, as a broken Lando would; false otherwise.
+    @discardableResult
+    public func markLanded(job id: Int, commitID: String) -> Bool {
+        service.state.withLock { state in
+            guard let index = state.jobs.firstIndex(where: { $0.id == id }),
+                  [.submitted, .deferred].contains(state.jobs[index].status) else { return false }
+            state.jobs[index].status = .landed
+            state.jobs[index].landedCommit = commitID
+            return true
+        }
+    }
+
     /// Makes the next `count` requests matching `method` and `pathPrefix` (any when nil) fail with
     /// `fault` (`serverErrorAfterActing` on a submission records the job, then answers 5xx).
     public func injectFault(_ fault: Fault, count: Int = 1, method: String? = nil, pathPrefix: String? = nil) {

@@ -10,9 +10,9 @@ public protocol TryWorkspace: LandingWorkspace {
     func pushToTry(_ node: String, url: String, branch: String) throws -> PushOutcome
     /// The `git format-patch` output of the try commit `node`, for Lando's try API.
     func tryPatch(_ node: String) throws -> [UInt8]
-    /// The commit on the try repository at `url` (with git, its `branch`), between its tip and
-    /// `base`, whose message carries every line of `markers`: a try commit Lando pushed for a
-    /// submission whose answer was lost. Nil when there is none (or the branch does not exist).
+    /// The tip of the try repository at `url` (with git, its `branch`) when its first parent is
+    /// `base` and its message carries every line of `markers`: a try commit Lando pushed for a
+    /// submission whose answer was lost. Nil otherwise (or when the branch does not exist).
     func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String?
 }
 
@@ -24,10 +24,10 @@ extension HgLandingWorkspace: TryWorkspace {
 
     /// Lando's try API is given git patches: try through Lando needs a git mozilla-central.
     public func tryPatch(_ node: String) throws -> [UInt8] {
-        throw ImportError.commandFailed(command: ["git", "format-patch", node], status: -1,
-                                        output: "try through Lando needs a git mozilla-central; this clone is Mercurial")
+        throw ImportError.needsGitCentral(what: "try pushes through Lando's try API ([downstream] try_push = \"lando\")")
     }
 
+    /// Nil: Lando's try API is never used with a Mercurial clone (`tryPatch` refuses), so no lost answer is looked for.
     public func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String? { nil }
 }
 
@@ -50,7 +50,7 @@ extension GitLandingClone: TryWorkspace {
         return patch
     }
 
-    /// Fetches try's `branch` into `refs/wptsync/try` and searches its first-parent history.
+    /// Fetches try's `branch` into `refs/wptsync/try` and reads its tip.
     public func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String? {
         let fetched = "refs/wptsync/try"
         do {
@@ -61,7 +61,10 @@ extension GitLandingClone: TryWorkspace {
         }
         // libgit2 fetches nothing, without an error, when the branch does not exist.
         guard let tip = try? gecko.git.resolve(fetched).hex else { return nil }
-        return try landed([tip], markers: markers, base: base, tip: tip)?.last
+        do throws(GitError) {
+            let commit = try gecko.git.commit(try Oid(hex: tip))
+            return commit.parents.first?.hex == base && Self.carries(commit.message, markers) ? tip : nil
+        } catch { throw ImportError.geckoGit(error) }
     }
 }
 

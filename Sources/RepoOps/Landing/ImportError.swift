@@ -18,6 +18,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case commandFailed(command: [String], status: Int32, output: String)
     /// A metadata file in Gecko does not parse (the error names it, with the line and column).
     case metadata(MetadataError)
+    /// `what` needs a git mozilla-central and the clone is Mercurial (a configuration the loader refuses).
+    case needsGitCentral(what: String)
     /// The git `[[gecko]]` repository `repository` names no `branch` to clone and push.
     case noBranch(repository: String, path: String)
 
@@ -34,6 +36,7 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .commandFailed(command, status, output):
             "the landing command \(command.joined(separator: " ")) exited with status \(status)" + (output.isEmpty ? "" : ": \(output)")
         case .metadata(let error): "\(error)"
+        case .needsGitCentral(let what): "\(what) needs a git mozilla-central; this clone is Mercurial"
         case let .noBranch(repository, path):
             "[[gecko]] \"\(repository)\" (\(path)) is a git repository with no branch: its clone needs the branch to fetch and push"
         }

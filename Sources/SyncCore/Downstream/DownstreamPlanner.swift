@@ -156,7 +156,10 @@ public enum DownstreamPlanner {
     /// The goals of the run that stands for the PR's current changes.
     private static func runGoals(_ run: DownstreamTryPush, _ sync: DownstreamSync, _ settings: Settings) -> [DownstreamGoal] {
         guard let revision = run.revision else {
-            if run.awaitsLando { return [.waitForLando(job: run.lando?.job)] }
+            if run.awaitsLando {
+                if let stopped = run.lando?.stopped { return [.waitForPerson(reason: stopped)] }
+                return [.waitForLando(job: run.lando?.job)]
+            }
             return run.status == .planned ? [.pushTry(run)] : [.waitForPerson(reason: "the try push of these changes was superseded before it was made")]
         }
         func once(_ comment: DownstreamComment, then next: [DownstreamGoal]) -> [DownstreamGoal] {

@@ -45,6 +45,8 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
     public var rebuild: Int?
     /// Its submission to Lando's try API (`[downstream] try_push = "lando"`), recorded before it is sent.
     public var lando: LandoTrySubmission?
+    /// How many of its Lando try jobs ended FAILED: the first is sent again, the second waits for a person.
+    public var landoFailures: Int?
 
     public init(head: String, treeChanges: String, mode: AffectedTests.Mode, reason: Reason,
                 status: Status = .planned, revision: String? = nil, failed: Bool = false, base: String? = nil, rebuild: Int? = nil) {
@@ -64,10 +66,15 @@ public struct DownstreamTryPush: Sendable, Equatable, Codable {
 
 /// A try push sent to Lando's try API: when it was sent, and Lando's job once Lando answered.
 public struct LandoTrySubmission: Sendable, Equatable, Codable {
+    /// When it was sent: a lost answer is looked for on try for `lando_wait_seconds` from then.
     public var submittedAt: Date
     /// Lando's job id; nil while the answer is not known (lost, or a crash before it was recorded).
     public var job: Int?
+    /// Why a person decides what comes next (the job was cancelled, failed twice, or its lost answer
+    /// does not show on try): nothing is sent again until `wptsync retry-try`.
+    public var stopped: String?
 
+    /// A submission sent at `submittedAt`, with Lando's `job` once it answered.
     public init(submittedAt: Date, job: Int? = nil) { self.submittedAt = submittedAt; self.job = job }
 }
 
@@ -139,7 +146,7 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     /// pass failed and the wait is over.
     public func isDue(at now: Date) -> Bool {
         if let retryAt, retryAt > now { return false }
-        return tryPushes.last?.status == .running || tryPushes.last?.awaitsLando == true || lastError != nil
+        return tryPushes.last?.status == .running || tryPushes.last.map { $0.awaitsLando && $0.lando?.stopped == nil } == true || lastError != nil
     }
 
     /// The try pushes whose results make the metadata of the complete run at `index`: a stability run's
@@ -172,6 +179,19 @@ public struct DownstreamSync: Sendable, Equatable, Codable {
     public mutating func submittedToLando(_ submission: LandoTrySubmission?) {
         guard let last = tryPushes.indices.last, tryPushes[last].status == .planned else { return }
         tryPushes[last].lando = submission
+    }
+
+    /// The planned push's Lando submission stops: a person decides (`reason`), nothing is sent again.
+    public mutating func stopLando(_ reason: String) {
+        guard let last = tryPushes.indices.last, tryPushes[last].status == .planned, tryPushes[last].lando != nil else { return }
+        tryPushes[last].lando?.stopped = reason
+    }
+
+    /// The planned push's Lando job ended FAILED: counted, and sent again.
+    public mutating func landoJobFailed() {
+        guard let last = tryPushes.indices.last, tryPushes[last].status == .planned else { return }
+        tryPushes[last].landoFailures = (tryPushes[last].landoFailures ?? 0) + 1
+        tryPushes[last].lando = nil
     }
 
     /// The results of the push `revision`: complete (with or without failures) or an infrastructure failure.

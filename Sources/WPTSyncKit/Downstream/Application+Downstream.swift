@@ -74,6 +74,7 @@ public enum DownstreamSyncFormat {
                          + (push.failed ? ", with failures" : "")
                          + (push.lando.map { ", through Lando job " + ($0.job.map(String.init) ?? "(answer lost)") } ?? "") + link)
         }
+        if let stopped = sync.tryPushes.last.flatMap({ $0.isPending ? $0.lando?.stopped : nil }) { lines.append("  waits for a person: \(stopped)") }
         if let blocked = sync.blocked { lines.append("  waits for a person: \(blocked.reason) (then `wptsync continue downstream \(sync.pullRequest)`)") }
         if sync.blockedLabel { lines.append("  the PR carries the blocked label") }
         if let metadata = sync.metadata {

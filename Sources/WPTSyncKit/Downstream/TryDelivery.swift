@@ -36,8 +36,8 @@ struct DirectTryPush: TryDelivery {
 /// patch on its mozilla-central base, and follows Lando's job until it pushed it: the try push is
 /// then the commit Lando wrote (`commit_id`). The submission is recorded before it is sent and the
 /// job id as soon as Lando answers, so it is sent once; an answer lost (a 5xx, a broken connection,
-/// a crash before the job id was recorded) waits until the commit shows on the try repository, or
-/// for `lando_wait_seconds`, before the patch is sent again.
+/// a crash before the job id was recorded) is looked for at try's tip for `lando_wait_seconds`, then
+/// waits for a person. A FAILED job is sent again once, then waits for a person; a CANCELLED one waits.
 struct LandoTryPush: TryDelivery {
     let client: LandoClient
     /// `repository` is Lando's name of the try repository (`repo_name`).
@@ -67,33 +67,52 @@ struct LandoTryPush: TryDelivery {
     }
 
     func follow(_ sync: inout DownstreamSync) throws -> [String] {
-        guard let push = sync.tryPushes.last, push.awaitsLando, let submission = push.lando, let base = push.base else { return [] }
+        guard let push = sync.tryPushes.last, push.awaitsLando, let submission = push.lando, submission.stopped == nil,
+              let base = push.base else { return [] }
         let prefix = "PR #\(sync.pullRequest): "
+        func stop(_ reason: String) -> [String] {
+            sync.stopLando(reason)
+            return [prefix + "waits for a person: " + reason]
+        }
+        let retry = "`wptsync retry-try \(sync.pullRequest)`"
         guard let id = submission.job else {
+            // Only try's tip on this push's base, never the commit of an earlier push of the same head.
             let markers = DownstreamSyncer.tryMessageLines(pullRequest: sync.pullRequest, push: push)
-            if let found = try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: tryBranch) {
+            let earlier = Set(sync.tryPushes.dropLast().compactMap(\.revision))
+            if let found = try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: tryBranch), !earlier.contains(found) {
                 sync.pushed(revision: found)
                 return [prefix + "Lando pushed \(found.prefix(12)) to try (its answer was lost)"]
             }
             guard now().timeIntervalSince(submission.submittedAt) >= settings.waitSeconds else {
                 return [prefix + "waits for try to show whether Lando took the try push (its answer was lost)"]
             }
-            sync.submittedToLando(nil)
-            return [prefix + "Lando did not push the try commit within \(Int(settings.waitSeconds)) s: it is sent again"]
+            // Lando may still have it (a slow or deferred job, or a tip another job replaced): never a second run by itself.
+            return stop("Lando's answer to the try submission was lost and try does not show the commit: check try, then \(retry)")
         }
         let job = try client.tryJob(id)
+        let error = String((job.error ?? "").prefix(Self.errorLimit))
         switch job.status {
         case .landed:
-            guard let commit = job.commitID, !commit.isEmpty else { throw DownstreamSyncError.landoTryJob(job: id, status: job.status.rawValue, error: "no commit_id") }
+            guard let commit = job.commitID, Hex.isCommitID(commit) else {
+                let shown = job.commitID.map { "\"\(Redactor.url(String($0.prefix(Self.errorLimit))))\"" } ?? "none"
+                throw DownstreamSyncError.landoBadCommit(job: id, value: shown)
+            }
             sync.pushed(revision: commit)
             return [prefix + "Lando job \(id) pushed \(commit.prefix(12)) to try"]
-        case .failed, .cancelled:
-            sync.submittedToLando(nil)
-            throw DownstreamSyncError.landoTryJob(job: id, status: job.status.rawValue, error: job.error ?? "")
+        case .cancelled:
+            return stop("Lando try job \(id) was cancelled" + (error.isEmpty ? "" : " (\(error))") + "; \(retry) sends it again")
+        case .failed where (push.landoFailures ?? 0) > 0:
+            return stop("Lando try job \(id) failed again" + (error.isEmpty ? "" : ": \(error)") + "; \(retry) sends it again")
+        case .failed:
+            sync.landoJobFailed()
+            throw DownstreamSyncError.landoTryJob(job: id, status: job.status.rawValue, error: error)
         default:
-            return [prefix + "Lando try job \(id) is \(job.status.rawValue)" + (job.error.map { $0.isEmpty ? "" : ": \($0)" } ?? "")]
+            return [prefix + "Lando try job \(id) is \(job.status.rawValue)" + (error.isEmpty ? "" : ": \(error)")]
         }
     }
+
+    /// How much of Lando's error text (or of a bad `commit_id`) a message keeps.
+    static let errorLimit = 500
 
     /// The Lando try push `[downstream]` asks for, or nil for a direct push.
     static func make(_ settings: DownstreamSettings, clone: any TryWorkspace, tryBranch: String,
