@@ -127,3 +127,29 @@ private func makePair(_ dir: TempDir) throws -> (source: GitRepository, first: O
         #expect(throws: GitError.self) { try mirror.resolve("refs/wptsync/try") }
     }
 }
+
+/// A worker killed while fetching into one of wptsync's own references leaves `<ref>.lock`; every
+/// later fetch into it failed for good. A lock older than a write is removed; a fresh one is respected,
+/// and a person's reference is never touched.
+@Test func aStaleLockAKilledFetchLeftOnAWptsyncReferenceIsRemoved() throws {
+    let dir = TempDir("git-fetch-stale-lock")
+    let (source, _, second, _) = try makePair(dir)
+    let mirror = try GitRepository.initBare(at: dir.sub("mirror.git"))
+    let folder = dir.sub("mirror.git/refs/wptsync/current/gecko")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let lock = folder + "/102.lock"
+    try writeFile(lock, "")
+    #expect(throws: GitError.self, "a fresh lock is another process's write") {
+        try mirror.fetch(from: source.path, refspecs: ["+refs/heads/main:refs/wptsync/current/gecko/102"])
+    }
+    var old = [timespec(tv_sec: time(nil) - 60, tv_nsec: 0), timespec(tv_sec: time(nil) - 60, tv_nsec: 0)]
+    #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+    try mirror.fetch(from: source.path, refspecs: ["+refs/heads/main:refs/wptsync/current/gecko/102"])
+    #expect(try mirror.resolve("refs/wptsync/current/gecko/102") == second)
+
+    let personal = dir.sub("mirror.git/refs/heads/main.lock")
+    try writeFile(personal, "")
+    #expect(utimensat(AT_FDCWD, personal, &old, 0) == 0)
+    mirror.removeStaleLock(of: "refs/heads/main")
+    #expect(FileManager.default.fileExists(atPath: personal))
+}

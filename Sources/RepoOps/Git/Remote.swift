@@ -57,7 +57,8 @@ extension GitRepository {
 
     /// Fetches `refspecs` (such as `+refs/heads/*:refs/mirror/*`) from `url` and updates the
     /// local references they map to. Tags come only through refspecs. With `prune`, local
-    /// references matching a refspec's destination that no longer exist remotely are deleted.
+    /// references matching a refspec's destination that no longer exist remotely are deleted. A
+    /// stale lock a killed process left on one of wptsync's own destinations is removed first.
     public func fetch(from url: String, refspecs: [String], credentials: RemoteCredentials = .none,
                       prune: Bool = false) throws(GitError) {
         let session = RemoteSession(credentials: credentials)
@@ -68,6 +69,7 @@ extension GitRepository {
         options.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.update_fetchhead = 0
+        for destination in refspecs.compactMap({ $0.split(separator: ":").last.map(String.init) }) { removeStaleLock(of: destination) }
         try withRemote(url, session) { remote in
             withStringArray(refspecs) { git_remote_fetch(remote, &$0, &options, "wptsync: fetch") }
         }
