@@ -37,18 +37,26 @@ extension GitRepository {
 
 /// A server process for tests, listening on a random port of 127.0.0.1 and killed on `stop()`.
 public final class TestServer {
-    public let port: Int
-    private let process = Process()
+    public private(set) var port = 0
+    private var process = Process()
 
-    /// Starts `executable` with `arguments(port)` and waits until the port accepts connections.
+    /// Starts `executable` with `arguments(port)` and waits until the port accepts connections. A
+    /// server that exits first (its port was taken) is started again on another port; one still
+    /// starting is waited for up to a minute, since a loaded machine can be slow to start it.
     public init(_ executable: String, arguments: (Int) -> [String]) throws {
-        port = Int.random(in: 20_000..<60_000)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments(port)
-        process.environment = ProcessInfo.processInfo.environment.merging(testEnvironment) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try waitUntilListening()
+        for _ in 0..<5 {
+            port = Int.random(in: 20_000..<60_000)
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments(port)
+            process.environment = ProcessInfo.processInfo.environment.merging(testEnvironment) { $1 }
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if waitUntilListening() { return }
+            stop()
+        }
+        struct ServerDidNotStart: Error {}
+        throw ServerDidNotStart()
     }
 
     /// Stops the server.
@@ -59,8 +67,9 @@ public final class TestServer {
 
     deinit { stop() }
 
-    private func waitUntilListening() throws {
-        for _ in 0..<100 {
+    /// Whether the port accepts connections before the process exits or a minute passes.
+    private func waitUntilListening() -> Bool {
+        for _ in 0..<1200 where process.isRunning {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -72,11 +81,10 @@ public final class TestServer {
                 }
             }
             close(fd)
-            if connected == 0 { return }
+            if connected == 0 { return true }
             usleep(50_000)
         }
-        struct ServerDidNotStart: Error {}
-        throw ServerDidNotStart()
+        return false
     }
 }
 
