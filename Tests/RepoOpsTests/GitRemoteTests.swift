@@ -153,3 +153,20 @@ private func makePair(_ dir: TempDir) throws -> (source: GitRepository, first: O
     mirror.removeStaleLock(of: "refs/heads/main")
     #expect(FileManager.default.fileExists(atPath: personal))
 }
+
+/// The same stale lock blocks deleting and updating the reference too, not only fetching into it.
+@Test func aStaleLockOnAWptsyncReferenceNeitherBlocksItsUpdateNorItsDeletion() throws {
+    let dir = TempDir("ref-stale-lock")
+    let (source, first, second, _) = try makePair(dir)
+    try source.updateReference("refs/wptsync/current/gecko/7", to: first, expecting: .absent)
+    let lock = dir.sub("source.git/refs/wptsync/current/gecko/7.lock")
+    var old = [timespec(tv_sec: time(nil) - 60, tv_nsec: 0), timespec(tv_sec: time(nil) - 60, tv_nsec: 0)]
+    try writeFile(lock, "")
+    #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+    try source.updateReference("refs/wptsync/current/gecko/7", to: second, expecting: .value(first))
+    #expect(try source.resolve("refs/wptsync/current/gecko/7") == second)
+    try writeFile(lock, "")
+    #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+    try source.deleteReference("refs/wptsync/current/gecko/7")
+    #expect(throws: GitError.self) { try source.resolve("refs/wptsync/current/gecko/7") }
+}

@@ -52,6 +52,7 @@ extension GitRepository {
     /// otherwise throws `GitError.referenceMoved` and changes nothing.
     public func updateReference(_ name: String, to target: Oid, expecting expected: RefExpectation,
                                 logMessage: String = "wptsync") throws(GitError) {
+        removeStaleLock(of: name)
         var newRaw = target.raw
         var reference: OpaquePointer?
         let code: Int32
@@ -71,6 +72,7 @@ extension GitRepository {
     /// Deletes reference `name` if it currently matches `expected` (`.any`: whatever it is);
     /// deleting an absent reference with `.any` or `.absent` does nothing.
     public func deleteReference(_ name: String, expecting expected: RefExpectation = .any) throws(GitError) {
+        removeStaleLock(of: name)
         var reference: OpaquePointer?
         let lookup = git_reference_lookup(&reference, handle, name)
         if lookup == GIT_ENOTFOUND.rawValue {

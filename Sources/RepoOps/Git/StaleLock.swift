@@ -7,7 +7,8 @@ extension GitRepository {
     /// Removes the lock file of `name`, one of wptsync's own references (`refs/wptsync/…`), when it
     /// is older than `age`. A process killed while updating the reference leaves its lock behind,
     /// and libgit2, like git, then refuses every later update of it; a live lock lasts one write.
-    /// Other references (a person's, git's own) are left to their owners.
+    /// Other references (a person's, git's own) are left to their owners. `fetch`,
+    /// `updateReference` and `deleteReference` call it before they lock the reference.
     public func removeStaleLock(of name: String, olderThan age: TimeInterval = 2) {
         let components = name.split(separator: "/", omittingEmptySubsequences: false)
         guard name.hasPrefix("refs/wptsync/"), !components.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else { return }

@@ -95,7 +95,6 @@ extension UpstreamReconciler {
     /// The head of `branch` upstream now (fetched into the mirror), nil when there is no such branch.
     func currentHead(of branch: String) throws -> Oid? {
         let local = "refs/wptsync/current/\(branch)"
-        mirror.removeStaleLock(of: local)
         try mirror.deleteReference(local)
         try mirror.fetch(from: upstreamURL, refspecs: ["+refs/heads/\(branch):\(local)"], credentials: credentials)
         return try mirror.referenceTarget(local)
