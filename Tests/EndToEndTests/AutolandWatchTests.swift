@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import LocalServices
 import RepoOps
@@ -122,5 +125,21 @@ struct AutolandWatchTests {
         #expect(waiting.state.phase == .watching && waiting.state.retriggers.isEmpty)
         let log = try String(contentsOfFile: world.log, encoding: .utf8)
         #expect(log.contains("periodic task failed") && log.contains("503"), "the failure is logged and the next poll tries again")
+    }
+    /// A worker asked to stop (SIGTERM) while Treeherder does not answer its watch ends at once,
+    /// not after the request's 30 s timeout and retries, and leaves the request watching.
+    @Test func aStoppingWorkerDoesNotWaitForTreeherder() throws {
+        _ = try pushAndFailOneJob()
+        treeherder.injectFault(.hang, count: 100, method: "GET", pathPrefix: "/api/project/try/push/")
+        let worker = try RunningProcess(builtProduct("wptsync"), ["worker", "--config", world.config], in: world.dir.path,
+                                        extraEnvironment: world.environment)
+        defer { worker.send(SIGKILL) }
+        try #require(waitUntil(limit: 60) { queue.requests.contains { $0.path.hasPrefix("/api/project/try/push/") && $0.status == 0 } },
+                     "\(worker.output)")
+        let asked = ContinuousClock.now
+        worker.send(SIGTERM)
+        #expect(worker.waitForExit(limit: 30) == 0, "\(worker.output)")
+        #expect(ContinuousClock.now - asked < .seconds(10), "the worker waited for Treeherder: \(worker.output)")
+        #expect(try request()?.state.phase == .watching)
     }
 }

@@ -35,7 +35,10 @@ public final class LocalTreeherder: Sendable {
         server = try LoopbackServer(port: port) { request in
             store.state.withLock { state in
                 let reply = Self.reply(request, &state, routing)
-                if case .respond(let status, _, _) = reply { state.requests.append(RecordedRequest(request, status: status)) }
+                switch reply {
+                case .respond(let status, _, _): state.requests.append(RecordedRequest(request, status: status))
+                case .hang: state.requests.append(RecordedRequest(request, status: 0))  // left hanging
+                }
                 return reply
             }
         }

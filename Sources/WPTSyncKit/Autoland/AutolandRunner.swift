@@ -19,7 +19,8 @@ struct AutolandRunner {
     var now: () -> Date = { Date() }
 
     /// The runner `config` describes, or nil without `[autoland]`.
-    /// `cancellation` stops its Lando requests (a worker asked to stop never waits for Lando).
+    /// `cancellation` stops its Lando, Treeherder, Taskcluster and Bugzilla requests (a worker asked
+    /// to stop never waits for them).
     static func make(config: Config, store: any AutolandStore, redactor: Redactor, environment: [String: String],
                      cancellation: Cancellation? = nil) throws -> AutolandRunner? {
         guard let settings = config.autoland else { return nil }
@@ -27,9 +28,9 @@ struct AutolandRunner {
         // A git tree that `[landing]` lands through Lando gets its autoland landings through Lando too.
         let lando = try config.landing.flatMap { try LandoLanding.make($0, environment: environment, cancellation: cancellation) }
         return AutolandRunner(settings: settings, store: store, permission: try settings.permission(environment: environment),
-                              watch: try AutolandWatch.make(settings, redactor: redactor, environment: environment),
+                              watch: try AutolandWatch.make(settings, redactor: redactor, environment: environment, cancellation: cancellation),
                               lander: AutolandLander(config: config, settings: settings, redactor: redactor, lando: lando),
-                              bugzilla: settings.bugzillaURL.map { BugzillaClient(restURL: $0, apiKey: key) })
+                              bugzilla: settings.bugzillaURL.map { BugzillaClient(restURL: $0, apiKey: key, http: .cancellable(by: cancellation)) })
     }
 
     /// Moves `request` on as far as what is known now allows; returns lines for the log.

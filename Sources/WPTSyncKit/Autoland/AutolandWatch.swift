@@ -9,11 +9,16 @@ struct AutolandWatch {
     /// Applied to what is kept on a request's record.
     var redactor = Redactor.none
 
-    static func make(_ settings: AutolandSettings, redactor: Redactor, environment: [String: String]) throws -> AutolandWatch? {
+    /// `cancellation` ends its requests and their retry waits (a stopping worker never waits for
+    /// Treeherder or Taskcluster).
+    static func make(_ settings: AutolandSettings, redactor: Redactor, environment: [String: String],
+                     cancellation: Cancellation? = nil) throws -> AutolandWatch? {
         guard let treeherderURL = settings.treeherderURL, let taskclusterURL = settings.taskclusterURL else { return nil }
         let token = try settings.taskclusterToken.map { try GitHubSetup.token($0, environment: environment) }
-        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL, session: try session(settings, environment: environment)),
-                             taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token), redactor: redactor)
+        return AutolandWatch(treeherder: TreeherderClient(baseURL: treeherderURL, http: .cancellable(by: cancellation),
+                                                          session: try session(settings, environment: environment)),
+                             taskcluster: TaskclusterClient(rootURL: taskclusterURL, token: token, http: .cancellable(by: cancellation)),
+                             redactor: redactor)
     }
 
     /// Treeherder's sign-in tokens, or nil when none are configured.
