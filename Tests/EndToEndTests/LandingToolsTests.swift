@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import TestSupport
@@ -49,6 +52,21 @@ struct LandingToolsTests {
         #expect(try l.world.wptsync(["fetch-upstream"]).contains("unchanged"))
         try l.upstreamWorld.processUntilSettled()
         #expect(try l.autolandSummaries(after: "0").contains("Bug \(l.bug) [wpt PR \(pr)] - Fetched, a=testonly"))
+    }
+
+    @Test("fetch-upstream removes a stale lock a killed fetch left on the mirror's master; a person's branch's lock stays")
+    func fetchUpstreamAfterAKilledFetch() throws {
+        let l = try LandingWorld()
+        try l.mergeUpstreamPR(["k.html": "k\n"], title: "After a kill")
+        var old = [timespec(tv_sec: time(nil) - 60, tv_nsec: 0), timespec(tv_sec: time(nil) - 60, tv_nsec: 0)]
+        for name in ["master", "feature"] {
+            let lock = l.world.mirror + "/refs/heads/\(name).lock"
+            try writeFile(lock, "")
+            #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+        }
+        let fetched = try l.world.wptsyncResult(["fetch-upstream"])
+        #expect(fetched.status == 0 && fetched.stdoutString.contains("upstream master"), "\(fetched.stdoutString)\(fetched.stderrString)")
+        #expect(FileManager.default.fileExists(atPath: l.world.mirror + "/refs/heads/feature.lock"), "not wptsync's")
     }
 
     @Test("map-commit corrects which PR a commit came from, and the next landing uses it")

@@ -170,3 +170,40 @@ private func makePair(_ dir: TempDir) throws -> (source: GitRepository, first: O
     try source.deleteReference("refs/wptsync/current/gecko/7")
     #expect(throws: GitError.self) { try source.resolve("refs/wptsync/current/gecko/7") }
 }
+
+/// A process killed while deleting a packed reference leaves `packed-refs.lock`, and every later
+/// deletion of a packed reference failed. It is removed, once stale, only where `packed-refs` is
+/// wptsync's (its clones, the wpt mirror), never in another repository; a fresh one is respected.
+@Test func aStalePackedReferencesLockIsRemovedOnlyWhereItIsWptsyncs() throws {
+    let dir = TempDir("packed-refs-stale-lock")
+    let (source, first, _, _) = try makePair(dir)
+    for name in ["refs/wptsync/current/gecko/8", "refs/wptsync/current/gecko/9"] { try source.updateReference(name, to: first, expecting: .absent) }
+    try git(["--git-dir", source.path, "pack-refs", "--all"], in: dir.path)
+    let lock = source.path + "packed-refs.lock"
+    var old = [timespec(tv_sec: time(nil) - 600, tv_nsec: 0), timespec(tv_sec: time(nil) - 600, tv_nsec: 0)]
+    try writeFile(lock, "")
+    #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+    #expect(throws: GitError.self, "not wptsync's packed-refs") { try source.deleteReference("refs/wptsync/current/gecko/8") }
+    #expect(FileManager.default.fileExists(atPath: lock))
+
+    let mirror = try GitRepository.open(at: source.path, locks: .wptMirror)
+    try mirror.deleteReference("refs/wptsync/current/gecko/8")
+    #expect(throws: GitError.self) { try mirror.resolve("refs/wptsync/current/gecko/8") }
+    try writeFile(lock, "")
+    #expect(throws: GitError.self, "a fresh lock is another process's write") { try mirror.deleteReference("refs/wptsync/current/gecko/9") }
+}
+
+/// In wptsync's own clone every reference is its own: a stale lock on any of them is removed; the
+/// same lock in another repository stays.
+@Test func aStaleLockOnAnyReferenceOfAnOwnCloneIsRemoved() throws {
+    let dir = TempDir("own-clone-stale-lock")
+    let (source, first, second, _) = try makePair(dir)
+    let lock = source.path + "refs/heads/main.lock"
+    var old = [timespec(tv_sec: time(nil) - 60, tv_nsec: 0), timespec(tv_sec: time(nil) - 60, tv_nsec: 0)]
+    try writeFile(lock, "")
+    #expect(utimensat(AT_FDCWD, lock, &old, 0) == 0)
+    #expect(throws: GitError.self, "a person's branch") { try source.updateReference("refs/heads/main", to: first, expecting: .value(second)) }
+    let clone = try GitRepository.open(at: source.path, locks: .ownClone)
+    try clone.updateReference("refs/heads/main", to: first, expecting: .value(second))
+    #expect(try clone.resolve("refs/heads/main") == first)
+}

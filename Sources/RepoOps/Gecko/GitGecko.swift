@@ -10,9 +10,10 @@ public final class GitGecko: GeckoSource {
     public let path: String
     public let git: GitRepository
 
-    public init(path: String) throws(GitError) {
+    /// `locks`: which stale lock files wptsync may remove there (`.ownClone` in its own clones).
+    public init(path: String, locks: LockOwnership = .wptsyncReferences) throws(GitError) {
         self.path = path
-        git = try GitRepository.open(at: path)
+        git = try GitRepository.open(at: path, locks: locks)
     }
 
     /// The commit a full 40-hex hash, a unique prefix or a revision expression names.

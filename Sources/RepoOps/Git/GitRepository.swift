@@ -15,6 +15,9 @@ public final class GitRepository {
 
     /// The repository's git directory, ending with `/`.
     public let path: String
+    /// Which stale lock files wptsync may remove here (`removeStaleLock`): by default only those of
+    /// its own references; its clones and the wpt mirror say more.
+    public var lockOwnership = LockOwnership.wptsyncReferences
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -28,12 +31,15 @@ public final class GitRepository {
 
     /// Opens the repository whose git directory (or work tree) is exactly `path`;
     /// parent directories are not searched.
-    public static func open(at path: String) throws(GitError) -> GitRepository {
+    /// `locks`: which stale lock files wptsync may remove there.
+    public static func open(at path: String, locks: LockOwnership = .wptsyncReferences) throws(GitError) -> GitRepository {
         _ = libgit2Initialized
         var handle: OpaquePointer?
         let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
         try check(git_repository_open_ext(&handle, path, flags, nil), "open repository at '\(path)'")
-        return GitRepository(handle: handle!)
+        let repository = GitRepository(handle: handle!)
+        repository.lockOwnership = locks
+        return repository
     }
 
     /// Creates a bare repository at `path` (creating missing directories), or reopens

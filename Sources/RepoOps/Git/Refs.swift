@@ -73,6 +73,7 @@ extension GitRepository {
     /// deleting an absent reference with `.any` or `.absent` does nothing.
     public func deleteReference(_ name: String, expecting expected: RefExpectation = .any) throws(GitError) {
         removeStaleLock(of: name)
+        if lockOwnership.owns(name) { removeStalePackedReferencesLock() }
         var reference: OpaquePointer?
         let lookup = git_reference_lookup(&reference, handle, name)
         if lookup == GIT_ENOTFOUND.rawValue {

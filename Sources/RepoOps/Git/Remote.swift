@@ -58,7 +58,7 @@ extension GitRepository {
     /// Fetches `refspecs` (such as `+refs/heads/*:refs/mirror/*`) from `url` and updates the
     /// local references they map to. Tags come only through refspecs. With `prune`, local
     /// references matching a refspec's destination that no longer exist remotely are deleted. A
-    /// stale lock a killed process left on one of wptsync's own destinations is removed first.
+    /// stale lock a killed process left on one of wptsync's own destinations (`lockOwnership`) is removed first.
     public func fetch(from url: String, refspecs: [String], credentials: RemoteCredentials = .none,
                       prune: Bool = false) throws(GitError) {
         let session = RemoteSession(credentials: credentials)
@@ -70,6 +70,7 @@ extension GitRepository {
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.update_fetchhead = 0
         for destination in refspecs.compactMap({ $0.split(separator: ":").last.map(String.init) }) { removeStaleLock(of: destination) }
+        if prune { removeStalePackedReferencesLock() }
         try withRemote(url, session) { remote in
             withStringArray(refspecs) { git_remote_fetch(remote, &$0, &options, "wptsync: fetch") }
         }

@@ -3,16 +3,55 @@ import Glibc
 #endif
 import Foundation
 
+/// Which lock files in a repository are wptsync's own, so that one a killed wptsync process left
+/// behind may be removed once it is stale. A person's references are never in it.
+public struct LockOwnership: Sendable, Equatable {
+    /// Reference names wptsync writes here: exact names, or prefixes ending in `/`.
+    public var references: [String]
+    /// Whether `packed-refs.lock` is wptsync's too: only in a repository no person writes to.
+    public var packedReferences: Bool
+
+    public init(references: [String], packedReferences: Bool) {
+        self.references = references; self.packedReferences = packedReferences
+    }
+
+    /// Any repository: only wptsync's own references, `refs/wptsync/…`.
+    public static let wptsyncReferences = LockOwnership(references: ["refs/wptsync/"], packedReferences: false)
+    /// wptsync's own clone (a landing or try clone): every reference, and `packed-refs`.
+    public static let ownClone = LockOwnership(references: ["refs/"], packedReferences: true)
+    /// The wpt mirror wptsync keeps: its own references, the branches it fetches into it (upstream
+    /// `master`, PR heads under `refs/pull/`), and `packed-refs`.
+    public static let wptMirror = LockOwnership(references: ["refs/wptsync/", "refs/pull/", "refs/heads/master"], packedReferences: true)
+
+    /// Whether the reference `name` is wptsync's here.
+    public func owns(_ name: String) -> Bool {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard name.hasPrefix("refs/"), !components.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else { return false }
+        return references.contains { $0.hasSuffix("/") ? name.hasPrefix($0) : name == $0 }
+    }
+}
+
 extension GitRepository {
-    /// Removes the lock file of `name`, one of wptsync's own references (`refs/wptsync/…`), when it
-    /// is older than `age`. A process killed while updating the reference leaves its lock behind,
-    /// and libgit2, like git, then refuses every later update of it; a live lock lasts one write.
-    /// Other references (a person's, git's own) are left to their owners. `fetch`,
+    /// Removes the lock file of `name` when the reference is wptsync's here (`lockOwnership`) and
+    /// the lock is older than `age`. A process killed while updating the reference leaves its lock
+    /// behind, and libgit2, like git, then refuses every later update of it; a live lock lasts one
+    /// write. Other references (a person's, git's own) are left to their owners. `fetch`,
     /// `updateReference` and `deleteReference` call it before they lock the reference.
     public func removeStaleLock(of name: String, olderThan age: TimeInterval = 2) {
-        let components = name.split(separator: "/", omittingEmptySubsequences: false)
-        guard name.hasPrefix("refs/wptsync/"), !components.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else { return }
-        let lock = (path.hasSuffix("/") ? path : path + "/") + name + ".lock"
+        guard lockOwnership.owns(name) else { return }
+        removeIfStale((path.hasSuffix("/") ? path : path + "/") + name + ".lock", olderThan: age)
+    }
+
+    /// Removes `packed-refs.lock` when `packed-refs` is wptsync's here and the lock is older than
+    /// `age`: a process killed while deleting a packed reference leaves it, and every later deletion
+    /// of a packed reference then fails. Its own age is longer than a reference's: `git pack-refs`
+    /// holds it while it reads every loose reference. `deleteReference` and a pruning `fetch` call it.
+    public func removeStalePackedReferencesLock(olderThan age: TimeInterval = 60) {
+        guard lockOwnership.packedReferences else { return }
+        removeIfStale((path.hasSuffix("/") ? path : path + "/") + "packed-refs.lock", olderThan: age)
+    }
+
+    private func removeIfStale(_ lock: String, olderThan age: TimeInterval) {
         var info = stat()
         guard lstat(lock, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)

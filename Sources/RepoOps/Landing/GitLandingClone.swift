@@ -21,7 +21,7 @@ public final class GitLandingClone: LandingWorkspace {
         self.url = url; self.branch = branch
         do {
             if !FileManager.default.fileExists(atPath: path) { _ = try GitRepository.initBare(at: path) }
-            gecko = try GitGecko(path: path)
+            gecko = try GitGecko(path: path, locks: .ownClone)
         } catch { throw .geckoGit(error) }
     }
 

@@ -29,7 +29,7 @@ final class DownstreamRunner {
         let http = HTTPClient.cancellable(by: cancellation)
         let key = try settings.bugzillaKey.map { try GitHubSetup.token($0, environment: environment) }
         var syncer = DownstreamSyncer(
-            store: store, git: try GitRepository.open(at: mirror.path), master: "refs/heads/master",
+            store: store, git: try GitRepository.open(at: mirror.path, locks: .wptMirror), master: "refs/heads/master",
             clone: try tryWorkspace(settings, central: central),
             tryRepository: settings.tryRepository, bugzilla: BugzillaClient(restURL: settings.bugzillaURL, apiKey: key, http: http),
             taskcluster: TaskclusterClient(rootURL: settings.taskclusterURL, http: http),

@@ -39,7 +39,7 @@ extension Application {
         guard let url = mirror.fetchURL ?? mirror.upstreamPushURL else {
             throw LandingError.notConfigured("[wpt] fetch_url (or upstream_push_url) is needed to fetch upstream")
         }
-        let git = try GitRepository.open(at: mirror.path)
+        let git = try GitRepository.open(at: mirror.path, locks: .wptMirror)
         let ref = "refs/heads/master"
         let old = try git.referenceTarget(ref)?.hex ?? RefUpdate.zero
         try git.fetch(from: url, refspecs: ["\(ref):\(ref)"], credentials: .none)

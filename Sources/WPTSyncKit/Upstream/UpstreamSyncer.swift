@@ -34,7 +34,7 @@ final class UpstreamSyncer {
         let credentials: RemoteCredentials = upstreamURL.hasPrefix("https://") ? .token(token.revealedValue)
             : (upstreamURL.hasPrefix("ssh://") || upstreamURL.contains("@") && !upstreamURL.contains("://")) ? .sshAgent() : .none
         let reconciler = UpstreamReconciler(
-            store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path),
+            store: store, github: client, approver: approver, mirror: try GitRepository.open(at: mirror.path, locks: .wptMirror),
             upstreamURL: upstreamURL, credentials: credentials, settings: config.upstream, prefixes: config.paths, redactor: redactor)
         // A fork's master lags upstream's: branches are built on the master `fetch_url` names (required then).
         reconciler.masterURL = reconciler.pushesToFork ? mirror.fetchURL : nil
