@@ -40,24 +40,68 @@ struct LandingScenarioTests {
         #expect(asked() == 1)
     }
 
-    @Test("a push the integration repository refuses is recorded and deferred; it lands on a later try", arguments: GeckoKind.allCases, StoreKind.available)
+    @Test("a push the integration repository refuses waits for a person with the refusal's text; landing-retry never pushes it again; continue landing does",
+          arguments: GeckoKind.allCases, StoreKind.available)
     func refusedPush(gecko: GeckoKind, store: StoreKind) throws {
         let l = try LandingWorld(geckoKind: gecko, store: store)
-        // The repository's own hook refuses every push for now.
+        // The repository's own hook refuses every push for now, and counts the pushes it saw.
+        let count = l.world.dir.sub("refusals")
         let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
         let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
-        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho 'tree rules: not now'\nexit 1\n"
-                      : original + "\n[hooks]\npretxnchangegroup.refuse = echo 'tree rules: not now' && false\n", executable: gecko == .git)
+        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho x >> '\(count)'\necho 'tree rules: not now'\nexit 1\n"
+                      : original + "\n[hooks]\npretxnchangegroup.refuse = echo x >> '\(count)' && echo 'tree rules: not now' && false\n",
+                      executable: gecko == .git)
+        let refusals = { (try? String(contentsOfFile: count, encoding: .utf8))?.count(where: { $0 == "x" }) ?? 0 }
         try l.mergeUpstreamPR(["p.html": "p\n"], title: "Refused at first")
         let before = try l.autolandTip
         try land(l)
         #expect(try l.autolandTip == before)
+        #expect(refusals() == 1)
         let listed = try l.world.wptsync(["landings"])
-        #expect(listed.contains("deferred") && listed.contains("tree rules: not now"), "\(listed)")
+        #expect(listed.contains("needs-fixup") && listed.contains("refused the push") && listed.contains("tree rules: not now"), "\(listed)")
+        let status = try l.world.wptsyncResult(["status"]).stdoutString
+        #expect(status.contains("tree rules: not now") && status.contains("wptsync continue landing"), "\(status)")
+
+        // The periodic retry (every pass here) and a later upstream change leave it waiting.
+        _ = try l.upstreamWorld.process()
+        try l.mergeUpstreamPR(["q.html": "q\n"], title: "Later")
+        try land(l)
+        _ = try l.upstreamWorld.process()
+        #expect(refusals() == 1, "a refused push is not sent again by itself")
+        #expect(try l.autolandTip == before)
 
         try writeFile(hook, original, executable: gecko == .git)
         #expect(try l.world.wptsync(["continue", "landing"]).contains("pushed"))
         #expect(try l.autolandFile("testing/web-platform/tests/p.html") == "p\n")
+        #expect(try l.autolandFile("testing/web-platform/tests/q.html") == "q\n")
+    }
+
+    @Test("a push that fails for a passing reason (a lock on the integration repository) is deferred, and the periodic retry pushes it",
+          arguments: GeckoKind.allCases, StoreKind.available)
+    func lockedPushIsRetried(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
+        // A lock someone else holds: git's on the branch; Mercurial's on the store, held by another host, given up after 1 s.
+        let lock = gecko == .git ? l.world.autoland + "/refs/heads/autoland.lock" : l.world.autoland + "/.hg/store/lock"
+        let hgrc = l.world.autoland + "/.hg/hgrc"
+        let original = gecko == .git ? "" : try String(contentsOfFile: hgrc, encoding: .utf8)
+        if gecko == .git {
+            try writeFile(lock, "")
+        } else {
+            try writeFile(hgrc, original + "\n[ui]\ntimeout = 1\n")
+            try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: "elsewhere.example:4242")
+        }
+        try l.mergeUpstreamPR(["r.html": "r\n"], title: "Pushed once the lock is gone")
+        let before = try l.autolandTip
+        try land(l)
+        #expect(try l.autolandTip == before)
+        let stuck = try #require(try l.landings().first)
+        #expect(stuck["status"] as? String == "deferred", "\(stuck)")
+
+        try FileManager.default.removeItem(atPath: lock)
+        if gecko == .hg { try writeFile(hgrc, original) }
+        _ = try l.upstreamWorld.process()
+        #expect(try l.landings().first?["status"] as? String == "pushed")
+        #expect(try l.autolandFile("testing/web-platform/tests/r.html") == "r\n")
     }
 
     @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases, StoreKind.available)

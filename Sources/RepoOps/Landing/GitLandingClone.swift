@@ -85,7 +85,19 @@ public final class GitLandingClone: LandingWorkspace {
         } catch { throw ImportError.commandFailed(command: ["git", "push"], status: -1, output: "\(error)") }
         let message = (output.stderrString + output.stdoutString).trimmingCharacters(in: .whitespacesAndNewlines)
         if output.status == 0 { return message.contains("[up to date]") ? .nothingToPush : .pushed }
-        return message.contains("[rejected]") ? .lostRace(message) : .failed(message)
+        if message.contains("[rejected]") { return .lostRace(message) }
+        return Self.isRefusal(message) ? .refused(message) : .failed(message)
+    }
+
+    /// Whether git's `--porcelain` output for a failed push says that the destination refused the
+    /// update (its `pre-receive` or `update` hook): not a reference it could not lock.
+    static func isRefusal(_ message: String) -> Bool {
+        message.split(separator: "\n").contains { line in line.contains("[remote rejected]") && !isPassingReason(String(line)) }
+    }
+
+    /// Whether a remote's reason for not updating a reference is passing: a lock, a failed write.
+    static func isPassingReason(_ reason: String) -> Bool {
+        reason.contains("lock") || reason.contains("failed to update ref")
     }
 
     private func pushThroughLibgit2(_ node: String, to url: String, branch: String, force: Bool) -> PushOutcome {
@@ -97,6 +109,8 @@ public final class GitLandingClone: LandingWorkspace {
             switch error {
             case .pushRejected(_, let rejections) where rejections.values.contains(where: Self.isRaceReason):
                 return .lostRace(error.description)
+            case .pushRejected(_, let rejections) where !rejections.values.contains(where: Self.isPassingReason):
+                return .refused(error.description)
             case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue:
                 // The remote's tip is not an ancestor, or not even known here: libgit2 says so for
                 // both. `GIT_ENOTFOUND` means something else is missing (the remote repository).

@@ -8,8 +8,19 @@ public enum PushOutcome: Sendable, Equatable {
     case nothingToPush
     /// Someone pushed first: the remote has a head the landing is not based on.
     case lostRace(String)
-    /// Any other refusal or error, with hg's message (e.g. a closed tree's hook).
+    /// The destination refused it (one of its hooks, e.g. `pretxnchangegroup` or `pre-receive`),
+    /// with the message: the same push would be refused again, so a person decides.
+    case refused(String)
+    /// Any other error, with the message (unreachable, a lock, an interrupted connection): worth trying again.
     case failed(String)
+
+    /// Whether Mercurial's message for a failed push says that a hook of the destination refused it.
+    static func hgHookRefused(_ message: String) -> Bool {
+        message.split(separator: "\n").contains { line in
+            line.contains(" hook exited with status ") || line.contains(" hook failed") || line.contains(" hook raised ")
+                || line.contains(" hook killed by signal ")
+        }
+    }
 }
 
 /// wptsync's own clone of a Gecko integration repository, without a work tree, where landing
@@ -99,8 +110,8 @@ public final class LandingClone {
         case 0: return .pushed
         case 1 where message.contains("no changes found"): return .nothingToPush
         default:
-            let raced = message.contains("new remote head") || message.contains("changed while pushing")
-            return raced ? .lostRace(message) : .failed(message)
+            if message.contains("new remote head") || message.contains("changed while pushing") { return .lostRace(message) }
+            return PushOutcome.hgHookRefused(message) ? .refused(message) : .failed(message)
         }
     }
 

@@ -2,9 +2,10 @@
 public enum LandingStatus: String, Sendable, Codable, CaseIterable {
     /// Being built or pushed; retried on the next event or periodic pass.
     case open
-    /// The tree is closed (or the push failed for another reason): retried later, as it is.
+    /// The tree is closed (or the push failed for a passing reason: unreachable, a lock): retried later, as it is.
     case deferred
-    /// An upstream change did not apply; a person fixes it, then `wptsync continue landing`.
+    /// An upstream change did not apply, the integration repository refused the push (a hook), or a
+    /// Lando job stopped; a person fixes it, then `wptsync continue landing`.
     case needsFixup = "needs-fixup"
     /// Pushed to the integration repository; waiting to reach mozilla-central.
     case pushed

@@ -83,6 +83,9 @@ public struct ServiceStatus: Sendable, Equatable {
             let detail = "landing \(landing.id) \(landing.status.rawValue)" + (landing.waitingFor.map { "; waiting for \($0)" } ?? "")
                 + (landing.lastError.map { "; last error: \($0)" } ?? "")
             switch landing.status {
+            case .needsFixup where landing.conflict == nil:
+                items.append(StatusItem(kind: .landing, id: String(landing.id), summary: detail, since: since, needsPerson: true,
+                                        command: "once the cause is settled, wptsync continue landing (pushes it again)"))
             case .needsFixup:
                 items.append(StatusItem(kind: .landing, id: String(landing.id), summary: detail, since: since, needsPerson: true,
                                         command: "fix Gecko, then wptsync continue landing; or wptsync continue landing --take upstream|gecko; or wptsync skip pr N --reason …"))

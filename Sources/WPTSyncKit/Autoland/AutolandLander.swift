@@ -102,7 +102,7 @@ struct AutolandLander {
         switch try clone.push(node) {
         case .pushed, .nothingToPush: .pushed(node: node)
         case .lostRace(let message): .lostRace(message: redactor(message))
-        case .failed(let message): .pushFailed(message: redactor(message))
+        case .refused(let message), .failed(let message): .pushFailed(message: redactor(message))
         }
     }
 

@@ -23,6 +23,11 @@ public enum LandingFormat {
         ControlCharacters.escaped("held back: \(unit.name) (\(unit.head.prefix(12))): \(unit.reason)")
     }
 
+    /// Why a landing in needs-fixup waits: its conflict, or else its last error (a refused push, a stopped Lando job).
+    static func why(_ landing: Landing) -> String {
+        landing.conflict == nil ? ControlCharacters.escaped(landing.lastError ?? "no conflict recorded") : conflict(landing)
+    }
+
     static func conflict(_ landing: Landing) -> String {
         guard let conflict = landing.conflict else { return "no conflict recorded" }
         let source = conflict.pullRequest.map { "PR #\($0)" } ?? "commit \(conflict.commit.prefix(12))"

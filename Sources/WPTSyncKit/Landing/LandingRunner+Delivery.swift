@@ -23,8 +23,16 @@ extension LandingRunner {
             landing.attempts += 1
             landing.lastError = redactor(message)
             return .again(try store.save(landing))
+        case .refused(let output):
+            // The same push would be refused again: said once, then a person decides.
+            landing.status = .needsFixup
+            landing.attempts += 1
+            landing.lastError = "\(settings.repository) refused the push: \(redactor(output))"
+            landing.waitingFor = "a person: \(settings.repository) refused the push; once it would accept it, `wptsync continue landing` pushes again"
+            landing = try store.save(landing)
+            return .done(["landing \(landing.id) needs-fixup: \(landing.lastError ?? "")"])
         case .failed(let output):
-            // The output quotes the destination's hooks.
+            // Unreachable, a lock: the periodic retry tries again.
             let message = redactor(output)
             landing.status = .deferred
             landing.attempts += 1

@@ -112,7 +112,7 @@ final class LandingRunner {
         }
         var current = try store.landings(statuses: [.open, .deferred, .needsFixup]).first
         if let waiting = current, waiting.status == .needsFixup, !resuming {
-            return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.conflict(waiting))"]
+            return ["landing \(waiting.id) needs a fix first (`wptsync continue landing`): \(LandingFormat.why(waiting))"]
         }
         for _ in 1...settings.maxPushAttempts {
             let clone = try workspace()
