@@ -87,7 +87,12 @@ extension SQLiteJournal {
                                arguments: [LateMetadata.revision(of: sync), pr])
             }
             try db.execute(sql: LandedMetadataSQL.markLate(where: "1"))
+            try keep(unreadable, db)
             skipped.set(unreadable, for: LandedMetadataSQL.migration)
+        }
+        // For stores that ran `landed-metadata-v1` before its left-out records were kept.
+        migrator.registerMigration("skipped-records-v1") { db in
+            try db.execute(sql: SkippedRecordSQL.create(postgres: false))
         }
     }
 

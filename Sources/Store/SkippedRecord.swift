@@ -3,7 +3,9 @@ import SyncCore
 
 /// A record a migration derives rows from but cannot read (damaged, or written in a format this
 /// wptsync no longer reads): the migration goes on without it and leaves it as it is, rather than
-/// fail every process that opens the store. `wptsync migrate` prints these; hooks and workers log them.
+/// fail every process that opens the store. The migration keeps them in `skipped_records`
+/// (`SkippedRecordSQL`): `wptsync migrate` and `wptsync status` name them while the row still
+/// cannot be read; hooks and workers log them when they migrate.
 public struct SkippedRecord: Sendable, Equatable, CustomStringConvertible {
     /// `landed-metadata-v1` (SQLite), `schema version 5` (PostgreSQL).
     public let migration: String

@@ -16,6 +16,8 @@ public protocol StatusStore: Sendable {
     func periodicRuns() throws(StoreError) -> [PeriodicRun]
     /// Whether any sync, landing, downstream sync or autoland request is stored.
     func holdsRecords() throws(StoreError) -> Bool
+    /// The records a migration left out that still cannot be read (`SkippedRecordSQL`).
+    func unreadableRecords() throws(StoreError) -> [SkippedRecord]
 }
 
 /// The query of `StatusStore.holdsRecords`, the same in SQLite and PostgreSQL.

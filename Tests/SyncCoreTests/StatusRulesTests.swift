@@ -70,6 +70,18 @@ struct StatusRulesTests {
         #expect(needing(summarize(StatusFacts(syncs: [(reverting, ago(hours: 80))]))).count == 1)
     }
 
+    @Test func aRefusedLandingAndARecordAMigrationLeftOutNeedAPerson() {
+        var refused = Landing(id: 6, status: .needsFixup, upstreamBase: "a", upstreamHead: "b", units: [])
+        refused.lastError = "autoland refused the push: tree rules"
+        var facts = StatusFacts(landings: [(refused, ago(hours: 1))])
+        facts.unreadableRecords = ["migration m left out landings row 9, which cannot be read (x); the row is left as it is"]
+        #expect(needing(summarize(facts)) == [
+            "unreadable-record -: repair the row's record or delete the row; `wptsync migrate` names what is left",
+            "landing 6: once the cause is settled, wptsync continue landing (pushes it again)",
+        ])
+        #expect(summarize(facts).items.last?.summary.hasSuffix("last error: autoland refused the push: tree rules") == true)
+    }
+
     @Test func landingsNeedAPersonForAFixABackoutOrWhenStuck() {
         let landing = { (id: Int64, status: LandingStatus) in Landing(id: id, status: status, upstreamBase: "a", upstreamHead: "b", units: []) }
         let facts = StatusFacts(landings: [(landing(5, .deferred), ago(hours: 50)), (landing(4, .pushed), ago(hours: 10)),

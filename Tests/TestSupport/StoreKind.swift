@@ -19,11 +19,11 @@ public enum StoreKind: String, CustomStringConvertible, Sendable, CaseIterable {
     }
 
     /// SQL that takes a store of this kind back to before the landed-metadata index (SQLite migration
-    /// `landed-metadata-v1`, PostgreSQL schema version 5), so that opening or `migrate` migrates it again.
+    /// `landed-metadata-v1`, PostgreSQL schema versions 5 and later), so that opening or `migrate` migrates it again.
     public var undoingLandedMetadataIndex: String {
         let undo = self == .sqlite
             ? "DELETE FROM grdb_migrations WHERE identifier = 'landed-metadata-v1'"
-            : "DELETE FROM schema_version WHERE version = 5"
+            : "DELETE FROM schema_version WHERE version >= 5"
         return """
             DROP INDEX downstream_syncs_metadata_late; DROP TABLE landed_metadata;
             ALTER TABLE downstream_syncs DROP COLUMN metadata_late; ALTER TABLE downstream_syncs DROP COLUMN metadata_revision; \(undo);

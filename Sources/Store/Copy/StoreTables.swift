@@ -54,6 +54,9 @@ struct CopiedTable: Sendable {
         CopiedTable(name: "landed_metadata", columns: [
             .init("pull_request", .integer), .init("landing_id", .integer), .init("revision"), .init("record"),
         ], key: ["pull_request", "landing_id"], serial: nil),
+        CopiedTable(name: "skipped_records", columns: [
+            .init("table_name"), .init("record_key", .integer), .init("migration"), .init("reason"),
+        ], key: ["table_name", "record_key", "migration"], serial: nil),
         CopiedTable(name: "downstream_results", columns: [
             .init("pull_request", .integer), .init("run", .integer), .init("revision"), .init("task_id"), .init("label"),
             .init("report", .blob), .init("position", .integer, sqlite: "rowid"),

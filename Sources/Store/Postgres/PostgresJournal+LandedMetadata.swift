@@ -36,6 +36,7 @@ extension PostgresJournal {
             try db.execute("UPDATE downstream_syncs SET metadata_revision = $1 WHERE pull_request = $2", [LateMetadata.revision(of: sync), pr])
         }
         try db.execute(LandedMetadataSQL.markLate(where: "TRUE"))
+        try keep(skipped, db)
         return skipped
     }
 

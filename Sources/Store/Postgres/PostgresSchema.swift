@@ -34,6 +34,8 @@ enum PostgresSchema {
         // A GitHub delivery's body, as received; NULL in older rows, whose payload JSON holds it.
         "ALTER TABLE events ADD COLUMN body BYTEA",
         PostgresJournal.landedMetadataSchema,
+        // The records a migration left out (`SkippedRecordSQL`); version 5 makes it too, for its own.
+        SkippedRecordSQL.create(postgres: true),
     ]
 
     /// What a migration computes in Swift after its statements, in the same transaction: rows

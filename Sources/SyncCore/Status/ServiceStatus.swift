@@ -4,6 +4,7 @@ import Foundation
 public struct StatusItem: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case pause, pendingEvents = "pending-events", event, sync, landing, periodic, storeMigration = "store-migration"
+        case unreadableRecord = "unreadable-record"
     }
     public var kind: Kind
     /// The event, sync or landing id, or the periodic task's name; nil for the pause and the pending events.
@@ -41,6 +42,10 @@ public struct ServiceStatus: Sendable, Equatable {
         if let marker = facts.storeMigration,
            let item = StoreMigration.statusItem(marker.migration, file: marker.file, live: marker.live, configured: marker.configured, defaults: marker.defaults) {
             items.append(item)
+        }
+        for record in facts.unreadableRecords {
+            items.append(StatusItem(kind: .unreadableRecord, summary: record, needsPerson: true,
+                                    command: "repair the row's record or delete the row; `wptsync migrate` names what is left"))
         }
         if let oldest = facts.oldestPending {
             items.append(StatusItem(kind: .pendingEvents, id: String(oldest.id),

@@ -52,6 +52,8 @@ public struct StatusFacts: Sendable {
     /// cannot be read), whether its process still holds it, the store the configuration names and
     /// libpq's defaults in this process (`StoreIdentity.Defaults`).
     public var storeMigration: (migration: StoreMigration?, file: String, live: Bool, configured: String, defaults: StoreIdentity.Defaults)?
+    /// The records a store migration left out that still cannot be read, each said in one line.
+    public var unreadableRecords: [String] = []
 
     public init(pause: (by: String, reason: String, since: Date)? = nil, pendingEvents: Int = 0, oldestPending: (id: Int64, receivedAt: Date)? = nil,
                 failedEvents: [FailedEvent] = [], syncs: [(sync: UpstreamSync, since: Date?)] = [],

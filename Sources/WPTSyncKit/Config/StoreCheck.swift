@@ -22,19 +22,20 @@ public enum StoreCheck {
     }
 
     /// Brings the store's schema up to date; what was done, for the operator, with a warning line
-    /// for each record a migration left out. A SQLite file is migrated by opening it (none is created).
+    /// for each record a migration left out (this run or an earlier one) that still cannot be read.
+    /// A SQLite file is migrated by opening it (none is created).
     public static func migrate(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> String {
         guard let postgres = config.store.postgres else {
             let path = config.store.path
             guard FileManager.default.fileExists(atPath: path) else { return "store: SQLite \(path): migrated when it is created; nothing to do" }
-            return lines("store: SQLite \(path): up to date (migrated when it is opened)", warning: try SQLiteJournal(path: path).skippedByMigration)
+            return lines("store: SQLite \(path): up to date (migrated when it is opened)", warning: try SQLiteJournal(path: path).unreadableRecords())
         }
         let journal = try PostgresJournal(JournalOpening.parameters(postgres, role: .worker, environment: environment))
         let applied = try journal.migrate()
         return lines(applied.isEmpty
             ? "\(postgres.url): already at schema version \(PostgresJournal.schemaVersion)"
             : "\(postgres.url): applied migration(s) \(applied.map(String.init).joined(separator: ", ")); now at schema version \(PostgresJournal.schemaVersion)",
-            warning: journal.skippedByMigration)
+            warning: try journal.unreadableRecords())
     }
 
     private static func lines(_ done: String, warning skipped: [SkippedRecord]) -> String {

@@ -18,6 +18,7 @@ extension Application {
             landings: try journal.landingsWithStatusTime(LandingStatus.allCases.filter { $0 != .landed && $0 != .superseded }),
             periodicTasks: PeriodicTaskNames.configured(config), periodicRuns: try journal.periodicRuns())
         facts.storeMigration = config.store.migrationFacts
+        facts.unreadableRecords = try journal.unreadableRecords().map(\.description)
         return ServiceStatus.summarize(facts, thresholds: thresholds, now: now)
     }
 }
