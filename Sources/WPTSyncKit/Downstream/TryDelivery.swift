@@ -55,10 +55,14 @@ struct LandoTryPush: TryDelivery {
         try save(sync)
         let job: Int
         do {
-            job = try client.submitTry(repository: settings.repository, base: base, baseVCS: "git", patches: [patch])
-        } catch {
+            switch try LandoSubmission.send({ () throws(RemoteError) in
+                try client.submitTry(repository: settings.repository, base: base, baseVCS: "git", patches: [patch])
+            }) {
+            case .job(let id): job = id
             // Lando may have taken a submission whose answer was lost: it is looked for before being sent again.
-            if case .outcomeUnknown = error { throw DownstreamSyncError.landoAnswerLost(reason: "\(error)") }
+            case .answerLost(let reason): throw DownstreamSyncError.landoAnswerLost(reason: reason)
+            }
+        } catch let error as RemoteError {
             sync.submittedToLando(nil)
             throw error
         }
@@ -83,14 +87,14 @@ struct LandoTryPush: TryDelivery {
                 sync.pushed(revision: found)
                 return [prefix + "Lando pushed \(found.prefix(12)) to try (its answer was lost)"]
             }
-            guard now().timeIntervalSince(submission.submittedAt) >= settings.waitSeconds else {
+            guard !settings.looksForLostAnswer(submittedAt: submission.submittedAt, now: now()) else {
                 return [prefix + "waits for try to show whether Lando took the try push (its answer was lost)"]
             }
             // Lando may still have it (a slow or deferred job, or a tip another job replaced): never a second run by itself.
             return stop("Lando's answer to the try submission was lost and try does not show the commit: check try, then \(retry)")
         }
         let job = try client.tryJob(id)
-        let error = String((job.error ?? "").prefix(Self.errorLimit))
+        let error = String((job.errorText ?? "").prefix(Self.errorLimit))
         switch job.status {
         case .landed:
             guard let commit = job.commitID, Hex.isCommitID(commit) else {
@@ -118,7 +122,7 @@ struct LandoTryPush: TryDelivery {
     static func make(_ settings: DownstreamSettings, clone: any TryWorkspace, tryBranch: String,
                      environment: [String: String], http: HTTPClient) throws -> LandoTryPush? {
         guard settings.tryPush == .lando, let lando = settings.lando else { return nil }
-        let client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment), http: http)
-        return LandoTryPush(client: client, settings: lando, clone: clone, tryRepository: settings.tryRepository, tryBranch: tryBranch)
+        return LandoTryPush(client: try lando.client(environment: environment, http: http), settings: lando, clone: clone,
+                            tryRepository: settings.tryRepository, tryBranch: tryBranch)
     }
 }
