@@ -46,6 +46,8 @@ struct LandoTryPush: TryDelivery {
     /// Where a submission whose answer was lost is looked for.
     let tryRepository: String
     let tryBranch: String
+    /// Applied to Lando's error text before it is stored on the sync or said.
+    var redactor = Redactor.none
     var now: @Sendable () -> Date = { Date() }
 
     func deliver(_ node: String, base: String, sync: inout DownstreamSync, save: (DownstreamSync) throws -> Void) throws -> String {
@@ -94,7 +96,8 @@ struct LandoTryPush: TryDelivery {
             return stop("Lando's answer to the try submission was lost and try does not show the commit: check try, then \(retry)")
         }
         let job = try client.tryJob(id)
-        let error = String((job.errorText ?? "").prefix(Self.errorLimit))
+        // Redacted before it is cut, so that no part of a secret is left at the cut.
+        let error = job.errorText.map { String(redactor($0).prefix(Self.errorLimit)) } ?? ""
         switch job.status {
         case .landed:
             guard let commit = job.commitID, Hex.isCommitID(commit) else {
@@ -120,9 +123,9 @@ struct LandoTryPush: TryDelivery {
 
     /// The Lando try push `[downstream]` asks for, or nil for a direct push.
     static func make(_ settings: DownstreamSettings, clone: any TryWorkspace, tryBranch: String,
-                     environment: [String: String], http: HTTPClient) throws -> LandoTryPush? {
+                     environment: [String: String], http: HTTPClient, redactor: Redactor) throws -> LandoTryPush? {
         guard settings.tryPush == .lando, let lando = settings.lando else { return nil }
         return LandoTryPush(client: try lando.client(environment: environment, http: http), settings: lando, clone: clone,
-                            tryRepository: settings.tryRepository, tryBranch: tryBranch)
+                            tryRepository: settings.tryRepository, tryBranch: tryBranch, redactor: redactor)
     }
 }
