@@ -83,7 +83,7 @@ struct LandoTryPush: TryDelivery {
         let retry = "`wptsync retry-try \(sync.pullRequest)`"
         guard let id = submission.job else {
             // Only try's tip on this push's base, never the commit of an earlier push of the same head.
-            let markers = DownstreamSyncer.tryMessageLines(pullRequest: sync.pullRequest, push: push)
+            let markers = DownstreamSyncer.tryMessageLines(pullRequest: sync.pullRequest, push: push, attempt: sync.tryPushes.count)
             let earlier = Set(sync.tryPushes.dropLast().compactMap(\.revision))
             if let found = try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: tryBranch), !earlier.contains(found) {
                 sync.pushed(revision: found)
