@@ -50,6 +50,7 @@ public struct Demo {
         defer { treeherder.stop() }
         let lando = try gecko == .git ? LocalLando(repositories: [
             LandoRepository(name: DemoWorld.landoRepository, path: world.autoland, branch: "autoland", tree: "autoland"),
+            Self.landoTry(world),
         ], tokens: [Self.landoToken: LandoUser(email: "wptsync@mozilla.com")]) : nil
         defer { lando?.stop() }
         try world.writeConfig(apiURL: github.baseURL, treestatusURL: treestatus.url(tree: "autoland"), treestatusTreesURL: treestatus.treesURL,
@@ -175,6 +176,16 @@ extension Demo {
     static let bugzillaKey = "demo-bugzilla-key"
     static let webhookSecret = "demo-webhook-secret"
     static let landoToken = "demo-lando-token"
+
+    /// Lando's try repository (`try`, as `lando_repo` defaults to in `[downstream]`): the demo's git
+    /// try, whose branch `try` each try job is force-pushed to, with bases fetched from mozilla-central.
+    static func landoTry(_ world: DemoWorld) -> LandoRepository {
+        var repository = LandoRepository(name: "try", path: world.tryRepository, branch: "try")
+        repository.isTry = true
+        repository.requiredPermission = "main.scm_level_1"
+        repository.pullPath = world.central
+        return repository
+    }
 
     /// Waits until `lando` has run every job submitted to it, checking every 50 ms (more than the
     /// demo's `lando_poll_seconds`, so the next drain reads the jobs again), for at most a minute.

@@ -67,7 +67,11 @@ struct DemoDownstreamAct {
         guard comments(bug.id).contains(where: { $0.contains("revision=\(revision)") }) else {
             throw Demo.StepFailed(description: "bug \(bug.id) does not link try push \(revision.prefix(12))")
         }
-        let pushedTo = world.kind == .git ? "forced to git try's branch `try`, " : ""
+        let landoJob = try journal.downstreamSync(pullRequest: number)?.tryPushes.last?.lando?.job
+        if world.kind == .git, landoJob == nil {
+            throw Demo.StepFailed(description: "try push \(revision.prefix(12)) did not go through Lando's try API")
+        }
+        let pushedTo = landoJob.map { "sent through Lando's try API as job \($0), forced to git try's branch `try`, " } ?? ""
         say("   → try push \(revision.prefix(12)) (\(pushedTo)on mozilla-central's tip) runs only \(paths.joined()); bug \(bug.id) links it")
 
         let scheduled = try runOnTaskcluster(revision)

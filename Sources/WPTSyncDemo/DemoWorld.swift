@@ -109,10 +109,12 @@ struct DemoWorld {
     }
 
     /// `[downstream]`: try commits are built in a clone of mozilla-central of its kind and pushed to
-    /// try (with git, to its branch `try`).
+    /// try; with git, as production's, through Lando's try API (`[landing]`'s Lando and token), which
+    /// force-pushes them to try's branch `try`.
     private func downstream(bugzillaURL: String, taskclusterURL: String) -> String {
         """
         [downstream]
+        \(kind == .git ? "try_push = \"lando\"" : "")
         bugzilla_url = "\(bugzillaURL)"
         bugzilla_api_key_env = "\(Self.bugzillaKeyVariable)"
         taskcluster_url = "\(taskclusterURL)"

@@ -87,6 +87,9 @@ struct DemoTests {
         #expect(downstream.tryPushes.map(\.status) == [.complete, .complete] && downstream.tryPushes.last?.rebuild == 10)
         let tryRepository = try TryRepository(existing: folder + "/try", kind: kind)
         #expect(try tryRepository.pushes() == downstream.tryPushes.map { $0.revision ?? "-" })
+        // With git Gecko each went through the local Lando's try API, as production's do.
+        #expect(downstream.tryPushes.allSatisfy { ($0.lando?.job != nil) == (kind == .git) }, "\(downstream.tryPushes)")
+        #expect(output.contains("sent through Lando's try API as job") == (kind == .git), "\(output)")
         let tryConfig = try tryRepository.file("try_task_config.json", at: downstream.tryPushes.last?.revision ?? "-")
         #expect(tryConfig.contains("css/css-grid/grid-gap.html") && !tryConfig.contains("frob"), "\(tryConfig)")
         #expect(try journal.downstreamResults(pullRequest: 3).count == 3 + 30)

@@ -60,6 +60,19 @@ struct LandoTryStopTests {
         #expect(w.tryRequests.count == 2)
     }
 
+    @Test func landosErrorTextIsRedactedBeforeItIsStoredOrShown() throws {
+        // Lando's error may quote what it was sent (a header, a URL): the token is never kept from it.
+        let w = try World()
+        let token = try #require(LocalLando.defaultTokens.keys.first)
+        for _ in 0..<2 { w.lando.failNextJob(repository: "try", message: "Patch does not apply (Authorization: Bearer \(token))") }
+        let (pr, outputs) = try w.approvedPullRequest()
+        let shown = try w.show(pr.number)
+        let stopped = try #require(try w.sync(pr.number)?.tryPushes.last?.lando?.stopped, "\(shown)")
+        #expect(stopped.contains("failed again: Patch does not apply (Authorization: Bearer <redacted>)"), "\(stopped)")
+        let log = try String(contentsOfFile: w.base.landing.world.log, encoding: .utf8)
+        #expect(![stopped, shown, log, outputs.joined(separator: "\n")].contains { $0.contains(token) })
+    }
+
     @Test func aCancelledJobWaitsForAPerson() throws {
         let w = try World(automatic: false)
         let pr = try w.base.landing.openUpstreamPR([MetadataLandingTests.test: "<title>gap</title>\n"], title: "Test grid gaps")

@@ -5,63 +5,57 @@ import SyncCore
 import TestSupport
 import Testing
 
-/// `LandoClient` following jobs of the local Lando: through DEFERRED to LANDED, and through
-/// the faults its retry policy handles (or must not).
+/// `LandoClient` reading jobs of the local Lando as wptsync's passes do (one read each, never a
+/// wait): through DEFERRED to LANDED, and through the faults its retry policy handles (or must not).
 @Suite("Lando client")
 struct LandoClientTests {
-    @Test func followingAJobWaitsWhileDeferredAndReadsItAgainUntilLanded() throws {
+    @Test func aJobReadOncePerPassShowsDeferredWhileTheTreeIsClosedThenLanded() throws {
         let world = try LandoWorld()
         let patch = try world.commit(["README": "line 1\nline 2\nline 3\n"], message: "Bug 2 - grow README")
         world.lando.setTree("autoland", status: "closed", reason: "bustage")
-        // Each wait of the client runs the next step of Lando's side instead of sleeping.
-        let sleeper = ScriptedSleeper([
-            { world.lando.runPendingJobs() },  // tree closed: DEFERRED
-            { world.lando.runPendingJobs() },  // still closed: DEFERRED again
-            { world.lando.setTree("autoland", status: "open"); world.lando.runPendingJobs() },
-        ])
+        let sleeper = RecordingSleeper()
         let client = world.client(sleeper: sleeper)
         let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
-        var seen: [LandoJobStatus] = []
-        let job = try client.follow(submitted.id) { seen.append($0.status) }
+        var seen = [try client.job(submitted.id).status]
+        world.lando.runPendingJobs()  // tree closed: DEFERRED
+        seen.append(try client.job(submitted.id).status)
+        world.lando.runPendingJobs()  // still closed: DEFERRED again
+        seen.append(try client.job(submitted.id).status)
+        world.lando.setTree("autoland", status: "open")
+        world.lando.runPendingJobs()
+        let job = try client.job(submitted.id)
 
         #expect(job.status == .landed)
-        #expect(seen == [.submitted, .deferred, .landed], "each new status once")
-        #expect(sleeper.delays == [client.pollInterval, client.deferredInterval, client.deferredInterval])
+        #expect(seen == [.submitted, .deferred, .deferred])
+        #expect(sleeper.delays.isEmpty, "a read never waits")
         #expect(try git(["rev-parse", "autoland^{tree}"], in: world.bare) == world.cloneTree())
     }
 
-    @Test func followingStopsAtTheDeadlineWithTheJobAsLastRead() throws {
-        let world = try LandoWorld()
-        let patch = try world.commit(["README": "y\n"], message: "Bug 2 - y")
-        world.lando.setTree("autoland", status: "closed")
-        let client = world.client(sleeper: ScriptedSleeper([{ world.lando.runPendingJobs() }]))
-        let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
-        world.lando.runPendingJobs()
-        let job = try client.follow(submitted.id, deadline: Date.distantPast)
-        #expect(job.status == .deferred, "returned, not waited for, so that the caller stores it and comes back")
-    }
-
-    @Test func aJobCancelledWhileDeferredEndsTheFollowing() throws {
+    @Test func aJobCancelledWhileDeferredNeverLands() throws {
         let world = try LandoWorld()
         let patch = try world.commit(["README": "c\n"], message: "Bug 2 - c")
         world.lando.setTree("autoland", status: "closed")
         let base = try world.landed()
-        let client = world.client(sleeper: ScriptedSleeper([
-            { world.lando.runPendingJobs() },
-            { world.lando.cancel(job: 1); world.lando.setTree("autoland", status: "open"); world.lando.runPendingJobs() },
-        ]))
-        let job = try client.follow(try client.submit(repository: LandoWorld.repository, patches: [patch]).id)
-        #expect(job.status == .cancelled)
+        let client = world.client()
+        let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
+        world.lando.runPendingJobs()
+        #expect(try client.job(submitted.id).status == .deferred)
+        #expect(world.lando.cancel(job: submitted.id))
+        world.lando.setTree("autoland", status: "open")
+        world.lando.runPendingJobs()
+        #expect(try client.job(submitted.id).status == .cancelled)
         #expect(try world.landed() == base, "a cancelled job never lands")
-        #expect(world.lando.cancel(job: 1) == false)
+        #expect(world.lando.cancel(job: submitted.id) == false)
     }
 
     @Test func aFailedJobIsAResultWithLandosMessage() throws {
         let world = try LandoWorld()
         let patch = try world.commit(["README": "line 1\nchanged\n"], message: "Bug 2 - change")
         world.lando.moveBaseBeforeNextJob(repository: LandoWorld.repository, path: "README", contents: "line 1\nother\n")
-        let client = world.client(sleeper: ScriptedSleeper([{ world.lando.runPendingJobs() }]))
-        let job = try client.follow(try client.submit(repository: LandoWorld.repository, patches: [patch]).id)
+        let client = world.client()
+        let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
+        world.lando.runPendingJobs()
+        let job = try client.job(submitted.id)
         #expect(job.status == .failed)
         #expect(job.error?.contains("error: patch failed: README:1") == true, "\(job.error ?? "")")
     }
@@ -77,11 +71,11 @@ struct LandoClientTests {
         let submitted = try client.submit(repository: LandoWorld.repository, patches: [patch])
         world.lando.runPendingJobs()
 
-        let job = try client.follow(submitted.id)
+        let job = try client.job(submitted.id)
         #expect(job.status == .landed)
         let reads = world.lando.requests.filter { $0.path == "/api/job/\(submitted.id)" }.map(\.status)
         #expect(reads == [503, 503, 0, 200])
-        #expect(sleeper.delays.count == 3, "three backoffs, no poll wait: the first answer was final")
+        #expect(sleeper.delays.count == 3, "three backoffs between the reads of one pass")
     }
 
     @Test func aSubmissionIsNeverSentTwiceWhenItsOutcomeIsUnknown() throws {

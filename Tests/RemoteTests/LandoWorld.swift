@@ -51,28 +51,6 @@ final class LandoWorld {
 
     func client(sleeper: any Sleeper = RecordingSleeper(), token: String = LandoWorld.token,
                 retry: RetryPolicy = RetryPolicy()) -> LandoClient {
-        var client = LandoClient(url: lando.url, token: Token(token), http: HTTPClient(retryPolicy: retry, sleeper: sleeper))
-        client.pollInterval = .seconds(5)
-        client.deferredInterval = .seconds(60)
-        return client
-    }
-}
-
-/// A `Sleeper` that records each wait and runs the next step of a script instead of sleeping.
-final class ScriptedSleeper: Sleeper, @unchecked Sendable {
-    private let lock = NSLock()
-    private var steps: [() -> Void]
-    private var recorded: [Duration] = []
-
-    init(_ steps: [() -> Void]) { self.steps = steps }
-
-    var delays: [Duration] { lock.withLock { recorded } }
-
-    func sleep(for duration: Duration) {
-        let step: (() -> Void)? = lock.withLock {
-            recorded.append(duration)
-            return steps.isEmpty ? nil : steps.removeFirst()
-        }
-        step?()
+        LandoClient(url: lando.url, token: Token(token), http: HTTPClient(retryPolicy: retry, sleeper: sleeper))
     }
 }

@@ -159,6 +159,28 @@ struct GitLandingCloneTests {
         #expect(try tryTip() == theirs, "not pushed again once the branch moved on")
     }
 
+    /// A try commit Lando pushed (its answer lost) is found at try's tip by its base and message
+    /// lines; once try's branch is gone, nothing is found, not the tip an earlier look fetched.
+    @Test func aTryCommitIsFoundAtTrysTipAndNotOnceTheBranchIsGone() throws {
+        let dir = TempDir("git-find-on-try")
+        let (_, central) = try Self.integrationRepository(in: dir, first: "testing/web-platform/tests/a.html")
+        let tryRepository = dir.sub("try.git")
+        try sh("git", ["clone", "-q", "--bare", central, tryRepository])
+        let clone = try GitLandingClone(path: dir.sub("clone"), url: central, branch: "refs/heads/autoland")
+        let base = try clone.refresh()
+        let markers = ["try: wpt PR 7", "wpt-try-push: 1"]
+        #expect(try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: "refs/heads/try") == nil, "no try branch")
+        let node = try clone.commit([PlannedCommit(user: "wpt-sync <wpt-sync@mozilla.com>", date: (1_700_000_000, 0),
+                                                   message: Array((markers[0] + "\n\n" + markers[1] + "\n").utf8),
+                                                   files: [HgPath("try_task_config.json"): change("{}\n")])], onto: base)[0]
+        #expect(try clone.pushToTry(node, url: tryRepository, branch: "refs/heads/try") == .pushed)
+        #expect(try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: "refs/heads/try") == node)
+        #expect(try clone.findOnTry(markers: ["wpt-try-push: 2"], base: base, url: tryRepository, branch: "refs/heads/try") == nil)
+        try sh("git", ["--git-dir", tryRepository, "update-ref", "-d", "refs/heads/try"])
+        #expect(try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: "refs/heads/try") == nil,
+                "the tip fetched before is not try's")
+    }
+
     static func integrationRepository(in dir: TempDir, first: String) throws -> (work: String, target: String) {
         let work = dir.sub("work"), target = dir.sub("firefox.git")
         try sh("git", ["init", "-q", "-b", "autoland", work])

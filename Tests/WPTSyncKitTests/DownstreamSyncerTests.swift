@@ -124,4 +124,26 @@ struct DownstreamSyncerTests {
         #expect(comment.contains("- linux1804-64-qr/debug: 0 of 1 test, 0 of 0 subtests"), "\(comment)")
         #expect(comment.contains("- windows11-64-24h2/opt: 0 of 1 test"), "\(comment)")
     }
+
+    @Test func twoRetriesOfOneHeadOnOneBaseAreTwoTryPushesAndTwoRuns() throws {
+        let number = try w.openPullRequest(changing: ["css/css-grid/grid.html": Array("<title>grid v2</title>\n".utf8)])
+        let head = "refs/pull/\(number)/head"
+        let syncer = try w.syncer()
+        _ = try syncer.reconcile(w.info(number, approved: true), head: head)
+        _ = try w.schedule(try #require(try w.tryHeads().last))
+        // A person asks twice for another run while central stays where it is: each gets its own try
+        // commit, never the run of the one before (Taskcluster's index has a decision task at it).
+        for expected in [2, 3] {
+            var sync = try #require(try w.journal.downstreamSync(pullRequest: number))
+            sync.requestedRetries += 1
+            try w.journal.saveDownstreamSync(sync)
+            let notes = try syncer.reconcile(w.info(number, approved: true), head: head)
+            #expect(try w.tryHeads().count == expected, "\(notes)")
+            _ = try w.schedule(try #require(try w.tryHeads().last))
+        }
+        let revisions = try #require(try w.journal.downstreamSync(pullRequest: number)).tryPushes.compactMap(\.revision)
+        #expect(revisions == (try w.tryHeads()) && Set(revisions).count == 3, "\(revisions)")
+        let messages = try revisions.map { try sh("hg", ["log", "-r", $0, "-T", "{desc}"], in: w.tryRepo) }
+        #expect(messages.map { $0.contains("wpt-try-push: ") } == [true, true, true], "\(messages)")
+    }
 }

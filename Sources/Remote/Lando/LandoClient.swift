@@ -18,11 +18,6 @@ public struct LandoClient: Sendable {
     public var http: HTTPClient
     /// Limit for each HTTP exchange.
     public var timeout: Duration = .seconds(60)
-    /// Wait between status reads while the job is submitted or in progress.
-    public var pollInterval: Duration = .seconds(10)
-    /// Wait after a DEFERRED answer: the tree is closed (or Lando lost a push race) and Lando
-    /// tries the job again by itself.
-    public var deferredInterval: Duration = .seconds(60)
 
     public init(url: String, token: Token, http: HTTPClient = HTTPClient()) {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -49,26 +44,9 @@ public struct LandoClient: Sendable {
         return try http.sendJSON(post, as: LandoJob.self)
     }
 
-    /// The job's current state.
+    /// The job's current state. Read once per pass by its callers, never waited for.
     public func job(_ id: Int) throws(RemoteError) -> LandoJob {
         try http.sendJSON(request("\(url)/api/job/\(id)"), as: LandoJob.self)
-    }
-
-    /// Reads the job until it is LANDED, FAILED or CANCELLED, waiting `pollInterval` between
-    /// reads, or `deferredInterval` after a DEFERRED one (the job is read again: Lando retries
-    /// it). Stops early, returning the job as last read, once `deadline` has passed, so that a
-    /// long tree closure does not hold the caller; with `untilDeferred`, also at a DEFERRED answer.
-    /// `onChange` sees each new status.
-    public func follow(_ id: Int, deadline: Date? = nil, untilDeferred: Bool = false,
-                       onChange: (LandoJob) -> Void = { _ in }) throws(RemoteError) -> LandoJob {
-        var previous: LandoJobStatus?
-        while true {
-            let current = try job(id)
-            if current.status != previous { onChange(current); previous = current.status }
-            if current.status.isFinal || (untilDeferred && current.status == .deferred) { return current }
-            if let deadline, http.now() >= deadline { return current }
-            http.sleeper.sleep(for: current.status == .deferred ? deferredInterval : pollInterval)
-        }
     }
 
     public func repoInfo(_ repository: String) throws(RemoteError) -> LandoRepoInfo {

@@ -53,17 +53,14 @@ extension GitLandingClone: TryWorkspace {
     /// Fetches try's `branch` into `refs/wptsync/try` and reads its tip.
     public func findOnTry(markers: [String], base: String, url: String, branch: String) throws -> String? {
         let fetched = "refs/wptsync/try"
-        do {
-            try gecko.git.fetch(from: url, refspecs: ["+\(branch):\(fetched)"], credentials: Self.credentials(for: url))
-        } catch {
-            if "\(error)".contains("find remote ref") { return nil }
-            throw ImportError.geckoGit(error)
-        }
-        // libgit2 fetches nothing, without an error, when the branch does not exist.
-        guard let tip = try? gecko.git.resolve(fetched).hex else { return nil }
         do throws(GitError) {
-            let commit = try gecko.git.commit(try Oid(hex: tip))
-            return commit.parents.first?.hex == base && Self.carries(commit.message, markers) ? tip : nil
+            // libgit2 fetches nothing, without an error, when the branch does not exist: an earlier
+            // look's tip must not stay behind to be taken for try's.
+            try gecko.git.deleteReference(fetched)
+            try gecko.git.fetch(from: url, refspecs: ["+\(branch):\(fetched)"], credentials: Self.credentials(for: url))
+            guard let tip = try gecko.git.referenceTarget(fetched) else { return nil }
+            let commit = try gecko.git.commit(tip)
+            return commit.parents.first?.hex == base && Self.carries(commit.message, markers) ? tip.hex : nil
         } catch { throw ImportError.geckoGit(error) }
     }
 }

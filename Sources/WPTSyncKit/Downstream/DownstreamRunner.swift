@@ -39,7 +39,8 @@ final class DownstreamRunner {
         syncer.github = try GitHubSetup.client(config, environment: environment, cancellation: cancellation)
         syncer.redactor = redactor
         syncer.tryBranch = config.tryBranch
-        syncer.lando = try LandoTryPush.make(settings, clone: syncer.clone, tryBranch: config.tryBranch, environment: environment, http: http)
+        syncer.lando = try LandoTryPush.make(settings, clone: syncer.clone, tryBranch: config.tryBranch, environment: environment, http: http,
+                                         redactor: redactor)
         syncer.maxTestPaths = settings.maxTestPaths
         syncer.unstable = settings.unstable
         syncer.landings = store

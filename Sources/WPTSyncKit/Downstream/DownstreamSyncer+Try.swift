@@ -5,10 +5,14 @@ extension DownstreamSyncer {
     /// How try commits reach try: through Lando when configured, else pushed.
     var delivery: any TryDelivery { lando ?? DirectTryPush(clone: clone, url: tryRepository, branch: tryBranch) }
 
-    /// The lines of the message of `push`'s try commit for PR `pullRequest` (a blank line after the
-    /// first): they find the commit on try when Lando's answer was lost.
-    static func tryMessageLines(pullRequest: Int, push: DownstreamTryPush) -> [String] {
-        ["try: wpt PR \(pullRequest) at \(push.head.prefix(12)) (\(push.reason.rawValue))", "wpt-pr: \(pullRequest)", "wpt-head: \(push.head)"]
+    /// The lines of the message of the try commit of `push`, the `attempt`th try push of PR
+    /// `pullRequest` (a blank line after the first): they find the commit on try when Lando's answer
+    /// was lost. `wpt-try-push` makes each push a commit of its own, also one head tried again on the
+    /// same base, so Taskcluster's index never gives one push the run of another; it is the push's
+    /// place in the sync's record, so a rebuild after a crash gives the same commit.
+    static func tryMessageLines(pullRequest: Int, push: DownstreamTryPush, attempt: Int) -> [String] {
+        ["try: wpt PR \(pullRequest) at \(push.head.prefix(12)) (\(push.reason.rawValue))", "wpt-pr: \(pullRequest)", "wpt-head: \(push.head)",
+         "wpt-try-push: \(attempt)"]
     }
 
     /// Builds the try commit of `push` (planned and saved already) on `base`, the mozilla-central
@@ -22,7 +26,7 @@ extension DownstreamSyncer {
         let changes = push.head == current.head.hex ? current
             : try PullRequestChanges.read(git: git, head: push.head, master: master, exclude: exclude, maxTestPaths: maxTestPaths)
         let config = try TryTaskConfig(testPaths: changes.affected.paths, tasks: tasks, rebuild: push.rebuild)
-        let lines = Self.tryMessageLines(pullRequest: pr.facts.number, push: push)
+        let lines = Self.tryMessageLines(pullRequest: pr.facts.number, push: push, attempt: sync.tryPushes.count)
         let message = lines[0] + "\n\n" + lines.dropFirst().joined(separator: "\n") + "\n"
         let built = try TryCommitBuilder(git: git, clone: clone, prefix: prefixes.wpt, excluded: exclude)
             .build(UpstreamChange(base: changes.base.hex, head: push.head), onto: base, taskConfig: config.json(wpt: prefixes.wpt),

@@ -46,6 +46,8 @@ struct LandoTryPush: TryDelivery {
     /// Where a submission whose answer was lost is looked for.
     let tryRepository: String
     let tryBranch: String
+    /// Applied to Lando's error text before it is stored on the sync or said.
+    var redactor = Redactor.none
     var now: @Sendable () -> Date = { Date() }
 
     func deliver(_ node: String, base: String, sync: inout DownstreamSync, save: (DownstreamSync) throws -> Void) throws -> String {
@@ -55,10 +57,14 @@ struct LandoTryPush: TryDelivery {
         try save(sync)
         let job: Int
         do {
-            job = try client.submitTry(repository: settings.repository, base: base, baseVCS: "git", patches: [patch])
-        } catch {
+            switch try LandoSubmission.send({ () throws(RemoteError) in
+                try client.submitTry(repository: settings.repository, base: base, baseVCS: "git", patches: [patch])
+            }) {
+            case .job(let id): job = id
             // Lando may have taken a submission whose answer was lost: it is looked for before being sent again.
-            if case .outcomeUnknown = error { throw DownstreamSyncError.landoAnswerLost(reason: "\(error)") }
+            case .answerLost(let reason): throw DownstreamSyncError.landoAnswerLost(reason: reason)
+            }
+        } catch let error as RemoteError {
             sync.submittedToLando(nil)
             throw error
         }
@@ -77,20 +83,21 @@ struct LandoTryPush: TryDelivery {
         let retry = "`wptsync retry-try \(sync.pullRequest)`"
         guard let id = submission.job else {
             // Only try's tip on this push's base, never the commit of an earlier push of the same head.
-            let markers = DownstreamSyncer.tryMessageLines(pullRequest: sync.pullRequest, push: push)
+            let markers = DownstreamSyncer.tryMessageLines(pullRequest: sync.pullRequest, push: push, attempt: sync.tryPushes.count)
             let earlier = Set(sync.tryPushes.dropLast().compactMap(\.revision))
             if let found = try clone.findOnTry(markers: markers, base: base, url: tryRepository, branch: tryBranch), !earlier.contains(found) {
                 sync.pushed(revision: found)
                 return [prefix + "Lando pushed \(found.prefix(12)) to try (its answer was lost)"]
             }
-            guard now().timeIntervalSince(submission.submittedAt) >= settings.waitSeconds else {
+            guard !settings.looksForLostAnswer(submittedAt: submission.submittedAt, now: now()) else {
                 return [prefix + "waits for try to show whether Lando took the try push (its answer was lost)"]
             }
             // Lando may still have it (a slow or deferred job, or a tip another job replaced): never a second run by itself.
             return stop("Lando's answer to the try submission was lost and try does not show the commit: check try, then \(retry)")
         }
         let job = try client.tryJob(id)
-        let error = String((job.error ?? "").prefix(Self.errorLimit))
+        // Redacted before it is cut, so that no part of a secret is left at the cut.
+        let error = job.errorText.map { String(redactor($0).prefix(Self.errorLimit)) } ?? ""
         switch job.status {
         case .landed:
             guard let commit = job.commitID, Hex.isCommitID(commit) else {
@@ -116,9 +123,9 @@ struct LandoTryPush: TryDelivery {
 
     /// The Lando try push `[downstream]` asks for, or nil for a direct push.
     static func make(_ settings: DownstreamSettings, clone: any TryWorkspace, tryBranch: String,
-                     environment: [String: String], http: HTTPClient) throws -> LandoTryPush? {
+                     environment: [String: String], http: HTTPClient, redactor: Redactor) throws -> LandoTryPush? {
         guard settings.tryPush == .lando, let lando = settings.lando else { return nil }
-        let client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment), http: http)
-        return LandoTryPush(client: client, settings: lando, clone: clone, tryRepository: settings.tryRepository, tryBranch: tryBranch)
+        return LandoTryPush(client: try lando.client(environment: environment, http: http), settings: lando, clone: clone,
+                            tryRepository: settings.tryRepository, tryBranch: tryBranch, redactor: redactor)
     }
 }

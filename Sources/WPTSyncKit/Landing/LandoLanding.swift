@@ -19,10 +19,7 @@ struct LandoLanding {
     }
 
     /// What a submission gave: Lando's job, or its answer lost (Lando may have taken the job).
-    enum Submission {
-        case job(LandoJob)
-        case answerLost(String)
-    }
+    typealias Submission = LandoSubmission<LandoJob>
 
     /// What reading a job found.
     enum Outcome: Equatable {
@@ -39,11 +36,9 @@ struct LandoLanding {
     /// Sends `patches` (`GitLandingClone.patches`, read before the submission is recorded) as one job.
     func submit(_ patches: [[UInt8]]) throws -> Submission {
         markWaiting()
-        do {
-            return .job(try client.submit(repository: settings.repository, patches: patches))
-        } catch {
-            guard case .outcomeUnknown = error else { throw error }
-            return .answerLost("submitting to Lando: \(error)")
+        switch try Submission.send({ () throws(RemoteError) in try client.submit(repository: settings.repository, patches: patches) }) {
+        case .job(let job): return .job(job)
+        case .answerLost(let error): return .answerLost("submitting to Lando: " + error)
         }
     }
 
@@ -57,7 +52,7 @@ struct LandoLanding {
         case .landed, .failed, .cancelled:
             let tip = try clone.refresh()
             if let landed = try clone.landed(nodes, markers: markers, base: base ?? tip, tip: tip) { return .landed(landed) }
-            let reason = "Lando job \(id) \(job.status.rawValue)" + (job.error.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
+            let reason = "Lando job \(id) \(job.status.rawValue)" + (job.errorText.map { ": " + $0 } ?? "")
             if job.status == .failed, tip != base { return .baseMoved(reason: reason) }
             return .stopped(reason: reason, claimedLanded: job.status == .landed)
         default:
@@ -67,14 +62,14 @@ struct LandoLanding {
 
     /// How a job not finished yet is named while it is waited for, e.g. `Lando job 3 (DEFERRED: tree closed)`.
     static func status(_ job: LandoJob) -> String {
-        "Lando job \(job.id) (\(job.status.rawValue)" + (job.error.map { $0.isEmpty ? ")" : ": \($0))" } ?? ")")
+        "Lando job \(job.id) (\(job.status.rawValue)" + (job.errorText.map { ": " + $0 } ?? "") + ")"
     }
 
     /// Whether a submission made at `submittedAt` whose answer was lost must not be sent again yet:
     /// Lando may have taken it, and `lando_wait_seconds` have not passed.
     func waitsForLostSubmission(job: Int?, submittedAt: Date?, now: Date) -> Bool {
         guard job == nil, let submittedAt else { return false }
-        let waits = now.timeIntervalSince(submittedAt) < settings.waitSeconds
+        let waits = settings.looksForLostAnswer(submittedAt: submittedAt, now: now)
         if waits { markWaiting() }
         return waits
     }
@@ -93,8 +88,6 @@ struct LandoLanding {
     /// The Lando client `[landing]` describes, or nil for a direct push.
     static func make(_ settings: LandingSettings, environment: [String: String], cancellation: Cancellation?) throws -> LandoLanding? {
         guard settings.push == .lando, let lando = settings.lando else { return nil }
-        let client = LandoClient(url: lando.url, token: try GitHubSetup.token(lando.token, environment: environment),
-                                 http: .cancellable(by: cancellation))
-        return LandoLanding(settings: lando, client: client)
+        return LandoLanding(settings: lando, client: try lando.client(environment: environment, http: .cancellable(by: cancellation)))
     }
 }
