@@ -31,6 +31,13 @@ public struct TreeEditor: Sendable {
 
     /// Writes the edited tree into `repository` and returns its id. `base` nil means the empty tree.
     public func write(onto base: Oid?, in repository: GitRepository) throws(GitError) -> Oid {
+        try write(onto: base, reading: TreeReads(repository))
+    }
+
+    /// Like `write(onto:in:)`, reading base trees through `reads` (shared with other reads of the
+    /// same trees, so that each is inflated and verified once).
+    func write(onto base: Oid?, reading reads: TreeReads) throws(GitError) -> Oid {
+        let repository = reads.repository
         let root = Node(start: base.map { .tree($0) } ?? .empty)
         for (path, edit) in edits {
             let components = path.components
@@ -45,7 +52,7 @@ public struct TreeEditor: Sendable {
         var validator: OpaquePointer?
         try check(git_treebuilder_new(&validator, try repository.writer(), nil), "create tree builder")
         defer { git_treebuilder_free(validator) }
-        return try root.write(in: repository, inherited: nil, isRoot: true, validator: validator)!
+        return try root.write(reading: reads, inherited: nil, isRoot: true, validator: validator)!
     }
 
     private static func problem(with component: [UInt8]) -> String? {
@@ -87,14 +94,14 @@ private final class Node {
     /// bytes are copied with the changed entries spliced in (`tree_splice.h`); a tree builder
     /// (`validator`) checks each new entry as libgit2 would (name, mode, the object it names) but
     /// writes nothing.
-    func write(in repo: GitRepository, inherited: Oid?, isRoot: Bool, validator: OpaquePointer?) throws(GitError) -> Oid? {
+    func write(reading reads: TreeReads, inherited: Oid?, isRoot: Bool, validator: OpaquePointer?) throws(GitError) -> Oid? {
+        let repo = reads.repository
         let base: Oid? = switch start {
         case .inherited: inherited
         case .empty: nil
         case .tree(let oid): oid
         }
-        let baseTree = try base.map { oid throws(GitError) in try repo.readTreeObject(oid) }
-        defer { git_odb_object_free(baseTree) }
+        let baseTree = try base.map { oid throws(GitError) in try reads.object(oid) }
         let baseBytes = baseTree.map { git_odb_object_data($0).assumingMemoryBound(to: UInt8.self) }
         let baseLength = baseTree.map { git_odb_object_size($0) } ?? 0
 
@@ -116,7 +123,7 @@ private final class Node {
                     try check(found, "read tree \(base!)")
                     if found == 1 && FileMode(rawValue: mode).isTree { existing = Oid(id) }
                 }
-                put = try child.write(in: repo, inherited: existing, isRoot: false, validator: validator).map { ($0, .tree) }
+                put = try child.write(reading: reads, inherited: existing, isRoot: false, validator: validator).map { ($0, .tree) }
             }
             if let (oid, mode) = put { try repo.insert(GitPath(bytes: name), oid, mode, into: validator) }
             edits.append((names.count, name.count, put?.1.rawValue ?? 0, put?.0.raw ?? git_oid()))
@@ -134,23 +141,5 @@ private final class Node {
         try check(code, "edit tree \(base?.description ?? "(empty)")")
         if !isRoot && length == 0 { return nil }
         return try repo.writeObject(spliced, count: length, type: GIT_OBJECT_TREE)
-    }
-}
-
-extension GitRepository {
-    /// The stored object `oid`, which must be a tree: its bytes, unparsed. Free it with `git_odb_object_free`.
-    fileprivate func readTreeObject(_ oid: Oid) throws(GitError) -> OpaquePointer {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, handle), "open the object database of '\(path)'")
-        defer { git_odb_free(odb) }
-        var raw = oid.raw
-        var object: OpaquePointer?
-        try check(git_odb_read(&object, odb, &raw), "read tree \(oid)")
-        guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
-            git_odb_object_free(object)
-            throw .libgit2(operation: "read tree \(oid)", code: GIT_ENOTFOUND.rawValue, errorClass: Int32(GIT_ERROR_INVALID.rawValue),
-                           message: "the object is not a tree")
-        }
-        return object!
     }
 }
