@@ -31,6 +31,13 @@ public struct TreeEditor: Sendable {
 
     /// Writes the edited tree into `repository` and returns its id. `base` nil means the empty tree.
     public func write(onto base: Oid?, in repository: GitRepository) throws(GitError) -> Oid {
+        try write(onto: base, reading: TreeReads(repository))
+    }
+
+    /// Like `write(onto:in:)`, reading base trees through `reads` (shared with other reads of the
+    /// same trees, so that each is inflated and verified once).
+    func write(onto base: Oid?, reading reads: TreeReads) throws(GitError) -> Oid {
+        let repository = reads.repository
         let root = Node(start: base.map { .tree($0) } ?? .empty)
         for (path, edit) in edits {
             let components = path.components
@@ -42,7 +49,10 @@ public struct TreeEditor: Sendable {
             case .delete: root.record(components[...], .delete)
             }
         }
-        return try root.write(in: repository, inherited: nil, isRoot: true)!
+        var validator: OpaquePointer?
+        try check(git_treebuilder_new(&validator, try repository.writer(), nil), "create tree builder")
+        defer { git_treebuilder_free(validator) }
+        return try root.write(reading: reads, inherited: nil, isRoot: true, validator: validator)!
     }
 
     private static func problem(with component: [UInt8]) -> String? {
@@ -80,49 +90,56 @@ private final class Node {
         child.record(components.dropFirst(), change)
     }
 
-    /// Writes this directory; `nil` when it ends up empty (unless it is the root).
-    func write(in repo: GitRepository, inherited: Oid?, isRoot: Bool) throws(GitError) -> Oid? {
+    /// Writes this directory; `nil` when it ends up empty (unless it is the root). The base tree's
+    /// bytes are copied with the changed entries spliced in (`tree_splice.h`); a tree builder
+    /// (`validator`) checks each new entry as libgit2 would (name, mode, the object it names) but
+    /// writes nothing.
+    func write(reading reads: TreeReads, inherited: Oid?, isRoot: Bool, validator: OpaquePointer?) throws(GitError) -> Oid? {
+        let repo = reads.repository
         let base: Oid? = switch start {
         case .inherited: inherited
         case .empty: nil
         case .tree(let oid): oid
         }
-        var baseTree: OpaquePointer?
-        if let base { baseTree = try repo.lookupTree(base) }
-        defer { git_tree_free(baseTree) }
-        var builder: OpaquePointer?
-        try check(git_treebuilder_new(&builder, try repo.writer(), baseTree), "create tree builder")
-        defer { git_treebuilder_free(builder) }
+        let baseTree = try base.map { oid throws(GitError) in try reads.object(oid) }
+        let baseBytes = baseTree.map { git_odb_object_data($0).assumingMemoryBound(to: UInt8.self) }
+        let baseLength = baseTree.map { git_odb_object_size($0) } ?? 0
 
+        var names: [UInt8] = []
+        var edits: [(offset: Int, count: Int, mode: UInt32, oid: git_oid)] = []
         for (name, change) in children {
-            let entryName = GitPath(bytes: name)
+            var put: (Oid, FileMode)?
             switch change {
-            case let .set(oid, mode):
-                try repo.insert(entryName, oid, mode, into: builder)
-            case .delete:
-                try remove(entryName, from: builder)
+            case let .set(oid, mode): put = (oid, mode)
+            case .delete: put = nil
             case .directory(let child):
                 var existing: Oid?
-                if let entry = git_treebuilder_get(builder, try entryName.cString()),
-                   FileMode(rawValue: git_tree_entry_filemode_raw(entry).rawValue).isTree {
-                    existing = Oid(git_tree_entry_id(entry))
+                var mode: UInt32 = 0
+                var id = git_oid()
+                if let baseBytes {
+                    let found = name.withUnsafeBufferPointer {
+                        wptsync_tree_find(&mode, &id, baseBytes, baseLength, $0.baseAddress, $0.count)
+                    }
+                    try check(found, "read tree \(base!)")
+                    if found == 1 && FileMode(rawValue: mode).isTree { existing = Oid(id) }
                 }
-                if let subtree = try child.write(in: repo, inherited: existing, isRoot: false) {
-                    try repo.insert(entryName, subtree, .tree, into: builder)
-                } else {
-                    try remove(entryName, from: builder)
-                }
+                put = try child.write(reading: reads, inherited: existing, isRoot: false, validator: validator).map { ($0, .tree) }
             }
+            if let (oid, mode) = put { try repo.insert(GitPath(bytes: name), oid, mode, into: validator) }
+            edits.append((names.count, name.count, put?.1.rawValue ?? 0, put?.0.raw ?? git_oid()))
+            names += name
         }
-        if !isRoot && git_treebuilder_entrycount(builder) == 0 { return nil }
-        var oid = git_oid()
-        try check(git_treebuilder_write(&oid, builder), "write tree")
-        return Oid(oid)
-    }
-
-    private func remove(_ name: GitPath, from builder: OpaquePointer?) throws(GitError) {
-        let cName = try name.cString()
-        guard git_treebuilder_get(builder, cName) != nil else { return }
-        try check(git_treebuilder_remove(builder, cName), "remove '\(name)' from tree")
+        var spliced: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        defer { wptsync_tree_splice_free(spliced) }
+        let code = names.withUnsafeBufferPointer { buffer in
+            var cEdits = edits.map { edit in
+                wptsync_tree_edit(name: buffer.baseAddress! + edit.offset, name_len: edit.count, mode: edit.mode, id: edit.oid)
+            }
+            return wptsync_tree_splice(&spliced, &length, baseBytes, baseLength, &cEdits, cEdits.count)
+        }
+        try check(code, "edit tree \(base?.description ?? "(empty)")")
+        if !isRoot && length == 0 { return nil }
+        return try repo.writeObject(spliced, count: length, type: GIT_OBJECT_TREE)
     }
 }

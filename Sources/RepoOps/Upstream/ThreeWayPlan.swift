@@ -8,11 +8,11 @@ struct ThreeWayPlan {
     var conflicts: [String] = []
 
     static func make(files: [(path: GitPath, file: ChangedFile, source: GitPath?)], baseTree: Oid,
-                     git: GitRepository) throws(GitError) -> ThreeWayPlan {
+                     git: GitRepository, reads: TreeReads) throws(GitError) -> ThreeWayPlan {
         var plan = ThreeWayPlan()
         var conflicts = Set<GitPath>()
         func ours(_ path: GitPath) throws(GitError) -> FileVersion? {
-            try git.entry(at: path, in: baseTree).map { FileVersion(oid: $0.oid, mode: $0.mode) }
+            try reads.entry(at: path, in: baseTree).map { FileVersion(oid: $0.oid, mode: $0.mode) }
         }
         func fromHg(_ file: HgFile?) throws(GitError) -> FileVersion? {
             guard let file else { return nil }

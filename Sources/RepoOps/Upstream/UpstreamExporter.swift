@@ -115,7 +115,8 @@ public final class UpstreamExporter {
 
         do throws(GitError) {
             let base = try git.commit(onto)
-            let plan = try ThreeWayPlan.make(files: files, baseTree: base.tree, git: git)
+            let reads = TreeReads(git)
+            let plan = try ThreeWayPlan.make(files: files, baseTree: base.tree, git: git, reads: reads)
             if !plan.conflicts.isEmpty { return .conflict(files: plan.conflicts) }
             var editor = TreeEditor()
             for path in plan.deletions { editor.delete(path) }
@@ -123,7 +124,7 @@ public final class UpstreamExporter {
                 if let data = version.data { _ = try git.writeBlob(data) }
                 editor.upsert(path, oid: version.oid, mode: version.mode)
             }
-            let tree = try editor.write(onto: base.tree, in: git)
+            let tree = try editor.write(onto: base.tree, reading: reads)
             if tree == base.tree { return .empty }
             let signature = Self.signature(author: changes.changeset.author, date: changes.changeset.date)
             let message = Self.message(for: changes.changeset.description, node: fullNode, hgNode: hgNode(fullNode), bugzillaURL: bugzillaURL)
