@@ -8,7 +8,7 @@ import TestSupport
 @Suite("Changelog index read without Mercurial")
 struct ChangelogReaderTests {
     /// A repository with `count` linear changesets made by one `hg debugbuilddag` (a separate
-    /// index once the changelog passes 128 KiB, about 1,200 changesets).
+    /// index once the changelog passes 128 KiB, about 2,500 of these).
     func built(_ count: Int) throws -> HgFixture {
         let fixture = try HgFixture("changelog")
         try fixture.hg(["debugbuilddag", "-q", "+\(count)"])
@@ -62,7 +62,7 @@ struct ChangelogReaderTests {
     }
 
     @Test func aSeparateIndexAnswersAsMercurialDoesAlsoAfterAStrip() throws {
-        let fixture = try built(1_400)
+        let fixture = try built(3_000)
         #expect(isSeparate(fixture))
         try expectSameAsMercurial(fixture)
         try fixture.hg(["--config", "extensions.strip=", "strip", "-q", "--no-backup", "1000"])
@@ -123,7 +123,7 @@ struct ChangelogReaderTests {
         let committed = try fixture.commit("Bug 1 - a")
         try fixture.write("b", "b")
         let reader = ChangelogReader(repository: fixture.root)
-        try PendingTransaction.run(in: fixture.root, hook: "pretxncommit", ["commit", "-q", "-m", "Bug 1 - b"]) { () throws -> Void in
+        try PendingTransaction.run(in: fixture.root, hook: "pretxncommit", ["commit", "-q", "-A", "-m", "Bug 1 - b"]) { () throws -> Void in
             // Mercurial shows the pending changeset to hooks through 00changelog.i.a.
             #expect(FileManager.default.fileExists(atPath: fixture.root + "/.hg/store/00changelog.i.a"))
             #expect(try reader.tip() == committed)
@@ -134,9 +134,9 @@ struct ChangelogReaderTests {
     }
 
     @Test func changesetsPulledIntoASeparateIndexAreNotSeenBeforeTheirTransactionCloses() throws {
-        let source = try built(1_300)
+        let source = try built(3_000)
         let fixture = try HgFixture("changelog")
-        try fixture.hg(["pull", "-q", "-r", "1250", source.root])
+        try fixture.hg(["pull", "-q", "-r", "2900", source.root])
         #expect(isSeparate(fixture))
         let reader = ChangelogReader(repository: fixture.root)
         let before = try logged(fixture)
