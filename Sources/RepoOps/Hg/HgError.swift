@@ -16,6 +16,8 @@ public enum HgError: Error, Equatable, Sendable, CustomStringConvertible {
     case closed(repository: String)
     /// A command ran but failed for another reason.
     case commandFailed(arguments: [String], status: Int32, stderr: String, repository: String)
+    /// The changelog index of `repository` was not read directly (`ChangelogReader`), for `reason`.
+    case changelogNotRead(repository: String, ChangelogDistrust)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum HgError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .commandFailed(arguments, status, stderr, repository):
             "hg \(arguments.joined(separator: " ")) in \(repository) exited with status \(status)"
                 + (stderr.isEmpty ? "" : ": \(stderr)")
+        case let .changelogNotRead(repository, reason):
+            "the changelog of \(repository) was not read directly: \(reason)"
         }
     }
 }

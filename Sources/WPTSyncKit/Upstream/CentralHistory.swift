@@ -23,22 +23,35 @@ extension CentralHistory {
     }
 }
 
-/// A Mercurial central: the stamp is its changelog file's; questions are revsets through its
-/// command server, opened only when one is asked.
+/// A Mercurial central: the stamp is its changelog file's, and the questions are answered from its
+/// changelog index (`ChangelogReader`) without starting Mercurial. Whenever the index cannot be
+/// trusted (a format or requirement not handled, obsolescence markers, a share, a node not found,
+/// a file rewritten while read), the same question goes to its command server, opened only then.
 struct HgCentral: CentralHistory {
     /// Central's root.
     let path: String
     let repository: () throws -> HgRepository
 
+    private var changelog: ChangelogReader { ChangelogReader(repository: path) }
+
     func stamp() -> String? { HgRepository.changelogStamp(path: path) }
 
-    func tip() throws -> String { try repository().node(of: "tip") }
+    func tip() throws -> String {
+        if let tip = try? changelog.tip() { return tip }
+        return try repository().node(of: "tip")
+    }
 
-    func gained(since: String, tip: String) throws -> Set<String> { Set(try repository().nodes("\(since):\(tip)")) }
+    /// The revset `since:tip`: central only grows, so what it gained after `since` has higher revisions.
+    func gained(since: String, tip: String) throws -> Set<String> {
+        if let nodes = try? changelog.nodes(from: since, through: tip) { return Set(nodes) }
+        return Set(try repository().nodes("\(since):\(tip)"))
+    }
 
-    /// One revset; `and all()` leaves out the working directory's pseudo-node, which `id(ffff…)` names.
+    /// Which of `nodes` central has. Asked of Mercurial, one revset; `and all()` leaves out the
+    /// working directory's pseudo-node, which `id(ffff…)` names.
     func holds(_ nodes: Set<String>, tip: String) throws -> Set<String> {
-        Set(try repository().nodes("(" + nodes.sorted().map { "id(\($0))" }.joined(separator: " + ") + ") and all()"))
+        if let present = try? changelog.present(nodes) { return present }
+        return Set(try repository().nodes("(" + nodes.sorted().map { "id(\($0))" }.joined(separator: " + ") + ") and all()"))
     }
 }
 
