@@ -124,7 +124,7 @@ static inline int wptsync_tree_splice(unsigned char **out, size_t *out_len, cons
     for (size_t i = 0; i < count; i++) {
         if (edits[i].mode == 0) continue;
         upserts[upsert_count++] = &edits[i];
-        room += 12 + edits[i].name_len + GIT_OID_RAWSZ;
+        room += 13 + edits[i].name_len + GIT_OID_RAWSZ;  /* "%o " of 32 bits and sprintf's NUL */
     }
     qsort(upserts, upsert_count, sizeof(*upserts), wptsync_tree_edit_order);
     unsigned char *result = (unsigned char *)malloc(room);

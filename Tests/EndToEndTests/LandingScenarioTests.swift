@@ -104,6 +104,27 @@ struct LandingScenarioTests {
         #expect(try l.autolandFile("testing/web-platform/tests/r.html") == "r\n")
     }
 
+    @Test("a push refused because the tree is closed (hg.mozilla.org's treeclosure hook) is deferred, and the periodic retry pushes it once it reopens",
+          arguments: GeckoKind.allCases, StoreKind.available)
+    func closedTreePushIsRetried(gecko: GeckoKind, store: StoreKind) throws {
+        let l = try LandingWorld(geckoKind: gecko, store: store)
+        let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
+        let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
+        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho 'autoland is CLOSED!'\nexit 1\n"
+                      : original + "\n[hooks]\npretxnchangegroup.treeclosure = echo 'autoland is CLOSED!' && false\n",
+                      executable: gecko == .git)
+        try l.mergeUpstreamPR(["c.html": "c\n"], title: "Pushed once the tree reopens")
+        let before = try l.autolandTip
+        try land(l)
+        #expect(try l.autolandTip == before)
+        #expect(try l.landings().first?["status"] as? String == "deferred")
+
+        try writeFile(hook, original, executable: gecko == .git)
+        _ = try l.upstreamWorld.process()
+        #expect(try l.landings().first?["status"] as? String == "pushed")
+        #expect(try l.autolandFile("testing/web-platform/tests/c.html") == "c\n")
+    }
+
     @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases, StoreKind.available)
     func geckoChangeSurvives(gecko: GeckoKind, store: StoreKind) throws {
         let l = try LandingWorld(geckoKind: gecko, store: store)

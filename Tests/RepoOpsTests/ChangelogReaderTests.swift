@@ -32,6 +32,8 @@ struct ChangelogReaderTests {
         let missing = String(repeating: "d", count: 40)
         #expect(try reader.revision(of: missing) == nil, sourceLocation: sourceLocation)
         #expect(try reader.present([nodes[0], nodes.last!.uppercased(), missing]) == [nodes[0], nodes.last!.uppercased()], sourceLocation: sourceLocation)
+        #expect(distrust { _ = try reader.present([nodes[0], String(nodes[0].prefix(12))]) } == .nodeNotFound(String(nodes[0].prefix(12))),
+                "a short node is left to Mercurial", sourceLocation: sourceLocation)
     }
 
     func isSeparate(_ fixture: HgFixture) -> Bool {

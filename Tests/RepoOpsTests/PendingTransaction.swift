@@ -34,11 +34,14 @@ enum PendingTransaction {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             exit.set(status)
-            // If hg ended before its hook opened the FIFO, this lets the writer's open below return.
-            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
-            if reader >= 0 { close(reader) }
         }
-        let writer = open(fifo, O_WRONLY)
+        // Opened without blocking, so that an hg that ends before its hook opens the FIFO cannot
+        // leave this waiting for a reader forever.
+        var writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        while writer < 0 && errno == ENXIO && exit.status == nil {
+            usleep(10_000)
+            writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        }
         defer { [child.stdin, child.stdout, child.stderr].forEach { close($0) } }
         guard exit.status == nil else {
             if writer >= 0 { close(writer) }

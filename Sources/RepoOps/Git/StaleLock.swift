@@ -11,6 +11,7 @@ public struct LockOwnership: Sendable, Equatable {
     /// Whether `packed-refs.lock` is wptsync's too: only in a repository no person writes to.
     public var packedReferences: Bool
 
+    /// Owns the references named (exact names, or prefixes ending in `/`), and `packed-refs` or not.
     public init(references: [String], packedReferences: Bool) {
         self.references = references; self.packedReferences = packedReferences
     }
@@ -19,9 +20,10 @@ public struct LockOwnership: Sendable, Equatable {
     public static let wptsyncReferences = LockOwnership(references: ["refs/wptsync/"], packedReferences: false)
     /// wptsync's own clone (a landing or try clone): every reference, and `packed-refs`.
     public static let ownClone = LockOwnership(references: ["refs/"], packedReferences: true)
-    /// The wpt mirror wptsync keeps: its own references, the branches it fetches into it (upstream
-    /// `master`, PR heads under `refs/pull/`), and `packed-refs`.
-    public static let wptMirror = LockOwnership(references: ["refs/wptsync/", "refs/pull/", "refs/heads/master"], packedReferences: true)
+    /// The wpt mirror wptsync keeps: its own references and the branches it fetches into it
+    /// (upstream `master`, PR heads under `refs/pull/`). Not `packed-refs`: pushes to the mirror
+    /// can start `git gc --auto`, whose `pack-refs` holds that lock while it reads every reference.
+    public static let wptMirror = LockOwnership(references: ["refs/wptsync/", "refs/pull/", "refs/heads/master"], packedReferences: false)
 
     /// Whether the reference `name` is wptsync's here.
     public func owns(_ name: String) -> Bool {

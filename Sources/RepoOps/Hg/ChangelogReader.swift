@@ -74,7 +74,11 @@ public struct ChangelogReader: Sendable {
     /// are found, so the whole index when one is missing.
     public func present(_ nodes: Set<String>) throws(HgError) -> Set<String> {
         var wanted: [ChangelogNode: String] = [:]
-        for node in nodes { if let parsed = ChangelogNode(hex: node) { wanted[parsed] = node } }
+        for node in nodes {
+            // Mercurial resolves more spellings than full nodes: it answers those.
+            guard let parsed = ChangelogNode(hex: node) else { throw .changelogNotRead(repository: repository, .nodeNotFound(node)) }
+            wanted[parsed] = node
+        }
         guard !wanted.isEmpty else { return [] }
         return try reading { index throws(ChangelogDistrust) in
             var found: Set<String> = []

@@ -92,7 +92,10 @@ public final class GitLandingClone: LandingWorkspace {
     /// Whether git's `--porcelain` output for a failed push says that the destination refused the
     /// update (its `pre-receive` or `update` hook): not a reference it could not lock.
     static func isRefusal(_ message: String) -> Bool {
-        message.split(separator: "\n").contains { line in line.contains("[remote rejected]") && !isPassingReason(String(line)) }
+        !PushOutcome.saysTreeClosed(message) && message.split(separator: "\n").contains { line in
+            guard let marker = line.range(of: "[remote rejected]") else { return false }
+            return !isPassingReason(String(line[marker.upperBound...]))  // the reason only, not the reference's name
+        }
     }
 
     /// Whether a remote's reason for not updating a reference is passing: a lock, a failed write.
@@ -109,7 +112,7 @@ public final class GitLandingClone: LandingWorkspace {
             switch error {
             case .pushRejected(_, let rejections) where rejections.values.contains(where: Self.isRaceReason):
                 return .lostRace(error.description)
-            case .pushRejected(_, let rejections) where !rejections.values.contains(where: Self.isPassingReason):
+            case .pushRejected(_, let rejections) where !rejections.values.contains(where: { Self.isPassingReason($0) || PushOutcome.saysTreeClosed($0) }):
                 return .refused(error.description)
             case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue:
                 // The remote's tip is not an ancestor, or not even known here: libgit2 says so for

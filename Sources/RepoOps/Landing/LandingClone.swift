@@ -14,12 +14,19 @@ public enum PushOutcome: Sendable, Equatable {
     /// Any other error, with the message (unreachable, a lock, an interrupted connection): worth trying again.
     case failed(String)
 
-    /// Whether Mercurial's message for a failed push says that a hook of the destination refused it.
+    /// Whether Mercurial's message for a failed push says that a hook of the destination refused it
+    /// for good: a closed tree (Mozilla's `treeclosure` hook) is passing, so it is not.
     static func hgHookRefused(_ message: String) -> Bool {
-        message.split(separator: "\n").contains { line in
+        !saysTreeClosed(message) && message.split(separator: "\n").contains { line in
             line.contains(" hook exited with status ") || line.contains(" hook failed") || line.contains(" hook raised ")
                 || line.contains(" hook killed by signal ")
         }
+    }
+
+    /// Whether a refusal's text says the tree is closed (hg.mozilla.org's `treeclosure` hook prints
+    /// "<tree> is CLOSED!"): the same push goes through once the tree reopens.
+    static func saysTreeClosed(_ message: String) -> Bool {
+        message.contains(" is CLOSED") || message.contains("treeclosure") || message.lowercased().contains("tree is closed")
     }
 }
 
