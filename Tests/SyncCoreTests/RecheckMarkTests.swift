@@ -31,4 +31,14 @@ struct RecheckMarkTests {
         #expect(RecheckMark.query(previous: nil, stamp: "s1", pending: waiting) == .everything)
         #expect(RecheckMark.query(previous: "garbage", stamp: "s1", pending: waiting) == .everything)
     }
+
+    @Test func aMarkMovedToANewTipKeepsItsWaitingChangesets() throws {
+        let mark = RecheckMark.text(tip: old, stamp: "s1", pending: waiting)
+        let new = String(repeating: "f", count: 40)
+        #expect(RecheckMark.tip(of: mark) == old)
+        let moved = try #require(RecheckMark.moved(mark, tip: new, stamp: "s2"))
+        #expect(moved == RecheckMark.text(tip: new, stamp: "s2", pending: waiting))
+        #expect(RecheckMark.query(previous: moved, stamp: "s2", pending: waiting) == .nothing)
+        #expect(RecheckMark.tip(of: "garbage") == nil && RecheckMark.moved("garbage", tip: new, stamp: "s2") == nil)
+    }
 }

@@ -29,6 +29,20 @@ public enum RecheckMark {
         return .arrivedSince(tip: String(parts[0]))
     }
 
+    /// The tip `mark` remembers; nil when it is not a mark.
+    public static func tip(of mark: String) -> String? {
+        let parts = mark.split(separator: " ", maxSplits: 2)
+        return parts.count == 3 && parts[0].count == 40 ? String(parts[0]) : nil
+    }
+
+    /// `mark` moved to central's `tip` and `stamp`, with the same waiting changesets; nil when it
+    /// is not a mark.
+    public static func moved(_ mark: String, tip: String, stamp: String?) -> String? {
+        let parts = mark.split(separator: " ", maxSplits: 2)
+        guard parts.count == 3, parts[0].count == 40 else { return nil }
+        return "\(tip) \(stamp ?? "-") \(parts[2])"
+    }
+
     private static func pendingPart(_ pending: Set<String>) -> String {
         var digest = FNV1a()
         for node in pending.sorted() { digest.add(node.utf8 + [0x0a]) }

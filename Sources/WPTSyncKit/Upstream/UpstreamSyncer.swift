@@ -71,11 +71,13 @@ final class UpstreamSyncer {
     func recheckLanded(central: any CentralHistory, hgFor: (String) throws -> any GeckoSource) throws -> [String] {
         // Read before the pass: a change made meanwhile makes the next pass a full one.
         // Without a stamp (no readable changelog file, no branch) nothing can be known unchanged.
-        let unchanged = try central.stamp().map { "\($0) \(try store.syncsGeneration())" }
+        let stamp = central.stamp(), generation = try store.syncsGeneration()
+        let unchanged = stamp.map { "\($0) \(generation)" }
         if let unchanged, try store.recheckMark(Self.idlePass) == unchanged { return [] }
+        if let stamp, try skipAfterCentralOnlyMoved(central: central, stamp: stamp, generation: generation) { return [] }
         var open = try store.syncs(bug: nil, status: .open)
         let pending = Set(open.filter { !$0.isLanded }.flatMap { $0.changesets.filter { !$0.inCentral }.map { $0.node.lowercased() } })
-        try CentralRecheck(marks: store, central: central, task: "upstream-syncs").run(pending: pending) { arrived in
+        try CentralRecheck(marks: store, central: central, task: Self.recheckTask).run(pending: pending) { arrived in
             for index in open.indices where !open[index].isLanded {
                 var changed = false
                 for c in open[index].changesets.indices where arrived.contains(open[index].changesets[c].node.lowercased()) {
