@@ -90,18 +90,10 @@ struct LandingScenarioTests {
             try writeFile(hgrc, original + "\n[ui]\ntimeout = 1\n")
             try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: "elsewhere.example:4242")
         }
-        try l.mergeUpstreamPR(["r.html": "r\n"], title: "Pushed once the lock is gone")
-        let before = try l.autolandTip
-        try land(l)
-        #expect(try l.autolandTip == before)
-        let stuck = try #require(try l.landings().first)
-        #expect(stuck["status"] as? String == "deferred", "\(stuck)")
-
-        try FileManager.default.removeItem(atPath: lock)
-        if gecko == .hg { try writeFile(hgrc, original) }
-        _ = try l.upstreamWorld.process()
-        #expect(try l.landings().first?["status"] as? String == "pushed")
-        #expect(try l.autolandFile("testing/web-platform/tests/r.html") == "r\n")
+        try expectDeferredThenPushed(l, file: "r.html", title: "Pushed once the lock is gone") {
+            try FileManager.default.removeItem(atPath: lock)
+            if gecko == .hg { try writeFile(hgrc, original) }
+        }
     }
 
     @Test("a push refused because the tree is closed (hg.mozilla.org's treeclosure hook) is deferred, and the periodic retry pushes it once it reopens",
@@ -113,16 +105,26 @@ struct LandingScenarioTests {
         try writeFile(hook, gecko == .git ? "#!/bin/sh\necho 'autoland is CLOSED!'\nexit 1\n"
                       : original + "\n[hooks]\npretxnchangegroup.treeclosure = echo 'autoland is CLOSED!' && false\n",
                       executable: gecko == .git)
-        try l.mergeUpstreamPR(["c.html": "c\n"], title: "Pushed once the tree reopens")
+        try expectDeferredThenPushed(l, file: "c.html", title: "Pushed once the tree reopens") {
+            try writeFile(hook, original, executable: gecko == .git)
+        }
+    }
+
+    /// Lands an upstream PR adding `file` while its push fails for a passing reason: the landing is
+    /// deferred and autoland unchanged; once `unblock` ran, the periodic retry pushes it.
+    func expectDeferredThenPushed(_ l: LandingWorld, file: String, title: String, unblock: () throws -> Void,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try l.mergeUpstreamPR([file: "\(file)\n"], title: title)
         let before = try l.autolandTip
         try land(l)
-        #expect(try l.autolandTip == before)
-        #expect(try l.landings().first?["status"] as? String == "deferred")
+        #expect(try l.autolandTip == before, sourceLocation: sourceLocation)
+        let stuck = try #require(try l.landings().first)
+        #expect(stuck["status"] as? String == "deferred", "\(stuck)", sourceLocation: sourceLocation)
 
-        try writeFile(hook, original, executable: gecko == .git)
+        try unblock()
         _ = try l.upstreamWorld.process()
-        #expect(try l.landings().first?["status"] as? String == "pushed")
-        #expect(try l.autolandFile("testing/web-platform/tests/c.html") == "c\n")
+        #expect(try l.landings().first?["status"] as? String == "pushed", sourceLocation: sourceLocation)
+        #expect(try l.autolandFile("testing/web-platform/tests/\(file)") == "\(file)\n", sourceLocation: sourceLocation)
     }
 
     @Test("a Gecko change to a wpt file not yet upstream survives an import that changes the same file elsewhere", arguments: GeckoKind.allCases, StoreKind.available)

@@ -58,6 +58,14 @@ public struct Oid: Hashable, Sendable, Comparable, CustomStringConvertible {
         (a.high, a.middle, a.low) < (b.high, b.middle, b.low)
     }
 
+    /// The 20 bytes at `offset` of `buffer`, read without copying (a Mercurial node in a revlog
+    /// index entry is such an id too).
+    init(bytes buffer: UnsafeRawBufferPointer, at offset: Int) {
+        high = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        middle = UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        low = UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self))
+    }
+
     private init(uncheckedBytes b: [UInt8]) {
         high = b[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
         middle = b[8..<16].reduce(0) { $0 << 8 | UInt64($1) }

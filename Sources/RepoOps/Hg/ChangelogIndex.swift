@@ -1,48 +1,3 @@
-/// A changeset's 20-byte node as three integers, so that scanning an index allocates nothing.
-public struct ChangelogNode: Hashable, Sendable, CustomStringConvertible {
-    private let high: UInt64, middle: UInt64, low: UInt32
-
-    /// The node spelled by 40 hex digits (either case); nil for anything else.
-    public init?(hex: String) {
-        let digits = Array(hex.utf8)
-        guard digits.count == 40 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 20)
-        for index in 0..<20 {
-            guard let upper = Self.value(of: digits[2 * index]), let lower = Self.value(of: digits[2 * index + 1]) else { return nil }
-            bytes[index] = upper << 4 | lower
-        }
-        self = bytes.withUnsafeBytes { Self(bytes: $0, at: 0) }
-    }
-
-    /// The 20 bytes at `offset` of `bytes`.
-    init(bytes: UnsafeRawBufferPointer, at offset: Int) {
-        high = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-        low = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self))
-    }
-
-    /// 40 lowercase hex digits.
-    public var hex: String {
-        Self.hex(high, digits: 16) + Self.hex(middle, digits: 16) + Self.hex(UInt64(low), digits: 8)
-    }
-
-    public var description: String { hex }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: digits - text.count) + text
-    }
-
-    private static func value(of digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-}
-
 /// Why a changelog index is not read directly, and Mercurial is asked instead (the reason of
 /// `HgError.changelogNotRead`).
 public enum ChangelogDistrust: Error, Equatable, Sendable, CustomStringConvertible {
@@ -67,6 +22,7 @@ public enum ChangelogDistrust: Error, Equatable, Sendable, CustomStringConvertib
     /// The index changed while it was read (a strip, a concurrent rewrite).
     case changedWhileReading
 
+    /// What is wrong, for the log and the error.
     public var description: String {
         switch self {
         case let .unreadable(file, reason): "\(file) cannot be read: \(reason)"
@@ -105,8 +61,8 @@ public enum ChangelogIndex {
     }
 
     /// The node of the entry starting at `offset` of `bytes`.
-    public static func node(in bytes: UnsafeRawBufferPointer, entryAt offset: Int) -> ChangelogNode {
-        ChangelogNode(bytes: bytes, at: offset + nodeOffset)
+    public static func node(in bytes: UnsafeRawBufferPointer, entryAt offset: Int) -> Oid {
+        Oid(bytes: bytes, at: offset + nodeOffset)
     }
 
     /// Where each entry of an inline index starts, in revision order; throws when an entry or its

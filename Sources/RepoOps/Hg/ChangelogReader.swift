@@ -36,7 +36,7 @@ public struct ChangelogReader: Sendable {
 
     /// The revision number of `node`, found by scanning back from the tip; nil when absent.
     public func revision(of node: String) throws(HgError) -> Int? {
-        guard let wanted = ChangelogNode(hex: node) else { return nil }
+        guard let wanted = try? Oid(hex: node) else { return nil }
         return try reading { index throws(ChangelogDistrust) in
             var found: Int?
             try index.scanBackward { node, revision in
@@ -50,10 +50,10 @@ public struct ChangelogReader: Sendable {
     /// The nodes of the revisions from `since`'s to `tip`'s (both included), as Mercurial's
     /// revset `since:tip`; read from the end back to `since`. Throws when either is missing.
     public func nodes(from since: String, through tip: String) throws(HgError) -> [String] {
-        guard let first = ChangelogNode(hex: since) else { throw .changelogNotRead(repository: repository, .nodeNotFound(since)) }
-        guard let last = ChangelogNode(hex: tip) else { throw .changelogNotRead(repository: repository, .nodeNotFound(tip)) }
+        guard let first = try? Oid(hex: since) else { throw .changelogNotRead(repository: repository, .nodeNotFound(since)) }
+        guard let last = try? Oid(hex: tip) else { throw .changelogNotRead(repository: repository, .nodeNotFound(tip)) }
         return try reading { index throws(ChangelogDistrust) in
-            var seen: [ChangelogNode] = []  // from the end backwards
+            var seen: [Oid] = []  // from the end backwards
             var firstRevision: Int?, lastRevision: Int?
             try index.scanBackward { node, revision in
                 seen.append(node)
@@ -73,10 +73,10 @@ public struct ChangelogReader: Sendable {
     /// Those of `nodes` (40 hex digits) that some revision has; reads back from the tip until all
     /// are found, so the whole index when one is missing.
     public func present(_ nodes: Set<String>) throws(HgError) -> Set<String> {
-        var wanted: [ChangelogNode: String] = [:]
+        var wanted: [Oid: String] = [:]
         for node in nodes {
             // Mercurial resolves more spellings than full nodes: it answers those.
-            guard let parsed = ChangelogNode(hex: node) else { throw .changelogNotRead(repository: repository, .nodeNotFound(node)) }
+            guard let parsed = try? Oid(hex: node) else { throw .changelogNotRead(repository: repository, .nodeNotFound(node)) }
             wanted[parsed] = node
         }
         guard !wanted.isEmpty else { return [] }

@@ -50,7 +50,7 @@ final class OpenChangelogIndex {
     func close() { closeFile(descriptor) }
 
     /// The node of `revision`.
-    func node(at revision: Int) throws(ChangelogDistrust) -> ChangelogNode {
+    func node(at revision: Int) throws(ChangelogDistrust) -> Oid {
         if let inline {
             return inline.bytes.withUnsafeBytes { ChangelogIndex.node(in: $0, entryAt: inline.offsets[revision]) }
         }
@@ -59,7 +59,7 @@ final class OpenChangelogIndex {
     }
 
     /// Calls `visit` with each node and its revision from the last revision back, until it returns true.
-    func scanBackward(_ visit: (ChangelogNode, Int) -> Bool) throws(ChangelogDistrust) {
+    func scanBackward(_ visit: (Oid, Int) -> Bool) throws(ChangelogDistrust) {
         if let inline {
             inline.bytes.withUnsafeBytes { bytes in
                 for revision in inline.offsets.indices.reversed() where visit(ChangelogIndex.node(in: bytes, entryAt: inline.offsets[revision]), revision) { return }
