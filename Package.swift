@@ -69,8 +69,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // `wptsync-hook`: the executable the repository hooks run; loads as little as possible.
-        .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"]),
+        // `wptsync-hook`: the executable the repository hooks run; loads as little as possible. On Linux it is a
+        // static executable: no dynamic loader, no shared library to map, relocate and bind at every push.
+        .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"],
+                          linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-lCoreFoundation", "-l_FoundationCShims", "-l_FoundationCollections", "-l_FoundationICU", "-lstdc++", "-lm"], .when(platforms: [.linux]))]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
             "WPTSyncKit", "WPTSyncDemo", "HookIntake", "SyncCore", "Store", "WebhookService",
@@ -98,7 +100,7 @@ let package = Package(
         .testTarget(name: "RepoOpsTests", dependencies: ["RepoOps", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "WPTSyncKitTests", dependencies: ["WPTSyncKit", "HookIntake", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "WPTSyncHook", "TestSupport", "Store", "SyncCore", "LocalServices", "Remote"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HookRunner", "TestSupport", "Store", "SyncCore", "LocalServices", "Remote"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
