@@ -71,8 +71,12 @@ let package = Package(
         ]),
         // `wptsync-hook`: the executable the repository hooks run; loads as little as possible. On Linux it is a
         // static executable: no dynamic loader, no shared library to map, relocate and bind at every push.
+        // A build without --static-swift-stdlib (debug) names only Foundation's shared library, so its
+        // static parts are named here; --gc-sections drops what the hook never calls.
         .executableTarget(name: "WPTSyncHook", dependencies: ["HookIntake"],
-                          linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-lCoreFoundation", "-l_FoundationCShims", "-l_FoundationCollections", "-l_FoundationICU", "-lstdc++", "-lm"], .when(platforms: [.linux]))]),
+                          linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections",
+                                                         "-lCoreFoundation", "-l_FoundationCShims", "-l_FoundationCollections",
+                                                         "-l_FoundationICU", "-lstdc++", "-lm"], .when(platforms: [.linux]))]),
         // The `wptsync` executable: one file per subcommand, nothing else.
         .executableTarget(name: "HookRunner", dependencies: [
             "WPTSyncKit", "WPTSyncDemo", "HookIntake", "SyncCore", "Store", "WebhookService",
