@@ -1,6 +1,7 @@
 import Foundation
 import RepoOps
 import Store
+import Synchronization
 import SyncCore
 import Testing
 import TestSupport
@@ -169,12 +170,16 @@ struct CentralRecheckTests {
         try waiting.write("w", "w")
         let later = try waiting.commit("Bug 2 - lands later")
         let hg = try HgRepository(path: central.root)
-        let recheck = CentralRecheck(marks: journal, centralPath: central.root, central: { hg }, task: "test")
+        let told = Mutex<[String]>([])
+        let recheck = CentralRecheck(marks: journal, central: HgCentral(path: central.root, repository: { hg },
+                                                                        distrusted: { _, reason in told.withLock { $0.append(reason) } }),
+                                     task: "test")
         let missing = String(repeating: "d", count: 40)
         var seen: [Set<String>] = []
         var before = hg.commandsRun
         #expect(try recheck.run(pending: [later, missing]) { seen.append($0) })
         #expect(seen == [[]] && hg.commandsRun - before == 2)
+        #expect(told.withLock { $0 }.contains { $0.contains("obsolescence") }, "\(told.withLock { $0 })")
 
         _ = try central.hg(["pull", "-q", "--force", waiting.root])
         before = hg.commandsRun

@@ -1,4 +1,6 @@
+import Logging
 import RepoOps
+import Synchronization
 
 /// What a re-check reads of mozilla-central, whatever keeps it (`CentralRecheck`): a cheap stamp
 /// that changes whenever central gains or loses a changeset, its tip, what it gained after a tip
@@ -31,27 +33,48 @@ struct HgCentral: CentralHistory {
     /// Central's root.
     let path: String
     let repository: () throws -> HgRepository
+    /// Told why the index was not read (`path`, the reason) before a question goes to Mercurial;
+    /// nil logs it once per process, central and reason: a re-check runs every few minutes.
+    var distrusted: ((_ path: String, _ reason: String) -> Void)? = nil
 
     private var changelog: ChangelogReader { ChangelogReader(repository: path) }
 
     func stamp() -> String? { HgRepository.changelogStamp(path: path) }
 
     func tip() throws -> String {
-        if let tip = try? changelog.tip() { return tip }
+        if let tip = indexed({ try $0.tip() }) { return tip }
         return try repository().node(of: "tip")
     }
 
     /// The revset `since:tip`: central only grows, so what it gained after `since` has higher revisions.
     func gained(since: String, tip: String) throws -> Set<String> {
-        if let nodes = try? changelog.nodes(from: since, through: tip) { return Set(nodes) }
+        if let nodes = indexed({ try $0.nodes(from: since, through: tip) }) { return Set(nodes) }
         return Set(try repository().nodes("\(since):\(tip)"))
     }
 
     /// Which of `nodes` central has. Asked of Mercurial, one revset; `and all()` leaves out the
     /// working directory's pseudo-node, which `id(ffff…)` names.
     func holds(_ nodes: Set<String>, tip: String) throws -> Set<String> {
-        if let present = try? changelog.present(nodes) { return present }
+        if let present = indexed({ try $0.present(nodes) }) { return present }
         return Set(try repository().nodes("(" + nodes.sorted().map { "id(\($0))" }.joined(separator: " + ") + ") and all()"))
+    }
+
+    /// `question` answered from the changelog index, or nil when the index cannot be trusted.
+    private func indexed<T>(_ question: (ChangelogReader) throws -> T) -> T? {
+        do {
+            return try question(changelog)
+        } catch {
+            (distrusted ?? Self.logOnce)(path, "\(error)")
+            return nil
+        }
+    }
+
+    private static let logged = Mutex<Set<[String]>>([])
+
+    private static func logOnce(_ path: String, _ reason: String) {
+        guard logged.withLock({ $0.insert([path, reason]).inserted }) else { return }
+        Logger(label: "wptsync.recheck").notice("central's changelog index is not read: Mercurial answers the re-check instead",
+                                                metadata: ["central": "\(path)", "reason": "\(reason)"])
     }
 }
 
