@@ -71,7 +71,7 @@ struct AutolandMachineTests {
             .access(.granted), .access(.refused(reason: "no")), .access(.unavailable(reason: "down")), .jobs(failedOnce),
             .jobs([job(1, "build")]), .landed(node: "abc"), .conflict(files: ["a"]), .treeClosed(reason: "closed"),
             .stripped(nodes: ["abc"]), .sheriffLand(by: "s"), .sheriffReject(by: "s", reason: "r"), .built(node: "abc"), .pushFailed(reason: "refused"),
-            .pushRefused(reason: "hook refused"),
+            .pushRefused(reason: "hook refused"), .pushInterrupted(reason: "lock held"),
             .landoSubmitted(submission(job: nil)), .landoSubmitted(submission(job: 7)), .landoWaiting(reason: "Lando job 7 (DEFERRED)"),
             .landoStopped(reason: "Lando job 7 CANCELLED"),
         ]

@@ -84,11 +84,13 @@ struct AutolandConfigTests {
             bind_dn = "cn=wptsync,dc=mozilla"
             password_file = "/etc/wptsync/ldap-password"
             """))
-        #expect(report.contains("autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
+        let ldapReport: String = "autoland: requests from try land on autoland (default autoland); level 3 from LDAP ldaps://ldap.mozilla.org/ below dc=mozilla"
             + " bound as cn=wptsync,dc=mozilla with the password from file /etc/wptsync/ldap-password; runs read from Treeherder https://treeherder.mozilla.org,"
             + " retriggered on Taskcluster https://firefox-ci-tc.services.mozilla.com; failed jobs of tier ≤ 2 run 1 more time(s);"
             + " no Treeherder notes (no treeherder_access_token_* and treeherder_id_token_*); waiting requests looked at every 60 s"
-            + "; up to 3 push attempts per landing, trees taken as open (no treestatus_url); decisions not commented (no bugzilla_url); sheriffs: group sheriffs"),
+            + "; up to 3 push attempts per landing, failing pushes (unreachable, a lock) tried again for 1800 s before the sheriffs are asked,"
+            + " trees taken as open (no treestatus_url); decisions not commented (no bugzilla_url); sheriffs: group sheriffs"
+        #expect(report.contains(ldapReport),
                 "\(report)")
         #expect(try parse("[autoland]\ngroups_file = \"/etc/wptsync/groups\"").autoland?.access == .groupsFile("/etc/wptsync/groups"))
         let landing = try #require(try parse("""
@@ -98,12 +100,13 @@ struct AutolandConfigTests {
             bugzilla_url = "https://bugzilla.example/rest"
             bugzilla_api_key_env = "WPTSYNC_BUGZILLA_KEY"
             max_push_attempts = 5
+            push_failure_seconds = 600
             sheriff_group = "scm_sheriff"
             """).autoland)
         #expect(landing.cloneDir == "/srv/wptsync/clones" && landing.treestatusURL == "https://treestatus.example/trees")
         #expect(landing.bugzillaURL == "https://bugzilla.example/rest" && landing.bugzillaKey == .environment("WPTSYNC_BUGZILLA_KEY"))
-        #expect(landing.maxPushAttempts == 5 && landing.sheriffGroup == "scm_sheriff")
-        #expect(expected.maxPushAttempts == 3 && expected.sheriffGroup == "sheriffs" && expected.treestatusURL == nil && expected.bugzillaURL == nil)
+        #expect(landing.maxPushAttempts == 5 && landing.pushFailureSeconds == 600 && landing.sheriffGroup == "scm_sheriff")
+        #expect(expected.maxPushAttempts == 3 && expected.pushFailureSeconds == 1800 && expected.sheriffGroup == "sheriffs" && expected.treestatusURL == nil && expected.bugzillaURL == nil)
     }
 
     @Test(arguments: [
@@ -117,6 +120,7 @@ struct AutolandConfigTests {
         ("[autoland]\ntreestatus_url = \"ftp://x/trees\"", "`autoland.treestatus_url`"),
         ("[autoland]\nmax_push_attempts = 0", "`autoland.max_push_attempts`"),
         ("[autoland]\nbatch_seconds = -1", "`autoland.batch_seconds`"),
+        ("[autoland]\npush_failure_seconds = 604801", "`autoland.push_failure_seconds`"),
         ("[autoland]\nbatch = true", "`autoland.batch` needs `autoland.batch_seconds` above 0"),
         ("[autoland]\ngroups_file = \"g\"\n[autoland.ldap]\nurl = \"ldap://x/\"\nbase_dn = \"dc=x\"", "`autoland.groups_file` and [autoland.ldap] are both set; choose one"),
         ("[autoland.ldap]\nurl = \"http://x/\"\nbase_dn = \"dc=x\"", "`autoland.ldap.url` must be an ldap:// or ldaps:// URL"),

@@ -68,6 +68,8 @@ extension ConfigLoader {
         settings.cloneDir = try reader.nonEmptyString("clone_dir").map(resolve)
         settings.sheriffGroup = try reader.nonEmptyString("sheriff_group") ?? settings.sheriffGroup
         settings.maxPushAttempts = try reader.integer("max_push_attempts", in: Ranges.maxPushAttempts) ?? settings.maxPushAttempts
+        settings.pushFailureSeconds = try reader.number("push_failure_seconds", in: Ranges.pushFailureSeconds, unit: "seconds")
+            ?? settings.pushFailureSeconds
         settings.batchSeconds = try reader.number("batch_seconds", in: Ranges.batchSeconds, unit: "seconds") ?? settings.batchSeconds
         settings.batchPassed = try reader.bool("batch") ?? settings.batchPassed
         if settings.batchPassed, !settings.isBatching {

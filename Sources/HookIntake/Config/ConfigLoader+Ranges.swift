@@ -23,6 +23,8 @@ extension ConfigLoader {
         public static let backoffMaxSeconds = 0.001...604_800
         /// `autoland.batch_seconds`: up to a day (0: no batches).
         public static let batchSeconds = 0.0...86_400
+        /// `autoland.push_failure_seconds`: up to a week (0: to the sheriffs at the first failure).
+        public static let pushFailureSeconds = 0.0...604_800
         /// `landing.bug`.
         public static let bug = 1...Int(Int32.max)
         /// `landing.max_push_attempts`.

@@ -54,10 +54,39 @@ extension GitRepository {
     }
 
     private func removeIfStale(_ lock: String, olderThan age: TimeInterval) {
-        var info = stat()
-        guard lstat(lock, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        StaleLock.remove(lock, olderThan: age)
+    }
+}
+
+/// Removing a lock file that a killed process left behind.
+enum StaleLock {
+    /// Removes the regular file `lock` when it is older than `age`; whether it did. `afterCheck` runs
+    /// between the check and the removal (tests put another process's steps there).
+    @discardableResult
+    static func remove(_ lock: String, olderThan age: TimeInterval, afterCheck: () -> Void = {}) -> Bool {
+        var seen = stat()
+        guard lstat(lock, &seen) == 0, (seen.st_mode & S_IFMT) == S_IFREG, isOlder(seen, than: age) else { return false }
+        afterCheck()
+        // Between the check and an unlink, the stale lock may go and a live writer take the name, so
+        // the lock is first renamed aside (atomically: whatever holds the name then is what is moved),
+        // and only removed if it is the file seen stale (same device and inode, still old). A live
+        // lock moved by mistake goes back with `link`, which never replaces a lock taken since; if
+        // one was, both are left. The aside name starts with "." and ends in ".lock": never a
+        // reference, nor another reference's lock.
+        let folder = (lock as NSString).deletingLastPathComponent
+        let aside = folder + "/." + (lock as NSString).lastPathComponent + ".\(getpid())-\(UInt64.random(in: 0...UInt64.max)).lock"
+        guard rename(lock, aside) == 0 else { return false }
+        var moved = stat()
+        guard lstat(aside, &moved) == 0 else { return false }
+        if moved.st_dev == seen.st_dev, moved.st_ino == seen.st_ino, isOlder(moved, than: age) {
+            return unlink(aside) == 0
+        }
+        if link(aside, lock) == 0 { unlink(aside) }
+        return false
+    }
+
+    static func isOlder(_ info: stat, than age: TimeInterval) -> Bool {
         let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
-        guard Date().timeIntervalSince(modified) > age else { return }
-        unlink(lock)
+        return Date().timeIntervalSince(modified) > age
     }
 }

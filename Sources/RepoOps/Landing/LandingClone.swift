@@ -25,7 +25,7 @@ public enum PushOutcome: Sendable, Equatable {
 
     /// Whether a refusal's text says the tree is closed (hg.mozilla.org's `treeclosure` hook prints
     /// "<tree> is CLOSED!"): the same push goes through once the tree reopens.
-    static func saysTreeClosed(_ message: String) -> Bool {
+    public static func saysTreeClosed(_ message: String) -> Bool {
         message.contains(" is CLOSED") || message.contains("treeclosure") || message.lowercased().contains("tree is closed")
     }
 }

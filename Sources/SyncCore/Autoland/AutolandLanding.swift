@@ -13,6 +13,9 @@ public enum LandingAttempt: Sendable, Equatable {
     case lostRace(message: String)
     /// The push was refused otherwise (e.g. a hook), with hg's or git's message: for a sheriff.
     case pushFailed(message: String)
+    /// The push failed for a passing reason (the tree unreachable, a lock, a cut connection), with
+    /// the message: tried again at the next poll.
+    case pushInterrupted(message: String)
     /// The Lando job FAILED while the branch had not moved, was CANCELLED, or claimed LANDED
     /// without the commits on the branch: Lando's reason.
     case landoStopped(reason: String)
@@ -36,6 +39,7 @@ public enum AutolandLanding {
             number < maxAttempts ? (.pushFailed(reason: "lost a push race (attempt \(number))"), true)
                 : (.pushFailed(reason: "lost \(number) push races in a row: \(message)"), false)
         case .pushFailed(let message): (.pushRefused(reason: message), false)
+        case .pushInterrupted(let message): (.pushInterrupted(reason: message), false)
         case .landoWaiting(let reason): (.landoWaiting(reason: reason), false)
         case .landoStopped(let reason): (.landoStopped(reason: reason), false)
         }

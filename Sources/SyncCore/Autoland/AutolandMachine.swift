@@ -47,6 +47,9 @@ public struct AutolandState: Sendable, Equatable, Codable {
     public var approvedAt: Date?
     /// The landing submitted to Lando and not yet decided.
     public var lando: AutolandLandoSubmission?
+    /// When the push attempts that have failed for a passing reason since the last other outcome
+    /// began failing: past `push_failure_seconds`, the sheriffs are asked.
+    public var pushFailingSince: Date?
 
     public init(phase: AutolandPhase = .requested, retriggers: [String: Int] = [:], failedJobs: [FailedJob] = [],
                 reason: String? = nil, landedNode: String? = nil, attemptNode: String? = nil, approvedAt: Date? = nil) {
@@ -67,6 +70,9 @@ public enum AutolandInput: Sendable, Equatable {
     /// The tree refused the push (a hook, a permission; anything but a lost race), with its text: a
     /// sheriff lands it again or rejects it.
     case pushRefused(reason: String)
+    /// The push failed for a passing reason (unreachable, a lock): tried again at the next poll
+    /// until pushes have failed for `push_failure_seconds`, then a sheriff lands it again or rejects it.
+    case pushInterrupted(reason: String)
     /// Lando's job ended without landing (FAILED while the branch had not moved, or CANCELLED): a
     /// sheriff lands it again or rejects it.
     case landoStopped(reason: String)
@@ -152,8 +158,10 @@ public enum AutolandMachine {
             next.attemptNode = node; next.lando = nil
             return done()
         case (.landing, .pushFailed(let reason)), (.batched, .pushFailed(let reason)):
-            next.reason = "push to \(tree) failed: \(reason)"; next.lando = nil
+            next.reason = "push to \(tree) failed: \(reason)"; next.lando = nil; next.pushFailingSince = nil
             return done()
+        case (.landing, .pushInterrupted(let reason)), (.batched, .pushInterrupted(let reason)):
+            return pushInterrupted(state, reason, tree: tree, settings: settings, at: time)
         case (.landing, .landoSubmitted(let submission)), (.batched, .landoSubmitted(let submission)):
             next.lando = submission; next.attemptNode = submission.nodes.last
             next.reason = submission.job.map { "submitted to Lando as job \($0)" } ?? "being submitted to Lando"
@@ -173,6 +181,7 @@ public enum AutolandMachine {
                                   + "who lands it again or rejects it.")])
         case (.landing, .landed(let node)), (.batched, .landed(let node)):
             next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil; next.lando = nil
+            next.pushFailingSince = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
         case (.landing, .conflict(let files)), (.batched, .conflict(let files)):
             next.phase = .rejected
@@ -185,10 +194,10 @@ public enum AutolandMachine {
             return done([.comment("Autoland could not land this: the try repository no longer has its changesets (\(short)); "
                                   + "push them to try again with --autoland.")])
         case (.landing, .treeClosed(let reason)), (.batched, .treeClosed(let reason)):
-            next.reason = "\(tree) is closed: \(reason)"
+            next.reason = "\(tree) is closed: \(reason)"; next.pushFailingSince = nil
             return done()
         case (.queued, .sheriffLand(let by)):
-            next.phase = .landing; next.reason = nil
+            next.phase = .landing; next.reason = nil; next.pushFailingSince = nil
             guard settings.isBatching else { return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree).")]) }
             next.phase = .batched; next.approvedAt = time
             return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree) with the next batch.")])
@@ -200,6 +209,26 @@ public enum AutolandMachine {
         }
     }
 
+    /// A push failed for a passing reason: the request waits for the next poll, or, once pushes have
+    /// failed since `push_failure_seconds` ago, for a sheriff with the last message. The time the
+    /// failures began is kept as it was, so the same failure recorded again changes nothing; the
+    /// attempt's node too, as the push may have reached the tree before the connection broke.
+    static func pushInterrupted(_ state: AutolandState, _ reason: String, tree: String, settings: AutolandSettings, at time: Date) -> AutolandStep {
+        var next = state
+        let since = state.pushFailingSince ?? time
+        next.pushFailingSince = since; next.lando = nil
+        let until = since.addingTimeInterval(settings.pushFailureSeconds)
+        guard time >= until else {
+            next.reason = "push to \(tree) failed, tried again at the next poll (for a sheriff if pushes still fail after "
+                + "\(until.ISO8601Format())): \(reason)"
+            return AutolandStep(state: next, effects: [])
+        }
+        next.phase = .queued; next.failedJobs = []; next.pushFailingSince = nil
+        next.reason = "pushes to \(tree) failed since \(since.ISO8601Format()): \(reason)"
+        return AutolandStep(state: next, effects: [.comment("Autoland: pushes of this to \(tree) have failed since \(since.ISO8601Format()) (last: \(reason)); "
+                                                            + "the request waits for a sheriff, who lands it again or rejects it.")])
+    }
+
     static func describe(_ input: AutolandInput) -> String {
         switch input {
         case .access: "an access check"
@@ -207,6 +236,7 @@ public enum AutolandMachine {
         case .built: "a built landing"
         case .pushFailed: "a failed push"
         case .pushRefused: "a refused push"
+        case .pushInterrupted: "a push that failed for a passing reason"
         case .landoSubmitted: "a Lando submission"
         case .landoWaiting: "a Lando job not landed yet"
         case .landoStopped: "a Lando job that did not land"

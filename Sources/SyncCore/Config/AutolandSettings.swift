@@ -34,6 +34,9 @@ public struct AutolandSettings: Sendable, Equatable {
     public var bugzillaKey: SecretSource?
     /// Pushes tried per landing before it waits for the next poll (each lost race rebuilds on the new tip).
     public var maxPushAttempts = 3
+    /// How long pushes may keep failing for a passing reason (the tree unreachable, a lock), each
+    /// poll trying again, before the request goes to the sheriffs.
+    public var pushFailureSeconds: Double = 1800
     /// The group (in the same access backend) whose members may land or reject queued requests.
     public var sheriffGroup = "sheriffs"
     /// Approved requests land together every this many seconds, in one push per tree (0: each lands on its own).

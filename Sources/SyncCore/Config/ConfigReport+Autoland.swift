@@ -19,6 +19,7 @@ extension ConfigReport {
             + "level 3 from \(access); \(runs); failed jobs of tier ≤ \(autoland.maxTier) run \(autoland.maxRetriggers) more time(s)\(ignored); "
             + (autoland.treeherderURL == nil ? "" : "\(notes); ")
             + "waiting requests looked at every \(seconds(autoland.pollSeconds)); up to \(autoland.maxPushAttempts) push attempts per landing, "
+            + "failing pushes (unreachable, a lock) tried again for \(seconds(autoland.pushFailureSeconds)) before the sheriffs are asked, "
             + (autoland.treestatusURL.map { "deferred while Treestatus \(Redactor.url($0))/<tree> says closed" } ?? "trees taken as open (no treestatus_url)")
             + "; " + (autoland.bugzillaURL.map { "decisions commented on Bugzilla \(Redactor.url($0))" } ?? "decisions not commented (no bugzilla_url)")
             + "; sheriffs: group \(autoland.sheriffGroup)"

@@ -97,13 +97,23 @@ struct AutolandLander {
         }
     }
 
-    /// Pushes `node` (and its ancestors) from the clone.
+    /// Pushes `node` (and its ancestors) from the clone. A refusal is for the sheriffs; a push the
+    /// tree's hook refused because it is closed waits as Treestatus's closed tree does; other
+    /// failures (unreachable, a lock) are tried again at the next poll.
     func push(_ node: String, clone: any LandingWorkspace) throws -> LandingAttempt {
         switch try clone.push(node) {
         case .pushed, .nothingToPush: .pushed(node: node)
         case .lostRace(let message): .lostRace(message: redactor(message))
-        case .refused(let message), .failed(let message): .pushFailed(message: redactor(message))
+        case .refused(let message): .pushFailed(message: redactor(message))
+        case .failed(let message) where PushOutcome.saysTreeClosed(message): .treeClosed(reason: redactor(Self.closedLine(message)))
+        case .failed(let message): .pushInterrupted(message: redactor(message))
         }
+    }
+
+    /// The line of a push's output that says the tree is closed (`autoland is CLOSED! …`).
+    static func closedLine(_ message: String) -> String {
+        let line = message.split(whereSeparator: \.isNewline).first { PushOutcome.saysTreeClosed(String($0)) }
+        return (line.map(String.init) ?? message).trimmingCharacters(in: .whitespaces)
     }
 
     /// wptsync's clone of `tree` (`GeckoRepository.workspace(at:)`), in `cloneDir`.
