@@ -10,37 +10,22 @@ import TestSupport
 /// the sheriffs, with the last message. A refused push: `AutolandRefusedPushTests`.
 @Suite("Autoland: a push that fails for a passing reason is tried again", .serialized)
 struct AutolandPushFailureTests {
-    /// Makes pushes to autoland fail on a lock someone else holds (git: the branch's lock; Mercurial:
-    /// the store's, held by another host, given up after 1 s); returns a function that releases it.
-    private func lockTree(_ w: AutolandLandingWorld) throws -> () throws -> Void {
-        if w.geckoKind == .git {
-            let lock = w.world.autoland + "/refs/heads/autoland.lock"
-            try writeFile(lock, "")
-            return { try FileManager.default.removeItem(atPath: lock) }
-        }
-        let lock = w.world.autoland + "/.hg/store/lock"
-        let hgrc = w.world.autoland + "/.hg/hgrc"
-        let original = (try? String(contentsOfFile: hgrc, encoding: .utf8)) ?? ""
-        try writeFile(hgrc, original + "\n[ui]\ntimeout = 1\n")
-        try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: "elsewhere.example:4242")
-        return {
-            try FileManager.default.removeItem(atPath: lock)
-            try writeFile(hgrc, original)
-        }
+    /// A request whose try run passed while `block` stops pushes to autoland, after `passes` more
+    /// runs of `process`; and the function that lifts the block.
+    private func blockedLanding(_ name: String, _ gecko: GeckoKind, limit: String = "", passes: Int,
+                                block: (AutolandLandingWorld) throws -> () throws -> Void) throws -> (AutolandLandingWorld, unblock: () throws -> Void) {
+        let w = try AutolandLandingWorld("autoland-\(name)-\(gecko)", extraConfig: limit, geckoKind: gecko)
+        let unblock = try block(w)
+        try w.passRun(try w.pushToTry().tip)
+        for _ in 0..<passes { try w.world.wptsync(["process"]) }
+        return (w, unblock)
     }
 
-    /// Makes autoland's own hook refuse every push saying the tree is closed (hg.mozilla.org's
-    /// `treeclosure` hook); returns a function that reopens it.
+    private func lock(_ w: AutolandLandingWorld) throws -> () throws -> Void { try w.world.holdLock(on: w.world.autoland, branch: "autoland") }
+
+    /// hg.mozilla.org's `treeclosure` hook refusing every push.
     private func closeTree(_ w: AutolandLandingWorld) throws -> () throws -> Void {
-        if w.geckoKind == .git {
-            let hook = w.world.autoland + "/hooks/pre-receive"
-            try writeFile(hook, "#!/bin/sh\necho 'autoland is CLOSED! (bustage)'\nexit 1\n", executable: true)
-            return { try writeFile(hook, "#!/bin/sh\nexit 0\n", executable: true) }
-        }
-        let hgrc = w.world.autoland + "/.hg/hgrc"
-        let original = (try? String(contentsOfFile: hgrc, encoding: .utf8)) ?? ""
-        try writeFile(hgrc, original + "\n[hooks]\npretxnchangegroup.treeclosure = echo 'autoland is CLOSED! (bustage)' && false\n")
-        return { try writeFile(hgrc, original) }
+        try w.world.refusePushes(to: w.world.autoland, hook: "treeclosure", running: "echo 'autoland is CLOSED! (bustage)'")
     }
 
     private func noSheriffAsked(_ w: AutolandLandingWorld, _ request: AutolandRequest, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -50,10 +35,7 @@ struct AutolandPushFailureTests {
 
     @Test(arguments: GeckoKind.allCases)
     func aPushFailingOnALockLandsOnTheNextPassWithoutTheSheriffs(gecko: GeckoKind) throws {
-        let w = try AutolandLandingWorld("autoland-locked-\(gecko)", geckoKind: gecko)
-        let unlock = try lockTree(w)
-        let pushed = try w.pushToTry()
-        try w.passRun(pushed.tip)
+        let (w, unlock) = try blockedLanding("locked", gecko, passes: 0, block: lock)
 
         let waiting = try w.request()
         #expect(waiting.state.phase == .landing, "\(waiting.state)")
@@ -73,11 +55,7 @@ struct AutolandPushFailureTests {
 
     @Test(arguments: GeckoKind.allCases)
     func aPushRefusedByAClosedTreeWaitsForItToReopen(gecko: GeckoKind) throws {
-        let w = try AutolandLandingWorld("autoland-push-closed-\(gecko)", extraConfig: "push_failure_seconds = 0", geckoKind: gecko)
-        let reopen = try closeTree(w)
-        let pushed = try w.pushToTry()
-        try w.passRun(pushed.tip)
-        try w.world.wptsync(["process"])
+        let (w, reopen) = try blockedLanding("push-closed", gecko, limit: "push_failure_seconds = 0", passes: 1, block: closeTree)
 
         let waiting = try w.request()
         #expect(waiting.state.phase == .landing, "\(waiting.state)")
@@ -95,11 +73,7 @@ struct AutolandPushFailureTests {
 
     @Test(arguments: GeckoKind.allCases)
     func pushesStillFailingAfterTheLimitGoToTheSheriffsWithTheLastMessage(gecko: GeckoKind) throws {
-        let w = try AutolandLandingWorld("autoland-lock-limit-\(gecko)", extraConfig: "push_failure_seconds = 0", geckoKind: gecko)
-        let unlock = try lockTree(w)
-        let pushed = try w.pushToTry()
-        try w.passRun(pushed.tip)
-        try w.world.wptsync(["process"])
+        let (w, unlock) = try blockedLanding("lock-limit", gecko, limit: "push_failure_seconds = 0", passes: 1, block: lock)
 
         let queued = try w.request()
         #expect(queued.state.phase == .queued, "\(queued.state)")

@@ -13,17 +13,7 @@ struct AutolandRefusedPushTests {
 
     /// Makes autoland's own hook refuse every push, counting them in `attempts`; returns a function that lifts the refusal.
     private func refusePushes(_ w: AutolandLandingWorld, counting attempts: String) throws -> () throws -> Void {
-        let script = w.world.dir.sub("refuse.sh")
-        try writeFile(script, "#!/bin/sh\necho attempt >> \(attempts)\necho '\(Self.refusal)' >&2\nexit 1\n", executable: true)
-        if w.geckoKind == .git {
-            let hook = w.world.autoland + "/hooks/pre-receive"
-            try writeFile(hook, "#!/bin/sh\nexec \(script)\n", executable: true)
-            return { try writeFile(hook, "#!/bin/sh\nexit 0\n", executable: true) }
-        }
-        let hgrc = w.world.autoland + "/.hg/hgrc"
-        let original = (try? String(contentsOfFile: hgrc, encoding: .utf8)) ?? ""
-        try writeFile(hgrc, original + "\n[hooks]\npretxnchangegroup.refuse = \(script)\n")
-        return { try writeFile(hgrc, original) }
+        try w.world.refusePushes(to: w.world.autoland, hook: "refuse", running: "echo attempt >> '\(attempts)' && echo '\(Self.refusal)' >&2")
     }
 
     @Test(arguments: GeckoKind.allCases)

@@ -46,11 +46,7 @@ struct LandingScenarioTests {
         let l = try LandingWorld(geckoKind: gecko, store: store)
         // The repository's own hook refuses every push for now, and counts the pushes it saw.
         let count = l.world.dir.sub("refusals")
-        let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
-        let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
-        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho x >> '\(count)'\necho 'tree rules: not now'\nexit 1\n"
-                      : original + "\n[hooks]\npretxnchangegroup.refuse = echo x >> '\(count)' && echo 'tree rules: not now' && false\n",
-                      executable: gecko == .git)
+        let allow = try l.world.refusePushes(to: l.world.autoland, hook: "refuse", running: "echo x >> '\(count)' && echo 'tree rules: not now'")
         let refusals = { (try? String(contentsOfFile: count, encoding: .utf8))?.count(where: { $0 == "x" }) ?? 0 }
         try l.mergeUpstreamPR(["p.html": "p\n"], title: "Refused at first")
         let before = try l.autolandTip
@@ -70,7 +66,7 @@ struct LandingScenarioTests {
         #expect(refusals() == 1, "a refused push is not sent again by itself")
         #expect(try l.autolandTip == before)
 
-        try writeFile(hook, original, executable: gecko == .git)
+        try allow()
         #expect(try l.world.wptsync(["continue", "landing"]).contains("pushed"))
         #expect(try l.autolandFile("testing/web-platform/tests/p.html") == "p\n")
         #expect(try l.autolandFile("testing/web-platform/tests/q.html") == "q\n")
@@ -80,34 +76,16 @@ struct LandingScenarioTests {
           arguments: GeckoKind.allCases, StoreKind.available)
     func lockedPushIsRetried(gecko: GeckoKind, store: StoreKind) throws {
         let l = try LandingWorld(geckoKind: gecko, store: store)
-        // A lock someone else holds: git's on the branch; Mercurial's on the store, held by another host, given up after 1 s.
-        let lock = gecko == .git ? l.world.autoland + "/refs/heads/autoland.lock" : l.world.autoland + "/.hg/store/lock"
-        let hgrc = l.world.autoland + "/.hg/hgrc"
-        let original = gecko == .git ? "" : try String(contentsOfFile: hgrc, encoding: .utf8)
-        if gecko == .git {
-            try writeFile(lock, "")
-        } else {
-            try writeFile(hgrc, original + "\n[ui]\ntimeout = 1\n")
-            try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: "elsewhere.example:4242")
-        }
-        try expectDeferredThenPushed(l, file: "r.html", title: "Pushed once the lock is gone") {
-            try FileManager.default.removeItem(atPath: lock)
-            if gecko == .hg { try writeFile(hgrc, original) }
-        }
+        let unlock = try l.world.holdLock(on: l.world.autoland, branch: "autoland")
+        try expectDeferredThenPushed(l, file: "r.html", title: "Pushed once the lock is gone", unblock: unlock)
     }
 
     @Test("a push refused because the tree is closed (hg.mozilla.org's treeclosure hook) is deferred, and the periodic retry pushes it once it reopens",
           arguments: GeckoKind.allCases, StoreKind.available)
     func closedTreePushIsRetried(gecko: GeckoKind, store: StoreKind) throws {
         let l = try LandingWorld(geckoKind: gecko, store: store)
-        let hook = gecko == .git ? l.world.autoland + "/hooks/pre-receive" : l.world.autoland + "/.hg/hgrc"
-        let original = gecko == .git ? "#!/bin/sh\nexit 0\n" : try String(contentsOfFile: hook, encoding: .utf8)
-        try writeFile(hook, gecko == .git ? "#!/bin/sh\necho 'autoland is CLOSED!'\nexit 1\n"
-                      : original + "\n[hooks]\npretxnchangegroup.treeclosure = echo 'autoland is CLOSED!' && false\n",
-                      executable: gecko == .git)
-        try expectDeferredThenPushed(l, file: "c.html", title: "Pushed once the tree reopens") {
-            try writeFile(hook, original, executable: gecko == .git)
-        }
+        let reopen = try l.world.refusePushes(to: l.world.autoland, hook: "treeclosure", running: "echo 'autoland is CLOSED!'")
+        try expectDeferredThenPushed(l, file: "c.html", title: "Pushed once the tree reopens", unblock: reopen)
     }
 
     /// Lands an upstream PR adding `file` while its push fails for a passing reason: the landing is
