@@ -55,7 +55,7 @@ struct AutolandPushFailureRulesTests {
                 "a sheriff's land starts the count again")
     }
 
-    @Test("another outcome between failures (a closed tree, a lost race) starts the count again; a landing clears it")
+    @Test("another outcome between failures (a closed tree, a lost race) starts the count again; landing, or going to the sheriffs, clears it")
     func reset() {
         let landing = AutolandState(phase: .landing)
         for other: AutolandInput in [.treeClosed(reason: "bustage"), .pushFailed(reason: "lost a push race (attempt 1)")] {
@@ -64,6 +64,8 @@ struct AutolandPushFailureRulesTests {
         }
         let landed = run(landing, [(.pushInterrupted(reason: "lock"), 0), (.landed(node: "n1"), 60)])
         #expect(landed.state == AutolandState(phase: .landed, landedNode: "n1"))
+        let refused = run(landing, [(.pushInterrupted(reason: "lock"), 0), (.pushRefused(reason: "hook said no"), 60)])
+        #expect(refused.state.phase == .queued && refused.state.pushFailingSince == nil, "\(refused.state)")
     }
 
     @Test("with push_failure_seconds = 0 the first failure goes to the sheriffs; a refusal always does")

@@ -84,7 +84,7 @@ public struct Oid: Hashable, Sendable, Comparable, CustomStringConvertible {
 
 extension Oid {
     init(_ raw: git_oid) {
-        self.init(uncheckedBytes: withUnsafeBytes(of: raw.id) { Array($0) })
+        self = withUnsafeBytes(of: raw.id) { Oid(bytes: $0, at: 0) }
     }
 
     init(_ raw: UnsafePointer<git_oid>) { self.init(raw.pointee) }

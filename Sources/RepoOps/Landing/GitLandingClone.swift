@@ -86,13 +86,13 @@ public final class GitLandingClone: LandingWorkspace {
         let message = (output.stderrString + output.stdoutString).trimmingCharacters(in: .whitespacesAndNewlines)
         if output.status == 0 { return message.contains("[up to date]") ? .nothingToPush : .pushed }
         if message.contains("[rejected]") { return .lostRace(message) }
-        return Self.isRefusal(message) ? .refused(message) : .failed(message)
+        return .failure(message, refused: Self.isRefusal(message))
     }
 
     /// Whether git's `--porcelain` output for a failed push says that the destination refused the
     /// update (its `pre-receive` or `update` hook): not a reference it could not lock.
     static func isRefusal(_ message: String) -> Bool {
-        !PushOutcome.saysTreeClosed(message) && message.split(separator: "\n").contains { line in
+        message.split(separator: "\n").contains { line in
             guard let marker = line.range(of: "[remote rejected]") else { return false }
             return !isPassingReason(String(line[marker.upperBound...]))  // the reason only, not the reference's name
         }
@@ -112,8 +112,8 @@ public final class GitLandingClone: LandingWorkspace {
             switch error {
             case .pushRejected(_, let rejections) where rejections.values.contains(where: Self.isRaceReason):
                 return .lostRace(error.description)
-            case .pushRejected(_, let rejections) where !rejections.values.contains(where: { Self.isPassingReason($0) || PushOutcome.saysTreeClosed($0) }):
-                return .refused(error.description)
+            case .pushRejected(_, let rejections):
+                return .failure(error.description, refused: !rejections.values.contains(where: Self.isPassingReason))
             case .libgit2(_, let code, _, _) where code == GIT_ENONFASTFORWARD.rawValue:
                 // The remote's tip is not an ancestor, or not even known here: libgit2 says so for
                 // both. `GIT_ENOTFOUND` means something else is missing (the remote repository).

@@ -11,22 +11,32 @@ public enum PushOutcome: Sendable, Equatable {
     /// The destination refused it (one of its hooks, e.g. `pretxnchangegroup` or `pre-receive`),
     /// with the message: the same push would be refused again, so a person decides.
     case refused(String)
+    /// A hook of the destination refused it because the tree is closed (hg.mozilla.org's
+    /// `treeclosure` hook, "<tree> is CLOSED!"), with that line: the same push goes through once it reopens.
+    case treeClosed(String)
     /// Any other error, with the message (unreachable, a lock, an interrupted connection): worth trying again.
     case failed(String)
 
-    /// Whether Mercurial's message for a failed push says that a hook of the destination refused it
-    /// for good: a closed tree (Mozilla's `treeclosure` hook) is passing, so it is not.
+    /// A failed push's outcome from its `message`: a closed tree whatever else it says; else refused
+    /// when the caller read a lasting refusal in it (`refused`); else failed.
+    static func failure(_ message: String, refused: Bool) -> PushOutcome {
+        if let closed = message.split(whereSeparator: \.isNewline).first(where: { saysTreeClosed(String($0)) }) {
+            return .treeClosed(closed.trimmingCharacters(in: .whitespaces))
+        }
+        return refused ? .refused(message) : .failed(message)
+    }
+
+    /// Whether Mercurial's message for a failed push says that a hook of the destination refused it.
     static func hgHookRefused(_ message: String) -> Bool {
-        !saysTreeClosed(message) && message.split(separator: "\n").contains { line in
+        message.split(separator: "\n").contains { line in
             line.contains(" hook exited with status ") || line.contains(" hook failed") || line.contains(" hook raised ")
                 || line.contains(" hook killed by signal ")
         }
     }
 
-    /// Whether a refusal's text says the tree is closed (hg.mozilla.org's `treeclosure` hook prints
-    /// "<tree> is CLOSED!"): the same push goes through once the tree reopens.
-    public static func saysTreeClosed(_ message: String) -> Bool {
-        message.contains(" is CLOSED") || message.contains("treeclosure") || message.lowercased().contains("tree is closed")
+    /// Whether a line of a refusal says the tree is closed.
+    static func saysTreeClosed(_ line: String) -> Bool {
+        line.contains(" is CLOSED") || line.contains("treeclosure") || line.lowercased().contains("tree is closed")
     }
 }
 
@@ -118,7 +128,7 @@ public final class LandingClone {
         case 1 where message.contains("no changes found"): return .nothingToPush
         default:
             if message.contains("new remote head") || message.contains("changed while pushing") { return .lostRace(message) }
-            return PushOutcome.hgHookRefused(message) ? .refused(message) : .failed(message)
+            return .failure(message, refused: PushOutcome.hgHookRefused(message))
         }
     }
 

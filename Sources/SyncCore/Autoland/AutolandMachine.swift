@@ -122,7 +122,10 @@ public enum AutolandMachine {
     public static func step(_ state: AutolandState, _ input: AutolandInput, tree: String,
                             settings: AutolandSettings, at time: Date) -> AutolandStep {
         var next = state
-        func done(_ effects: [AutolandEffect] = []) -> AutolandStep { AutolandStep(state: next, effects: effects) }
+        func done(_ effects: [AutolandEffect] = []) -> AutolandStep {
+            if next.phase != .landing, next.phase != .batched { next.pushFailingSince = nil }  // no push pending
+            return AutolandStep(state: next, effects: effects)
+        }
         func ignore() -> AutolandStep {
             AutolandStep(state: state, effects: [], ignored: "\(describe(input)) does not apply to a request that is \(state.phase.rawValue)")
         }
@@ -181,7 +184,6 @@ public enum AutolandMachine {
                                   + "who lands it again or rejects it.")])
         case (.landing, .landed(let node)), (.batched, .landed(let node)):
             next.phase = .landed; next.landedNode = node; next.reason = nil; next.attemptNode = nil; next.lando = nil
-            next.pushFailingSince = nil
             return done([.comment("Autoland landed this on \(tree) as \(node).")])
         case (.landing, .conflict(let files)), (.batched, .conflict(let files)):
             next.phase = .rejected
@@ -197,7 +199,7 @@ public enum AutolandMachine {
             next.reason = "\(tree) is closed: \(reason)"; next.pushFailingSince = nil
             return done()
         case (.queued, .sheriffLand(let by)):
-            next.phase = .landing; next.reason = nil; next.pushFailingSince = nil
+            next.phase = .landing; next.reason = nil
             guard settings.isBatching else { return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree).")]) }
             next.phase = .batched; next.approvedAt = time
             return done([.comment("A sheriff (\(by)) approved this autoland request: it lands on \(tree) with the next batch.")])

@@ -105,15 +105,9 @@ struct AutolandLander {
         case .pushed, .nothingToPush: .pushed(node: node)
         case .lostRace(let message): .lostRace(message: redactor(message))
         case .refused(let message): .pushFailed(message: redactor(message))
-        case .failed(let message) where PushOutcome.saysTreeClosed(message): .treeClosed(reason: redactor(Self.closedLine(message)))
+        case .treeClosed(let line): .treeClosed(reason: redactor(line))
         case .failed(let message): .pushInterrupted(message: redactor(message))
         }
-    }
-
-    /// The line of a push's output that says the tree is closed (`autoland is CLOSED! …`).
-    static func closedLine(_ message: String) -> String {
-        let line = message.split(whereSeparator: \.isNewline).first { PushOutcome.saysTreeClosed(String($0)) }
-        return (line.map(String.init) ?? message).trimmingCharacters(in: .whitespaces)
     }
 
     /// wptsync's clone of `tree` (`GeckoRepository.workspace(at:)`), in `cloneDir`.

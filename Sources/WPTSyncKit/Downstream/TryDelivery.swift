@@ -24,7 +24,7 @@ struct DirectTryPush: TryDelivery {
         case .pushed, .nothingToPush:
             sync.pushed(revision: node)
             return "pushed \(node.prefix(12)) to try"
-        case .lostRace(let message), .refused(let message), .failed(let message):
+        case .lostRace(let message), .refused(let message), .treeClosed(let message), .failed(let message):
             throw DownstreamSyncError.tryPushRefused(message: message)
         }
     }

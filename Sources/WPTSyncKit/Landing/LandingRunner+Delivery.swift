@@ -31,8 +31,8 @@ extension LandingRunner {
             landing.waitingFor = "a person: \(settings.repository) refused the push; once it would accept it, `wptsync continue landing` pushes again"
             landing = try store.save(landing)
             return .done(["landing \(landing.id) needs-fixup: \(landing.lastError ?? "")"])
-        case .failed(let output):
-            // Unreachable, a lock: the periodic retry tries again.
+        case .failed(let output), .treeClosed(let output):
+            // Unreachable, a lock, a closed tree: the periodic retry tries again.
             let message = redactor(output)
             landing.status = .deferred
             landing.attempts += 1
