@@ -33,6 +33,18 @@ struct AutolandPushFailureTests {
         #expect(request.audit?.contains { $0.phase == .queued } == false, "\(request.audit ?? [])", sourceLocation: sourceLocation)
     }
 
+    /// Once `unblock` ran, the next pass lands the request, with no sheriff asked.
+    private func landsOnceUnblocked(_ w: AutolandLandingWorld, _ unblock: () throws -> Void,
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try unblock()
+        try w.world.wptsync(["process"])
+        let landed = try w.request()
+        #expect(try landed.state.phase == .landed && landed.state.landedNode == w.autolandCommit().node, "\(landed.state)",
+                sourceLocation: sourceLocation)
+        #expect(try w.autolandFile("dom/base/Document.cpp") == "int y;\n", sourceLocation: sourceLocation)
+        noSheriffAsked(w, landed, sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: GeckoKind.allCases)
     func aPushFailingOnALockLandsOnTheNextPassWithoutTheSheriffs(gecko: GeckoKind) throws {
         let (w, unlock) = try blockedLanding("locked", gecko, passes: 0, block: lock)
@@ -45,12 +57,7 @@ struct AutolandPushFailureTests {
         #expect(list.contains("autoland \(waiting.id) landing") && list.contains("tried again at the next poll"), "\(list)")
         noSheriffAsked(w, waiting)
 
-        try unlock()
-        try w.world.wptsync(["process"])
-        let landed = try w.request()
-        #expect(try landed.state.phase == .landed && landed.state.landedNode == w.autolandCommit().node, "\(landed.state)")
-        #expect(try w.autolandFile("dom/base/Document.cpp") == "int y;\n")
-        noSheriffAsked(w, landed)
+        try landsOnceUnblocked(w, unlock)
     }
 
     @Test(arguments: GeckoKind.allCases)
@@ -64,11 +71,7 @@ struct AutolandPushFailureTests {
         #expect(said.hasPrefix("autoland is closed: ") && (said.contains("CLOSED! (bustage)") || said.contains("treeclosure hook")), "\(waiting.state)")
         noSheriffAsked(w, waiting)
 
-        try reopen()
-        try w.world.wptsync(["process"])
-        let landed = try w.request()
-        #expect(try landed.state.phase == .landed && landed.state.landedNode == w.autolandCommit().node, "\(landed.state)")
-        noSheriffAsked(w, landed)
+        try landsOnceUnblocked(w, reopen)
     }
 
     @Test(arguments: GeckoKind.allCases)
